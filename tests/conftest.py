@@ -1,0 +1,169 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, factories, sign-in, CSRF and query counting.
+
+Set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run the
+whole suite on PostgreSQL; each xdist worker then gets its own database.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime
+
+import psycopg
+import pytest
+import time_machine
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from tests.factories import Factory
+from webapp import create_app
+from webapp.config import _database_url
+from webapp.extensions import db
+
+FROZEN_NOW = datetime.fromisoformat("2026-06-15T09:00:00+00:00")
+
+
+def _worker_database_url(tmp_path_factory, worker_id: str) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path_factory.getbasetemp() / f'fieldcert-{worker_id}.sqlite3'}"
+    url = make_url(_database_url(base))
+    name = f"{url.database}_{worker_id}"
+    try:
+        with psycopg.connect(url.set(drivername="postgresql", database=url.database).render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        pytest.exit(f"PostgreSQL at {base} is not reachable: {error}", returncode=3)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id) -> str:
+    return _worker_database_url(tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        UPLOAD_FOLDER=str(tmp_path_factory.mktemp("files")),
+    )
+    # The suite builds the schema from the models; test_migrations proves the migrations match them.
+    app.extensions["fieldcert_schema_checked"] = True
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = db.metadata.sorted_tables
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze the clock at FROZEN_NOW (06/15/2026); tests never depend on the real today."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def factory(app_context) -> Factory:
+    return Factory()
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A real server gives every request a fresh `g`. Tests hold an app context open for
+    their factories, which Flask reuses for requests, so `g` (and Flask-Login's cached
+    user in it) is emptied around each request."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if has_app_context():
+                g.__dict__.clear()
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshGlobalsClient
+    return app.test_client()
+
+
+def csrf_token_for(app, client) -> str:
+    """A valid CSRF token for the client's session, as a rendered form would carry."""
+    with client.session_transaction() as session:
+        raw = session.setdefault("csrf_token", "test-csrf-raw-token")
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture
+def csrf(app, client):
+    return lambda: csrf_token_for(app, client)
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign the client in as a user, as the sign-in form would."""
+
+    def sign_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside the block: `with count_queries() as queries: ...; len(queries)`."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counter

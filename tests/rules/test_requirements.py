@@ -1,0 +1,81 @@
+"""resolve_requirements and candidate_users."""
+
+from datetime import date
+
+from webapp.rules import (
+    RequirementSources,
+    RoleSource,
+    Status,
+    candidate_users,
+    resolve_requirements,
+)
+
+ROLE_REQUIREMENTS = {
+    "Welder": [10, 11, 12],
+    "Rigger": [12, 13],
+    "Visitor": [],
+}
+
+
+def test_roles_and_direct_in_order_of_first_appearance():
+    result = resolve_requirements(
+        [("Welder", None), ("Rigger", date(2026, 9, 1))], ROLE_REQUIREMENTS, [14, 11]
+    )
+    assert list(result) == [10, 11, 12, 13, 14]
+    assert result[12] == RequirementSources(
+        12, (RoleSource("Welder"), RoleSource("Rigger", date(2026, 9, 1))), False
+    )
+    assert result[11] == RequirementSources(11, (RoleSource("Welder"),), True)
+    assert result[14] == RequirementSources(14, (), True)
+    assert result[13].roles == (RoleSource("Rigger", date(2026, 9, 1)),)
+
+
+def test_nothing_required():
+    assert resolve_requirements([], ROLE_REQUIREMENTS, []) == {}
+    assert resolve_requirements([("Visitor", None)], ROLE_REQUIREMENTS, []) == {}
+
+
+def test_unknown_role_requires_nothing():
+    assert resolve_requirements([("Ghost", None)], ROLE_REQUIREMENTS, [5]) == {
+        5: RequirementSources(5, (), True)
+    }
+
+
+def test_duplicates_count_once():
+    result = resolve_requirements(
+        [("Welder", date(2026, 9, 1)), ("Welder", None)], {"Welder": [1, 1]}, [1, 1]
+    )
+    assert result == {1: RequirementSources(1, (RoleSource("Welder", date(2026, 9, 1)),), True)}
+
+
+def test_accepts_any_iterables_and_string_ids():
+    result = resolve_requirements(
+        iter([("Welder", None)]), {"Welder": ("hot-work",)}, (c for c in ["hot-work"])
+    )
+    assert result == {"hot-work": RequirementSources("hot-work", (RoleSource("Welder"),), True)}
+
+
+STATUSES = {
+    "ann": {1: Status.VALID, 2: Status.VALID},
+    "bob": {1: Status.VALID, 2: Status.DUE},
+    "cid": {1: Status.VALID},
+    "dee": {1: Status.VALID, 2: Status.VALID, 3: Status.EXPIRED},
+    "eve": {1: Status.VALID, 2: Status.VALID},
+}
+
+
+def test_candidates_are_valid_for_every_requirement_and_not_assigned():
+    assert candidate_users([1, 2], STATUSES, ["eve"]) == ["ann", "dee"]
+
+
+def test_due_or_missing_is_not_enough():
+    assert "bob" not in candidate_users([1, 2], STATUSES, [])
+    assert "cid" not in candidate_users([1, 2], STATUSES, [])
+
+
+def test_no_requirements_no_candidates():
+    assert candidate_users([], STATUSES, []) == []
+
+
+def test_plain_string_statuses_work_too():
+    assert candidate_users([1], {"ann": {1: "valid"}, "bob": {1: "due"}}, []) == ["ann"]

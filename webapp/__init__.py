@@ -1,0 +1,48 @@
+"""FieldCert: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from webapp import cli, errors, security
+from webapp.blueprints import auth, home
+from webapp.config import CONFIGS, database_url_for
+from webapp.extensions import csrf, db, login_manager, migrate
+from webapp.htmx import init_htmx
+from webapp.navigation import init_navigation
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = (auth.bp, home.bp)
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FIELDCERT_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(CONFIGS[config_name or os.environ.get("FIELDCERT_CONFIG", "development")])
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("SQLALCHEMY_DATABASE_URI") or database_url_for(
+        app.instance_path
+    )
+    app.config.setdefault("UPLOAD_FOLDER", None)
+    app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or os.path.join(app.instance_path, "files")
+    # Room for several files of the per-file limit plus the form around them.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 * 5
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    security.init_security(app)
+    init_htmx(app)
+    init_navigation(app)
+    errors.init_errors(app)
+    cli.init_cli(app)
+    return app

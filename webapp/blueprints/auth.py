@@ -1,0 +1,49 @@
+"""Signing in and out."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from webapp.forms.auth import SignInForm
+from webapp.htmx import render
+from webapp.security import login_required, public
+from webapp.services.accounts import authenticate_user
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so the sign-in page cannot send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate_user(form.identifier.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+        # One message for every failure, so it tells nobody which accounts exist.
+        form.password.errors.append("Wrong username, e-mail or password, or the account is inactive.")
+    return render("auth/login.html", form=form, status=200 if request.method == "GET" or not form.errors else 422)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    response = redirect(url_for("auth.login"))
+    # The next person on a shared device must not see this person's pages.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -1,0 +1,9 @@
+"""The organisation's today: statuses change at local midnight, not UTC midnight."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["ORGANISATION_TIMEZONE"])).date()

@@ -1,0 +1,62 @@
+"""Configuration classes; the environment chooses one and may override values.
+
+FIELDCERT_CONFIG picks the class (development, production, testing);
+DATABASE_URL, SECRET_KEY, MAX_UPLOAD_MB and MAIL_* override single values.
+"""
+import os
+from pathlib import Path
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs name the driver-less dialect; SQLAlchemy needs psycopg named.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app from the instance path
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session, so field forms survive long shifts
+    MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
+    UPLOAD_FOLDER = None  # defaults to <instance>/files
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldCert <noreply@fieldcert.invalid>")
+    ORGANISATION_TIMEZONE = os.environ.get("ORGANISATION_TIMEZONE", "UTC")
+    RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    WTF_CSRF_ENABLED = True
+    RUN_SCHEDULER = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def database_url_for(instance_path: str) -> str:
+    return _database_url(f"sqlite:///{Path(instance_path) / 'fieldcert.sqlite3'}")

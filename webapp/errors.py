@@ -1,0 +1,58 @@
+"""Error pages, and a clear page instead of a crash when the database is not migrated."""
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from webapp.extensions import db
+from webapp.htmx import render
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    403: ("Not allowed", "You do not have permission to see this page. Ask an administrator if you need it."),
+    404: ("Not found", "There is nothing at this address. It may have been moved or deleted."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("Too large", "The upload is larger than allowed. Choose a smaller file."),
+    500: ("Something went wrong", "An unexpected error happened; nothing was changed. Try again."),
+}
+
+
+def schema_problem() -> str | None:
+    """Why the database cannot serve the app, or None when it is migrated to head."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except (OperationalError, ProgrammingError) as error:
+        return f"The database cannot be reached ({error.orig})."
+    if current != heads:
+        return "The database is not migrated to the current schema. Run `flask db upgrade`, then reload."
+    return None
+
+
+def _error_page(code: int, message: str | None = None):
+    title, text = MESSAGES[code]
+    return render("errors/error.html", block="content", status=code, title=title, message=message or text, code=code)
+
+
+def init_errors(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda error, code=code: _error_page(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return _error_page(400, "This form has expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.before_request
+    def refuse_unmigrated_database():
+        if app.extensions.get("fieldcert_schema_checked") or request.endpoint == "static":
+            return None
+        problem = schema_problem()
+        if problem:
+            app.logger.error(problem)
+            return render("errors/error.html", status=503, title="Not ready", message=problem, code=503)
+        app.extensions["fieldcert_schema_checked"] = True
+        return None
+

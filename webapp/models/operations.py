@@ -1,0 +1,132 @@
+"""Notices (the outbox), shared reports, settings and the audit trail."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import UTCDateTime, one_of, utcnow
+from webapp.models.certifications import Certification
+from webapp.models.people import User, new_token
+from webapp.models.roles import CertificationRole
+
+NOTICE_STATUSES = ("queued", "sending", "sent", "failed")
+NOTICE_KINDS = (
+    "first_notice",
+    "second_notice",
+    "expired",
+    "deferral_ended",
+    "training_ended",
+    "competency",
+    "digest",
+    "declined",
+    "approved",
+    "notify",
+    "shared_report",
+    "password_reset",
+)
+
+shared_report_users = Table(
+    "shared_report_users",
+    db.metadata,
+    Column("shared_report_id", ForeignKey("shared_reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+shared_report_roles = Table(
+    "shared_report_roles",
+    db.metadata,
+    Column("shared_report_id", ForeignKey("shared_reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+shared_report_certifications = Table(
+    "shared_report_certifications",
+    db.metadata,
+    Column("shared_report_id", ForeignKey("shared_reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("certification_id", ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Notice(db.Model):
+    """One message to one recipient; queued once, sent once.
+
+    The unique key means a re-run, a restart or a second process cannot queue
+    the same requirement notice twice.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        one_of("status", NOTICE_STATUSES),
+        one_of("kind", NOTICE_KINDS),
+        UniqueConstraint(
+            "kind", "user_id", "certification_id", "expiration_date", "recipient_email",
+            name="uq_notices_requirement_stage_recipient",
+        ),
+        Index("ix_notices_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    certification_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id", ondelete="CASCADE"))
+    expiration_date: Mapped[date | None] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    attachment_ids: Mapped[list | None] = mapped_column(JSON)
+    message_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SharedReport(db.Model):
+    """A saved certification report anyone with its link may read."""
+
+    __tablename__ = "shared_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users: Mapped[list[User]] = relationship(secondary=shared_report_users)
+    roles: Mapped[list[CertificationRole]] = relationship(secondary=shared_report_roles)
+    certifications: Mapped[list[Certification]] = relationship(secondary=shared_report_certifications)
+
+
+class Setting(db.Model):
+    """A module setting (notification defaults, attachment naming) as JSON under a key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(db.Model):
+    """Who changed what, when, with the values before and after."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,160 @@
+"""People: users, their supervisors and module levels, companies and tags."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import UTCDateTime, one_of, utcnow
+from webapp.permissions import Permission
+
+
+def new_token() -> str:
+    """An unguessable public token (256 bits of randomness)."""
+    return secrets.token_urlsafe(32)
+
+
+supervisor_links = Table(
+    "supervisor_links",
+    db.metadata,
+    Column("supervisor_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    CheckConstraint("supervisor_id <> user_id", name="not_self"),
+)
+
+user_module_levels = Table(
+    "user_module_levels",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("module_level_id", ForeignKey("module_levels.id", ondelete="CASCADE"), primary_key=True),
+)
+
+company_tags = Table(
+    "company_tags",
+    db.metadata,
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class ModuleLevel(db.Model):
+    """A named set of permissions; a user may hold several."""
+
+    __tablename__ = "module_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    built_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    permission_rows: Mapped[list[ModuleLevelPermission]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return frozenset(Permission(row.permission) for row in self.permission_rows)
+
+    @permissions.setter
+    def permissions(self, wanted) -> None:
+        wanted = {Permission(p) for p in wanted}
+        self.permission_rows = [row for row in self.permission_rows if row.permission in wanted]
+        held = {row.permission for row in self.permission_rows}
+        self.permission_rows.extend(
+            ModuleLevelPermission(permission=p.value) for p in sorted(wanted - held)
+        )
+
+
+class ModuleLevelPermission(db.Model):
+    __tablename__ = "module_level_permissions"
+    __table_args__ = (one_of("permission", [p.value for p in Permission]),)
+
+    module_level_id: Mapped[int] = mapped_column(
+        ForeignKey("module_levels.id", ondelete="CASCADE"), primary_key=True
+    )
+    permission: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class Company(db.Model):
+    """An organisation unit; the original company cannot be deleted."""
+
+    __tablename__ = "companies"
+    # Original is TRUE for one company and NULL for the rest, so a unique
+    # constraint allows exactly one original company.
+    __table_args__ = (CheckConstraint("is_original IS NULL OR is_original", name="original_true_or_null"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    url: Mapped[str | None] = mapped_column(String(500))
+    information: Mapped[str | None] = mapped_column(Text)
+    is_original: Mapped[bool | None] = mapped_column(Boolean, unique=True, default=None)
+    tags: Mapped[list[Tag]] = relationship(secondary=company_tags)
+    users: Mapped[list[User]] = relationship(back_populates="company")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # Bumped to sign the user out everywhere: the session carries the version it was issued with.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    company: Mapped[Company | None] = relationship(back_populates="users")
+    module_levels: Mapped[list[ModuleLevel]] = relationship(secondary=user_module_levels, lazy="selectin")
+    supervisors: Mapped[list[User]] = relationship(
+        secondary=supervisor_links,
+        primaryjoin=lambda: User.id == supervisor_links.c.user_id,
+        secondaryjoin=lambda: User.id == supervisor_links.c.supervisor_id,
+        back_populates="supervised",
+    )
+    supervised: Mapped[list[User]] = relationship(
+        secondary=supervisor_links,
+        primaryjoin=lambda: User.id == supervisor_links.c.supervisor_id,
+        secondaryjoin=lambda: User.id == supervisor_links.c.user_id,
+        back_populates="supervisors",
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        # The session version travels in the id, so bumping it invalidates every session.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return frozenset().union(*(level.permissions for level in self.module_levels))
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions

@@ -1,0 +1,130 @@
+"""Submissions (records), their attachments and comments, and stored files."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import UTCDateTime, one_of, utcnow
+from webapp.models.certifications import Certification
+from webapp.models.people import User
+
+SUBMISSION_STATUSES = ("pending", "approved", "declined")
+SUBMISSION_SOURCES = ("user", "supervisor", "batch", "activity", "import", "inbox")
+ATTACHMENT_KINDS = ("file", "link")
+
+
+class StoredFile(db.Model):
+    """File content on disk, named by its SHA-256 so identical uploads share one copy."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Submission(db.Model):
+    """A claim that a user completed a certification on a date; approved ones are records."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        one_of("status", SUBMISSION_STATUSES),
+        one_of("source", SUBMISSION_SOURCES),
+        CheckConstraint("expires_on IS NULL OR expires_on >= completed_on", name="expires_after_completion"),
+        CheckConstraint("revoked_at IS NULL OR status = 'approved'", name="only_records_revoked"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_reason IS NULL)", name="revocation_has_reason"),
+        Index("ix_submissions_user_certification", "user_id", "certification_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id", ondelete="CASCADE"))
+    completed_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    expiration_explanation: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    source: Mapped[str] = mapped_column(String(20), default="user")
+    # A device that replays an offline submission sends the same key each time.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_comment: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    certification: Mapped[Certification] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Comment.created_at"
+    )
+
+    @property
+    def is_record(self) -> bool:
+        return self.status == "approved"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class Attachment(db.Model):
+    """A file or link on a record, a certification's supporting material, or in the attachment inbox."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        one_of("kind", ATTACHMENT_KINDS),
+        CheckConstraint(
+            "CAST(submission_id IS NOT NULL AS INTEGER) + CAST(certification_id IS NOT NULL AS INTEGER)"
+            " + CAST(inbox_owner_id IS NOT NULL AS INTEGER) = 1",
+            name="exactly_one_owner",
+        ),
+        CheckConstraint(
+            "(kind = 'file' AND stored_file_id IS NOT NULL AND url IS NULL)"
+            " OR (kind = 'link' AND url IS NOT NULL AND stored_file_id IS NULL)",
+            name="file_or_link",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    certification_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id", ondelete="CASCADE"), index=True)
+    inbox_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(255))  # original or template-made file name, or link title
+    url: Mapped[str | None] = mapped_column(String(2000))
+    generated: Mapped[bool] = mapped_column(default=False)  # a certificate of completion we made
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission | None] = relationship(back_populates="attachments")
+    stored_file: Mapped[StoredFile | None] = relationship()
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    submission: Mapped[Submission] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()

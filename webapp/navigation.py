@@ -1,0 +1,45 @@
+"""The main navigation: each entry shows only to people whose permissions allow it."""
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from webapp.permissions import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    permission: Permission | None = None  # None: any signed-in user
+
+
+# Areas add their entries here; an entry whose endpoint is not registered is not shown.
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "home.index"),
+    NavItem("My Certifications", "my_account.certifications", Permission.VIEW_OWN_CERTIFICATIONS),
+    NavItem("Submissions", "submissions.pending", Permission.APPROVE_SUPERVISED),
+    NavItem("People", "people.index", Permission.VIEW_SUPERVISED_USERS),
+    NavItem("Matrix", "reports.matrix", Permission.VIEW_MATRIX),
+    NavItem("Reports", "reports.index", Permission.VIEW_REPORTS),
+    NavItem("Certifications", "certifications.index", Permission.MANAGE_CERTIFICATIONS),
+    NavItem("Roles", "roles.index", Permission.MANAGE_ROLES),
+    NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES),
+    NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),
+)
+
+
+def visible_nav_items() -> list[NavItem]:
+    if not current_user.is_authenticated:
+        return []
+    held = current_user.permissions
+    return [
+        item
+        for item in NAV_ITEMS
+        if item.endpoint in current_app.view_functions and (item.permission is None or item.permission in held)
+    ]
+
+
+def init_navigation(app: Flask) -> None:
+    app.jinja_env.globals["nav_items"] = visible_nav_items
+    app.jinja_env.globals["view_functions"] = app.view_functions

@@ -1,0 +1,39 @@
+"""FieldCert rules engine: expiration dates, statuses and requirements.
+
+Pure functions over frozen dataclasses: no Flask, no database, no clock (every function
+takes the day it reasons about).
+"""
+
+from .expiration import ExpirationResult, NoticeDates, expiration_for, notice_dates
+from .periods import Period, parse_period_unit
+from .policy import TrackingPolicy
+from .requirements import RequirementSources, candidate_users, resolve_requirements
+from .status import (
+    ParentFacts,
+    RecordFacts,
+    RequirementFacts,
+    RequirementStatus,
+    RoleSource,
+    Status,
+    status_on,
+)
+
+__all__ = [
+    "ExpirationResult",
+    "NoticeDates",
+    "ParentFacts",
+    "Period",
+    "RecordFacts",
+    "RequirementFacts",
+    "RequirementSources",
+    "RequirementStatus",
+    "RoleSource",
+    "Status",
+    "TrackingPolicy",
+    "candidate_users",
+    "expiration_for",
+    "notice_dates",
+    "parse_period_unit",
+    "resolve_requirements",
+    "status_on",
+]

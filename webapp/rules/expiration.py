@@ -1,0 +1,151 @@
+"""The expiration date of a new record, and the dates its status turns blue, yellow, red."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .periods import Period, check_date, end_of, format_date, shift
+from .policy import TrackingPolicy
+
+_WINDOW_WORDS = {
+    "first_notice": "after the 1st notice",
+    "second_notice": "after the 2nd notice",
+}
+
+
+@dataclass(frozen=True)
+class ExpirationResult:
+    """An expiration date (None: never expires), the rule that gave it and why, in words.
+
+    rule: "never_expires", "existing_record", "forced" or "duration".
+    """
+
+    expires_on: date | None
+    explanation: str
+    rule: str
+
+
+_NEVER = ExpirationResult(None, "Never expires.", "never_expires")
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    """When a record turns due (blue), overdue (yellow) and expired (red)."""
+
+    due_on: date
+    overdue_on: date
+    expires_on: date
+
+
+def expiration_for(
+    policy: TrackingPolicy,
+    completed_on: date,
+    existing_expiration: date | None = None,
+    *,
+    has_approved_record: bool | None = None,
+) -> ExpirationResult:
+    """Expiration of a record completed on `completed_on` (PRODUCT.md "Expiration rules").
+
+    `existing_expiration` is the expiration of the user's current approved record, if any;
+    `has_approved_record` (default: whether that is given) selects the refresher stage.
+    """
+    check_date(completed_on, "completed_on")
+    check_date(existing_expiration, "existing_expiration", optional=True)
+    if not policy.expires:
+        return _NEVER
+    if has_approved_record is None:
+        has_approved_record = existing_expiration is not None
+    stage = policy.for_stage(has_approved_record)
+    duration = stage.duration
+
+    window = _existing_window(stage, existing_expiration)
+    if window is not None and window[0] <= completed_on <= window[1]:
+        base = shift(existing_expiration, duration, 1)
+        rule = "existing_record"
+        grace = "" if stage.existing_grace is None else f", {stage.existing_grace} of grace"
+        how = (
+            f"existing expiration {format_date(existing_expiration)} + {duration}, because "
+            f"completed {_window_words(stage)} (window {format_date(window[0])} to "
+            f"{format_date(window[1])}{grace})"
+        )
+    elif stage.forced_expiration is not None:
+        base = _forced_schedule(stage.forced_expiration, duration, completed_on)
+        rule = "forced"
+        how = (
+            f"first date of the forced schedule ({format_date(stage.forced_expiration)} + k x "
+            f"{duration}) after {format_date(completed_on)}"
+        )
+    else:
+        base = shift(completed_on, duration, 1)
+        rule = "duration"
+        how = f"completed {format_date(completed_on)} + {duration}"
+
+    expires_on = base
+    if stage.extend_to is not None:
+        expires_on = end_of(base, stage.extend_to)
+        how = f"{how} = {format_date(base)}, extended to the end of the {stage.extend_to}"
+    if stage is not policy:
+        how += ", with the refresher settings"
+    return ExpirationResult(expires_on, f"{format_date(expires_on)} = {how}", rule)
+
+
+def _existing_window(stage: TrackingPolicy, existing: date | None) -> tuple[date, date] | None:
+    """[opens, closes] (inclusive) of the existing-record rule, or None when it does not apply."""
+    opens = stage.existing_window_opens
+    if opens is None or existing is None:
+        return None
+    if opens == "first_notice":
+        opens = stage.first_notice
+    elif opens == "second_notice":
+        opens = stage.second_notice
+    closes = existing if stage.existing_grace is None else stage.existing_grace.after(existing)
+    return opens.before(existing), closes
+
+
+def _window_words(stage: TrackingPolicy) -> str:
+    opens = stage.existing_window_opens
+    if isinstance(opens, str):
+        return _WINDOW_WORDS[opens]
+    return f"up to {opens} before the existing expiration"
+
+
+def _forced_schedule(anchor: date, duration: Period, completed_on: date) -> date:
+    """First anchor + k x duration (k any integer) strictly after completed_on."""
+    if duration.unit in ("days", "weeks"):
+        step = duration.amount * (7 if duration.unit == "weeks" else 1)
+        k = (completed_on - anchor).days // step + 1
+        return shift(anchor, duration, k)
+    step = duration.amount * (12 if duration.unit == "years" else 1)
+    months = (completed_on.year - anchor.year) * 12 + completed_on.month - anchor.month
+    k = months // step
+    # The month estimate is off by at most one step either way (day of month, month ends).
+    while shift(anchor, duration, k) <= completed_on:
+        k += 1
+    while shift(anchor, duration, k - 1) > completed_on:
+        k -= 1
+    return shift(anchor, duration, k)
+
+
+def notice_dates(policy: TrackingPolicy, expiration: date) -> NoticeDates:
+    """Due = expiration - 1st notice, overdue = expiration - 2nd notice.
+
+    Pass the policy of the record's stage (`policy.for_stage(...)`).
+    """
+    if not policy.expires:
+        raise ValueError("policy: a certification that never expires has no notice dates")
+    check_date(expiration, "expiration")
+    return _notice_dates(policy, expiration)
+
+
+def _notice_dates(policy: TrackingPolicy, expiration: date) -> NoticeDates:
+    """notice_dates without the checks, memoised per policy (statuses call it 300,000 times)."""
+    memo = policy._notice_memo
+    dates = memo.get(expiration)
+    if dates is None:
+        dates = memo[expiration] = NoticeDates(
+            policy.first_notice.before(expiration),
+            policy.second_notice.before(expiration),
+            expiration,
+        )
+    return dates

@@ -1,0 +1,69 @@
+"""Which certifications a user must hold, and why; who could fill a role."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from .status import RoleSource, Status
+
+
+@dataclass(frozen=True)
+class RequirementSources:
+    """Why a user must hold one certification: the roles requiring it and/or a direct assignment."""
+
+    certification_id: Hashable
+    roles: tuple[RoleSource, ...]
+    direct: bool
+
+
+def resolve_requirements(
+    role_assignments: Iterable[tuple[str, date | None]],
+    role_requirements: Mapping[str, Iterable[Hashable]],
+    direct_certification_ids: Iterable[Hashable],
+) -> dict[Hashable, RequirementSources]:
+    """Requirements of one user, keyed by certification id in order of first appearance.
+
+    role_assignments: (role name, training end or None) for each role the user holds;
+    role_requirements: role name -> required certification ids;
+    direct_certification_ids: the user's "Other Required Certifications".
+    """
+    roles: dict[Hashable, dict[str, RoleSource]] = {}
+    for role_name, training_until in role_assignments:
+        for cert_id in role_requirements.get(role_name, ()):
+            # setdefault: a role listed twice (or a certification listed twice in a role)
+            # is still one source.
+            roles.setdefault(cert_id, {}).setdefault(
+                role_name, RoleSource(role_name, training_until)
+            )
+    direct = set()
+    for cert_id in direct_certification_ids:
+        roles.setdefault(cert_id, {})
+        direct.add(cert_id)
+    return {
+        cert_id: RequirementSources(cert_id, tuple(by_role.values()), cert_id in direct)
+        for cert_id, by_role in roles.items()
+    }
+
+
+def candidate_users(
+    required_certification_ids: Iterable[Hashable],
+    statuses_by_user: Mapping[Hashable, Mapping[Hashable, Status]],
+    assigned_user_ids: Iterable[Hashable],
+) -> list[Hashable]:
+    """Users not in the role who are VALID today for every certification it requires.
+
+    A role that requires nothing has no candidates: anybody would do, so listing
+    everybody tells the user nothing. Order follows statuses_by_user.
+    """
+    required = tuple(required_certification_ids)
+    if not required:
+        return []
+    assigned = set(assigned_user_ids)
+    return [
+        user_id
+        for user_id, statuses in statuses_by_user.items()
+        if user_id not in assigned
+        and all(statuses.get(cert_id) == Status.VALID for cert_id in required)
+    ]

@@ -1,0 +1,1 @@
+"""Services: verb_noun functions that own the transactions. Views call these."""

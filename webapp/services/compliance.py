@@ -1,0 +1,237 @@
+"""Who must hold what, and in which status: database facts in, rules-module statuses out.
+
+Everything that shows a status (pages, reports, notices, exports) loads it here,
+in a fixed number of queries however many people and requirements there are.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import (
+    Certification,
+    CertificationRole,
+    DirectRequirement,
+    RequirementSetting,
+    RoleAssignment,
+    RoleRequirement,
+    Submission,
+    User,
+)
+from webapp.rules import (
+    ParentFacts,
+    Period,
+    RecordFacts,
+    RequirementFacts,
+    RequirementSources,
+    RequirementStatus,
+    TrackingPolicy,
+    resolve_requirements,
+    status_on,
+)
+
+
+def _period(amount: int | None, unit: str | None) -> Period | None:
+    return Period(amount, unit) if amount is not None and unit is not None else None
+
+
+def tracking_policy(certification: Certification) -> TrackingPolicy:
+    """The rules-module policy for a certification's tracking settings."""
+    if not certification.expires:
+        return TrackingPolicy(expires=False)
+    refresher = None
+    if certification.has_refresher:
+        refresher = TrackingPolicy(
+            expires=True,
+            duration=_period(certification.refresher_duration_amount, certification.refresher_duration_unit),
+            extend_to=certification.refresher_extend_to,
+            first_notice=_period(certification.refresher_first_notice_amount, certification.refresher_first_notice_unit),
+            second_notice=_period(
+                certification.refresher_second_notice_amount, certification.refresher_second_notice_unit
+            ),
+        )
+    window = certification.existing_window_opens
+    if window == "custom":
+        window = _period(certification.existing_window_amount, certification.existing_window_unit)
+    return TrackingPolicy(
+        expires=True,
+        duration=_period(certification.duration_amount, certification.duration_unit),
+        extend_to=certification.extend_to,
+        forced_expiration=certification.forced_expiration,
+        existing_window_opens=window,
+        existing_grace=_period(certification.existing_grace_amount, certification.existing_grace_unit),
+        first_notice=_period(certification.first_notice_amount, certification.first_notice_unit),
+        second_notice=_period(certification.second_notice_amount, certification.second_notice_unit),
+        refresher=refresher,
+    )
+
+
+@dataclass
+class Requirement:
+    """One (user, certification) requirement with everything a page shows about it."""
+
+    user_id: int
+    certification: Certification
+    sources: RequirementSources
+    status: RequirementStatus
+    setting: RequirementSetting | None = None
+    current_record_id: int | None = None
+
+    @property
+    def source_names(self) -> list[str]:
+        names = [role.role_name for role in self.sources.roles]
+        if self.sources.direct:
+            names.append("Other Required Certification")
+        return names
+
+
+@dataclass
+class _Facts:
+    assignments: dict[int, list[tuple[str, date | None]]] = field(default_factory=lambda: defaultdict(list))
+    role_requirements: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    direct: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    settings: dict[tuple[int, int], RequirementSetting] = field(default_factory=dict)
+    records: dict[tuple[int, int], list[tuple[int, RecordFacts]]] = field(default_factory=lambda: defaultdict(list))
+    pending: set[tuple[int, int]] = field(default_factory=set)
+
+
+def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requirement]]:
+    """Every requirement of each user, with its status on `day`, in eight queries."""
+    user_ids = list(dict.fromkeys(user_ids))
+    if not user_ids:
+        return {}
+    company_of = dict(db.session.execute(select(User.id, User.company_id).where(User.id.in_(user_ids))).all())
+    facts = _Facts()
+    role_ids = set()
+    for user_id, role_id, role_name, training_until in db.session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.role_id, CertificationRole.name, RoleAssignment.training_until)
+        .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
+        .where(RoleAssignment.user_id.in_(user_ids))
+        .order_by(CertificationRole.name)
+    ):
+        facts.assignments[user_id].append((role_name, training_until))
+        role_ids.add(role_id)
+    companies = {company for company in company_of.values() if company is not None}
+    if role_ids and companies:
+        for company_id, role_name, certification_id in db.session.execute(
+            select(RoleRequirement.company_id, CertificationRole.name, RoleRequirement.certification_id)
+            .join(CertificationRole, CertificationRole.id == RoleRequirement.role_id)
+            .where(RoleRequirement.role_id.in_(role_ids), RoleRequirement.company_id.in_(companies))
+        ):
+            facts.role_requirements[(company_id, role_name)].append(certification_id)
+    for user_id, certification_id in db.session.execute(
+        select(DirectRequirement.user_id, DirectRequirement.certification_id).where(
+            DirectRequirement.user_id.in_(user_ids)
+        )
+    ):
+        facts.direct[user_id].append(certification_id)
+
+    resolved = {
+        user_id: resolve_requirements(
+            facts.assignments[user_id],
+            {
+                role_name: facts.role_requirements[(company_of[user_id], role_name)]
+                for role_name, _ in facts.assignments[user_id]
+            },
+            facts.direct[user_id],
+        )
+        for user_id in user_ids
+    }
+    certification_ids = {cid for by_certification in resolved.values() for cid in by_certification}
+    if not certification_ids:
+        return {user_id: [] for user_id in user_ids}
+    certifications = {
+        c.id: c for c in db.session.scalars(select(Certification).where(Certification.id.in_(certification_ids)))
+    }
+    parent_ids = {c.parent_id for c in certifications.values() if c.parent_id}
+    if parent_ids - certifications.keys():
+        certifications.update(
+            (c.id, c)
+            for c in db.session.scalars(select(Certification).where(Certification.id.in_(parent_ids - certifications.keys())))
+        )
+    relevant = certification_ids | parent_ids
+    for setting in db.session.scalars(
+        select(RequirementSetting).where(
+            RequirementSetting.user_id.in_(user_ids), RequirementSetting.certification_id.in_(certification_ids)
+        )
+    ):
+        facts.settings[(setting.user_id, setting.certification_id)] = setting
+    for row in db.session.execute(
+        select(
+            Submission.id,
+            Submission.user_id,
+            Submission.certification_id,
+            Submission.completed_on,
+            Submission.expires_on,
+            Submission.revoked_reason,
+        )
+        .where(
+            Submission.user_id.in_(user_ids),
+            Submission.certification_id.in_(relevant),
+            Submission.status == "approved",
+        )
+        .order_by(Submission.completed_on, Submission.id)
+    ):
+        facts.records[(row.user_id, row.certification_id)].append(
+            (row.id, RecordFacts(row.completed_on, row.expires_on, row.revoked_reason))
+        )
+    facts.pending = set(
+        db.session.execute(
+            select(Submission.user_id, Submission.certification_id)
+            .where(Submission.user_id.in_(user_ids), Submission.status == "pending")
+            .group_by(Submission.user_id, Submission.certification_id)
+        ).tuples()
+    )
+
+    policies = {cid: tracking_policy(c) for cid, c in certifications.items()}
+    result: dict[int, list[Requirement]] = {}
+    for user_id in user_ids:
+        requirements = []
+        for certification_id, sources in resolved[user_id].items():
+            requirements.append(
+                _requirement(user_id, certifications[certification_id], sources, facts, policies, certifications, day)
+            )
+        requirements.sort(key=lambda r: r.certification.name.lower())
+        result[user_id] = requirements
+    return result
+
+
+def _requirement(user_id, certification, sources, facts: _Facts, policies, certifications, day) -> Requirement:
+    key = (user_id, certification.id)
+    setting = facts.settings.get(key)
+    records = facts.records.get(key, [])
+    parent = None
+    if certification.parent_id:
+        parent_records = facts.records.get((user_id, certification.parent_id), [])
+        parent = ParentFacts(
+            certifications[certification.parent_id].name,
+            policies[certification.parent_id],
+            tuple(record for _, record in parent_records),
+        )
+    status = status_on(
+        day,
+        RequirementFacts(
+            policy=policies[certification.id],
+            roles=sources.roles,
+            direct=sources.direct,
+            records=tuple(record for _, record in records),
+            parent=parent,
+            pending=key in facts.pending,
+            deferred_until=setting.deferred_until if setting and setting.state == "deferred" else None,
+            deferral_notes=setting.notes if setting else None,
+            not_applicable=bool(setting and setting.state == "not_applicable"),
+        ),
+    )
+    current_record_id = None
+    if status.source_record is not None:
+        current_record_id = next((rid for rid, record in records if record == status.source_record), None)
+    return Requirement(user_id, certification, sources, status, setting, current_record_id)
+
+
+def load_user_requirements(user: User, day: date) -> list[Requirement]:
+    return load_requirements([user.id], day)[user.id]

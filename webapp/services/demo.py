@@ -1,0 +1,280 @@
+"""The demo organisation: companies, roles, certifications covering every tracking
+option, 40+ people and records in every status, relative to the day it is loaded."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import (
+    Certification,
+    CertificationGroup,
+    CertificationRole,
+    Company,
+    CompanyRole,
+    DirectRequirement,
+    RequirementSetting,
+    RoleAssignment,
+    RoleRequirement,
+    Submission,
+    Tag,
+    User,
+    utcnow,
+)
+from webapp.rules import expiration_for
+from webapp.services.accounts import hash_password
+from webapp.services.compliance import tracking_policy
+from webapp.services.organisation import create_user, ensure_built_in_module_levels
+
+DEMO_PASSWORD = "fieldcert-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    level: str
+    username: str
+    password: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("Employee", "emma", DEMO_PASSWORD),
+    DemoAccount("Supervisor", "sam", DEMO_PASSWORD),
+    DemoAccount("Administrator", "ada", DEMO_PASSWORD),
+)
+
+M, W, D, Y = "months", "weeks", "days", "years"
+
+
+def _expiring(amount, unit, first=(1, M), second=(1, W), **extra) -> dict:
+    return dict(
+        expires=True,
+        duration_amount=amount,
+        duration_unit=unit,
+        first_notice_amount=first[0],
+        first_notice_unit=first[1],
+        second_notice_amount=second[0],
+        second_notice_unit=second[1],
+        **extra,
+    )
+
+
+# name -> (group, settings); every tracking option of PRODUCT.md appears at least once.
+CERTIFICATIONS: dict[str, tuple[str, dict]] = {
+    "First Aid": ("Safety", _expiring(1, Y, information="Basic first aid and AED use.", issuer="Red Cross")),
+    "CPR": ("Safety", _expiring(1, Y, first=(6, W), second=(2, W))),
+    "Working at Height": ("Working at Height", _expiring(1, Y, extend_to="month")),
+    "Advanced Fall Protection": ("Working at Height", _expiring(2, Y)),
+    "Forklift Operator": ("Plant and Vehicles", _expiring(3, Y, extend_to="year", require_attachment=True)),
+    "Annual Safety Refresher": ("Safety", _expiring(1, Y, forced_expiration=date(2025, 7, 1))),
+    "Confined Space Entry": (
+        "Safety",
+        _expiring(
+            1, Y, forced_expiration=date(2025, 7, 1), existing_window_opens="first_notice",
+            existing_grace_amount=2, existing_grace_unit=W,
+        ),
+    ),
+    "Electrical Licence": (
+        "Trade Licences",
+        _expiring(2, Y, first=(3, M), second=(1, M), existing_window_opens="second_notice", issuer="State Licensing Board"),
+    ),
+    "Scaffold Inspection": (
+        "Trade Licences",
+        _expiring(6, M, first=(30, D), second=(7, D), existing_window_opens="custom",
+                  existing_window_amount=60, existing_window_unit=D),
+    ),
+    "H2S Awareness": (
+        "Safety",
+        _expiring(1, Y, has_refresher=True, refresher_duration_amount=2, refresher_duration_unit=Y,
+                  refresher_first_notice_amount=2, refresher_first_notice_unit=M,
+                  refresher_second_notice_amount=2, refresher_second_notice_unit=W,
+                  refresher_cost=45, refresher_time_to_complete=2, refresher_time_to_complete_unit="hours"),
+    ),
+    "Hot Work Permit": ("Safety", _expiring(6, M, first=(30, D), second=(7, D), allow_upcoming=True)),
+    "Fire Warden": ("Safety", _expiring(2, Y, require_attachment=True, attach_files_to_approval_emails=True)),
+    "Manual Handling": ("Safety", _expiring(3, Y, auto_approve_submissions=True)),
+    "Defensive Driving": ("Plant and Vehicles", _expiring(3, Y, first=(2, M), second=(2, W), allow_batch_submission=True)),
+    "Asbestos Awareness": ("Safety", _expiring(1, Y, hide_attachments_from_qr_reports=True)),
+    "Site Induction": ("Policies", dict(expires=False, information="Your first day on any site.", cost=0)),
+    "Code of Conduct": ("Policies", dict(expires=False, hide_from_shared_reports=True)),
+    "Medical Fitness": ("Policies", _expiring(2, Y, hide_from_qr_reports=True)),
+}
+
+ROLES: dict[str, tuple[str, list[str]]] = {
+    "Field Technician": (
+        "Installs and services equipment on client sites.",
+        ["Site Induction", "First Aid", "Working at Height", "Confined Space Entry", "H2S Awareness", "Manual Handling", "Medical Fitness"],
+    ),
+    "Electrician": (
+        "Licensed electrical work.",
+        ["Site Induction", "Electrical Licence", "CPR", "Asbestos Awareness", "Annual Safety Refresher"],
+    ),
+    "Scaffolder": (
+        "Erects and inspects scaffolding.",
+        ["Site Induction", "Scaffold Inspection", "Working at Height", "Forklift Operator"],
+    ),
+    "Site Supervisor": (
+        "Runs a site crew.",
+        ["Site Induction", "First Aid", "Fire Warden", "Defensive Driving", "Code of Conduct"],
+    ),
+    "Office Staff": ("Works from the office.", ["Code of Conduct", "Fire Warden"]),
+}
+
+COMPANIES = ("Northwind Field Services", "Harbor Electrical", "Summit Scaffolding")
+
+FIRST_NAMES = (
+    "Liam Olivia Noah Ava Mateo Sofia Lucas Mia Amir Zara Kenji Aiko Tomas Ines Omar Leila Ravi Priya Jonas Freya "
+    "Diego Lucia Kofi Ama Ivan Nadia Hugo Chloe Felix Maya Arjun Sana Erik Ingrid Pablo Carmen Yusuf Hana Owen Ruth"
+).split()
+LAST_NAMES = (
+    "Walker Chen Okafor Silva Novak Haddad Tanaka Kowalski Murphy Rossi Dubois Nguyen Larsen Fischer Costa Patel "
+    "Ahmed Moreau Schmidt Ibrahim"
+).split()
+
+
+def demo_loaded() -> bool:
+    return db.session.scalar(select(User.id).where(User.username == "ada")) is not None
+
+
+def load_demo_organisation(today: date) -> bool:
+    """Load the demo organisation unless it is there already; True when it was loaded."""
+    if demo_loaded():
+        return False
+    rng = random.Random(20261123)
+    levels = ensure_built_in_module_levels()
+    password_hash = hash_password(DEMO_PASSWORD)  # once: scrypt is slow on purpose
+    companies = [Company(name=name, is_original=True if i == 0 else None) for i, name in enumerate(COMPANIES)]
+    companies[0].url = "https://northwind.example"
+    companies[0].tags = [Tag(name="Head office")]
+    db.session.add_all(companies)
+
+    groups = {}
+    safety = CertificationGroup(name="Safety")
+    for name in ("Safety", "Working at Height", "Plant and Vehicles", "Trade Licences", "Policies"):
+        groups[name] = safety if name == "Safety" else CertificationGroup(
+            name=name, parent=safety if name == "Working at Height" else None
+        )
+    certifications = {
+        name: Certification(name=name, group=groups[group], **settings) for name, (group, settings) in CERTIFICATIONS.items()
+    }
+    certifications["Working at Height"].parent = certifications["Advanced Fall Protection"]
+    db.session.add_all(certifications.values())
+
+    roles = {}
+    for name, (description, required) in ROLES.items():
+        role = CertificationRole(name=name, description=description)
+        roles[name] = role
+        for company in companies:
+            if name == "Scaffolder" and company.name == "Harbor Electrical":
+                continue
+            company_role = CompanyRole(company=company, role=role, description=f"{description} ({company.name})")
+            company_role.requirements = [RoleRequirement(certification=certifications[c]) for c in required]
+            db.session.add(company_role)
+    certifications["Defensive Driving"].batch_roles = [roles["Site Supervisor"]]
+    db.session.flush()
+
+    ada = create_user(username="ada", email="ada@demo.fieldcert.org", first_name="Ada", last_name="Admin",
+                      password_hash=password_hash, company=companies[0], job_title="Compliance manager")
+    ada.module_levels = [levels["Administrator"], levels["Supervisor"], levels["Employee"]]
+    sam = create_user(username="sam", email="sam@demo.fieldcert.org", first_name="Sam", last_name="Supervisor",
+                      password_hash=password_hash, company=companies[0], job_title="Site supervisor")
+    sam.module_levels = [levels["Supervisor"]]
+    emma = create_user(username="emma", email="emma@demo.fieldcert.org", first_name="Emma", last_name="Employee",
+                       password_hash=password_hash, company=companies[0], job_title="Field technician")
+    emma.module_levels = [levels["Employee"]]
+    emma.supervisors = [sam]
+    nora = create_user(username="nora", email="nora@demo.fieldcert.org", first_name="Nora", last_name="North",
+                       password_hash=password_hash, company=companies[1], job_title="Site supervisor")
+    nora.module_levels = [levels["Supervisor"]]
+    people = []
+    for i in range(40):
+        first, last = FIRST_NAMES[i], LAST_NAMES[i % len(LAST_NAMES)]
+        person = create_user(
+            username=f"{first.lower()}.{last.lower()}", email=f"{first.lower()}.{last.lower()}@demo.fieldcert.org",
+            first_name=first, last_name=last, password_hash=password_hash, company=companies[i % 3],
+            hidden=(i % 17 == 16), active=(i != 39),
+        )
+        person.module_levels = [levels["Employee"]]
+        person.supervisors = [sam if i % 2 == 0 else nora]
+        people.append(person)
+    db.session.flush()
+
+    _assign(emma, roles["Field Technician"])
+    _assign(sam, roles["Site Supervisor"])
+    _assign(nora, roles["Site Supervisor"])
+    role_names = list(ROLES)
+    required = {sam: ROLES["Site Supervisor"][1], nora: ROLES["Site Supervisor"][1]}
+    for i, person in enumerate(people):
+        held = [role_names[i % len(role_names)]] + ([role_names[(i + 1) % len(role_names)]] if i % 7 == 0 else [])
+        for n, role_name in enumerate(held):
+            _assign(person, roles[role_name], training_until=today + timedelta(days=20) if i % 11 == 3 and n == 0 else None)
+        required[person] = sorted({name for role_name in held for name in ROLES[role_name][1]})
+    db.session.flush()
+
+    _emma_in_every_status(emma, sam, roles, certifications, today)
+    for person, names in required.items():
+        _random_history(person, ada, [certifications[name] for name in names], today, rng)
+    db.session.commit()
+    return True
+
+
+def _assign(user, role, training_until=None, notes=None) -> None:
+    db.session.add(RoleAssignment(user=user, role=role, training_until=training_until, training_notes=notes))
+
+
+def _record(user, certification, completed_on, approver, *, status="approved", existing=None, **fields) -> Submission:
+    result = expiration_for(tracking_policy(certification), completed_on, existing)
+    submission = Submission(
+        user=user, certification=certification, completed_on=completed_on, expires_on=result.expires_on,
+        expiration_explanation=result.explanation, status=status, submitted_by=user, source="user", **fields,
+    )
+    if status != "pending":
+        submission.decided_by = approver
+    db.session.add(submission)
+    return submission
+
+
+def _emma_in_every_status(emma, sam, roles, certifications, today) -> None:
+    """The demo employee shows every status on her own page."""
+    c = certifications
+    _record(emma, c["Site Induction"], today - timedelta(days=400), sam)  # valid, never expires
+    _record(emma, c["First Aid"], today - timedelta(days=365) + timedelta(days=20), sam)  # due
+    _record(emma, c["Manual Handling"], today - timedelta(days=60), sam)  # valid
+    _record(emma, c["H2S Awareness"], today - timedelta(days=365) + timedelta(days=4), sam)  # overdue
+    _record(emma, c["Medical Fitness"], today - timedelta(days=800), sam)  # expired
+    # Working at Height: nothing on file -> missing, with a pending submission waiting.
+    _record(emma, c["Working at Height"], today - timedelta(days=2), sam, status="pending")
+    db.session.add(RequirementSetting(user=emma, certification=c["Confined Space Entry"], state="deferred",
+                                      deferred_until=today + timedelta(days=30), notes="Waiting for the next course date."))
+    db.session.add(DirectRequirement(user=emma, certification=c["Fire Warden"]))
+    db.session.add(RequirementSetting(user=emma, certification=c["Fire Warden"], state="not_applicable",
+                                      notes="Works only on sites with a resident fire team."))
+    db.session.add(DirectRequirement(user=emma, certification=c["Defensive Driving"]))  # missing
+    db.session.add(DirectRequirement(user=emma, certification=c["Hot Work Permit"]))
+    _record(emma, c["Hot Work Permit"], today + timedelta(days=10), sam)  # upcoming: the course is booked
+    _assign(emma, roles["Electrician"], training_until=today + timedelta(days=45),
+            notes="Apprentice electrician until licensed.")
+
+
+def _random_history(person, approver, certifications, today, rng) -> None:
+    """A plausible record history: some never did it, some are current, some lapsed."""
+    for certification in certifications:
+        roll = rng.random()
+        if roll < 0.12:
+            continue
+        policy_years = (certification.duration_amount or 1) if certification.duration_unit == "years" else 1
+        completed = today - timedelta(days=rng.randint(5, 365 * policy_years + 120))
+        if roll < 0.25:
+            _record(person, certification, completed, approver, status="pending")
+            continue
+        record = _record(person, certification, completed, approver)
+        if roll > 0.97:
+            record.status = "approved"
+            record.revoked_reason = "Certificate found to be forged."
+            record.revoked_by = approver
+            record.revoked_at = utcnow()
+        elif roll > 0.94:
+            _record(person, certification, today - timedelta(days=1), approver, status="declined",
+                    decline_comment="The photo is unreadable; please upload a clearer one.")
