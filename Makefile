@@ -1,0 +1,47 @@
+# FieldCert: `make run` serves the app with the demo organisation; `make test` runs every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?= -n 2
+export FLASK_APP := wsgi
+
+.PHONY: run setup test test-sqlite test-postgres chromium postgres bench
+
+run: setup ## install, migrate, load the demo organisation, serve on http://127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# Front-end packages come from the npm registry at set-up; nothing third-party is committed.
+static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+test: setup chromium postgres ## the whole suite on SQLite, then on PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite:
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+chromium: ## browser tests drive the system Chromium (Debian package `chromium`)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+postgres: ## the suite needs PostgreSQL at 127.0.0.1:5432; start the local cluster if it is down
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running at 127.0.0.1:5432 and could not be started; see README."; exit 1; }
+
+bench: setup ## print the speed figures
+	$(PY) bench/bench_rules.py
