@@ -180,13 +180,14 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
         facts.records[(row.user_id, row.certification_id)].append(
             (row.id, RecordFacts(row.completed_on, row.expires_on, row.revoked_reason))
         )
-    facts.pending = set(
-        db.session.execute(
+    facts.pending = {
+        (user_id, certification_id)
+        for user_id, certification_id in db.session.execute(
             select(Submission.user_id, Submission.certification_id)
             .where(Submission.user_id.in_(user_ids), Submission.status == "pending")
             .group_by(Submission.user_id, Submission.certification_id)
-        ).tuples()
-    )
+        )
+    }
 
     policies = {cid: tracking_policy(c) for cid, c in certifications.items()}
     result: dict[int, list[Requirement]] = {}
