@@ -1,16 +1,16 @@
 """The app's frame: migrations match the models, every route states its access, errors never crash."""
+from datetime import date
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from webapp import create_app
 from webapp.extensions import db
-from webapp.services.demo import load_demo_organisation
 from webapp.models import Submission, User
-from sqlalchemy import func, select
-from datetime import date
+from webapp.services.demo import load_demo_organisation
 
 
 def test_migrations_build_the_schema_the_models_describe(database_url, tmp_path):
