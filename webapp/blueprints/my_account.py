@@ -1,0 +1,176 @@
+"""My Account: an employee's own certifications, one certification's record and history, and submitting proof."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.clock import today
+from webapp.extensions import db
+from webapp.forms.my_account import DATE_HINT, RequiredOnlyForm, SubmitCertificationForm, parse_date
+from webapp.htmx import render
+from webapp.models import Attachment, Certification, Submission
+from webapp.permissions import Permission
+from webapp.security import permission_required
+from webapp.services.compliance import load_user_requirements
+from webapp.services.submissions import (
+    SubmissionError,
+    certification_visible_to,
+    preview_expiration,
+    submit_certification,
+)
+
+bp = Blueprint("my_account", __name__, url_prefix="/my")
+
+_RECORD_LOADS = (
+    selectinload(Submission.attachments).selectinload(Attachment.stored_file),
+    selectinload(Submission.certification),
+    selectinload(Submission.submitted_by),
+    selectinload(Submission.decided_by),
+    selectinload(Submission.revoked_by),
+)
+
+
+def _visible_certification(certification_id: int | None) -> Certification:
+    """The certification, or 404 when it does not exist or privacy hides it from the user."""
+    certification = db.session.get(
+        Certification,
+        certification_id or 0,
+        options=[selectinload(Certification.hidden_from_levels), selectinload(Certification.attachments_hidden_from_levels)],
+    )
+    if certification is None or not certification_visible_to(current_user, certification):
+        abort(404)
+    return certification
+
+
+@bp.route("/certifications")
+@permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
+def certifications():
+    day = today()
+    requirements = sorted(load_user_requirements(current_user, day), key=lambda r: r.certification.name.lower())
+    on_file = db.session.scalars(
+        select(Submission)
+        .where(Submission.user_id == current_user.id, Submission.status == "approved", Submission.revoked_at.is_(None))
+        .options(*_RECORD_LOADS)
+        .order_by(Submission.completed_on.desc(), Submission.id.desc())
+    ).all()
+    return render(
+        "my_account/certifications.html",
+        outstanding=[r for r in requirements if r.status.status.is_outstanding],
+        others=[r for r in requirements if not r.status.status.is_outstanding],
+        on_file=on_file,
+        day=day,
+    )
+
+
+@bp.route("/certifications/<int:certification_id>")
+@permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
+def certification(certification_id: int):
+    certification = _visible_certification(certification_id)
+    requirement = next(
+        (r for r in load_user_requirements(current_user, today()) if r.certification.id == certification.id), None
+    )
+    history = db.session.scalars(
+        select(Submission)
+        .where(Submission.user_id == current_user.id, Submission.certification_id == certification.id)
+        .options(*_RECORD_LOADS)
+        .order_by(Submission.completed_on.desc(), Submission.submitted_at.desc())
+    ).all()
+    current_id = requirement.current_record_id if requirement else None
+    current = next((s for s in history if s.id == current_id), None) or next(
+        (s for s in history if s.status == "approved" and not s.is_revoked), None
+    )
+    return render(
+        "my_account/certification.html",
+        certification=certification,
+        requirement=requirement,
+        current=current,
+        history=history,
+    )
+
+
+def _choices(required_only: bool) -> list[tuple[int, str]]:
+    certifications = db.session.scalars(
+        select(Certification)
+        .where(Certification.type == "employee")
+        .options(selectinload(Certification.hidden_from_levels))
+        .order_by(Certification.name)
+    ).all()
+    visible = [c for c in certifications if certification_visible_to(current_user, c)]
+    if required_only:
+        required = {r.certification.id for r in load_user_requirements(current_user, today())}
+        visible = [c for c in visible if c.id in required]
+    return [(c.id, c.name) for c in visible]
+
+
+def _links(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
+def submit():
+    filters = RequiredOnlyForm(request.args)
+    form = SubmitCertificationForm()
+    form.certification.choices = [(0, "Choose a certification")] + _choices(filters.required_only.data)
+    if not current_user.can(Permission.SET_OWN_EXPIRATION):
+        del form.expires_on
+    preview_on_change = {
+        "hx-get": url_for("my_account.preview"),
+        "hx-trigger": "change",
+        "hx-include": "#certification, #completed_on",
+        "hx-target": "#expiration-preview",
+        "hx-swap": "outerHTML",
+    }
+    form.certification.render_kw = preview_on_change
+    form.completed_on.render_kw = {**form.completed_on.render_kw, **preview_on_change}
+    if request.method == "GET":
+        chosen = request.args.get("certification", type=int)
+        if chosen:
+            form.certification.data = chosen
+        if request.headers.get("HX-Target") == "certification-field":
+            return render("my_account/submit.html", block="certification_field", form=form, filters=filters)
+        return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT)
+    if form.validate():
+        certification = _visible_certification(form.certification.data)
+        try:
+            submission = submit_certification(
+                current_user,
+                certification,
+                form.completed_on.date,
+                expires_on=form.expires_on.date if "expires_on" in form else None,
+                files=request.files.getlist(form.photos.name) + request.files.getlist(form.files.name),
+                links=_links(form.links.data),
+                idempotency_key=form.idempotency_key.data,
+            )
+        except SubmissionError as error:
+            for name, messages in error.errors.items():
+                field = form[name] if name in form else form.files
+                field.errors = list(field.errors) + messages
+        else:
+            if submission.status == "approved":
+                flash(f"{certification.name} is approved: this certification is approved automatically.", "success")
+            else:
+                flash(f"{certification.name} is submitted and pending approval by your supervisor.", "success")
+            return redirect(url_for("my_account.certification", certification_id=certification.id))
+    preview = None
+    offered = {choice_id for choice_id, _ in form.certification.choices if choice_id}
+    if form.completed_on.date and form.certification.data in offered:
+        certification = _visible_certification(form.certification.data)
+        preview = preview_expiration(current_user, certification, form.completed_on.date, today())
+    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT)
+
+
+@bp.route("/submit/preview")
+@permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
+def preview():
+    completed_on = parse_date(request.args.get("completed_on"))
+    certification_id = request.args.get("certification", type=int)
+    preview = preview_error = None
+    if not certification_id:
+        preview_error = "Choose a certification to see its expiration."
+    elif completed_on is None:
+        preview_error = "Enter the completion date as MM/DD/YYYY to see the expiration."
+    else:
+        preview = preview_expiration(current_user, _visible_certification(certification_id), completed_on, today())
+    # Always a fragment: htmx swaps it into the form, whatever page the form is on.
+    return render_template("my_account/_expiration_preview.html", preview=preview, preview_error=preview_error)

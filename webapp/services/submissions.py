@@ -1,0 +1,233 @@
+"""Submitting certifications: the expiration a submission will get, and storing it once."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+
+from webapp.clock import today
+from webapp.extensions import db
+from webapp.models import Attachment, Certification, Submission, User
+from webapp.models.base import utcnow
+from webapp.permissions import Permission
+from webapp.rules.periods import format_date
+from webapp.services.access import may_act_on
+from webapp.services.audit import record_audit, snapshot
+from webapp.services.storage import UploadError, check_upload, store_file
+from webapp.rules import ExpirationResult, NoticeDates, Status, expiration_for, notice_dates
+from webapp.services.compliance import tracking_policy
+
+
+@dataclass(frozen=True)
+class ExpirationPreview:
+    """What a record completed on `completed_on` will expire on, why, and when it turns blue/yellow/red."""
+
+    completed_on: date
+    expires_on: date | None
+    explanation: str
+    rule: str
+    notices: NoticeDates | None
+    existing_expiration: date | None
+    is_upcoming: bool
+
+    @property
+    def stages(self) -> list[tuple[Status, date]]:
+        """(status, first day of it) for due, overdue and expired; empty when it never expires."""
+        if self.notices is None:
+            return []
+        return [
+            (Status.DUE, self.notices.due_on),
+            (Status.OVERDUE, self.notices.overdue_on),
+            (Status.EXPIRED, self.notices.expires_on),
+        ]
+
+
+def current_record(user: User, certification: Certification) -> Submission | None:
+    """The user's newest approved, non-revoked record of the certification."""
+    return db.session.scalar(
+        select(Submission)
+        .where(
+            Submission.user_id == user.id,
+            Submission.certification_id == certification.id,
+            Submission.status == "approved",
+            Submission.revoked_at.is_(None),
+        )
+        .order_by(Submission.completed_on.desc(), Submission.id.desc())
+        .limit(1)
+    )
+
+
+def preview_expiration(user: User, certification: Certification, completed_on: date, day: date) -> ExpirationPreview:
+    """The expiration and notice dates a record completed on `completed_on` would get on `day`."""
+    policy = tracking_policy(certification)
+    existing = current_record(user, certification)
+    result: ExpirationResult = expiration_for(
+        policy,
+        completed_on,
+        existing.expires_on if existing is not None else None,
+        has_approved_record=existing is not None,
+    )
+    notices = None
+    if result.expires_on is not None:
+        notices = notice_dates(policy.for_stage(existing is not None), result.expires_on)
+    return ExpirationPreview(
+        completed_on=completed_on,
+        expires_on=result.expires_on,
+        explanation=result.explanation,
+        rule=result.rule,
+        notices=notices,
+        existing_expiration=existing.expires_on if existing is not None else None,
+        is_upcoming=completed_on > day,
+    )
+
+
+AUDITED_FIELDS = ("user_id", "certification_id", "completed_on", "expires_on", "status", "source")
+
+
+class SubmissionError(ValueError):
+    """A submission refused; `errors` maps form field names to messages fit to show on the form."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
+
+
+def _hidden_from_all(levels, viewer: User) -> bool:
+    """Privacy hides something only when it is hidden from every one of the viewer's module levels."""
+    hidden = {level.id for level in levels}
+    return bool(hidden) and bool(viewer.module_levels) and all(level.id in hidden for level in viewer.module_levels)
+
+
+def certification_visible_to(viewer: User, certification: Certification) -> bool:
+    return not _hidden_from_all(certification.hidden_from_levels, viewer)
+
+
+def attachments_visible_to(viewer: User, certification: Certification) -> bool:
+    """Hiding a certification hides its attachments too."""
+    return certification_visible_to(viewer, certification) and not _hidden_from_all(
+        certification.attachments_hidden_from_levels, viewer
+    )
+
+
+def _check_link(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _existing(idempotency_key: str | None, user: User) -> Submission | None:
+    if not idempotency_key:
+        return None
+    return db.session.scalar(
+        select(Submission).where(Submission.idempotency_key == idempotency_key, Submission.user_id == user.id)
+    )
+
+
+def submit_certification(
+    user: User,
+    certification: Certification,
+    completed_on: date,
+    *,
+    expires_on: date | None = None,
+    files: Iterable[FileStorage] = (),
+    links: Iterable[str | tuple[str, str]] = (),
+    idempotency_key: str | None = None,
+    by: User | None = None,
+    issuer: str | None = None,
+) -> Submission:
+    """Store a submission of `certification` by `user` (or, with `by`, for them) and commit it.
+
+    A repeated `idempotency_key` (a double click, an offline replay) returns the first submission.
+    Raises SubmissionError, storing nothing, when the input is refused.
+    """
+    by = by or user
+    existing = _existing(idempotency_key, user)
+    if existing is not None:
+        return existing
+    errors: dict[str, list[str]] = {}
+    if not certification_visible_to(user, certification):
+        errors.setdefault("certification", []).append("You may not submit this certification.")
+    day = today()
+    if completed_on > day and not certification.allow_upcoming:
+        errors.setdefault("completed_on", []).append(
+            f"The completion date cannot be after today ({format_date(day)}) for this certification."
+        )
+    if expires_on is not None:
+        if by.id == user.id and not user.can(Permission.SET_OWN_EXPIRATION):
+            errors.setdefault("expires_on", []).append("You may not set the expiration date yourself.")
+        elif expires_on < completed_on:
+            errors.setdefault("expires_on", []).append("The expiration date cannot be before the completion date.")
+    checked = []
+    for upload in files:
+        if upload is None or not upload.filename:
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except UploadError as error:
+            errors.setdefault("files", []).append(str(error))
+    link_pairs = []
+    for link in links:
+        name, url = link if isinstance(link, tuple) else (link, link)
+        url = url.strip()
+        if not url:
+            continue
+        if not _check_link(url):
+            errors.setdefault("links", []).append(f"{url} is not a web address (it must start with https://).")
+        link_pairs.append(((name.strip() or url)[:255], url))
+    if certification.require_attachment and not checked and not link_pairs and "files" not in errors:
+        errors.setdefault("files", []).append("This certification requires an attachment.")
+    if errors:
+        raise SubmissionError(errors)
+
+    preview = preview_expiration(user, certification, completed_on, day)
+    explanation = preview.explanation
+    if expires_on is not None:
+        explanation = f"{format_date(expires_on)} set by {by.full_name} (the rules give {preview.explanation})"
+    else:
+        expires_on = preview.expires_on
+    approved = certification.auto_approve_submissions or (by.id != user.id and may_act_on(by, user, "approve"))
+    submission = Submission(
+        user=user,
+        certification=certification,
+        completed_on=completed_on,
+        expires_on=expires_on,
+        expiration_explanation=explanation,
+        issuer=issuer or certification.issuer,
+        status="approved" if approved else "pending",
+        source="user" if by.id == user.id else "supervisor",
+        idempotency_key=idempotency_key or None,
+        submitted_by=by,
+    )
+    if approved:
+        submission.decided_at = utcnow()
+        submission.decided_by = None if by.id == user.id else by
+    for upload in checked:
+        submission.attachments.append(
+            Attachment(kind="file", stored_file=store_file(upload), name=upload.name, added_by_id=by.id)
+        )
+    for name, url in link_pairs:
+        submission.attachments.append(Attachment(kind="link", name=name, url=url[:2000], added_by_id=by.id))
+    db.session.add(submission)
+    try:
+        db.session.flush()
+        record_audit(
+            by,
+            "submission.create",
+            submission,
+            f"{by.full_name} submitted {certification.name} for {user.full_name}"
+            f" ({'approved' if approved else 'pending approval'})",
+            after=snapshot(submission, AUDITED_FIELDS),
+        )
+        db.session.commit()
+    except IntegrityError:
+        # Two posts with the same key raced past the check: the other one stored it.
+        db.session.rollback()
+        existing = _existing(idempotency_key, user)
+        if existing is None:
+            raise SubmissionError({"certification": ["This form was already used; reload the page and submit again."]})
+        return existing
+    return submission
