@@ -5,14 +5,42 @@ from pathlib import Path
 from flask import Flask
 
 from webapp import cli, errors, security
-from webapp.blueprints import auth, files, home, my_account
+from webapp.blueprints import (
+    auth,
+    certifications,
+    companies,
+    files,
+    home,
+    my_account,
+    people,
+    public,
+    qr,
+    reports,
+    roles,
+    settings,
+    submissions,
+)
 from webapp.config import CONFIGS, database_url_for
 from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (auth.bp, home.bp, my_account.bp, files.bp)
+BLUEPRINTS = (
+    auth.bp,
+    home.bp,
+    my_account.bp,
+    files.bp,
+    submissions.bp,
+    people.bp,
+    certifications.bp,
+    roles.bp,
+    companies.bp,
+    settings.bp,
+    reports.bp,
+    qr.bp,
+    public.bp,
+)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:

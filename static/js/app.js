@@ -80,3 +80,8 @@ document.addEventListener("change", (event) => {
   const list = box.querySelector(`[data-list="${event.target.checked ? "selected" : "available"}"]`);
   if (item && list) list.appendChild(item);
 });
+
+// Reports: a button with data-print opens the browser's print dialog (the QR wallet card).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

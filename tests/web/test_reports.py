@@ -1,0 +1,250 @@
+"""The matrix: statuses, filters, reach, privacy, paging, cell details and a fixed query count."""
+from datetime import date
+
+from webapp.extensions import db
+from webapp.models import Attachment, Notice, SharedReport
+from webapp.services.reports import PAGE_SIZE
+
+
+def _org(factory, n=2):
+    company = factory.company(name="Acme Field")
+    first_aid = factory.yearly_certification(name="First Aid")
+    forklift = factory.yearly_certification(name="Forklift")
+    role = factory.role(first_aid, forklift, companies=[company], name="Rigger")
+    users = []
+    for i in range(n):
+        user = factory.user(company=company, last_name=f"Worker{i:03d}")
+        factory.assign(user, role)
+        factory.record(user, first_aid, date(2026, 1, 10))
+        users.append(user)
+    return company, role, first_aid, forklift, users
+
+
+def test_matrix_shows_status_cells_with_text(client, factory, sign_in, frozen_clock):
+    _, _, first_aid, forklift, users = _org(factory)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    page = client.get("/reports/matrix").get_data(as_text=True)
+    assert "Worker000" in page and "Worker001" in page
+    assert "status-valid" in page and "01/10/2027" in page
+    assert "status-missing" in page and "Nothing on File" in page
+    assert f"/reports/matrix/{users[0].id}/{forklift.id}" in page
+    assert "style=" not in page
+
+
+def test_supervisor_sees_only_supervised_and_employee_is_refused(client, factory, sign_in, frozen_clock):
+    _, _, _, _, users = _org(factory)
+    boss = factory.user("Supervisor", last_name="Boss")
+    mine = factory.user(supervisors=[boss], last_name="Mine")
+    sign_in(boss)
+    page = client.get("/reports/matrix").get_data(as_text=True)
+    assert "Mine" in page and "Worker000" not in page
+    cert = factory.yearly_certification(name="Crane")
+    factory.require(mine, cert)
+    assert client.get(f"/reports/matrix/{mine.id}/{cert.id}").status_code == 200
+    assert client.get(f"/reports/matrix/{users[0].id}/{cert.id}").status_code == 404
+    sign_in(factory.user())
+    assert client.get("/reports/matrix").status_code == 403
+
+
+def test_filters_by_status_company_and_hidden(client, factory, sign_in, frozen_clock):
+    _, _, first_aid, _, users = _org(factory)
+    other = factory.company(name="Other Co")
+    outsider = factory.user(company=other, last_name="Outsider")
+    factory.require(outsider, first_aid)
+    factory.record(outsider, first_aid, date(2026, 1, 10))
+    hidden = factory.user(company=other, last_name="Ghost", hidden=True)
+    factory.require(hidden, first_aid)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    page = client.get("/reports/matrix?status=missing").get_data(as_text=True)
+    assert "Worker000" in page and "Outsider" not in page
+    page = client.get(f"/reports/matrix?company={other.id}").get_data(as_text=True)
+    assert "Outsider" in page and "Worker000" not in page and "Ghost" not in page
+    page = client.get(f"/reports/matrix?company={other.id}&include_hidden=y").get_data(as_text=True)
+    assert "Ghost" in page
+    assert client.get("/reports/matrix?company=nonsense&status=bogus").status_code == 200
+
+
+def test_certification_hidden_from_viewer_levels_is_not_a_column(client, factory, sign_in, frozen_clock):
+    _, _, _, _, users = _org(factory)
+    boss = factory.user("Supervisor", last_name="Boss")
+    secret = factory.yearly_certification(name="Secret Clearance")
+    secret.hidden_from_levels = [factory.levels["Supervisor"]]
+    db.session.commit()
+    worker = factory.user(supervisors=[boss], last_name="Mine")
+    factory.require(worker, secret)
+    sign_in(boss)
+    assert "Secret Clearance" not in client.get("/reports/matrix").get_data(as_text=True)
+    assert client.get(f"/reports/matrix/{worker.id}/{secret.id}").status_code == 404
+
+
+def test_cell_details_modal(client, factory, sign_in, frozen_clock):
+    _, _, first_aid, _, users = _org(factory)
+    submission = factory.record(users[0], first_aid, date(2026, 2, 1))
+    db.session.add(Attachment(kind="link", submission=submission, name="card-scan", url="https://example.test/c"))
+    db.session.commit()
+    sign_in(factory.user("Administrator"))
+    response = client.get(f"/reports/matrix/{users[0].id}/{first_aid.id}", headers={"HX-Request": "true"})
+    page = response.get_data(as_text=True)
+    assert "Certification Details" in page and "First Aid" in page
+    assert "02/01/2026" in page and "02/01/2027" in page and "card-scan" in page
+    assert "<html" not in page
+    assert ("Record Certification" in page) == ("people.record" in client.application.view_functions)
+
+
+def test_matrix_pages_progressively(client, factory, sign_in, frozen_clock):
+    _org(factory, n=PAGE_SIZE + 3)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    first = client.get("/reports/matrix").get_data(as_text=True)
+    assert first.count('<th scope="row">') == PAGE_SIZE
+    assert 'hx-trigger="revealed"' in first and "page=2" in first
+    second = client.get("/reports/matrix?page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert second.count('<th scope="row">') == 4  # 3 workers and the admin
+    assert "<html" not in second and 'hx-trigger="revealed"' not in second
+
+
+def test_matrix_loads_in_fixed_number_of_queries(client, factory, sign_in, count_queries, frozen_clock):
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    _org(factory, n=2)
+    with count_queries() as few:
+        assert client.get("/reports/matrix").status_code == 200
+    for i in range(8):
+        extra = factory.user(company=None, last_name=f"Extra{i}")
+        factory.require(extra, factory.yearly_certification())
+    with count_queries() as many:
+        assert client.get("/reports/matrix").status_code == 200
+    assert len(few) == len(many)
+
+
+def _status_org(factory):
+    company = factory.company(name="Acme")
+    valid = factory.yearly_certification(name="Valid Cert")
+    expiring = factory.yearly_certification(name="Soon Cert")
+    missing = factory.yearly_certification(name="=Missing Cert")
+    role = factory.role(valid, expiring, missing, companies=[company], name="Rigger")
+    worker = factory.user(company=company, last_name="Worker")
+    factory.assign(worker, role)
+    factory.record(worker, valid, date(2026, 1, 10))
+    factory.record(worker, expiring, date(2025, 6, 20))  # expires 06/20/2026: overdue on 06/15
+    hidden = factory.user(company=company, last_name="Ghost", hidden=True)
+    factory.require(hidden, missing)
+    return worker, hidden
+
+
+def test_report_status_filters(client, factory, sign_in, frozen_clock):
+    _status_org(factory)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "<td>Valid Cert</td>" in page and "<td>Soon Cert</td>" in page
+    assert "Ghost" in page  # hidden users stay in module-wide reports
+    page = client.get("/reports/?status=missing").get_data(as_text=True)
+    assert "<td>=Missing Cert</td>" in page and "<td>Valid Cert</td>" not in page and "<td>Soon Cert</td>" not in page
+    page = client.get("/reports/?status=expiring&within_days=10").get_data(as_text=True)
+    assert "<td>Soon Cert</td>" in page and "<td>Valid Cert</td>" not in page
+    page = client.get("/reports/?status=active").get_data(as_text=True)
+    assert "<td>Valid Cert</td>" in page and "<td>Soon Cert</td>" not in page
+    assert client.get("/reports/?status=bogus&within_days=x&company=zz").status_code == 200
+
+
+def test_report_csv_exports_filtered_and_all(client, factory, sign_in, frozen_clock):
+    _status_org(factory)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    filtered = client.get("/reports/export.csv?status=missing")
+    assert filtered.mimetype == "text/csv" and "attachment" in filtered.headers["Content-Disposition"]
+    rows = filtered.get_data(as_text=True).splitlines()
+    assert rows[0].startswith("Last Name,First Name") and len(rows) == 3  # header + 2 missing rows
+    assert "'=Missing Cert" in rows[1]  # never a spreadsheet formula
+    everything = client.get("/reports/export.csv?all=1&status=missing").get_data(as_text=True).splitlines()
+    assert len(everything) == 5  # header, the worker's 3 requirements and Ghost's 1
+
+
+def test_report_refused_without_permission_and_scoped_for_supervisor(client, factory, sign_in, frozen_clock):
+    worker, _ = _status_org(factory)
+    sign_in(factory.user())
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/export.csv").status_code == 403
+    sign_in(factory.user("Supervisor"))
+    page = client.get("/reports/").get_data(as_text=True)
+    assert worker.sort_name not in page and "0 requirements shown." in page
+
+
+def test_report_fixed_number_of_queries(client, factory, sign_in, count_queries, frozen_clock):
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    _status_org(factory)
+    with count_queries() as few:
+        client.get("/reports/")
+    for i in range(6):
+        extra = factory.user(company=factory.company(), last_name=f"Extra{i}")
+        factory.require(extra, factory.yearly_certification())
+    with count_queries() as many:
+        client.get("/reports/")
+    assert len(few) == len(many)
+
+
+def _shared_setup(factory):
+    company = factory.company(name="Acme")
+    shown = factory.yearly_certification(name="First Aid")
+    secret = factory.yearly_certification(name="Secret Clearance", hide_from_shared_reports=True)
+    role = factory.role(shown, secret, companies=[company], name="Rigger")
+    worker = factory.user(company=company, last_name="Worker")
+    factory.assign(worker, role)
+    factory.record(worker, shown, date(2026, 1, 10))
+    return role, worker, shown
+
+
+def test_create_share_email_and_delete_shared_report(client, factory, sign_in, csrf, frozen_clock):
+    role, worker, _ = _shared_setup(factory)
+    sign_in(factory.user("Supervisor", last_name="Boss"))
+    response = client.post("/reports/shared", data={"title": "For the client", "roles": [role.id], "csrf_token": csrf()})
+    assert response.status_code == 302
+    report = db.session.scalar(db.select(SharedReport))
+    public = client.get(f"/s/{report.token}")
+    page = public.get_data(as_text=True)
+    assert public.headers["X-Robots-Tag"] == "noindex, nofollow" and "no-store" in public.headers["Cache-Control"]
+    assert "Worker" in page and "First Aid" in page and "01/10/2027" in page
+    assert "Secret Clearance" not in page
+    sent = client.post(f"/reports/shared/{report.id}", data={
+        "emails": "client@example.test, boss@example.test", "message": "See attached", "csrf_token": csrf()},
+        follow_redirects=True).get_data(as_text=True)
+    assert "You successfully shared this report with client@example.test, boss@example.test." in sent
+    notices = db.session.scalars(db.select(Notice).where(Notice.kind == "shared_report")).all()
+    assert sorted(n.recipient_email for n in notices) == ["boss@example.test", "client@example.test"]
+    assert f"/s/{report.token}" in notices[0].body_text
+    listing = client.get("/reports/shared").get_data(as_text=True)
+    assert "For the client" in listing and "Are you sure you want to delete this report?" in listing
+    assert client.post(f"/reports/shared/{report.id}/delete", data={"csrf_token": csrf()}).status_code == 302
+    assert "This report is no longer available" in client.get(f"/s/{report.token}").get_data(as_text=True)
+
+
+def test_shared_report_bad_input_and_other_peoples_reports(client, factory, sign_in, csrf, frozen_clock):
+    role, worker, _ = _shared_setup(factory)
+    sign_in(factory.user("Supervisor"))
+    response = client.post("/reports/shared", data={"title": "", "csrf_token": csrf()})
+    assert response.status_code == 422 and db.session.scalar(db.select(SharedReport)) is None
+    # a user out of reach cannot be chosen
+    assert client.post("/reports/shared", data={"title": "x", "users": [worker.id], "csrf_token": csrf()}).status_code == 422
+    client.post("/reports/shared", data={"title": "Mine", "roles": [role.id], "csrf_token": csrf()})
+    report = db.session.scalar(db.select(SharedReport))
+    bad = client.post(f"/reports/shared/{report.id}", data={"emails": "nope, a@b.test", "csrf_token": csrf()})
+    assert bad.status_code == 422 and "Not a valid e-mail address: nope" in bad.get_data(as_text=True)
+    assert db.session.scalar(db.select(Notice)) is None
+    sign_in(factory.user("Supervisor"))
+    assert client.get(f"/reports/shared/{report.id}").status_code == 404
+    assert client.post(f"/reports/shared/{report.id}/delete", data={"csrf_token": csrf()}).status_code == 404
+    sign_in(factory.user())
+    assert client.get("/reports/shared").status_code == 403
+
+
+def test_public_shared_report_fixed_number_of_queries(client, factory, count_queries, frozen_clock):
+    role, worker, shown = _shared_setup(factory)
+    report = SharedReport(title="Client", roles=[role])
+    db.session.add(report)
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get(f"/s/{report.token}").status_code == 200
+    for i in range(6):
+        extra = factory.user(company=worker.company, last_name=f"Extra{i}")
+        factory.assign(extra, role)
+        factory.record(extra, shown, date(2026, 2, 1))
+    with count_queries() as many:
+        assert client.get(f"/s/{report.token}").status_code == 200
+    assert len(few) == len(many)

@@ -1,0 +1,278 @@
+"""Certifications page: the table, the Add/Edit form, the details tabs, and delete."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.clock import today
+from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, DeleteForm, GroupForm
+from webapp.htmx import render
+from webapp.models import User
+from webapp.permissions import Permission
+from webapp.security import permission_required
+from webapp.services.access import users_in_reach
+from webapp.services.certifications import (
+    CertificationInvalid,
+    GroupInvalid,
+    associated_roles,
+    associated_users,
+    check_certification,
+    count_certification_records,
+    create_certification,
+    create_group,
+    delete_certification,
+    direct_user_ids,
+    example_for,
+    filter_choices,
+    form_choices,
+    get_certification,
+    get_group,
+    group_tree,
+    list_active_users,
+    list_certifications,
+    policy_from_values,
+    recalculated_records,
+    role_grid,
+    set_associated_roles,
+    set_direct_users,
+    update_certification,
+    update_group,
+)
+from webapp.services.compliance import tracking_policy
+
+bp = Blueprint("certifications", __name__, url_prefix="/certifications")
+ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
+TABS = {"info": "Certification Info", "roles": "Associated Roles", "users": "Associated Users"}
+
+
+def _certification_or_404(certification_id: int):
+    certification = get_certification(certification_id)
+    if certification is None:
+        abort(404)
+    return certification
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdecimal() else None
+
+
+def _reachable_ids():
+    return users_in_reach(current_user, "manage_requirements").with_only_columns(User.id)
+
+
+@bp.route("/")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def index():
+    search, tag_id, group_id = request.args.get("q", ""), _int_arg("tag"), _int_arg("group")
+    return render(
+        "certifications/index.html",
+        block="results" if request.headers.get("HX-Target") == "certification-results" else "content",
+        certifications=list_certifications(search, tag_id, group_id),
+        **filter_choices(),
+        activity_labels=ACTIVITY_LABELS,
+        search=search, tag_id=tag_id, group_id=group_id,
+    )
+
+
+def _save(form: CertificationForm, certification=None):
+    """Validate with the form, then with the rules; a valid form is saved. Returns the certification or None."""
+    form_ok = form.validate()
+    uploads = form.checked_uploads()
+    form_ok = form_ok and not form.supporting_files.errors
+    values = {**form.values(), "new_files": uploads}
+    try:
+        if not form_ok:
+            check_certification(values, certification)
+            return None
+        if certification is None:
+            return create_certification(current_user, values)
+        return update_certification(current_user, certification, values, recalculate=form.recalculate.data)
+    except CertificationInvalid as invalid:
+        for name, message in invalid.errors.items():
+            form[name].errors = [*form[name].errors, message]
+        return None
+
+
+def _form_page(form: CertificationForm, certification=None, status=200):
+    return render("certifications/form.html", form=form, certification=certification,
+                  example=_example(form) if form.is_submitted() else _saved_example(certification),
+                  recalculate_count=_recalculate_count(form, certification), status=status)
+
+
+def _recalculate_count(form: CertificationForm, certification) -> int | None:
+    """How many stored expirations "recalculate existing records" would change (None: settings invalid)."""
+    if certification is None:
+        return None
+    try:
+        policy = policy_from_values(form.values()) if form.is_submitted() else tracking_policy(certification)
+    except CertificationInvalid:
+        return None
+    return len(recalculated_records(certification, policy))
+
+
+def _example(form: CertificationForm):
+    try:
+        return example_for(policy_from_values(form.values()), today())
+    except CertificationInvalid as invalid:
+        return invalid
+
+
+def _saved_example(certification):
+    return example_for(tracking_policy(certification), today()) if certification is not None else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def create():
+    form = CertificationForm()
+    form.set_choices(form_choices())
+    if form.is_submitted():
+        certification = _save(form)
+        if certification is not None:
+            flash(f"Certification {certification.name} created.", "success")
+            return redirect(url_for("certifications.detail", certification_id=certification.id))
+        return _form_page(form, status=422)
+    return _form_page(form)
+
+
+@bp.route("/<int:certification_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def edit(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    form = CertificationForm()
+    form.set_choices(form_choices(), editing=certification)
+    if form.is_submitted():
+        if _save(form, certification) is not None:
+            flash(f"Certification {certification.name} saved. Existing records keep their expiration dates.", "success")
+            return redirect(url_for("certifications.detail", certification_id=certification.id))
+        return _form_page(form, certification, status=422)
+    form.fill_from(certification)
+    return _form_page(form, certification)
+
+
+@bp.route("/example", methods=["POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def example():
+    """The live "completed today -> expires ..." line of the form."""
+    form = CertificationForm()
+    form.set_choices(form_choices())
+    form.validate()
+    return render("certifications/form.html", block="example", example=_example(form))
+
+
+@bp.route("/<int:certification_id>/recalculate-preview", methods=["POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def recalculate_preview(certification_id: int):
+    """The live count of records "recalculate existing records" would change; changes nothing."""
+    certification = _certification_or_404(certification_id)
+    form = CertificationForm()
+    form.set_choices(form_choices(), editing=certification)
+    form.validate()
+    return render("certifications/form.html", block="recalculate",
+                  recalculate_count=_recalculate_count(form, certification))
+
+
+@bp.route("/<int:certification_id>")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def detail(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    tab = request.args.get("tab", "info")
+    if tab not in TABS:
+        abort(404)
+    context = {"certification": certification, "tab": tab, "tabs": TABS, "activity_labels": ACTIVITY_LABELS}
+    if tab == "info":
+        context["example"] = _saved_example(certification)
+        context["records"] = count_certification_records(certification)
+    elif tab == "roles":
+        context["roles"] = associated_roles(certification)
+    else:
+        context["users"] = associated_users(certification, today(), _reachable_ids())
+        context["direct_ids"] = direct_user_ids(certification)
+    return render("certifications/detail.html", **context)
+
+
+@bp.route("/<int:certification_id>/roles", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def edit_roles(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    if request.method == "POST":
+        cells = set()
+        for cell in request.form.getlist("cell"):
+            role_id, _, company_id = cell.partition(":")
+            if role_id.isdecimal() and company_id.isdecimal():
+                cells.add((int(role_id), int(company_id)))
+        set_associated_roles(current_user, certification, cells)
+        flash("Associated roles saved.", "success")
+        return redirect(url_for("certifications.detail", certification_id=certification.id, tab="roles"))
+    roles, companies, checked = role_grid(certification)
+    return render("certifications/roles.html", certification=certification, roles=roles, companies=companies,
+                  checked=checked)
+
+
+@bp.route("/<int:certification_id>/users", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def edit_users(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    if request.method == "POST":
+        ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
+        set_direct_users(current_user, certification, ids, _reachable_ids())
+        flash("Assigned users saved.", "success")
+        return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))
+    users = list_active_users(users_in_reach(current_user, "manage_requirements"))
+    return render("certifications/users.html", certification=certification, users=users,
+                  direct_ids=direct_user_ids(certification))
+
+
+@bp.route("/<int:certification_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def delete(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        name = certification.name
+        records = delete_certification(current_user, certification)
+        flash(f"Certification {name} deleted, with its {records} records.", "success")
+        return redirect(url_for("certifications.index"))
+    return render("certifications/delete.html", certification=certification, form=form,
+                  records=count_certification_records(certification))
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def groups():
+    """The nested certification groups, and a form to create one."""
+    tree = group_tree()
+    form = GroupForm()
+    form.set_choices(tree)
+    if form.validate_on_submit():
+        try:
+            group = create_group(current_user, form.name.data, form.parent_id.data)
+        except GroupInvalid as invalid:
+            for name, message in invalid.errors.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            flash(f"Group {group.name} created.", "success")
+            return redirect(url_for("certifications.groups"))
+    return render("certifications/groups.html", tree=tree, form=form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def edit_group(group_id: int):
+    """Rename or move a group (with its certifications and subgroups)."""
+    group = get_group(group_id)
+    if group is None:
+        abort(404)
+    form = GroupForm()
+    form.set_choices(group_tree(), editing=group)
+    if form.validate_on_submit():
+        try:
+            update_group(current_user, group, form.name.data, form.parent_id.data)
+        except GroupInvalid as invalid:
+            for name, message in invalid.errors.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            flash(f"Group {group.name} saved.", "success")
+            return redirect(url_for("certifications.groups"))
+    elif not form.is_submitted():
+        form.name.data, form.parent_id.data = group.name, group.parent_id
+    return render("certifications/group_form.html", group=group, form=form, status=422 if form.is_submitted() else 200)

@@ -1,0 +1,120 @@
+"""Companies page: table, create, details with company roles, Edit Company Roles, edit, delete."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.forms.certifications import DeleteForm
+from webapp.forms.companies import CompanyForm
+from webapp.htmx import render
+from webapp.permissions import Permission
+from webapp.security import permission_required
+from webapp.services.companies import (
+    CompanyInvalid,
+    all_roles,
+    company_roles,
+    create_company,
+    delete_company,
+    get_company,
+    list_companies,
+    roles_to_remove,
+    set_company_roles,
+    update_company,
+)
+
+bp = Blueprint("companies", __name__, url_prefix="/companies")
+
+
+def _company_or_404(company_id: int):
+    company = get_company(company_id)
+    if company is None:
+        abort(404)
+    return company
+
+
+def _save(form: CompanyForm, company=None):
+    if not form.validate():
+        return None
+    try:
+        if company is None:
+            return create_company(current_user, form.values())
+        return update_company(current_user, company, form.values())
+    except CompanyInvalid as invalid:
+        for name, message in invalid.errors.items():
+            form[name].errors = [*form[name].errors, message]
+        return None
+
+
+@bp.route("/")
+@permission_required(Permission.MANAGE_COMPANIES)
+def index():
+    return render("companies/index.html", companies=list_companies())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_COMPANIES)
+def create():
+    form = CompanyForm()
+    if form.is_submitted():
+        company = _save(form)
+        if company is not None:
+            flash(f"Company {company.name} created.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id))
+        return render("companies/form.html", form=form, company=None, status=422)
+    return render("companies/form.html", form=form, company=None)
+
+
+@bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_COMPANIES)
+def edit(company_id: int):
+    company = _company_or_404(company_id)
+    form = CompanyForm()
+    if form.is_submitted():
+        if _save(form, company) is not None:
+            flash(f"Company {company.name} saved.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id))
+        return render("companies/form.html", form=form, company=company, status=422)
+    form.fill_from(company)
+    return render("companies/form.html", form=form, company=company)
+
+
+@bp.route("/<int:company_id>")
+@permission_required(Permission.MANAGE_COMPANIES)
+def detail(company_id: int):
+    company = _company_or_404(company_id)
+    return render("companies/detail.html", company=company, company_roles=company_roles(company))
+
+
+@bp.route("/<int:company_id>/roles", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_COMPANIES)
+def edit_roles(company_id: int):
+    company = _company_or_404(company_id)
+    roles = all_roles()
+    if request.method == "POST":
+        applied = {
+            role.id: (request.form.get(f"description-{role.id}", "").strip() or None)
+            for role in roles
+            if str(role.id) in request.form.getlist("role_id")
+        }
+        removing = roles_to_remove(company, applied)
+        if removing and request.form.get("confirmed") != "yes":
+            # The documents' confirmation before a role and its requirements are deleted.
+            return render("companies/confirm_roles.html", company=company, removing=removing, form_data=request.form)
+        set_company_roles(current_user, company, applied)
+        flash("Company roles saved.", "success")
+        return redirect(url_for("companies.detail", company_id=company.id))
+    current = {company_role.role_id: company_role.description for company_role in company_roles(company)}
+    return render("companies/roles.html", company=company, roles=roles, current=current)
+
+
+@bp.route("/<int:company_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_COMPANIES)
+def delete(company_id: int):
+    company = _company_or_404(company_id)
+    if company.is_original:
+        abort(403)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        name = company.name
+        delete_company(current_user, company)
+        flash(f"Company {name} permanently deleted.", "success")
+        return redirect(url_for("companies.index"))
+    return render("companies/delete.html", company=company, form=form, company_roles=company_roles(company))

@@ -1,0 +1,615 @@
+"""People > Users: the searchable users table and its per-user menu."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.clock import today
+from webapp.extensions import db
+from webapp.forms.my_account import DATE_HINT, parse_date
+from webapp.forms.supervising import (
+    ActionForm,
+    AssignRoleForm,
+    CommentForm,
+    DirectRequirementForm,
+    NotifyForm,
+    PeopleFilterForm,
+    RecordCertificationForm,
+    RecordDatesForm,
+    RequirementStateForm,
+    TrainingForm,
+)
+from webapp.htmx import render, wants_fragment
+from webapp.models import (
+    Certification,
+    CertificationRole,
+    Comment,
+    DirectRequirement,
+    RoleAssignment,
+    Submission,
+    User,
+)
+from webapp.permissions import Permission
+from webapp.security import permission_required
+from webapp.services.access import may_act_on
+from webapp.services.approvals import approve_submissions, pending_submissions
+from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
+from webapp.services.compliance import load_requirements, load_user_requirements
+from webapp.services.people import (
+    company_choices,
+    find_people,
+    hide_user,
+    notify_user,
+    show_user,
+    supervised_people,
+)
+from webapp.services.records import edit_record_dates, record_certification
+from webapp.services.requirements import (
+    RequirementError,
+    add_direct_requirement,
+    assign_role,
+    may_override_lock,
+    remove_direct_requirement,
+    remove_role,
+    set_requirement_state,
+    set_training,
+)
+from webapp.services.submissions import SubmissionError, preview_expiration
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+VIEWERS = (Permission.VIEW_SUPERVISED_USERS, Permission.VIEW_ALL_USERS)
+DEFERRERS = (Permission.DEFER_SUPERVISED, Permission.DEFER_ALL)
+RECORDERS = (Permission.RECORD_FOR_SUPERVISED, Permission.RECORD_FOR_ALL)
+MANAGERS = (Permission.MANAGE_SUPERVISED_REQUIREMENTS, Permission.MANAGE_ALL_REQUIREMENTS)
+APPROVERS = (Permission.APPROVE_SUPERVISED, Permission.APPROVE_ALL)
+# Hiding changes what the People pages show about someone: an account edit.
+EDITORS = (Permission.EDIT_SUPERVISED_ACCOUNTS, Permission.EDIT_ALL_ACCOUNTS)
+
+
+def _user_in_reach(user_id: int, action: str) -> User:
+    """The user if the current user may do `action` to them; 404 otherwise, so ids reveal nothing."""
+    user = db.session.get(User, user_id)
+    if user is None or not may_act_on(current_user, user, action):
+        abort(404)
+    return user
+
+
+def _filters() -> PeopleFilterForm:
+    form = PeopleFilterForm(request.args)
+    form.company.choices = company_choices()
+    return form
+
+
+def _table_context(form: PeopleFilterForm) -> dict:
+    valid = form.validate()
+    company = form.company.data if valid and (form.company.data or "").isdigit() else None
+    users = find_people(
+        current_user,
+        search=form.q.data if valid else None,
+        company_id=int(company) if company else None,
+        include_hidden=bool(form.include_hidden.data),
+    )
+    return {"form": form, "users": users, "notify_form": NotifyForm(), "may_edit": any(current_user.can(p) for p in EDITORS)}
+
+
+@bp.get("/")
+@permission_required(*VIEWERS)
+def index():
+    form = _filters()
+    block = "users_table" if request.headers.get("HX-Target") == "users-table" else "content"
+    return render("people/index.html", block=block, **_table_context(form))
+
+
+def _row_or_list(user: User, message: str):
+    """The user's updated row for htmx, or back to the list with a flash message."""
+    if wants_fragment():
+        return render_template("people/_user_row.html", user=user, notify_form=NotifyForm(),
+                               may_edit=True, message=message)
+    return _back_to_list(message)
+
+
+@bp.get("/supervisor-report")
+@permission_required(*VIEWERS)
+def supervisor_report():
+    """Everyone the current user supervises x the certifications they must hold."""
+    people = supervised_people(current_user)
+    by_user = load_requirements([p.id for p in people], today())
+    certifications = sorted(
+        {r.certification.id: r.certification for rows in by_user.values() for r in rows}.values(),
+        key=lambda c: c.name.lower(),
+    )
+    cells = {(user_id, r.certification.id): r for user_id, rows in by_user.items() for r in rows}
+    return render("people/supervisor_report.html", people=people, certifications=certifications, cells=cells,
+                  may_record=any(current_user.can(p) for p in RECORDERS))
+
+
+def _back_to_list(message: str, category: str = "success"):
+    flash(message, category)
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/people") else url_for("people.index"))
+
+
+@bp.post("/<int:user_id>/hide")
+@permission_required(*EDITORS)
+def hide(user_id: int):
+    user = _user_in_reach(user_id, "edit_account")
+    hide_user(user, current_user)
+    return _row_or_list(user, f"{user.full_name} is hidden from reports in the People module.")
+
+
+@bp.post("/<int:user_id>/show")
+@permission_required(*EDITORS)
+def show(user_id: int):
+    user = _user_in_reach(user_id, "edit_account")
+    show_user(user, current_user)
+    return _row_or_list(user, f"{user.full_name} is shown in reports again.")
+
+
+@bp.post("/<int:user_id>/notify")
+@permission_required(*VIEWERS)
+def notify(user_id: int):
+    user = _user_in_reach(user_id, "view")
+    form = NotifyForm()
+    if not form.validate():
+        if wants_fragment():
+            headers = {"HX-Retarget": f"#notify-form-{user.id}", "HX-Reswap": "outerHTML"}
+            return render_template("people/_notify_form.html", user=user, form=form), 422, headers
+        context = _table_context(_filters())
+        return render("people/index.html", status=422, invalid_form=form, invalid_id=user.id, **context)
+    notify_user(user, current_user, form.message.data)
+    message = f"{user.full_name} was e-mailed."
+    if wants_fragment():
+        return render_template("people/_notify_done.html", user=user, message=message)
+    return _back_to_list(message)
+
+
+# ---- A user's Certifications Details page -------------------------------------------------
+
+
+def _may_approve_for(user: User) -> bool:
+    if user.id == current_user.id and not current_user.can(Permission.APPROVE_OWN_SUBMISSIONS):
+        return False
+    return may_act_on(current_user, user, "approve")
+
+
+def _details_context(user: User, **extra) -> dict:
+    requirements = load_user_requirements(user, today())
+    record_ids = [r.current_record_id for r in requirements if r.current_record_id]
+    records = {
+        record.id: record
+        for record in db.session.scalars(select(Submission).where(Submission.id.in_(record_ids)))
+    } if record_ids else {}
+    may_approve = _may_approve_for(user)
+    pending = pending_submissions(
+        select(Submission).where(Submission.user_id == user.id, Submission.status == "pending")
+    )
+    return {
+        "user": user,
+        "requirements": requirements,
+        "outstanding": [r for r in requirements if r.status.status.is_outstanding],
+        "records": records,
+        "pending": pending,
+        "may_approve": may_approve,
+        "may_defer": may_act_on(current_user, user, "defer"),
+        "may_record": may_act_on(current_user, user, "record"),
+        "may_manage": may_act_on(current_user, user, "manage_requirements"),
+        "may_override_lock": may_override_lock(current_user),
+        "action_form": ActionForm(),
+        "notify_form": NotifyForm(),
+        **extra,
+        # Each dialog starts from the saved values; a refused form keeps what was typed.
+        "state_forms": {
+            r.certification.id: RequirementStateForm(
+                formdata=None,
+                state=r.setting.state if r.setting else "none",
+                deferred_until=r.setting.deferred_until if r.setting else None,
+                notes=r.setting.notes if r.setting else None,
+            )
+            for r in requirements
+        } | extra.get("state_forms", {}),
+        "dates_forms": {
+            record.id: RecordDatesForm(formdata=None, obj=record) for record in records.values()
+        } | extra.get("dates_forms", {}),
+    }
+
+
+def _details(user: User, message: str | None = None, status: int = 200, **extra):
+    """The details section again (htmx) or the whole page, so every table reflects the change."""
+    if message and not wants_fragment():
+        flash(message, "success")
+        return redirect(url_for("people.certifications", user_id=user.id))
+    return render("people/certifications.html", block="details", status=status,
+                  **_details_context(user, message=message, **extra))
+
+
+def _refused(user: User, template: str, target: str, full_context: dict, **ctx):
+    """Bad input: the form again with its errors (in its dialog for htmx), nothing changed."""
+    if wants_fragment():
+        headers = {"HX-Retarget": f"#{target}", "HX-Reswap": "outerHTML"}
+        return render_template(template, user=user, **ctx), 422, headers
+    return render("people/certifications.html", status=422, **_details_context(user, **full_context))
+
+
+@bp.get("/<int:user_id>/certifications")
+@permission_required(*VIEWERS)
+def certifications(user_id: int):
+    user = _user_in_reach(user_id, "view")
+    return render("people/certifications.html", **_details_context(user))
+
+
+@bp.post("/<int:user_id>/approve-selected")
+@permission_required(*APPROVERS)
+def approve_selected(user_id: int):
+    user = _user_in_reach(user_id, "approve")
+    if not _may_approve_for(user):
+        abort(404)
+    ids = [int(value) for value in request.form.getlist("submission_id") if value.isdigit()]
+    if not ActionForm().validate() or not ids:
+        return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
+    chosen = list(db.session.scalars(
+        select(Submission).where(Submission.id.in_(ids), Submission.user_id == user.id)
+    ))
+    approved, skipped = approve_submissions(chosen, current_user)
+    message = f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}."
+    if skipped:
+        message += f" {len(skipped)} had already been decided by someone else."
+    return _details(user, message)
+
+
+def _requirement_or_404(user: User, certification_id: int) -> Certification:
+    certification = db.session.get(Certification, certification_id)
+    if certification is None or not any(r.certification.id == certification_id for r in load_user_requirements(user, today())):
+        abort(404)
+    return certification
+
+
+@bp.post("/<int:user_id>/requirements/<int:certification_id>/state")
+@permission_required(*DEFERRERS)
+def requirement_state(user_id: int, certification_id: int):
+    user = _user_in_reach(user_id, "defer")
+    certification = _requirement_or_404(user, certification_id)
+    form = RequirementStateForm()
+    if form.validate():
+        try:
+            set_requirement_state(user, certification, current_user, form.state.data,
+                                  deferred_until=form.deferred_until.data, notes=form.notes.data, day=today())
+        except RequirementError as error:
+            for name, messages in error.errors.items():
+                getattr(form, name).errors = list(messages)
+        else:
+            return _details(user, f"Saved {certification.name} for {user.full_name}.")
+    return _refused(user, "people/_state_form.html", f"state-form-{certification.id}",
+                    {"state_forms": {certification.id: form}, "open_dialog": f"state-{certification.id}"},
+                    certification=certification, form=form, may_override_lock=may_override_lock(current_user))
+
+
+@bp.post("/<int:user_id>/requirements/<int:certification_id>/notify")
+@permission_required(*VIEWERS)
+def notify_requirement(user_id: int, certification_id: int):
+    user = _user_in_reach(user_id, "view")
+    certification = _requirement_or_404(user, certification_id)
+    form = NotifyForm()
+    if not form.validate():
+        return _refused(user, "people/_notify_form.html", f"notify-form-{user.id}-{certification.id}",
+                        {"open_dialog": f"notify-{certification.id}", "invalid_notify": (certification.id, form)},
+                        certification=certification, form=form)
+    notify_user(user, current_user, form.message.data, certification)
+    return _details(user, f"{user.full_name} was e-mailed about {certification.name}.")
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/dates")
+@permission_required(*RECORDERS)
+def record_dates(user_id: int, record_id: int):
+    user = _user_in_reach(user_id, "record")
+    record = db.session.scalar(select(Submission).where(
+        Submission.id == record_id, Submission.user_id == user.id, Submission.status == "approved"))
+    if record is None:
+        abort(404)
+    form = RecordDatesForm()
+    if form.validate():
+        try:
+            edit_record_dates(record, current_user, form.completed_on.data, form.expires_on.data)
+        except RequirementError as error:
+            form.expires_on.errors = list(error.errors["expires_on"])
+        else:
+            return _details(user, f"Saved the dates of {record.certification.name}.")
+    return _refused(user, "people/_dates_form.html", f"dates-form-{record.id}",
+                    {"dates_forms": {record.id: form}, "open_dialog": f"dates-{record.id}"}, record=record, form=form)
+
+
+# ---- Manage Roles/Certifications ---------------------------------------------------------
+
+
+def _manage_context(user: User, **extra) -> dict:
+    assignments = list(db.session.scalars(
+        select(RoleAssignment).where(RoleAssignment.user_id == user.id).join(RoleAssignment.role)
+        .order_by(CertificationRole.name)
+    ))
+    held = {a.role_id for a in assignments}
+    direct = list(db.session.scalars(
+        select(DirectRequirement).where(DirectRequirement.user_id == user.id).join(DirectRequirement.certification)
+        .order_by(Certification.name)
+    ))
+    directly = {d.certification_id for d in direct}
+    role_form = extra.pop("role_form", None) or AssignRoleForm()
+    role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))
+                              if r.id not in held]
+    direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
+    direct_form.certification.choices = [
+        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name)) if c.id not in directly
+    ]
+    training_forms = {
+        a.id: TrainingForm(formdata=None, in_training=a.training_until is not None, training_until=a.training_until,
+                           notes=a.training_notes)
+        for a in assignments
+    } | extra.pop("training_forms", {})
+    return {"user": user, "assignments": assignments, "direct": direct, "role_form": role_form,
+            "direct_form": direct_form, "action_form": ActionForm(), "training_forms": training_forms, **extra}
+
+
+def _manage(user: User, message: str | None = None, status: int = 200, **extra):
+    if message and not wants_fragment():
+        flash(message, "success")
+        return redirect(url_for("people.manage", user_id=user.id))
+    return render("people/manage.html", block="manage", status=status, **_manage_context(user, message=message, **extra))
+
+
+@bp.get("/<int:user_id>/roles")
+@permission_required(*MANAGERS)
+def manage(user_id: int):
+    user = _user_in_reach(user_id, "manage_requirements")
+    return render("people/manage.html", **_manage_context(user))
+
+
+@bp.post("/<int:user_id>/roles")
+@permission_required(*MANAGERS)
+def add_role(user_id: int):
+    user = _user_in_reach(user_id, "manage_requirements")
+    form = AssignRoleForm()
+    form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole))]
+    if not form.validate():
+        return _manage(user, status=422, role_form=form)
+    role = db.session.get(CertificationRole, form.role.data)
+    assign_role(user, role, current_user)
+    return _manage(user, f"Assigned {role.name} to {user.full_name}.")
+
+
+def _assignment_or_404(user: User, assignment_id: int) -> RoleAssignment:
+    assignment = db.session.get(RoleAssignment, assignment_id)
+    if assignment is None or assignment.user_id != user.id:
+        abort(404)
+    return assignment
+
+
+@bp.post("/<int:user_id>/roles/<int:assignment_id>/remove")
+@permission_required(*MANAGERS)
+def delete_role(user_id: int, assignment_id: int):
+    user = _user_in_reach(user_id, "manage_requirements")
+    assignment = _assignment_or_404(user, assignment_id)
+    if not ActionForm().validate():
+        abort(400)
+    name = assignment.role.name
+    remove_role(assignment, current_user)
+    return _manage(user, f"Removed {name} from {user.full_name}.")
+
+
+@bp.post("/<int:user_id>/roles/<int:assignment_id>/training")
+@permission_required(*MANAGERS)
+def training(user_id: int, assignment_id: int):
+    user = _user_in_reach(user_id, "manage_requirements")
+    assignment = _assignment_or_404(user, assignment_id)
+    form = TrainingForm()
+    if form.validate():
+        try:
+            set_training(assignment, current_user, in_training=form.in_training.data, until=form.training_until.data,
+                         notes=form.notes.data, day=today())
+        except RequirementError as error:
+            form.training_until.errors = list(error.errors["training_until"])
+        else:
+            return _manage(user, f"Saved training for {assignment.role.name}.")
+    if wants_fragment():
+        headers = {"HX-Retarget": f"#training-form-{assignment.id}", "HX-Reswap": "outerHTML"}
+        return render_template("people/_training_form.html", user=user, assignment=assignment, form=form), 422, headers
+    return render("people/manage.html", status=422, **_manage_context(
+        user, training_forms={assignment.id: form}, open_dialog=f"training-{assignment.id}"))
+
+
+@bp.post("/<int:user_id>/direct")
+@permission_required(*MANAGERS)
+def add_direct(user_id: int):
+    user = _user_in_reach(user_id, "manage_requirements")
+    form = DirectRequirementForm()
+    form.certification.choices = [(c.id, c.name) for c in db.session.scalars(select(Certification))]
+    if not form.validate():
+        return _manage(user, status=422, direct_form=form)
+    certification = db.session.get(Certification, form.certification.data)
+    add_direct_requirement(user, certification, current_user)
+    return _manage(user, f"{certification.name} is now required of {user.full_name}.")
+
+
+@bp.post("/<int:user_id>/direct/<int:certification_id>/remove")
+@permission_required(*MANAGERS)
+def delete_direct(user_id: int, certification_id: int):
+    user = _user_in_reach(user_id, "manage_requirements")
+    requirement = db.session.get(DirectRequirement, (user.id, certification_id))
+    if requirement is None:
+        abort(404)
+    if not ActionForm().validate():
+        abort(400)
+    name = requirement.certification.name
+    remove_direct_requirement(requirement, current_user)
+    return _manage(user, f"{name} is no longer directly required of {user.full_name}.")
+
+
+# ---- Record New Certification for (user) ---------------------------------------------------
+
+
+def _links(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _record_form(user: User) -> RecordCertificationForm:
+    form = RecordCertificationForm()
+    form.certification.choices = [(0, "Choose a certification")] + [
+        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+    ]
+    on_change = {
+        "hx-get": url_for("people.record_preview", user_id=user.id),
+        "hx-trigger": "change",
+        "hx-include": "#certification, #completed_on",
+        "hx-target": "#expiration-preview",
+        "hx-swap": "outerHTML",
+    }
+    form.certification.render_kw = on_change
+    form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change}
+    return form
+
+
+def _preview_for(user: User, certification_id: int | None, completed_on):
+    certification = db.session.get(Certification, certification_id) if certification_id else None
+    if certification is None:
+        return None, "Choose a certification to see its expiration."
+    if completed_on is None:
+        return None, "Enter the completion date as MM/DD/YYYY to see the expiration."
+    return preview_expiration(user, certification, completed_on, today()), None
+
+
+@bp.route("/<int:user_id>/record", methods=["GET", "POST"])
+@permission_required(*RECORDERS)
+def record(user_id: int):
+    user = _user_in_reach(user_id, "record")
+    form = _record_form(user)
+    if request.method == "GET":
+        form.certification.data = request.args.get("certification", type=int) or 0
+        form.completed_on.date = today()
+        form.completed_on.data = today().isoformat()
+        preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
+        if preview is not None and preview.expires_on:
+            form.expires_on.data = preview.expires_on.isoformat()
+        return render("people/record.html", user=user, form=form, preview=preview, date_hint=DATE_HINT,
+                      may_approve=_may_approve_for(user))
+    certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
+    if form.is_submitted() and not form.errors and certification is None:
+        form.certification.errors = ["Choose a certification."]
+    if certification is not None:
+        try:
+            submission = record_certification(
+                user, certification, current_user, form.completed_on.date,
+                expires_on=form.expires_on.date,
+                files=request.files.getlist(form.files.name),
+                links=_links(form.links.data),
+                comment=form.comment.data,
+                idempotency_key=form.idempotency_key.data,
+            )
+        except SubmissionError as error:
+            for name, messages in error.errors.items():
+                field = form[name] if name in form else form.files
+                field.errors = list(field.errors) + messages
+        else:
+            state = "approved" if submission.status == "approved" else "submitted and pending approval"
+            flash(f"{certification.name} for {user.full_name} is {state}.", "success")
+            return redirect(url_for("people.certifications", user_id=user.id))
+    preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
+    return render("people/record.html", status=422, user=user, form=form, preview=preview, date_hint=DATE_HINT,
+                  may_approve=_may_approve_for(user))
+
+
+@bp.get("/<int:user_id>/record/preview")
+@permission_required(*RECORDERS)
+def record_preview(user_id: int):
+    user = _user_in_reach(user_id, "record")
+    preview, error = _preview_for(user, request.args.get("certification", type=int),
+                                  parse_date(request.args.get("completed_on")))
+    # Always a fragment: the shared preview, and the expiration field refilled from the rules.
+    return render_template("people/_record_preview.html", preview=preview, preview_error=error)
+
+
+# ---- Certification history and comments ----------------------------------------------------
+
+
+def _history(user: User, certification: Certification, status: int = 200, **extra):
+    submissions = list(db.session.scalars(
+        select(Submission)
+        .where(Submission.user_id == user.id, Submission.certification_id == certification.id)
+        .options(
+            selectinload(Submission.attachments),
+            selectinload(Submission.decided_by),
+            selectinload(Submission.submitted_by),
+            selectinload(Submission.comments).selectinload(Comment.author),
+        )
+        .order_by(Submission.completed_on.desc(), Submission.id.desc())
+    ))
+    context = {"user": user, "certification": certification, "submissions": submissions,
+               "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
+    if wants_fragment():
+        return render_template("people/_history.html", **context), status
+    if status == 200 and extra.get("message"):
+        flash(extra["message"], "success")
+        return redirect(url_for("people.history", user_id=user.id, certification_id=certification.id))
+    return render("people/history.html", status=status, **context)
+
+
+def _certification_or_404(certification_id: int) -> Certification:
+    certification = db.session.get(Certification, certification_id)
+    if certification is None:
+        abort(404)
+    return certification
+
+
+@bp.get("/<int:user_id>/history/<int:certification_id>")
+@permission_required(*VIEWERS)
+def history(user_id: int, certification_id: int):
+    user = _user_in_reach(user_id, "view")
+    return _history(user, _certification_or_404(certification_id))
+
+
+def _submission_of(user: User, submission_id: int) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.user_id != user.id:
+        abort(404)
+    return submission
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/comments")
+@permission_required(*VIEWERS)
+def comment_add(user_id: int, record_id: int):
+    user = _user_in_reach(user_id, "view")
+    submission = _submission_of(user, record_id)
+    form = CommentForm()
+    if not form.validate():
+        return _history(user, submission.certification, 422, invalid_comment=(submission.id, form))
+    add_comment(submission, current_user, form.body.data)
+    return _history(user, submission.certification, message="Comment added.")
+
+
+def _comment_of(user: User, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.submission.user_id != user.id:
+        abort(404)
+    if not may_change_comment(current_user, comment):
+        abort(403)
+    return comment
+
+
+@bp.post("/<int:user_id>/comments/<int:comment_id>/edit")
+@permission_required(*VIEWERS)
+def comment_edit(user_id: int, comment_id: int):
+    user = _user_in_reach(user_id, "view")
+    comment = _comment_of(user, comment_id)
+    form = CommentForm()
+    if not form.validate():
+        return _history(user, comment.submission.certification, 422, invalid_edit=(comment.id, form))
+    edit_comment(comment, current_user, form.body.data)
+    return _history(user, comment.submission.certification, message="Comment saved.")
+
+
+@bp.post("/<int:user_id>/comments/<int:comment_id>/delete")
+@permission_required(*VIEWERS)
+def comment_delete(user_id: int, comment_id: int):
+    user = _user_in_reach(user_id, "view")
+    comment = _comment_of(user, comment_id)
+    if not ActionForm().validate():
+        abort(400)
+    certification = comment.submission.certification
+    delete_comment(comment, current_user)
+    return _history(user, certification, message="Comment deleted.")

@@ -1,0 +1,69 @@
+"""Pages anyone may open without signing in: the QR report, shared reports, the calendar feed.
+
+They carry private data behind an unguessable token, so search engines are told not to
+index them and shared caches are told not to keep them.
+"""
+from flask import Blueprint, abort, make_response, redirect, request, send_file
+
+from webapp.clock import today
+from webapp.htmx import render
+from webapp.security import public
+from webapp.services.calendar import calendar_feed, user_for_calendar
+from webapp.services.qr_codes import load_qr_report, qr_attachment
+from webapp.services.shared_reports import load_shared_report
+from webapp.services.storage import file_path
+
+bp = Blueprint("public", __name__)
+
+
+@bp.after_request
+def private_and_unindexed(response):
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/r/<token>")
+@public
+def qr_report(token: str):
+    report = load_qr_report(token, today())
+    if report is None:
+        return render("public/invalid_code.html", status=404)
+    return render("public/qr_report.html", report=report, token=token, day=today())
+
+
+@bp.get("/r/<token>/attachments/<int:attachment_id>")
+@public
+def qr_report_attachment(token: str, attachment_id: int):
+    attachment = qr_attachment(token, attachment_id, today())
+    if attachment is None:
+        abort(404)
+    if attachment.kind == "link":
+        return redirect(attachment.url)
+    return send_file(
+        file_path(attachment.stored_file),
+        mimetype=attachment.stored_file.content_type,
+        download_name=attachment.name,
+        as_attachment=True,
+    )
+
+
+@bp.get("/s/<token>")
+@public
+def shared_report(token: str):
+    loaded = load_shared_report(token, today())
+    if loaded is None:
+        return render("public/invalid_link.html", status=404)
+    report, lines = loaded
+    return render("public/shared_report.html", report=report, lines=lines, day=today())
+
+
+@bp.get("/cal/<token>.ics")
+@public
+def calendar(token: str):
+    user = user_for_calendar(token)
+    if user is None:
+        abort(404)
+    response = make_response(calendar_feed(user, today(), request.host.split(":")[0]))
+    response.mimetype = "text/calendar"
+    return response

@@ -1,0 +1,205 @@
+"""Reports: the users x certifications matrix, the status report with CSV export, shared reports."""
+import csv
+import io
+
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.clock import today
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.forms.reports import MatrixFilterForm, ReportFilterForm, ShareByEmailForm, SharedReportForm
+from webapp.models import Certification, CertificationRole, User
+from webapp.htmx import render
+from webapp.permissions import Permission
+from webapp.security import login_required, permission_required
+from webapp.services.calendar import reset_calendar_token
+from webapp.services.access import users_in_reach
+from webapp.services.privacy import hidden_certification_ids
+from webapp.services.reports import (
+    MatrixFilters,
+    ReportFilters,
+    filter_choices,
+    load_cell,
+    load_matrix_page,
+    load_report,
+    report_csv_rows,
+)
+from webapp.services.shared_reports import (
+    create_shared_report,
+    delete_shared_report,
+    email_shared_report,
+    get_shared_report,
+    list_shared_reports,
+)
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
+    form = MatrixFilterForm(request.args)
+    choices = filter_choices(current_user)
+    for name in ("company", "role", "group", "supervisor"):
+        options = choices[name]
+        getattr(form, name).choices = [(None, f"Any {getattr(form, name).label.text.lower()}")] + options
+    if not form.validate():
+        # An unknown option in a bookmarked URL just means "no filter", never an error.
+        for name in ("company", "role", "group", "supervisor", "status"):
+            if getattr(form, name).errors:
+                getattr(form, name).data = None
+    filters = MatrixFilters(
+        company_id=form.company.data,
+        role_id=form.role.data,
+        group_id=form.group.data,
+        supervisor_id=form.supervisor.data,
+        status=form.status.data or None,
+        include_hidden=bool(form.include_hidden.data),
+    )
+    return form, filters
+
+
+@bp.get("/matrix")
+@permission_required(Permission.VIEW_MATRIX)
+def matrix():
+    form, filters = _matrix_filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    matrix_page = load_matrix_page(current_user, filters, today(), page)
+    query = {k: v for k, v in request.args.items(multi=False) if k != "page"}
+    block = "rows" if page > 1 else "content"
+    return render("reports/matrix.html", block=block, form=form, matrix=matrix_page, query=query, page=page)
+
+
+@bp.get("/matrix/<int:user_id>/<int:certification_id>")
+@permission_required(Permission.VIEW_MATRIX)
+def cell(user_id: int, certification_id: int):
+    details = load_cell(current_user, user_id, certification_id, today())
+    if details is None:
+        abort(404)
+    return render("reports/cell.html", block="details", details=details)
+
+
+def _report_filters() -> tuple[ReportFilterForm, ReportFilters]:
+    form = ReportFilterForm(request.args)
+    choices = filter_choices(current_user)
+    for name in ("certification", "role", "company", "supervisor"):
+        getattr(form, name).choices = [(None, f"Any {getattr(form, name).label.text.lower()}")] + choices[name]
+    if not form.validate():
+        for name in ("status", "certification", "role", "company", "supervisor", "within_days"):
+            if getattr(form, name).errors:
+                getattr(form, name).data = getattr(form, name).default
+    filters = ReportFilters(
+        status=form.status.data or None,
+        within_days=form.within_days.data if form.within_days.data is not None else 30,
+        certification_id=form.certification.data,
+        role_id=form.role.data,
+        company_id=form.company.data,
+        supervisor_id=form.supervisor.data,
+    )
+    return form, filters
+
+
+@bp.get("/")
+@permission_required(Permission.VIEW_REPORTS)
+def index():
+    form, filters = _report_filters()
+    lines = load_report(current_user, filters, today())
+    return render("reports/index.html", form=form, lines=lines, query=request.args.to_dict())
+
+
+@bp.get("/export.csv")
+@permission_required(Permission.VIEW_REPORTS)
+def export():
+    """CSV of what the report shows ("Export filtered"), or of everything with all=1."""
+    if request.args.get("all"):
+        filters = ReportFilters()
+    else:
+        _, filters = _report_filters()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(report_csv_rows(load_report(current_user, filters, today())))
+    response = make_response(buffer.getvalue())
+    response.mimetype = "text/csv"
+    name = "certifications-report-all.csv" if request.args.get("all") else "certifications-report-filtered.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _shared_form() -> tuple[SharedReportForm, dict]:
+    """The create form with only the users in reach and the certifications the actor may see."""
+    form = SharedReportForm()
+    users = {u.id: u for u in db.session.scalars(users_in_reach(current_user, "view").order_by(User.last_name, User.first_name))}
+    roles = {r.id: r for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))}
+    hidden = hidden_certification_ids(current_user)
+    certifications = {
+        c.id: c for c in db.session.scalars(select(Certification).order_by(Certification.name)) if c.id not in hidden
+    }
+    form.users.choices = [(u.id, u.sort_name) for u in users.values()]
+    form.roles.choices = [(r.id, r.name) for r in roles.values()]
+    form.certifications.choices = [(c.id, c.name) for c in certifications.values()]
+    return form, {"users": users, "roles": roles, "certifications": certifications}
+
+
+@bp.route("/shared", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def shared():
+    form, options = _shared_form()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            report = create_shared_report(
+                current_user,
+                form.title.data.strip(),
+                [options["users"][i] for i in form.users.data],
+                [options["roles"][i] for i in form.roles.data],
+                [options["certifications"][i] for i in form.certifications.data],
+            )
+            flash("Shared report created.", "success")
+            return redirect(url_for("reports.shared_show", report_id=report.id))
+        status = 422
+    return render("reports/shared.html", status=status, form=form, reports=list_shared_reports(current_user))
+
+
+def _report_or_404(report_id: int):
+    report = get_shared_report(current_user, report_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.route("/shared/<int:report_id>", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def shared_show(report_id: int):
+    report = _report_or_404(report_id)
+    form = ShareByEmailForm()
+    link = url_for("public.shared_report", token=report.token, _external=True)
+    if request.method == "POST":
+        if not form.validate():
+            return render("reports/shared_show.html", status=422, report=report, form=form, link=link)
+        email_shared_report(current_user, report, form.emails.addresses, (form.message.data or "").strip(), link)
+        flash(f"You successfully shared this report with {', '.join(form.emails.addresses)}.", "success")
+        return redirect(url_for("reports.shared_show", report_id=report.id))
+    return render("reports/shared_show.html", report=report, form=form, link=link)
+
+
+@bp.post("/shared/<int:report_id>/delete")
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def shared_delete(report_id: int):
+    delete_shared_report(current_user, _report_or_404(report_id))
+    flash("The shared report was deleted.", "success")
+    return redirect(url_for("reports.shared"))
+
+
+@bp.get("/calendar")
+@login_required
+def calendar():
+    """The signed-in user's own feed address; nobody else's, so there is no id to edit."""
+    feed_url = url_for("public.calendar", token=current_user.calendar_token, _external=True)
+    return render("reports/calendar.html", feed_url=feed_url)
+
+
+@bp.post("/calendar/reset")
+@login_required
+def calendar_reset():
+    reset_calendar_token(current_user, current_user)
+    flash("Your calendar link has been reset. Subscribe again with the new link.", "success")
+    return redirect(url_for("reports.calendar"))

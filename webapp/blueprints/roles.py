@@ -1,0 +1,161 @@
+"""Roles page: the roles table, create and Define Role, details tabs, users, delete."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.clock import today
+from webapp.forms.certifications import DeleteForm
+from webapp.forms.roles import RoleForm, RoleNameForm
+from webapp.htmx import render
+from webapp.models import User
+from webapp.permissions import Permission
+from webapp.security import permission_required
+from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.certifications import list_active_users
+from webapp.services.roles import (
+    RoleInvalid,
+    add_role_user,
+    assigned_user_ids,
+    create_role,
+    delete_role,
+    find_user,
+    get_role,
+    list_roles,
+    required_certification_ids,
+    role_choices,
+    role_users_table,
+    set_role_certifications,
+    set_role_users,
+    update_role,
+)
+
+bp = Blueprint("roles", __name__, url_prefix="/roles")
+TABS = {"users": "Assigned Users", "certifications": "Required Certifications", "info": "Role Info"}
+
+
+def _role_or_404(role_id: int):
+    role = get_role(role_id)
+    if role is None:
+        abort(404)
+    return role
+
+
+def _reachable_ids():
+    return users_in_reach(current_user, "manage_requirements").with_only_columns(User.id)
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+@bp.route("/")
+@permission_required(Permission.MANAGE_ROLES)
+def index():
+    return render("roles/index.html", roles=list_roles())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROLES)
+def create():
+    form = RoleNameForm()
+    if form.validate_on_submit():
+        try:
+            role = create_role(current_user, form.name.data)
+        except RoleInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            flash(f"Role {role.name} created. Now define it.", "success")
+            return redirect(url_for("roles.define", role_id=role.id, new=1))
+    return render("roles/new.html", form=form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/<int:role_id>/define", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROLES)
+def define(role_id: int):
+    """Define Role (after creating it) and Edit Role Info: the same settings."""
+    role = _role_or_404(role_id)
+    form = RoleForm()
+    form.set_choices(role_choices())
+    form.set_certificate_choices(role)
+    if form.is_submitted():
+        valid = form.validate()
+        certificate = form.certificate_value()
+        if valid and not form.competency_file.errors:
+            first_definition = request.args.get("new") == "1"
+            try:
+                update_role(current_user, role, {**form.values(), "competency_certificate": certificate})
+            except RoleInvalid as invalid:
+                _add_errors(form, invalid.errors)
+            else:
+                flash(f"Role {role.name} saved.", "success")
+                if first_definition:
+                    return redirect(url_for("roles.edit_users", role_id=role.id))
+                return redirect(url_for("roles.detail", role_id=role.id, tab="info"))
+        return render("roles/define.html", form=form, role=role, status=422)
+    form.fill_from(role, required_certification_ids(role))
+    return render("roles/define.html", form=form, role=role)
+
+
+@bp.route("/<int:role_id>")
+@permission_required(Permission.MANAGE_ROLES)
+def detail(role_id: int):
+    role = _role_or_404(role_id)
+    tab = request.args.get("tab", "users")
+    if tab not in TABS:
+        abort(404)
+    certifications, users, cells, candidates = role_users_table(role, today(), _reachable_ids())
+    return render("roles/detail.html", role=role, tab=tab, tabs=TABS, certifications=certifications, users=users,
+                  cells=cells, candidates=candidates)
+
+
+@bp.route("/<int:role_id>/users", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROLES)
+def edit_users(role_id: int):
+    role = _role_or_404(role_id)
+    if request.method == "POST":
+        ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
+        set_role_users(current_user, role, ids, _reachable_ids())
+        flash("Assigned users saved.", "success")
+        return redirect(url_for("roles.detail", role_id=role.id))
+    users = list_active_users(users_in_reach(current_user, "manage_requirements"))
+    return render("roles/users.html", role=role, users=users, assigned=assigned_user_ids(role))
+
+
+@bp.route("/<int:role_id>/users/add", methods=["POST"])
+@permission_required(Permission.MANAGE_ROLES)
+def add_user(role_id: int):
+    """Add User, from the candidate users list."""
+    role = _role_or_404(role_id)
+    user_id = request.form.get("user_id", "")
+    user = find_user(int(user_id)) if user_id.isdecimal() else None
+    if user is None or not may_act_on(current_user, user, "manage_requirements"):
+        abort(404)
+    add_role_user(current_user, role, user)
+    flash(f"{user.full_name} added to {role.name}.", "success")
+    return redirect(url_for("roles.detail", role_id=role.id))
+
+
+@bp.route("/<int:role_id>/certifications", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROLES)
+def edit_certifications(role_id: int):
+    role = _role_or_404(role_id)
+    if request.method == "POST":
+        ids = {int(value) for value in request.form.getlist("certification_id") if value.isdecimal()}
+        set_role_certifications(current_user, role, ids)
+        flash("Required certifications saved.", "success")
+        return redirect(url_for("roles.detail", role_id=role.id, tab="certifications"))
+    return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],
+                  required=required_certification_ids(role))
+
+
+@bp.route("/<int:role_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROLES)
+def delete(role_id: int):
+    role = _role_or_404(role_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        name = role.name
+        delete_role(current_user, role)
+        flash(f"Role {name} deleted. Its users and certifications remain.", "success")
+        return redirect(url_for("roles.index"))
+    return render("roles/delete.html", role=role, form=form, users=len(assigned_user_ids(role)))

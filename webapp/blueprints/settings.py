@@ -1,0 +1,190 @@
+"""Settings page: Module Levels (and who holds them) and Module Settings."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.clock import today
+from webapp.forms.certifications import DeleteForm
+from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm
+from webapp.htmx import render
+from webapp.permissions import CATEGORIES, Permission
+from webapp.security import permission_required
+from webapp.services.module_levels import (
+    ModuleLevelInvalid,
+    assign_module_levels,
+    count_level_users,
+    create_module_level,
+    delete_module_level,
+    get_module_level,
+    list_module_levels,
+    update_module_level,
+    users_with_levels,
+)
+from webapp.services.settings import (
+    NOTIFICATION_OPTIONS,
+    TEMPLATE_TOKENS,
+    SettingInvalid,
+    attachment_naming,
+    notification_defaults,
+    preview_attachment_name,
+    update_attachment_naming,
+    update_notification_defaults,
+)
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+def _level_or_404(level_id: int):
+    level = get_module_level(level_id)
+    if level is None:
+        abort(404)
+    return level
+
+
+@bp.route("/")
+@permission_required(Permission.MANAGE_SETTINGS, Permission.MANAGE_MODULE_LEVELS)
+def index():
+    if current_user.can(Permission.MANAGE_MODULE_LEVELS):
+        return redirect(url_for("settings.module_levels"))
+    return redirect(url_for("settings.module_settings"))
+
+
+@bp.route("/module-levels")
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def module_levels():
+    levels = list_module_levels()
+    return render("settings/module_levels.html", levels=levels, categories=CATEGORIES)
+
+
+def _level_page(form, level=None, status=200):
+    return render("settings/module_level_form.html", form=form, level=level, categories=CATEGORIES, status=status)
+
+
+@bp.route("/module-levels/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def create_level():
+    form = ModuleLevelForm()
+    if form.validate_on_submit():
+        try:
+            level = create_module_level(current_user, form.name.data, form.permissions.data)
+        except ModuleLevelInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            flash(f"Module level {level.name} created.", "success")
+            return redirect(url_for("settings.module_levels"))
+    return _level_page(form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/module-levels/<int:level_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def edit_level(level_id: int):
+    level = _level_or_404(level_id)
+    if level.built_in:
+        abort(403)
+    form = ModuleLevelForm()
+    if form.validate_on_submit():
+        try:
+            update_module_level(current_user, level, form.name.data, form.permissions.data)
+        except ModuleLevelInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            flash(f"Module level {level.name} saved.", "success")
+            return redirect(url_for("settings.module_levels"))
+        return _level_page(form, level, status=422)
+    if form.is_submitted():
+        return _level_page(form, level, status=422)
+    form.name.data = level.name
+    form.permissions.data = [p.value for p in level.permissions]
+    return _level_page(form, level)
+
+
+@bp.route("/module-levels/<int:level_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def delete_level(level_id: int):
+    level = _level_or_404(level_id)
+    if level.built_in:
+        abort(403)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        name = level.name
+        delete_module_level(current_user, level)
+        flash(f"Module level {name} deleted.", "success")
+        return redirect(url_for("settings.module_levels"))
+    return render("settings/module_level_delete.html", level=level, form=form, users=count_level_users(level))
+
+
+@bp.route("/module-levels/users", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def assign_levels():
+    levels, users = list_module_levels(), users_with_levels()
+    error = None
+    if request.method == "POST":
+        assignments = {
+            user.id: {int(v) for v in request.form.getlist(f"levels-{user.id}") if v.isdecimal()}
+            for user in users
+            if f"listed-{user.id}" in request.form
+        }
+        try:
+            assign_module_levels(current_user, assignments)
+        except ModuleLevelInvalid as invalid:
+            error = invalid.errors["levels"]
+        else:
+            flash("Module levels saved.", "success")
+            return redirect(url_for("settings.assign_levels"))
+    return render("settings/assign_levels.html", levels=levels, users=users, error=error,
+                  status=422 if error else 200)
+
+
+@bp.route("/module-settings", methods=["GET"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def module_settings():
+    naming = attachment_naming()
+    return render("settings/module_settings.html", notifications=notification_defaults(), options=NOTIFICATION_OPTIONS,
+                  naming=naming, preview=preview_attachment_name(naming["template"], today()))
+
+
+@bp.route("/module-settings/notifications", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_notifications():
+    form = NotificationForm(data=None if request.method == "POST" else notification_defaults())
+    if form.validate_on_submit():
+        try:
+            update_notification_defaults(current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS}
+                                         | {"send_hour": form.send_hour.data})
+        except SettingInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            flash("Default notification settings saved.", "success")
+            return redirect(url_for("settings.module_settings"))
+    return render("settings/notifications.html", form=form, options=NOTIFICATION_OPTIONS,
+                  status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/module-settings/attachment-naming", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_naming():
+    naming = attachment_naming()
+    form = AttachmentNamingForm(data=None if request.method == "POST" else
+                                {"enabled": "on" if naming["enabled"] else "off", "template": naming["template"]})
+    if form.validate_on_submit():
+        try:
+            update_attachment_naming(current_user, form.enabled.data == "on", form.template.data)
+        except SettingInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            flash("Attachment naming settings saved.", "success")
+            return redirect(url_for("settings.module_settings"))
+    return render("settings/naming.html", form=form, tokens=TEMPLATE_TOKENS,
+                  preview=preview_attachment_name(form.template.data, today()),
+                  status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/module-settings/attachment-naming/preview", methods=["POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def naming_preview():
+    return render("settings/naming.html", block="preview",
+                  preview=preview_attachment_name(request.form.get("template"), today()))

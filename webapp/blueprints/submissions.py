@@ -1,0 +1,247 @@
+"""Submissions > Pending Approvals: approve, decline with an e-mailed comment, delete."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.clock import today
+from webapp.extensions import db
+from webapp.forms.my_account import DATE_HINT
+from webapp.forms.supervising import ActionForm, BatchSubmitForm, DeclineForm, InboxUploadForm, RenameAttachmentForm
+from webapp.htmx import render, wants_fragment
+from webapp.models import Attachment, Submission, User
+from webapp.permissions import Permission
+from webapp.security import permission_required
+from webapp.services.access import approvable_submissions, may_act_on, users_in_reach
+from webapp.services.approvals import (
+    AlreadyDecided,
+    approve_submission,
+    decidable_submission,
+    decline_submission,
+    delete_submission,
+    pending_submissions,
+)
+from webapp.services.compliance import load_requirements
+from webapp.services.records import (
+    add_inbox_files,
+    attach_inbox_file,
+    batch_certifications,
+    batch_submit,
+    inbox_files,
+    remove_inbox_file,
+    suggested_attachment_name,
+)
+from webapp.services.submissions import SubmissionError
+
+bp = Blueprint("submissions", __name__, url_prefix="/submissions")
+
+APPROVERS = (Permission.APPROVE_SUPERVISED, Permission.APPROVE_ALL)
+
+
+def _submission_or_404(submission_id: int):
+    submission = decidable_submission(current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def _outcome(submission, message: str, category: str = "success"):
+    """The row's replacement for htmx, or back to the list with a flash message."""
+    if wants_fragment():
+        return render_template("submissions/_outcome_row.html", submission=submission, message=message,
+                               category=category)
+    flash(message, category)
+    return redirect(url_for("submissions.pending"))
+
+
+@bp.get("/pending")
+@permission_required(*APPROVERS)
+def pending():
+    submissions = pending_submissions(approvable_submissions(current_user))
+    return render("submissions/pending.html", submissions=submissions, decline_form=DeclineForm())
+
+
+@bp.post("/<int:submission_id>/approve")
+@permission_required(*APPROVERS)
+def approve(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    try:
+        approve_submission(submission, current_user)
+    except AlreadyDecided:
+        return _outcome(submission, "This submission was already decided by someone else; nothing was changed.", "info")
+    return _outcome(submission, f"Approved {submission.certification.name} for {submission.user.full_name}.")
+
+
+@bp.post("/<int:submission_id>/decline")
+@permission_required(*APPROVERS)
+def decline(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    form = DeclineForm()
+    if not form.validate():
+        if wants_fragment():
+            # Errors go back into the dialog's form, not over the table row the form targets.
+            headers = {"HX-Retarget": f"#decline-form-{submission.id}", "HX-Reswap": "outerHTML"}
+            return render_template("submissions/_decline_form.html", submission=submission, form=form), 422, headers
+        submissions = pending_submissions(approvable_submissions(current_user))
+        return render("submissions/pending.html", status=422, submissions=submissions, decline_form=DeclineForm(),
+                      invalid_form=form, invalid_id=submission.id)
+    try:
+        decline_submission(submission, current_user, form.comment.data)
+    except AlreadyDecided:
+        return _outcome(submission, "This submission was already decided by someone else; nothing was changed.", "info")
+    return _outcome(
+        submission,
+        f"Declined {submission.certification.name} for {submission.user.full_name}; {submission.user.first_name} was e-mailed.",
+    )
+
+
+@bp.post("/<int:submission_id>/delete")
+@permission_required(*APPROVERS)
+def delete(submission_id: int):
+    submission = _submission_or_404(submission_id)
+    name, person = submission.certification.name, submission.user.full_name
+    try:
+        delete_submission(submission, current_user)
+    except AlreadyDecided:
+        return _outcome(submission, "This submission was already decided by someone else; nothing was changed.", "info")
+    return _outcome(submission, f"The submission of {name} for {person} has been removed from the system.")
+
+
+# ---- Batch Submit Certifications -------------------------------------------------------------
+
+
+def _candidates(certification_id: int | None, show_all: bool) -> list[User]:
+    """Users the current user may record for; without "show all", only those who must hold the certification."""
+    users = list(db.session.scalars(
+        users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
+    ))
+    if show_all or not certification_id:
+        return users
+    requirements = load_requirements([u.id for u in users], today())
+    return [u for u in users if any(r.certification.id == certification_id for r in requirements[u.id])]
+
+
+def _batch_page(form: BatchSubmitForm, status: int = 200, block: str = "content"):
+    candidates = _candidates(form.certification.data, bool(form.show_all.data))
+    chosen = set(form.users.data or [])
+    return render("submissions/batch.html", block=block, status=status, form=form, date_hint=DATE_HINT,
+                  available=[u for u in candidates if u.id not in chosen],
+                  selected=[u for u in candidates if u.id in chosen])
+
+
+@bp.route("/batch", methods=["GET", "POST"])
+@permission_required(Permission.BATCH_SUBMIT)
+def batch():
+    form = BatchSubmitForm(formdata=request.form if request.method == "POST" else request.args)
+    allowed = batch_certifications(current_user)
+    form.certification.choices = [(0, "Choose a certification")] + [(c.id, c.name) for c in allowed]
+    # Another certification means other people who must hold it: reload the user lists.
+    form.certification.render_kw = {"hx-get": url_for("submissions.batch"), "hx-trigger": "change",
+                                    "hx-target": "#batch-users", "hx-swap": "outerHTML",
+                                    "hx-include": "#certification, #show_all"}
+    if request.method == "GET":
+        if not form.completed_on.data:
+            form.completed_on.date = today()
+            form.completed_on.data = today().isoformat()
+        block = "batch_users" if request.headers.get("HX-Target") == "batch-users" else "content"
+        return _batch_page(form, block=block)
+    if form.validate():
+        certification = next((c for c in allowed if c.id == form.certification.data), None)
+        in_reach = users_in_reach(current_user, "record").where(User.id.in_(form.users.data or []))
+        users = list(db.session.scalars(in_reach.order_by(User.last_name, User.first_name)))
+        if certification is None:
+            form.certification.errors = ["Choose a certification."]
+        elif len(users) != len(set(form.users.data or [])) or not users:
+            form.users.errors = ["Select at least one user you may record certifications for."]
+        else:
+            try:
+                submissions = batch_submit(certification, current_user, form.completed_on.date, users,
+                                           request.files.getlist(form.files.name))
+            except SubmissionError as error:
+                for name, messages in error.errors.items():
+                    form[name].errors = list(form[name].errors) + messages
+            else:
+                flash(f"Submitted {certification.name} for {len(submissions)} user{'s' if len(submissions) != 1 else ''}.",
+                      "success")
+                return redirect(url_for("submissions.batch"))
+    return _batch_page(form, status=422)
+
+
+# ---- Attachment Inbox ------------------------------------------------------------------------
+
+
+def _inbox_page(upload_form: InboxUploadForm, status: int = 200):
+    files = inbox_files(current_user)
+    chosen = next((f for f in files if f.id == request.args.get("file", type=int)), files[0] if files else None)
+    by = "certification" if request.args.get("by") == "certification" else "user"
+    users = list(db.session.scalars(
+        users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
+    ))
+    requirements = load_requirements([u.id for u in users], today())
+    certifications = sorted({r.certification.id: r.certification for rows in requirements.values() for r in rows}.values(),
+                            key=lambda c: c.name.lower())
+    return render("submissions/inbox.html", status=status, upload_form=upload_form, files=files, chosen=chosen, by=by,
+                  users=users, requirements=requirements, certifications=certifications, action_form=ActionForm())
+
+
+@bp.route("/inbox", methods=["GET", "POST"])
+@permission_required(Permission.USE_ATTACHMENT_INBOX)
+def inbox():
+    form = InboxUploadForm()
+    if request.method == "GET":
+        return _inbox_page(form)
+    if form.validate():
+        try:
+            added = add_inbox_files(current_user, request.files.getlist(form.files.name))
+        except SubmissionError as error:
+            form.files.errors = list(error.errors["files"])
+        else:
+            flash(f"Uploaded {len(added)} file{'s' if len(added) != 1 else ''} to your inbox.", "success")
+            return redirect(url_for("submissions.inbox", file=added[0].id))
+    return _inbox_page(form, status=422)
+
+
+def _inbox_file_or_404(file_id: int) -> Attachment:
+    attachment = db.session.get(Attachment, file_id)
+    if attachment is None or attachment.inbox_owner_id != current_user.id:
+        abort(404)
+    return attachment
+
+
+def _record_in_reach(record_id: int) -> Submission:
+    record = db.session.get(Submission, record_id)
+    if record is None or record.status != "approved" or not may_act_on(current_user, record.user, "record"):
+        abort(404)
+    return record
+
+
+@bp.route("/inbox/<int:file_id>/attach/<int:record_id>", methods=["GET", "POST"])
+@permission_required(Permission.USE_ATTACHMENT_INBOX)
+def inbox_attach(file_id: int, record_id: int):
+    attachment = _inbox_file_or_404(file_id)
+    record = _record_in_reach(record_id)
+    form = RenameAttachmentForm()
+    status = 200
+    if request.method == "GET":
+        form.name.data = suggested_attachment_name(attachment, record)
+    elif form.validate():
+        attach_inbox_file(attachment, record, current_user, form.name.data)
+        flash(f"Attached {attachment.name} to {record.certification.name} of {record.user.full_name}.", "success")
+        if wants_fragment():
+            return "", 204, {"HX-Redirect": url_for("submissions.inbox")}
+        return redirect(url_for("submissions.inbox"))
+    else:
+        status = 422
+    if wants_fragment():
+        return render_template("submissions/_rename_form.html", form=form, attachment=attachment, record=record), status
+    return render("submissions/rename.html", status=status, form=form, attachment=attachment, record=record)
+
+
+@bp.post("/inbox/<int:file_id>/remove")
+@permission_required(Permission.USE_ATTACHMENT_INBOX)
+def inbox_remove(file_id: int):
+    attachment = _inbox_file_or_404(file_id)
+    if not ActionForm().validate():
+        abort(400)
+    name = attachment.name
+    remove_inbox_file(attachment, current_user)
+    flash(f"Removed {name} from your inbox.", "success")
+    return redirect(url_for("submissions.inbox"))

@@ -1,0 +1,231 @@
+"""The Add/Edit Certification form (five sections) and the grids of the details page.
+
+The form only parses; every rule is checked by services.certifications (through the
+rules module for tracking settings), whose messages are put on these fields.
+"""
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    MultipleFileField,
+    DateField,
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.models.certifications import CERTIFICATION_TYPES
+from webapp.models.base import PERIOD_UNITS, TIME_UNITS
+from webapp.services.certifications import COLUMNS
+from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
+
+PERIOD_CHOICES = [(unit, unit.capitalize()) for unit in PERIOD_UNITS]
+TIME_CHOICES = [(unit, unit.capitalize()) for unit in TIME_UNITS]
+EXTEND_CHOICES = [("", "Do not extend"), ("month", "End of the month"), ("year", "End of the year")]
+ACTIVITY_CHOICES = [
+    ("none", "None"),
+    ("course", "Course"),
+    ("external_course", "Course (external learning system)"),
+    ("document", "Document or Video Acknowledgement"),
+    ("form", "Form or Payment"),
+]
+WINDOW_CHOICES = [
+    ("first_notice", "After the 1st Notice"),
+    ("second_notice", "After the 2nd Notice"),
+    ("custom", "Up to a period before the existing expiration date"),
+]
+
+
+def blank_to_none(value):
+    if isinstance(value, str):
+        value = value.strip()
+    return value or None
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def amount_field(label):
+    return StringField(label, filters=[blank_to_none], render_kw={"inputmode": "numeric", "size": 4})
+
+
+class CertificationForm(FlaskForm):
+    # General
+    name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200)])
+    type = SelectField("Type", choices=[(t, t.capitalize()) for t in CERTIFICATION_TYPES], default="employee")
+    information = TextAreaField("Information", filters=[blank_to_none])
+    external_url = StringField(
+        "External / reference URL", filters=[blank_to_none],
+        validators=[Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=1000)],
+    )
+    group_id = SelectField("Group", coerce=_int_or_none, validate_choice=False)
+    supporting_files = MultipleFileField("Supporting Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE},
+                                         description="PDF is recommended; any accepted file type can be attached.")
+    supporting_link = StringField("Add a link", filters=[blank_to_none], validators=[
+        Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=2000)])
+    supporting_link_title = StringField("Link title", filters=[blank_to_none], validators=[Length(max=255)])
+    remove_attachment_ids = MultiCheckboxField("Remove attachments", coerce=int, validate_choice=False)
+    # Tracking settings
+    cost = DecimalField("Cost", places=2, validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")])
+    time_to_complete = DecimalField("Time to complete", validators=[Optional(), NumberRange(min=0, message="Enter a positive time.")])
+    time_to_complete_unit = SelectField("Time unit", choices=TIME_CHOICES, default="hours")
+    never_expires = BooleanField("Certification never expires", default=True)
+    duration_amount = amount_field("Duration a certification is valid")
+    duration_unit = SelectField("Duration unit", choices=PERIOD_CHOICES, default="years")
+    extend_to = SelectField("Extend to end of", choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
+    force_expiration = BooleanField("When default behavior applies, force expiration date to be the date provided below")
+    forced_expiration = DateField("Force expiration date", validators=[Optional()])
+    use_existing_rule = BooleanField(
+        "If there is an existing certification on file, calculate from the existing expiration date "
+        "if the new certification's completion date is:"
+    )
+    existing_window_opens = SelectField("Existing-record window opens", choices=WINDOW_CHOICES, default="first_notice")
+    existing_window_amount = amount_field("Up to (before existing expiration date)")
+    existing_window_unit = SelectField("Before unit", choices=PERIOD_CHOICES, default="weeks")
+    existing_grace_amount = amount_field("Up to (after existing expiration date)")
+    existing_grace_unit = SelectField("After unit", choices=PERIOD_CHOICES, default="weeks")
+    first_notice_amount = amount_field("1st Notice")
+    first_notice_unit = SelectField("1st Notice unit", choices=PERIOD_CHOICES, default="months")
+    second_notice_amount = amount_field("2nd Notice")
+    second_notice_unit = SelectField("2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
+    has_refresher = BooleanField("Certification has unique refresher training")
+    refresher_cost = DecimalField("Refresher cost", places=2, validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")])
+    refresher_time_to_complete = DecimalField("Refresher time to complete", validators=[Optional(), NumberRange(min=0, message="Enter a positive time.")])
+    refresher_time_to_complete_unit = SelectField("Refresher time unit", choices=TIME_CHOICES, default="hours")
+    refresher_duration_amount = amount_field("Duration the refresher certification is valid")
+    refresher_duration_unit = SelectField("Refresher duration unit", choices=PERIOD_CHOICES, default="years")
+    refresher_extend_to = SelectField("Refresher: extend to end of", choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
+    refresher_first_notice_amount = amount_field("Refresher 1st Notice")
+    refresher_first_notice_unit = SelectField("Refresher 1st Notice unit", choices=PERIOD_CHOICES, default="months")
+    refresher_second_notice_amount = amount_field("Refresher 2nd Notice")
+    refresher_second_notice_unit = SelectField("Refresher 2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
+    # Activities
+    activity_type = SelectField("Required Activity", choices=ACTIVITY_CHOICES, default="none")
+    generate_certificate_on_activity = BooleanField("Auto-generate and attach a certificate on completion of an activity")
+    hide_expiration_on_certificate = BooleanField("Hide expiration date in automatically generated certificates")
+    auto_approve_on_activity = BooleanField("Auto-approve certifications submitted on completion of an activity")
+    required_at_login = BooleanField("Required at Login (also auto-approves on activity completion)")
+    # Privacy
+    hidden_level_ids = MultiCheckboxField("Hide certification from", coerce=int, validate_choice=False)
+    attachments_hidden_level_ids = MultiCheckboxField("Hide attachments from", coerce=int, validate_choice=False)
+    hide_from_shared_reports = BooleanField("Hide certification from shared reports")
+    hide_from_qr_reports = BooleanField("Hide certification from QR reports")
+    hide_attachments_from_shared_reports = BooleanField("Hide attachments from shared reports")
+    hide_attachments_from_qr_reports = BooleanField("Hide attachments from QR reports")
+    # Advanced settings
+    require_attachment = BooleanField("Require attachment")
+    auto_approve_submissions = BooleanField("Auto-approve all user submissions")
+    allow_batch_submission = BooleanField("Allow batch submissions")
+    batch_role_ids = MultiCheckboxField("Roles allowed to batch submit", coerce=int, validate_choice=False)
+    generate_certificate_on_approval = BooleanField("Auto-generate and attach a certificate on approval")
+    attach_files_to_approval_emails = BooleanField("Include uploaded certification attachments in any approval email notifications")
+    parent_id = SelectField("Parent Certification", coerce=_int_or_none, validate_choice=False)
+    child_ids = MultiCheckboxField("Child Certification(s)", coerce=int, validate_choice=False)
+    tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
+    recalculate = BooleanField("Recalculate existing records with these settings")
+    submit = SubmitField("Submit")
+
+    def set_choices(self, choices: dict, editing=None) -> None:
+        self.group_id.choices = [("", "No group")] + [(g.id, g.name) for g in choices["groups"]]
+        levels = [(level.id, level.name) for level in choices["levels"]]
+        self.hidden_level_ids.choices = levels
+        self.attachments_hidden_level_ids.choices = levels
+        self.batch_role_ids.choices = [(role.id, role.name) for role in choices["roles"]]
+        others = [(c.id, c.name) for c in choices["certifications"] if editing is None or c.id != editing.id]
+        self.parent_id.choices = [("", "No parent")] + others
+        self.child_ids.choices = others
+        if editing is not None:
+            self.remove_attachment_ids.choices = [(a.id, a.name) for a in editing.supporting_attachments]
+
+    def fill_from(self, certification) -> None:
+        """Put a saved certification's settings into the form (GET of the edit page)."""
+        for column in COLUMNS:
+            if column in self._fields and column not in ("existing_window_opens", "extend_to", "refresher_extend_to"):
+                value = getattr(certification, column)
+                if value is not None and column.endswith("_amount"):
+                    value = str(value)
+                self[column].data = value
+        self.extend_to.data = certification.extend_to or ""
+        self.refresher_extend_to.data = certification.refresher_extend_to or ""
+        self.never_expires.data = not certification.expires
+        self.force_expiration.data = certification.forced_expiration is not None
+        self.use_existing_rule.data = certification.existing_window_opens is not None
+        self.existing_window_opens.data = certification.existing_window_opens or "first_notice"
+        for unit in ("duration_unit", "first_notice_unit", "second_notice_unit", "existing_window_unit",
+                     "existing_grace_unit", "refresher_duration_unit", "refresher_first_notice_unit",
+                     "refresher_second_notice_unit", "time_to_complete_unit", "refresher_time_to_complete_unit"):
+            if self[unit].data is None:
+                self[unit].data = self[unit].default
+        self.hidden_level_ids.data = [level.id for level in certification.hidden_from_levels]
+        self.attachments_hidden_level_ids.data = [level.id for level in certification.attachments_hidden_from_levels]
+        self.batch_role_ids.data = [role.id for role in certification.batch_roles]
+        self.child_ids.data = [child.id for child in certification.children]
+        self.tags.data = ", ".join(tag.name for tag in certification.tags)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.force_expiration.data and self.forced_expiration.data is None and not self.forced_expiration.errors:
+            self.forced_expiration.errors = ["Enter the date to force expirations to."]
+            valid = False
+        return valid
+
+    def values(self) -> dict:
+        """The submitted settings as the service takes them (column names plus relations)."""
+        values = {column: self[column].data for column in COLUMNS if column in self._fields}
+        values["expires"] = not self.never_expires.data
+        if not self.force_expiration.data:
+            values["forced_expiration"] = None
+        if not self.use_existing_rule.data:
+            values["existing_window_opens"] = None
+            values["existing_grace_amount"] = None
+        if not self.time_to_complete.data:
+            values["time_to_complete_unit"] = None
+        if not self.refresher_time_to_complete.data:
+            values["refresher_time_to_complete_unit"] = None
+        values["tag_names"] = (self.tags.data or "").split(",")
+        values["hidden_level_ids"] = self.hidden_level_ids.data or []
+        values["attachments_hidden_level_ids"] = self.attachments_hidden_level_ids.data or []
+        values["batch_role_ids"] = self.batch_role_ids.data or []
+        values["child_ids"] = self.child_ids.data or []
+        values["remove_attachment_ids"] = self.remove_attachment_ids.data or []
+        values["new_link"] = (self.supporting_link.data, self.supporting_link_title.data) if self.supporting_link.data else None
+        return values
+
+    def checked_uploads(self) -> list:
+        """The chosen supporting files, checked; a bad file puts its message on the field."""
+        checked = []
+        for upload in self.supporting_files.data or []:
+            if not getattr(upload, "filename", None):
+                continue
+            try:
+                checked.append(check_upload(upload))
+            except UploadError as error:
+                self.supporting_files.errors = [*self.supporting_files.errors, str(error)]
+        return checked
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Delete")
+
+
+class GroupForm(FlaskForm):
+    name = StringField("Group name", filters=[blank_to_none], validators=[Length(max=120)])
+    parent_id = SelectField("Inside group", coerce=_int_or_none, validate_choice=False)
+    submit = SubmitField("Save")
+
+    def set_choices(self, tree, editing=None) -> None:
+        self.parent_id.choices = [("", "Top level")] + [
+            (group.id, "— " * depth + group.name) for group, depth, _ in tree if editing is None or group.id != editing.id
+        ]

@@ -1,0 +1,23 @@
+"""Company form: name, URL, information, tags."""
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import URL, Length, Optional
+
+from webapp.forms.certifications import blank_to_none
+
+
+class CompanyForm(FlaskForm):
+    name = StringField("Company Name", filters=[blank_to_none], validators=[Length(max=120)])
+    url = StringField("URL", filters=[blank_to_none],
+                      validators=[Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=500)])
+    information = TextAreaField("Information", filters=[blank_to_none])
+    tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
+    submit = SubmitField("Save")
+
+    def fill_from(self, company) -> None:
+        self.name.data, self.url.data, self.information.data = company.name, company.url, company.information
+        self.tags.data = ", ".join(tag.name for tag in company.tags)
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "url": self.url.data, "information": self.information.data,
+                "tag_names": (self.tags.data or "").split(",")}

@@ -1,0 +1,83 @@
+"""Report filters (GET forms without CSRF, so a filtered page can be bookmarked) and shared-report forms."""
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from webapp.rules import Status
+
+EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
+
+
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class MatrixFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    company = SelectField("Company", coerce=_optional_id)
+    role = SelectField("Role", coerce=_optional_id)
+    group = SelectField("Certification group", coerce=_optional_id)
+    supervisor = SelectField("Supervisor", coerce=_optional_id)
+    status = SelectField(
+        "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in Status], validate_choice=True
+    )
+    include_hidden = BooleanField("Include hidden users")
+
+
+REPORT_STATUSES = [
+    ("", "Any status"),
+    ("valid", "Valid"),
+    ("due", "Due"),
+    ("overdue", "Overdue"),
+    ("expired", "Expired"),
+    ("missing", "Missing (Nothing on File)"),
+    ("deferred", "Deferred"),
+    ("in_training", "In Training"),
+    ("pending", "Pending approval"),
+    ("active", "Active (valid)"),
+    ("expiring", "Expiring within N days"),
+    ("lapsed", "Expired or missing"),
+]
+
+
+class ReportFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=REPORT_STATUSES)
+    within_days = IntegerField("N days (for expiring)", default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
+    certification = SelectField("Certification", coerce=_optional_id)
+    role = SelectField("Role", coerce=_optional_id)
+    company = SelectField("Company", coerce=_optional_id)
+    supervisor = SelectField("Supervisor", coerce=_optional_id)
+
+
+class SharedReportForm(FlaskForm):
+    title = StringField("Report title", validators=[DataRequired(), Length(max=200)])
+    users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
+    roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
+    certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.users.data and not self.roles.data:
+            self.users.errors.append("Choose at least one user or role.")
+            return False
+        return True
+
+
+class ShareByEmailForm(FlaskForm):
+    emails = StringField("E-mail addresses (separate with commas)", validators=[DataRequired(), Length(max=2000)])
+    message = TextAreaField("Message", validators=[Optional(), Length(max=5000)])
+
+    def validate_emails(self, field) -> None:
+        addresses = [a.strip() for a in field.data.split(",") if a.strip()]
+        bad = [a for a in addresses if not EMAIL.fullmatch(a)]
+        if not addresses or bad:
+            raise ValidationError(f"Not a valid e-mail address: {', '.join(bad) or field.data}")
+        field.addresses = addresses

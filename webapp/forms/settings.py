@@ -1,0 +1,38 @@
+"""Settings forms: module levels, notification defaults, attachment naming."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from webapp.forms.certifications import MultiCheckboxField, blank_to_none
+from webapp.permissions import CATEGORIES
+from webapp.services.settings import NOTIFICATION_OPTIONS
+
+
+def permission_label(permission) -> str:
+    return permission.value.replace("_", " ").capitalize()
+
+
+class ModuleLevelForm(FlaskForm):
+    name = StringField("Module Level Name", filters=[blank_to_none], validators=[Length(max=80)])
+    permissions = MultiCheckboxField(
+        "Permissions",
+        choices=[(p.value, permission_label(p)) for members in CATEGORIES.values() for p in members],
+    )
+    submit = SubmitField("Save")
+
+
+class NotificationForm(FlaskForm):
+    send_hour = IntegerField("Send notices at (hour of the day, 0-23)",
+                             validators=[InputRequired(message="Choose an hour between 0 and 23."),
+                                         NumberRange(min=0, max=23, message="Choose an hour between 0 and 23.")])
+    submit = SubmitField("Save")
+
+
+for _key, _label in NOTIFICATION_OPTIONS:
+    setattr(NotificationForm, _key, BooleanField(_label))
+
+
+class AttachmentNamingForm(FlaskForm):
+    enabled = RadioField("Attachment naming", choices=[("on", "On"), ("off", "Off")], default="off")
+    template = StringField("Attachment Naming Template", filters=[blank_to_none], validators=[Length(max=300)])
+    submit = SubmitField("Save")

@@ -1,0 +1,113 @@
+"""Forms for supervisors: decisions, notices, people search, requirement settings, roles and record dates."""
+from uuid import uuid4
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from webapp.forms.my_account import FlexibleDateField
+from webapp.services.storage import ACCEPT_ATTRIBUTE
+
+
+class DeclineForm(FlaskForm):
+    comment = TextAreaField("Comment for the e-mail to the user", validators=[Optional(), Length(max=2000)])
+
+
+class NotifyForm(FlaskForm):
+    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class PeopleFilterForm(FlaskForm):
+    """A GET form: no CSRF token, so links to a filtered list can be shared."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search by name, username or e-mail", validators=[Optional(), Length(max=100)])
+    company = SelectField("Company", coerce=str, validators=[Optional()])
+    include_hidden = BooleanField("Include hidden users")
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token: for buttons that post without fields."""
+
+
+class RequirementStateForm(FlaskForm):
+    state = RadioField(
+        "This certification is",
+        choices=[
+            ("none", "Required as usual"),
+            ("not_applicable", "Not applicable to this user"),
+            ("deferred", "Deferred until a date"),
+            ("required", "Required, cannot be deferred"),
+        ],
+        default="none",
+        validators=[InputRequired("Choose one of the options.")],
+    )
+    deferred_until = DateField("Deferred until", validators=[Optional()])
+    notes = TextAreaField("Notes (public on the QR report)", validators=[Optional(), Length(max=2000)])
+
+
+class TrainingForm(FlaskForm):
+    in_training = BooleanField("User is in training")
+    training_until = DateField("Training end date", validators=[Optional()])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+
+
+class AssignRoleForm(FlaskForm):
+    role = SelectField("Role", coerce=int, validators=[InputRequired("Choose a role.")])
+
+
+class DirectRequirementForm(FlaskForm):
+    certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
+
+
+class RecordDatesForm(FlaskForm):
+    completed_on = DateField("Completion date", validators=[InputRequired("Enter the completion date.")])
+    expires_on = DateField("Expiration date", validators=[Optional()])
+
+
+class RecordCertificationForm(FlaskForm):
+    certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
+    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
+    expires_on = FlexibleDateField("Expiration date (prefilled from the rules; change it only if the certificate says otherwise)",
+                                   validators=[Optional()])
+    files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    links = TextAreaField("Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    idempotency_key = HiddenField(default=lambda: uuid4().hex)
+    submit = SubmitField("Approve Certification")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Write a Comment", validators=[InputRequired("Write the comment first."), Length(max=4000)],
+                         render_kw={"rows": 3})
+
+
+class BatchSubmitForm(FlaskForm):
+    certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
+    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
+    files = MultipleFileField("Attachments (added to every record)", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    show_all = BooleanField("Show all users")
+    users = SelectMultipleField("Users", coerce=int, validate_choice=False)
+    submit = SubmitField("Submit Certifications")
+
+
+class InboxUploadForm(FlaskForm):
+    files = MultipleFileField("Drop Files Here or Click to Upload", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+
+
+class RenameAttachmentForm(FlaskForm):
+    name = StringField("File name", validators=[InputRequired("Enter the file name."), Length(max=255)])

@@ -1,0 +1,126 @@
+"""Deciding pending submissions: approve, decline (with an e-mailed comment) and delete.
+
+Two supervisors may decide the same submission at the same moment. Each decision is a
+conditional UPDATE/DELETE on `status = 'pending'`, so exactly one of them changes the
+row; the other gets AlreadyDecided and changes nothing (no second record, no second notice).
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import selectinload
+
+from webapp.extensions import db
+from webapp.models import Attachment, Comment, Submission, User
+from webapp.models.base import utcnow
+from webapp.permissions import Permission
+from webapp.services.access import users_in_reach
+from webapp.services.audit import record_audit
+from webapp.services.mail import queue_email
+
+
+class AlreadyDecided(Exception):
+    """The submission is no longer pending: someone else decided or deleted it first."""
+
+
+def decidable_submission(actor: User, submission_id: int) -> Submission | None:
+    """The submission if it belongs to someone `actor` may approve (pending or not), else None.
+
+    Not limited to pending ones, so the loser of a race hears "already decided", not "not found".
+    """
+    query = select(Submission).where(
+        Submission.id == submission_id,
+        Submission.user_id.in_(users_in_reach(actor, "approve").with_only_columns(User.id)),
+    )
+    if not actor.can(Permission.APPROVE_OWN_SUBMISSIONS):
+        query = query.where(Submission.user_id != actor.id)
+    return db.session.scalar(query)
+
+
+def pending_submissions(query) -> list[Submission]:
+    """Load the submissions of `query` with what the tables show, in a fixed number of queries."""
+    return list(
+        db.session.scalars(
+            query.options(
+                selectinload(Submission.user),
+                selectinload(Submission.certification),
+                selectinload(Submission.submitted_by),
+                selectinload(Submission.attachments),
+            ).order_by(Submission.submitted_at, Submission.id)
+        )
+    )
+
+
+def _decide(submission: Submission, by: User, **values) -> None:
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.status == "pending")
+        .values(decided_by_id=by.id, decided_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise AlreadyDecided()
+    db.session.refresh(submission)
+
+
+def approve_submission(submission: Submission, by: User) -> Submission:
+    _decide(submission, by, status="approved")
+    record_audit(by, "submission.approve", submission,
+                 f"Approved {submission.certification.name} for {submission.user.full_name}",
+                 before={"status": "pending"}, after={"status": "approved"})
+    db.session.commit()
+    return submission
+
+
+def approve_submissions(submissions: list[Submission], by: User) -> tuple[list[Submission], list[Submission]]:
+    """Approve each of `submissions`; returns (approved, already decided by someone else)."""
+    approved, skipped = [], []
+    for submission in submissions:
+        try:
+            approved.append(approve_submission(submission, by))
+        except AlreadyDecided:
+            skipped.append(submission)
+    return approved, skipped
+
+
+def decline_submission(submission: Submission, by: User, comment: str | None) -> Submission:
+    comment = (comment or "").strip() or None
+    _decide(submission, by, status="declined", decline_comment=comment)
+    user, certification = submission.user, submission.certification
+    lines = [
+        f"Hello {user.first_name},",
+        "",
+        f"{by.full_name} declined your submitted certification {certification.name}"
+        f" (completed {submission.completed_on:%m/%d/%Y}).",
+    ]
+    if comment:
+        lines += ["", "Comment:", comment]
+    lines += ["", "Please submit it again with the correct details."]
+    queue_email("declined", user, f"Certification declined: {certification.name}", "\n".join(lines),
+                user=user, certification=certification)
+    record_audit(by, "submission.decline", submission, f"Declined {certification.name} for {user.full_name}",
+                 before={"status": "pending"}, after={"status": "declined", "comment": comment})
+    db.session.commit()
+    return submission
+
+
+def delete_submission(submission: Submission, by: User) -> None:
+    """Remove a pending submission without any notification."""
+    summary = f"Deleted pending {submission.certification.name} of {submission.user.full_name}"
+    before = {"status": "pending", "user_id": submission.user_id, "certification_id": submission.certification_id,
+              "completed_on": submission.completed_on.isoformat()}
+    submission_id = submission.id
+    result = db.session.execute(
+        delete(Submission)
+        .where(Submission.id == submission_id, Submission.status == "pending")
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise AlreadyDecided()
+    # The database cascades these on PostgreSQL; SQLite does not enforce foreign keys here.
+    db.session.execute(delete(Attachment).where(Attachment.submission_id == submission_id))
+    db.session.execute(delete(Comment).where(Comment.submission_id == submission_id))
+    record_audit(by, "submission.delete", submission, summary, before=before)
+    db.session.expunge(submission)
+    db.session.commit()

@@ -1,0 +1,594 @@
+"""Certifications: validate and save every setting, the roles and users that require them, delete.
+
+Tracking settings are validated by the rules module (a TrackingPolicy is built from the
+submitted values), so the form accepts exactly what the status computation understands.
+Saving never touches stored expirations of existing records: statuses are computed from
+the settings, records keep the dates they were given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from webapp.extensions import db
+from webapp.models import (
+    Attachment,
+    Certification,
+    CertificationGroup,
+    CertificationRole,
+    Comment,
+    Company,
+    CompanyRole,
+    DirectRequirement,
+    ModuleLevel,
+    RequirementSetting,
+    RoleAssignment,
+    RoleRequirement,
+    Submission,
+    Tag,
+    User,
+)
+from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
+from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
+from webapp.services.audit import record_audit, snapshot
+from webapp.services.compliance import load_requirements
+from webapp.services.storage import store_file
+
+# Columns of Certification set from the form, in the order of its sections.
+COLUMNS = (
+    "name", "type", "information", "external_url", "group_id",
+    "cost", "time_to_complete", "time_to_complete_unit", "expires",
+    "duration_amount", "duration_unit", "extend_to", "forced_expiration",
+    "existing_window_opens", "existing_window_amount", "existing_window_unit",
+    "existing_grace_amount", "existing_grace_unit",
+    "first_notice_amount", "first_notice_unit", "second_notice_amount", "second_notice_unit",
+    "has_refresher", "refresher_cost", "refresher_time_to_complete", "refresher_time_to_complete_unit",
+    "refresher_duration_amount", "refresher_duration_unit", "refresher_extend_to",
+    "refresher_first_notice_amount", "refresher_first_notice_unit",
+    "refresher_second_notice_amount", "refresher_second_notice_unit",
+    "activity_type", "required_at_login",
+    "hide_from_shared_reports", "hide_from_qr_reports",
+    "hide_attachments_from_shared_reports", "hide_attachments_from_qr_reports",
+    "require_attachment", "auto_approve_submissions", "auto_approve_on_activity", "allow_batch_submission",
+    "generate_certificate_on_approval", "generate_certificate_on_activity", "hide_expiration_on_certificate",
+    "attach_files_to_approval_emails", "parent_id",
+)
+RELATIONS = ("tag_names", "hidden_level_ids", "attachments_hidden_level_ids", "batch_role_ids", "child_ids")
+AUDITED = COLUMNS + ("tags", "hidden_levels", "attachments_hidden_levels", "batch_roles", "children")
+
+# Where a rules-module message ("first_notice: ...") belongs on the form.
+_POLICY_FIELDS = {
+    "duration": "duration_amount",
+    "extend_to": "extend_to",
+    "forced_expiration": "forced_expiration",
+    "existing_window_opens": "existing_window_opens",
+    "existing_grace": "existing_grace_amount",
+    "first_notice": "first_notice_amount",
+    "second_notice": "second_notice_amount",
+    "refresher": "refresher_duration_amount",
+}
+
+
+class CertificationInvalid(ValueError):
+    """The submitted values break a rule; `errors` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class TrackingExample:
+    """What the settings mean for someone completing today (and renewing on expiry)."""
+
+    completed_on: date
+    first: ExpirationResult
+    first_notices: NoticeDates | None
+    renewal: ExpirationResult | None
+    renewal_notices: NoticeDates | None
+
+
+def _period(values: dict, prefix: str, field: str) -> Period | None:
+    amount, unit = values.get(f"{prefix}_amount"), values.get(f"{prefix}_unit")
+    if amount is None:
+        return None
+    return Period.parse(amount, unit or "", field=field)
+
+
+def _split(error: ValueError) -> tuple[str, str]:
+    name, _, message = str(error).partition(": ")
+    return name, message or str(error)
+
+
+def policy_from_values(values: dict) -> TrackingPolicy:
+    """The rules-module policy for submitted tracking values; CertificationInvalid names the field."""
+    if not values.get("expires"):
+        return TrackingPolicy(expires=False)
+    refresher = None
+    if values.get("has_refresher"):
+        try:
+            refresher = TrackingPolicy(
+                expires=True,
+                duration=_period(values, "refresher_duration", "duration"),
+                extend_to=values.get("refresher_extend_to"),
+                first_notice=_period(values, "refresher_first_notice", "first_notice"),
+                second_notice=_period(values, "refresher_second_notice", "second_notice"),
+            )
+        except ValueError as error:
+            name, message = _split(error)
+            raise CertificationInvalid({f"refresher_{_POLICY_FIELDS.get(name, 'duration_amount')}": message}) from None
+    try:
+        window = values.get("existing_window_opens")
+        if window == "custom":
+            window = _period(values, "existing_window", "existing_window_opens")
+            if window is None:
+                raise ValueError("existing_window_opens: enter how long before the existing expiration")
+        return TrackingPolicy(
+            expires=True,
+            duration=_period(values, "duration", "duration"),
+            extend_to=values.get("extend_to"),
+            forced_expiration=values.get("forced_expiration"),
+            existing_window_opens=window,
+            existing_grace=_period(values, "existing_grace", "existing_grace"),
+            first_notice=_period(values, "first_notice", "first_notice"),
+            second_notice=_period(values, "second_notice", "second_notice"),
+            refresher=refresher,
+        )
+    except ValueError as error:
+        name, message = _split(error)
+        raise CertificationInvalid({_POLICY_FIELDS.get(name, "duration_amount"): message}) from None
+
+
+def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
+    """Completed `day`: the expiration and colour dates; then a renewal on the expiration day."""
+    first = expiration_for(policy, day)
+    if first.expires_on is None:
+        return TrackingExample(day, first, None, None, None)
+    renewal = expiration_for(policy, first.expires_on, first.expires_on)
+    return TrackingExample(
+        day,
+        first,
+        notice_dates(policy.for_stage(False), first.expires_on),
+        renewal,
+        notice_dates(policy.for_stage(True), renewal.expires_on),
+    )
+
+
+def check_certification(values: dict, certification: Certification | None) -> TrackingPolicy:
+    """Every rule the documents state for a certification; raises CertificationInvalid with all errors."""
+    errors: dict[str, str] = {}
+    name = (values.get("name") or "").strip()
+    own_id = certification.id if certification is not None else None
+    if not name:
+        errors["name"] = "Enter the certification name."
+    elif any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
+        errors["name"] = "The name cannot contain the characters ; < > \\ /"
+    elif db.session.scalar(
+        select(Certification.id).where(func.lower(Certification.name) == name.lower(), Certification.id != (own_id or 0))
+    ):
+        errors["name"] = "Another certification already has this name."
+    parent_id, child_ids = values.get("parent_id"), set(values.get("child_ids") or ())
+    if parent_id and child_ids:
+        errors["parent_id"] = "A certification can have a parent or children, not both."
+    elif own_id is not None and (parent_id == own_id or own_id in child_ids):
+        errors["parent_id" if parent_id == own_id else "child_ids"] = "A certification cannot be its own parent or child."
+    else:
+        parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
+        # The submitted parent and children replace the stored ones, so only other
+        # certifications' links are checked against the database.
+        if parent_id and parent_of.get(parent_id) is not None:
+            errors["parent_id"] = "This certification is itself a child; choose a certification without a parent."
+        if child_ids:
+            has_children = {pid for cid, pid in parent_of.items() if pid is not None and pid != own_id}
+            taken = [cid for cid in child_ids if parent_of.get(cid) not in (None, own_id) or cid in has_children]
+            if taken:
+                errors["child_ids"] = "A child must not already have another parent or children of its own."
+    if certification is not None and values.get("type") != certification.type and db.session.scalar(
+        select(Submission.id).where(Submission.certification_id == certification.id).limit(1)
+    ):
+        errors["type"] = "The type cannot change: this certification already has records."
+    policy = None
+    try:
+        policy = policy_from_values(values)
+    except CertificationInvalid as invalid:
+        errors.update(invalid.errors)
+    if errors:
+        raise CertificationInvalid(errors)
+    return policy
+
+
+def _tags(names) -> list[Tag]:
+    wanted = sorted({name.strip() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+    return [existing.get(name) or Tag(name=name) for name in wanted]
+
+
+def _by_ids(model, ids) -> list:
+    ids = list(ids or ())
+    return list(db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id))) if ids else []
+
+
+def _audit_state(certification: Certification) -> dict:
+    state = snapshot(certification, COLUMNS)
+    state.update(
+        tags=sorted(tag.name for tag in certification.tags),
+        hidden_levels=sorted(level.name for level in certification.hidden_from_levels),
+        attachments_hidden_levels=sorted(level.name for level in certification.attachments_hidden_from_levels),
+        batch_roles=sorted(role.name for role in certification.batch_roles),
+        children=sorted(child.name for child in certification.children),
+        supporting_attachments=[attachment.name for attachment in certification.supporting_attachments],
+    )
+    return state
+
+
+def _apply_attachments(actor: User, certification: Certification, values: dict) -> None:
+    """Supporting attachments: remove the chosen ones, add new files and a link."""
+    removed = set(values.get("remove_attachment_ids") or ())
+    certification.supporting_attachments = [a for a in certification.supporting_attachments if a.id not in removed]
+    for checked in values.get("new_files") or ():
+        certification.supporting_attachments.append(
+            Attachment(kind="file", stored_file=store_file(checked), name=checked.name, added_by_id=actor.id)
+        )
+    if values.get("new_link"):
+        url, title = values["new_link"]
+        certification.supporting_attachments.append(Attachment(kind="link", url=url, name=(title or url)[:255], added_by_id=actor.id))
+
+
+def _apply(certification: Certification, values: dict) -> None:
+    values = {**values, "name": values["name"].strip()}
+    if not values.get("expires"):
+        # A certification that never expires keeps none of the expiring-only settings.
+        for column in COLUMNS:
+            if column.startswith(("duration", "first_notice", "second_notice", "existing_", "refresher_")) or column in (
+                "extend_to", "forced_expiration",
+            ):
+                values[column] = None
+        values["has_refresher"] = False
+    if not values.get("has_refresher"):
+        for column in COLUMNS:
+            if column.startswith("refresher_"):
+                values[column] = None
+    if values.get("existing_window_opens") != "custom":
+        values["existing_window_amount"] = values["existing_window_unit"] = None
+    for column in COLUMNS:
+        if column.endswith("_amount"):
+            unit = column.removesuffix("_amount") + "_unit"
+            if values.get(column) is None:
+                values[unit] = None
+            else:
+                values[column] = int(values[column])
+    if values.get("required_at_login"):
+        # Required at login forces auto-approval, or the user could never get past the login.
+        values["auto_approve_on_activity"] = True
+    for column in COLUMNS:
+        setattr(certification, column, values.get(column))
+    certification.tags = _tags(values.get("tag_names") or ())
+    hidden = _by_ids(ModuleLevel, values.get("hidden_level_ids"))
+    certification.hidden_from_levels = hidden
+    # Hiding the certification hides its attachments too.
+    certification.attachments_hidden_from_levels = sorted(
+        set(hidden) | set(_by_ids(ModuleLevel, values.get("attachments_hidden_level_ids"))), key=lambda level: level.id
+    )
+    if certification.hide_from_shared_reports:
+        certification.hide_attachments_from_shared_reports = True
+    if certification.hide_from_qr_reports:
+        certification.hide_attachments_from_qr_reports = True
+    certification.batch_roles = (
+        _by_ids(CertificationRole, values.get("batch_role_ids")) if certification.allow_batch_submission else []
+    )
+    certification.children = [child for child in _by_ids(Certification, values.get("child_ids")) if child is not certification]
+
+
+def create_certification(actor: User, values: dict) -> Certification:
+    check_certification(values, None)
+    certification = Certification()
+    db.session.add(certification)
+    _apply(certification, values)
+    _apply_attachments(actor, certification, values)
+    db.session.flush()
+    record_audit(actor, "certification.create", certification, f"Created certification {certification.name}",
+                 after=_audit_state(certification))
+    db.session.commit()
+    return certification
+
+
+def update_certification(actor: User, certification: Certification, values: dict, *, recalculate: bool = False) -> Certification:
+    """Save the settings. Stored expirations change only when `recalculate` is chosen."""
+    policy = check_certification(values, certification)
+    before = _audit_state(certification)
+    _apply(certification, values)
+    _apply_attachments(actor, certification, values)
+    db.session.flush()
+    record_audit(actor, "certification.update", certification, f"Edited certification {certification.name}",
+                 before=before, after=_audit_state(certification))
+    if recalculate:
+        changes = recalculated_records(certification, policy)
+        old = {str(record.id): _iso(record.expires_on) for record, _ in changes}
+        for record, result in changes:
+            record.expires_on, record.expiration_explanation = result.expires_on, result.explanation
+        record_audit(actor, "certification.recalculate", certification,
+                     f"Recalculated the expiration of {len(changes)} records of {certification.name}",
+                     before=old, after={str(record.id): _iso(record.expires_on) for record, _ in changes})
+    db.session.commit()
+    return certification
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def recalculated_records(certification: Certification, policy: TrackingPolicy) -> list[tuple[Submission, ExpirationResult]]:
+    """Approved, unrevoked records whose expiration would differ under `policy`, with the new result.
+
+    Each user's records are replayed in completion order, so the existing-record rule and the
+    refresher stage see the expiration the previous record would now have.
+    """
+    records = db.session.scalars(
+        select(Submission).where(
+            Submission.certification_id == certification.id, Submission.status == "approved", Submission.revoked_at.is_(None)
+        ).order_by(Submission.user_id, Submission.completed_on, Submission.id)
+    )
+    changes, previous = [], {}
+    for record in records:
+        existing = previous.get(record.user_id)
+        result = expiration_for(policy, record.completed_on, existing[0] if existing else None,
+                                has_approved_record=existing is not None)
+        previous[record.user_id] = (result.expires_on,)
+        if result.expires_on != record.expires_on:
+            changes.append((record, result))
+    return changes
+
+
+def count_certification_records(certification: Certification) -> int:
+    return db.session.scalar(select(func.count(Submission.id)).where(Submission.certification_id == certification.id))
+
+
+def delete_certification(actor: User, certification: Certification) -> int:
+    """Delete the certification with its records, requirements and settings; returns the records deleted."""
+    before = _audit_state(certification)
+    records = count_certification_records(certification)
+    submission_ids = select(Submission.id).where(Submission.certification_id == certification.id)
+    # Explicit deletes, so the outcome does not depend on the database enforcing ON DELETE CASCADE.
+    db.session.execute(delete(Comment).where(Comment.submission_id.in_(submission_ids)))
+    db.session.execute(delete(Attachment).where(Attachment.submission_id.in_(submission_ids)))
+    db.session.execute(delete(Submission).where(Submission.certification_id == certification.id))
+    for model in (RoleRequirement, DirectRequirement, RequirementSetting):
+        db.session.execute(delete(model).where(model.certification_id == certification.id))
+    for child in certification.children:
+        child.parent = None
+    record_audit(actor, "certification.delete", certification,
+                 f"Deleted certification {certification.name} and its {records} records", before=before)
+    db.session.delete(certification)
+    db.session.commit()
+    return records
+
+
+def list_certifications(search: str = "", tag_id: int | None = None, group_id: int | None = None) -> list[Certification]:
+    query = select(Certification).options(selectinload(Certification.tags), selectinload(Certification.group))
+    if search.strip():
+        query = query.where(Certification.name.ilike(f"%{search.strip()}%"))
+    if tag_id:
+        query = query.where(Certification.tags.any(Tag.id == tag_id))
+    if group_id:
+        query = query.where(Certification.group_id.in_(_group_and_descendants(group_id)))
+    return list(db.session.scalars(query.order_by(func.lower(Certification.name))))
+
+
+def _group_and_descendants(group_id: int) -> set[int]:
+    parent_of = dict(db.session.execute(select(CertificationGroup.id, CertificationGroup.parent_id)).all())
+    found, frontier = {group_id}, {group_id}
+    while frontier:
+        frontier = {gid for gid, pid in parent_of.items() if pid in frontier} - found
+        found |= frontier
+    return found
+
+
+def filter_choices() -> dict:
+    """The tags and groups the certifications table filters by."""
+    return {
+        "tags": list(db.session.scalars(select(Tag).order_by(Tag.name))),
+        "groups": list(db.session.scalars(select(CertificationGroup).order_by(CertificationGroup.name))),
+    }
+
+
+def list_active_users(users: Select) -> list[User]:
+    return list(db.session.scalars(users.where(User.active).order_by(func.lower(User.last_name), func.lower(User.first_name))))
+
+
+def get_certification(certification_id: int) -> Certification | None:
+    return db.session.scalar(
+        select(Certification)
+        .where(Certification.id == certification_id)
+        .options(
+            selectinload(Certification.tags),
+            selectinload(Certification.children),
+            selectinload(Certification.hidden_from_levels),
+            selectinload(Certification.attachments_hidden_from_levels),
+            selectinload(Certification.batch_roles),
+            selectinload(Certification.supporting_attachments),
+        )
+    )
+
+
+def form_choices() -> dict:
+    """Everything the form's pickers offer."""
+    return {
+        "groups": list(db.session.scalars(select(CertificationGroup).order_by(CertificationGroup.name))),
+        "levels": list(db.session.scalars(select(ModuleLevel).order_by(ModuleLevel.name))),
+        "roles": list(db.session.scalars(select(CertificationRole).order_by(func.lower(CertificationRole.name)))),
+        "certifications": list(db.session.scalars(select(Certification).order_by(func.lower(Certification.name)))),
+        "tags": list(db.session.scalars(select(Tag).order_by(Tag.name))),
+    }
+
+
+# --- Associated roles (the roles x companies grid) ---
+
+def associated_roles(certification: Certification) -> list[tuple[CertificationRole, list[Company]]]:
+    """Roles requiring the certification, alphabetically, with the companies they require it in."""
+    rows = db.session.execute(
+        select(CertificationRole, Company)
+        .join(RoleRequirement, RoleRequirement.role_id == CertificationRole.id)
+        .join(Company, Company.id == RoleRequirement.company_id)
+        .where(RoleRequirement.certification_id == certification.id)
+        .order_by(func.lower(CertificationRole.name), func.lower(Company.name))
+    ).all()
+    grouped: dict[int, tuple[CertificationRole, list[Company]]] = {}
+    for role, company in rows:
+        grouped.setdefault(role.id, (role, []))[1].append(company)
+    return list(grouped.values())
+
+
+def role_grid(certification: Certification) -> tuple[list[CertificationRole], list[Company], set[tuple[int, int]]]:
+    roles = list(db.session.scalars(select(CertificationRole).order_by(func.lower(CertificationRole.name))))
+    companies = list(db.session.scalars(select(Company).order_by(func.lower(Company.name))))
+    checked = set(tuple(row) for row in db.session.execute(
+        select(RoleRequirement.role_id, RoleRequirement.company_id).where(RoleRequirement.certification_id == certification.id)
+    ))
+    return roles, companies, checked
+
+
+def set_associated_roles(actor: User, certification: Certification, cells: set[tuple[int, int]]) -> None:
+    """Make (role, company) cells the exact set requiring the certification; a new cell applies the role to the company."""
+    roles, companies, before = role_grid(certification)
+    valid = {(role.id, company.id) for role in roles for company in companies}
+    cells = cells & valid
+    for role_id, company_id in before - cells:
+        db.session.execute(delete(RoleRequirement).where(
+            RoleRequirement.role_id == role_id, RoleRequirement.company_id == company_id,
+            RoleRequirement.certification_id == certification.id,
+        ))
+    applied = set(tuple(row) for row in db.session.execute(select(CompanyRole.role_id, CompanyRole.company_id)))
+    for role_id, company_id in cells - before:
+        if (role_id, company_id) not in applied:
+            db.session.add(CompanyRole(role_id=role_id, company_id=company_id))
+            db.session.flush()
+        db.session.add(RoleRequirement(role_id=role_id, company_id=company_id, certification_id=certification.id))
+    names_r = {role.id: role.name for role in roles}
+    names_c = {company.id: company.name for company in companies}
+
+    def described(pairs):
+        return sorted(f"{names_r[r]} @ {names_c[c]}" for r, c in pairs)
+
+    record_audit(actor, "certification.roles", certification, f"Edited the roles requiring {certification.name}",
+                 before={"roles": described(before)}, after={"roles": described(cells)})
+    db.session.commit()
+
+
+# --- Associated users ---
+
+def associated_users(certification: Certification, day: date, reachable: Select) -> list[tuple[User, object]]:
+    """Users in reach who must hold the certification (by role or directly), with their requirement."""
+    by_role = (
+        select(RoleAssignment.user_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .join(RoleRequirement, (RoleRequirement.role_id == RoleAssignment.role_id) & (RoleRequirement.company_id == User.company_id))
+        .where(RoleRequirement.certification_id == certification.id)
+    )
+    direct = select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification.id)
+    users = list(db.session.scalars(
+        select(User).where(User.id.in_(reachable), or_(User.id.in_(by_role), User.id.in_(direct)))
+        .order_by(func.lower(User.last_name), func.lower(User.first_name))
+    ))
+    requirements = load_requirements([user.id for user in users], day)
+    result = []
+    for user in users:
+        match = next((r for r in requirements.get(user.id, []) if r.certification.id == certification.id), None)
+        result.append((user, match))
+    return result
+
+
+def direct_user_ids(certification: Certification) -> set[int]:
+    return set(db.session.scalars(select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification.id)))
+
+
+def set_direct_users(actor: User, certification: Certification, user_ids: set[int], reachable: Select) -> None:
+    """Other Required Certification: the users in reach who must hold it regardless of roles."""
+    in_reach = set(db.session.scalars(reachable))
+    before = direct_user_ids(certification)
+    wanted = (user_ids & in_reach) | (before - in_reach)
+    if before - wanted:
+        db.session.execute(delete(DirectRequirement).where(
+            DirectRequirement.certification_id == certification.id, DirectRequirement.user_id.in_(before - wanted)
+        ))
+    for user_id in wanted - before:
+        db.session.add(DirectRequirement(user_id=user_id, certification_id=certification.id))
+    record_audit(actor, "certification.direct_users", certification,
+                 f"Edited the users required to hold {certification.name}",
+                 before={"user_ids": sorted(before)}, after={"user_ids": sorted(wanted)})
+    db.session.commit()
+
+
+# --- Certification groups (nested folders) ---
+
+class GroupInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def group_tree() -> list[tuple[CertificationGroup, int, int]]:
+    """Every group depth-first with its depth and number of certifications directly in it."""
+    groups = list(db.session.scalars(select(CertificationGroup).order_by(func.lower(CertificationGroup.name))))
+    counts = dict(db.session.execute(
+        select(Certification.group_id, func.count(Certification.id)).group_by(Certification.group_id)
+    ).all())
+    children: dict[int | None, list[CertificationGroup]] = {}
+    for group in groups:
+        children.setdefault(group.parent_id, []).append(group)
+    ordered: list[tuple[CertificationGroup, int, int]] = []
+
+    def walk(parent_id, depth):
+        for group in children.get(parent_id, []):
+            ordered.append((group, depth, counts.get(group.id, 0)))
+            walk(group.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def get_group(group_id: int) -> CertificationGroup | None:
+    return db.session.get(CertificationGroup, group_id)
+
+
+def _check_group(name: str | None, parent_id: int | None, group: CertificationGroup | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise GroupInvalid({"name": "Enter the group name."})
+    if any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
+        raise GroupInvalid({"name": "The name cannot contain the characters ; < > \\ /"})
+    if parent_id is not None and get_group(parent_id) is None:
+        raise GroupInvalid({"parent_id": "Choose an existing group."})
+    if group is not None and parent_id is not None and parent_id in _group_and_descendants(group.id):
+        raise GroupInvalid({"parent_id": "A group cannot move into itself or one of its own subgroups."})
+    clash = db.session.scalar(select(CertificationGroup.id).where(
+        func.lower(CertificationGroup.name) == name.lower(),
+        CertificationGroup.parent_id.is_(None) if parent_id is None else CertificationGroup.parent_id == parent_id,
+        CertificationGroup.id != (group.id if group else 0),
+    ))
+    if clash:
+        raise GroupInvalid({"name": "This folder already has a group with this name."})
+    return name
+
+
+def create_group(actor: User, name: str, parent_id: int | None) -> CertificationGroup:
+    group = CertificationGroup(name=_check_group(name, parent_id, None), parent_id=parent_id)
+    db.session.add(group)
+    db.session.flush()
+    record_audit(actor, "certification_group.create", group, f"Created certification group {group.name}",
+                 after={"name": group.name, "parent_id": parent_id})
+    db.session.commit()
+    return group
+
+
+def update_group(actor: User, group: CertificationGroup, name: str, parent_id: int | None) -> CertificationGroup:
+    """Rename and/or move a group; its certifications and subgroups move with it."""
+    before = {"name": group.name, "parent_id": group.parent_id}
+    group.name = _check_group(name, parent_id, group)
+    group.parent_id = parent_id
+    record_audit(actor, "certification_group.update", group, f"Edited certification group {group.name}",
+                 before=before, after={"name": group.name, "parent_id": parent_id})
+    db.session.commit()
+    return group

@@ -1,0 +1,125 @@
+"""Companies: the roles that apply to each (with its own description), edit, delete.
+
+The original company cannot be deleted. Removing a role from a company deletes the
+certification requirements the role had in that company.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webapp.extensions import db
+from webapp.models import CertificationRole, Company, CompanyRole, Tag, User
+from webapp.services.audit import record_audit, snapshot
+
+COLUMNS = ("name", "url", "information")
+
+
+class CompanyInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def list_companies() -> list[Company]:
+    return list(db.session.scalars(
+        select(Company).options(selectinload(Company.tags)).order_by(func.lower(Company.name))
+    ))
+
+
+def get_company(company_id: int) -> Company | None:
+    return db.session.scalar(select(Company).where(Company.id == company_id).options(selectinload(Company.tags)))
+
+
+def _tags(names) -> list[Tag]:
+    wanted = sorted({name.strip() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+    return [existing.get(name) or Tag(name=name) for name in wanted]
+
+
+def _check(values: dict, company: Company | None) -> None:
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise CompanyInvalid({"name": "Enter the company name."})
+    if db.session.scalar(select(Company.id).where(func.lower(Company.name) == name.lower(),
+                                                  Company.id != (company.id if company else 0))):
+        raise CompanyInvalid({"name": "Another company already has this name."})
+
+
+def _state(company: Company) -> dict:
+    return {**snapshot(company, COLUMNS), "tags": sorted(tag.name for tag in company.tags)}
+
+
+def _apply(company: Company, values: dict) -> None:
+    company.name = values["name"].strip()
+    company.url = values.get("url")
+    company.information = values.get("information")
+    company.tags = _tags(values.get("tag_names") or ())
+
+
+def create_company(actor: User, values: dict) -> Company:
+    _check(values, None)
+    company = Company()
+    _apply(company, values)
+    db.session.add(company)
+    db.session.flush()
+    record_audit(actor, "company.create", company, f"Created company {company.name}", after=_state(company))
+    db.session.commit()
+    return company
+
+
+def update_company(actor: User, company: Company, values: dict) -> Company:
+    _check(values, company)
+    before = _state(company)
+    _apply(company, values)
+    record_audit(actor, "company.update", company, f"Edited company {company.name}", before=before, after=_state(company))
+    db.session.commit()
+    return company
+
+
+def company_roles(company: Company) -> list[CompanyRole]:
+    return list(db.session.scalars(
+        select(CompanyRole).join(CertificationRole).where(CompanyRole.company_id == company.id)
+        .options(selectinload(CompanyRole.role)).order_by(func.lower(CertificationRole.name))
+    ))
+
+
+def all_roles() -> list[CertificationRole]:
+    return list(db.session.scalars(select(CertificationRole).order_by(func.lower(CertificationRole.name))))
+
+
+def roles_to_remove(company: Company, applied: dict[int, str | None]) -> list[CertificationRole]:
+    """Roles that apply to the company now and would not after the change (they need confirmation)."""
+    return [company_role.role for company_role in company_roles(company) if company_role.role_id not in applied]
+
+
+def set_company_roles(actor: User, company: Company, applied: dict[int, str | None]) -> None:
+    """Make `applied` ({role id: description}) the roles of the company; a removed role loses its requirements."""
+    current = {company_role.role_id: company_role for company_role in company_roles(company)}
+    before = {company_role.role.name: company_role.description for company_role in current.values()}
+    roles = {role.id: role for role in all_roles()}
+    for role_id, company_role in current.items():
+        if role_id not in applied:
+            db.session.delete(company_role)  # cascades to its RoleRequirements
+        else:
+            company_role.description = applied[role_id]
+    for role_id, description in applied.items():
+        if role_id in roles and role_id not in current:
+            db.session.add(CompanyRole(company=company, role=roles[role_id], description=description))
+    after = {roles[role_id].name: description for role_id, description in applied.items() if role_id in roles}
+    record_audit(actor, "company.roles", company, f"Edited the roles of {company.name}", before=before, after=after)
+    db.session.commit()
+
+
+def delete_company(actor: User, company: Company) -> None:
+    """Permanently delete a company with its roles (and their requirements); its users stay, without a company."""
+    if company.is_original:
+        raise CompanyInvalid({"company": "The original company cannot be deleted."})
+    before = {**_state(company), "roles": [company_role.role.name for company_role in company_roles(company)]}
+    for company_role in company_roles(company):
+        db.session.delete(company_role)
+    for user in db.session.scalars(select(User).where(User.company_id == company.id)):
+        user.company = None
+    record_audit(actor, "company.delete", company, f"Deleted company {company.name}", before=before)
+    db.session.delete(company)
+    db.session.commit()

@@ -1,0 +1,108 @@
+"""The QR report: a user's public Roles and Certifications Report behind an unguessable token."""
+from __future__ import annotations
+
+import base64
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import segno
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.extensions import db
+from webapp.models import Attachment, CertificationRole, RoleAssignment, User, new_token
+from webapp.services.audit import record_audit
+from webapp.services.compliance import Requirement, load_requirements
+from webapp.services.privacy import Audience, attachments_visible, certification_visible
+
+
+@dataclass
+class RoleLine:
+    name: str
+    description: str | None
+    training_until: date | None
+
+
+@dataclass
+class QRReport:
+    user: User
+    roles: list[RoleLine]
+    requirements: list[Requirement]
+    attachments: dict[int, list[Attachment]]  # by certification id, only those privacy allows
+
+
+def qr_report_url(user: User) -> str:
+    return url_for("public.qr_report", token=user.qr_token, _external=True)
+
+
+def _qr(url: str):
+    # Error correction "M" survives a scuffed wallet card and stays small enough for a phone camera.
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg_data_uri(url: str) -> str:
+    """The QR code as an SVG data URI for an <img>, so no inline style reaches the page."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title="QR code")
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def qr_png(url: str, scale: int = 10) -> bytes:
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def reset_qr_token(actor: User, user: User) -> None:
+    """Issue a new token: every earlier code stops working."""
+    user.qr_token = new_token()
+    record_audit(actor, "qr_code_reset", user, f"Reset the QR code of {user.full_name}")
+    db.session.commit()
+
+
+def load_qr_report(token: str, day: date) -> QRReport | None:
+    """The report for `token`, with only what QR-report privacy allows, in a fixed number of queries."""
+    user = db.session.scalar(
+        select(User).options(joinedload(User.company)).where(User.qr_token == token, User.active.is_(True))
+    )
+    if user is None:
+        return None
+    roles = [
+        RoleLine(role.name, role.description, training_until)
+        for role, training_until in db.session.execute(
+            select(CertificationRole, RoleAssignment.training_until)
+            .join(RoleAssignment, RoleAssignment.role_id == CertificationRole.id)
+            .where(RoleAssignment.user_id == user.id)
+            .order_by(CertificationRole.name)
+        )
+    ]
+    requirements = [
+        r for r in load_requirements([user.id], day)[user.id] if certification_visible(r.certification, Audience.QR)
+    ]
+    record_of = {
+        r.current_record_id: r.certification.id
+        for r in requirements
+        if r.current_record_id is not None and attachments_visible(r.certification, Audience.QR)
+    }
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    if record_of:
+        for attachment in db.session.scalars(
+            select(Attachment).where(Attachment.submission_id.in_(record_of)).order_by(Attachment.id)
+        ):
+            attachments[record_of[attachment.submission_id]].append(attachment)
+    return QRReport(user, roles, requirements, dict(attachments))
+
+
+def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
+    """An attachment shown on the QR report for `token`, or None when privacy hides it."""
+    report = load_qr_report(token, day)
+    if report is None:
+        return None
+    for attachments in report.attachments.values():
+        for attachment in attachments:
+            if attachment.id == attachment_id:
+                return attachment
+    return None

@@ -1,0 +1,232 @@
+"""A supervisor's records: record for a user, edit dates, batch submit, and the attachment inbox."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import PurePosixPath
+
+from sqlalchemy import exists, select
+from werkzeug.datastructures import FileStorage
+
+from webapp.clock import today
+from webapp.extensions import db
+from webapp.models import Attachment, Certification, Comment, RoleAssignment, Submission, User
+from webapp.models.base import utcnow
+from webapp.models.certifications import certification_batch_roles
+from webapp.permissions import Permission
+from webapp.rules import expiration_for
+from webapp.rules.periods import format_date
+from webapp.services.audit import record_audit, snapshot
+from webapp.services.access import may_act_on
+from webapp.services.comments import add_comment
+from webapp.services.compliance import tracking_policy
+from webapp.services.requirements import RequirementError
+from webapp.services.settings import attachment_naming, name_attachment
+from webapp.services.storage import UploadError, check_upload, store_file
+from webapp.services.submissions import AUDITED_FIELDS, SubmissionError, preview_expiration, submit_certification
+
+DATE_FIELDS = ("completed_on", "expires_on", "expiration_explanation")
+
+
+def _previous_record(record: Submission, completed_on: date) -> Submission | None:
+    """The user's newest other approved record completed before `completed_on`: the rules' existing record."""
+    return db.session.scalar(
+        select(Submission)
+        .where(
+            Submission.user_id == record.user_id,
+            Submission.certification_id == record.certification_id,
+            Submission.status == "approved",
+            Submission.revoked_at.is_(None),
+            Submission.id != record.id,
+            Submission.completed_on < completed_on,
+        )
+        .order_by(Submission.completed_on.desc(), Submission.id.desc())
+        .limit(1)
+    )
+
+
+def edit_record_dates(record: Submission, by: User, completed_on: date, expires_on: date | None) -> Submission:
+    """Change a record's dates. A new completion date recomputes the expiration from the rules,
+    unless the expiration was changed too; then the given expiration is kept, with who set it."""
+    new_completion = completed_on != record.completed_on
+    new_expiration = expires_on != record.expires_on
+    before = snapshot(record, DATE_FIELDS)
+    if new_completion and not new_expiration:
+        previous = _previous_record(record, completed_on)
+        result = expiration_for(
+            tracking_policy(record.certification), completed_on,
+            previous.expires_on if previous is not None else None, has_approved_record=previous is not None,
+        )
+        expires_on, explanation = result.expires_on, result.explanation
+    elif new_expiration:
+        explanation = f"{format_date(expires_on)} set by {by.full_name}" if expires_on else f"No expiration, set by {by.full_name}"
+    else:
+        return record
+    if expires_on is not None and expires_on < completed_on:
+        raise RequirementError({"expires_on": ["The expiration date cannot be before the completion date."]})
+    record.completed_on = completed_on
+    record.expires_on = expires_on
+    record.expiration_explanation = explanation
+    record_audit(by, "record.edit_dates", record,
+                 f"Edited dates of {record.certification.name} for {record.user.full_name}",
+                 before=before, after=snapshot(record, DATE_FIELDS))
+    db.session.commit()
+    return record
+
+
+def record_certification(user: User, certification: Certification, by: User, completed_on: date, *,
+                         expires_on: date | None = None, files: Iterable[FileStorage] = (), links: Iterable[str] = (),
+                         comment: str | None = None, idempotency_key: str | None = None) -> Submission:
+    """Record a certification for `user`, approved when `by` may approve for them (see submit_certification).
+
+    An expiration equal to what the rules give is not an override, so the record keeps the rules' explanation.
+    Raises SubmissionError when the input is refused.
+    """
+    if expires_on is not None and expires_on == preview_expiration(user, certification, completed_on, today()).expires_on:
+        expires_on = None
+    submission = submit_certification(user, certification, completed_on, expires_on=expires_on, files=files,
+                                      links=links, idempotency_key=idempotency_key, by=by)
+    comment = (comment or "").strip()
+    # A replayed post returns the first submission, which already carries this comment.
+    if comment and not db.session.scalar(
+        select(Comment.id).where(Comment.submission_id == submission.id, Comment.author_id == by.id, Comment.body == comment)
+    ):
+        add_comment(submission, by, comment)
+    return submission
+
+
+def batch_certifications(actor: User) -> list[Certification]:
+    """Certifications that allow batch submission by one of `actor`'s roles."""
+    return list(db.session.scalars(
+        select(Certification)
+        .where(
+            Certification.allow_batch_submission.is_(True),
+            exists().where(
+                certification_batch_roles.c.certification_id == Certification.id,
+                certification_batch_roles.c.role_id == RoleAssignment.role_id,
+                RoleAssignment.user_id == actor.id,
+            ),
+        )
+        .order_by(Certification.name)
+    ))
+
+
+def batch_submit(certification: Certification, by: User, completed_on: date, users: list[User],
+                 files: Iterable[FileStorage] = ()) -> list[Submission]:
+    """One record per user, all in one transaction: all are stored or none.
+
+    Each record is approved when `by` may approve for that user, else it waits for approval.
+    Raises SubmissionError, storing nothing, when the input is refused.
+    """
+    errors: dict[str, list[str]] = {}
+    if certification.id not in {c.id for c in batch_certifications(by)}:
+        errors["certification"] = ["You may not batch submit this certification."]
+    if not users:
+        errors["users"] = ["Select at least one user."]
+    elif any(not may_act_on(by, user, "record") for user in users):
+        errors["users"] = ["You may not record certifications for some of the selected users."]
+    day = today()
+    if completed_on > day and not certification.allow_upcoming:
+        errors["completed_on"] = [f"The completion date cannot be after today ({format_date(day)}) for this certification."]
+    checked = []
+    for upload in files:
+        if upload is None or not upload.filename:
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except UploadError as error:
+            errors.setdefault("files", []).append(str(error))
+    if certification.require_attachment and not checked and "files" not in errors:
+        errors["files"] = ["This certification requires an attachment."]
+    if errors:
+        raise SubmissionError(errors)
+    stored = [(upload.name, store_file(upload)) for upload in checked]
+    submissions = []
+    for user in users:
+        preview = preview_expiration(user, certification, completed_on, day)
+        approved = may_act_on(by, user, "approve") and (user.id != by.id or by.can(Permission.APPROVE_OWN_SUBMISSIONS))
+        submission = Submission(
+            user=user, certification=certification, completed_on=completed_on, expires_on=preview.expires_on,
+            expiration_explanation=preview.explanation, issuer=certification.issuer,
+            status="approved" if approved else "pending", source="batch", submitted_by=by,
+            decided_by=by if approved else None, decided_at=utcnow() if approved else None,
+        )
+        submission.attachments = [
+            Attachment(kind="file", stored_file=stored_file, name=name, added_by_id=by.id) for name, stored_file in stored
+        ]
+        db.session.add(submission)
+        submissions.append(submission)
+    db.session.flush()
+    for submission in submissions:
+        record_audit(by, "submission.batch", submission,
+                     f"{by.full_name} batch submitted {certification.name} for {submission.user.full_name}",
+                     after=snapshot(submission, AUDITED_FIELDS))
+    db.session.commit()
+    return submissions
+
+
+# ---- Attachment inbox ------------------------------------------------------------------------
+
+
+def inbox_files(owner: User) -> list[Attachment]:
+    return list(db.session.scalars(
+        select(Attachment).where(Attachment.inbox_owner_id == owner.id).order_by(Attachment.added_at.desc(), Attachment.id.desc())
+    ))
+
+
+def add_inbox_files(owner: User, files: Iterable[FileStorage]) -> list[Attachment]:
+    """Check and store uploads in `owner`'s inbox; all or nothing. Raises SubmissionError."""
+    checked, errors = [], []
+    for upload in files:
+        if upload is None or not upload.filename:
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except UploadError as error:
+            errors.append(str(error))
+    if not checked and not errors:
+        errors.append("Choose at least one file to upload.")
+    if errors:
+        raise SubmissionError({"files": errors})
+    added = [Attachment(kind="file", inbox_owner_id=owner.id, stored_file=store_file(upload), name=upload.name,
+                        added_by_id=owner.id) for upload in checked]
+    db.session.add_all(added)
+    db.session.flush()
+    for attachment in added:
+        record_audit(owner, "inbox.upload", attachment, f"Uploaded {attachment.name} to the attachment inbox")
+    db.session.commit()
+    return added
+
+
+def suggested_attachment_name(attachment: Attachment, record: Submission) -> str:
+    """The attachment naming template applied to the record (when the setting is on), with the file's extension."""
+    naming = attachment_naming()
+    if not naming["enabled"]:
+        return attachment.name
+    extension = PurePosixPath(attachment.name).suffix
+    user = record.user
+    base = name_attachment(naming["template"], first_name=user.first_name, last_name=user.last_name,
+                           username=user.username, certification_name=record.certification.name,
+                           completed_on=record.completed_on, expires_on=record.expires_on)
+    return f"{base}{extension}"
+
+
+def attach_inbox_file(attachment: Attachment, record: Submission, by: User, name: str) -> Attachment:
+    """Move a file from the inbox onto a user's record, under `name`."""
+    name = name.strip()
+    if not name:
+        raise SubmissionError({"name": ["Enter the file name."]})
+    attachment.inbox_owner_id = None
+    attachment.submission_id = record.id
+    attachment.name = name[:255]
+    record_audit(by, "inbox.attach", attachment,
+                 f"Attached {attachment.name} to {record.certification.name} of {record.user.full_name}",
+                 after={"submission_id": record.id, "name": attachment.name})
+    db.session.commit()
+    return attachment
+
+
+def remove_inbox_file(attachment: Attachment, by: User) -> None:
+    record_audit(by, "inbox.remove", attachment, f"Removed {attachment.name} from the attachment inbox")
+    db.session.delete(attachment)
+    db.session.commit()

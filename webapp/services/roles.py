@@ -1,0 +1,273 @@
+"""Certification roles: define, require certifications, assign users, candidates, delete.
+
+A role's required certifications are kept per company (RoleRequirement); on the Roles
+page they are edited for every company the role applies to at once. A role that applies
+to no company yet is applied to every company when its certifications are first set,
+so that defining it has an effect (companies can then remove it).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import selectinload
+
+from webapp.extensions import db
+from webapp.models import (
+    Certification,
+    CertificationRole,
+    Company,
+    CompanyRole,
+    ModuleLevel,
+    RoleAssignment,
+    RoleRequirement,
+    Tag,
+    User,
+)
+from webapp.rules import Period, candidate_users
+from webapp.rules.policy import REFERENCE_EXPIRATION
+from webapp.services.audit import record_audit, snapshot
+from webapp.services.compliance import load_requirements
+from webapp.services.storage import store_file
+
+INFO_COLUMNS = (
+    "name", "description", "role_requirements", "require_competency", "competency_expires",
+    "competency_duration_amount", "competency_duration_unit", "competency_lead_time_amount", "competency_lead_time_unit",
+    "hide_competency_from_shared_reports", "hide_competency_from_qr_reports",
+)
+
+
+class RoleInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def list_roles() -> list[tuple[CertificationRole, int, int]]:
+    """Every role alphabetically, with its number of assigned users and required certifications."""
+    users = select(func.count(RoleAssignment.id)).where(RoleAssignment.role_id == CertificationRole.id).scalar_subquery()
+    certifications = (
+        select(func.count(func.distinct(RoleRequirement.certification_id)))
+        .where(RoleRequirement.role_id == CertificationRole.id)
+        .scalar_subquery()
+    )
+    return [tuple(row) for row in db.session.execute(
+        select(CertificationRole, users, certifications).order_by(func.lower(CertificationRole.name))
+    )]
+
+
+def get_role(role_id: int) -> CertificationRole | None:
+    return db.session.scalar(
+        select(CertificationRole).where(CertificationRole.id == role_id).options(
+            selectinload(CertificationRole.tags),
+            selectinload(CertificationRole.competency_hidden_from_levels),
+            selectinload(CertificationRole.company_roles),
+        )
+    )
+
+
+def find_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def _check_name(name: str | None, role: CertificationRole | None) -> dict[str, str]:
+    name = (name or "").strip()
+    if not name:
+        return {"name": "Enter the role name."}
+    clash = db.session.scalar(select(CertificationRole.id).where(
+        func.lower(CertificationRole.name) == name.lower(), CertificationRole.id != (role.id if role else 0)
+    ))
+    return {"name": "Another role already has this name."} if clash else {}
+
+
+def create_role(actor: User, name: str) -> CertificationRole:
+    errors = _check_name(name, None)
+    if errors:
+        raise RoleInvalid(errors)
+    role = CertificationRole(name=name.strip())
+    db.session.add(role)
+    db.session.flush()
+    record_audit(actor, "role.create", role, f"Created role {role.name}", after={"name": role.name})
+    db.session.commit()
+    return role
+
+
+def required_certification_ids(role: CertificationRole) -> set[int]:
+    return set(db.session.scalars(select(RoleRequirement.certification_id).where(RoleRequirement.role_id == role.id)))
+
+
+def _state(role: CertificationRole) -> dict:
+    state = snapshot(role, INFO_COLUMNS)
+    state["tags"] = sorted(tag.name for tag in role.tags)
+    state["hidden_levels"] = sorted(level.name for level in role.competency_hidden_from_levels)
+    state["certification_ids"] = sorted(required_certification_ids(role))
+    state["competency_certificate_file_id"] = role.competency_certificate_file_id
+    return state
+
+
+def _check_info(values: dict, role: CertificationRole) -> dict[str, str]:
+    errors = _check_name(values.get("name"), role)
+    if values.get("require_competency") and values.get("competency_expires"):
+        periods = {}
+        for key, label in (("competency_duration", "the duration role competency is valid"),
+                           ("competency_lead_time", "the e-mail lead time")):
+            amount = values.get(f"{key}_amount")
+            if amount is None:
+                errors[f"{key}_amount"] = f"Enter {label}."
+                continue
+            try:
+                periods[key] = Period.parse(amount, values.get(f"{key}_unit") or "", field=key)
+            except ValueError as error:
+                errors[f"{key}_amount"] = str(error).partition(": ")[2]
+        if len(periods) == 2 and (
+            periods["competency_lead_time"].before(REFERENCE_EXPIRATION) <= periods["competency_duration"].before(REFERENCE_EXPIRATION)
+        ):
+            errors["competency_lead_time_amount"] = "The e-mail lead time must be shorter than the duration competency is valid."
+    return errors
+
+
+def _tags(names) -> list[Tag]:
+    wanted = sorted({name.strip() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+    return [existing.get(name) or Tag(name=name) for name in wanted]
+
+
+def _set_certifications(role: CertificationRole, certification_ids: set[int]) -> None:
+    valid = set(db.session.scalars(select(Certification.id).where(Certification.id.in_(certification_ids))))
+    company_roles = list(db.session.scalars(select(CompanyRole).where(CompanyRole.role_id == role.id)))
+    if not company_roles and valid:
+        company_roles = [CompanyRole(role=role, company=company) for company in db.session.scalars(select(Company))]
+        db.session.add_all(company_roles)
+        db.session.flush()
+    db.session.execute(delete(RoleRequirement).where(
+        RoleRequirement.role_id == role.id, RoleRequirement.certification_id.not_in(valid)
+    ))
+    present = set(tuple(row) for row in db.session.execute(
+        select(RoleRequirement.company_id, RoleRequirement.certification_id).where(RoleRequirement.role_id == role.id)
+    ))
+    for company_role in company_roles:
+        for certification_id in valid:
+            if (company_role.company_id, certification_id) not in present:
+                db.session.add(RoleRequirement(role_id=role.id, company_id=company_role.company_id,
+                                               certification_id=certification_id))
+
+
+def update_role(actor: User, role: CertificationRole, values: dict) -> CertificationRole:
+    """Define Role / Edit Role Info: description, requirements, tags, certifications, competency."""
+    errors = _check_info(values, role)
+    if errors:
+        raise RoleInvalid(errors)
+    before = _state(role)
+    role.name = values["name"].strip()
+    for column in INFO_COLUMNS[1:]:
+        setattr(role, column, values.get(column))
+    if not role.require_competency:
+        role.competency_expires = False
+    if not role.competency_expires:
+        role.competency_duration_amount = role.competency_duration_unit = None
+        role.competency_lead_time_amount = role.competency_lead_time_unit = None
+    else:
+        role.competency_duration_amount = int(role.competency_duration_amount)
+        role.competency_lead_time_amount = int(role.competency_lead_time_amount)
+    certificate = values.get("competency_certificate")
+    if certificate is None or not role.require_competency:
+        role.competency_certificate_file_id = None
+    elif certificate != "existing":
+        stored = store_file(certificate)
+        db.session.flush()
+        role.competency_certificate_file_id = stored.id
+    role.tags = _tags(values.get("tag_names") or ())
+    level_ids = values.get("hidden_level_ids") or []
+    role.competency_hidden_from_levels = (
+        list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(level_ids)))) if level_ids else []
+    )
+    if "certification_ids" in values:
+        _set_certifications(role, set(values["certification_ids"]))
+    db.session.flush()
+    record_audit(actor, "role.update", role, f"Edited role {role.name}", before=before, after=_state(role))
+    db.session.commit()
+    return role
+
+
+def set_role_certifications(actor: User, role: CertificationRole, certification_ids: set[int]) -> None:
+    before = sorted(required_certification_ids(role))
+    _set_certifications(role, certification_ids)
+    db.session.flush()
+    record_audit(actor, "role.certifications", role, f"Edited the certifications {role.name} requires",
+                 before={"certification_ids": before}, after={"certification_ids": sorted(required_certification_ids(role))})
+    db.session.commit()
+
+
+def assigned_user_ids(role: CertificationRole) -> set[int]:
+    return set(db.session.scalars(select(RoleAssignment.user_id).where(RoleAssignment.role_id == role.id)))
+
+
+def set_role_users(actor: User, role: CertificationRole, user_ids: set[int], reachable: Select) -> None:
+    """Edit Users: the users in reach who hold the role; people out of reach are left as they are."""
+    in_reach = set(db.session.scalars(reachable))
+    before = assigned_user_ids(role)
+    wanted = (user_ids & in_reach) | (before - in_reach)
+    if before - wanted:
+        db.session.execute(delete(RoleAssignment).where(
+            RoleAssignment.role_id == role.id, RoleAssignment.user_id.in_(before - wanted)
+        ))
+    for user_id in wanted - before:
+        db.session.add(RoleAssignment(role_id=role.id, user_id=user_id))
+    record_audit(actor, "role.users", role, f"Edited the users assigned to {role.name}",
+                 before={"user_ids": sorted(before)}, after={"user_ids": sorted(wanted)})
+    db.session.commit()
+
+
+def add_role_user(actor: User, role: CertificationRole, user: User) -> None:
+    if user.id in assigned_user_ids(role):
+        return
+    db.session.add(RoleAssignment(role_id=role.id, user_id=user.id))
+    record_audit(actor, "role.users", role, f"Assigned {user.full_name} to {role.name}",
+                 before=None, after={"user_id": user.id})
+    db.session.commit()
+
+
+def role_users_table(role: CertificationRole, day: date, reachable: Select):
+    """Assigned users in reach x the role's required certifications, with statuses; and candidate users."""
+    certifications = list(db.session.scalars(
+        select(Certification).where(Certification.id.in_(required_certification_ids(role))).order_by(func.lower(Certification.name))
+    ))
+    users = list(db.session.scalars(
+        select(User).where(User.id.in_(reachable), User.active).order_by(func.lower(User.last_name), func.lower(User.first_name))
+    ))
+    requirements = load_requirements([user.id for user in users], day)
+    statuses = {
+        user.id: {r.certification.id: r.status.status for r in requirements.get(user.id, [])}
+        for user in users
+    }
+    cells = {
+        user.id: {r.certification.id: r for r in requirements.get(user.id, [])}
+        for user in users
+    }
+    assigned = assigned_user_ids(role)
+    candidate_ids = set(candidate_users([c.id for c in certifications], statuses, assigned))
+    return (
+        certifications,
+        [user for user in users if user.id in assigned],
+        cells,
+        [user for user in users if user.id in candidate_ids],
+    )
+
+
+def delete_role(actor: User, role: CertificationRole) -> None:
+    """Delete the role with the requirements it created; users and certifications stay.
+
+    The ORM cascades remove its company roles (with their requirements) and assignments.
+    """
+    before = _state(role)
+    before["user_ids"] = sorted(assigned_user_ids(role))
+    record_audit(actor, "role.delete", role, f"Deleted role {role.name}", before=before)
+    db.session.delete(role)
+    db.session.commit()
+
+
+def role_choices() -> dict:
+    return {
+        "certifications": list(db.session.scalars(select(Certification).order_by(func.lower(Certification.name)))),
+        "levels": list(db.session.scalars(select(ModuleLevel).order_by(ModuleLevel.name))),
+    }

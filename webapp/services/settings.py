@@ -1,0 +1,119 @@
+"""Module settings kept in the Setting table: notification defaults and attachment naming."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from webapp.extensions import db
+from webapp.models import Setting, User
+from webapp.services.audit import record_audit
+
+NOTIFICATIONS_KEY = "notification_defaults"
+NAMING_KEY = "attachment_naming"
+
+# (setting, label): what is sent to whom. The timing of notices comes from each certification.
+NOTIFICATION_OPTIONS = (
+    ("first_notice_user", "1st Notice: e-mail the user"),
+    ("second_notice_user", "2nd Notice: e-mail the user"),
+    ("second_notice_supervisors", "2nd Notice: e-mail the user's supervisors"),
+    ("expired_user", "On expiration: e-mail the user"),
+    ("expired_supervisors", "On expiration: e-mail the user's supervisors"),
+    ("approval_user", "On approval: e-mail the user"),
+    ("decline_user", "On decline: e-mail the user (with the supervisor's comment)"),
+    ("competency_user", "Competency lead time: e-mail the user"),
+)
+NOTIFICATION_DEFAULTS = {key: True for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": 7}
+
+TEMPLATE_TOKENS = ("FirstName", "LastName", "Username", "CertificationName", "ExpirationDate", "CompletionDate")
+DEFAULT_TEMPLATE = "#LastName#, #FirstName#, #CertificationName# - Completed, #CompletionDate#"
+NAMING_DEFAULTS = {"enabled": False, "template": DEFAULT_TEMPLATE}
+_TOKEN = re.compile(r"#([A-Za-z]+)#")
+# Characters file systems refuse in names.
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+class SettingInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _load(key: str, defaults: dict) -> dict:
+    row = db.session.get(Setting, key)
+    return {**defaults, **(row.value if row is not None else {})}
+
+
+def _save(actor: User, key: str, defaults: dict, value: dict, summary: str) -> None:
+    row = db.session.get(Setting, key)
+    before = {**defaults, **(row.value if row is not None else {})}
+    if row is None:
+        row = Setting(key=key, value=value)
+        db.session.add(row)
+    else:
+        row.value = value
+    record_audit(actor, f"setting.{key}", row, summary, before=before, after=value)
+    db.session.commit()
+
+
+def notification_defaults() -> dict:
+    return _load(NOTIFICATIONS_KEY, NOTIFICATION_DEFAULTS)
+
+
+def update_notification_defaults(actor: User, values: dict) -> None:
+    hour = values.get("send_hour")
+    if not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise SettingInvalid({"send_hour": "Choose an hour between 0 and 23."})
+    value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour}
+    _save(actor, NOTIFICATIONS_KEY, NOTIFICATION_DEFAULTS, value, "Edited the default notification settings")
+
+
+def attachment_naming() -> dict:
+    return _load(NAMING_KEY, NAMING_DEFAULTS)
+
+
+def check_template(template: str | None) -> str:
+    template = (template or "").strip()
+    if not template:
+        raise SettingInvalid({"template": "Enter the naming template."})
+    unknown = sorted({token for token in _TOKEN.findall(template) if token not in TEMPLATE_TOKENS})
+    if unknown:
+        raise SettingInvalid({"template": "Unknown template option: " + ", ".join(f"#{t}#" for t in unknown)
+                              + ". Use " + ", ".join(f"#{t}#" for t in TEMPLATE_TOKENS) + "."})
+    if not _TOKEN.search(template):
+        raise SettingInvalid({"template": "Use at least one template option, e.g. #LastName#."})
+    return template
+
+
+def update_attachment_naming(actor: User, enabled: bool, template: str | None) -> None:
+    value = {"enabled": bool(enabled), "template": check_template(template)}
+    _save(actor, NAMING_KEY, NAMING_DEFAULTS, value, "Edited the attachment naming settings")
+
+
+def name_attachment(template: str, *, first_name: str, last_name: str, username: str, certification_name: str,
+                    completed_on: date | None, expires_on: date | None) -> str:
+    """A file name (without extension) from the template, for one user certification."""
+    values = {
+        "FirstName": first_name, "LastName": last_name, "Username": username, "CertificationName": certification_name,
+        "CompletionDate": completed_on.strftime("%m-%d-%Y") if completed_on else "",
+        "ExpirationDate": expires_on.strftime("%m-%d-%Y") if expires_on else "Never Expires",
+    }
+    name = _TOKEN.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+    return _UNSAFE.sub("-", name).strip()
+
+
+@dataclass(frozen=True)
+class NamingPreview:
+    name: str | None
+    error: str | None
+
+
+def preview_attachment_name(template: str | None, day: date) -> NamingPreview:
+    """The template applied to an example user certification (live preview)."""
+    try:
+        checked = check_template(template)
+    except SettingInvalid as invalid:
+        return NamingPreview(None, invalid.errors["template"])
+    return NamingPreview(name_attachment(checked, first_name="Jane", last_name="Doe", username="jdoe",
+                                         certification_name="Forklift Operator", completed_on=day,
+                                         expires_on=date(day.year + 1, day.month, min(day.day, 28))), None)

@@ -1,0 +1,101 @@
+"""Shared Reports: saved certification reports anyone with the link may read, and e-mailed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from webapp.extensions import db
+from webapp.models import RoleAssignment, SharedReport, User
+from webapp.permissions import Permission
+from webapp.services.audit import record_audit
+from webapp.services.compliance import Requirement, load_requirements
+from webapp.services.mail import queue_email
+from webapp.services.privacy import Audience, certification_visible
+
+
+@dataclass
+class SharedLine:
+    user: User
+    requirement: Requirement
+
+
+def reports_for(actor: User):
+    """Shared reports the actor manages: their own, or every one for those who may view all users."""
+    query = select(SharedReport).order_by(SharedReport.created_at.desc(), SharedReport.id.desc())
+    if not actor.can(Permission.VIEW_ALL_USERS):
+        query = query.where(SharedReport.created_by_id == actor.id)
+    return query
+
+
+def list_shared_reports(actor: User) -> list[SharedReport]:
+    return list(db.session.scalars(reports_for(actor)))
+
+
+def get_shared_report(actor: User, report_id: int) -> SharedReport | None:
+    return db.session.scalar(reports_for(actor).where(SharedReport.id == report_id))
+
+
+def create_shared_report(actor: User, title: str, users, roles, certifications) -> SharedReport:
+    report = SharedReport(
+        title=title, created_by_id=actor.id, users=list(users), roles=list(roles), certifications=list(certifications)
+    )
+    db.session.add(report)
+    db.session.flush()
+    record_audit(actor, "shared_report_created", report, f"Created shared report {title}")
+    db.session.commit()
+    return report
+
+
+def delete_shared_report(actor: User, report: SharedReport) -> None:
+    record_audit(actor, "shared_report_deleted", report, f"Deleted shared report {report.title}")
+    db.session.delete(report)
+    db.session.commit()
+
+
+def email_shared_report(actor: User, report: SharedReport, addresses: list[str], message: str, url: str) -> None:
+    body = f"{actor.full_name} shared the certification report \"{report.title}\" with you.\n\n"
+    if message:
+        body += f"{message}\n\n"
+    body += f"Open the report: {url}\n"
+    for address in addresses:
+        queue_email("shared_report", address, f"Shared certification report: {report.title}", body)
+    record_audit(actor, "shared_report_emailed", report, f"E-mailed shared report {report.title} to {', '.join(addresses)}")
+    db.session.commit()
+
+
+def load_shared_report(token: str, day: date) -> tuple[SharedReport, list[SharedLine]] | None:
+    """The report for `token` with what shared-report privacy allows, in a fixed number of queries."""
+    report = db.session.scalar(
+        select(SharedReport)
+        .options(selectinload(SharedReport.users), selectinload(SharedReport.roles), selectinload(SharedReport.certifications))
+        .where(SharedReport.token == token)
+    )
+    if report is None:
+        return None
+    role_ids = [role.id for role in report.roles]
+    users = list(
+        db.session.scalars(
+            select(User)
+            .options(selectinload(User.company))
+            .where(
+                User.active.is_(True),
+                or_(
+                    User.id.in_([u.id for u in report.users]),
+                    User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role_id.in_(role_ids))),
+                ),
+            )
+            .order_by(User.last_name, User.first_name, User.id)
+        )
+    )
+    wanted = {c.id for c in report.certifications}
+    requirements = load_requirements([u.id for u in users], day)
+    lines = [
+        SharedLine(user, r)
+        for user in users
+        for r in requirements[user.id]
+        if certification_visible(r.certification, Audience.SHARED) and (not wanted or r.certification.id in wanted)
+    ]
+    return report, lines
