@@ -1,4 +1,5 @@
-"""Pages anyone may open without signing in: the QR report, shared reports, the calendar feed.
+"""Pages anyone may open without signing in: the QR report, shared reports, certificate verification,
+the calendar feed.
 
 They carry private data behind an unguessable token, so search engines are told not to
 index them and shared caches are told not to keep them.
@@ -9,6 +10,7 @@ from webapp.clock import today
 from webapp.htmx import render
 from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
+from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report
 from webapp.services.storage import file_path
@@ -56,6 +58,14 @@ def shared_report(token: str):
         return render("public/invalid_link.html", status=404)
     report, lines = loaded
     return render("public/shared_report.html", report=report, lines=lines, day=today())
+
+
+@bp.get("/c/<token>")
+@public
+def verify_certificate(token: str):
+    verification = load_verification(token, today())
+    return render("public/certificate.html", status=200 if verification else 404, verification=verification,
+                  day=today())
 
 
 @bp.get("/cal/<token>.ics")

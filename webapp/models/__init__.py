@@ -16,11 +16,11 @@ from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
 from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, new_token
-from webapp.models.records import Attachment, Comment, StoredFile, Submission
+from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import CertificationRole, CompanyRole, DirectRequirement, RequirementSetting, RoleAssignment, RoleRequirement
 
 __all__ = [
-    "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certification", "CertificationGroup",
+    "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
     "CertificationRole", "Comment", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
     "FormEntry", "FormField", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
     "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.extensions import db
 from webapp.models.base import UTCDateTime, one_of, utcnow
 from webapp.models.certifications import Certification
-from webapp.models.people import User
+from webapp.models.people import User, new_token
 
 SUBMISSION_STATUSES = ("pending", "approved", "declined")
 SUBMISSION_SOURCES = ("user", "supervisor", "batch", "activity", "import", "inbox")
@@ -128,3 +128,34 @@ class Comment(db.Model):
 
     submission: Mapped[Submission] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
+
+
+CERTIFICATE_TRIGGERS = ("approval", "activity")
+
+
+class Certificate(db.Model):
+    """A certificate of completion we generated, verifiable at a public page by its token.
+
+    It keeps what it printed, so the verification page can still say what it was after the
+    record is changed or deleted.
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (one_of("trigger", CERTIFICATE_TRIGGERS),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), index=True, unique=True
+    )
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="SET NULL"))
+    trigger: Mapped[str] = mapped_column(String(20))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    certification_name: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    expiration_hidden: Mapped[bool] = mapped_column(default=False)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission | None] = relationship()
+    attachment: Mapped[Attachment | None] = relationship()

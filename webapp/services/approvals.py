@@ -15,6 +15,7 @@ from webapp.models.base import utcnow
 from webapp.permissions import Permission
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
+from webapp.services.certificates import on_record_approved
 from webapp.services.mail import queue_email
 
 
@@ -65,6 +66,7 @@ def _decide(submission: Submission, by: User, **values) -> None:
 
 def approve_submission(submission: Submission, by: User) -> Submission:
     _decide(submission, by, status="approved")
+    on_record_approved(submission)
     record_audit(by, "submission.approve", submission,
                  f"Approved {submission.certification.name} for {submission.user.full_name}",
                  before={"status": "pending"}, after={"status": "approved"})

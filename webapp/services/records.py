@@ -17,6 +17,7 @@ from webapp.permissions import Permission
 from webapp.rules import expiration_for
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.certificates import on_record_approved
 from webapp.services.access import may_act_on
 from webapp.services.comments import add_comment
 from webapp.services.compliance import tracking_policy
@@ -161,6 +162,8 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
         record_audit(by, "submission.batch", submission,
                      f"{by.full_name} batch submitted {certification.name} for {submission.user.full_name}",
                      after=snapshot(submission, AUDITED_FIELDS))
+        if submission.status == "approved":
+            on_record_approved(submission)
     db.session.commit()
     return submissions
 

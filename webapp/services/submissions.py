@@ -18,6 +18,7 @@ from webapp.permissions import Permission
 from webapp.rules.periods import format_date
 from webapp.services.access import may_act_on
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.certificates import on_record_approved
 from webapp.services.storage import UploadError, check_upload, store_file
 from webapp.rules import ExpirationResult, NoticeDates, Status, expiration_for, notice_dates
 from webapp.services.compliance import tracking_policy
@@ -222,6 +223,8 @@ def submit_certification(
             f" ({'approved' if approved else 'pending approval'})",
             after=snapshot(submission, AUDITED_FIELDS),
         )
+        if approved:
+            on_record_approved(submission)
         db.session.commit()
     except IntegrityError:
         # Two posts with the same key raced past the check: the other one stored it.
