@@ -23,12 +23,27 @@ def _org(factory, n=2):
 def test_matrix_shows_status_cells_with_text(client, factory, sign_in, frozen_clock):
     _, _, first_aid, forklift, users = _org(factory)
     sign_in(factory.user("Administrator", last_name="Admin"))
-    page = client.get("/reports/matrix").get_data(as_text=True)
+    page = client.get("/reports/matrix?view=expanded").get_data(as_text=True)
     assert "Worker000" in page and "Worker001" in page
     assert "status-valid" in page and "01/10/2027" in page
     assert "status-missing" in page and "Nothing on File" in page
     assert f"/reports/matrix/{users[0].id}/{forklift.id}" in page
     assert "style=" not in page
+
+
+def test_matrix_opens_collapsed_and_toggles_to_expanded_keeping_filters(client, factory, sign_in, frozen_clock):
+    company, _, _, _, users = _org(factory)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    collapsed = client.get(f"/reports/matrix?company={company.id}").get_data(as_text=True)
+    assert "matrix-collapsed" in collapsed and "01/10/2027" not in collapsed
+    assert f'aria-label="{users[0].full_name}, First Aid: Valid"' in collapsed and 'title="Valid"' in collapsed
+    assert "Expand view" in collapsed and f"view=expanded" in collapsed and f"company={company.id}" in collapsed
+    assert '<input type="hidden" name="view" value="collapsed">' in collapsed
+    expanded = client.get(f"/reports/matrix?company={company.id}&view=expanded").get_data(as_text=True)
+    assert "matrix-expanded" in expanded and "01/10/2027" in expanded and "Collapse view" in expanded
+    assert '<input type="hidden" name="view" value="expanded">' in expanded
+    bogus = client.get("/reports/matrix?view=sideways")
+    assert bogus.status_code == 200 and "matrix-collapsed" in bogus.get_data(as_text=True)
 
 
 def test_supervisor_sees_only_supervised_and_employee_is_refused(client, factory, sign_in, frozen_clock):

@@ -45,9 +45,9 @@ def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
         getattr(form, name).choices = [(None, f"Any {getattr(form, name).label.text.lower()}")] + options
     if not form.validate():
         # An unknown option in a bookmarked URL just means "no filter", never an error.
-        for name in ("company", "role", "group", "supervisor", "status"):
+        for name in ("company", "role", "group", "supervisor", "status", "view"):
             if getattr(form, name).errors:
-                getattr(form, name).data = None
+                getattr(form, name).data = getattr(form, name).default
     filters = MatrixFilters(
         company_id=form.company.data,
         role_id=form.role.data,
@@ -67,7 +67,10 @@ def matrix():
     matrix_page = load_matrix_page(current_user, filters, today(), page)
     query = {k: v for k, v in request.args.items(multi=False) if k != "page"}
     block = "rows" if page > 1 else "content"
-    return render("reports/matrix.html", block=block, form=form, matrix=matrix_page, query=query, page=page)
+    expanded = form.view.data == "expanded"
+    toggle = {**query, "view": "collapsed" if expanded else "expanded"}
+    return render("reports/matrix.html", block=block, form=form, matrix=matrix_page, query=query, page=page,
+                  expanded=expanded, toggle=toggle)
 
 
 @bp.get("/matrix/<int:user_id>/<int:certification_id>")

@@ -26,6 +26,8 @@ class MatrixFilterForm(FlaskForm):
         "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in Status], validate_choice=True
     )
     include_hidden = BooleanField("Include hidden users")
+    # Collapsed (the default) fits a whole organisation on a screen; expanded shows each cell's date.
+    view = SelectField("View", choices=[("collapsed", "Collapsed"), ("expanded", "Expanded")], default="collapsed")
 
 
 REPORT_STATUSES = [
