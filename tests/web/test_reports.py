@@ -1,8 +1,10 @@
 """The matrix: statuses, filters, reach, privacy, paging, cell details and a fixed query count."""
+import io
 from datetime import date
 
 from webapp.extensions import db
-from webapp.models import Attachment, Notice, SharedReport
+from webapp.models import Attachment, Notice, SharedReport, StoredFile
+from webapp.services.storage import file_path
 from webapp.services.reports import PAGE_SIZE
 
 
@@ -263,3 +265,81 @@ def test_public_shared_report_fixed_number_of_queries(client, factory, count_que
     with count_queries() as many:
         assert client.get(f"/s/{report.token}").status_code == 200
     assert len(few) == len(many)
+
+
+def test_share_by_email_with_attachments(client, factory, sign_in, csrf, frozen_clock):
+    role, _, _ = _shared_setup(factory)
+    sign_in(factory.user("Supervisor", last_name="Boss"))
+    client.post("/reports/shared", data={"title": "For the client", "roles": [role.id], "csrf_token": csrf()})
+    report = db.session.scalar(db.select(SharedReport))
+    form = client.get(f"/reports/shared/{report.id}").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in form and 'type="file"' in form
+    sent = client.post(f"/reports/shared/{report.id}", data={
+        "emails": "client@example.test,site@example.test", "message": "Site induction pack", "csrf_token": csrf(),
+        "files": [(io.BytesIO(b"%PDF-1.4 induction"), "induction.pdf"), (io.BytesIO(b"\x89PNG\r\n\x1a\nmap"), "map.png")],
+    }, content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "You successfully shared this report with client@example.test, site@example.test." in sent
+    notices = db.session.scalars(db.select(Notice).where(Notice.kind == "shared_report")).all()
+    assert len(notices) == 2
+    for notice in notices:
+        assert [entry["name"] for entry in notice.attachment_ids] == ["induction.pdf", "map.png"]
+        assert "Site induction pack" in notice.body_text and "induction.pdf, map.png" in notice.body_text
+        stored = [db.session.get(StoredFile, entry["stored_file_id"]) for entry in notice.attachment_ids]
+        assert file_path(stored[0]).read_bytes() == b"%PDF-1.4 induction"
+
+
+def test_share_by_email_refuses_a_bad_attachment_and_queues_nothing(client, factory, sign_in, csrf, frozen_clock):
+    role, _, _ = _shared_setup(factory)
+    sign_in(factory.user("Supervisor", last_name="Boss"))
+    client.post("/reports/shared", data={"title": "For the client", "roles": [role.id], "csrf_token": csrf()})
+    report = db.session.scalar(db.select(SharedReport))
+    response = client.post(f"/reports/shared/{report.id}", data={
+        "emails": "client@example.test", "csrf_token": csrf(),
+        "files": [(io.BytesIO(b"MZ\x90\x00 not a document"), "tool.exe")],
+    }, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "tool.exe is not a type we accept" in page
+    assert "You successfully shared" not in page and db.session.scalar(db.select(Notice)) is None
+
+
+def _shared_with_attachment(factory, **privacy):
+    company = factory.company(name="Acme")
+    cert = factory.yearly_certification(name="Crane", **privacy)
+    role = factory.role(cert, companies=[company], name="Rigger")
+    worker = factory.user(company=company, last_name="Worker")
+    factory.assign(worker, role)
+    record = factory.record(worker, cert, date(2026, 1, 10))
+    attachment = Attachment(kind="link", submission=record, name="crane-ticket.pdf", url="https://files.example.test/c")
+    report = SharedReport(title="Client", roles=[role])
+    db.session.add_all([attachment, report])
+    db.session.commit()
+    return report, attachment
+
+
+def test_public_shared_report_shows_and_serves_visible_attachments(client, factory, frozen_clock):
+    report, attachment = _shared_with_attachment(factory)
+    page = client.get(f"/s/{report.token}").get_data(as_text=True)
+    assert "crane-ticket.pdf" in page and f"/s/{report.token}/attachments/{attachment.id}" in page
+    response = client.get(f"/s/{report.token}/attachments/{attachment.id}")
+    assert response.status_code == 302 and response.location == "https://files.example.test/c"
+    assert client.get(f"/s/not-the-token/attachments/{attachment.id}").status_code == 404
+
+
+def test_attachments_hidden_from_shared_reports_are_absent(client, factory, frozen_clock):
+    report, attachment = _shared_with_attachment(factory, hide_attachments_from_shared_reports=True)
+    page = client.get(f"/s/{report.token}").get_data(as_text=True)
+    assert "Crane" in page and "01/10/2027" in page and "crane-ticket" not in page
+    assert client.get(f"/s/{report.token}/attachments/{attachment.id}").status_code == 404
+
+
+def test_certification_hidden_from_shared_reports_hides_its_attachments(client, factory, frozen_clock):
+    report, attachment = _shared_with_attachment(factory, hide_from_shared_reports=True)
+    page = client.get(f"/s/{report.token}").get_data(as_text=True)
+    assert "Crane" not in page and "crane-ticket" not in page
+    assert client.get(f"/s/{report.token}/attachments/{attachment.id}").status_code == 404
+
+
+def test_hidden_from_qr_reports_still_shows_on_shared_report(client, factory, frozen_clock):
+    report, _ = _shared_with_attachment(factory, hide_from_qr_reports=True, hide_attachments_from_qr_reports=True)
+    page = client.get(f"/s/{report.token}").get_data(as_text=True)
+    assert "Crane" in page and "crane-ticket.pdf" in page

@@ -12,7 +12,7 @@ from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.qr_codes import load_qr_report, qr_attachment
-from webapp.services.shared_reports import load_shared_report
+from webapp.services.shared_reports import load_shared_report, shared_attachment
 from webapp.services.storage import file_path
 
 bp = Blueprint("public", __name__)
@@ -34,10 +34,7 @@ def qr_report(token: str):
     return render("public/qr_report.html", report=report, token=token, day=today())
 
 
-@bp.get("/r/<token>/attachments/<int:attachment_id>")
-@public
-def qr_report_attachment(token: str, attachment_id: int):
-    attachment = qr_attachment(token, attachment_id, today())
+def _send_attachment(attachment):
     if attachment is None:
         abort(404)
     if attachment.kind == "link":
@@ -50,14 +47,25 @@ def qr_report_attachment(token: str, attachment_id: int):
     )
 
 
+@bp.get("/r/<token>/attachments/<int:attachment_id>")
+@public
+def qr_report_attachment(token: str, attachment_id: int):
+    return _send_attachment(qr_attachment(token, attachment_id, today()))
+
+
 @bp.get("/s/<token>")
 @public
 def shared_report(token: str):
-    loaded = load_shared_report(token, today())
-    if loaded is None:
+    view = load_shared_report(token, today())
+    if view is None:
         return render("public/invalid_link.html", status=404)
-    report, lines = loaded
-    return render("public/shared_report.html", report=report, lines=lines, day=today())
+    return render("public/shared_report.html", view=view, token=token, day=today())
+
+
+@bp.get("/s/<token>/attachments/<int:attachment_id>")
+@public
+def shared_report_attachment(token: str, attachment_id: int):
+    return _send_attachment(shared_attachment(token, attachment_id, today()))
 
 
 @bp.get("/c/<token>")

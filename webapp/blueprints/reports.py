@@ -4,10 +4,9 @@ import io
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
-
-from webapp.clock import today
 from sqlalchemy import select
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.reports import MatrixFilterForm, ReportFilterForm, ShareByEmailForm, SharedReportForm
 from webapp.models import Certification, CertificationRole, User
@@ -33,6 +32,7 @@ from webapp.services.shared_reports import (
     get_shared_report,
     list_shared_reports,
 )
+from webapp.services.storage import UploadError
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -175,13 +175,17 @@ def shared_show(report_id: int):
     report = _report_or_404(report_id)
     form = ShareByEmailForm()
     link = url_for("public.shared_report", token=report.token, _external=True)
-    if request.method == "POST":
-        if not form.validate():
-            return render("reports/shared_show.html", status=422, report=report, form=form, link=link)
-        email_shared_report(current_user, report, form.emails.addresses, (form.message.data or "").strip(), link)
-        flash(f"You successfully shared this report with {', '.join(form.emails.addresses)}.", "success")
-        return redirect(url_for("reports.shared_show", report_id=report.id))
-    return render("reports/shared_show.html", report=report, form=form, link=link)
+    if request.method == "POST" and form.validate():
+        try:
+            email_shared_report(current_user, report, form.emails.addresses, (form.message.data or "").strip(), link,
+                                request.files.getlist(form.files.name))
+        except UploadError as error:
+            form.files.errors = [str(error)]
+        else:
+            flash(f"You successfully shared this report with {', '.join(form.emails.addresses)}.", "success")
+            return redirect(url_for("reports.shared_show", report_id=report.id))
+    status = 422 if form.errors else 200
+    return render("reports/shared_show.html", status=status, report=report, form=form, link=link)
 
 
 @bp.post("/shared/<int:report_id>/delete")

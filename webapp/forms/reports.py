@@ -2,10 +2,11 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, MultipleFileField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.rules import Status
+from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 
@@ -76,6 +77,7 @@ class SharedReportForm(FlaskForm):
 class ShareByEmailForm(FlaskForm):
     emails = StringField("E-mail addresses (separate with commas)", validators=[DataRequired(), Length(max=2000)])
     message = TextAreaField("Message", validators=[Optional(), Length(max=5000)])
+    files = MultipleFileField("Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
     def validate_emails(self, field) -> None:
         addresses = [a.strip() for a in field.data.split(",") if a.strip()]

@@ -5,10 +5,13 @@ still sees a certification unless it is hidden from every one of their levels.
 """
 from enum import StrEnum
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Certification, User
+from webapp.models import Attachment, Certification, User
 from webapp.models.certifications import (
     certification_attachments_hidden_from_levels,
     certification_hidden_from_levels,
@@ -32,6 +35,26 @@ def attachments_visible(certification: Certification, audience: Audience) -> boo
     if audience is Audience.QR:
         return not certification.hide_attachments_from_qr_reports
     return not certification.hide_attachments_from_shared_reports
+
+
+def public_attachments(requirements: Iterable, audience: Audience) -> dict[int, list[Attachment]]:
+    """Attachments of the requirements' current records that `audience` may see, by record id (one query)."""
+    record_ids = [
+        r.current_record_id
+        for r in requirements
+        if r.current_record_id is not None and attachments_visible(r.certification, audience)
+    ]
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    if record_ids:
+        for attachment in db.session.scalars(
+            select(Attachment).where(Attachment.submission_id.in_(record_ids)).order_by(Attachment.id)
+        ):
+            attachments[attachment.submission_id].append(attachment)
+    return dict(attachments)
+
+
+def find_attachment(attachments: dict[int, list[Attachment]], attachment_id: int) -> Attachment | None:
+    return next((a for shown in attachments.values() for a in shown if a.id == attachment_id), None)
 
 
 def _hidden_from_all_levels(table, viewer: User) -> set[int]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import io
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +15,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, CertificationRole, RoleAssignment, User, new_token
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
-from webapp.services.privacy import Audience, attachments_visible, certification_visible
+from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 
 
 @dataclass
@@ -31,7 +30,7 @@ class QRReport:
     user: User
     roles: list[RoleLine]
     requirements: list[Requirement]
-    attachments: dict[int, list[Attachment]]  # by certification id, only those privacy allows
+    attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
 
 
 def qr_report_url(user: User) -> str:
@@ -82,27 +81,10 @@ def load_qr_report(token: str, day: date) -> QRReport | None:
     requirements = [
         r for r in load_requirements([user.id], day)[user.id] if certification_visible(r.certification, Audience.QR)
     ]
-    record_of = {
-        r.current_record_id: r.certification.id
-        for r in requirements
-        if r.current_record_id is not None and attachments_visible(r.certification, Audience.QR)
-    }
-    attachments: dict[int, list[Attachment]] = defaultdict(list)
-    if record_of:
-        for attachment in db.session.scalars(
-            select(Attachment).where(Attachment.submission_id.in_(record_of)).order_by(Attachment.id)
-        ):
-            attachments[record_of[attachment.submission_id]].append(attachment)
-    return QRReport(user, roles, requirements, dict(attachments))
+    return QRReport(user, roles, requirements, public_attachments(requirements, Audience.QR))
 
 
 def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
     """An attachment shown on the QR report for `token`, or None when privacy hides it."""
     report = load_qr_report(token, day)
-    if report is None:
-        return None
-    for attachments in report.attachments.values():
-        for attachment in attachments:
-            if attachment.id == attachment_id:
-                return attachment
-    return None
+    return None if report is None else find_attachment(report.attachments, attachment_id)

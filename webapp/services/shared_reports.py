@@ -1,25 +1,37 @@
 """Shared Reports: saved certification reports anyone with the link may read, and e-mailed."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 
 from webapp.extensions import db
-from webapp.models import RoleAssignment, SharedReport, User
+from webapp.models import Attachment, RoleAssignment, SharedReport, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import queue_email
-from webapp.services.privacy import Audience, certification_visible
+from webapp.services.storage import UploadError, check_upload, store_file
+from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 
 
 @dataclass
 class SharedLine:
     user: User
     requirement: Requirement
+
+
+@dataclass
+class SharedView:
+    report: SharedReport
+    lines: list[SharedLine]
+    attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
 
 
 def reports_for(actor: User):
@@ -55,18 +67,46 @@ def delete_shared_report(actor: User, report: SharedReport) -> None:
     db.session.commit()
 
 
-def email_shared_report(actor: User, report: SharedReport, addresses: list[str], message: str, url: str) -> None:
+def _checked_files(files: Iterable[FileStorage]):
+    """Each upload checked, and all of them together within the upload limit, so the e-mail stays deliverable."""
+    checked, errors = [], []
+    for upload in files:
+        if upload is None or not upload.filename:
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except UploadError as error:
+            errors.append(str(error))
+    limit = current_app.config["MAX_UPLOAD_MB"]
+    if sum(len(c.data) for c in checked) > limit * 1024 * 1024:
+        errors.append(f"The attachments together are larger than {limit} MB.")
+    if errors:
+        raise UploadError(" ".join(errors))
+    return checked
+
+
+def email_shared_report(actor: User, report: SharedReport, addresses: list[str], message: str, url: str,
+                        files: Iterable[FileStorage] = ()) -> None:
+    """Queue one e-mail per address with the link, the message and the attachments.
+
+    Raises UploadError, queuing nothing, when an attachment is refused.
+    """
+    checked = _checked_files(files)
+    stored = [(upload.name, store_file(upload)) for upload in checked]
+    db.session.flush()
     body = f"{actor.full_name} shared the certification report \"{report.title}\" with you.\n\n"
     if message:
         body += f"{message}\n\n"
     body += f"Open the report: {url}\n"
+    if stored:
+        body += "\nAttached: " + ", ".join(name for name, _ in stored) + "\n"
     for address in addresses:
-        queue_email("shared_report", address, f"Shared certification report: {report.title}", body)
+        queue_email("shared_report", address, f"Shared certification report: {report.title}", body, files=stored)
     record_audit(actor, "shared_report_emailed", report, f"E-mailed shared report {report.title} to {', '.join(addresses)}")
     db.session.commit()
 
 
-def load_shared_report(token: str, day: date) -> tuple[SharedReport, list[SharedLine]] | None:
+def load_shared_report(token: str, day: date) -> SharedView | None:
     """The report for `token` with what shared-report privacy allows, in a fixed number of queries."""
     report = db.session.scalar(
         select(SharedReport)
@@ -98,4 +138,10 @@ def load_shared_report(token: str, day: date) -> tuple[SharedReport, list[Shared
         for r in requirements[user.id]
         if certification_visible(r.certification, Audience.SHARED) and (not wanted or r.certification.id in wanted)
     ]
-    return report, lines
+    return SharedView(report, lines, public_attachments((line.requirement for line in lines), Audience.SHARED))
+
+
+def shared_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
+    """An attachment shown on the shared report for `token`, or None when privacy hides it."""
+    view = load_shared_report(token, day)
+    return None if view is None else find_attachment(view.attachments, attachment_id)
