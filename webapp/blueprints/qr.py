@@ -17,9 +17,10 @@ def _may_see(user: User) -> bool:
     return user.id == current_user.id or supervises(current_user, user) or may_act_on(current_user, user, "view")
 
 
-def _user_or_404(user_id: int) -> User:
+def _visible_user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    # 404, not 403: editing the id in the URL must not reveal who exists.
+    if user is None or not _may_see(user):
         abort(404)
     return user
 
@@ -27,10 +28,7 @@ def _user_or_404(user_id: int) -> User:
 @bp.get("/<int:user_id>")
 @login_required
 def show(user_id: int):
-    user = _user_or_404(user_id)
-    # 404, not 403: editing the id in the URL must not reveal who exists.
-    if not _may_see(user):
-        abort(404)
+    user = _visible_user_or_404(user_id)
     url = qr_report_url(user)
     return render(
         "qr/show.html",
@@ -44,9 +42,7 @@ def show(user_id: int):
 @bp.get("/<int:user_id>.png")
 @login_required
 def png(user_id: int):
-    user = _user_or_404(user_id)
-    if not _may_see(user):
-        abort(404)
+    user = _visible_user_or_404(user_id)
     response = make_response(qr_png(qr_report_url(user)))
     response.mimetype = "image/png"
     filename = secure_filename(f"qr-{user.last_name}-{user.first_name}.png".lower()) or "qr.png"
@@ -57,9 +53,9 @@ def png(user_id: int):
 @bp.post("/<int:user_id>/reset")
 @login_required
 def reset(user_id: int):
-    user = _user_or_404(user_id)
+    user = _visible_user_or_404(user_id)
     if not may_act_on(current_user, user, "edit_account"):
-        abort(404 if not _may_see(user) else 403)
+        abort(403)
     reset_qr_token(current_user, user)
     flash("QR Code has been reset.", "success")
     return redirect(url_for("qr.show", user_id=user.id))

@@ -179,21 +179,12 @@ def verify_certificate(token: str, day: date) -> Verification | None:
         return Verification(certificate, Validity.CHANGED)
     if record.status == "pending":
         return Verification(certificate, Validity.PENDING)
-    newer = db.session.scalar(
-        select(Submission.completed_on)
-        .where(
-            Submission.user_id == record.user_id,
-            Submission.certification_id == record.certification_id,
-            Submission.status == "approved",
-            Submission.revoked_at.is_(None),
-            Submission.id != record.id,
-            Submission.completed_on > record.completed_on,
-        )
-        .order_by(Submission.completed_on.desc())
-        .limit(1)
-    )
-    if newer is not None:
-        return Verification(certificate, Validity.SUPERSEDED, newer)
+    # Imported here: submissions imports this module to issue certificates on approval.
+    from webapp.services.submissions import current_record
+
+    current = current_record(record.user, record.certification)
+    if current is not None and current.id != record.id:
+        return Verification(certificate, Validity.SUPERSEDED, current.completed_on)
     # The rules count the expiration day itself as expired.
     if record.expires_on is not None and record.expires_on <= day:
         return Verification(certificate, Validity.EXPIRED)

@@ -17,7 +17,7 @@ from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import queue_email
-from webapp.services.storage import UploadError, check_upload, store_file
+from webapp.services.storage import UploadError, check_uploads, store_file
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 
 
@@ -69,14 +69,7 @@ def delete_shared_report(actor: User, report: SharedReport) -> None:
 
 def _checked_files(files: Iterable[FileStorage]):
     """Each upload checked, and all of them together within the upload limit, so the e-mail stays deliverable."""
-    checked, errors = [], []
-    for upload in files:
-        if upload is None or not upload.filename:
-            continue
-        try:
-            checked.append(check_upload(upload))
-        except UploadError as error:
-            errors.append(str(error))
+    checked, errors = check_uploads(files)
     limit = current_app.config["MAX_UPLOAD_MB"]
     if sum(len(c.data) for c in checked) > limit * 1024 * 1024:
         errors.append(f"The attachments together are larger than {limit} MB.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,19 @@ def check_upload(upload: FileStorage) -> CheckedUpload:
     if content_type is None:
         raise UploadError(f"{name} is not a type we accept (PDF, image, video, Office document, text).")
     return CheckedUpload(data=data, content_type=content_type, name=name[:255])
+
+
+def check_uploads(files: Iterable[FileStorage | None]) -> tuple[list[CheckedUpload], list[str]]:
+    """Check several uploads, skipping empty file inputs: (the accepted ones, a message per refused one)."""
+    checked, errors = [], []
+    for upload in files:
+        if upload is None or not upload.filename:
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except UploadError as error:
+            errors.append(str(error))
+    return checked, errors
 
 
 def _path_for(sha256: str) -> Path:
