@@ -18,6 +18,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home.index"),
     NavItem("My Certifications", "my_account.certifications", Permission.VIEW_OWN_CERTIFICATIONS),
+    NavItem("My QR Code", "qr.mine"),
     NavItem("Submissions", "submissions.pending", Permission.APPROVE_SUPERVISED),
     NavItem("People", "people.index", Permission.VIEW_SUPERVISED_USERS),
     NavItem("Matrix", "reports.matrix", Permission.VIEW_MATRIX),

@@ -76,3 +76,10 @@ def test_reset_needs_post_csrf_and_edit_permission(client, factory, sign_in, csr
     db.session.expire_all()
     assert db.session.get(User, worker.id).qr_token == old
 
+
+
+def test_navigation_leads_to_own_code(client, factory, sign_in):
+    user = sign_in(factory.user())
+    assert 'href="/qr/"' in client.get("/").get_data(as_text=True)
+    response = client.get("/qr/")
+    assert response.status_code == 302 and response.location.endswith(f"/qr/{user.id}")

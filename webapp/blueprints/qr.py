@@ -25,6 +25,13 @@ def _visible_user_or_404(user_id: int) -> User:
     return user
 
 
+@bp.get("/")
+@login_required
+def mine():
+    """The signed-in user's own code, the main navigation's entry."""
+    return redirect(url_for("qr.show", user_id=current_user.id))
+
+
 @bp.get("/<int:user_id>")
 @login_required
 def show(user_id: int):
