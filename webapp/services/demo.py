@@ -65,7 +65,7 @@ def _expiring(amount, unit, first=(1, M), second=(1, W), **extra) -> dict:
 CERTIFICATIONS: dict[str, tuple[str, dict]] = {
     "First Aid": ("Safety", _expiring(1, Y, information="Basic first aid and AED use.", issuer="Red Cross")),
     "CPR": ("Safety", _expiring(1, Y, first=(6, W), second=(2, W))),
-    "Working at Height": ("Working at Height", _expiring(1, Y, extend_to="month")),
+    "Working at Height": ("Working at Height", _expiring(1, Y, extend_to="month", generate_certificate_on_approval=True)),
     "Advanced Fall Protection": ("Working at Height", _expiring(2, Y)),
     "Forklift Operator": ("Plant and Vehicles", _expiring(3, Y, extend_to="year", require_attachment=True)),
     "Annual Safety Refresher": ("Safety", _expiring(1, Y, forced_expiration=date(2025, 7, 1))),
@@ -94,7 +94,8 @@ CERTIFICATIONS: dict[str, tuple[str, dict]] = {
     ),
     "Hot Work Permit": ("Safety", _expiring(6, M, first=(30, D), second=(7, D), allow_upcoming=True)),
     "Fire Warden": ("Safety", _expiring(2, Y, require_attachment=True, attach_files_to_approval_emails=True)),
-    "Manual Handling": ("Safety", _expiring(3, Y, auto_approve_submissions=True)),
+    "Manual Handling": ("Safety", _expiring(3, Y, auto_approve_submissions=True, generate_certificate_on_approval=True,
+                                            hide_expiration_on_certificate=True)),
     "Defensive Driving": ("Plant and Vehicles", _expiring(3, Y, first=(2, M), second=(2, W), allow_batch_submission=True)),
     "Asbestos Awareness": ("Safety", _expiring(1, Y, hide_attachments_from_qr_reports=True)),
     "Site Induction": ("Policies", dict(expires=False, information="Your first day on any site.", cost=0)),
