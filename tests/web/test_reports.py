@@ -343,3 +343,12 @@ def test_hidden_from_qr_reports_still_shows_on_shared_report(client, factory, fr
     report, _ = _shared_with_attachment(factory, hide_from_qr_reports=True, hide_attachments_from_qr_reports=True)
     page = client.get(f"/s/{report.token}").get_data(as_text=True)
     assert "Crane" in page and "crane-ticket.pdf" in page
+
+
+def test_filter_pages_show_no_error_without_filters_or_with_stale_options(client, factory, sign_in, frozen_clock):
+    sign_in(factory.user("Administrator"))
+    for url in ("/reports/matrix", "/reports/", "/reports/matrix?status=bogus&company=999999", "/reports/?status=x&role=abc"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Not a valid choice" not in response.get_data(as_text=True), url
+    typed = client.get("/reports/?status=expiring&within_days=-5").get_data(as_text=True)
+    assert "Number must be between 0 and 3650" in typed

@@ -37,17 +37,25 @@ from webapp.services.storage import UploadError
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
-    form = MatrixFilterForm(request.args)
+def _filter_form(form_class, id_fields: tuple[str, ...]):
+    """A GET filter form over request.args, its id fields offering what the viewer may filter by."""
+    form = form_class(request.args)
     choices = filter_choices(current_user)
-    for name in ("company", "role", "group", "supervisor"):
-        options = choices[name]
-        getattr(form, name).choices = [(None, f"Any {getattr(form, name).label.text.lower()}")] + options
+    for name in id_fields:
+        field = getattr(form, name)
+        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
     if not form.validate():
-        # An unknown option in a bookmarked URL just means "no filter", never an error.
-        for name in ("company", "role", "group", "supervisor", "status", "view"):
-            if getattr(form, name).errors:
-                getattr(form, name).data = getattr(form, name).default
+        for field in form:
+            if field.errors:
+                field.data = field.default
+                if field.type == "SelectField":
+                    # An unknown option in a bookmarked URL just means "no filter", never an error.
+                    field.errors = []
+    return form
+
+
+def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
+    form = _filter_form(MatrixFilterForm, ("company", "role", "group", "supervisor"))
     filters = MatrixFilters(
         company_id=form.company.data,
         role_id=form.role.data,
@@ -83,14 +91,7 @@ def cell(user_id: int, certification_id: int):
 
 
 def _report_filters() -> tuple[ReportFilterForm, ReportFilters]:
-    form = ReportFilterForm(request.args)
-    choices = filter_choices(current_user)
-    for name in ("certification", "role", "company", "supervisor"):
-        getattr(form, name).choices = [(None, f"Any {getattr(form, name).label.text.lower()}")] + choices[name]
-    if not form.validate():
-        for name in ("status", "certification", "role", "company", "supervisor", "within_days"):
-            if getattr(form, name).errors:
-                getattr(form, name).data = getattr(form, name).default
+    form = _filter_form(ReportFilterForm, ("certification", "role", "company", "supervisor"))
     filters = ReportFilters(
         status=form.status.data or None,
         within_days=form.within_days.data if form.within_days.data is not None else 30,
