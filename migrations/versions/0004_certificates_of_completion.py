@@ -37,7 +37,7 @@ def upgrade():
     sa.UniqueConstraint('token', name=op.f('uq_certificates_token'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_certificates_submission_id'), ['submission_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_certificates_submission_id'), ['submission_id'], unique=False)
 
     # ### end Alembic commands ###
 

@@ -2,8 +2,6 @@
 
 No frozen clock (the browser driver needs real time): dates are relative to the app's today.
 """
-from datetime import date
-
 import pytest
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
@@ -18,12 +16,8 @@ TABLET = (820, 1180)
 PHONE = (390, 844)
 
 
-@pytest.fixture
-def day(app_context) -> date:
-    return today()
-
-
-def test_matrix_collapsed_then_expanded_and_a_red_cell_opens_its_details(signed_in_page, factory, day):
+def test_matrix_collapsed_then_expanded_and_a_red_cell_opens_its_details(signed_in_page, factory):
+    day = today()
     company = factory.company(name="Acme")
     first_aid = factory.yearly_certification(name="First Aid")
     forklift = factory.yearly_certification(name="Forklift")
@@ -48,7 +42,8 @@ def test_matrix_collapsed_then_expanded_and_a_red_cell_opens_its_details(signed_
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_inspector_phone_verifies_a_certificate_issued_on_approval(signed_in_page, new_page, factory, day):
+def test_inspector_phone_verifies_a_certificate_issued_on_approval(signed_in_page, new_page, factory):
+    day = today()
     boss = factory.user("Supervisor", first_name="Sam", last_name="Boss")
     worker = factory.user(supervisors=[boss], first_name="Wanda", last_name="Worker")
     crane = factory.yearly_certification(name="Crane", generate_certificate_on_approval=True)

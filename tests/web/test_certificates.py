@@ -196,11 +196,18 @@ def test_superseded_record(client, factory, issued):
     assert "no longer valid" in page and "06/10/2026" in page and "Ask for the current certificate" in page
 
 
-def test_record_with_changed_dates(client, issued, team):
+def test_corrected_record_gets_a_new_certificate_and_the_old_one_says_so(app, client, issued, team):
     record, token = issued
-    edit_record_dates(record, team[0], date(2026, 5, 1), record.expires_on)
+    with app.test_request_context():
+        edit_record_dates(record, team[0], date(2026, 5, 1), record.expires_on)
     _, page = _verify(client, token)
     assert "corrected after it was issued" in page and "Genuine and valid" not in page
+    newest = db.session.scalar(select(Certificate).where(Certificate.token != token))
+    assert newest.completed_on == date(2026, 5, 1)
+    _, page = _verify(client, newest.token)
+    assert "Genuine and valid" in page and "05/01/2026" in page
+    [attachment] = _generated(record.id)
+    assert attachment.id == newest.attachment_id and "05/01/2026" in _pdf_text(attachment)
 
 
 def test_deleted_record(client, issued):

@@ -137,7 +137,7 @@ class Certificate(db.Model):
     """A certificate of completion we generated, verifiable at a public page by its token.
 
     It keeps what it printed, so the verification page can still say what it was after the
-    record is changed or deleted.
+    record is changed or deleted. A corrected record gets a new certificate; the newest is current.
     """
 
     __tablename__ = "certificates"
@@ -145,9 +145,7 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
-    submission_id: Mapped[int | None] = mapped_column(
-        ForeignKey("submissions.id", ondelete="SET NULL"), index=True, unique=True
-    )
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="SET NULL"))
     trigger: Mapped[str] = mapped_column(String(20))
     holder_name: Mapped[str] = mapped_column(String(200))

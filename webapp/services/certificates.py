@@ -1,8 +1,9 @@
 """Certificates of completion: a PDF attached to the record, with a QR code to a public verification page.
 
-A certification asks for one on approval, on activity completion, or both; a record gets at most
-one certificate. The verification page compares the certificate with the record as it is now,
-so a certificate whose record was revoked, changed, superseded, deleted or has expired says so.
+A certification asks for one on approval, on activity completion, or both; a record gets one
+certificate, and a new one when its dates are corrected. The verification page compares the
+certificate with the record as it is now, so a certificate whose record was revoked, changed,
+superseded, deleted or has expired says so.
 """
 from __future__ import annotations
 
@@ -44,16 +45,43 @@ def issue_certificate(submission: Submission, trigger: str) -> Certificate | Non
 
     `trigger` is "approval" or "activity". Returns the record's certificate (an earlier one if it
     already has one), or None when the certification does not ask for it. Adds to the current
-    transaction; the calling service commits.
+    transaction; the calling service commits. Builds the verification URL with url_for, so it runs
+    inside a request (or with SERVER_NAME configured).
     """
     if trigger not in TRIGGERS:
         raise ValueError(f"Unknown certificate trigger {trigger!r}")
     if submission.revoked_at is not None or not _asks_for_certificate(submission, trigger):
         return None
     db.session.flush()
-    existing = db.session.scalar(select(Certificate).where(Certificate.submission_id == submission.id))
-    if existing is not None:
-        return existing
+    latest = _latest_certificate(submission)
+    if latest is not None and _matches(latest, submission):
+        return latest
+    return _issue(submission, trigger, latest)
+
+
+def on_record_dates_changed(record: Submission) -> None:
+    """A corrected record that had a certificate gets a corrected one in its place; the caller commits."""
+    db.session.flush()
+    latest = _latest_certificate(record)
+    if latest is not None and record.revoked_at is None and not _matches(latest, record):
+        _issue(record, latest.trigger, latest)
+
+
+def _latest_certificate(submission: Submission) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(Certificate.submission_id == submission.id).order_by(Certificate.id.desc()).limit(1)
+    )
+
+
+def _matches(certificate: Certificate, record: Submission) -> bool:
+    return (certificate.completed_on, certificate.expires_on) == (record.completed_on, record.expires_on)
+
+
+def _issue(submission: Submission, trigger: str, replaces: Certificate | None) -> Certificate:
+    if replaces is not None and replaces.attachment is not None:
+        # The old PDF no longer matches the record; its code still verifies, as "corrected".
+        db.session.delete(replaces.attachment)
+        replaces.attachment_id = None
     certification, user = submission.certification, submission.user
     certificate = Certificate(
         submission_id=submission.id,
@@ -175,7 +203,7 @@ def verify_certificate(token: str, day: date) -> Verification | None:
         return Verification(certificate, Validity.DELETED)
     if record.revoked_at is not None:
         return Verification(certificate, Validity.REVOKED)
-    if (record.completed_on, record.expires_on) != (certificate.completed_on, certificate.expires_on):
+    if not _matches(certificate, record):
         return Verification(certificate, Validity.CHANGED)
     if record.status == "pending":
         return Verification(certificate, Validity.PENDING)

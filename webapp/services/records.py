@@ -17,7 +17,7 @@ from webapp.permissions import Permission
 from webapp.rules import expiration_for
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
-from webapp.services.certificates import on_record_approved
+from webapp.services.certificates import on_record_approved, on_record_dates_changed
 from webapp.services.access import may_act_on
 from webapp.services.comments import add_comment
 from webapp.services.compliance import tracking_policy
@@ -71,6 +71,7 @@ def edit_record_dates(record: Submission, by: User, completed_on: date, expires_
     record_audit(by, "record.edit_dates", record,
                  f"Edited dates of {record.certification.name} for {record.user.full_name}",
                  before=before, after=snapshot(record, DATE_FIELDS))
+    on_record_dates_changed(record)
     db.session.commit()
     return record
 
