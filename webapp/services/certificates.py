@@ -17,7 +17,6 @@ import segno
 from flask import url_for
 from fpdf import FPDF
 from sqlalchemy import select
-from werkzeug.utils import secure_filename
 
 from webapp.extensions import db
 from webapp.models import Attachment, Certificate, Submission
@@ -94,10 +93,11 @@ def _issue(submission: Submission, trigger: str, replaces: Certificate | None) -
     )
     db.session.add(certificate)
     db.session.flush()
-    name = secure_filename(f"Certificate of Completion - {certification.name} - {user.full_name}.pdf")
+    base = f"Certificate of Completion - {certification.name} - {user.full_name}".replace("/", "-").replace("\\", "-")
+    name = f"{base[:250]}.pdf"
     pdf = certificate_pdf(certificate, submission.issuer or certification.issuer, verification_url(certificate))
     attachment = Attachment(
-        kind="file", submission_id=submission.id, name=name or "certificate.pdf", generated=True,
+        kind="file", submission_id=submission.id, name=name, generated=True,
         stored_file=store_file(CheckedUpload(data=pdf, content_type="application/pdf", name=name)),
     )
     db.session.add(attachment)
