@@ -3,7 +3,7 @@ import io
 from datetime import date
 
 from webapp.extensions import db
-from webapp.models import Attachment, Notice, SharedReport, StoredFile
+from webapp.models import Attachment, CertificationGroup, Notice, SharedReport, StoredFile
 from webapp.services.storage import file_path
 from webapp.services.reports import PAGE_SIZE
 
@@ -352,3 +352,19 @@ def test_filter_pages_show_no_error_without_filters_or_with_stale_options(client
         assert response.status_code == 200 and "Not a valid choice" not in response.get_data(as_text=True), url
     typed = client.get("/reports/?status=expiring&within_days=-5").get_data(as_text=True)
     assert "Number must be between 0 and 3650" in typed
+
+
+def test_group_filter_includes_nested_groups(client, factory, sign_in, frozen_clock):
+    safety = CertificationGroup(name="Safety")
+    height = CertificationGroup(name="Working at Height", parent=safety)
+    other = CertificationGroup(name="Plant")
+    db.session.add_all([safety, height, other])
+    db.session.commit()
+    worker = factory.user(last_name="Worker")
+    for name, group in (("First Aid", safety), ("Harness", height), ("Forklift", other)):
+        factory.require(worker, factory.yearly_certification(name=name, group=group))
+    sign_in(factory.user("Administrator"))
+    page = client.get(f"/reports/matrix?group={safety.id}").get_data(as_text=True)
+    assert "First Aid" in page and "Harness" in page and "Forklift" not in page
+    page = client.get(f"/reports/matrix?group={height.id}").get_data(as_text=True)
+    assert "Harness" in page and "First Aid" not in page

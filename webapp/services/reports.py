@@ -1,6 +1,7 @@
 """The matrix: users x certifications, one status cell each, a page of users at a time."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -71,6 +72,20 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
     }
 
 
+def _group_and_nested(group_id: int) -> set[int]:
+    """The group and every group nested in it, at any depth, from one query."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for child_id, parent_id in db.session.execute(select(CertificationGroup.id, CertificationGroup.parent_id)):
+        children[parent_id].append(child_id)
+    found, stack = set(), [group_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
+
+
 def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certification]:
     """The columns: certifications the viewer may see, narrowed by group and role."""
     query = select(Certification).order_by(Certification.name)
@@ -78,7 +93,7 @@ def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certific
     if hidden:
         query = query.where(Certification.id.not_in(hidden))
     if filters.group_id:
-        query = query.where(Certification.group_id == filters.group_id)
+        query = query.where(Certification.group_id.in_(_group_and_nested(filters.group_id)))
     if filters.role_id:
         query = query.where(
             Certification.id.in_(
