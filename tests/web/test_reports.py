@@ -368,3 +368,17 @@ def test_group_filter_includes_nested_groups(client, factory, sign_in, frozen_cl
     assert "First Aid" in page and "Harness" in page and "Forklift" not in page
     page = client.get(f"/reports/matrix?group={height.id}").get_data(as_text=True)
     assert "Harness" in page and "First Aid" not in page
+
+
+def test_pages_render_as_htmx_fragments(client, factory, sign_in, frozen_clock):
+    role, worker, _ = _shared_setup(factory)
+    admin = sign_in(factory.user("Administrator"))
+    report = SharedReport(title="Client", roles=[role], created_by_id=admin.id)
+    db.session.add(report)
+    db.session.commit()
+    for url in ("/reports/matrix", "/reports/matrix?view=expanded", "/reports/", "/reports/shared",
+                f"/reports/shared/{report.id}", "/reports/calendar", f"/qr/{worker.id}", f"/s/{report.token}",
+                f"/r/{worker.qr_token}", "/c/unknown-token"):
+        response = client.get(url, headers={"HX-Request": "true"})
+        page = response.get_data(as_text=True)
+        assert response.status_code in (200, 404) and "<html" not in page and "<h1" in page, url
