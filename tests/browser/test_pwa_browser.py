@@ -1,6 +1,7 @@
 """Field use: install the app, read certifications, the QR code and a certificate file without
 signal, submit a photo underground and see it arrive once, and leave nothing behind at sign-out."""
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -127,6 +128,26 @@ def test_certifications_qr_code_and_file_open_without_signal(worker, signed_in_p
     expect(page.locator("[data-offline-links]").get_by_role("link", name="My QR Code")).to_be_visible()
 
 
+def test_htmx_answers_are_never_saved_and_need_signal(worker, signed_in_page):
+    page = signed_in_page(worker, viewport=PHONE)
+    _saved_for_offline(page)
+    page.goto("/my/submit")
+    box = page.get_by_label("Only show required certifications")
+    for toggle in (box.check, box.uncheck):
+        with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as answer:
+            toggle()
+        assert "<html" not in answer.value.text()
+    assert answer.value.url.endswith("/my/submit")
+    saved = page.evaluate("caches.match('/my/submit', {cacheName: 'fieldcert-pages'}).then((r) => r.text())")
+    assert "<html" in saved
+
+    page.context.set_offline(True)
+    page.goto("/my/submit")
+    expect(page.get_by_role("heading", name="Submit Certification")).to_be_visible()
+    page.get_by_label("Certification", exact=True).select_option(label="First Aid")
+    expect(page.get_by_role("alert")).to_contain_text("No signal: this needs a connection")
+
+
 def test_submission_made_without_signal_arrives_once(worker, signed_in_page):
     page = signed_in_page(worker, viewport=PHONE)
     _saved_for_offline(page)
@@ -218,3 +239,26 @@ def test_employee_pages_fit_a_360px_phone(worker, signed_in_page, path):
 def _count_submissions() -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(Submission).where(Submission.status == "pending"))
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
+def test_employee_pages_have_no_serious_accessibility_violations(worker, signed_in_page):
+    record = db.session.scalar(select(Submission).where(Submission.user_id == worker.id))
+    page = signed_in_page(worker, viewport=PHONE)
+    found = {}
+    for path in ("/", "/my/certifications", "/my/submit", f"/my/certifications/{record.certification_id}",
+                 f"/qr/{worker.id}", f"/r/{worker.qr_token}", "/offline"):
+        page.goto(path)
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+        page.evaluate(AXE.read_text())
+        checked, violations = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then((r) => [r.passes.length, r.violations"
+            ".filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id + ': ' + v.nodes.length)])"
+        )
+        assert checked > 10, path
+        if violations:
+            found[path] = violations
+    assert found == {}
