@@ -90,7 +90,8 @@ document.addEventListener("click", (event) => {
 
 const serviceWorkerUrl = document.querySelector("meta[name=service-worker]")?.content;
 if (serviceWorkerUrl && "serviceWorker" in navigator) {
-  navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" });
+  // After the page has loaded, so installing it never competes with the first paint.
+  window.addEventListener("load", () => navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" }));
 }
 
 function tellServiceWorker(message) {
@@ -211,13 +212,17 @@ async function showQueue() {
   box.hidden = items.length === 0;
 }
 
-async function sendQueue() {
-  if (!self.FieldCertQueue || !navigator.onLine) return;
-  const outcomes = await FieldCertQueue.send();
+// Whoever sent them (this page, or the service worker by Background Sync), the person is told.
+function reportSent(outcomes) {
   const sent = outcomes.filter((outcome) => outcome === "sent").length;
   const status = document.querySelector("[data-submit-queue-status]");
   if (sent && status) status.textContent = `${sent} waiting submission(s) sent.`;
   showQueue();
+}
+
+async function sendQueue() {
+  if (!self.FieldCertQueue || !navigator.onLine) return;
+  reportSent(await FieldCertQueue.send());
 }
 
 document.addEventListener("submit", async (event) => {
@@ -268,7 +273,7 @@ document.addEventListener("click", async (event) => {
 });
 
 navigator.serviceWorker?.addEventListener("message", (event) => {
-  if (event.data.type === "queue-changed") showQueue();
+  if (event.data.type === "queue-changed") reportSent(event.data.outcomes);
 });
 document.addEventListener("DOMContentLoaded", () => showQueue().then(sendQueue));
 window.addEventListener("online", sendQueue);

@@ -137,7 +137,7 @@ async function tellClients(message) {
 
 async function sendQueue() {
   const outcomes = await FieldCertQueue.send();
-  await tellClients({ type: "queue-changed" });
+  await tellClients({ type: "queue-changed", outcomes });
   // Background Sync tries again later when something is still waiting for signal.
   if (outcomes.includes("waiting")) throw new Error("Still no signal.");
 }
