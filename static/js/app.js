@@ -160,16 +160,23 @@ document.addEventListener("DOMContentLoaded", async () => {
   target.closest("[hidden]")?.removeAttribute("hidden");
 });
 
-// An htmx request without signal: say so, instead of doing nothing.
-document.addEventListener("htmx:sendError", () => {
+const NEEDS_SIGNAL = "No signal: this needs a connection. Try again when you are back online.";
+
+function showConnectionNotice(text) {
   const main = document.getElementById("main");
-  if (!main || main.querySelector(".connection-notice")) return;
+  if (!main) return;
+  main.querySelector(".connection-notice")?.remove();
   const notice = document.createElement("p");
   notice.className = "flash flash-error connection-notice";
   notice.setAttribute("role", "alert");
-  notice.textContent = "No signal: this needs a connection. Try again when you are back online.";
+  notice.textContent = text;
   main.prepend(notice);
   window.addEventListener("online", () => notice.remove(), { once: true });
+}
+
+// An htmx request without signal: say so, instead of doing nothing.
+document.addEventListener("htmx:sendError", () => {
+  showConnectionNotice(NEEDS_SIGNAL);
 });
 
 // Submit Certification without signal: kept in the queue, shown as waiting, sent later.
@@ -278,6 +285,15 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
 document.addEventListener("DOMContentLoaded", () => showQueue().then(sendQueue));
 window.addEventListener("online", sendQueue);
 
+// Approvals and every other change but Submit Certification need signal: say so, keep the form.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[method=post]");
+  if (!form || navigator.onLine || form.matches("[data-offline-queue], [data-sign-out]")) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  showConnectionNotice(NEEDS_SIGNAL);
+}, true);
+
 // Sign-out empties what this phone kept of the person, so the next person sees nothing of it.
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-sign-out]");
@@ -291,6 +307,10 @@ document.addEventListener("submit", async (event) => {
   cleared.push(tellServiceWorker({ type: "sign-out" }));
   // Clear-Site-Data on the answer clears the rest; waiting is only so this goes first.
   await Promise.race([Promise.allSettled(cleared), new Promise((resolve) => setTimeout(resolve, 1500))]);
+  if (!navigator.onLine) {
+    showConnectionNotice("No signal: your pages and unsent submissions are gone from this phone, but signing out needs a connection. Sign out again when you are back online.");
+    return;
+  }
   form.dataset.cleared = "true";
   form.submit();
 });

@@ -117,7 +117,9 @@ async function saveOffline() {
   for (const key of await cache.keys()) {
     if (!wanted.has(key.url)) await cache.delete(key);
   }
-  const results = await Promise.allSettled(entriesOf(list).map(async (entry) => {
+  // A stored file never changes under its address, so one already saved is not fetched again.
+  const fresh = [...list.pages, ...(await Promise.all(list.files.map(async (entry) => ((await cache.match(entry.url)) ? null : entry)))).filter(Boolean)];
+  const results = await Promise.allSettled(fresh.map(async (entry) => {
     const response = await fetch(entry.url, { credentials: "same-origin" });
     if (!response.ok || response.redirected) throw new Error(`${entry.url} was not saved.`);
     await cache.put(entry.url, response);

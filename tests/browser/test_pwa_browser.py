@@ -260,3 +260,28 @@ def test_employee_pages_have_no_serious_accessibility_violations(worker, signed_
         if violations:
             found[path] = violations
     assert found == {}
+
+
+def test_approvals_need_signal(factory, signed_in_page, frozen_clock):
+    supervisor = factory.user("Supervisor", first_name="Sam")
+    worker = factory.user(first_name="Wanda", supervisors=[supervisor])
+    pending = factory.record(worker, factory.certification(name="Forklift"), date(2026, 6, 1), status="pending")
+    page = signed_in_page(supervisor, viewport=PHONE)
+    page.goto("/submissions/pending")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Approve Forklift for").click()
+    expect(page.get_by_role("alert")).to_contain_text("No signal: this needs a connection")
+    page.context.set_offline(False)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    db.session.expire_all()
+    assert db.session.get(Submission, pending.id).status == "pending"
+
+
+def test_sign_out_without_signal_still_empties_the_phone(worker, signed_in_page):
+    page = signed_in_page(worker, viewport=PHONE)
+    _saved_for_offline(page)
+    page.context.set_offline(True)
+    page.get_by_text("Menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("alert")).to_contain_text("signing out needs a connection")
+    assert not [url for url in _cached_urls(page) if "/static/" not in url and not url.endswith("/offline")]

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from webapp import create_app
 from webapp.blueprints.pwa import static_version
 from webapp.extensions import db
 from webapp.models import Attachment, Submission
@@ -58,6 +59,16 @@ def test_static_urls_and_cache_names_follow_the_static_files(app, client, tmp_pa
     before = static_version(str(tmp_path))
     (tmp_path / "app.css").write_text("body { color: navy; }")
     assert static_version(str(tmp_path)) != before
+
+
+def test_a_deploy_with_new_static_files_gets_a_new_service_worker_and_asset_cache(app, database_url):
+    deployed = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, STATIC_VERSION="next-deploy")
+    deployed.extensions["fieldcert_schema_checked"] = True
+    script = deployed.test_client().get("/sw.js").get_data(as_text=True)
+    assert script != app.test_client().get("/sw.js").get_data(as_text=True)
+    assert 'const VERSION = "next-deploy";' in script and "/static/css/app.css?v=next-deploy" in script
+    # The new worker's activation deletes every asset cache but its own.
+    assert 'name.startsWith("fieldcert-static-") && name !== STATIC_CACHE' in script
 
 
 def test_content_security_policy_allows_the_worker_and_manifest(client):

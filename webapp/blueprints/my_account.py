@@ -160,13 +160,14 @@ def submit():
                 field = form[name] if name in form else form.files
                 field.errors = list(field.errors) + messages
         else:
+            url = url_for("my_account.certification", certification_id=certification.id)
+            if _wants_json():
+                # The queue tells the person itself; a flash would turn up on some later page.
+                return jsonify(status=submission.status, certification=certification.name, url=url)
             if submission.status == "approved":
                 flash(f"{certification.name} is approved: this certification is approved automatically.", "success")
             else:
                 flash(f"{certification.name} is submitted and pending approval by your supervisor.", "success")
-            url = url_for("my_account.certification", certification_id=certification.id)
-            if _wants_json():
-                return jsonify(status=submission.status, certification=certification.name, url=url)
             return redirect(url)
     if _wants_json():
         return jsonify(errors=form.errors), 422
