@@ -142,6 +142,15 @@ document.addEventListener("DOMContentLoaded", () => {
   tellServiceWorker({ type: "save-offline" });
 });
 
+// The sign-in page, reached with signal, means nobody is signed in (a session that ended without
+// sign-out too): the last person's saved pages go. Their unsent submissions stay, to be sent or
+// refused (and shown) when they sign in again.
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-nobody-signed-in]") && navigator.onLine && "caches" in window) {
+    caches.delete("fieldcert-pages");
+  }
+});
+
 // The offline page lists what is saved on this phone.
 document.addEventListener("DOMContentLoaded", async () => {
   const target = document.querySelector("[data-offline-links]");

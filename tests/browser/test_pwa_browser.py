@@ -218,6 +218,18 @@ def test_sign_out_leaves_nothing_of_the_person(worker, signed_in_page):
     expect(page.get_by_text("Wanda")).to_have_count(0)
 
 
+def test_session_ended_without_sign_out_leaves_no_pages(worker, signed_in_page):
+    page = signed_in_page(worker, viewport=PHONE)
+    _saved_for_offline(page)
+    page.context.clear_cookies()
+    page.goto("/my/certifications")
+    page.wait_for_url("**/auth/login**")
+    page.wait_for_function("caches.has('fieldcert-pages').then((has) => !has)")
+    page.context.set_offline(True)
+    page.goto("/my/certifications")
+    expect(page.get_by_role("heading", name="No signal")).to_be_visible()
+
+
 @pytest.mark.parametrize("path", ["/", "/my/certifications", "/my/submit", "/my/certifications/{cert}", "/qr/{user}", "/offline"])
 def test_employee_pages_fit_a_360px_phone(worker, signed_in_page, path):
     record = db.session.scalar(select(Submission).where(Submission.user_id == worker.id))
