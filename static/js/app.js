@@ -94,6 +94,9 @@ if (serviceWorkerUrl && "serviceWorker" in navigator) {
   window.addEventListener("load", () => navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" }));
 }
 
+// The service worker's cache of the person's own pages (sw.js names it the same).
+const PAGES_CACHE = "fieldcert-pages";
+
 function tellServiceWorker(message) {
   if (!("serviceWorker" in navigator)) return Promise.resolve(false);
   return navigator.serviceWorker.ready.then((registration) => {
@@ -147,7 +150,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // refused (and shown) when they sign in again.
 document.addEventListener("DOMContentLoaded", () => {
   if (document.querySelector("[data-nobody-signed-in]") && navigator.onLine && "caches" in window) {
-    caches.delete("fieldcert-pages");
+    caches.delete(PAGES_CACHE);
   }
 });
 
@@ -155,7 +158,7 @@ document.addEventListener("DOMContentLoaded", () => {
 document.addEventListener("DOMContentLoaded", async () => {
   const target = document.querySelector("[data-offline-links]");
   if (!target || !("caches" in window)) return;
-  const saved = await caches.match(target.dataset.offlineLinks, { cacheName: "fieldcert-pages" });
+  const saved = await caches.match(target.dataset.offlineLinks, { cacheName: PAGES_CACHE });
   if (!saved) return;
   const { pages, files } = await saved.json();
   [...pages, ...files].forEach((entry) => {
@@ -311,7 +314,7 @@ document.addEventListener("submit", async (event) => {
   const waiting = self.FieldCertQueue ? (await FieldCertQueue.list()).length : 0;
   if (waiting && !window.confirm(`${waiting} submission(s) have not been sent yet. Signing out deletes them from this phone. Sign out anyway?`)) return;
   const cleared = [];
-  if ("caches" in window) cleared.push(caches.delete("fieldcert-pages"));
+  if ("caches" in window) cleared.push(caches.delete(PAGES_CACHE));
   if (self.FieldCertQueue) cleared.push(FieldCertQueue.clear());
   cleared.push(tellServiceWorker({ type: "sign-out" }));
   // Clear-Site-Data on the answer clears the rest; waiting is only so this goes first.
