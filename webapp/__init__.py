@@ -14,6 +14,7 @@ from webapp.blueprints import (
     my_account,
     people,
     public,
+    pwa,
     qr,
     reports,
     roles,
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     reports.bp,
     qr.bp,
     public.bp,
+    pwa.bp,
 )
 
 

@@ -23,6 +23,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "media-src 'self' blob:",
         "object-src 'none'",
         "frame-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "frame-ancestors 'self'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -85,3 +85,244 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// ---- Field use without signal: the service worker, saved pages and the submission queue ----
+
+const serviceWorkerUrl = document.querySelector("meta[name=service-worker]")?.content;
+if (serviceWorkerUrl && "serviceWorker" in navigator) {
+  // After the page has loaded, so installing it never competes with the first paint.
+  window.addEventListener("load", () => navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" }));
+}
+
+// The service worker's cache of the person's own pages (sw.js names it the same).
+const PAGES_CACHE = "fieldcert-pages";
+
+function tellServiceWorker(message) {
+  if (!("serviceWorker" in navigator)) return Promise.resolve(false);
+  return navigator.serviceWorker.ready.then((registration) => {
+    registration.active.postMessage(message);
+    return true;
+  });
+}
+
+function formatStamp(iso) {
+  const when = new Date(iso);
+  return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+// A page the service worker served from the phone because there is no signal says so,
+// with the time the server made it: when its data was last refreshed.
+document.addEventListener("DOMContentLoaded", () => {
+  const root = document.documentElement;
+  if (!root.hasAttribute("data-saved-copy")) return;
+  const notice = document.createElement("p");
+  notice.className = "saved-copy-notice";
+  notice.setAttribute("role", "status");
+  const time = document.createElement("time");
+  time.dateTime = root.dataset.renderedAt;
+  time.textContent = formatStamp(root.dataset.renderedAt);
+  notice.append("No signal: this is the copy saved on this phone, last refreshed ", time, ".");
+  document.getElementById("main")?.prepend(notice);
+});
+
+// My Certifications, opened with signal, asks the service worker to save the person's own
+// pages and files for use without signal.
+document.addEventListener("DOMContentLoaded", () => {
+  const status = document.querySelector("[data-save-offline]");
+  if (!status || document.documentElement.hasAttribute("data-saved-copy") || !navigator.onLine) return;
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data.type === "saved-offline") {
+      status.textContent = event.data.failed
+        ? `Saved for use without signal, except ${event.data.failed} item(s) that could not be fetched.`
+        : `Saved on this phone for use without signal: ${event.data.pages} pages and ${event.data.files} files.`;
+      status.dataset.saved = "true";
+    } else if (event.data.type === "save-offline-failed") {
+      status.textContent = "Could not save these pages for use without signal.";
+    }
+  });
+  status.textContent = "Saving these pages for use without signal…";
+  tellServiceWorker({ type: "save-offline" });
+});
+
+// The sign-in page, reached with signal, means nobody is signed in (a session that ended without
+// sign-out too): the last person's saved pages go. Their unsent submissions stay, to be sent or
+// refused (and shown) when they sign in again.
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-nobody-signed-in]") && navigator.onLine && "caches" in window) {
+    caches.delete(PAGES_CACHE);
+  }
+});
+
+// The offline page lists what is saved on this phone.
+document.addEventListener("DOMContentLoaded", async () => {
+  const target = document.querySelector("[data-offline-links]");
+  if (!target || !("caches" in window)) return;
+  const saved = await caches.match(target.dataset.offlineLinks, { cacheName: PAGES_CACHE });
+  if (!saved) return;
+  const { pages, files } = await saved.json();
+  [...pages, ...files].forEach((entry) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = entry.url;
+    link.textContent = entry.title;
+    item.append(link);
+    target.append(item);
+  });
+  target.closest("[hidden]")?.removeAttribute("hidden");
+});
+
+const NEEDS_SIGNAL = "No signal: this needs a connection. Try again when you are back online.";
+
+function showConnectionNotice(text) {
+  const main = document.getElementById("main");
+  if (!main) return;
+  main.querySelector(".connection-notice")?.remove();
+  const notice = document.createElement("p");
+  notice.className = "flash flash-error connection-notice";
+  notice.setAttribute("role", "alert");
+  notice.textContent = text;
+  main.prepend(notice);
+  window.addEventListener("online", () => notice.remove(), { once: true });
+}
+
+// An htmx request without signal: say so, instead of doing nothing.
+document.addEventListener("htmx:sendError", () => {
+  showConnectionNotice(NEEDS_SIGNAL);
+});
+
+// Submit Certification without signal: kept in the queue, shown as waiting, sent later.
+function currentCsrfToken() {
+  return document.querySelector("input[name=csrf_token]")?.value;
+}
+
+async function showQueue() {
+  const box = document.querySelector("[data-submit-queue]");
+  if (!box || !self.FieldCertQueue) return;
+  const items = await FieldCertQueue.list();
+  const list = box.querySelector("ul");
+  list.replaceChildren(...items.map((item) => {
+    const entry = document.createElement("li");
+    entry.className = `queued queued-${item.state}`;
+    const label = document.createElement("strong");
+    label.textContent = item.state === "refused" ? "✗ Not sent" : "⟳ Waiting to send";
+    entry.append(label, ` ${item.label}`);
+    if (item.state === "refused") {
+      const reason = document.createElement("p");
+      reason.className = "error";
+      reason.textContent = item.message;
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "button primary";
+      retry.dataset.retryQueued = item.key;
+      retry.textContent = "Retry";
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button danger";
+      remove.dataset.removeQueued = item.key;
+      remove.textContent = "Remove";
+      const actions = document.createElement("div");
+      actions.className = "button-row";
+      actions.append(retry, remove);
+      entry.append(reason, actions);
+    }
+    return entry;
+  }));
+  box.hidden = items.length === 0;
+}
+
+// Whoever sent them (this page, or the service worker by Background Sync), the person is told.
+function reportSent(outcomes) {
+  const sent = outcomes.filter((outcome) => outcome === "sent").length;
+  const status = document.querySelector("[data-submit-queue-status]");
+  if (sent && status) status.textContent = `${sent} waiting submission(s) sent.`;
+  showQueue();
+}
+
+async function sendQueue() {
+  if (!self.FieldCertQueue || !navigator.onLine) return;
+  reportSent(await FieldCertQueue.send());
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-offline-queue]");
+  if (!form || navigator.onLine || event.defaultPrevented) return;
+  event.preventDefault();
+  const key = crypto.randomUUID().replaceAll("-", "");
+  const fields = [];
+  const files = [];
+  for (const [name, value] of new FormData(form)) {
+    if (value instanceof File) {
+      if (value.size) files.push([name, value]);
+    } else {
+      fields.push([name, name === "idempotency_key" ? key : value]);
+    }
+  }
+  const certification = form.querySelector("select[name=certification]");
+  const completed = form.querySelector("[name=completed_on]").value.replace(/^(\d{4})-(\d{2})-(\d{2})$/, "$2/$3/$1");
+  await FieldCertQueue.add({
+    key,
+    userId: form.dataset.user,
+    action: form.action,
+    fields,
+    files,
+    label: `${certification.selectedOptions[0].textContent}, completed ${completed}`,
+  });
+  form.reset();
+  form.querySelector("[name=idempotency_key]").value = crypto.randomUUID().replaceAll("-", "");
+  const status = document.querySelector("[data-submit-queue-status]");
+  if (status) status.textContent = "No signal: your submission is saved on this phone and waiting to send. It is sent when the signal returns.";
+  showQueue();
+  const registration = await navigator.serviceWorker?.ready;
+  registration?.sync?.register("send-submissions").catch(() => {});
+}, true);
+
+document.addEventListener("click", async (event) => {
+  const retry = event.target.closest("[data-retry-queued]");
+  if (retry) {
+    await FieldCertQueue.retry(retry.dataset.retryQueued, currentCsrfToken());
+    showQueue();
+    return;
+  }
+  const remove = event.target.closest("[data-remove-queued]");
+  if (remove && window.confirm("Remove this submission from the phone? It has not been sent.")) {
+    await FieldCertQueue.remove(remove.dataset.removeQueued);
+    showQueue();
+  }
+});
+
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data.type === "queue-changed") reportSent(event.data.outcomes);
+});
+document.addEventListener("DOMContentLoaded", () => showQueue().then(sendQueue));
+window.addEventListener("online", sendQueue);
+
+// Approvals and every other change but Submit Certification need signal: say so, keep the form.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[method=post]");
+  if (!form || navigator.onLine || form.matches("[data-offline-queue], [data-sign-out]")) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  showConnectionNotice(NEEDS_SIGNAL);
+}, true);
+
+// Sign-out empties what this phone kept of the person, so the next person sees nothing of it.
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-sign-out]");
+  if (!form || form.dataset.cleared) return;
+  event.preventDefault();
+  const waiting = self.FieldCertQueue ? (await FieldCertQueue.list()).length : 0;
+  if (waiting && !window.confirm(`${waiting} submission(s) have not been sent yet. Signing out deletes them from this phone. Sign out anyway?`)) return;
+  const cleared = [];
+  if ("caches" in window) cleared.push(caches.delete(PAGES_CACHE));
+  if (self.FieldCertQueue) cleared.push(FieldCertQueue.clear());
+  cleared.push(tellServiceWorker({ type: "sign-out" }));
+  // Clear-Site-Data on the answer clears the rest; waiting is only so this goes first.
+  await Promise.race([Promise.allSettled(cleared), new Promise((resolve) => setTimeout(resolve, 1500))]);
+  if (!navigator.onLine) {
+    showConnectionNotice("No signal: your pages and unsent submissions are gone from this phone, but signing out needs a connection. Sign out again when you are back online.");
+    return;
+  }
+  form.dataset.cleared = "true";
+  form.submit();
+});

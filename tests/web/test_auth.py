@@ -70,7 +70,7 @@ def test_sign_out_ends_the_session_and_clears_cache(client, csrf, sign_in, facto
     sign_in(factory.user())
     response = client.post("/auth/logout", data={"csrf_token": csrf()})
     assert response.status_code == 302
-    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert client.get("/").status_code == 302
 
 

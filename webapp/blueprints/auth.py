@@ -44,6 +44,7 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     response = redirect(url_for("auth.login"))
-    # The next person on a shared device must not see this person's pages.
-    response.headers["Clear-Site-Data"] = '"cache"'
+    # The next person on a shared device must not see this person's pages: this empties the
+    # browser cache, the pages the service worker saved and the queue of unsent submissions.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response

@@ -1,5 +1,5 @@
 """My Account: an employee's own certifications, one certification's record and history, and submitting proof."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,9 +12,11 @@ from webapp.models import Attachment, Certification, Submission
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.compliance import load_user_requirements
+from webapp.services.offline import list_offline_pages
 from webapp.services.submissions import (
     SubmissionError,
     certification_visible_to,
+    load_records_on_file,
     preview_expiration,
     submit_certification,
 )
@@ -47,12 +49,7 @@ def _visible_certification(certification_id: int | None) -> Certification:
 def certifications():
     day = today()
     requirements = sorted(load_user_requirements(current_user, day), key=lambda r: r.certification.name.lower())
-    on_file = db.session.scalars(
-        select(Submission)
-        .where(Submission.user_id == current_user.id, Submission.status == "approved", Submission.revoked_at.is_(None))
-        .options(*_RECORD_LOADS)
-        .order_by(Submission.completed_on.desc(), Submission.id.desc())
-    ).all()
+    on_file = load_records_on_file(current_user, *_RECORD_LOADS)
     return render(
         "my_account/certifications.html",
         outstanding=[r for r in requirements if r.status.status.is_outstanding],
@@ -102,8 +99,20 @@ def _choices(required_only: bool) -> list[tuple[int, str]]:
     return [(c.id, c.name) for c in visible]
 
 
+def _wants_json() -> bool:
+    """A submission sent again from the phone's offline queue, which reads the outcome as JSON."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 def _links(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@bp.get("/offline-pages")
+@permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
+def offline_pages():
+    """What the service worker saves for use without signal when My Certifications opens."""
+    return jsonify(list_offline_pages(current_user).as_json())
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -130,6 +139,10 @@ def submit():
         if request.headers.get("HX-Target") == "certification-field":
             return render("my_account/submit.html", block="certification_field", form=form, filters=filters)
         return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT)
+    queued_by = request.headers.get("X-Queued-By")
+    if queued_by is not None and queued_by != str(current_user.id):
+        # Queued on a shared phone by someone else: never stored under the person now signed in.
+        return jsonify(errors={"user": ["Another person is signed in on this phone."]}), 409
     if form.validate():
         certification = _visible_certification(form.certification.data)
         try:
@@ -147,11 +160,17 @@ def submit():
                 field = form[name] if name in form else form.files
                 field.errors = list(field.errors) + messages
         else:
+            url = url_for("my_account.certification", certification_id=certification.id)
+            if _wants_json():
+                # The queue tells the person itself; a flash would turn up on some later page.
+                return jsonify(status=submission.status, certification=certification.name, url=url)
             if submission.status == "approved":
                 flash(f"{certification.name} is approved: this certification is approved automatically.", "success")
             else:
                 flash(f"{certification.name} is submitted and pending approval by your supervisor.", "success")
-            return redirect(url_for("my_account.certification", certification_id=certification.id))
+            return redirect(url)
+    if _wants_json():
+        return jsonify(errors=form.errors), 422
     preview = None
     offered = {choice_id for choice_id, _ in form.certification.choices if choice_id}
     if form.completed_on.date and form.certification.data in offered:

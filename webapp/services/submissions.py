@@ -63,6 +63,16 @@ def current_record(user: User, certification: Certification) -> Submission | Non
     )
 
 
+def load_records_on_file(user: User, *options) -> list[Submission]:
+    """The user's approved, non-revoked records, newest first: their Certifications on File."""
+    return db.session.scalars(
+        select(Submission)
+        .where(Submission.user_id == user.id, Submission.status == "approved", Submission.revoked_at.is_(None))
+        .options(*options)
+        .order_by(Submission.completed_on.desc(), Submission.id.desc())
+    ).all()
+
+
 def preview_expiration(user: User, certification: Certification, completed_on: date, day: date) -> ExpirationPreview:
     """The expiration and notice dates a record completed on `completed_on` would get on `day`."""
     policy = tracking_policy(certification)
