@@ -2,8 +2,9 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import add_errors, confirm_delete
 from webapp.clock import today
-from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, DeleteForm, GroupForm
+from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render
 from webapp.models import User
 from webapp.permissions import Permission
@@ -19,6 +20,7 @@ from webapp.services.certifications import (
     create_certification,
     create_group,
     delete_certification,
+    delete_group,
     direct_user_ids,
     example_for,
     filter_choices,
@@ -87,8 +89,7 @@ def _save(form: CertificationForm, certification=None):
             return create_certification(current_user, values)
         return update_certification(current_user, certification, values, recalculate=form.recalculate.data)
     except CertificationInvalid as invalid:
-        for name, message in invalid.errors.items():
-            form[name].errors = [*form[name].errors, message]
+        add_errors(form, invalid)
         return None
 
 
@@ -226,14 +227,19 @@ def edit_users(certification_id: int):
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def delete(certification_id: int):
     certification = _certification_or_404(certification_id)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = certification.name
-        records = delete_certification(current_user, certification)
-        flash(f"Certification {name} deleted, with its {records} records.", "success")
-        return redirect(url_for("certifications.index"))
-    return render("certifications/delete.html", certification=certification, form=form,
-                  records=count_certification_records(certification))
+    records = count_certification_records(certification)
+    return confirm_delete(
+        heading=f"Delete Certification: {certification.name}",
+        explanation=f"This cannot be undone. Deleting {certification.name} also permanently deletes its {records}"
+                    f" record{'s' if records != 1 else ''} (submissions, with their attachments and comments), removes it"
+                    " from every role and from every user's Other Required Certifications, and detaches its child"
+                    " certifications.",
+        button="Permanently Delete Certification",
+        cancel_url=url_for("certifications.detail", certification_id=certification.id),
+        delete=lambda: delete_certification(current_user, certification),
+        done=f"Certification {certification.name} deleted, with its {records} record{'s' if records != 1 else ''}.",
+        done_url=url_for("certifications.index"),
+    )
 
 
 @bp.route("/groups", methods=["GET", "POST"])
@@ -247,8 +253,7 @@ def groups():
         try:
             group = create_group(current_user, form.name.data, form.parent_id.data)
         except GroupInvalid as invalid:
-            for name, message in invalid.errors.items():
-                form[name].errors = [*form[name].errors, message]
+            add_errors(form, invalid)
         else:
             flash(f"Group {group.name} created.", "success")
             return redirect(url_for("certifications.groups"))
@@ -268,11 +273,28 @@ def edit_group(group_id: int):
         try:
             update_group(current_user, group, form.name.data, form.parent_id.data)
         except GroupInvalid as invalid:
-            for name, message in invalid.errors.items():
-                form[name].errors = [*form[name].errors, message]
+            add_errors(form, invalid)
         else:
             flash(f"Group {group.name} saved.", "success")
             return redirect(url_for("certifications.groups"))
     elif not form.is_submitted():
         form.name.data, form.parent_id.data = group.name, group.parent_id
     return render("certifications/group_form.html", group=group, form=form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def group_delete(group_id: int):
+    group = get_group(group_id)
+    if group is None:
+        abort(404)
+    into = f"the group {group.parent.name}" if group.parent else "the top level"
+    return confirm_delete(
+        heading=f"Delete Group: {group.name}",
+        explanation=f"Its certifications and subgroups are not deleted: they move to {into}.",
+        button="Delete Group",
+        cancel_url=url_for("certifications.groups"),
+        delete=lambda: delete_group(current_user, group),
+        done=f"Group {group.name} deleted; its certifications and subgroups moved to {into}.",
+        done_url=url_for("certifications.groups"),
+    )

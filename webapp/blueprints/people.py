@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.blueprints.common import add_errors
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import DATE_HINT, parse_date
@@ -179,8 +180,7 @@ def account(user_id: int):
                 active=form.active.data, level_ids=set(form.module_levels.data or ()) if may_set_levels else None,
             )
         except AccountInvalid as invalid:
-            for name, messages in invalid.errors.items():
-                form[name].errors = list(form[name].errors) + messages
+            add_errors(form, invalid)
         else:
             flash(f"Account info of {user.full_name} saved.", "success")
             return redirect(url_for("people.index"))

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import add_errors, confirm_delete
 from webapp.clock import today
-from webapp.forms.certifications import DeleteForm
 from webapp.forms.roles import RoleForm, RoleNameForm
 from webapp.htmx import render
 from webapp.models import User
@@ -43,11 +43,6 @@ def _reachable_ids():
     return users_in_reach(current_user, "manage_requirements").with_only_columns(User.id)
 
 
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
-
-
 @bp.route("/")
 @permission_required(Permission.MANAGE_ROLES)
 def index():
@@ -62,7 +57,7 @@ def create():
         try:
             role = create_role(current_user, form.name.data)
         except RoleInvalid as invalid:
-            _add_errors(form, invalid.errors)
+            add_errors(form, invalid)
         else:
             flash(f"Role {role.name} created. Now define it.", "success")
             return redirect(url_for("roles.define", role_id=role.id, new=1))
@@ -85,7 +80,7 @@ def define(role_id: int):
             try:
                 update_role(current_user, role, {**form.values(), "competency_certificate": certificate})
             except RoleInvalid as invalid:
-                _add_errors(form, invalid.errors)
+                add_errors(form, invalid)
             else:
                 flash(f"Role {role.name} saved.", "success")
                 if first_definition:
@@ -152,10 +147,15 @@ def edit_certifications(role_id: int):
 @permission_required(Permission.MANAGE_ROLES)
 def delete(role_id: int):
     role = _role_or_404(role_id)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = role.name
-        delete_role(current_user, role)
-        flash(f"Role {name} deleted. Its users and certifications remain.", "success")
-        return redirect(url_for("roles.index"))
-    return render("roles/delete.html", role=role, form=form, users=len(assigned_user_ids(role)))
+    users = len(assigned_user_ids(role))
+    return confirm_delete(
+        heading=f"Delete Role: {role.name}",
+        explanation=f"This cannot be undone. Deleting {role.name} removes the certification requirements it gives its"
+                    f" {users} assigned user{'s' if users != 1 else ''}. The users and the certifications themselves"
+                    " are not deleted.",
+        button="Delete Role",
+        cancel_url=url_for("roles.detail", role_id=role.id),
+        delete=lambda: delete_role(current_user, role),
+        done=f"Role {role.name} deleted. Its users and certifications remain.",
+        done_url=url_for("roles.index"),
+    )

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import add_errors, confirm_delete
 from webapp.clock import today
-from webapp.forms.certifications import DeleteForm
 from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm
 from webapp.htmx import render
 from webapp.permissions import CATEGORIES, Permission
@@ -31,11 +31,6 @@ from webapp.services.settings import (
 )
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
-
-
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
 
 
 def _level_or_404(level_id: int):
@@ -72,7 +67,7 @@ def create_level():
         try:
             level = create_module_level(current_user, form.name.data, form.permissions.data)
         except ModuleLevelInvalid as invalid:
-            _add_errors(form, invalid.errors)
+            add_errors(form, invalid)
         else:
             flash(f"Module level {level.name} created.", "success")
             return redirect(url_for("settings.module_levels"))
@@ -90,7 +85,7 @@ def edit_level(level_id: int):
         try:
             update_module_level(current_user, level, form.name.data, form.permissions.data)
         except ModuleLevelInvalid as invalid:
-            _add_errors(form, invalid.errors)
+            add_errors(form, invalid)
         else:
             flash(f"Module level {level.name} saved.", "success")
             return redirect(url_for("settings.module_levels"))
@@ -108,13 +103,17 @@ def delete_level(level_id: int):
     level = _level_or_404(level_id)
     if level.built_in:
         abort(403)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = level.name
-        delete_module_level(current_user, level)
-        flash(f"Module level {name} deleted.", "success")
-        return redirect(url_for("settings.module_levels"))
-    return render("settings/module_level_delete.html", level=level, form=form, users=count_level_users(level))
+    users = count_level_users(level)
+    return confirm_delete(
+        heading=f"Delete Module Level: {level.name}",
+        explanation=f"{users} user{'s' if users != 1 else ''} hold{'s' if users == 1 else ''} this level and will lose"
+                    " its permissions. The users are not deleted.",
+        button="Delete Module Level",
+        cancel_url=url_for("settings.module_levels"),
+        delete=lambda: delete_module_level(current_user, level),
+        done=f"Module level {level.name} deleted.",
+        done_url=url_for("settings.module_levels"),
+    )
 
 
 @bp.route("/module-levels/users", methods=["GET", "POST"])
@@ -156,7 +155,7 @@ def edit_notifications():
             update_notification_defaults(current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS}
                                          | {"send_hour": form.send_hour.data})
         except SettingInvalid as invalid:
-            _add_errors(form, invalid.errors)
+            add_errors(form, invalid)
         else:
             flash("Default notification settings saved.", "success")
             return redirect(url_for("settings.module_settings"))
@@ -174,7 +173,7 @@ def edit_naming():
         try:
             update_attachment_naming(current_user, form.enabled.data == "on", form.template.data)
         except SettingInvalid as invalid:
-            _add_errors(form, invalid.errors)
+            add_errors(form, invalid)
         else:
             flash("Attachment naming settings saved.", "success")
             return redirect(url_for("settings.module_settings"))

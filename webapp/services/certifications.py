@@ -36,6 +36,7 @@ from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, 
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.storage import store_file
+from webapp.services.invalid import Invalid
 
 # Columns of Certification set from the form, in the order of its sections.
 COLUMNS = (
@@ -72,12 +73,8 @@ _POLICY_FIELDS = {
 }
 
 
-class CertificationInvalid(ValueError):
-    """The submitted values break a rule; `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class CertificationInvalid(Invalid):
+    """The submitted values break a rule."""
 
 
 @dataclass(frozen=True)
@@ -523,10 +520,8 @@ def set_direct_users(actor: User, certification: Certification, user_ids: set[in
 
 # --- Certification groups (nested folders) ---
 
-class GroupInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class GroupInvalid(Invalid):
+    """Certification group input refused."""
 
 
 def group_tree() -> list[tuple[CertificationGroup, int, int]]:
@@ -592,3 +587,32 @@ def update_group(actor: User, group: CertificationGroup, name: str, parent_id: i
                  before=before, after={"name": group.name, "parent_id": parent_id})
     db.session.commit()
     return group
+
+
+def delete_group(actor: User, group: CertificationGroup) -> None:
+    """Delete a group; its certifications and subgroups move up to its parent, so nothing else is lost.
+
+    Refused (GroupInvalid) when a subgroup's name is already taken in the parent.
+    """
+    siblings = {name.lower() for name in db.session.scalars(select(CertificationGroup.name).where(
+        CertificationGroup.parent_id.is_(None) if group.parent_id is None
+        else CertificationGroup.parent_id == group.parent_id,
+        CertificationGroup.id != group.id,
+    ))}
+    children = list(db.session.scalars(select(CertificationGroup).where(CertificationGroup.parent_id == group.id)))
+    clashes = sorted(child.name for child in children if child.name.lower() in siblings)
+    if clashes:
+        raise GroupInvalid({"name": f"The parent already has a group named {', '.join(clashes)}; "
+                                    "rename or move that subgroup first."})
+    moved = list(db.session.scalars(select(Certification).where(Certification.group_id == group.id)))
+    for child in children:
+        child.parent_id = group.parent_id
+    for certification in moved:
+        certification.group_id = group.parent_id
+    record_audit(actor, "certification_group.delete", group, f"Deleted certification group {group.name}",
+                 before={"name": group.name, "parent_id": group.parent_id,
+                         "subgroup_ids": [child.id for child in children],
+                         "certification_ids": [certification.id for certification in moved]})
+    db.session.flush()
+    db.session.delete(group)
+    db.session.commit()

@@ -11,14 +11,13 @@ from sqlalchemy.orm import selectinload
 from webapp.extensions import db
 from webapp.models import CertificationRole, Company, CompanyRole, Tag, User
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.invalid import Invalid
 
 COLUMNS = ("name", "url", "information")
 
 
-class CompanyInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class CompanyInvalid(Invalid):
+    """Company input refused."""
 
 
 def list_companies() -> list[Company]:

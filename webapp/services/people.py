@@ -10,6 +10,7 @@ from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 from webapp.services.mail import queue_email
 
 
@@ -91,12 +92,8 @@ def supervised_people(supervisor: User) -> list[User]:
 ACCOUNT_FIELDS = ("first_name", "last_name", "email", "username", "job_title", "company_id", "active")
 
 
-class AccountInvalid(ValueError):
-    """An account edit refused; `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(message for messages in errors.values() for message in messages))
-        self.errors = errors
+class AccountInvalid(Invalid):
+    """An account edit refused."""
 
 
 def supervisor_choices(user: User) -> list[User]:
@@ -123,31 +120,31 @@ def edit_account(user: User, by: User, *, first_name: str, last_name: str, email
                  level_ids: set[int] | None = None) -> User:
     """Save `user`'s account info, supervisors and (with `level_ids`, for people who manage module
     levels) module levels. Raises AccountInvalid, changing nothing, when the input is refused."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
     username, email = username.strip(), email.strip().lower()
     if _taken(User.username, username, user):
-        errors["username"] = ["Another user already has this username."]
+        errors["username"] = "Another user already has this username."
     if _taken(User.email, email, user):
-        errors["email"] = ["Another user already has this e-mail address."]
+        errors["email"] = "Another user already has this e-mail address."
     company = db.session.get(Company, company_id) if company_id else None
     if company_id and company is None:
-        errors["company"] = ["Choose an existing company."]
+        errors["company"] = "Choose an existing company."
     supervisors = list(db.session.scalars(select(User).where(User.id.in_(supervisor_ids), User.active.is_(True))))
     if user.id in supervisor_ids:
-        errors["supervisors"] = ["A user cannot supervise themselves."]
+        errors["supervisors"] = "A user cannot supervise themselves."
     elif len(supervisors) != len(supervisor_ids):
-        errors["supervisors"] = ["Choose supervisors among the active users."]
+        errors["supervisors"] = "Choose supervisors among the active users."
     if user.id == by.id and not active:
-        errors["active"] = ["You cannot deactivate your own account."]
+        errors["active"] = "You cannot deactivate your own account."
     levels = None
     if level_ids is not None:
         if not by.can(Permission.MANAGE_MODULE_LEVELS):
             raise PermissionError("changing module levels needs the permission to manage them")
         levels = list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(level_ids))))
         if len(levels) != len(level_ids):
-            errors["module_levels"] = ["Choose existing module levels."]
+            errors["module_levels"] = "Choose existing module levels."
         elif user.id == by.id and not any(Permission.MANAGE_MODULE_LEVELS in level.permissions for level in levels):
-            errors["module_levels"] = ["You cannot remove your own right to manage module levels."]
+            errors["module_levels"] = "You cannot remove your own right to manage module levels."
     if errors:
         raise AccountInvalid(errors)
     before = _account_state(user)

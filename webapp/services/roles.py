@@ -29,6 +29,7 @@ from webapp.rules.policy import REFERENCE_EXPIRATION
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.storage import store_file
+from webapp.services.invalid import Invalid
 
 INFO_COLUMNS = (
     "name", "description", "role_requirements", "require_competency", "competency_expires",
@@ -37,10 +38,8 @@ INFO_COLUMNS = (
 )
 
 
-class RoleInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class RoleInvalid(Invalid):
+    """Role input refused."""
 
 
 def list_roles() -> list[tuple[CertificationRole, int, int]]:

@@ -1,0 +1,34 @@
+"""What the area blueprints share: a service's refusals onto a form, and the delete confirmation."""
+from collections.abc import Callable
+
+from flask import flash, redirect
+
+from webapp.forms.certifications import DeleteForm
+from webapp.htmx import render
+from webapp.services.invalid import Invalid
+
+
+def add_errors(form, invalid: Invalid) -> None:
+    """Show each refusal of a service under its field, after the form's own errors."""
+    for name, message in invalid.errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: str, delete: Callable[[], object],
+                   done: str, done_url: str):
+    """The page that says what a delete will do; posting it (with its CSRF token) deletes.
+
+    Refused deletes (a service raising Invalid) show their reason on the same page, nothing changed.
+    """
+    form = DeleteForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            delete()
+        except Invalid as invalid:
+            error = " ".join(invalid.errors.values())
+        else:
+            flash(done, "success")
+            return redirect(done_url)
+    return render("_confirm_delete.html", form=form, heading=heading, explanation=explanation, button=button,
+                  cancel_url=cancel_url, error=error, status=422 if form.is_submitted() else 200)
