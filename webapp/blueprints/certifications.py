@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete
+from webapp.blueprints.common import add_errors, confirm_delete, tab_items
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render
@@ -179,7 +179,8 @@ def detail(certification_id: int):
     tab = request.args.get("tab", "info")
     if tab not in TABS:
         abort(404)
-    context = {"certification": certification, "tab": tab, "tabs": TABS, "activity_labels": ACTIVITY_LABELS}
+    context = {"certification": certification, "tab": tab, "activity_labels": ACTIVITY_LABELS,
+               "tab_items": tab_items(TABS, tab, "certifications.detail", certification_id=certification.id)}
     if tab == "info":
         context["example"] = _saved_example(certification)
         context["records"] = count_certification_records(certification)

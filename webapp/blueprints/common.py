@@ -1,7 +1,7 @@
 """What the area blueprints share: a service's refusals onto a form, and the delete confirmation."""
 from collections.abc import Callable
 
-from flask import flash, redirect
+from flask import flash, redirect, url_for
 
 from webapp.forms.certifications import DeleteForm
 from webapp.htmx import render
@@ -12,6 +12,11 @@ def add_errors(form, invalid: Invalid) -> None:
     """Show each refusal of a service under its field, after the form's own errors."""
     for name, message in invalid.errors.items():
         form[name].errors = [*form[name].errors, message]
+
+
+def tab_items(tabs: dict[str, str], current: str, endpoint: str, **values) -> list[tuple[str, str, bool]]:
+    """(url, label, current) for each tab of a details page, for the `tabs` macro."""
+    return [(url_for(endpoint, tab=key, **values), label, key == current) for key, label in tabs.items()]
 
 
 def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: str, delete: Callable[[], object],

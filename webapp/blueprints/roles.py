@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete
+from webapp.blueprints.common import add_errors, confirm_delete, tab_items
 from webapp.clock import today
 from webapp.forms.roles import RoleForm, RoleNameForm
 from webapp.htmx import render
@@ -99,8 +99,8 @@ def detail(role_id: int):
     if tab not in TABS:
         abort(404)
     certifications, users, cells, candidates = role_users_table(role, today(), _reachable_ids())
-    return render("roles/detail.html", role=role, tab=tab, tabs=TABS, certifications=certifications, users=users,
-                  cells=cells, candidates=candidates)
+    return render("roles/detail.html", role=role, tab=tab, tab_items=tab_items(TABS, tab, "roles.detail", role_id=role.id),
+                  certifications=certifications, users=users, cells=cells, candidates=candidates)
 
 
 @bp.route("/<int:role_id>/users", methods=["GET", "POST"])
