@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete, tab_items
+from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render
@@ -12,7 +12,6 @@ from webapp.security import permission_required
 from webapp.services.access import users_in_reach
 from webapp.services.certifications import (
     CertificationInvalid,
-    GroupInvalid,
     associated_roles,
     associated_users,
     check_certification,
@@ -250,14 +249,10 @@ def groups():
     tree = group_tree()
     form = GroupForm()
     form.set_choices(tree)
-    if form.validate_on_submit():
-        try:
-            group = create_group(current_user, form.name.data, form.parent_id.data)
-        except GroupInvalid as invalid:
-            add_errors(form, invalid)
-        else:
-            flash(f"Group {group.name} created.", "success")
-            return redirect(url_for("certifications.groups"))
+    done = saved(form, lambda: create_group(current_user, form.name.data, form.parent_id.data),
+                 lambda group: f"Group {group.name} created.", url_for("certifications.groups"))
+    if done:
+        return done
     return render("certifications/groups.html", tree=tree, form=form, status=422 if form.is_submitted() else 200)
 
 
@@ -270,15 +265,11 @@ def edit_group(group_id: int):
         abort(404)
     form = GroupForm()
     form.set_choices(group_tree(), editing=group)
-    if form.validate_on_submit():
-        try:
-            update_group(current_user, group, form.name.data, form.parent_id.data)
-        except GroupInvalid as invalid:
-            add_errors(form, invalid)
-        else:
-            flash(f"Group {group.name} saved.", "success")
-            return redirect(url_for("certifications.groups"))
-    elif not form.is_submitted():
+    done = saved(form, lambda: update_group(current_user, group, form.name.data, form.parent_id.data),
+                 lambda group: f"Group {group.name} saved.", url_for("certifications.groups"))
+    if done:
+        return done
+    if not form.is_submitted():
         form.name.data, form.parent_id.data = group.name, group.parent_id
     return render("certifications/group_form.html", group=group, form=form, status=422 if form.is_submitted() else 200)
 

@@ -14,6 +14,23 @@ def add_errors(form, invalid: Invalid) -> None:
         form[name].errors = [*form[name].errors, message]
 
 
+def saved(form, save: Callable[[], object], done, done_url):
+    """When the form validates, run `save` (a service call), flash `done` and redirect to `done_url`;
+    either may be a function of what `save` returned. A service's refusal lands on the form.
+
+    Returns the redirect, or None: then the view renders the form again (422 when it was submitted).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except Invalid as invalid:
+        add_errors(form, invalid)
+        return None
+    flash(done(result) if callable(done) else done, "success")
+    return redirect(done_url(result) if callable(done_url) else done_url)
+
+
 def tab_items(tabs: dict[str, str], current: str, endpoint: str, **values) -> list[tuple[str, str, bool]]:
     """(url, label, current) for each tab of a details page, for the `tabs` macro."""
     return [(url_for(endpoint, tab=key, **values), label, key == current) for key, label in tabs.items()]

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete, tab_items
+from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
 from webapp.clock import today
 from webapp.forms.roles import RoleForm, RoleNameForm
 from webapp.htmx import render
@@ -53,15 +53,10 @@ def index():
 @permission_required(Permission.MANAGE_ROLES)
 def create():
     form = RoleNameForm()
-    if form.validate_on_submit():
-        try:
-            role = create_role(current_user, form.name.data)
-        except RoleInvalid as invalid:
-            add_errors(form, invalid)
-        else:
-            flash(f"Role {role.name} created. Now define it.", "success")
-            return redirect(url_for("roles.define", role_id=role.id, new=1))
-    return render("roles/new.html", form=form, status=422 if form.is_submitted() else 200)
+    done = saved(form, lambda: create_role(current_user, form.name.data),
+                 lambda role: f"Role {role.name} created. Now define it.",
+                 lambda role: url_for("roles.define", role_id=role.id, new=1))
+    return done or render("roles/new.html", form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/<int:role_id>/define", methods=["GET", "POST"])
