@@ -155,7 +155,10 @@ def show(user_id: int):
 def _account_form(user: User) -> EditAccountForm:
     form = EditAccountForm(obj=None if request.method == "POST" else user)
     form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices()[1:]]
-    form.supervisors.choices = [(s.id, s.sort_name) for s in supervisor_choices(user)]
+    # Current supervisors first, so a long list opens on them.
+    current = {s.id for s in user.supervisors}
+    candidates = sorted(supervisor_choices(user), key=lambda s: s.id not in current)
+    form.supervisors.choices = [(s.id, s.sort_name) for s in candidates]
     form.module_levels.choices = [(level.id, level.name) for level in list_module_levels()]
     if request.method == "GET":
         form.company.data = user.company_id or 0

@@ -131,7 +131,7 @@ class EditAccountForm(FlaskForm):
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
     job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
     company = SelectField("Company", coerce=int, validate_choice=False)
-    supervisors = SelectMultipleField("Supervisors", coerce=int, validate_choice=False)
+    supervisors = MultiCheckboxField("Supervisors", coerce=int, validate_choice=False)
     module_levels = MultiCheckboxField("Module levels", coerce=int, validate_choice=False)
     active = BooleanField("Active (may sign in)")
     submit = SubmitField("Save")
