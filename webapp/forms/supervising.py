@@ -23,11 +23,12 @@ from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 
 class DeclineForm(FlaskForm):
-    comment = TextAreaField("Comment for the e-mail to the user", validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField("Comment for the e-mail to the user", validators=[Optional(), Length(max=2000)],
+                            render_kw={"rows": 4})
 
 
 class NotifyForm(FlaskForm):
-    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)])
+    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)], render_kw={"rows": 4})
 
 
 class PeopleFilterForm(FlaskForm):
