@@ -618,3 +618,18 @@ def test_edit_account_needs_the_permission_and_reach(client, sign_in, csrf, fact
     assert client.get(f"/people/{stranger.id}/account").status_code == 404
     sign_in(alice)
     assert client.get(f"/people/{bob.id}/account").status_code == 403
+
+
+def test_edit_account_page_loads_in_fixed_queries(client, sign_in, factory, count_queries, team):
+    supervisor, alice, *_ = team
+    sign_in(supervisor)
+
+    def queries():
+        with count_queries() as statements:
+            assert client.get(f"/people/{alice.id}/account").status_code == 200
+        return len(statements)
+
+    two = queries()
+    for _ in range(8):
+        factory.user(supervisors=[supervisor], company=factory.company())
+    assert queries() == two
