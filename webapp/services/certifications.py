@@ -35,8 +35,9 @@ from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
-from webapp.services.storage import store_file
 from webapp.services.invalid import Invalid
+from webapp.services.storage import store_file
+from webapp.services.tags import tags_named
 
 # Columns of Certification set from the form, in the order of its sections.
 COLUMNS = (
@@ -197,12 +198,6 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     return policy
 
 
-def _tags(names) -> list[Tag]:
-    wanted = sorted({name.strip() for name in names if name.strip()})
-    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
-    return [existing.get(name) or Tag(name=name) for name in wanted]
-
-
 def _by_ids(model, ids) -> list:
     ids = list(ids or ())
     return list(db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id))) if ids else []
@@ -262,7 +257,7 @@ def _apply(certification: Certification, values: dict) -> None:
         values["auto_approve_on_activity"] = True
     for column in COLUMNS:
         setattr(certification, column, values.get(column))
-    certification.tags = _tags(values.get("tag_names") or ())
+    certification.tags = tags_named(values.get("tag_names") or ())
     hidden = _by_ids(ModuleLevel, values.get("hidden_level_ids"))
     certification.hidden_from_levels = hidden
     # Hiding the certification hides its attachments too.
