@@ -132,7 +132,7 @@ def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | t
     errors: dict[str, list[str]] = {}
     checked = []
     for upload in files:
-        if upload is None or not upload.filename:
+        if not getattr(upload, "filename", None):
             continue
         try:
             checked.append(check_upload(upload))
