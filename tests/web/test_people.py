@@ -11,6 +11,7 @@ from webapp.models import (
     AuditEntry,
     Comment,
     DirectRequirement,
+    ModuleLevel,
     Notice,
     RequirementSetting,
     RoleAssignment,
@@ -633,3 +634,17 @@ def test_edit_account_page_loads_in_fixed_queries(client, sign_in, factory, coun
     for _ in range(8):
         factory.user(supervisors=[supervisor], company=factory.company())
     assert queries() == two
+
+
+def test_edit_account_offered_only_for_users_in_edit_reach(client, sign_in, factory, team):
+    supervisor, alice, *_ = team
+    level = ModuleLevel(name="Viewer")
+    level.permissions = {"view_all_users", "edit_supervised_accounts"}
+    db.session.add(level)
+    viewer = factory.user()
+    viewer.module_levels = [level]
+    db.session.commit()
+    sign_in(viewer)
+    page = _page(client)
+    assert "Alice Able" in page and f"/people/{alice.id}/account" not in page
+    assert client.get(f"/people/{alice.id}/account").status_code == 404

@@ -34,7 +34,7 @@ from webapp.models import (
 )
 from webapp.permissions import Permission
 from webapp.security import permission_required
-from webapp.services.access import may_act_on
+from webapp.services.access import may_act_on, users_in_reach
 from webapp.services.approvals import approve_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
@@ -97,7 +97,10 @@ def _table_context(form: PeopleFilterForm) -> dict:
         company_id=int(company) if company else None,
         include_hidden=bool(form.include_hidden.data),
     )
-    return {"form": form, "users": users, "notify_form": NotifyForm(), "may_edit": any(current_user.can(p) for p in EDITORS)}
+    editable = set(db.session.scalars(
+        users_in_reach(current_user, "edit_account").with_only_columns(User.id).where(User.id.in_([u.id for u in users]))
+    )) if users else set()
+    return {"form": form, "users": users, "notify_form": NotifyForm(), "editable": editable}
 
 
 @bp.get("/")
@@ -112,7 +115,7 @@ def _row_or_list(user: User, message: str):
     """The user's updated row for htmx, or back to the list with a flash message."""
     if wants_fragment():
         return render_template("people/_user_row.html", user=user, notify_form=NotifyForm(),
-                               may_edit=True, message=message)
+                               editable={user.id}, message=message)
     return _back_to_list(message)
 
 
