@@ -32,7 +32,7 @@ from webapp.models import (
     Submission,
     User,
 )
-from webapp.permissions import Permission
+from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.services.access import may_act_on, users_in_reach
 from webapp.services.approvals import approve_submissions, pending_submissions
@@ -65,13 +65,14 @@ from webapp.services.submissions import SubmissionError, preview_expiration
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-VIEWERS = (Permission.VIEW_SUPERVISED_USERS, Permission.VIEW_ALL_USERS)
-DEFERRERS = (Permission.DEFER_SUPERVISED, Permission.DEFER_ALL)
-RECORDERS = (Permission.RECORD_FOR_SUPERVISED, Permission.RECORD_FOR_ALL)
-MANAGERS = (Permission.MANAGE_SUPERVISED_REQUIREMENTS, Permission.MANAGE_ALL_REQUIREMENTS)
-APPROVERS = (Permission.APPROVE_SUPERVISED, Permission.APPROVE_ALL)
+# Each view is open to holders of either permission of its action; the view then checks the person.
+VIEWERS = ACTIONS_ON_PEOPLE["view"]
+DEFERRERS = ACTIONS_ON_PEOPLE["defer"]
+RECORDERS = ACTIONS_ON_PEOPLE["record"]
+MANAGERS = ACTIONS_ON_PEOPLE["manage_requirements"]
+APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 # Hiding changes what the People pages show about someone: an account edit.
-EDITORS = (Permission.EDIT_SUPERVISED_ACCOUNTS, Permission.EDIT_ALL_ACCOUNTS)
+EDITORS = ACTIONS_ON_PEOPLE["edit_account"]
 
 
 def _user_in_reach(user_id: int, action: str) -> User:
