@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.common import add_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import DATE_HINT, parse_date
+from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
     AttachForm,
@@ -530,15 +530,7 @@ def _record_form(user: User) -> RecordCertificationForm:
     form.certification.choices = [(0, "Choose a certification")] + [
         (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
     ]
-    on_change = {
-        "hx-get": url_for("people.record_preview", user_id=user.id),
-        "hx-trigger": "change",
-        "hx-include": "#certification, #completed_on",
-        "hx-target": "#expiration-preview",
-        "hx-swap": "outerHTML",
-    }
-    form.certification.render_kw = on_change
-    form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change}
+    preview_on_change(form, url_for("people.record_preview", user_id=user.id))
     return form
 
 
