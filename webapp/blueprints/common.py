@@ -52,5 +52,5 @@ def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: s
         else:
             flash(done, "success")
             return redirect(done_url)
-    return render("_confirm_delete.html", form=form, heading=heading, explanation=explanation, button=button,
+    return render("confirm_delete.html", form=form, heading=heading, explanation=explanation, button=button,
                   cancel_url=cancel_url, error=error, status=422 if form.is_submitted() else 200)
