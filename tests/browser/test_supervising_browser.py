@@ -1,5 +1,5 @@
 """A supervisor's day on a tablet (820x1180): approve, decline with an e-mailed comment, defer, set training,
-batch submit for three users.
+batch submit for three users, attach a link to a record and edit a user's account info.
 
 No frozen clock here (the browser driver needs real time); dates are taken relative to the app's today
 and the assertions are about states, not calendar dates.
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.models import Notice, RequirementSetting, RoleAssignment, Submission
+from webapp.models import Attachment, Notice, RequirementSetting, RoleAssignment, Submission, User
 
 pytestmark = pytest.mark.browser
 TABLET = (820, 1180)
@@ -99,3 +99,24 @@ def test_supervisor_day_on_a_tablet(signed_in_page, factory, day):
     db.session.expire_all()
     records = db.session.scalars(select(Submission).where(Submission.certification_id == talk.id)).all()
     assert sorted(r.user_id for r in records) == sorted(m.id for m in crew)
+
+    page.goto(f"/people/{emma.id}/certifications")
+    certifications = page.locator("section", has=page.get_by_role("heading", name="Certifications", exact=True))
+    certifications.get_by_label("Actions for Forklift").click()
+    certifications.get_by_role("button", name="Attach File or Link").click()
+    dialog = page.get_by_role("dialog", name="Attach a File or Link: Forklift")
+    dialog.get_by_label("Add Link").fill("https://example.com/forklift-card")
+    dialog.get_by_role("button", name="Save Changes").click()
+    expect(page.get_by_text("Your changes to Forklift were saved.")).to_be_visible()
+    expect(certifications.get_by_role("link", name="https://example.com/forklift-card")).to_be_visible()
+    assert db.session.scalar(select(Attachment.url).where(Attachment.submission_id == to_approve.id)) == (
+        "https://example.com/forklift-card")
+
+    page.goto("/people/")
+    page.get_by_label("Actions for Emma Employee").click()
+    page.get_by_role("link", name="Edit Account Info").click()
+    page.get_by_label("Job title").fill("Forklift driver")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Account info of Emma Employee saved.")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(User, emma.id).job_title == "Forklift driver"

@@ -366,6 +366,43 @@ def test_group_cannot_move_into_its_own_subgroup(client, csrf, admin):
     assert response.status_code == 422 and "cannot move into itself" in _page(response)
 
 
+def _group(name, parent=None):
+    group = CertificationGroup(name=name, parent_id=parent.id if parent else None)
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def test_delete_group_moves_its_certifications_and_subgroups_up(client, csrf, admin, factory):
+    safety = _group("Safety")
+    lifting = _group("Lifting", safety)
+    cranes = _group("Cranes", lifting)
+    crane = factory.certification(name="Crane", group_id=lifting.id)
+    assert f"/certifications/groups/{lifting.id}/delete" in _page(client.get("/certifications/groups"))
+    page = _page(client.get(f"/certifications/groups/{lifting.id}/delete"))
+    assert "they move to the group Safety" in page
+    response = client.post(f"/certifications/groups/{lifting.id}/delete", data={"csrf_token": csrf()})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CertificationGroup, lifting.id) is None
+    assert db.session.get(Certification, crane.id).group_id == safety.id
+    assert db.session.get(CertificationGroup, cranes.id).parent_id == safety.id
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certification_group.delete"))
+    assert entry.before["certification_ids"] == [crane.id] and entry.before["subgroup_ids"] == [cranes.id]
+
+
+def test_delete_group_refused_when_a_subgroup_name_is_taken_above(client, csrf, admin):
+    safety = _group("Safety")
+    _group("Cranes", safety)
+    lifting = _group("Lifting", safety)
+    _group("cranes", lifting)
+    response = client.post(f"/certifications/groups/{lifting.id}/delete", data={"csrf_token": csrf()})
+    assert response.status_code == 422 and "already has a group named cranes" in _page(response)
+    assert db.session.get(CertificationGroup, lifting.id) is not None
+    assert client.post(f"/certifications/groups/{lifting.id}/delete").status_code == 400
+    assert client.get("/certifications/groups/99999/delete").status_code == 404
+
+
 # --- recalculate existing records ---
 
 def _three_records(factory):

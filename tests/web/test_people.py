@@ -1,11 +1,23 @@
 """People > Users: search, filters, hidden users, hide/show and notify, within reach only."""
 from datetime import date
+from io import BytesIO
 
 import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import AuditEntry, Comment, DirectRequirement, Notice, RequirementSetting, RoleAssignment, Submission, User
+from webapp.models import (
+    Attachment,
+    AuditEntry,
+    Comment,
+    DirectRequirement,
+    ModuleLevel,
+    Notice,
+    RequirementSetting,
+    RoleAssignment,
+    Submission,
+    User,
+)
 
 HX = {"HX-Request": "true"}
 
@@ -255,6 +267,48 @@ def test_edit_completion_recomputes_expiration(client, sign_in, csrf, worker_set
     assert db.session.get(Submission, record.id).expires_on == date(2027, 6, 30)
 
 
+def test_attach_a_file_and_a_link_to_a_record(client, sign_in, csrf, worker_setup):
+    supervisor, alice, forklift, _, _, record, _ = worker_setup
+    sign_in(supervisor)
+    page = client.get(f"/people/{alice.id}/certifications").get_data(as_text=True)
+    assert f'data-open-dialog="attach-{record.id}"' in page and "Attach File or Link" in page
+    response = client.post(f"/people/{alice.id}/records/{record.id}/attachments", headers=HX, data={
+        "csrf_token": csrf(), "files": [(BytesIO(b"%PDF-1.4 card"), "card.pdf")], "links": "https://example.com/cert",
+    }, content_type="multipart/form-data")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Your changes to Forklift were saved." in body
+    assert "card.pdf" in body and "https://example.com/cert" in body
+    kinds = db.session.scalars(select(Attachment.kind).where(Attachment.submission_id == record.id).order_by(Attachment.id))
+    assert list(kinds) == ["file", "link"]
+    assert db.session.scalar(select(AuditEntry.action)) == "record.attach"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Choose a file or enter a link to attach."),
+    ({"links": "not a link"}, "is not a web address"),
+    ({"files": [(BytesIO(b"MZ\x90\x00binary"), "tool.exe")]}, "tool.exe"),
+])
+def test_attach_bad_input_changes_nothing(client, sign_in, csrf, worker_setup, data, message):
+    supervisor, alice, _, _, _, record, _ = worker_setup
+    sign_in(supervisor)
+    response = client.post(f"/people/{alice.id}/records/{record.id}/attachments", headers=HX,
+                           data={"csrf_token": csrf(), **data}, content_type="multipart/form-data")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == f"#attach-form-{record.id}"
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+def test_attach_is_404_out_of_reach_or_for_pending(client, sign_in, csrf, factory, worker_setup):
+    supervisor, alice, _, _, _, record, pending = worker_setup
+    stranger = factory.user()
+    sign_in(supervisor)
+    data = {"csrf_token": csrf(), "links": "https://example.com"}
+    assert client.post(f"/people/{stranger.id}/records/{record.id}/attachments", data=data).status_code == 404
+    assert client.post(f"/people/{alice.id}/records/{pending.id}/attachments", data=data).status_code == 404
+    sign_in(alice)
+    assert client.post(f"/people/{alice.id}/records/{record.id}/attachments", data=data).status_code == 403
+
+
 def test_details_page_loads_in_fixed_queries(client, sign_in, factory, count_queries, worker_setup):
     supervisor, alice, forklift, first_aid, role, *_ = worker_setup
     sign_in(supervisor)
@@ -478,3 +532,119 @@ def test_supervisor_report_loads_in_fixed_queries(client, sign_in, factory, coun
         factory.assign(person, role)
         factory.record(person, forklift, date(2026, 2, n + 1), status="pending")
     assert queries() == two
+
+
+# ---- Edit Account Info ------------------------------------------------------------------------
+
+
+def _account(user, **changes):
+    data = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
+            "username": user.username, "job_title": user.job_title or "", "company": user.company_id or 0,
+            "supervisors": [s.id for s in user.supervisors], "active": "y"}
+    return {key: value for key, value in {**data, **changes}.items() if value is not None}
+
+
+def test_edit_account_info_from_the_users_menu(client, sign_in, csrf, factory, team):
+    supervisor, alice, bob, acme = team
+    other = factory.company(name="Other")
+    sign_in(supervisor)
+    assert f"/people/{alice.id}/account" in _page(client)
+    page = client.get(f"/people/{alice.id}/account").get_data(as_text=True)
+    assert 'value="Alice"' in page and "Only people who manage module levels can change them." in page
+    response = client.post(f"/people/{alice.id}/account", data={"csrf_token": csrf(), **_account(
+        alice, first_name="Alicia", email="ALICIA@example.test", company=other.id, job_title="Driver",
+        supervisors=[supervisor.id, bob.id], module_levels=[factory.levels["Administrator"].id])})
+    assert response.status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(User, alice.id)
+    assert (changed.first_name, changed.email, changed.company_id, changed.job_title) == (
+        "Alicia", "alicia@example.test", other.id, "Driver")
+    assert {s.id for s in changed.supervisors} == {supervisor.id, bob.id}
+    assert [level.name for level in changed.module_levels] == ["Employee"]  # a supervisor cannot grant levels
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.edit_account"))
+    assert entry.before["first_name"] == "Alice" and entry.after["first_name"] == "Alicia"
+
+
+def test_administrator_sets_module_levels_and_deactivates(client, sign_in, csrf, factory, team):
+    _, alice, *_ = team
+    admin = factory.user("Administrator")
+    sign_in(admin)
+    supervisor_level = factory.levels["Supervisor"]
+    data = _account(alice, module_levels=[supervisor_level.id], active=None)
+    assert client.post(f"/people/{alice.id}/account", data={"csrf_token": csrf(), **data}).status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(User, alice.id)
+    assert [level.name for level in changed.module_levels] == ["Supervisor"] and not changed.active
+
+
+@pytest.mark.parametrize("changes, message", [
+    (lambda bob: {"first_name": ""}, "Enter the first name."),
+    (lambda bob: {"email": "not-an-address"}, "Enter an e-mail address such as name@example.com."),
+    (lambda bob: {"email": bob.email.upper()}, "Another user already has this e-mail address."),
+    (lambda bob: {"username": "BOBBY"}, "Another user already has this username."),
+    (lambda bob: {"company": 99999}, "Choose an existing company."),
+    (lambda bob: {"supervisors": [99999]}, "Choose supervisors among the active users."),
+    (lambda bob: {"username": "x" * 81}, "Field cannot be longer than 80 characters."),
+])
+def test_edit_account_bad_input_changes_nothing(client, sign_in, csrf, team, changes, message):
+    supervisor, alice, bob, _ = team
+    sign_in(supervisor)
+    response = client.post(f"/people/{alice.id}/account",
+                           data={"csrf_token": csrf(), **_account(alice, **changes(bob))})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, alice.id).first_name == "Alice"
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+
+
+def test_edit_account_refuses_self_supervision_and_self_lockout(client, sign_in, csrf, factory, team):
+    _, alice, *_ = team
+    admin = factory.user("Administrator")
+    sign_in(admin)
+    response = client.post(f"/people/{alice.id}/account",
+                           data={"csrf_token": csrf(), **_account(alice, supervisors=[alice.id])})
+    assert response.status_code == 422 and "cannot supervise themselves" in response.get_data(as_text=True)
+    own = _account(admin, active=None, module_levels=[factory.levels["Administrator"].id])
+    response = client.post(f"/people/{admin.id}/account", data={"csrf_token": csrf(), **own})
+    assert response.status_code == 422 and "You cannot deactivate your own account." in response.get_data(as_text=True)
+    own = _account(admin, module_levels=[factory.levels["Employee"].id])
+    response = client.post(f"/people/{admin.id}/account", data={"csrf_token": csrf(), **own})
+    assert response.status_code == 422 and "own right to manage module levels" in response.get_data(as_text=True)
+
+
+def test_edit_account_needs_the_permission_and_reach(client, sign_in, csrf, factory, team):
+    supervisor, alice, bob, _ = team
+    stranger = factory.user()
+    sign_in(supervisor)
+    assert client.get(f"/people/{stranger.id}/account").status_code == 404
+    sign_in(alice)
+    assert client.get(f"/people/{bob.id}/account").status_code == 403
+
+
+def test_edit_account_page_loads_in_fixed_queries(client, sign_in, factory, count_queries, team):
+    supervisor, alice, *_ = team
+    sign_in(supervisor)
+
+    def queries():
+        with count_queries() as statements:
+            assert client.get(f"/people/{alice.id}/account").status_code == 200
+        return len(statements)
+
+    two = queries()
+    for _ in range(8):
+        factory.user(supervisors=[supervisor], company=factory.company())
+    assert queries() == two
+
+
+def test_edit_account_offered_only_for_users_in_edit_reach(client, sign_in, factory, team):
+    supervisor, alice, *_ = team
+    level = ModuleLevel(name="Viewer")
+    level.permissions = {"view_all_users", "edit_supervised_accounts"}
+    db.session.add(level)
+    viewer = factory.user()
+    viewer.module_levels = [level]
+    db.session.commit()
+    sign_in(viewer)
+    page = _page(client)
+    assert "Alice Able" in page and f"/people/{alice.id}/account" not in page
+    assert client.get(f"/people/{alice.id}/account").status_code == 404

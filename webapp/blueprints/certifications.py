@@ -2,8 +2,9 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
 from webapp.clock import today
-from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, DeleteForm, GroupForm
+from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render
 from webapp.models import User
 from webapp.permissions import Permission
@@ -11,7 +12,6 @@ from webapp.security import permission_required
 from webapp.services.access import users_in_reach
 from webapp.services.certifications import (
     CertificationInvalid,
-    GroupInvalid,
     associated_roles,
     associated_users,
     check_certification,
@@ -19,6 +19,7 @@ from webapp.services.certifications import (
     create_certification,
     create_group,
     delete_certification,
+    delete_group,
     direct_user_ids,
     example_for,
     filter_choices,
@@ -87,8 +88,7 @@ def _save(form: CertificationForm, certification=None):
             return create_certification(current_user, values)
         return update_certification(current_user, certification, values, recalculate=form.recalculate.data)
     except CertificationInvalid as invalid:
-        for name, message in invalid.errors.items():
-            form[name].errors = [*form[name].errors, message]
+        add_errors(form, invalid)
         return None
 
 
@@ -178,7 +178,8 @@ def detail(certification_id: int):
     tab = request.args.get("tab", "info")
     if tab not in TABS:
         abort(404)
-    context = {"certification": certification, "tab": tab, "tabs": TABS, "activity_labels": ACTIVITY_LABELS}
+    context = {"certification": certification, "tab": tab, "activity_labels": ACTIVITY_LABELS,
+               "tab_items": tab_items(TABS, tab, "certifications.detail", certification_id=certification.id)}
     if tab == "info":
         context["example"] = _saved_example(certification)
         context["records"] = count_certification_records(certification)
@@ -226,14 +227,19 @@ def edit_users(certification_id: int):
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def delete(certification_id: int):
     certification = _certification_or_404(certification_id)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = certification.name
-        records = delete_certification(current_user, certification)
-        flash(f"Certification {name} deleted, with its {records} records.", "success")
-        return redirect(url_for("certifications.index"))
-    return render("certifications/delete.html", certification=certification, form=form,
-                  records=count_certification_records(certification))
+    records = count_certification_records(certification)
+    return confirm_delete(
+        heading=f"Delete Certification: {certification.name}",
+        explanation=f"This cannot be undone. Deleting {certification.name} also permanently deletes its {records}"
+                    f" record{'s' if records != 1 else ''} (submissions, with their attachments and comments), removes it"
+                    " from every role and from every user's Other Required Certifications, and detaches its child"
+                    " certifications.",
+        button="Permanently Delete Certification",
+        cancel_url=url_for("certifications.detail", certification_id=certification.id),
+        delete=lambda: delete_certification(current_user, certification),
+        done=f"Certification {certification.name} deleted, with its {records} record{'s' if records != 1 else ''}.",
+        done_url=url_for("certifications.index"),
+    )
 
 
 @bp.route("/groups", methods=["GET", "POST"])
@@ -243,15 +249,10 @@ def groups():
     tree = group_tree()
     form = GroupForm()
     form.set_choices(tree)
-    if form.validate_on_submit():
-        try:
-            group = create_group(current_user, form.name.data, form.parent_id.data)
-        except GroupInvalid as invalid:
-            for name, message in invalid.errors.items():
-                form[name].errors = [*form[name].errors, message]
-        else:
-            flash(f"Group {group.name} created.", "success")
-            return redirect(url_for("certifications.groups"))
+    done = saved(form, lambda: create_group(current_user, form.name.data, form.parent_id.data),
+                 lambda group: f"Group {group.name} created.", url_for("certifications.groups"))
+    if done:
+        return done
     return render("certifications/groups.html", tree=tree, form=form, status=422 if form.is_submitted() else 200)
 
 
@@ -264,15 +265,28 @@ def edit_group(group_id: int):
         abort(404)
     form = GroupForm()
     form.set_choices(group_tree(), editing=group)
-    if form.validate_on_submit():
-        try:
-            update_group(current_user, group, form.name.data, form.parent_id.data)
-        except GroupInvalid as invalid:
-            for name, message in invalid.errors.items():
-                form[name].errors = [*form[name].errors, message]
-        else:
-            flash(f"Group {group.name} saved.", "success")
-            return redirect(url_for("certifications.groups"))
-    elif not form.is_submitted():
+    done = saved(form, lambda: update_group(current_user, group, form.name.data, form.parent_id.data),
+                 lambda group: f"Group {group.name} saved.", url_for("certifications.groups"))
+    if done:
+        return done
+    if not form.is_submitted():
         form.name.data, form.parent_id.data = group.name, group.parent_id
     return render("certifications/group_form.html", group=group, form=form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def group_delete(group_id: int):
+    group = get_group(group_id)
+    if group is None:
+        abort(404)
+    into = f"the group {group.parent.name}" if group.parent else "the top level"
+    return confirm_delete(
+        heading=f"Delete Group: {group.name}",
+        explanation=f"Its certifications and subgroups are not deleted: they move to {into}.",
+        button="Delete Group",
+        cancel_url=url_for("certifications.groups"),
+        delete=lambda: delete_group(current_user, group),
+        done=f"Group {group.name} deleted; its certifications and subgroups moved to {into}.",
+        done_url=url_for("certifications.groups"),
+    )

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.forms.certifications import DeleteForm
+from webapp.blueprints.common import add_errors, confirm_delete
 from webapp.forms.companies import CompanyForm
 from webapp.htmx import render
 from webapp.permissions import Permission
@@ -38,8 +38,7 @@ def _save(form: CompanyForm, company=None):
             return create_company(current_user, form.values())
         return update_company(current_user, company, form.values())
     except CompanyInvalid as invalid:
-        for name, message in invalid.errors.items():
-            form[name].errors = [*form[name].errors, message]
+        add_errors(form, invalid)
         return None
 
 
@@ -111,10 +110,15 @@ def delete(company_id: int):
     company = _company_or_404(company_id)
     if company.is_original:
         abort(403)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = company.name
-        delete_company(current_user, company)
-        flash(f"Company {name} permanently deleted.", "success")
-        return redirect(url_for("companies.index"))
-    return render("companies/delete.html", company=company, form=form, company_roles=company_roles(company))
+    roles = len(company_roles(company))
+    return confirm_delete(
+        heading=f"Permanently Delete Company: {company.name}",
+        explanation=f"This cannot be undone. Deleting {company.name} also deletes its {roles} company"
+                    f" role{'s' if roles != 1 else ''} and their certification requirements. Its users are kept,"
+                    " without a company.",
+        button="Permanently Delete Company",
+        cancel_url=url_for("companies.detail", company_id=company.id),
+        delete=lambda: delete_company(current_user, company),
+        done=f"Company {company.name} permanently deleted.",
+        done_url=url_for("companies.index"),
+    )

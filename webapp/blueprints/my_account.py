@@ -6,7 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import DATE_HINT, RequiredOnlyForm, SubmitCertificationForm, parse_date
+from webapp.forms.my_account import (
+    DATE_HINT,
+    RequiredOnlyForm,
+    SubmitCertificationForm,
+    parse_date,
+    preview_on_change,
+)
 from webapp.htmx import render
 from webapp.models import Attachment, Certification, Submission
 from webapp.permissions import Permission
@@ -123,15 +129,7 @@ def submit():
     form.certification.choices = [(0, "Choose a certification")] + _choices(filters.required_only.data)
     if not current_user.can(Permission.SET_OWN_EXPIRATION):
         del form.expires_on
-    preview_on_change = {
-        "hx-get": url_for("my_account.preview"),
-        "hx-trigger": "change",
-        "hx-include": "#certification, #completed_on",
-        "hx-target": "#expiration-preview",
-        "hx-swap": "outerHTML",
-    }
-    form.certification.render_kw = preview_on_change
-    form.completed_on.render_kw = {**form.completed_on.render_kw, **preview_on_change}
+    preview_on_change(form, url_for("my_account.preview"))
     if request.method == "GET":
         chosen = request.args.get("certification", type=int)
         if chosen:

@@ -4,14 +4,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.blueprints.common import add_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import DATE_HINT, parse_date
+from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
+    AttachForm,
     AssignRoleForm,
     CommentForm,
     DirectRequirementForm,
+    EditAccountForm,
     NotifyForm,
     PeopleFilterForm,
     RecordCertificationForm,
@@ -29,21 +32,25 @@ from webapp.models import (
     Submission,
     User,
 )
-from webapp.permissions import Permission
+from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
-from webapp.services.access import may_act_on
+from webapp.services.access import may_act_on, users_in_reach
 from webapp.services.approvals import approve_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
+from webapp.services.module_levels import list_module_levels
 from webapp.services.people import (
+    AccountInvalid,
     company_choices,
+    edit_account,
     find_people,
     hide_user,
     notify_user,
     show_user,
     supervised_people,
+    supervisor_choices,
 )
-from webapp.services.records import edit_record_dates, record_certification
+from webapp.services.records import attach_to_record, edit_record_dates, record_certification
 from webapp.services.requirements import (
     RequirementError,
     add_direct_requirement,
@@ -58,13 +65,14 @@ from webapp.services.submissions import SubmissionError, preview_expiration
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-VIEWERS = (Permission.VIEW_SUPERVISED_USERS, Permission.VIEW_ALL_USERS)
-DEFERRERS = (Permission.DEFER_SUPERVISED, Permission.DEFER_ALL)
-RECORDERS = (Permission.RECORD_FOR_SUPERVISED, Permission.RECORD_FOR_ALL)
-MANAGERS = (Permission.MANAGE_SUPERVISED_REQUIREMENTS, Permission.MANAGE_ALL_REQUIREMENTS)
-APPROVERS = (Permission.APPROVE_SUPERVISED, Permission.APPROVE_ALL)
+# Each view is open to holders of either permission of its action; the view then checks the person.
+VIEWERS = ACTIONS_ON_PEOPLE["view"]
+DEFERRERS = ACTIONS_ON_PEOPLE["defer"]
+RECORDERS = ACTIONS_ON_PEOPLE["record"]
+MANAGERS = ACTIONS_ON_PEOPLE["manage_requirements"]
+APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 # Hiding changes what the People pages show about someone: an account edit.
-EDITORS = (Permission.EDIT_SUPERVISED_ACCOUNTS, Permission.EDIT_ALL_ACCOUNTS)
+EDITORS = ACTIONS_ON_PEOPLE["edit_account"]
 
 
 def _user_in_reach(user_id: int, action: str) -> User:
@@ -90,7 +98,10 @@ def _table_context(form: PeopleFilterForm) -> dict:
         company_id=int(company) if company else None,
         include_hidden=bool(form.include_hidden.data),
     )
-    return {"form": form, "users": users, "notify_form": NotifyForm(), "may_edit": any(current_user.can(p) for p in EDITORS)}
+    editable = set(db.session.scalars(
+        users_in_reach(current_user, "edit_account").with_only_columns(User.id).where(User.id.in_([u.id for u in users]))
+    )) if users else set()
+    return {"form": form, "users": users, "notify_form": NotifyForm(), "editable": editable}
 
 
 @bp.get("/")
@@ -105,7 +116,7 @@ def _row_or_list(user: User, message: str):
     """The user's updated row for htmx, or back to the list with a flash message."""
     if wants_fragment():
         return render_template("people/_user_row.html", user=user, notify_form=NotifyForm(),
-                               may_edit=True, message=message)
+                               editable={user.id}, message=message)
     return _back_to_list(message)
 
 
@@ -145,6 +156,45 @@ def show(user_id: int):
     return _row_or_list(user, f"{user.full_name} is shown in reports again.")
 
 
+def _account_form(user: User) -> EditAccountForm:
+    form = EditAccountForm(obj=None if request.method == "POST" else user)
+    form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices()[1:]]
+    # Current supervisors first, so a long list opens on them.
+    current = {s.id for s in user.supervisors}
+    candidates = sorted(supervisor_choices(user), key=lambda s: s.id not in current)
+    form.supervisors.choices = [(s.id, s.sort_name) for s in candidates]
+    form.module_levels.choices = [(level.id, level.name) for level in list_module_levels()]
+    if request.method == "GET":
+        form.company.data = user.company_id or 0
+        form.supervisors.data = [s.id for s in user.supervisors]
+        form.module_levels.data = [level.id for level in user.module_levels]
+    return form
+
+
+@bp.route("/<int:user_id>/account", methods=["GET", "POST"])
+@permission_required(*EDITORS)
+def account(user_id: int):
+    """Edit Account Info: name, e-mail, username, company, supervisors, module levels, active."""
+    user = _user_in_reach(user_id, "edit_account")
+    form = _account_form(user)
+    may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
+    if form.validate_on_submit():
+        try:
+            edit_account(
+                user, current_user, first_name=form.first_name.data, last_name=form.last_name.data,
+                email=form.email.data, username=form.username.data, job_title=form.job_title.data,
+                company_id=form.company.data or None, supervisor_ids=set(form.supervisors.data or ()),
+                active=form.active.data, level_ids=set(form.module_levels.data or ()) if may_set_levels else None,
+            )
+        except AccountInvalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash(f"Account info of {user.full_name} saved.", "success")
+            return redirect(url_for("people.index"))
+    return render("people/account.html", user=user, form=form, may_set_levels=may_set_levels,
+                  status=422 if form.is_submitted() else 200)
+
+
 @bp.post("/<int:user_id>/notify")
 @permission_required(*VIEWERS)
 def notify(user_id: int):
@@ -177,7 +227,9 @@ def _details_context(user: User, **extra) -> dict:
     record_ids = [r.current_record_id for r in requirements if r.current_record_id]
     records = {
         record.id: record
-        for record in db.session.scalars(select(Submission).where(Submission.id.in_(record_ids)))
+        for record in db.session.scalars(
+            select(Submission).where(Submission.id.in_(record_ids)).options(selectinload(Submission.attachments))
+        )
     } if record_ids else {}
     may_approve = _may_approve_for(user)
     pending = pending_submissions(
@@ -210,6 +262,8 @@ def _details_context(user: User, **extra) -> dict:
         "dates_forms": {
             record.id: RecordDatesForm(formdata=None, obj=record) for record in records.values()
         } | extra.get("dates_forms", {}),
+        "attach_form": AttachForm(formdata=None),
+        "attach_forms": extra.get("attach_forms", {}),
     }
 
 
@@ -297,14 +351,19 @@ def notify_requirement(user_id: int, certification_id: int):
     return _details(user, f"{user.full_name} was e-mailed about {certification.name}.")
 
 
-@bp.post("/<int:user_id>/records/<int:record_id>/dates")
-@permission_required(*RECORDERS)
-def record_dates(user_id: int, record_id: int):
-    user = _user_in_reach(user_id, "record")
+def _record_of(user: User, record_id: int) -> Submission:
     record = db.session.scalar(select(Submission).where(
         Submission.id == record_id, Submission.user_id == user.id, Submission.status == "approved"))
     if record is None:
         abort(404)
+    return record
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/dates")
+@permission_required(*RECORDERS)
+def record_dates(user_id: int, record_id: int):
+    user = _user_in_reach(user_id, "record")
+    record = _record_of(user, record_id)
     form = RecordDatesForm()
     if form.validate():
         try:
@@ -315,6 +374,24 @@ def record_dates(user_id: int, record_id: int):
             return _details(user, f"Saved the dates of {record.certification.name}.")
     return _refused(user, "people/_dates_form.html", f"dates-form-{record.id}",
                     {"dates_forms": {record.id: form}, "open_dialog": f"dates-{record.id}"}, record=record, form=form)
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/attachments")
+@permission_required(*RECORDERS)
+def record_attach(user_id: int, record_id: int):
+    user = _user_in_reach(user_id, "record")
+    record = _record_of(user, record_id)
+    form = AttachForm()
+    if form.validate():
+        try:
+            attach_to_record(record, current_user, request.files.getlist(form.files.name), _links(form.links.data))
+        except SubmissionError as error:
+            for name, messages in error.errors.items():
+                form[name].errors = list(form[name].errors) + messages
+        else:
+            return _details(user, f"Your changes to {record.certification.name} were saved.")
+    return _refused(user, "people/_attach_form.html", f"attach-form-{record.id}",
+                    {"attach_forms": {record.id: form}, "open_dialog": f"attach-{record.id}"}, record=record, form=form)
 
 
 # ---- Manage Roles/Certifications ---------------------------------------------------------
@@ -453,15 +530,7 @@ def _record_form(user: User) -> RecordCertificationForm:
     form.certification.choices = [(0, "Choose a certification")] + [
         (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
     ]
-    on_change = {
-        "hx-get": url_for("people.record_preview", user_id=user.id),
-        "hx-trigger": "change",
-        "hx-include": "#certification, #completed_on",
-        "hx-target": "#expiration-preview",
-        "hx-swap": "outerHTML",
-    }
-    form.certification.render_kw = on_change
-    form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change}
+    preview_on_change(form, url_for("people.record_preview", user_id=user.id))
     return form
 
 

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
 from webapp.clock import today
-from webapp.forms.certifications import DeleteForm
 from webapp.forms.roles import RoleForm, RoleNameForm
 from webapp.htmx import render
 from webapp.models import User
@@ -43,11 +43,6 @@ def _reachable_ids():
     return users_in_reach(current_user, "manage_requirements").with_only_columns(User.id)
 
 
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
-
-
 @bp.route("/")
 @permission_required(Permission.MANAGE_ROLES)
 def index():
@@ -58,15 +53,10 @@ def index():
 @permission_required(Permission.MANAGE_ROLES)
 def create():
     form = RoleNameForm()
-    if form.validate_on_submit():
-        try:
-            role = create_role(current_user, form.name.data)
-        except RoleInvalid as invalid:
-            _add_errors(form, invalid.errors)
-        else:
-            flash(f"Role {role.name} created. Now define it.", "success")
-            return redirect(url_for("roles.define", role_id=role.id, new=1))
-    return render("roles/new.html", form=form, status=422 if form.is_submitted() else 200)
+    done = saved(form, lambda: create_role(current_user, form.name.data),
+                 lambda role: f"Role {role.name} created. Now define it.",
+                 lambda role: url_for("roles.define", role_id=role.id, new=1))
+    return done or render("roles/new.html", form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/<int:role_id>/define", methods=["GET", "POST"])
@@ -85,7 +75,7 @@ def define(role_id: int):
             try:
                 update_role(current_user, role, {**form.values(), "competency_certificate": certificate})
             except RoleInvalid as invalid:
-                _add_errors(form, invalid.errors)
+                add_errors(form, invalid)
             else:
                 flash(f"Role {role.name} saved.", "success")
                 if first_definition:
@@ -104,8 +94,8 @@ def detail(role_id: int):
     if tab not in TABS:
         abort(404)
     certifications, users, cells, candidates = role_users_table(role, today(), _reachable_ids())
-    return render("roles/detail.html", role=role, tab=tab, tabs=TABS, certifications=certifications, users=users,
-                  cells=cells, candidates=candidates)
+    return render("roles/detail.html", role=role, tab=tab, tab_items=tab_items(TABS, tab, "roles.detail", role_id=role.id),
+                  certifications=certifications, users=users, cells=cells, candidates=candidates)
 
 
 @bp.route("/<int:role_id>/users", methods=["GET", "POST"])
@@ -152,10 +142,15 @@ def edit_certifications(role_id: int):
 @permission_required(Permission.MANAGE_ROLES)
 def delete(role_id: int):
     role = _role_or_404(role_id)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = role.name
-        delete_role(current_user, role)
-        flash(f"Role {name} deleted. Its users and certifications remain.", "success")
-        return redirect(url_for("roles.index"))
-    return render("roles/delete.html", role=role, form=form, users=len(assigned_user_ids(role)))
+    users = len(assigned_user_ids(role))
+    return confirm_delete(
+        heading=f"Delete Role: {role.name}",
+        explanation=f"This cannot be undone. Deleting {role.name} removes the certification requirements it gives its"
+                    f" {users} assigned user{'s' if users != 1 else ''}. The users and the certifications themselves"
+                    " are not deleted.",
+        button="Delete Role",
+        cancel_url=url_for("roles.detail", role_id=role.id),
+        delete=lambda: delete_role(current_user, role),
+        done=f"Role {role.name} deleted. Its users and certifications remain.",
+        done_url=url_for("roles.index"),
+    )

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import confirm_delete, saved
 from webapp.clock import today
-from webapp.forms.certifications import DeleteForm
 from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm
 from webapp.htmx import render
 from webapp.permissions import CATEGORIES, Permission
@@ -22,7 +22,6 @@ from webapp.services.module_levels import (
 from webapp.services.settings import (
     NOTIFICATION_OPTIONS,
     TEMPLATE_TOKENS,
-    SettingInvalid,
     attachment_naming,
     notification_defaults,
     preview_attachment_name,
@@ -31,11 +30,6 @@ from webapp.services.settings import (
 )
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
-
-
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
 
 
 def _level_or_404(level_id: int):
@@ -68,15 +62,9 @@ def _level_page(form, level=None, status=200):
 @permission_required(Permission.MANAGE_MODULE_LEVELS)
 def create_level():
     form = ModuleLevelForm()
-    if form.validate_on_submit():
-        try:
-            level = create_module_level(current_user, form.name.data, form.permissions.data)
-        except ModuleLevelInvalid as invalid:
-            _add_errors(form, invalid.errors)
-        else:
-            flash(f"Module level {level.name} created.", "success")
-            return redirect(url_for("settings.module_levels"))
-    return _level_page(form, status=422 if form.is_submitted() else 200)
+    done = saved(form, lambda: create_module_level(current_user, form.name.data, form.permissions.data),
+                 lambda level: f"Module level {level.name} created.", url_for("settings.module_levels"))
+    return done or _level_page(form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-levels/<int:level_id>/edit", methods=["GET", "POST"])
@@ -86,17 +74,10 @@ def edit_level(level_id: int):
     if level.built_in:
         abort(403)
     form = ModuleLevelForm()
-    if form.validate_on_submit():
-        try:
-            update_module_level(current_user, level, form.name.data, form.permissions.data)
-        except ModuleLevelInvalid as invalid:
-            _add_errors(form, invalid.errors)
-        else:
-            flash(f"Module level {level.name} saved.", "success")
-            return redirect(url_for("settings.module_levels"))
-        return _level_page(form, level, status=422)
-    if form.is_submitted():
-        return _level_page(form, level, status=422)
+    done = saved(form, lambda: update_module_level(current_user, level, form.name.data, form.permissions.data),
+                 lambda level: f"Module level {level.name} saved.", url_for("settings.module_levels"))
+    if done or form.is_submitted():
+        return done or _level_page(form, level, status=422)
     form.name.data = level.name
     form.permissions.data = [p.value for p in level.permissions]
     return _level_page(form, level)
@@ -108,13 +89,17 @@ def delete_level(level_id: int):
     level = _level_or_404(level_id)
     if level.built_in:
         abort(403)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        name = level.name
-        delete_module_level(current_user, level)
-        flash(f"Module level {name} deleted.", "success")
-        return redirect(url_for("settings.module_levels"))
-    return render("settings/module_level_delete.html", level=level, form=form, users=count_level_users(level))
+    users = count_level_users(level)
+    return confirm_delete(
+        heading=f"Delete Module Level: {level.name}",
+        explanation=f"{users} user{'s' if users != 1 else ''} hold{'s' if users == 1 else ''} this level and will lose"
+                    " its permissions. The users are not deleted.",
+        button="Delete Module Level",
+        cancel_url=url_for("settings.module_levels"),
+        delete=lambda: delete_module_level(current_user, level),
+        done=f"Module level {level.name} deleted.",
+        done_url=url_for("settings.module_levels"),
+    )
 
 
 @bp.route("/module-levels/users", methods=["GET", "POST"])
@@ -151,17 +136,11 @@ def module_settings():
 @permission_required(Permission.MANAGE_SETTINGS)
 def edit_notifications():
     form = NotificationForm(data=None if request.method == "POST" else notification_defaults())
-    if form.validate_on_submit():
-        try:
-            update_notification_defaults(current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS}
-                                         | {"send_hour": form.send_hour.data})
-        except SettingInvalid as invalid:
-            _add_errors(form, invalid.errors)
-        else:
-            flash("Default notification settings saved.", "success")
-            return redirect(url_for("settings.module_settings"))
-    return render("settings/notifications.html", form=form, options=NOTIFICATION_OPTIONS,
-                  status=422 if form.is_submitted() else 200)
+    done = saved(form, lambda: update_notification_defaults(
+        current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": form.send_hour.data}),
+        "Default notification settings saved.", url_for("settings.module_settings"))
+    return done or render("settings/notifications.html", form=form, options=NOTIFICATION_OPTIONS,
+                          status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/attachment-naming", methods=["GET", "POST"])
@@ -170,17 +149,11 @@ def edit_naming():
     naming = attachment_naming()
     form = AttachmentNamingForm(data=None if request.method == "POST" else
                                 {"enabled": "on" if naming["enabled"] else "off", "template": naming["template"]})
-    if form.validate_on_submit():
-        try:
-            update_attachment_naming(current_user, form.enabled.data == "on", form.template.data)
-        except SettingInvalid as invalid:
-            _add_errors(form, invalid.errors)
-        else:
-            flash("Attachment naming settings saved.", "success")
-            return redirect(url_for("settings.module_settings"))
-    return render("settings/naming.html", form=form, tokens=TEMPLATE_TOKENS,
-                  preview=preview_attachment_name(form.template.data, today()),
-                  status=422 if form.is_submitted() else 200)
+    done = saved(form, lambda: update_attachment_naming(current_user, form.enabled.data == "on", form.template.data),
+                 "Attachment naming settings saved.", url_for("settings.module_settings"))
+    return done or render("settings/naming.html", form=form, tokens=TEMPLATE_TOKENS,
+                          preview=preview_attachment_name(form.template.data, today()),
+                          status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/attachment-naming/preview", methods=["POST"])

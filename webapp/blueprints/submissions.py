@@ -8,7 +8,7 @@ from webapp.forms.my_account import DATE_HINT
 from webapp.forms.supervising import ActionForm, BatchSubmitForm, DeclineForm, InboxUploadForm, RenameAttachmentForm
 from webapp.htmx import render, wants_fragment
 from webapp.models import Attachment, Submission, User
-from webapp.permissions import Permission
+from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.services.access import approvable_submissions, may_act_on, users_in_reach
 from webapp.services.approvals import (
@@ -33,7 +33,7 @@ from webapp.services.submissions import SubmissionError
 
 bp = Blueprint("submissions", __name__, url_prefix="/submissions")
 
-APPROVERS = (Permission.APPROVE_SUPERVISED, Permission.APPROVE_ALL)
+APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 
 
 def _submission_or_404(submission_id: int):

@@ -21,7 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
-from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
+from webapp.services.storage import ACCEPT_ATTRIBUTE
+from webapp.services.submissions import check_attachments
 
 PERIOD_CHOICES = [(unit, unit.capitalize()) for unit in PERIOD_UNITS]
 TIME_CHOICES = [(unit, unit.capitalize()) for unit in TIME_UNITS]
@@ -205,14 +206,8 @@ class CertificationForm(FlaskForm):
 
     def checked_uploads(self) -> list:
         """The chosen supporting files, checked; a bad file puts its message on the field."""
-        checked = []
-        for upload in self.supporting_files.data or []:
-            if not getattr(upload, "filename", None):
-                continue
-            try:
-                checked.append(check_upload(upload))
-            except UploadError as error:
-                self.supporting_files.errors = [*self.supporting_files.errors, str(error)]
+        checked, _, errors = check_attachments(self.supporting_files.data or [])
+        self.supporting_files.errors = [*self.supporting_files.errors, *errors.get("files", [])]
         return checked
 
 

@@ -68,3 +68,16 @@ class RequiredOnlyForm(FlaskForm):
         csrf = False
 
     required_only = BooleanField("Only show required certifications")
+
+
+def preview_on_change(form, url: str) -> None:
+    """Refresh the expiration preview (from `url`) whenever the certification or completion date changes."""
+    on_change = {
+        "hx-get": url,
+        "hx-trigger": "change",
+        "hx-include": "#certification, #completed_on",
+        "hx-target": "#expiration-preview",
+        "hx-swap": "outerHTML",
+    }
+    form.certification.render_kw = on_change
+    form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change}

@@ -15,18 +15,20 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.my_account import FlexibleDateField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 
 class DeclineForm(FlaskForm):
-    comment = TextAreaField("Comment for the e-mail to the user", validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField("Comment for the e-mail to the user", validators=[Optional(), Length(max=2000)],
+                            render_kw={"rows": 4})
 
 
 class NotifyForm(FlaskForm):
-    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)])
+    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)], render_kw={"rows": 4})
 
 
 class PeopleFilterForm(FlaskForm):
@@ -79,6 +81,11 @@ class RecordDatesForm(FlaskForm):
     expires_on = DateField("Expiration date", validators=[Optional()])
 
 
+class AttachForm(FlaskForm):
+    files = MultipleFileField("Drag Files Here or Click to Upload", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    links = TextAreaField("Add Link", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
+
+
 class RecordCertificationForm(FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
     completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
@@ -111,3 +118,21 @@ class InboxUploadForm(FlaskForm):
 
 class RenameAttachmentForm(FlaskForm):
     name = StringField("File name", validators=[InputRequired("Enter the file name."), Length(max=255)])
+
+
+class EditAccountForm(FlaskForm):
+    first_name = StringField("First name", validators=[InputRequired("Enter the first name."), Length(max=80)],
+                             render_kw={"autocomplete": "off"})
+    last_name = StringField("Last name", validators=[InputRequired("Enter the last name."), Length(max=80)],
+                            render_kw={"autocomplete": "off"})
+    email = StringField("E-mail", validators=[InputRequired("Enter the e-mail address."), Length(max=254),
+                                              Regexp(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$", message="Enter an e-mail address such as name@example.com.")],
+                        render_kw={"type": "email", "autocomplete": "off"})
+    username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80)],
+                           render_kw={"autocomplete": "off", "autocapitalize": "none"})
+    job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    company = SelectField("Company", coerce=int, validate_choice=False)
+    supervisors = MultiCheckboxField("Supervisors", coerce=int, validate_choice=False)
+    module_levels = MultiCheckboxField("Module levels", coerce=int, validate_choice=False)
+    active = BooleanField("Active (may sign in)")
+    submit = SubmitField("Save")

@@ -35,7 +35,9 @@ from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
+from webapp.services.invalid import Invalid
 from webapp.services.storage import store_file
+from webapp.services.tags import tags_named
 
 # Columns of Certification set from the form, in the order of its sections.
 COLUMNS = (
@@ -72,12 +74,8 @@ _POLICY_FIELDS = {
 }
 
 
-class CertificationInvalid(ValueError):
-    """The submitted values break a rule; `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class CertificationInvalid(Invalid):
+    """The submitted values break a rule."""
 
 
 @dataclass(frozen=True)
@@ -200,12 +198,6 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     return policy
 
 
-def _tags(names) -> list[Tag]:
-    wanted = sorted({name.strip() for name in names if name.strip()})
-    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
-    return [existing.get(name) or Tag(name=name) for name in wanted]
-
-
 def _by_ids(model, ids) -> list:
     ids = list(ids or ())
     return list(db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id))) if ids else []
@@ -265,7 +257,7 @@ def _apply(certification: Certification, values: dict) -> None:
         values["auto_approve_on_activity"] = True
     for column in COLUMNS:
         setattr(certification, column, values.get(column))
-    certification.tags = _tags(values.get("tag_names") or ())
+    certification.tags = tags_named(values.get("tag_names") or ())
     hidden = _by_ids(ModuleLevel, values.get("hidden_level_ids"))
     certification.hidden_from_levels = hidden
     # Hiding the certification hides its attachments too.
@@ -523,10 +515,8 @@ def set_direct_users(actor: User, certification: Certification, user_ids: set[in
 
 # --- Certification groups (nested folders) ---
 
-class GroupInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class GroupInvalid(Invalid):
+    """Certification group input refused."""
 
 
 def group_tree() -> list[tuple[CertificationGroup, int, int]]:
@@ -592,3 +582,32 @@ def update_group(actor: User, group: CertificationGroup, name: str, parent_id: i
                  before=before, after={"name": group.name, "parent_id": parent_id})
     db.session.commit()
     return group
+
+
+def delete_group(actor: User, group: CertificationGroup) -> None:
+    """Delete a group; its certifications and subgroups move up to its parent, so nothing else is lost.
+
+    Refused (GroupInvalid) when a subgroup's name is already taken in the parent.
+    """
+    siblings = {name.lower() for name in db.session.scalars(select(CertificationGroup.name).where(
+        CertificationGroup.parent_id.is_(None) if group.parent_id is None
+        else CertificationGroup.parent_id == group.parent_id,
+        CertificationGroup.id != group.id,
+    ))}
+    children = list(db.session.scalars(select(CertificationGroup).where(CertificationGroup.parent_id == group.id)))
+    clashes = sorted(child.name for child in children if child.name.lower() in siblings)
+    if clashes:
+        raise GroupInvalid({"name": f"The parent already has a group named {', '.join(clashes)}; "
+                                    "rename or move that subgroup first."})
+    moved = list(db.session.scalars(select(Certification).where(Certification.group_id == group.id)))
+    for child in children:
+        child.parent_id = group.parent_id
+    for certification in moved:
+        certification.group_id = group.parent_id
+    record_audit(actor, "certification_group.delete", group, f"Deleted certification group {group.name}",
+                 before={"name": group.name, "parent_id": group.parent_id,
+                         "subgroup_ids": [child.id for child in children],
+                         "certification_ids": [certification.id for certification in moved]})
+    db.session.flush()
+    db.session.delete(group)
+    db.session.commit()

@@ -9,16 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import CertificationRole, Company, CompanyRole, Tag, User
+from webapp.models import CertificationRole, Company, CompanyRole, User
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.invalid import Invalid
+from webapp.services.tags import tags_named
 
 COLUMNS = ("name", "url", "information")
 
 
-class CompanyInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class CompanyInvalid(Invalid):
+    """Company input refused."""
 
 
 def list_companies() -> list[Company]:
@@ -29,12 +29,6 @@ def list_companies() -> list[Company]:
 
 def get_company(company_id: int) -> Company | None:
     return db.session.scalar(select(Company).where(Company.id == company_id).options(selectinload(Company.tags)))
-
-
-def _tags(names) -> list[Tag]:
-    wanted = sorted({name.strip() for name in names if name.strip()})
-    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
-    return [existing.get(name) or Tag(name=name) for name in wanted]
 
 
 def _check(values: dict, company: Company | None) -> None:
@@ -54,7 +48,7 @@ def _apply(company: Company, values: dict) -> None:
     company.name = values["name"].strip()
     company.url = values.get("url")
     company.information = values.get("information")
-    company.tags = _tags(values.get("tag_names") or ())
+    company.tags = tags_named(values.get("tag_names") or ())
 
 
 def create_company(actor: User, values: dict) -> Company:

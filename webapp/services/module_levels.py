@@ -13,12 +13,11 @@ from webapp.extensions import db
 from webapp.models import ModuleLevel, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 
 
-class ModuleLevelInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class ModuleLevelInvalid(Invalid):
+    """Module level input refused."""
 
 
 def list_module_levels() -> list[ModuleLevel]:

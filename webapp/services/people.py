@@ -1,14 +1,16 @@
-"""Supervisors' actions on a person: hide from or show in the users table, notify by e-mail."""
+"""Supervisors' actions on a person: edit account info, hide from or show in the users table, notify by e-mail."""
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Certification, Company, User
+from webapp.models import Certification, Company, ModuleLevel, User
 from webapp.models.people import supervisor_links
+from webapp.permissions import Permission
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 from webapp.services.mail import queue_email
 
 
@@ -83,3 +85,81 @@ def supervised_people(supervisor: User) -> list[User]:
         .where(supervisor_links.c.supervisor_id == supervisor.id, User.active.is_(True))
         .order_by(User.last_name, User.first_name, User.id)
     ))
+
+
+# ---- Edit Account Info -----------------------------------------------------------------------
+
+ACCOUNT_FIELDS = ("first_name", "last_name", "email", "username", "job_title", "company_id", "active")
+
+
+class AccountInvalid(Invalid):
+    """An account edit refused."""
+
+
+def supervisor_choices(user: User) -> list[User]:
+    """Who may supervise `user`: every other active user, by name."""
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True), User.id != user.id).order_by(User.last_name, User.first_name, User.id)
+    ))
+
+
+def _account_state(user: User) -> dict:
+    return {
+        **{name: getattr(user, name) for name in ACCOUNT_FIELDS},
+        "supervisors": sorted(s.username for s in user.supervisors),
+        "module_levels": sorted(level.name for level in user.module_levels),
+    }
+
+
+def _taken(column, value: str, user: User) -> bool:
+    return db.session.scalar(select(User.id).where(func.lower(column) == value.lower(), User.id != user.id)) is not None
+
+
+def edit_account(user: User, by: User, *, first_name: str, last_name: str, email: str, username: str,
+                 job_title: str | None, company_id: int | None, supervisor_ids: set[int], active: bool,
+                 level_ids: set[int] | None = None) -> User:
+    """Save `user`'s account info, supervisors and (with `level_ids`, for people who manage module
+    levels) module levels. Raises AccountInvalid, changing nothing, when the input is refused."""
+    errors: dict[str, str] = {}
+    username, email = username.strip(), email.strip().lower()
+    if _taken(User.username, username, user):
+        errors["username"] = "Another user already has this username."
+    if _taken(User.email, email, user):
+        errors["email"] = "Another user already has this e-mail address."
+    company = db.session.get(Company, company_id) if company_id else None
+    if company_id and company is None:
+        errors["company"] = "Choose an existing company."
+    supervisors = list(db.session.scalars(select(User).where(User.id.in_(supervisor_ids), User.active.is_(True))))
+    if user.id in supervisor_ids:
+        errors["supervisors"] = "A user cannot supervise themselves."
+    elif len(supervisors) != len(supervisor_ids):
+        errors["supervisors"] = "Choose supervisors among the active users."
+    if user.id == by.id and not active:
+        errors["active"] = "You cannot deactivate your own account."
+    levels = None
+    if level_ids is not None:
+        if not by.can(Permission.MANAGE_MODULE_LEVELS):
+            raise PermissionError("changing module levels needs the permission to manage them")
+        levels = list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(level_ids))))
+        if len(levels) != len(level_ids):
+            errors["module_levels"] = "Choose existing module levels."
+        elif user.id == by.id and not any(Permission.MANAGE_MODULE_LEVELS in level.permissions for level in levels):
+            errors["module_levels"] = "You cannot remove your own right to manage module levels."
+    if errors:
+        raise AccountInvalid(errors)
+    before = _account_state(user)
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.email, user.username = email, username
+    user.job_title = (job_title or "").strip() or None
+    user.company = company
+    user.supervisors = supervisors
+    user.active = active
+    if levels is not None:
+        user.module_levels = levels
+    after = _account_state(user)
+    if after != before:
+        record_audit(by, "user.edit_account", user, f"Edited the account info of {user.full_name}",
+                     before={k: v for k, v in before.items() if after[k] != v},
+                     after={k: v for k, v in after.items() if before[k] != v})
+    db.session.commit()
+    return user

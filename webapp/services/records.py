@@ -23,27 +23,18 @@ from webapp.services.comments import add_comment
 from webapp.services.compliance import tracking_policy
 from webapp.services.requirements import RequirementError
 from webapp.services.settings import attachment_naming, name_attachment
-from webapp.services.storage import UploadError, check_upload, store_file
-from webapp.services.submissions import AUDITED_FIELDS, SubmissionError, preview_expiration, submit_certification
+from webapp.services.storage import store_file
+from webapp.services.submissions import (
+    AUDITED_FIELDS,
+    SubmissionError,
+    check_attachments,
+    current_record,
+    new_attachments,
+    preview_expiration,
+    submit_certification,
+)
 
 DATE_FIELDS = ("completed_on", "expires_on", "expiration_explanation")
-
-
-def _previous_record(record: Submission, completed_on: date) -> Submission | None:
-    """The user's newest other approved record completed before `completed_on`: the rules' existing record."""
-    return db.session.scalar(
-        select(Submission)
-        .where(
-            Submission.user_id == record.user_id,
-            Submission.certification_id == record.certification_id,
-            Submission.status == "approved",
-            Submission.revoked_at.is_(None),
-            Submission.id != record.id,
-            Submission.completed_on < completed_on,
-        )
-        .order_by(Submission.completed_on.desc(), Submission.id.desc())
-        .limit(1)
-    )
 
 
 def edit_record_dates(record: Submission, by: User, completed_on: date, expires_on: date | None) -> Submission:
@@ -53,7 +44,7 @@ def edit_record_dates(record: Submission, by: User, completed_on: date, expires_
     new_expiration = expires_on != record.expires_on
     before = snapshot(record, DATE_FIELDS)
     if new_completion and not new_expiration:
-        previous = _previous_record(record, completed_on)
+        previous = current_record(record.user, record.certification, completed_before=completed_on, excluding=record)
         result = expiration_for(
             tracking_policy(record.certification), completed_on,
             previous.expires_on if previous is not None else None, has_approved_record=previous is not None,
@@ -74,6 +65,24 @@ def edit_record_dates(record: Submission, by: User, completed_on: date, expires_
     on_record_dates_changed(record)
     db.session.commit()
     return record
+
+
+def attach_to_record(record: Submission, by: User, files: Iterable[FileStorage] = (),
+                     links: Iterable[str] = ()) -> list[Attachment]:
+    """Add files and links to an existing record; all or nothing. Raises SubmissionError."""
+    checked, link_pairs, errors = check_attachments(files, links)
+    if not checked and not link_pairs and not errors:
+        errors["files"] = ["Choose a file or enter a link to attach."]
+    if errors:
+        raise SubmissionError(errors)
+    added = new_attachments(checked, link_pairs, by)
+    record.attachments.extend(added)
+    db.session.flush()
+    record_audit(by, "record.attach", record,
+                 f"Attached {', '.join(a.name for a in added)} to {record.certification.name} of {record.user.full_name}",
+                 after={"attachments": [a.name for a in added]})
+    db.session.commit()
+    return added
 
 
 def record_certification(user: User, certification: Certification, by: User, completed_on: date, *,
@@ -130,14 +139,8 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
     day = today()
     if completed_on > day and not certification.allow_upcoming:
         errors["completed_on"] = [f"The completion date cannot be after today ({format_date(day)}) for this certification."]
-    checked = []
-    for upload in files:
-        if upload is None or not upload.filename:
-            continue
-        try:
-            checked.append(check_upload(upload))
-        except UploadError as error:
-            errors.setdefault("files", []).append(str(error))
+    checked, _, upload_errors = check_attachments(files)
+    errors.update(upload_errors)
     if certification.require_attachment and not checked and "files" not in errors:
         errors["files"] = ["This certification requires an attachment."]
     if errors:
@@ -180,20 +183,14 @@ def inbox_files(owner: User) -> list[Attachment]:
 
 def add_inbox_files(owner: User, files: Iterable[FileStorage]) -> list[Attachment]:
     """Check and store uploads in `owner`'s inbox; all or nothing. Raises SubmissionError."""
-    checked, errors = [], []
-    for upload in files:
-        if upload is None or not upload.filename:
-            continue
-        try:
-            checked.append(check_upload(upload))
-        except UploadError as error:
-            errors.append(str(error))
+    checked, _, errors = check_attachments(files)
     if not checked and not errors:
-        errors.append("Choose at least one file to upload.")
+        errors["files"] = ["Choose at least one file to upload."]
     if errors:
-        raise SubmissionError({"files": errors})
-    added = [Attachment(kind="file", inbox_owner_id=owner.id, stored_file=store_file(upload), name=upload.name,
-                        added_by_id=owner.id) for upload in checked]
+        raise SubmissionError(errors)
+    added = new_attachments(checked, [], owner)
+    for attachment in added:
+        attachment.inbox_owner_id = owner.id
     db.session.add_all(added)
     db.session.flush()
     for attachment in added:

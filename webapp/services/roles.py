@@ -21,14 +21,15 @@ from webapp.models import (
     ModuleLevel,
     RoleAssignment,
     RoleRequirement,
-    Tag,
     User,
 )
 from webapp.rules import Period, candidate_users
 from webapp.rules.policy import REFERENCE_EXPIRATION
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
+from webapp.services.invalid import Invalid
 from webapp.services.storage import store_file
+from webapp.services.tags import tags_named
 
 INFO_COLUMNS = (
     "name", "description", "role_requirements", "require_competency", "competency_expires",
@@ -37,10 +38,8 @@ INFO_COLUMNS = (
 )
 
 
-class RoleInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class RoleInvalid(Invalid):
+    """Role input refused."""
 
 
 def list_roles() -> list[tuple[CertificationRole, int, int]]:
@@ -126,12 +125,6 @@ def _check_info(values: dict, role: CertificationRole) -> dict[str, str]:
     return errors
 
 
-def _tags(names) -> list[Tag]:
-    wanted = sorted({name.strip() for name in names if name.strip()})
-    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
-    return [existing.get(name) or Tag(name=name) for name in wanted]
-
-
 def _set_certifications(role: CertificationRole, certification_ids: set[int]) -> None:
     valid = set(db.session.scalars(select(Certification.id).where(Certification.id.in_(certification_ids))))
     company_roles = list(db.session.scalars(select(CompanyRole).where(CompanyRole.role_id == role.id)))
@@ -176,7 +169,7 @@ def update_role(actor: User, role: CertificationRole, values: dict) -> Certifica
         stored = store_file(certificate)
         db.session.flush()
         role.competency_certificate_file_id = stored.id
-    role.tags = _tags(values.get("tag_names") or ())
+    role.tags = tags_named(values.get("tag_names") or ())
     level_ids = values.get("hidden_level_ids") or []
     role.competency_hidden_from_levels = (
         list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(level_ids)))) if level_ids else []

@@ -8,6 +8,7 @@ from datetime import date
 from webapp.extensions import db
 from webapp.models import Setting, User
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 
 NOTIFICATIONS_KEY = "notification_defaults"
 NAMING_KEY = "attachment_naming"
@@ -33,10 +34,8 @@ _TOKEN = re.compile(r"#([A-Za-z]+)#")
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 
 
-class SettingInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class SettingInvalid(Invalid):
+    """Module settings input refused."""
 
 
 def _load(key: str, defaults: dict) -> dict:

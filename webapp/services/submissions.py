@@ -48,19 +48,23 @@ class ExpirationPreview:
         ]
 
 
-def current_record(user: User, certification: Certification) -> Submission | None:
-    """The user's newest approved, non-revoked record of the certification."""
-    return db.session.scalar(
-        select(Submission)
-        .where(
-            Submission.user_id == user.id,
-            Submission.certification_id == certification.id,
-            Submission.status == "approved",
-            Submission.revoked_at.is_(None),
-        )
-        .order_by(Submission.completed_on.desc(), Submission.id.desc())
-        .limit(1)
+def current_record(user: User, certification: Certification, *, completed_before: date | None = None,
+                   excluding: Submission | None = None) -> Submission | None:
+    """The user's newest approved, non-revoked record of the certification.
+
+    With `completed_before` and `excluding`: the record that was current before another one (when that
+    one's completion date changes, the rules look at this one as the existing record)."""
+    query = select(Submission).where(
+        Submission.user_id == user.id,
+        Submission.certification_id == certification.id,
+        Submission.status == "approved",
+        Submission.revoked_at.is_(None),
     )
+    if completed_before is not None:
+        query = query.where(Submission.completed_on < completed_before)
+    if excluding is not None:
+        query = query.where(Submission.id != excluding.id)
+    return db.session.scalar(query.order_by(Submission.completed_on.desc(), Submission.id.desc()).limit(1))
 
 
 def load_records_on_file(user: User, *options) -> list[Submission]:
@@ -130,6 +134,40 @@ def _check_link(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | tuple[str, str]] = ()):
+    """Check chosen files and typed links before anything is stored.
+
+    Empty file inputs and blank links are skipped. Returns (checked uploads, (name, url) pairs,
+    errors by form field: "files" and "links").
+    """
+    errors: dict[str, list[str]] = {}
+    checked = []
+    for upload in files:
+        if not getattr(upload, "filename", None):
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except UploadError as error:
+            errors.setdefault("files", []).append(str(error))
+    link_pairs = []
+    for link in links:
+        name, url = link if isinstance(link, tuple) else (link, link)
+        url = url.strip()
+        if not url:
+            continue
+        if not _check_link(url):
+            errors.setdefault("links", []).append(f"{url} is not a web address (it must start with https://).")
+        link_pairs.append(((name.strip() or url)[:255], url[:2000]))
+    return checked, link_pairs, errors
+
+
+def new_attachments(checked, link_pairs, by: User) -> list[Attachment]:
+    """Store checked uploads and make the attachments for them and for the links, added by `by`."""
+    return [
+        Attachment(kind="file", stored_file=store_file(upload), name=upload.name, added_by_id=by.id) for upload in checked
+    ] + [Attachment(kind="link", name=name, url=url, added_by_id=by.id) for name, url in link_pairs]
+
+
 def _existing(idempotency_key: str | None, user: User) -> Submission | None:
     if not idempotency_key:
         return None
@@ -172,23 +210,9 @@ def submit_certification(
             errors.setdefault("expires_on", []).append("You may not set the expiration date yourself.")
         elif expires_on < completed_on:
             errors.setdefault("expires_on", []).append("The expiration date cannot be before the completion date.")
-    checked = []
-    for upload in files:
-        if upload is None or not upload.filename:
-            continue
-        try:
-            checked.append(check_upload(upload))
-        except UploadError as error:
-            errors.setdefault("files", []).append(str(error))
-    link_pairs = []
-    for link in links:
-        name, url = link if isinstance(link, tuple) else (link, link)
-        url = url.strip()
-        if not url:
-            continue
-        if not _check_link(url):
-            errors.setdefault("links", []).append(f"{url} is not a web address (it must start with https://).")
-        link_pairs.append(((name.strip() or url)[:255], url))
+    checked, link_pairs, attachment_errors = check_attachments(files, links)
+    for name, messages in attachment_errors.items():
+        errors.setdefault(name, []).extend(messages)
     if certification.require_attachment and not checked and not link_pairs and "files" not in errors:
         errors.setdefault("files", []).append("This certification requires an attachment.")
     if errors:
@@ -216,12 +240,7 @@ def submit_certification(
     if approved:
         submission.decided_at = utcnow()
         submission.decided_by = None if by.id == user.id else by
-    for upload in checked:
-        submission.attachments.append(
-            Attachment(kind="file", stored_file=store_file(upload), name=upload.name, added_by_id=by.id)
-        )
-    for name, url in link_pairs:
-        submission.attachments.append(Attachment(kind="link", name=name, url=url[:2000], added_by_id=by.id))
+    submission.attachments = new_attachments(checked, link_pairs, by)
     db.session.add(submission)
     try:
         db.session.flush()

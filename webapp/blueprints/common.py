@@ -1,0 +1,56 @@
+"""What the area blueprints share: a service's refusals onto a form, and the delete confirmation."""
+from collections.abc import Callable
+
+from flask import flash, redirect, url_for
+
+from webapp.forms.certifications import DeleteForm
+from webapp.htmx import render
+from webapp.services.invalid import Invalid
+
+
+def add_errors(form, invalid: Invalid) -> None:
+    """Show each refusal of a service under its field, after the form's own errors."""
+    for name, message in invalid.errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+def saved(form, save: Callable[[], object], done, done_url):
+    """When the form validates, run `save` (a service call), flash `done` and redirect to `done_url`;
+    either may be a function of what `save` returned. A service's refusal lands on the form.
+
+    Returns the redirect, or None: then the view renders the form again (422 when it was submitted).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except Invalid as invalid:
+        add_errors(form, invalid)
+        return None
+    flash(done(result) if callable(done) else done, "success")
+    return redirect(done_url(result) if callable(done_url) else done_url)
+
+
+def tab_items(tabs: dict[str, str], current: str, endpoint: str, **values) -> list[tuple[str, str, bool]]:
+    """(url, label, current) for each tab of a details page, for the `tabs` macro."""
+    return [(url_for(endpoint, tab=key, **values), label, key == current) for key, label in tabs.items()]
+
+
+def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: str, delete: Callable[[], object],
+                   done: str, done_url: str):
+    """The page that says what a delete will do; posting it (with its CSRF token) deletes.
+
+    Refused deletes (a service raising Invalid) show their reason on the same page, nothing changed.
+    """
+    form = DeleteForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            delete()
+        except Invalid as invalid:
+            error = " ".join(invalid.errors.values())
+        else:
+            flash(done, "success")
+            return redirect(done_url)
+    return render("confirm_delete.html", form=form, heading=heading, explanation=explanation, button=button,
+                  cancel_url=cancel_url, error=error, status=422 if form.is_submitted() else 200)
