@@ -12,6 +12,7 @@ from webapp.blueprints import (
     files,
     home,
     my_account,
+    notices,
     people,
     public,
     qr,
@@ -24,6 +25,7 @@ from webapp.config import CONFIGS, database_url_for
 from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
+from webapp.scheduler import init_scheduler
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -40,6 +42,7 @@ BLUEPRINTS = (
     reports.bp,
     qr.bp,
     public.bp,
+    notices.bp,
 )
 
 
@@ -72,4 +75,5 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_navigation(app)
     errors.init_errors(app)
     cli.init_cli(app)
+    init_scheduler(app)
     return app

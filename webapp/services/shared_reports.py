@@ -12,7 +12,7 @@ from webapp.models import RoleAssignment, SharedReport, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
-from webapp.services.mail import queue_email
+from webapp.services.mail import queue_email, render_mail
 from webapp.services.privacy import Audience, certification_visible
 
 
@@ -56,12 +56,10 @@ def delete_shared_report(actor: User, report: SharedReport) -> None:
 
 
 def email_shared_report(actor: User, report: SharedReport, addresses: list[str], message: str, url: str) -> None:
-    body = f"{actor.full_name} shared the certification report \"{report.title}\" with you.\n\n"
-    if message:
-        body += f"{message}\n\n"
-    body += f"Open the report: {url}\n"
+    mail = render_mail("shared_report", f"Shared certification report: {report.title}", by=actor, report=report,
+                       message=message, url=url)
     for address in addresses:
-        queue_email("shared_report", address, f"Shared certification report: {report.title}", body)
+        queue_email("shared_report", address, mail)
     record_audit(actor, "shared_report_emailed", report, f"E-mailed shared report {report.title} to {', '.join(addresses)}")
     db.session.commit()
 
