@@ -352,7 +352,7 @@ def list_outbox(status: str, limit: int = 200) -> list[Notice]:
 
 
 def count_outbox() -> dict[str, int]:
-    counts = dict(db.session.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples())
+    counts = dict(db.session.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples().all())
     return {"queued": counts.get("queued", 0) + counts.get("sending", 0), "failed": counts.get("failed", 0),
             "sent": counts.get("sent", 0), "all": sum(counts.values())}
 
