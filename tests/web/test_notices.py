@@ -417,3 +417,39 @@ def test_dev_server_starts_the_scheduler_only_in_the_reloader_child(app, monkeyp
     assert should_run_in_process(app) is False
     monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
     assert should_run_in_process(app) is True
+
+
+def test_demo_organisation_over_a_simulated_month(factory, frozen_clock, client, sign_in):
+    from webapp.models import User
+    from webapp.services.demo import load_demo_organisation
+    load_demo_organisation(today())
+    start = today()
+    for offset in range(31):
+        frozen_clock.move_to(at((start + timedelta(days=offset)).isoformat()))
+        _scan()
+        assert _scan().queued == 0  # a second run the same day adds nothing
+    emma = db.session.scalar(select(User).where(User.username == "emma"))
+    about_emma = sorted(
+        ((n.created_at.date() - start).days, n.kind, n.subject.rsplit(": ", 1)[-1], n.recipient_email)
+        for n in _notices(user_id=emma.id)
+    )
+    assert about_emma == [
+        (0, "second_notice", "H2S Awareness expires 06/19/2026", "emma@demo.fieldcert.org"),
+        (0, "second_notice", "H2S Awareness expires 06/19/2026", "sam@demo.fieldcert.org"),
+        (4, "expired", "H2S Awareness expired 06/19/2026", "emma@demo.fieldcert.org"),
+        (4, "expired", "H2S Awareness expired 06/19/2026", "sam@demo.fieldcert.org"),
+        (13, "second_notice", "First Aid expires 07/05/2026", "emma@demo.fieldcert.org"),
+        (13, "second_notice", "First Aid expires 07/05/2026", "sam@demo.fieldcert.org"),
+        (20, "expired", "First Aid expired 07/05/2026", "emma@demo.fieldcert.org"),
+        (20, "expired", "First Aid expired 07/05/2026", "sam@demo.fieldcert.org"),
+        (30, "deferral_ended", "Confined Space Entry is Nothing on File", "emma@demo.fieldcert.org"),
+    ]
+    # Every stage notice of the month went out on the day of its event, each once.
+    for notice in _notices():
+        if notice.kind in ("first_notice", "second_notice", "expired"):
+            assert notice.created_at.date() <= notice.expiration_date or notice.kind == "expired"
+    digests = _notices(kind="digest")
+    assert digests and {n.recipient_email for n in digests} == {"ada@demo.fieldcert.org"}
+    sign_in(db.session.scalar(select(User).where(User.username == "ada")))
+    page = client.get("/notices/sent-mail").get_data(as_text=True)
+    assert "H2S Awareness expired 06/19/2026" in page

@@ -238,7 +238,10 @@ def _digest_rows(day, lines: list[DigestLine], now) -> list[dict]:
         return []
     rows = []
     link = external_url("reports.index")
+    done = set(db.session.scalars(select(Notice.user_id).where(Notice.kind == "digest", Notice.expiration_date == day)))
     for admin in _administrators():
+        if admin.id in done:
+            continue
         reach = set(db.session.scalars(users_in_reach(admin, "view").with_only_columns(User.id)))
         mine = [line for line in lines if line.user_id in reach]
         new = [line for line in mine if line.new_today]
