@@ -453,3 +453,31 @@ def test_demo_organisation_over_a_simulated_month(factory, frozen_clock, client,
     sign_in(db.session.scalar(select(User).where(User.username == "ada")))
     page = client.get("/notices/sent-mail").get_data(as_text=True)
     assert "H2S Awareness expired 06/19/2026" in page
+
+
+def test_two_senders_at_once_send_each_mail_once(app, worked_example, smtp, frozen_clock):
+    frozen_clock.move_to(at("2026-07-01"))
+    _scan()
+    db.session.remove()
+    start = threading.Barrier(2)
+    errors = []
+
+    def send():
+        with app.app_context():
+            try:
+                start.wait()
+                deliver_notices()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deliver_notices()  # whatever the other sender's lock made this one skip
+    assert errors == []
+    assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == ["sam@example.test", "wanda@example.test"]
+    assert {n.status for n in _notices()} == {"sent"}
