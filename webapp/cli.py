@@ -1,4 +1,5 @@
 """Command-line commands: `flask demo` loads the demo organisation; `flask scheduler` runs the jobs."""
+import logging
 from datetime import date
 
 import click
@@ -37,6 +38,7 @@ def scheduler_command() -> None:
     running = app.extensions.pop("fieldcert_scheduler", None)
     if running is not None:  # RUN_SCHEDULER=1 in this environment too: one runner is enough
         running.shutdown(wait=False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo("Scheduler running; stop it with Ctrl+C.")
     try:
         build_scheduler(app, BlockingScheduler).start()
