@@ -8,10 +8,8 @@ Targets: matrix first screen under 300 ms, QR report under 50 ms (best of 5, war
 """
 from __future__ import annotations
 
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import time_machine  # noqa: E402
 from dateutil.relativedelta import relativedelta  # noqa: E402
-from sqlalchemy import func, insert, inspect, select  # noqa: E402
+from benchdb import bench_app  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
-from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.models import (  # noqa: E402
     Certification,
@@ -99,33 +97,16 @@ def best_ms(client, url) -> float:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL")
-    tmp = None
-    if not url:
-        tmp = tempfile.TemporaryDirectory()
-        url = f"sqlite:///{tmp.name}/bench.sqlite3"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    app.extensions["fieldcert_schema_checked"] = True
-    with app.app_context():
-        if inspect(db.engine).has_table("users") and db.session.scalar(select(func.count()).select_from(User)):
-            sys.exit("The database is not empty; point DATABASE_URL at an empty benchmark database.")
-        db.create_all()
-        try:
-            with time_machine.travel(TODAY, tick=True):
-                admin, token = build()
-                client = app.test_client()
-                with client.session_transaction() as session:
-                    session["_user_id"] = admin.get_id()
-                    session["_fresh"] = True
-                matrix = best_ms(client, "/reports/matrix")
-                qr = best_ms(client, f"/r/{token}")
-            print(f"{db.engine.dialect.name}: matrix first screen {matrix:.0f} ms (target 300), "
-                  f"QR report {qr:.1f} ms (target 50); {USERS} users x {CERTIFICATIONS} certifications")
-        finally:
-            db.session.remove()
-            db.drop_all()
-    if tmp:
-        tmp.cleanup()
+    with bench_app() as app, time_machine.travel(TODAY, tick=True):
+        admin, token = build()
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = admin.get_id()
+            session["_fresh"] = True
+        matrix = best_ms(client, "/reports/matrix")
+        qr = best_ms(client, f"/r/{token}")
+        print(f"{db.engine.dialect.name}: matrix first screen {matrix:.0f} ms (target 300), "
+              f"QR report {qr:.1f} ms (target 50); {USERS} users x {CERTIFICATIONS} certifications")
 
 
 if __name__ == "__main__":

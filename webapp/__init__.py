@@ -12,6 +12,7 @@ from webapp.blueprints import (
     files,
     home,
     my_account,
+    notices,
     people,
     public,
     pwa,
@@ -25,6 +26,7 @@ from webapp.config import CONFIGS, database_url_for
 from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
+from webapp.scheduler import init_scheduler
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -42,6 +44,7 @@ BLUEPRINTS = (
     qr.bp,
     public.bp,
     pwa.bp,
+    notices.bp,
 )
 
 
@@ -74,4 +77,5 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_navigation(app)
     errors.init_errors(app)
     cli.init_cli(app)
+    init_scheduler(app)
     return app

@@ -1,10 +1,16 @@
-"""Command-line commands: `flask demo` loads the demo organisation."""
+"""Command-line commands: `flask demo` loads the demo organisation; `flask scheduler` runs the jobs."""
+import logging
+from datetime import date
+
 import click
-from flask import Flask
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
 
 from webapp.clock import today
 from webapp.errors import schema_problem
+from webapp.scheduler import build_scheduler
 from webapp.services.demo import DEMO_ACCOUNTS, load_demo_organisation
+from webapp.services.notices import queue_scheduled_notices
 
 
 @click.command("demo")
@@ -22,5 +28,36 @@ def demo_command() -> None:
         click.echo(f"  {account.level:<14} username {account.username:<6} password {account.password}")
 
 
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduled jobs (daily notices, mail delivery) in this process until stopped.
+
+    Run exactly one of these in production, beside the web workers, which never run jobs.
+    """
+    app = current_app._get_current_object()
+    running = app.extensions.pop("fieldcert_scheduler", None)
+    if running is not None:  # RUN_SCHEDULER=1 in this environment too: one runner is enough
+        running.shutdown(wait=False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    click.echo("Scheduler running; stop it with Ctrl+C.")
+    try:
+        build_scheduler(app, BlockingScheduler).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+@click.command("queue-notices")
+@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), help="Queue as on this day (default: today).")
+def queue_notices_command(day) -> None:
+    """Queue the notices owed on a day now, as the daily job would."""
+    on: date = day.date() if day else today()
+    result = queue_scheduled_notices(on)
+    if result is None:
+        raise click.ClickException("Another runner is queueing notices right now; nothing done.")
+    click.echo(f"{on:%m/%d/%Y}: {result.requirements} requirements, {result.queued} notices queued.")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(queue_notices_command)

@@ -31,6 +31,19 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldCert <noreply@fieldcert.invalid>")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_STARTTLS = os.environ.get("MAIL_STARTTLS", "0") == "1"
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    # A failed attempt waits MAIL_RETRY_SECONDS, doubling each time; after MAIL_MAX_ATTEMPTS it is failed.
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
+    MAIL_DELIVERY_SECONDS = int(os.environ.get("MAIL_DELIVERY_SECONDS", "30"))
+    # Links in e-mails sent by the scheduler, which has no request to take the host from.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # A notice event older than this is not sent (a first run over old data must not flood anyone).
+    NOTICE_CATCH_UP_DAYS = int(os.environ.get("NOTICE_CATCH_UP_DAYS", "7"))
+    PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     ORGANISATION_TIMEZONE = os.environ.get("ORGANISATION_TIMEZONE", "UTC")
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
 

@@ -4,8 +4,9 @@ from datetime import date
 
 from webapp.extensions import db
 from webapp.models import Attachment, CertificationGroup, Notice, SharedReport, StoredFile
-from webapp.services.storage import file_path
+from webapp.services.mail import build_message
 from webapp.services.reports import PAGE_SIZE
+from webapp.services.storage import file_path
 
 
 def _org(factory, n=2):
@@ -286,6 +287,9 @@ def test_share_by_email_with_attachments(client, factory, sign_in, csrf, frozen_
         assert "Site induction pack" in notice.body_text and "induction.pdf, map.png" in notice.body_text
         stored = [db.session.get(StoredFile, entry["stored_file_id"]) for entry in notice.attachment_ids]
         assert file_path(stored[0]).read_bytes() == b"%PDF-1.4 induction"
+        message = build_message(notice)
+        assert [(part.get_filename(), part.get_content()) for part in message.iter_attachments()] == [
+            ("induction.pdf", b"%PDF-1.4 induction"), ("map.png", b"\x89PNG\r\n\x1a\nmap")]
 
 
 def test_share_by_email_refuses_a_bad_attachment_and_queues_nothing(client, factory, sign_in, csrf, frozen_clock):

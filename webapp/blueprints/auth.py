@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from webapp.forms.auth import SignInForm
+from webapp.forms.auth import ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
 from webapp.security import login_required, public
-from webapp.services.accounts import authenticate_user
+from webapp.services.accounts import authenticate_user, request_password_reset, user_for_reset_token
+from webapp.services.accounts import reset_password as reset_password_to
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -48,3 +49,31 @@ def logout():
     # browser cache, the pages the service worker saved and the queue of unsent submissions.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.identifier.data)
+        # The same answer whether or not the account exists.
+        flash("If an active account matches, we have e-mailed it a link to choose a new password.", "info")
+        return redirect(url_for("auth.login"))
+    return render("auth/forgot_password.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user = user_for_reset_token(token)
+    if user is None:
+        return render("auth/reset_invalid.html", status=404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        reset_password_to(user, form.password.data)
+        if current_user.is_authenticated:
+            logout_user()
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render("auth/reset_password.html", form=form, user=user, status=422 if form.errors else 200)

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class SignInForm(FlaskForm):
@@ -16,3 +16,28 @@ class SignInForm(FlaskForm):
     )
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
+
+
+class ForgotPasswordForm(FlaskForm):
+    identifier = StringField(
+        "Username or e-mail",
+        validators=[DataRequired(message="Enter your username or e-mail."), Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField("E-mail me a link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(message="Enter a new password."),
+                    Length(min=10, max=200, message="Use 10 to 200 characters.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(message="Enter the new password again."),
+                    EqualTo("password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Set new password")

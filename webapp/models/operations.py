@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -64,6 +64,14 @@ class Notice(db.Model):
             name="uq_notices_requirement_stage_recipient",
         ),
         Index("ix_notices_status_next_attempt", "status", "next_attempt_at"),
+        # Competency notices and digests are about no certification; NULLs never collide in the
+        # key above, so they get their own key: one per (kind, user, date, recipient).
+        Index(
+            "uq_notices_without_certification", "kind", "user_id", "expiration_date", "recipient_email",
+            unique=True,
+            sqlite_where=text("kind IN ('competency', 'digest')"),
+            postgresql_where=text("kind IN ('competency', 'digest')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,8 @@ from webapp.permissions import Permission
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.certificates import on_record_approved
-from webapp.services.mail import queue_email
+from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.settings import notification_defaults
 
 
 class AlreadyDecided(Exception):
@@ -67,6 +68,14 @@ def _decide(submission: Submission, by: User, **values) -> None:
 def approve_submission(submission: Submission, by: User) -> Submission:
     _decide(submission, by, status="approved")
     on_record_approved(submission)
+    user, certification = submission.user, submission.certification
+    if notification_defaults()["approval_user"] and user.active:
+        files = [a for a in submission.attachments if a.kind == "file"] if certification.attach_files_to_approval_emails else []
+        mail = render_mail("approved", f"Certification approved: {certification.name}", user=user, by=by,
+                           certification=certification, submission=submission, files=[a.name for a in files],
+                           link=external_url("my_account.certifications"))
+        queue_email("approved", user, mail, user=user, certification=certification,
+                    attachment_ids=[a.id for a in files] or None)
     record_audit(by, "submission.approve", submission,
                  f"Approved {submission.certification.name} for {submission.user.full_name}",
                  before={"status": "pending"}, after={"status": "approved"})
@@ -89,17 +98,11 @@ def decline_submission(submission: Submission, by: User, comment: str | None) ->
     comment = (comment or "").strip() or None
     _decide(submission, by, status="declined", decline_comment=comment)
     user, certification = submission.user, submission.certification
-    lines = [
-        f"Hello {user.first_name},",
-        "",
-        f"{by.full_name} declined your submitted certification {certification.name}"
-        f" (completed {submission.completed_on:%m/%d/%Y}).",
-    ]
-    if comment:
-        lines += ["", "Comment:", comment]
-    lines += ["", "Please submit it again with the correct details."]
-    queue_email("declined", user, f"Certification declined: {certification.name}", "\n".join(lines),
-                user=user, certification=certification)
+    if notification_defaults()["decline_user"] and user.active:
+        mail = render_mail("declined", f"Certification declined: {certification.name}", user=user, by=by,
+                           certification=certification, submission=submission, comment=comment,
+                           link=external_url("my_account.submit"))
+        queue_email("declined", user, mail, user=user, certification=certification)
     record_audit(by, "submission.decline", submission, f"Declined {certification.name} for {user.full_name}",
                  before={"status": "pending"}, after={"status": "declined", "comment": comment})
     db.session.commit()

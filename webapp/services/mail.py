@@ -1,16 +1,61 @@
-"""Outgoing mail goes through the outbox (the notices table); a delivery job sends it."""
+"""The outbox: every e-mail is a row in the notices table first; a delivery job sends it.
+
+Delivery claims rows (FOR UPDATE SKIP LOCKED on PostgreSQL, then a conditional UPDATE
+that also works on SQLite) with a lease, so two senders never send the same row and a
+sender that dies mid-batch only delays its rows until the lease ends. A failed attempt
+is retried with exponential backoff; a permanent refusal (5xx) or too many attempts
+marks the row failed for an administrator to see and retry.
+"""
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import smtplib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app, has_request_context, render_template, url_for
+from sqlalchemy import select, update
 
 from webapp.extensions import db
-from webapp.models import Certification, Notice, StoredFile, User
+from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
+from webapp.services.jobs import try_job_lock
+from webapp.services.storage import file_path
+
+# While a sender holds a row it is "sending" until this lease ends; then any sender may retry it.
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_email(kind: str, recipient: User | str, subject: str, body_text: str, *, body_html: str | None = None,
-                user: User | None = None, certification: Certification | None = None,
-                expiration_date: date | None = None, attachment_ids: list[int] | None = None,
-                files: list[tuple[str, StoredFile]] | None = None) -> Notice:
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(template: str, subject: str, **context) -> RenderedMail:
+    """templates/mail/<template>.txt and .html with the same context."""
+    context = {"subject": subject, **context}
+    return RenderedMail(
+        subject,
+        render_template(f"mail/{template}.txt", **context),
+        render_template(f"mail/{template}.html", **context),
+    )
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail; outside a request (the scheduler) from BASE_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def queue_email(kind: str, recipient: User | str, mail: RenderedMail, *, user: User | None = None,
+                certification: Certification | None = None, expiration_date: date | None = None,
+                attachment_ids: list[int] | None = None, files: list[tuple[str, StoredFile]] | None = None) -> Notice:
     """Add a message to the outbox in the current transaction; the caller's service commits it.
 
     `attachment_ids` names record attachments to send along; `files` are stored files that belong to
@@ -26,10 +71,170 @@ def queue_email(kind: str, recipient: User | str, subject: str, body_text: str, 
         user_id=user.id if user is not None else None,
         certification_id=certification.id if certification is not None else None,
         expiration_date=expiration_date,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
         attachment_ids=attachment_ids,
+        status="queued",
+        attempts=0,
+        next_attempt_at=utcnow(),
     )
     db.session.add(notice)
     return notice
+
+
+def message_id_for(notice: Notice) -> str:
+    """The same Message-ID on every attempt, so a receiver can drop a repeat delivery.
+
+    Keyed notices (requirement stages, competency, digests) hash their unique key; others
+    their row.
+    """
+    if notice.expiration_date is not None:
+        key = f"{notice.kind}|{notice.user_id}|{notice.certification_id}|{notice.expiration_date}|{notice.recipient_email}"
+    else:
+        key = f"{notice.kind}|{notice.id}|{notice.created_at.isoformat()}"
+    domain = parseaddr(current_app.config["MAIL_SENDER"])[1].rpartition("@")[2] or "fieldcert.invalid"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt: the base delay, doubled per failed attempt, at most 6 hours."""
+    base = timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
+    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def claim_notices(now: datetime, limit: int) -> list[Notice]:
+    """Take up to `limit` due rows for this sender and commit the claim; [] when another sender holds the job."""
+    if not try_job_lock("claim_notices"):
+        db.session.rollback()
+        return []
+    ids = list(db.session.scalars(
+        select(Notice.id)
+        .where(Notice.status.in_(("queued", "sending")), Notice.next_attempt_at <= now)
+        .order_by(Notice.next_attempt_at, Notice.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ))
+    claimed = []
+    for notice_id in ids:
+        result = db.session.execute(
+            update(Notice)
+            .where(Notice.id == notice_id, Notice.status.in_(("queued", "sending")), Notice.next_attempt_at <= now)
+            .values(status="sending", attempts=Notice.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(notice_id)
+    notices = list(db.session.scalars(
+        select(Notice).where(Notice.id.in_(claimed)).order_by(Notice.id).execution_options(populate_existing=True)
+    )) if claimed else []
+    for notice in notices:
+        notice.message_id = notice.message_id or message_id_for(notice)
+    db.session.commit()
+    return notices
+
+
+def build_message(notice: Notice) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = notice.recipient_email
+    message["Subject"] = notice.subject
+    message["Message-ID"] = notice.message_id
+    message["Date"] = format_datetime(notice.created_at)
+    message.set_content(notice.body_text)
+    if notice.body_html:
+        message.add_alternative(notice.body_html, subtype="html")
+    for name, stored in _attached_files(notice.attachment_ids or []):
+        maintype, _, subtype = stored.content_type.partition("/")
+        message.add_attachment(file_path(stored).read_bytes(), maintype=maintype,
+                               subtype=subtype or "octet-stream", filename=name)
+    return message
+
+
+def _attached_files(entries: list) -> list[tuple[str, StoredFile]]:
+    """(name, stored file) for each entry: a record attachment's id, or a {"stored_file_id", "name"} upload."""
+    attachment_ids = [entry for entry in entries if isinstance(entry, int)]
+    uploads = [entry for entry in entries if isinstance(entry, dict)]
+    attachments = db.session.scalars(
+        select(Attachment).where(Attachment.id.in_(attachment_ids), Attachment.kind == "file").order_by(Attachment.id)
+    ) if attachment_ids else []
+    stored = {f.id: f for f in db.session.scalars(
+        select(StoredFile).where(StoredFile.id.in_([entry["stored_file_id"] for entry in uploads]))
+    )} if uploads else {}
+    return [(a.name, a.stored_file) for a in attachments] + [
+        (entry["name"], stored[entry["stored_file_id"]]) for entry in uploads if entry["stored_file_id"] in stored
+    ]
+
+
+def _open_smtp() -> smtplib.SMTP:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"])
+    if config["MAIL_STARTTLS"]:
+        smtp.starttls()
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    return smtp
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def _record_failure(notice: Notice, error: Exception, now: datetime) -> str:
+    notice.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if _is_permanent(error) or notice.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        notice.status = "failed"
+    else:
+        notice.status = "queued"
+        notice.next_attempt_at = now + backoff(notice.attempts)
+    db.session.commit()
+    return notice.status
+
+
+def deliver_notices(now: datetime | None = None, limit: int = 100) -> DeliveryResult | None:
+    """Send what is due in the outbox; None when no mail server is configured (mail stays in the outbox)."""
+    if not current_app.config["MAIL_SERVER"]:
+        return None
+    now = now or utcnow()
+    notices = claim_notices(now, limit)
+    if not notices:
+        return DeliveryResult()
+    counts = {"sent": 0, "queued": 0, "failed": 0}
+    try:
+        smtp = _open_smtp()
+    except (OSError, smtplib.SMTPException) as error:
+        for notice in notices:
+            counts[_record_failure(notice, error, now)] += 1
+        return DeliveryResult(0, counts["queued"], counts["failed"])
+    try:
+        for notice in notices:
+            try:
+                smtp.send_message(build_message(notice))
+            except (OSError, smtplib.SMTPException) as error:
+                counts[_record_failure(notice, error, now)] += 1
+                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    smtp = _open_smtp()
+                continue
+            notice.status, notice.sent_at, notice.last_error = "sent", utcnow(), None
+            db.session.commit()
+            counts["sent"] += 1
+    except (OSError, smtplib.SMTPException) as error:
+        # The server went away mid-batch and would not take a new connection: the rest wait.
+        for notice in notices:
+            if notice.status == "sending":
+                counts[_record_failure(notice, error, now)] += 1
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return DeliveryResult(counts["sent"], counts["queued"], counts["failed"])

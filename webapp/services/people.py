@@ -11,7 +11,7 @@ from webapp.permissions import Permission
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
-from webapp.services.mail import queue_email
+from webapp.services.mail import external_url, queue_email, render_mail
 
 
 def find_people(actor: User, *, search: str | None = None, company_id: int | None = None,
@@ -65,13 +65,9 @@ def notify_user(user: User, by: User, message: str | None, certification: Certif
     """E-mail `user` a manual notice, about one certification or in general, with an optional message."""
     message = (message or "").strip()
     about = f" about {certification.name}" if certification is not None else ""
-    lines = [f"Hello {user.first_name},", "", f"{by.full_name} sent you a notice{about}."]
-    if certification is not None:
-        lines.append(f"Please make sure your {certification.name} certification is up to date.")
-    if message:
-        lines += ["", message]
-    notice = queue_email("notify", user, f"Notice from {by.full_name}{about}", "\n".join(lines),
-                         user=user, certification=certification)
+    mail = render_mail("notify", f"Notice from {by.full_name}{about}", user=user, by=by, certification=certification,
+                       message=message, link=external_url("my_account.certifications"))
+    notice = queue_email("notify", user, mail, user=user, certification=certification)
     record_audit(by, "user.notify", user, f"Notified {user.full_name}{about}", after={"message": message or None})
     db.session.commit()
     return notice

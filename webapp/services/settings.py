@@ -23,6 +23,8 @@ NOTIFICATION_OPTIONS = (
     ("approval_user", "On approval: e-mail the user"),
     ("decline_user", "On decline: e-mail the user (with the supervisor's comment)"),
     ("competency_user", "Competency lead time: e-mail the user"),
+    ("hold_ended_user", "Deferral or training ended: e-mail the user"),
+    ("digest_administrators", "Digest of what expires within 90 days: e-mail administrators"),
 )
 NOTIFICATION_DEFAULTS = {key: True for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": 7}
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
@@ -16,9 +15,9 @@ from webapp.models import Attachment, RoleAssignment, SharedReport, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
-from webapp.services.mail import queue_email
-from webapp.services.storage import UploadError, check_uploads, store_file
+from webapp.services.mail import queue_email, render_mail
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
+from webapp.services.storage import UploadError, check_uploads, store_file
 
 
 @dataclass
@@ -84,17 +83,12 @@ def email_shared_report(actor: User, report: SharedReport, addresses: list[str],
 
     Raises UploadError, queuing nothing, when an attachment is refused.
     """
-    checked = _checked_files(files)
-    stored = [(upload.name, store_file(upload)) for upload in checked]
+    stored = [(upload.name, store_file(upload)) for upload in _checked_files(files)]
     db.session.flush()
-    body = f"{actor.full_name} shared the certification report \"{report.title}\" with you.\n\n"
-    if message:
-        body += f"{message}\n\n"
-    body += f"Open the report: {url}\n"
-    if stored:
-        body += "\nAttached: " + ", ".join(name for name, _ in stored) + "\n"
+    mail = render_mail("shared_report", f"Shared certification report: {report.title}", by=actor, report=report,
+                       message=message, url=url, files=[name for name, _ in stored])
     for address in addresses:
-        queue_email("shared_report", address, f"Shared certification report: {report.title}", body, files=stored)
+        queue_email("shared_report", address, mail, files=stored)
     record_audit(actor, "shared_report_emailed", report, f"E-mailed shared report {report.title} to {', '.join(addresses)}")
     db.session.commit()
 

@@ -1,0 +1,73 @@
+"""Forgot password: a signed, expiring, single-use link e-mailed through the outbox."""
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import FROZEN_NOW
+from webapp.extensions import db
+from webapp.models import Notice, User
+from webapp.services.accounts import authenticate_user
+
+
+def _link(notice: Notice) -> str:
+    return re.search(r"http://[^\s]+/auth/reset-password/(\S+)", notice.body_text).group(0)
+
+
+def _request(client, csrf, identifier):
+    return client.post("/auth/forgot-password", data={"csrf_token": csrf(), "identifier": identifier})
+
+
+def test_reset_link_sets_a_new_password_once(client, csrf, factory, frozen_clock):
+    user = factory.user(username="wanda", email="wanda@example.test")
+    version = user.session_version
+    response = _request(client, csrf, "WANDA@example.test")
+    assert response.status_code == 302
+    [notice] = db.session.scalars(select(Notice)).all()
+    assert notice.kind == "password_reset" and notice.recipient_email == "wanda@example.test"
+    assert notice.body_html and "Choose a new password" in notice.body_html
+    path = _link(notice).removeprefix("http://127.0.0.1:5000").removeprefix("http://localhost")
+    assert "Choose a new password" in client.get(path).get_data(as_text=True)
+    mismatch = client.post(path, data={"csrf_token": csrf(), "password": "a long new secret", "confirm": "other"})
+    assert mismatch.status_code == 422 and "The two passwords differ." in mismatch.get_data(as_text=True)
+    short = client.post(path, data={"csrf_token": csrf(), "password": "short", "confirm": "short"})
+    assert short.status_code == 422 and "Use 10 to 200 characters." in short.get_data(as_text=True)
+    done = client.post(path, data={"csrf_token": csrf(), "password": "a long new secret", "confirm": "a long new secret"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/auth/login")
+    db.session.expire_all()
+    assert authenticate_user("wanda", "a long new secret") is not None
+    assert db.session.get(User, user.id).session_version == version + 1
+    assert client.get(path).status_code == 404  # used: the password hash changed
+
+
+def test_unknown_account_gets_the_same_answer_and_no_mail(client, csrf, factory, frozen_clock):
+    factory.user(username="wanda")
+    known = _request(client, csrf, "wanda")
+    unknown = _request(client, csrf, "nobody")
+    assert known.status_code == unknown.status_code == 302
+    follow = client.get("/auth/login").get_data(as_text=True)
+    assert "If an active account matches" in follow
+    assert len(db.session.scalars(select(Notice)).all()) == 1
+
+
+def test_link_expires_and_forgeries_fail(client, csrf, factory, frozen_clock):
+    factory.user(username="wanda")
+    _request(client, csrf, "wanda")
+    path = "/auth/reset-password/" + _link(db.session.scalar(select(Notice))).rsplit("/", 1)[1]
+    assert client.get(path + "x").status_code == 404
+    frozen_clock.move_to(FROZEN_NOW + timedelta(hours=2, minutes=1))
+    response = client.get(path)
+    assert response.status_code == 404 and "This link no longer works" in response.get_data(as_text=True)
+
+
+def test_empty_request_is_refused(client, csrf):
+    response = client.post("/auth/forgot-password", data={"csrf_token": csrf(), "identifier": ""})
+    assert response.status_code == 422 and "Enter your username or e-mail." in response.get_data(as_text=True)
+
+
+def test_reset_mail_is_not_listed_in_the_app(client, csrf, sign_in, factory, frozen_clock):
+    user = factory.user(username="wanda")
+    _request(client, csrf, "wanda")
+    sign_in(user)
+    page = client.get("/notices/").get_data(as_text=True)
+    assert "Reset your FieldCert password" not in page

@@ -1,0 +1,90 @@
+"""Notices: each person's own notices (with the unread count), and the administrators' Sent mail."""
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+
+from webapp.extensions import db
+from webapp.forms.certifications import DeleteForm
+from webapp.htmx import render
+from webapp.models import Notice
+from webapp.permissions import Permission
+from webapp.security import login_required, permission_required
+from webapp.services.notices import (
+    OUTBOX_FILTERS,
+    count_outbox,
+    count_unread_notices,
+    get_user_notice,
+    list_outbox,
+    list_user_notices,
+    mark_all_notices_read,
+    mark_notice_read,
+    retry_notice,
+)
+
+bp = Blueprint("notices", __name__, url_prefix="/notices")
+
+
+@bp.app_template_global()
+def unread_notice_count() -> int:
+    return count_unread_notices(current_user) if current_user.is_authenticated else 0
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render("notices/index.html", notices=list_user_notices(current_user), form=DeleteForm())
+
+
+@bp.route("/<int:notice_id>")
+@login_required
+def show(notice_id: int):
+    notice = get_user_notice(current_user, notice_id)
+    if notice is None:
+        abort(404)
+    mark_notice_read(notice)
+    return render("notices/show.html", notice=notice)
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def read_all():
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    count = mark_all_notices_read(current_user)
+    flash(f"Marked {count} notice{'s' if count != 1 else ''} as read." if count else "No unread notices.", "success")
+    return redirect(url_for("notices.index"))
+
+
+@bp.route("/sent-mail")
+@permission_required(Permission.MANAGE_SETTINGS)
+def outbox():
+    status = request.args.get("status", "all")
+    if status not in OUTBOX_FILTERS:
+        status = "all"
+    return render("notices/outbox.html", notices=list_outbox(status), status=status, counts=count_outbox(),
+                  filters=OUTBOX_FILTERS, mail_server=current_app.config["MAIL_SERVER"], form=DeleteForm())
+
+
+def _outbox_notice(notice_id: int) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        abort(404)
+    return notice
+
+
+@bp.route("/sent-mail/<int:notice_id>")
+@permission_required(Permission.MANAGE_SETTINGS)
+def outbox_show(notice_id: int):
+    return render("notices/outbox_show.html", notice=_outbox_notice(notice_id), form=DeleteForm())
+
+
+@bp.route("/sent-mail/<int:notice_id>/retry", methods=["POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def retry(notice_id: int):
+    notice = _outbox_notice(notice_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if retry_notice(current_user, notice):
+        flash(f"Queued again: {notice.subject} to {notice.recipient_email}.", "success")
+    else:
+        flash("Only failed mail can be retried; this one is not failed.", "error")
+    return redirect(url_for("notices.outbox", status="failed"))

@@ -1,0 +1,106 @@
+"""Which scheduled notice a requirement is owed on a day.
+
+Each requirement owes at most one notice a day: the one for its latest event (turning due,
+overdue or expired, or a deferral or training ending). The notice is keyed on the event's
+date, so the daily job may run any number of times, or miss a few days, and every event
+still gets one notice, as long as it is no older than the catch-up window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .periods import Period, shift
+from .status import RequirementStatus, RoleSource, Status
+
+FIRST_NOTICE = "first_notice"
+SECOND_NOTICE = "second_notice"
+EXPIRED = "expired"
+DEFERRAL_ENDED = "deferral_ended"
+TRAINING_ENDED = "training_ended"
+STAGE_KINDS = (FIRST_NOTICE, SECOND_NOTICE, EXPIRED, DEFERRAL_ENDED, TRAINING_ENDED)
+# Whom a stage goes to beyond the user: the 2nd notice and expiration also go to supervisors.
+TO_SUPERVISORS = (SECOND_NOTICE, EXPIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeEvent:
+    """A notice owed: its kind, the day of its event, and the date in its unique key.
+
+    The key date is the record's expiration for the 1st and 2nd notices and expiration
+    (a renewed record has a new one, so its notices are new), and the end of the
+    deferral or training for those.
+    """
+
+    kind: str
+    on: date
+    key_date: date
+
+
+def training_end(roles: tuple[RoleSource, ...], direct: bool) -> date | None:
+    """The day training stopped holding the requirement back, if it ever did.
+
+    Training holds only when every role requiring the certification is in training
+    (and it is not also required directly), until the earliest training end.
+    """
+    if direct or not roles or any(role.training_until is None for role in roles):
+        return None
+    return min(role.training_until for role in roles)
+
+
+def notice_event(
+    day: date,
+    status: RequirementStatus,
+    *,
+    deferred_until: date | None = None,
+    training_until: date | None = None,
+    catch_up_days: int = 7,
+) -> NoticeEvent | None:
+    """The notice owed on `day`, or None.
+
+    A pending submission means the user has already acted, so it holds back the 1st and
+    2nd notices (not the expiration). Events older than `catch_up_days` are not sent:
+    a first run over old data, or a runner down for weeks, must not flood anyone.
+    """
+    oldest = day - timedelta(days=catch_up_days)
+    candidates: list[NoticeEvent] = []
+    match status.status:
+        case Status.DUE if not status.pending:
+            candidates.append(NoticeEvent(FIRST_NOTICE, status.due_on, status.expires_on))
+        case Status.OVERDUE if not status.pending:
+            candidates.append(NoticeEvent(SECOND_NOTICE, status.overdue_on, status.expires_on))
+        case Status.EXPIRED:
+            candidates.append(NoticeEvent(EXPIRED, status.expires_on, status.expires_on))
+    if status.status.is_outstanding:
+        # Whatever is still outstanding when a hold ends is announced by the hold's end.
+        for kind, end in ((DEFERRAL_ENDED, deferred_until), (TRAINING_ENDED, training_until)):
+            if end is not None and end <= day:
+                candidates.append(NoticeEvent(kind, end, end))
+    candidates = [event for event in candidates if oldest <= event.on <= day]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda event: event.on)
+
+
+def competency_expiration(held_from: date, duration: Period, day: date) -> date:
+    """The end of the competency period running on `day`; periods repeat from `held_from`.
+
+    Each end is computed from `held_from` (not by repeated addition), as forced dates are.
+    """
+    k = 1
+    while (end := shift(held_from, duration, k)) <= day:
+        k += 1
+    return end
+
+
+def competency_notice_due(held_from: date, duration: Period, lead_time: Period, day: date,
+                          catch_up_days: int = 7) -> date | None:
+    """The competency expiration to announce on `day` (its lead time has begun), or None."""
+    if held_from > day:
+        return None
+    expires_on = competency_expiration(held_from, duration, day)
+    announce_on = lead_time.before(expires_on)
+    if day - timedelta(days=catch_up_days) <= announce_on <= day:
+        return expires_on
+    return None

@@ -1,0 +1,371 @@
+"""Scheduled notices (the daily scan), the administrators' digest, and notices in the app.
+
+The daily scan streams users in chunks through `load_requirements` (a fixed number of
+queries per chunk, bounded memory), asks the rules which notice each requirement is owed
+today, and inserts the missing ones with INSERT ... ON CONFLICT DO NOTHING on the outbox's
+unique keys, in one transaction under an advisory lock: re-runs, restarts and a second
+runner add nothing.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from webapp.extensions import db
+from webapp.models import CertificationRole, ModuleLevelPermission, Notice, RoleAssignment, User, utcnow
+from webapp.models.people import supervisor_links, user_module_levels
+from webapp.permissions import Permission
+from webapp.rules import Period, Status
+from webapp.rules.notices import (
+    DEFERRAL_ENDED,
+    EXPIRED,
+    FIRST_NOTICE,
+    SECOND_NOTICE,
+    STAGE_KINDS,
+    TO_SUPERVISORS,
+    TRAINING_ENDED,
+    competency_notice_due,
+    notice_event,
+    training_end,
+)
+from webapp.rules.periods import format_date
+from webapp.services.access import users_in_reach
+from webapp.services.audit import record_audit
+from webapp.services.compliance import Requirement, load_requirements
+from webapp.services.jobs import try_job_lock
+from webapp.services.mail import external_url, render_mail
+from webapp.services.settings import notification_defaults
+
+CHUNK = 1000
+DIGEST_WINDOW_DAYS = 90  # Ontraccr's window: administrators hear of what expires within 90 days
+DIGEST_LINES = 200
+# Which notification setting sends a stage to the user, and to their supervisors.
+USER_SETTING = {
+    FIRST_NOTICE: "first_notice_user",
+    SECOND_NOTICE: "second_notice_user",
+    EXPIRED: "expired_user",
+    DEFERRAL_ENDED: "hold_ended_user",
+    TRAINING_ENDED: "hold_ended_user",
+}
+SUPERVISOR_SETTING = {SECOND_NOTICE: "second_notice_supervisors", EXPIRED: "expired_supervisors"}
+SUBJECTS = {
+    FIRST_NOTICE: "Due: {certification} expires {expires}",
+    SECOND_NOTICE: "Overdue: {certification} expires {expires}",
+    EXPIRED: "Expired: {certification} expired {expires}",
+    DEFERRAL_ENDED: "Deferral ended: {certification} is {status}",
+    TRAINING_ENDED: "Training ended: {certification} is {status}",
+}
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    email: str
+    first_name: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    user_id: int
+    user_name: str
+    certification: str
+    status: Status
+    expires_on: date
+    new_today: bool
+
+
+@dataclass
+class ScanResult:
+    requirements: int = 0
+    queued: int = 0
+    digest_lines: list[DigestLine] = field(default_factory=list, repr=False)
+
+
+def _insert_ignoring_duplicates():
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Notice).on_conflict_do_nothing()
+
+
+def _user_chunks(chunk: int):
+    """Active user ids in chunks, by keyset, so memory stays bounded however many there are."""
+    last = 0
+    while ids := list(db.session.scalars(
+        select(User.id).where(User.active.is_(True), User.id > last).order_by(User.id).limit(chunk)
+    )):
+        yield ids
+        last = ids[-1]
+
+
+def _people(user_ids) -> dict[int, _Person]:
+    return {
+        row.id: _Person(row.id, row.email, row.first_name, f"{row.first_name} {row.last_name}")
+        for row in db.session.execute(
+            select(User.id, User.email, User.first_name, User.last_name).where(User.id.in_(user_ids))
+        )
+    }
+
+
+def _supervisors(user_ids) -> dict[int, list[_Person]]:
+    result: dict[int, list[_Person]] = defaultdict(list)
+    for row in db.session.execute(
+        select(supervisor_links.c.user_id, User.id, User.email, User.first_name, User.last_name)
+        .join(User, User.id == supervisor_links.c.supervisor_id)
+        .where(supervisor_links.c.user_id.in_(user_ids), User.active.is_(True))
+        .order_by(User.last_name, User.id)
+    ):
+        result[row.user_id].append(_Person(row.id, row.email, row.first_name, f"{row.first_name} {row.last_name}"))
+    return result
+
+
+def _existing_keys(user_ids, since: date) -> set[tuple]:
+    """Keys already in the outbox, so the scan renders only new notices (the insert still ignores races)."""
+    return set(db.session.execute(
+        select(Notice.kind, Notice.user_id, Notice.certification_id, Notice.expiration_date, Notice.recipient_email)
+        .where(Notice.user_id.in_(user_ids), Notice.kind.in_((*STAGE_KINDS, "competency")),
+               Notice.expiration_date >= since)
+    ).tuples())
+
+
+def _row(kind, recipient: _Person, user_id, certification_id, key_date, mail, now) -> dict:
+    return {
+        "kind": kind, "recipient_email": recipient.email, "recipient_user_id": recipient.id, "user_id": user_id,
+        "certification_id": certification_id, "expiration_date": key_date, "subject": mail.subject,
+        "body_text": mail.text, "body_html": mail.html, "status": "queued", "attempts": 0,
+        "next_attempt_at": now, "created_at": now,
+    }
+
+
+def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, settings, existing, link, now, catch_up):
+    setting = requirement.setting
+    status = requirement.status
+    event = notice_event(
+        day, status,
+        deferred_until=setting.deferred_until if setting is not None and setting.state == "deferred" else None,
+        training_until=training_end(requirement.sources.roles, requirement.sources.direct),
+        catch_up_days=catch_up,
+    )
+    if event is None:
+        return []
+    recipients = [person] if settings[USER_SETTING[event.kind]] else []
+    if event.kind in TO_SUPERVISORS and settings[SUPERVISOR_SETTING[event.kind]]:
+        recipients += [s for s in supervisors if s.id != person.id]
+    certification = requirement.certification
+    rows = []
+    for recipient in recipients:
+        key = (event.kind, person.id, certification.id, event.key_date, recipient.email)
+        if key in existing:
+            continue
+        existing.add(key)
+        subject = SUBJECTS[event.kind].format(
+            certification=certification.name, status=status.status.label,
+            expires=format_date(status.expires_on) if status.expires_on else "",
+        )
+        if recipient is not person:
+            subject = f"{person.full_name}: {subject}"
+        mail = render_mail("stage", subject, kind=event.kind, recipient=recipient, person=person,
+                           certification=certification, status=status, event=event, link=link)
+        rows.append(_row(event.kind, recipient, person.id, certification.id, event.key_date, mail, now))
+    return rows
+
+
+def _competency_rows(day, user_ids, people, existing, link, now, catch_up):
+    """One notice per user and competency expiration date, naming every role expiring then.
+
+    Competency is held from the end of training in the role (or from the assignment),
+    and renews every duration from then.
+    """
+    due: dict[tuple[int, date], list[str]] = defaultdict(list)
+    for row in db.session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.training_until, RoleAssignment.assigned_at, CertificationRole)
+        .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
+        .where(RoleAssignment.user_id.in_(user_ids), CertificationRole.require_competency.is_(True),
+               CertificationRole.competency_expires.is_(True))
+    ):
+        role = row.CertificationRole
+        held_from = row.training_until or row.assigned_at.date()
+        expires_on = competency_notice_due(
+            held_from, Period(role.competency_duration_amount, role.competency_duration_unit),
+            Period(role.competency_lead_time_amount, role.competency_lead_time_unit), day, catch_up,
+        )
+        if expires_on is not None:
+            due[(row.user_id, expires_on)].append(role.name)
+    rows = []
+    for (user_id, expires_on), roles in sorted(due.items()):
+        person = people[user_id]
+        key = ("competency", user_id, None, expires_on, person.email)
+        if key in existing:
+            continue
+        mail = render_mail("competency", f"Competency expires {format_date(expires_on)}: {', '.join(sorted(roles))}",
+                           person=person, roles=sorted(roles), expires_on=expires_on, link=link)
+        rows.append(_row("competency", person, user_id, None, expires_on, mail, now))
+    return rows
+
+
+def _digest_line(day, requirement: Requirement, person: _Person, window_end: date, oldest: date) -> DigestLine | None:
+    status = requirement.status
+    expires_on = status.expires_on
+    if status.status not in (Status.VALID, Status.DUE, Status.OVERDUE, Status.EXPIRED) or expires_on is None:
+        return None
+    if not oldest <= expires_on <= window_end:
+        return None
+    new_today = day in (status.due_on, status.overdue_on, expires_on)
+    return DigestLine(person.id, person.full_name, requirement.certification.name, status.status, expires_on, new_today)
+
+
+def _administrators() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(
+            User.active.is_(True),
+            User.id.in_(
+                select(user_module_levels.c.user_id)
+                .join(ModuleLevelPermission,
+                      ModuleLevelPermission.module_level_id == user_module_levels.c.module_level_id)
+                .where(ModuleLevelPermission.permission == Permission.MANAGE_SETTINGS.value)
+            ),
+        ).order_by(User.id)
+    ))
+
+
+def _digest_rows(day, lines: list[DigestLine], now) -> list[dict]:
+    """A digest for each administrator on a day something in their reach turned due, overdue or expired."""
+    if not any(line.new_today for line in lines):
+        return []
+    rows = []
+    link = external_url("reports.index")
+    done = set(db.session.scalars(select(Notice.user_id).where(Notice.kind == "digest", Notice.expiration_date == day)))
+    for admin in _administrators():
+        if admin.id in done:
+            continue
+        reach = set(db.session.scalars(users_in_reach(admin, "view").with_only_columns(User.id)))
+        mine = [line for line in lines if line.user_id in reach]
+        new = [line for line in mine if line.new_today]
+        if not new:
+            continue
+        mine.sort(key=lambda line: (line.expires_on, line.user_name, line.certification))
+        new.sort(key=lambda line: (line.status.value, line.user_name, line.certification))
+        person = _Person(admin.id, admin.email, admin.first_name, admin.full_name)
+        mail = render_mail("digest", f"Certification digest for {format_date(day)}: {len(new)} new, "
+                           f"{len(mine)} within {DIGEST_WINDOW_DAYS} days",
+                           person=person, day=day, new=new[:DIGEST_LINES], window=mine[:DIGEST_LINES],
+                           new_more=max(len(new) - DIGEST_LINES, 0), window_more=max(len(mine) - DIGEST_LINES, 0),
+                           window_days=DIGEST_WINDOW_DAYS, link=link)
+        rows.append(_row("digest", person, admin.id, None, day, mail, now))
+    return rows
+
+
+def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | None:
+    """Queue every notice owed on `day`; None when another runner holds the job (nothing done)."""
+    if not try_job_lock("queue_scheduled_notices"):
+        db.session.rollback()
+        return None
+    settings = notification_defaults()
+    catch_up = current_app.config["NOTICE_CATCH_UP_DAYS"]
+    oldest = day - timedelta(days=catch_up)
+    window_end = day + timedelta(days=DIGEST_WINDOW_DAYS)
+    now = utcnow()
+    link = external_url("my_account.certifications")
+    insert = _insert_ignoring_duplicates()
+    result = ScanResult()
+    for user_ids in _user_chunks(chunk):
+        requirements = load_requirements(user_ids, day)
+        people = _people(user_ids)
+        supervisors = _supervisors(user_ids)
+        existing = _existing_keys(user_ids, oldest)
+        rows = []
+        for user_id in user_ids:
+            person = people[user_id]
+            for requirement in requirements[user_id]:
+                result.requirements += 1
+                rows += _stage_rows(day, requirement, person, supervisors[user_id], settings, existing, link, now,
+                                    catch_up)
+                if settings["digest_administrators"]:
+                    line = _digest_line(day, requirement, person, window_end, oldest)
+                    if line is not None:
+                        result.digest_lines.append(line)
+        if settings["competency_user"]:
+            rows += _competency_rows(day, user_ids, people, existing, link, now, catch_up)
+        if rows:
+            db.session.execute(insert, rows)
+            result.queued += len(rows)
+    digests = _digest_rows(day, result.digest_lines, now) if settings["digest_administrators"] else []
+    if digests:
+        db.session.execute(insert, digests)
+        result.queued += len(digests)
+    db.session.commit()
+    return result
+
+
+# In the app: a person's own notices, and the administrators' outbox ("Sent mail").
+
+IN_APP_EXCLUDED = ("password_reset",)
+
+
+def _own_notices(user: User):
+    return select(Notice).where(Notice.recipient_user_id == user.id, Notice.kind.not_in(IN_APP_EXCLUDED))
+
+
+def count_unread_notices(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(_own_notices(user).where(Notice.read_at.is_(None)).subquery())
+    )
+
+
+def list_user_notices(user: User, limit: int = 100) -> list[Notice]:
+    return list(db.session.scalars(_own_notices(user).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)))
+
+
+def get_user_notice(user: User, notice_id: int) -> Notice | None:
+    return db.session.scalar(_own_notices(user).where(Notice.id == notice_id))
+
+
+def mark_notice_read(notice: Notice) -> None:
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+        db.session.commit()
+
+
+def mark_all_notices_read(user: User) -> int:
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.recipient_user_id == user.id, Notice.kind.not_in(IN_APP_EXCLUDED), Notice.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+OUTBOX_FILTERS = ("all", "queued", "failed", "sent")
+
+
+def list_outbox(status: str, limit: int = 200) -> list[Notice]:
+    """The newest outbox rows, of one status or all ('queued' includes rows being sent)."""
+    query = select(Notice).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)
+    if status == "queued":
+        query = query.where(Notice.status.in_(("queued", "sending")))
+    elif status != "all":
+        query = query.where(Notice.status == status)
+    return list(db.session.scalars(query))
+
+
+def count_outbox() -> dict[str, int]:
+    counts = dict(db.session.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples().all())
+    return {"queued": counts.get("queued", 0) + counts.get("sending", 0), "failed": counts.get("failed", 0),
+            "sent": counts.get("sent", 0), "all": sum(counts.values())}
+
+
+def retry_notice(actor: User, notice: Notice, now: datetime | None = None) -> bool:
+    """Queue a failed notice again, with a fresh set of attempts; False if it is not failed."""
+    if notice.status != "failed":
+        return False
+    notice.status, notice.attempts, notice.next_attempt_at = "queued", 0, now or utcnow()
+    record_audit(actor, "notice.retry", notice, f"Queued again: {notice.subject} to {notice.recipient_email}",
+                 before={"status": "failed", "last_error": notice.last_error}, after={"status": "queued"})
+    db.session.commit()
+    return True
