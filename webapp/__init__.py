@@ -6,6 +6,8 @@ from flask import Flask
 
 from webapp import cli, errors, security
 from webapp.blueprints import (
+    activities,
+    activity_admin,
     auth,
     certifications,
     companies,
@@ -40,6 +42,8 @@ BLUEPRINTS = (
     reports.bp,
     qr.bp,
     public.bp,
+    activities.bp,
+    activity_admin.bp,
 )
 
 
