@@ -31,7 +31,7 @@ def get_course(course_id: int) -> Course | None:
 
 
 def _changed(actor: User, course: Course, action: str, summary: str) -> None:
-    course.version = (course.version or 1) + 1
+    course.version += 1
     record_audit(actor, f"course.{action}", course, f"{summary} (course {course.name}, now version {course.version})")
     db.session.commit()
 
