@@ -67,7 +67,8 @@ def hold_at_login():
     message = f"Complete {held[0].name} first: it is required at sign-in, before anything else."
     hold_url = url_for("activities.hold")
     if request.method == "GET" and request.headers.get("HX-Request") != "true" and not request.is_json:
-        session.setdefault(NEXT_KEY, request.full_path.rstrip("?"))
+        if request.endpoint is not None:  # not a stray request such as /favicon.ico
+            session.setdefault(NEXT_KEY, request.full_path.rstrip("?"))
         flash(message, "warning")
         return redirect(hold_url)
     response = make_response(message, 403)
