@@ -3,43 +3,35 @@ acknowledges it and lands on the page they asked for."""
 import re
 
 import pytest
-from fpdf import FPDF
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.models import Certification, DirectRequirement, Submission, User
-from webapp.services.activities import DocumentUpload, upload_document_revision
+from webapp.models import Certification, Submission
 from webapp.services.demo import DEMO_PASSWORD, load_demo_organisation
-from webapp.services.storage import CheckedUpload
 
 pytestmark = pytest.mark.browser
 
 PHONE = (390, 844)
 
 
-def _policy_pdf() -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=14)
-    pdf.multi_cell(0, 10, "Site Safety Policy, revision 3. Wear your helmet on every site.")
-    return bytes(pdf.output())
-
-
 def test_demo_employee_is_held_at_sign_in_until_acknowledged(new_page, app_context):
     load_demo_organisation(today())
-    ada = db.session.scalar(select(User).where(User.username == "ada"))
-    emma = db.session.scalar(select(User).where(User.username == "emma"))
-    policy = Certification(name="Site Safety Policy", activity_type="document", required_at_login=True,
-                           auto_approve_on_activity=True)
-    db.session.add(policy)
-    db.session.add(DirectRequirement(user=emma, certification=policy))
-    db.session.commit()
-    upload_document_revision(ada, policy, DocumentUpload(
-        title="Site Safety Policy", revision="3", revision_date=today(), owner_user_ids=[ada.id], owner_role_ids=[],
-        upload=CheckedUpload(data=_policy_pdf(), content_type="application/pdf", name="site-safety-policy.pdf"),
-    ))
+    policy = db.session.scalar(select(Certification).where(Certification.name == "Site Safety Policy"))
+
+    # The demo administrator makes the safety policy required at login.
+    admin = new_page()
+    admin.goto("/auth/login")
+    admin.get_by_label("Username or e-mail").fill("ada")
+    admin.get_by_label("Password").fill(DEMO_PASSWORD)
+    admin.get_by_role("button", name="Sign in").click()
+    admin.goto(f"/certifications/{policy.id}/edit")
+    expect(admin.get_by_text("Current: Site Safety Policy, revision 3")).to_be_visible()
+    admin.get_by_label("Required at Login").check()
+    expect(admin.get_by_label("Auto-approve certifications submitted on completion of an activity")).to_be_checked()
+    admin.get_by_role("button", name="Submit").click()
+    expect(admin.get_by_text("Certification Site Safety Policy saved.")).to_be_visible()
 
     page = new_page(viewport=PHONE)
     page.goto("/my/certifications")
@@ -66,3 +58,32 @@ def test_demo_employee_is_held_at_sign_in_until_acknowledged(new_page, app_conte
     db.session.expire_all()
     record = db.session.scalar(select(Submission).where(Submission.certification_id == policy.id))
     assert (record.status, record.source) == ("approved", "activity")
+
+
+def test_demo_employee_fills_the_form_in_its_modal_saves_a_draft_and_submits(new_page, app_context):
+    load_demo_organisation(today())
+    check = db.session.scalar(select(Certification).where(Certification.name == "Vehicle Pre-Start Check"))
+    page = new_page(viewport=PHONE)
+    page.goto(f"/activity/{check.id}")
+    page.get_by_label("Username or e-mail").fill("emma")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf"/activity/{check.id}$"))
+
+    page.get_by_role("link", name="Complete Form or Payment").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Vehicle registration (required)")).to_be_visible()
+    dialog.get_by_label("Vehicle registration (required)").fill("FC-2026")
+    dialog.get_by_role("button", name="Save Draft").click()
+    expect(page.get_by_text("Your draft is saved.")).to_be_visible()
+
+    page.get_by_role("link", name="Continue").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Vehicle registration (required)")).to_have_value("FC-2026")
+    dialog.get_by_role("button", name="Submit").click()
+    expect(dialog.get_by_text("“Tyres” is required.")).to_be_visible()  # refused inside the modal
+    dialog.get_by_label("Tyres (required)").select_option("Good")
+    dialog.get_by_label("Signature (required)").fill("Emma Employee")
+    dialog.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("the activity completes once the payment is confirmed")).to_be_visible()
+    expect(page.get_by_text("Pay 15.00 USD offline")).to_be_visible()

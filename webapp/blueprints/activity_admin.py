@@ -60,8 +60,34 @@ def _put_errors(form, invalid: ActivityInvalid) -> None:
             target.errors = [*target.errors, *messages]
 
 
+def _saved(form, save, message, target):
+    """Validate `form` and run `save()`: on success flash `message` and go to `target` (either may be a
+    function of what was saved); otherwise None, with the refusals on the form and nothing stored."""
+    if not form.validate():
+        return None
+    try:
+        saved = save()
+    except ActivityInvalid as invalid:
+        db.session.rollback()
+        _put_errors(form, invalid)
+        return None
+    flash(message(saved) if callable(message) else message, "success")
+    return redirect(target(saved) if callable(target) else target)
+
+
 def _step() -> int:
     return -1 if request.form.get("direction") == "up" else 1
+
+
+def _change(action, *args, done: str | None, back: str, **ids):
+    """Run a builder change on an item of a form or course; an item not there is not found."""
+    try:
+        action(current_user, *args)
+    except ActivityInvalid:
+        abort(404)
+    if done:
+        flash(done, "success")
+    return redirect(url_for(back, **ids))
 
 
 @bp.get("/")
@@ -115,15 +141,13 @@ def documents():
 @permission_required(ADMIN)
 def forms():
     form = FormDefinitionForm()
-    if form.validate_on_submit():
-        try:
-            created = save_form(current_user, None, form.name.data, form.instructions.data, form.fee_amount.data,
-                                form.fee_currency.data)
-        except ActivityInvalid as invalid:
-            _put_errors(form, invalid)
-        else:
-            flash(f"Form {created.name} created; add its fields.", "success")
-            return redirect(url_for("activity_admin.form_detail", form_id=created.id))
+    if form.is_submitted():
+        done = _saved(form, lambda: save_form(current_user, None, form.name.data, form.instructions.data,
+                                              form.fee_amount.data, form.fee_currency.data),
+                      lambda created: f"Form {created.name} created; add its fields.",
+                      lambda created: url_for("activity_admin.form_detail", form_id=created.id))
+        if done:
+            return done
     return render("activity_admin/forms.html", form=form, forms=list_forms(),
                   status=422 if form.is_submitted() else 200)
 
@@ -149,17 +173,10 @@ def form_detail(form_id: int):
     if request.method == "GET":
         return _form_page(activity_form)
     settings = FormDefinitionForm()
-    if settings.validate():
-        try:
-            save_form(current_user, activity_form, settings.name.data, settings.instructions.data,
-                      settings.fee_amount.data, settings.fee_currency.data)
-        except ActivityInvalid as invalid:
-            db.session.rollback()
-            _put_errors(settings, invalid)
-        else:
-            flash("Form saved.", "success")
-            return redirect(url_for("activity_admin.form_detail", form_id=form_id))
-    return _form_page(_form_or_404(form_id), settings=settings, status=422)
+    done = _saved(settings, lambda: save_form(current_user, activity_form, settings.name.data, settings.instructions.data,
+                                              settings.fee_amount.data, settings.fee_currency.data),
+                  "Form saved.", url_for("activity_admin.form_detail", form_id=form_id))
+    return done or _form_page(_form_or_404(form_id), settings=settings, status=422)
 
 
 @bp.post("/forms/<int:form_id>/fields")
@@ -167,37 +184,25 @@ def form_detail(form_id: int):
 def add_field(form_id: int):
     activity_form = _form_or_404(form_id)
     field_form = FormFieldForm()
-    if field_form.validate():
-        try:
-            add_form_field(current_user, activity_form, field_form.label.data, field_form.kind.data,
-                           field_form.required.data, field_form.choices.data)
-        except ActivityInvalid as invalid:
-            _put_errors(field_form, invalid)
-        else:
-            flash("Field added.", "success")
-            return redirect(url_for("activity_admin.form_detail", form_id=form_id))
-    return _form_page(activity_form, field_form=field_form, status=422)
+    done = _saved(field_form, lambda: add_form_field(current_user, activity_form, field_form.label.data,
+                                                     field_form.kind.data, field_form.required.data,
+                                                     field_form.choices.data),
+                  "Field added.", url_for("activity_admin.form_detail", form_id=form_id))
+    return done or _form_page(_form_or_404(form_id), field_form=field_form, status=422)
 
 
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/remove")
 @permission_required(ADMIN)
 def remove_field(form_id: int, field_id: int):
-    try:
-        remove_form_field(current_user, _form_or_404(form_id), field_id)
-    except ActivityInvalid:
-        abort(404)
-    flash("Field removed.", "success")
-    return redirect(url_for("activity_admin.form_detail", form_id=form_id))
+    return _change(remove_form_field, _form_or_404(form_id), field_id, done="Field removed.",
+                   back="activity_admin.form_detail", form_id=form_id)
 
 
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/move")
 @permission_required(ADMIN)
 def move_field(form_id: int, field_id: int):
-    try:
-        move_form_field(current_user, _form_or_404(form_id), field_id, _step())
-    except ActivityInvalid:
-        abort(404)
-    return redirect(url_for("activity_admin.form_detail", form_id=form_id))
+    return _change(move_form_field, _form_or_404(form_id), field_id, _step(), done=None,
+                   back="activity_admin.form_detail", form_id=form_id)
 
 
 # ---- Courses ---------------------------------------------------------------------------------
@@ -207,14 +212,12 @@ def move_field(form_id: int, field_id: int):
 @permission_required(ADMIN)
 def courses():
     form = CourseForm()
-    if form.validate_on_submit():
-        try:
-            created = save_course(current_user, None, form.name.data, form.pass_mark.data)
-        except ActivityInvalid as invalid:
-            _put_errors(form, invalid)
-        else:
-            flash(f"Course {created.name} created; add its pages.", "success")
-            return redirect(url_for("activity_admin.course_detail", course_id=created.id))
+    if form.is_submitted():
+        done = _saved(form, lambda: save_course(current_user, None, form.name.data, form.pass_mark.data),
+                      lambda created: f"Course {created.name} created; add its pages.",
+                      lambda created: url_for("activity_admin.course_detail", course_id=created.id))
+        if done:
+            return done
     return render("activity_admin/courses.html", form=form, courses=list_courses(),
                   status=422 if form.is_submitted() else 200)
 
@@ -240,16 +243,9 @@ def course_detail(course_id: int):
     if request.method == "GET":
         return _course_page(course)
     settings = CourseForm()
-    if settings.validate():
-        try:
-            save_course(current_user, course, settings.name.data, settings.pass_mark.data)
-        except ActivityInvalid as invalid:
-            db.session.rollback()
-            _put_errors(settings, invalid)
-        else:
-            flash("Course saved.", "success")
-            return redirect(url_for("activity_admin.course_detail", course_id=course_id))
-    return _course_page(_course_or_404(course_id), settings=settings, status=422)
+    done = _saved(settings, lambda: save_course(current_user, course, settings.name.data, settings.pass_mark.data),
+                  "Course saved.", url_for("activity_admin.course_detail", course_id=course_id))
+    return done or _course_page(_course_or_404(course_id), settings=settings, status=422)
 
 
 @bp.post("/courses/<int:course_id>/pages")
@@ -257,43 +253,32 @@ def course_detail(course_id: int):
 def add_page(course_id: int):
     course = _course_or_404(course_id)
     page_form = CoursePageForm()
-    if page_form.validate():
+
+    def add():
         media = None
-        upload = page_form.media.data
-        try:
-            if getattr(upload, "filename", None):
-                media = check_upload(upload)
-            add_course_page(current_user, course, page_form.title.data, page_form.body.data, media)
-        except UploadError as error:
-            page_form.media.errors = [*page_form.media.errors, str(error)]
-        except ActivityInvalid as invalid:
-            db.session.rollback()
-            _put_errors(page_form, invalid)
-        else:
-            flash("Page added.", "success")
-            return redirect(url_for("activity_admin.course_detail", course_id=course_id))
-    return _course_page(_course_or_404(course_id), page_form=page_form, status=422)
+        if getattr(page_form.media.data, "filename", None):
+            try:
+                media = check_upload(page_form.media.data)
+            except UploadError as error:
+                raise ActivityInvalid({"media": [str(error)]}) from None
+        return add_course_page(current_user, course, page_form.title.data, page_form.body.data, media)
+
+    done = _saved(page_form, add, "Page added.", url_for("activity_admin.course_detail", course_id=course_id))
+    return done or _course_page(_course_or_404(course_id), page_form=page_form, status=422)
 
 
 @bp.post("/courses/<int:course_id>/pages/<int:page_id>/remove")
 @permission_required(ADMIN)
 def remove_page(course_id: int, page_id: int):
-    try:
-        remove_course_page(current_user, _course_or_404(course_id), page_id)
-    except ActivityInvalid:
-        abort(404)
-    flash("Page removed.", "success")
-    return redirect(url_for("activity_admin.course_detail", course_id=course_id))
+    return _change(remove_course_page, _course_or_404(course_id), page_id, done="Page removed.",
+                   back="activity_admin.course_detail", course_id=course_id)
 
 
 @bp.post("/courses/<int:course_id>/pages/<int:page_id>/move")
 @permission_required(ADMIN)
 def move_page(course_id: int, page_id: int):
-    try:
-        move_course_page(current_user, _course_or_404(course_id), page_id, _step())
-    except ActivityInvalid:
-        abort(404)
-    return redirect(url_for("activity_admin.course_detail", course_id=course_id))
+    return _change(move_course_page, _course_or_404(course_id), page_id, _step(), done=None,
+                   back="activity_admin.course_detail", course_id=course_id)
 
 
 @bp.post("/courses/<int:course_id>/questions")
@@ -301,27 +286,17 @@ def move_page(course_id: int, page_id: int):
 def add_question(course_id: int):
     course = _course_or_404(course_id)
     question_form = QuizQuestionForm()
-    if question_form.validate():
-        try:
-            add_quiz_question(current_user, course, question_form.prompt.data, question_form.choices.data,
-                              question_form.correct.data)
-        except ActivityInvalid as invalid:
-            _put_errors(question_form, invalid)
-        else:
-            flash("Question added.", "success")
-            return redirect(url_for("activity_admin.course_detail", course_id=course_id))
-    return _course_page(course, question_form=question_form, status=422)
+    done = _saved(question_form, lambda: add_quiz_question(current_user, course, question_form.prompt.data,
+                                                           question_form.choices.data, question_form.correct.data),
+                  "Question added.", url_for("activity_admin.course_detail", course_id=course_id))
+    return done or _course_page(_course_or_404(course_id), question_form=question_form, status=422)
 
 
 @bp.post("/courses/<int:course_id>/questions/<int:question_id>/remove")
 @permission_required(ADMIN)
 def remove_question(course_id: int, question_id: int):
-    try:
-        remove_quiz_question(current_user, _course_or_404(course_id), question_id)
-    except ActivityInvalid:
-        abort(404)
-    flash("Question removed.", "success")
-    return redirect(url_for("activity_admin.course_detail", course_id=course_id))
+    return _change(remove_quiz_question, _course_or_404(course_id), question_id, done="Question removed.",
+                   back="activity_admin.course_detail", course_id=course_id)
 
 
 # ---- Learning systems ------------------------------------------------------------------------
@@ -331,14 +306,12 @@ def remove_question(course_id: int, question_id: int):
 @permission_required(ADMIN)
 def learning():
     form = IntegrationForm()
-    if form.validate_on_submit():
-        try:
-            integration = create_integration(current_user, form.name.data)
-        except ActivityInvalid as invalid:
-            _put_errors(form, invalid)
-        else:
-            flash(f"Learning system {integration.name} added. Give it its webhook address and secret.", "success")
-            return redirect(url_for("activity_admin.learning"))
+    if form.is_submitted():
+        done = _saved(form, lambda: create_integration(current_user, form.name.data),
+                      lambda made: f"Learning system {made.name} added. Give it its webhook address and secret.",
+                      url_for("activity_admin.learning"))
+        if done:
+            return done
     return render("activity_admin/learning.html", form=form, integrations=list_integrations(),
                   status=422 if form.is_submitted() else 200)
 
@@ -391,13 +364,8 @@ def confirm_payment(payment_id: int):
     if payment is None:
         abort(404)
     form = ConfirmPaymentForm(prefix=f"p{payment_id}")
-    if form.validate():
-        try:
-            settle_payment(payment, current_user, form.receipt_number.data, form.amount.data, form.paid_on.date)
-        except ActivityInvalid as invalid:
-            db.session.rollback()
-            _put_errors(form, invalid)
-        else:
-            flash(f"Payment {form.receipt_number.data} confirmed; the receipt is attached to the record.", "success")
-            return redirect(url_for("activity_admin.payments"))
-    return _payments_page({payment_id: form}, status=422)
+    done = _saved(form, lambda: settle_payment(payment, current_user, form.receipt_number.data, form.amount.data,
+                                               form.paid_on.date),
+                  f"Payment {form.receipt_number.data} confirmed; the receipt is attached to the record.",
+                  url_for("activity_admin.payments"))
+    return done or _payments_page({payment_id: form}, status=422)

@@ -175,6 +175,8 @@ class Certification(db.Model):
         secondary=certification_attachments_hidden_from_levels
     )
     batch_roles = relationship("CertificationRole", secondary=certification_batch_roles)
+    course = relationship("Course")
+    form = relationship("Form")
     supporting_attachments = relationship(
         "Attachment",
         primaryjoin="Attachment.certification_id == Certification.id",
