@@ -26,6 +26,7 @@ from webapp.models import (
     QuizQuestion,
     Submission,
     WebhookReceipt,
+    utcnow,
 )
 from webapp.rules.activities import webhook_signature
 from webapp.services.activities import DocumentUpload, upload_document_revision
@@ -351,8 +352,8 @@ def test_bad_fee_is_refused(client, csrf, sign_in, admin):
     assert _count(Form) == 0
 
 
-def _form_certification(factory, employee, fee=None, **fields):
-    form = Form(name="Vehicle check", fee_amount=fee, fee_currency="USD" if fee else None)
+def _form_certification(factory, employee, fee=None, name="Vehicle Check", **fields):
+    form = Form(name=name, fee_amount=fee, fee_currency="USD" if fee else None)
     form.fields = [
         FormField(position=1, label="Plate", kind="text", required=True),
         FormField(position=2, label="Tyres", kind="choice", choices=["Good", "Worn"]),
@@ -361,7 +362,7 @@ def _form_certification(factory, employee, fee=None, **fields):
     ]
     db.session.add(form)
     db.session.commit()
-    certification = factory.certification(name="Vehicle Check", activity_type="form", form_id=form.id, **fields)
+    certification = factory.certification(name=name, activity_type="form", form_id=form.id, **fields)
     factory.require(employee, certification)
     return certification, {f.label: f"field_{f.id}" for f in form.fields}
 
@@ -417,7 +418,7 @@ def test_supervisor_sees_the_entry_on_the_record(client, csrf, sign_in, factory,
         "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-123", keys["Signature"]: "Emma Employee"})
     sign_in(supervisor)
     page = _page(client.get(f"/people/{employee.id}/history/{certification.id}"))
-    assert "Form Vehicle check submitted" in page and "<dt>Plate</dt><dd>AB-123</dd>" in page
+    assert "Form Vehicle Check submitted" in page and "<dt>Plate</dt><dd>AB-123</dd>" in page
 
 
 # ---- Payments --------------------------------------------------------------------------------
@@ -614,3 +615,31 @@ def test_administrator_adds_a_learning_system_and_replaces_its_secret(client, cs
     client.post(f"/activities/learning/{integration.id}/secret", data={"csrf_token": csrf()})
     db.session.expire_all()
     assert db.session.get(LearningIntegration, integration.id).secret != secret
+
+
+def test_documents_and_payments_pages_load_in_fixed_queries(client, sign_in, factory, admin, count_queries):
+    sign_in(admin)
+
+    def add(n):
+        for _ in range(n):
+            employee = factory.user()
+            certification, _ = _form_certification(factory, employee, fee=5, name=f"Check of {employee.username}")
+            entry = FormEntry(form_id=certification.form_id, user_id=employee.id, certification_id=certification.id,
+                              status="submitted", answers={}, submitted_at=utcnow())
+            db.session.add(Payment(form_entry=entry, amount=5, currency="USD", status="recorded"))
+            document_certification = factory.certification(activity_type="document")
+            _revision(admin, document_certification, data=PDF + str(document_certification.id).encode())
+        db.session.commit()
+
+    def queries():
+        counts = []
+        for path in ("/activities/documents", "/activities/payments", "/activities/forms", "/activities/courses"):
+            with count_queries() as statements:
+                assert client.get(path).status_code == 200
+            counts.append(len(statements))
+        return counts
+
+    add(1)
+    few = queries()
+    add(3)
+    assert queries() == few
