@@ -643,3 +643,34 @@ def test_documents_and_payments_pages_load_in_fixed_queries(client, sign_in, fac
     few = queries()
     add(3)
     assert queries() == few
+
+
+def test_an_activity_the_user_cannot_open_does_not_hold_them(client, csrf, factory, admin, employee):
+    certification, _ = _document_certification(factory, admin, employee, required_at_login=True, auto_approve_on_activity=True)
+    certification.hidden_from_levels = [factory.levels["Employee"]]
+    db.session.commit()
+    _login(client, csrf, employee)
+    assert client.get("/my/certifications").status_code == 200
+
+
+def test_administrator_removes_fields_pages_and_questions_of_their_own_form_or_course(client, csrf, sign_in, factory,
+                                                                                    admin, employee):
+    certification, _ = _course_certification(factory, employee)
+    _, keys = _form_certification(factory, employee)
+    form = db.session.scalar(select(Form))
+    course = db.session.scalar(select(Course))
+    sign_in(admin)
+    page, question, field = course.pages[0], course.questions[0], form.fields[0]
+    assert client.post(f"/activities/courses/{course.id}/pages/{page.id}/remove", data={"csrf_token": csrf()}).status_code == 302
+    assert client.post(f"/activities/courses/{course.id}/questions/{question.id}/remove",
+                       data={"csrf_token": csrf()}).status_code == 302
+    assert client.post(f"/activities/forms/{form.id}/fields/{field.id}/remove", data={"csrf_token": csrf()}).status_code == 302
+    other = Form(name="Other")
+    db.session.add(other)
+    db.session.commit()
+    # An id from another form or course is not found, and nothing changes.
+    assert client.post(f"/activities/forms/{other.id}/fields/{form.fields[0].id}/remove",
+                       data={"csrf_token": csrf()}).status_code == 404
+    db.session.expire_all()
+    assert (_count(CoursePage), _count(QuizQuestion), _count(FormField)) == (1, 1, 3)
+    assert db.session.get(Course, course.id).version == 5

@@ -276,13 +276,14 @@ def held_certifications(user: User) -> list[Certification]:
     held = []
     for requirement in load_user_requirements(user, today()):
         certification, status = requirement.certification, requirement.status.status
-        if certification.id not in ids or status == Status.NOT_APPLICABLE:
+        # Only what the user can open and complete may hold them, or they could never get past it.
+        if certification.id not in ids or status == Status.NOT_APPLICABLE or not certification_visible_to(user, certification):
             continue
         if certification.activity_type == "document":
             document = current_document(certification)
             if document is not None and not has_acknowledged(user, document):
                 held.append(certification)
-        elif status.is_outstanding and not awaiting_payment(user, certification):
+        elif certification.form_id and status.is_outstanding and not awaiting_payment(user, certification):
             held.append(certification)
     return sorted(held, key=lambda c: c.name.lower())
 
