@@ -39,6 +39,8 @@ ALWAYS_ALLOWED = frozenset({"static", "auth.logout", "auth.login"})
 
 
 def _on_sign_in(_app, user: User, **_extra) -> None:
+    # A shared browser keeps the session: nothing of an earlier user's hold may carry over.
+    session.pop(NEXT_KEY, None)
     if held_certifications(user):
         session[HOLD_KEY] = True
     else:
@@ -47,7 +49,6 @@ def _on_sign_in(_app, user: User, **_extra) -> None:
 
 user_logged_in.connect(_on_sign_in)
 user_loaded_from_cookie.connect(_on_sign_in)
-
 
 
 @bp.before_app_request
@@ -90,13 +91,12 @@ def _continue(certification: Certification, message: str):
     return redirect(url_for("activities.show", certification_id=certification.id))
 
 
-def _respond(certification: Certification, message: str):
+def _go(target: str):
     """A redirect; for htmx (the form modal) a full-page redirect htmx follows."""
-    response = _continue(certification, message)
-    if request.headers.get("HX-Request") == "true":
-        target = response.location
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = target
+    if request.headers.get("HX-Request") != "true":
+        return redirect(target)
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = target
     return response
 
 
@@ -212,23 +212,14 @@ def fill_form(certification_id: int):
                           certification=certification, **_form_context(certification, invalid.errors, values))
         if not submit:
             flash("Your draft is saved. Come back any time to finish it.", "success")
-            return _respond_draft(certification)
+            return _go(url_for("activities.show", certification_id=certification.id))
         if entry.submission_id is None:
             message = f"Your form for {certification.name} is submitted; the activity completes once the payment is confirmed."
         else:
             message = f"Your form for {certification.name} is submitted: the required activity is complete."
-        return _respond(certification, message)
+        return _go(_continue(certification, message).location)
     return render("activities/form.html", block="form_panel" if wants_fragment() else "content",
                   certification=certification, **_form_context(certification))
-
-
-def _respond_draft(certification: Certification):
-    target = url_for("activities.show", certification_id=certification.id)
-    if request.headers.get("HX-Request") == "true":
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target)
 
 
 # ---- Courses ----------------------------------------------------------------------------------
