@@ -6,6 +6,8 @@ from flask import Flask
 
 from webapp import cli, errors, security
 from webapp.blueprints import (
+    activities,
+    activity_admin,
     auth,
     certifications,
     companies,
@@ -45,6 +47,8 @@ BLUEPRINTS = (
     public.bp,
     pwa.bp,
     notices.bp,
+    activities.bp,
+    activity_admin.bp,
 )
 
 

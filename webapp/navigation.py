@@ -24,6 +24,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Matrix", "reports.matrix", Permission.VIEW_MATRIX),
     NavItem("Reports", "reports.index", Permission.VIEW_REPORTS),
     NavItem("Certifications", "certifications.index", Permission.MANAGE_CERTIFICATIONS),
+    NavItem("Activities", "activity_admin.documents", Permission.MANAGE_CERTIFICATIONS),
     NavItem("Roles", "roles.index", Permission.MANAGE_ROLES),
     NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES),
     NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),

@@ -168,7 +168,9 @@ def test_never_expires_drops_expiring_settings(client, csrf, admin):
 
 
 def test_required_at_login_forces_auto_approve(client, csrf, admin):
-    _post(client, csrf, "/certifications/new", activity_type="document", required_at_login="y")
+    _post(client, csrf, "/certifications/new", activity_type="document", required_at_login="y",
+          document_file=(BytesIO(b"%PDF-1.4 policy"), "policy.pdf"), document_title="Safety policy",
+          document_revision="1", document_revision_date="2026-06-01")
     certification = db.session.scalar(select(Certification))
     assert certification.required_at_login and certification.auto_approve_on_activity
 

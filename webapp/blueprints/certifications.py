@@ -10,6 +10,7 @@ from webapp.models import User
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.access import users_in_reach
+from webapp.services.activities import current_document
 from webapp.services.certifications import (
     CertificationInvalid,
     associated_roles,
@@ -78,8 +79,9 @@ def _save(form: CertificationForm, certification=None):
     """Validate with the form, then with the rules; a valid form is saved. Returns the certification or None."""
     form_ok = form.validate()
     uploads = form.checked_uploads()
-    form_ok = form_ok and not form.supporting_files.errors
-    values = {**form.values(), "new_files": uploads}
+    document = form.document_upload() if form.activity_type.data == "document" else None
+    form_ok = form_ok and not form.supporting_files.errors and not form.document_file.errors
+    values = {**form.values(), "new_files": uploads, "document_upload": document}
     try:
         if not form_ok:
             check_certification(values, certification)
@@ -94,6 +96,7 @@ def _save(form: CertificationForm, certification=None):
 
 def _form_page(form: CertificationForm, certification=None, status=200):
     return render("certifications/form.html", form=form, certification=certification,
+                  document=current_document(certification) if certification is not None else None,
                   example=_example(form) if form.is_submitted() else _saved_example(certification),
                   recalculate_count=_recalculate_count(form, certification), status=status)
 

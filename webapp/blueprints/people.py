@@ -35,6 +35,7 @@ from webapp.models import (
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
@@ -609,6 +610,7 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ))
     context = {"user": user, "certification": certification, "submissions": submissions,
+               "evidence": activity_evidence(s.id for s in submissions),
                "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
     if wants_fragment():
         return render_template("people/_history.html", **context), status

@@ -6,6 +6,7 @@ rules module for tracking settings), whose messages are put on these fields.
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    FileField,
     MultipleFileField,
     DateField,
     DecimalField,
@@ -18,10 +19,12 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.forms.my_account import FlexibleDateField
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
-from webapp.services.storage import ACCEPT_ATTRIBUTE
+from webapp.services.activities import DocumentUpload
+from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
 from webapp.services.submissions import check_attachments
 
 PERIOD_CHOICES = [(unit, unit.capitalize()) for unit in PERIOD_UNITS]
@@ -56,6 +59,19 @@ def _int_or_none(value):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def document_fields(prefix: str = "document_") -> dict:
+    """The Upload a Document or Video fields, shared by the certification form and the documents page."""
+    return {
+        f"{prefix}file": FileField("Document or video", render_kw={"accept": ".pdf,.mp4,.webm,application/pdf,video/*"},
+                                   description="A PDF opens in the app; a video plays in the browser's player."),
+        f"{prefix}title": StringField("Title", filters=[blank_to_none]),
+        f"{prefix}revision": StringField("Revision", filters=[blank_to_none]),
+        f"{prefix}revision_date": FlexibleDateField("Revision date"),
+        f"{prefix}owner_user_ids": MultiCheckboxField("Owners: users", coerce=int, validate_choice=False),
+        f"{prefix}owner_role_ids": MultiCheckboxField("Owners: roles", coerce=int, validate_choice=False),
+    }
 
 
 def amount_field(label):
@@ -118,6 +134,11 @@ class CertificationForm(FlaskForm):
     hide_expiration_on_certificate = BooleanField("Hide expiration date in automatically generated certificates")
     auto_approve_on_activity = BooleanField("Auto-approve certifications submitted on completion of an activity")
     required_at_login = BooleanField("Required at Login (also auto-approves on activity completion)")
+    course_id = SelectField("Choose a Course", coerce=_int_or_none, validate_choice=False)
+    form_id = SelectField("Choose a Form", coerce=_int_or_none, validate_choice=False)
+    learning_integration_id = SelectField("Learning system", coerce=_int_or_none, validate_choice=False)
+    external_course_ref = StringField("Course id in the learning system", filters=[blank_to_none],
+                                      validators=[Length(max=120)])
     # Privacy
     hidden_level_ids = MultiCheckboxField("Hide certification from", coerce=int, validate_choice=False)
     attachments_hidden_level_ids = MultiCheckboxField("Hide attachments from", coerce=int, validate_choice=False)
@@ -147,6 +168,15 @@ class CertificationForm(FlaskForm):
         others = [(c.id, c.name) for c in choices["certifications"] if editing is None or c.id != editing.id]
         self.parent_id.choices = [("", "No parent")] + others
         self.child_ids.choices = others
+        self.course_id.choices = [("", "Choose a course")] + [(c.id, c.name) for c in choices["courses"]]
+        self.form_id.choices = [("", "Choose a form")] + [
+            (f.id, f"{f.name} (fee {f.fee_amount} {f.fee_currency})" if f.fee_amount else f.name) for f in choices["forms"]
+        ]
+        self.learning_integration_id.choices = [("", "Choose a learning system")] + [
+            (i.id, i.name) for i in choices["integrations"]
+        ]
+        self.document_owner_user_ids.choices = [(u.id, u.full_name) for u in choices["owners"]]
+        self.document_owner_role_ids.choices = [(r.id, r.name) for r in choices["roles"]]
         if editing is not None:
             self.remove_attachment_ids.choices = [(a.id, a.name) for a in editing.supporting_attachments]
 
@@ -204,11 +234,36 @@ class CertificationForm(FlaskForm):
         values["new_link"] = (self.supporting_link.data, self.supporting_link_title.data) if self.supporting_link.data else None
         return values
 
+    def document_upload(self, prefix: str = "document_"):
+        """The Upload a Document or Video fields as the activities service takes them (None: no file chosen)."""
+        return document_upload_from(self, prefix)
+
     def checked_uploads(self) -> list:
         """The chosen supporting files, checked; a bad file puts its message on the field."""
         checked, _, errors = check_attachments(self.supporting_files.data or [])
         self.supporting_files.errors = [*self.supporting_files.errors, *errors.get("files", [])]
         return checked
+
+
+for _name, _field in document_fields().items():
+    setattr(CertificationForm, _name, _field)
+
+
+def document_upload_from(form, prefix: str = "document_"):
+    """A DocumentUpload from a form carrying document_fields; None when no file was chosen."""
+    upload = form[f"{prefix}file"].data
+    if not getattr(upload, "filename", None):
+        return None
+    try:
+        checked = check_upload(upload)
+    except UploadError as error:
+        form[f"{prefix}file"].errors = [*form[f"{prefix}file"].errors, str(error)]
+        checked = None
+    return DocumentUpload(
+        title=form[f"{prefix}title"].data, revision=form[f"{prefix}revision"].data,
+        revision_date=form[f"{prefix}revision_date"].date, owner_user_ids=form[f"{prefix}owner_user_ids"].data or [],
+        owner_role_ids=form[f"{prefix}owner_role_ids"].data or [], upload=checked,
+    )
 
 
 class DeleteForm(FlaskForm):

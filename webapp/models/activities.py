@@ -46,6 +46,8 @@ class Acknowledgement(db.Model):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    document: Mapped[ActivityDocument] = relationship()
+
 
 class Form(db.Model):
     __tablename__ = "forms"
@@ -92,6 +94,9 @@ class FormEntry(db.Model):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    form: Mapped[Form] = relationship()
+    payments: Mapped[list[Payment]] = relationship(back_populates="form_entry", order_by="Payment.id")
+
 
 class Payment(db.Model):
     """A fee paid for a form entry, through a payment provider (manual receipts for now)."""
@@ -109,6 +114,9 @@ class Payment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="recorded")
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    form_entry: Mapped[FormEntry] = relationship(back_populates="payments")
+    confirmed_by = relationship("User")
 
 
 class Course(db.Model):
@@ -139,6 +147,7 @@ class CoursePage(db.Model):
     stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id", ondelete="SET NULL"))
 
     course: Mapped[Course] = relationship(back_populates="pages")
+    stored_file: Mapped[StoredFile | None] = relationship()
 
 
 class QuizQuestion(db.Model):

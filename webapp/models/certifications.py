@@ -142,6 +142,11 @@ class Certification(db.Model):
     activity_type: Mapped[str] = mapped_column(String(20), default="none")
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
     form_id: Mapped[int | None] = mapped_column(ForeignKey("forms.id", ondelete="SET NULL"))
+    # An external learning system reports completions of its course `external_course_ref`.
+    learning_integration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_integrations.id", ondelete="SET NULL")
+    )
+    external_course_ref: Mapped[str | None] = mapped_column(String(120))
     required_at_login: Mapped[bool] = mapped_column(Boolean, default=False)
     # Privacy
     hide_from_shared_reports: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -170,6 +175,8 @@ class Certification(db.Model):
         secondary=certification_attachments_hidden_from_levels
     )
     batch_roles = relationship("CertificationRole", secondary=certification_batch_roles)
+    course = relationship("Course")
+    form = relationship("Form")
     supporting_attachments = relationship(
         "Attachment",
         primaryjoin="Attachment.certification_id == Certification.id",

@@ -14,7 +14,6 @@ from datetime import date
 from enum import StrEnum
 
 import segno
-from flask import url_for
 from fpdf import FPDF
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certificate, Submission
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit
+from webapp.services.mail import external_url
 from webapp.services.storage import CheckedUpload, store_file
 
 TRIGGERS = ("approval", "activity")
@@ -44,8 +44,7 @@ def issue_certificate(submission: Submission, trigger: str) -> Certificate | Non
 
     `trigger` is "approval" or "activity". Returns the record's certificate (an earlier one if it
     already has one), or None when the certification does not ask for it. Adds to the current
-    transaction; the calling service commits. Builds the verification URL with url_for, so it runs
-    inside a request (or with SERVER_NAME configured).
+    transaction; the calling service commits.
     """
     if trigger not in TRIGGERS:
         raise ValueError(f"Unknown certificate trigger {trigger!r}")
@@ -109,7 +108,7 @@ def _issue(submission: Submission, trigger: str, replaces: Certificate | None) -
 
 
 def verification_url(certificate: Certificate) -> str:
-    return url_for("public.verify_certificate", token=certificate.token, _external=True)
+    return external_url("public.verify_certificate", token=certificate.token)
 
 
 # Letters and punctuation with no Latin-1 form and no decomposition to one.

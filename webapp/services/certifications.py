@@ -22,7 +22,10 @@ from webapp.models import (
     Comment,
     Company,
     CompanyRole,
+    Course,
     DirectRequirement,
+    Form,
+    LearningIntegration,
     ModuleLevel,
     RequirementSetting,
     RoleAssignment,
@@ -33,6 +36,7 @@ from webapp.models import (
 )
 from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
+from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
@@ -51,7 +55,7 @@ COLUMNS = (
     "refresher_duration_amount", "refresher_duration_unit", "refresher_extend_to",
     "refresher_first_notice_amount", "refresher_first_notice_unit",
     "refresher_second_notice_amount", "refresher_second_notice_unit",
-    "activity_type", "required_at_login",
+    "activity_type", "required_at_login", "course_id", "form_id", "learning_integration_id", "external_course_ref",
     "hide_from_shared_reports", "hide_from_qr_reports",
     "hide_attachments_from_shared_reports", "hide_attachments_from_qr_reports",
     "require_attachment", "auto_approve_submissions", "auto_approve_on_activity", "allow_batch_submission",
@@ -188,6 +192,7 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
         select(Submission.id).where(Submission.certification_id == certification.id).limit(1)
     ):
         errors["type"] = "The type cannot change: this certification already has records."
+    errors.update(_activity_errors(values, certification))
     policy = None
     try:
         policy = policy_from_values(values)
@@ -196,6 +201,41 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     if errors:
         raise CertificationInvalid(errors)
     return policy
+
+
+# The setting each activity type needs, and the message when it is missing.
+_ACTIVITY_CHOICE = {
+    "course": ("course_id", Course, "Choose the course a user must take."),
+    "form": ("form_id", Form, "Choose the form a user must fill in."),
+    "external_course": ("learning_integration_id", LearningIntegration, "Choose the learning system that reports completions."),
+}
+
+
+def _activity_errors(values: dict, certification: Certification | None) -> dict[str, str]:
+    activity = values.get("activity_type") or "none"
+    errors: dict[str, str] = {}
+    if activity in _ACTIVITY_CHOICE:
+        column, model, message = _ACTIVITY_CHOICE[activity]
+        if not values.get(column) or db.session.get(model, values[column]) is None:
+            errors[column] = message
+    if activity == "external_course" and not (values.get("external_course_ref") or "").strip():
+        errors["external_course_ref"] = "Enter the course's id in the learning system, as its completions name it."
+    if values.get("required_at_login") and activity not in HOLDING_ACTIVITIES:
+        errors["required_at_login"] = "Required at login is available for a document or video acknowledgement or a form."
+    upload = values.get("document_upload")
+    if activity == "document":
+        if upload is not None:
+            for name, messages in check_document_upload(certification, upload).items():
+                errors[name] = " ".join(messages)
+        elif certification is None or certification.id is None or current_document(certification) is None:
+            errors["document_file"] = "Upload the document or video users must acknowledge."
+    return errors
+
+
+def _apply_document(actor: User, certification: Certification, values: dict) -> None:
+    if certification.activity_type == "document" and values.get("document_upload") is not None:
+        db.session.flush()
+        add_document_revision(actor, certification, values["document_upload"])
 
 
 def _by_ids(model, ids) -> list:
@@ -252,6 +292,12 @@ def _apply(certification: Certification, values: dict) -> None:
                 values[unit] = None
             else:
                 values[column] = int(values[column])
+    activity = values.get("activity_type")
+    # Only the chosen activity's settings are kept.
+    values["course_id"] = values.get("course_id") if activity == "course" else None
+    values["form_id"] = values.get("form_id") if activity == "form" else None
+    if activity != "external_course":
+        values["learning_integration_id"] = values["external_course_ref"] = None
     if values.get("required_at_login"):
         # Required at login forces auto-approval, or the user could never get past the login.
         values["auto_approve_on_activity"] = True
@@ -280,6 +326,7 @@ def create_certification(actor: User, values: dict) -> Certification:
     db.session.add(certification)
     _apply(certification, values)
     _apply_attachments(actor, certification, values)
+    _apply_document(actor, certification, values)
     db.session.flush()
     record_audit(actor, "certification.create", certification, f"Created certification {certification.name}",
                  after=_audit_state(certification))
@@ -293,6 +340,7 @@ def update_certification(actor: User, certification: Certification, values: dict
     before = _audit_state(certification)
     _apply(certification, values)
     _apply_attachments(actor, certification, values)
+    _apply_document(actor, certification, values)
     db.session.flush()
     record_audit(actor, "certification.update", certification, f"Edited certification {certification.name}",
                  before=before, after=_audit_state(certification))
@@ -413,6 +461,12 @@ def form_choices() -> dict:
         "roles": list(db.session.scalars(select(CertificationRole).order_by(func.lower(CertificationRole.name)))),
         "certifications": list(db.session.scalars(select(Certification).order_by(func.lower(Certification.name)))),
         "tags": list(db.session.scalars(select(Tag).order_by(Tag.name))),
+        "courses": list(db.session.scalars(select(Course).order_by(func.lower(Course.name)))),
+        "forms": list(db.session.scalars(select(Form).order_by(func.lower(Form.name)))),
+        "integrations": list(db.session.scalars(
+            select(LearningIntegration).where(LearningIntegration.active).order_by(func.lower(LearningIntegration.name))
+        )),
+        "owners": list_active_users(select(User)),
     }
 
 

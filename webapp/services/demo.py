@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fpdf import FPDF
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -15,7 +16,12 @@ from webapp.models import (
     CertificationRole,
     Company,
     CompanyRole,
+    Course,
+    CoursePage,
     DirectRequirement,
+    Form,
+    FormField,
+    QuizQuestion,
     RequirementSetting,
     RoleAssignment,
     RoleRequirement,
@@ -26,8 +32,10 @@ from webapp.models import (
 )
 from webapp.rules import expiration_for
 from webapp.services.accounts import hash_password
+from webapp.services.activities import DocumentUpload, add_document_revision
 from webapp.services.compliance import tracking_policy
 from webapp.services.organisation import create_user, ensure_built_in_module_levels
+from webapp.services.storage import CheckedUpload
 
 DEMO_PASSWORD = "fieldcert-demo"
 
@@ -215,6 +223,7 @@ def load_demo_organisation(today: date) -> bool:
     db.session.flush()
 
     _emma_in_every_status(emma, sam, roles, certifications, today)
+    _activities(ada, emma, today)
     for person, names in required.items():
         _random_history(person, ada, [certifications[name] for name in names], today, rng)
     db.session.commit()
@@ -257,6 +266,54 @@ def _emma_in_every_status(emma, sam, roles, certifications, today) -> None:
     _record(emma, c["Hot Work Permit"], today + timedelta(days=10), sam)  # upcoming: the course is booked
     _assign(emma, roles["Electrician"], training_until=today + timedelta(days=45),
             notes="Apprentice electrician until licensed.")
+
+
+def _policy_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 12, "Site Safety Policy - revision 3", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=12)
+    for line in ("Wear a helmet, boots and a high-visibility vest on every site.",
+                 "Stop work and report any unsafe condition to your supervisor.",
+                 "Sign in and out at the site office every day."):
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _activities(ada, emma, today) -> None:
+    """One certification per activity, required of the demo employee (none holds her at sign-in)."""
+    course = Course(name="Ladder Safety", version=1, pass_mark=50)
+    course.pages = [
+        CoursePage(position=1, title="Before you climb", body="Inspect the feet, rungs and locks.\n\nSet the ladder at 75 degrees."),
+        CoursePage(position=2, title="While you climb", body="Keep three points of contact and face the ladder."),
+    ]
+    course.questions = [
+        QuizQuestion(position=1, prompt="How many points of contact?", choices=["Two", "Three"], correct_choice=1),
+        QuizQuestion(position=2, prompt="Inspect the ladder before use?", choices=["Yes", "No"], correct_choice=0),
+    ]
+    form = Form(name="Vehicle Pre-Start Check", instructions="Check the vehicle before the first trip of the day.",
+                fee_amount=15, fee_currency="USD")
+    form.fields = [
+        FormField(position=1, label="Vehicle registration", kind="text", required=True),
+        FormField(position=2, label="Odometer", kind="number"),
+        FormField(position=3, label="Tyres", kind="choice", choices=["Good", "Worn", "Damaged"], required=True),
+        FormField(position=4, label="All lights work", kind="checkbox"),
+        FormField(position=5, label="Signature", kind="signature", required=True),
+    ]
+    made = [
+        Certification(name="Ladder Safety", activity_type="course", course=course, auto_approve_on_activity=True),
+        Certification(name="Vehicle Pre-Start Check", activity_type="form", form=form),
+        Certification(name="Site Safety Policy", activity_type="document", auto_approve_on_activity=True),
+    ]
+    db.session.add_all(made)
+    db.session.add_all(DirectRequirement(user=emma, certification=certification) for certification in made)
+    db.session.flush()
+    add_document_revision(ada, made[2], DocumentUpload(
+        title="Site Safety Policy", revision="3", revision_date=today - timedelta(days=14), owner_user_ids=[ada.id],
+        owner_role_ids=[], upload=CheckedUpload(data=_policy_pdf(), content_type="application/pdf",
+                                                name="site-safety-policy.pdf"),
+    ))
 
 
 def _random_history(person, approver, certifications, today, rng) -> None:

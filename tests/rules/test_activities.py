@@ -1,0 +1,89 @@
+"""Rules of activities: form answers, quiz marks and webhook signatures."""
+from datetime import UTC, datetime
+
+import pytest
+
+from webapp.rules.activities import (
+    WEBHOOK_TOLERANCE_SECONDS,
+    FieldSpec,
+    check_answer,
+    check_webhook,
+    mark_quiz,
+    webhook_signature,
+)
+
+NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
+
+
+def _check(kind, raw, required=True, submit=True, choices=()):
+    return check_answer(FieldSpec("1", "Field", kind, required, tuple(choices)), raw, signer_name="Emma Employee",
+                        for_submission=submit)
+
+
+@pytest.mark.parametrize("kind, raw, expected", [
+    ("text", "  hello ", "hello"),
+    ("number", "12.50", "12.50"),
+    ("date", "06/01/2026", "2026-06-01"),
+    ("date", "2026-06-01", "2026-06-01"),
+    ("choice", "Good", "Good"),
+    ("checkbox", "y", True),
+    ("signature", "emma  EMPLOYEE", "emma  EMPLOYEE"),
+])
+def test_good_answers_are_kept(kind, raw, expected):
+    assert _check(kind, raw, choices=("Good", "Worn")) == (expected, None)
+
+
+@pytest.mark.parametrize("kind, raw, message", [
+    ("text", "", "is required"),
+    ("checkbox", None, "Tick"),
+    ("number", "twelve", "must be a number"),
+    ("number", "NaN", "must be a number"),
+    ("date", "31/31/2026", "MM/DD/YYYY"),
+    ("choice", "Flat", "Choose one of the options"),
+    ("signature", "Someone Else", "Emma Employee"),
+])
+def test_bad_answers_are_refused(kind, raw, message):
+    _, refusal = _check(kind, raw, choices=("Good", "Worn"))
+    assert refusal is not None and message in refusal
+
+
+def test_a_draft_may_leave_required_answers_empty_but_not_malformed():
+    assert _check("text", "", submit=False) == (None, None)
+    assert _check("checkbox", None, submit=False) == (False, None)
+    assert _check("number", "x", submit=False)[1] is not None
+
+
+@pytest.mark.parametrize("answers, pass_mark, percent, passed", [
+    ([1, 0], 100, 100, True),
+    ([1, 1], 100, 50, False),
+    ([1, 1], 50, 50, True),
+    ([1, None], None, 50, False),
+])
+def test_quiz_is_marked_against_the_pass_mark(answers, pass_mark, percent, passed):
+    result = mark_quiz([1, 0], answers, pass_mark)
+    assert (result.percent, result.passed) == (percent, passed)
+
+
+def test_a_signed_fresh_delivery_is_accepted():
+    body = b'{"delivery_id": "1"}'
+    timestamp = str(int(NOW.timestamp()))
+    assert check_webhook("s", timestamp, "sha256=" + webhook_signature("s", timestamp, body), body, NOW) is None
+
+
+@pytest.mark.parametrize("secret, timestamp_offset, tamper, message", [
+    ("other", 0, False, "signature does not match"),
+    ("s", 0, True, "signature does not match"),
+    ("s", -(WEBHOOK_TOLERANCE_SECONDS + 1), False, "too old"),
+    ("s", WEBHOOK_TOLERANCE_SECONDS + 1, False, "too old"),
+])
+def test_bad_signature_tampered_body_or_old_timestamp_is_refused(secret, timestamp_offset, tamper, message):
+    body = b'{"delivery_id": "1"}'
+    timestamp = str(int(NOW.timestamp()) + timestamp_offset)
+    signature = webhook_signature(secret, timestamp, body)
+    sent = body + b" " if tamper else body
+    assert message in check_webhook("s", timestamp, signature, sent, NOW)
+
+
+def test_missing_headers_are_refused():
+    assert "no timestamp or signature" in check_webhook("s", None, None, b"{}", NOW)
+    assert "whole seconds" in check_webhook("s", "yesterday", "x", b"{}", NOW)

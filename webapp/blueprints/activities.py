@@ -1,0 +1,285 @@
+"""Doing activities: open and acknowledge a document or video, fill a form (in a modal), take a
+course and its quiz; the required-at-login hold; and the learning systems' completion webhook."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, request, send_file, session, url_for
+from flask_login import current_user, user_logged_in
+from flask_login.signals import user_loaded_from_cookie
+
+from webapp.extensions import csrf, db
+from webapp.forms.activities import AcknowledgeForm
+from webapp.htmx import render, wants_fragment
+from webapp.models import ActivityDocument, Certification, StoredFile, User
+from webapp.security import login_required, public
+from webapp.services.activities import (
+    ACTIVITY_ACTIONS,
+    ActivityInvalid,
+    acknowledge_document,
+    activity_certification,
+    awaiting_payment,
+    current_document,
+    has_acknowledged,
+    held_certifications,
+)
+from webapp.services.activity_forms import get_form, latest_entry, save_form_entry
+from webapp.services.courses import complete_course, get_course
+from webapp.services.learning import receive_completion
+from webapp.services.payments import payment_step
+from webapp.services.storage import INLINE_TYPES, file_path
+
+bp = Blueprint("activities", __name__, url_prefix="/activity")
+bp.add_app_template_global(ACTIVITY_ACTIONS, "activity_actions")
+
+HOLD_KEY = "activity_hold"  # set at sign-in when something is required at login
+NEXT_KEY = "activity_hold_next"  # where the user was going when the hold stopped them
+ALWAYS_ALLOWED = frozenset({"static", "auth.logout", "auth.login"})
+
+
+# ---- Required at login -----------------------------------------------------------------------
+
+
+def _on_sign_in(_app, user: User, **_extra) -> None:
+    # A shared browser keeps the session: nothing of an earlier user's hold may carry over.
+    session.pop(NEXT_KEY, None)
+    if held_certifications(user):
+        session[HOLD_KEY] = True
+    else:
+        session.pop(HOLD_KEY, None)
+
+
+user_logged_in.connect(_on_sign_in)
+user_loaded_from_cookie.connect(_on_sign_in)
+
+
+@bp.before_app_request
+def hold_at_login():
+    """While a required-at-login activity is outstanding, only that activity (and signing out) is reachable."""
+    if not session.get(HOLD_KEY) or request.endpoint in ALWAYS_ALLOWED or not current_user.is_authenticated:
+        return None
+    held = held_certifications(current_user)
+    if not held:
+        session.pop(HOLD_KEY, None)
+        return None
+    own_activity = request.endpoint == "activities.hold" or (
+        request.blueprint == "activities" and (request.view_args or {}).get("certification_id") in {c.id for c in held}
+    )
+    if own_activity:
+        return None
+    message = f"Complete {held[0].name} first: it is required at sign-in, before anything else."
+    hold_url = url_for("activities.hold")
+    if request.method == "GET" and request.headers.get("HX-Request") != "true" and not request.is_json:
+        if request.endpoint is not None:  # not a stray request such as /favicon.ico
+            session.setdefault(NEXT_KEY, request.full_path.rstrip("?"))
+        flash(message, "warning")
+        return redirect(hold_url)
+    response = make_response(message, 403)
+    response.mimetype = "text/plain"
+    response.headers["HX-Redirect"] = hold_url
+    return response
+
+
+def _continue(certification: Certification, message: str):
+    """After completing an activity: the next held activity, or where the user was going."""
+    flash(message, "success")
+    if session.get(HOLD_KEY):
+        if held_certifications(current_user):
+            return redirect(url_for("activities.hold"))
+        session.pop(HOLD_KEY, None)
+        target = session.pop(NEXT_KEY, None)
+        if target:
+            return redirect(target)
+    return redirect(url_for("activities.show", certification_id=certification.id))
+
+
+def _go(target: str):
+    """A redirect; for htmx (the form modal) a full-page redirect htmx follows."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect(target)
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = target
+    return response
+
+
+@bp.get("/required")
+@login_required
+def hold():
+    held = held_certifications(current_user)
+    if not held:
+        session.pop(HOLD_KEY, None)
+        return redirect(session.pop(NEXT_KEY, None) or url_for("home.index"))
+    if len(held) == 1:
+        return redirect(url_for("activities.show", certification_id=held[0].id))
+    return render("activities/hold.html", held=held, actions=ACTIVITY_ACTIONS)
+
+
+# ---- One certification's activity --------------------------------------------------------------
+
+
+def _certification_or_404(certification_id: int) -> Certification:
+    certification = activity_certification(current_user, certification_id)
+    if certification is None:
+        abort(404)
+    return certification
+
+
+@bp.get("/<int:certification_id>")
+@login_required
+def show(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    context = {"certification": certification, "held": session.get(HOLD_KEY) and certification.required_at_login,
+               "actions": ACTIVITY_ACTIONS}
+    kind = certification.activity_type
+    if kind == "document":
+        document = current_document(certification)
+        context.update(document=document, acknowledged=document is not None and has_acknowledged(current_user, document),
+                       ack_form=AcknowledgeForm(formdata=None))
+    elif kind == "form":
+        context.update(_form_context(certification))
+    elif kind == "course":
+        context["course"] = get_course(certification.course_id or 0)
+    return render("activities/show.html", **context)
+
+
+@bp.get("/<int:certification_id>/document/<int:document_id>")
+@login_required
+def document_file(certification_id: int, document_id: int):
+    certification = _certification_or_404(certification_id)
+    document = db.session.get(ActivityDocument, document_id)
+    if document is None or document.certification_id != certification.id:
+        abort(404)
+    return _send(document.stored_file, document.file_name)
+
+
+def _send(stored: StoredFile, name: str):
+    path = file_path(stored)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=stored.content_type, as_attachment=stored.content_type not in INLINE_TYPES,
+                         download_name=name, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/<int:certification_id>/acknowledge")
+@login_required
+def acknowledge(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    form = AcknowledgeForm()
+    if not form.validate():
+        abort(400)
+    try:
+        acknowledge_document(current_user, certification, form.document_id.data, form.understood.data)
+    except ActivityInvalid as invalid:
+        document = current_document(certification)
+        return render("activities/show.html", status=422, certification=certification, document=document,
+                      acknowledged=False, ack_form=form, errors=invalid.errors, actions=ACTIVITY_ACTIONS,
+                      held=session.get(HOLD_KEY) and certification.required_at_login)
+    document = current_document(certification)
+    return _continue(certification, f"You acknowledged {document.title}, revision {document.revision}.")
+
+
+# ---- Forms and payments -----------------------------------------------------------------------
+
+
+def _form_context(certification: Certification, errors=None, values=None) -> dict:
+    entry = latest_entry(current_user, certification)
+    payment = None
+    if entry is not None and entry.status == "submitted" and entry.submission_id is None and entry.payments:
+        payment = entry.payments[-1]
+    draft = entry if entry is not None and entry.status == "draft" else None
+    return {
+        "activity_form": get_form(certification.form_id or 0), "entry": entry, "draft": draft,
+        "answers": values if values is not None else (draft.answers if draft else {}),
+        "form_errors": errors or {}, "payment": payment, "payment_step": payment_step(payment) if payment else None,
+        "awaiting_payment": awaiting_payment(current_user, certification),
+    }
+
+
+@bp.route("/<int:certification_id>/form", methods=["GET", "POST"])
+@login_required
+def fill_form(certification_id: int):
+    """The form in its modal (htmx) or as a page; save a draft or submit."""
+    certification = _certification_or_404(certification_id)
+    if certification.activity_type != "form":
+        abort(404)
+    if request.method == "POST":
+        submit = request.form.get("action") == "submit"
+        try:
+            entry = save_form_entry(current_user, certification, request.form, request.files, submit=submit)
+        except ActivityInvalid as invalid:
+            values = {key.removeprefix("field_"): value for key, value in request.form.items()}
+            return render("activities/form.html", block="form_panel" if wants_fragment() else "content", status=422,
+                          certification=certification, **_form_context(certification, invalid.errors, values))
+        if not submit:
+            flash("Your draft is saved. Come back any time to finish it.", "success")
+            return _go(url_for("activities.show", certification_id=certification.id))
+        if entry.submission_id is None:
+            message = f"Your form for {certification.name} is submitted; the activity completes once the payment is confirmed."
+        else:
+            message = f"Your form for {certification.name} is submitted: the required activity is complete."
+        return _go(_continue(certification, message).location)
+    return render("activities/form.html", block="form_panel" if wants_fragment() else "content",
+                  certification=certification, **_form_context(certification))
+
+
+# ---- Courses ----------------------------------------------------------------------------------
+
+
+@bp.get("/<int:certification_id>/course")
+@login_required
+def course(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    course = get_course(certification.course_id or 0) if certification.activity_type == "course" else None
+    if course is None or not course.pages:
+        abort(404)
+    number = request.args.get("page", 1, type=int)
+    last = len(course.pages) + (1 if course.questions else 0)
+    if not 1 <= number <= last:
+        abort(404)
+    return render("activities/course.html", certification=certification, course=course, number=number, last=last,
+                  page=course.pages[number - 1] if number <= len(course.pages) else None, errors={})
+
+
+@bp.get("/<int:certification_id>/course/media/<int:page_id>")
+@login_required
+def course_media(certification_id: int, page_id: int):
+    certification = _certification_or_404(certification_id)
+    course = get_course(certification.course_id or 0)
+    page = next((p for p in course.pages if p.id == page_id), None) if course else None
+    if page is None or page.stored_file is None:
+        abort(404)
+    return _send(page.stored_file, f"{page.title}")
+
+
+@bp.post("/<int:certification_id>/course/finish")
+@login_required
+def finish_course(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    course = get_course(certification.course_id or 0) if certification.activity_type == "course" else None
+    if course is None:
+        abort(404)
+    answers = {}
+    for question in course.questions:
+        value = request.form.get(f"question_{question.id}", "")
+        answers[question.id] = int(value) if value.isdecimal() else None
+    try:
+        complete_course(current_user, certification, request.form.get("version", type=int), answers)
+    except ActivityInvalid as invalid:
+        last = len(course.pages) + (1 if course.questions else 0)
+        return render("activities/course.html", status=422, certification=certification, course=course, number=last,
+                      last=last, page=None if course.questions else course.pages[-1], errors=invalid.errors,
+                      chosen=answers)
+    return _continue(certification, f"You completed the course {course.name}.")
+
+
+# ---- Learning systems' webhook ----------------------------------------------------------------
+
+
+@bp.post("/learning/<int:integration_id>/completions")
+@public
+@csrf.exempt
+def learning_webhook(integration_id: int):
+    """A learning system reports a course completion (signed; see services.learning)."""
+    outcome = receive_completion(integration_id, request.headers.get("X-FieldCert-Timestamp"),
+                                 request.headers.get("X-FieldCert-Signature"), request.get_data())
+    return jsonify(ok=outcome.status == 200, message=outcome.message), outcome.status

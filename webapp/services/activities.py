@@ -1,0 +1,348 @@
+"""Activities: completing one creates the submission; documents and their acknowledgements;
+what holds a user at login.
+
+Every activity (acknowledgement, form entry, confirmed payment, course, external course)
+ends in `complete_activity`, the one place a completion becomes a submission.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from webapp.clock import today
+from webapp.extensions import db
+from webapp.models import (
+    Acknowledgement,
+    ActivityDocument,
+    Attachment,
+    Certification,
+    CertificationRole,
+    Form,
+    FormEntry,
+    Payment,
+    StoredFile,
+    Submission,
+    User,
+)
+from webapp.models.base import utcnow
+from webapp.rules import Status
+from webapp.services.audit import record_audit, snapshot
+from webapp.services.certificates import issue_certificate, on_record_approved
+from webapp.services.compliance import load_user_requirements
+from webapp.services.storage import CheckedUpload, store_file
+from webapp.services.submissions import AUDITED_FIELDS, certification_visible_to, preview_expiration
+
+HOLDING_ACTIVITIES = ("document", "form")  # the documents offer required at login for these two
+DOCUMENT_TYPES = ("application/pdf", "video/mp4", "video/webm")
+ACTIVITY_ACTIONS = {
+    "course": "Take Course",
+    "external_course": "Take Course",
+    "document": "Acknowledge Document or Video",
+    "form": "Complete Form or Payment",
+}
+
+
+class ActivityInvalid(ValueError):
+    """Input refused; `errors` maps form field names to messages fit to show on the form."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
+
+
+def refuse(field: str, message: str) -> ActivityInvalid:
+    return ActivityInvalid({field: [message]})
+
+
+def complete_activity(user: User, certification: Certification, *, summary: str,
+                      attachments: Iterable[tuple[str, StoredFile]] = (), completed_on: date | None = None) -> Submission:
+    """Turn a completed activity into a submission of `certification` by `user`, in the caller's transaction.
+
+    Approved at once when the certification auto-approves activity completions (required at
+    login always does) or every submission; otherwise it waits for a supervisor. The certificate
+    of completion, when the certification asks for one, is issued from here.
+    """
+    completed_on = completed_on or today()
+    preview = preview_expiration(user, certification, completed_on, today())
+    approved = certification.auto_approve_on_activity or certification.required_at_login or certification.auto_approve_submissions
+    submission = Submission(
+        user=user, certification=certification, completed_on=completed_on, expires_on=preview.expires_on,
+        expiration_explanation=preview.explanation, issuer=certification.issuer,
+        status="approved" if approved else "pending", source="activity", submitted_by=user,
+        decided_at=utcnow() if approved else None,
+    )
+    for name, stored in attachments:
+        submission.attachments.append(Attachment(kind="file", stored_file=stored, name=name[:255], added_by_id=user.id))
+    db.session.add(submission)
+    db.session.flush()
+    record_audit(user, "submission.activity", submission,
+                 f"{user.full_name} completed the activity of {certification.name}: {summary}"
+                 f" ({'approved' if approved else 'pending approval'})",
+                 after=snapshot(submission, AUDITED_FIELDS))
+    if approved:
+        on_record_approved(submission)
+    issue_certificate(submission, "activity")
+    return submission
+
+
+def swap_positions(items: list, item, step: int) -> bool:
+    """Move `item` one place up (step -1) or down (+1) among `items`, ordered by position.
+
+    Positions are unique, so the moving row parks at 0 while the other takes its place.
+    """
+    index = items.index(item)
+    other_index = index + step
+    if not 0 <= other_index < len(items):
+        return False
+    other = items[other_index]
+    mine, theirs = item.position, other.position
+    item.position = 0
+    db.session.flush()
+    other.position = mine
+    db.session.flush()
+    item.position = theirs
+    return True
+
+
+def activity_certification(user: User, certification_id: int) -> Certification | None:
+    """The certification if it has an activity and privacy lets `user` see it."""
+    certification = db.session.get(
+        Certification, certification_id,
+        options=[selectinload(Certification.hidden_from_levels)],
+    )
+    if certification is None or certification.activity_type == "none" or not certification_visible_to(user, certification):
+        return None
+    return certification
+
+
+def entry_files(entry: FormEntry) -> list[tuple[str, StoredFile]]:
+    """(name, stored file) of every file answer, to attach to the record."""
+    refs = [answer for answer in entry.answers.values() if isinstance(answer, dict) and answer.get("stored_file_id")]
+    stored = {f.id: f for f in db.session.scalars(
+        select(StoredFile).where(StoredFile.id.in_([ref["stored_file_id"] for ref in refs]))
+    )} if refs else {}
+    return [(ref["name"], stored[ref["stored_file_id"]]) for ref in refs if ref["stored_file_id"] in stored]
+
+
+def complete_form_entry(user: User, certification: Certification, entry: FormEntry, form: Form,
+                        extra_files: list[tuple[str, StoredFile]] = ()) -> Submission:
+    return complete_activity(user, certification, summary=f"submitted form {form.name}",
+                             attachments=[*entry_files(entry), *extra_files])
+
+
+# ---- Documents and videos --------------------------------------------------------------------
+
+
+def current_document(certification: Certification) -> ActivityDocument | None:
+    return db.session.scalar(
+        select(ActivityDocument)
+        .where(ActivityDocument.certification_id == certification.id, ActivityDocument.current.is_(True))
+        .options(selectinload(ActivityDocument.stored_file))
+    )
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    """A new revision as an administrator entered it."""
+
+    title: str | None
+    revision: str | None
+    revision_date: date | None
+    owner_user_ids: list[int]
+    owner_role_ids: list[int]
+    upload: CheckedUpload | None
+
+
+def check_document_upload(certification: Certification | None, upload: DocumentUpload) -> dict[str, list[str]]:
+    """Every reason a revision would be refused, by field."""
+    errors: dict[str, list[str]] = {}
+    if upload.upload is None:
+        errors["document_file"] = ["Choose the PDF document or the video (MP4 or WebM) to upload."]
+    elif upload.upload.content_type not in DOCUMENT_TYPES:
+        errors["document_file"] = [f"{upload.upload.name} is not a PDF or a video (MP4 or WebM)."]
+    if not (upload.title or "").strip():
+        errors["document_title"] = ["Enter the title of the document or video."]
+    revision = (upload.revision or "").strip()
+    if not revision:
+        errors["document_revision"] = ["Enter the revision (for example 3 or 2026-A)."]
+    elif certification is not None and certification.id is not None and db.session.scalar(
+        select(ActivityDocument.id).where(ActivityDocument.certification_id == certification.id,
+                                          ActivityDocument.revision == revision)
+    ):
+        errors["document_revision"] = [f"Revision {revision} was uploaded already; give the new file a new revision."]
+    if upload.revision_date is None:
+        errors["document_revision_date"] = ["Enter the revision date as MM/DD/YYYY."]
+    return errors
+
+
+def _owner_names(upload: DocumentUpload) -> str | None:
+    users = db.session.scalars(select(User).where(User.id.in_(upload.owner_user_ids)).order_by(User.last_name)).all()
+    roles = db.session.scalars(
+        select(CertificationRole).where(CertificationRole.id.in_(upload.owner_role_ids)).order_by(CertificationRole.name)
+    ).all()
+    names = [user.full_name for user in users] + [f"{role.name} (role)" for role in roles]
+    return "; ".join(names) or None
+
+
+def add_document_revision(actor: User, certification: Certification, upload: DocumentUpload) -> ActivityDocument:
+    """Make `upload` the current revision, in the caller's transaction: everyone must acknowledge it again."""
+    errors = check_document_upload(certification, upload)
+    if errors:
+        raise ActivityInvalid(errors)
+    previous = current_document(certification)
+    if previous is not None:
+        previous.current = False
+        db.session.flush()
+    document = ActivityDocument(
+        certification_id=certification.id, title=upload.title.strip()[:200], revision=upload.revision.strip()[:40],
+        revision_date=upload.revision_date, stored_file=store_file(upload.upload), file_name=upload.upload.name,
+        owners=_owner_names(upload), current=True,
+    )
+    db.session.add(document)
+    db.session.flush()
+    record_audit(actor, "document.revision", document,
+                 f"Uploaded revision {document.revision} of {document.title} for {certification.name}",
+                 before={"revision": previous.revision} if previous else None,
+                 after={"revision": document.revision, "title": document.title, "owners": document.owners})
+    return document
+
+
+def upload_document_revision(actor: User, certification: Certification, upload: DocumentUpload) -> ActivityDocument:
+    document = add_document_revision(actor, certification, upload)
+    db.session.commit()
+    return document
+
+
+def list_documents() -> list[tuple[Certification, list[ActivityDocument]]]:
+    """Every certification with an uploaded document or video, with its revisions newest first."""
+    documents = db.session.scalars(
+        select(ActivityDocument).order_by(ActivityDocument.certification_id, ActivityDocument.uploaded_at.desc(),
+                                          ActivityDocument.id.desc())
+    ).all()
+    certifications = {c.id: c for c in db.session.scalars(
+        select(Certification).where(Certification.id.in_({d.certification_id for d in documents}))
+    )}
+    grouped: dict[int, list[ActivityDocument]] = {}
+    for document in documents:
+        grouped.setdefault(document.certification_id, []).append(document)
+    return sorted(((certifications[cid], revisions) for cid, revisions in grouped.items()),
+                  key=lambda pair: pair[0].name.lower())
+
+
+def has_acknowledged(user: User, document: ActivityDocument) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Acknowledgement.user_id == user.id, Acknowledgement.document_id == document.id
+    ))))
+
+
+def acknowledge_document(user: User, certification: Certification, document_id: int | None, understood: bool) -> Submission:
+    """Record that `user` read and understood the current revision, and complete the activity."""
+    document = current_document(certification)
+    if document is None:
+        raise refuse("document", "This certification has no document or video to acknowledge yet.")
+    if document_id != document.id:
+        chosen = db.session.get(ActivityDocument, document_id or 0)
+        if chosen is None or chosen.certification_id != certification.id:
+            raise refuse("document", "Choose the document shown on this page.")
+        raise refuse("document", f"Revision {chosen.revision} is no longer current: revision {document.revision} replaced it."
+                                 f" Open revision {document.revision} and acknowledge it.")
+    if not understood:
+        raise refuse("understood", f"Tick “I have read and understood revision {document.revision}” to acknowledge it.")
+    if has_acknowledged(user, document):
+        raise refuse("document", f"You acknowledged revision {document.revision} already.")
+    submission = complete_activity(user, certification, summary=f"acknowledged {document.title} revision {document.revision}")
+    db.session.add(Acknowledgement(user_id=user.id, document_id=document.id, submission_id=submission.id))
+    db.session.commit()
+    return submission
+
+
+# ---- Required at login -----------------------------------------------------------------------
+
+
+def held_certifications(user: User) -> list[Certification]:
+    """Required-at-login certifications `user` must complete before doing anything else.
+
+    A document holds until the current revision is acknowledged, whatever the record says (a new
+    revision is due again for everyone); a form holds while the requirement is outstanding and no
+    entry waits for its payment to be confirmed.
+    """
+    candidates = db.session.scalars(
+        select(Certification).where(Certification.required_at_login.is_(True),
+                                    Certification.activity_type.in_(HOLDING_ACTIVITIES))
+    ).all()
+    if not candidates:
+        return []
+    ids = {c.id for c in candidates}
+    held = []
+    for requirement in load_user_requirements(user, today()):
+        certification, status = requirement.certification, requirement.status.status
+        # Only what the user can open and complete may hold them, or they could never get past it.
+        if certification.id not in ids or status == Status.NOT_APPLICABLE or not certification_visible_to(user, certification):
+            continue
+        if certification.activity_type == "document":
+            document = current_document(certification)
+            if document is not None and not has_acknowledged(user, document):
+                held.append(certification)
+        elif certification.form_id and status.is_outstanding and not awaiting_payment(user, certification):
+            held.append(certification)
+    return sorted(held, key=lambda c: c.name.lower())
+
+
+def awaiting_payment(user: User, certification: Certification) -> bool:
+    """A submitted form entry whose payment an administrator has still to confirm."""
+    return bool(db.session.scalar(select(exists().where(
+        FormEntry.user_id == user.id, FormEntry.certification_id == certification.id,
+        FormEntry.status == "submitted", FormEntry.submission_id.is_(None),
+        Payment.form_entry_id == FormEntry.id, Payment.status == "recorded",
+    ))))
+
+
+@dataclass(frozen=True)
+class ActivityEvidence:
+    """What the activity behind a submission recorded, for supervisors reading the record."""
+
+    summary: str
+    answers: list[tuple[str, str]]
+
+
+def activity_evidence(submission_ids: Iterable[int]) -> dict[int, ActivityEvidence]:
+    """The acknowledgement or form entry (with its payment) behind each submission, in three queries."""
+    ids = list(submission_ids)
+    if not ids:
+        return {}
+    found: dict[int, ActivityEvidence] = {}
+    for ack in db.session.scalars(select(Acknowledgement).where(Acknowledgement.submission_id.in_(ids))
+                                  .options(selectinload(Acknowledgement.document))):
+        found[ack.submission_id] = ActivityEvidence(
+            f"Acknowledged {ack.document.title}, revision {ack.document.revision}, on"
+            f" {ack.acknowledged_at:%m/%d/%Y %H:%M} UTC.", [])
+    entries = db.session.scalars(select(FormEntry).where(FormEntry.submission_id.in_(ids)).options(
+        selectinload(FormEntry.form).selectinload(Form.fields), selectinload(FormEntry.payments),
+    ))
+    for entry in entries:
+        summary = f"Form {entry.form.name} submitted {entry.submitted_at:%m/%d/%Y %H:%M} UTC."
+        for payment in entry.payments:
+            if payment.status == "confirmed":
+                summary += (f" Paid {payment.amount} {payment.currency} on {payment.paid_on:%m/%d/%Y},"
+                            f" receipt {payment.receipt_number}.")
+        found[entry.submission_id] = ActivityEvidence(summary, form_answers(entry))
+    return found
+
+
+def form_answers(entry: FormEntry) -> list[tuple[str, str]]:
+    """(label, answer as shown) for each field of the form, in order."""
+    shown = []
+    for field in entry.form.fields:
+        answer = entry.answers.get(str(field.id))
+        if field.kind == "checkbox":
+            text = "Yes" if answer else "No"
+        elif isinstance(answer, dict):
+            text = f"{answer.get('name', 'file')} (attached)"
+        else:
+            text = "—" if answer in (None, "") else str(answer)
+        shown.append((field.label, text))
+    return shown

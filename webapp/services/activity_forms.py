@@ -1,0 +1,204 @@
+"""Forms: the administrator's form builder, and users' entries (drafts, then submitted)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from webapp.extensions import db
+from webapp.models import Certification, Form, FormEntry, FormField, User
+from webapp.models.activities import FORM_FIELD_KINDS
+from webapp.models.base import utcnow
+from webapp.rules.activities import FieldSpec, check_answer
+from webapp.services.activities import ActivityInvalid, complete_form_entry, refuse, swap_positions
+from webapp.services.audit import record_audit
+from webapp.services.payments import open_payment
+from webapp.services.storage import UploadError, check_upload, store_file
+
+FIELD_KIND_LABELS = {
+    "text": "Text", "number": "Number", "date": "Date", "choice": "Choice (pick one)",
+    "checkbox": "Checkbox", "signature": "Signature (typed full name)", "file": "File",
+}
+assert set(FIELD_KIND_LABELS) == set(FORM_FIELD_KINDS)
+
+
+# ---- Builder ---------------------------------------------------------------------------------
+
+
+def list_forms() -> list[Form]:
+    return list(db.session.scalars(select(Form).options(selectinload(Form.fields)).order_by(func.lower(Form.name))))
+
+
+def get_form(form_id: int) -> Form | None:
+    return db.session.get(Form, form_id, options=[selectinload(Form.fields)])
+
+
+def _fee(text: str | None) -> Decimal | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        fee = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise refuse("fee_amount", "Enter the fee as an amount, for example 25.00.") from None
+    if not fee.is_finite() or fee <= 0:
+        raise refuse("fee_amount", "The fee must be more than zero (leave it empty for no fee).")
+    return fee
+
+
+def save_form(actor: User, form: Form | None, name: str | None, instructions: str | None, fee: str | None,
+              currency: str | None) -> Form:
+    """Create (form None) or edit a form's name, instructions and optional fee."""
+    name = (name or "").strip()
+    if not name:
+        raise refuse("name", "Enter the form name.")
+    if db.session.scalar(select(Form.id).where(func.lower(Form.name) == name.lower(), Form.id != (form.id if form else 0))):
+        raise refuse("name", "Another form already has this name.")
+    fee_amount = _fee(fee)
+    currency = (currency or "").strip().upper()
+    if fee_amount is not None and (len(currency) != 3 or not currency.isalpha()):
+        raise refuse("fee_currency", "Enter the currency as three letters, for example USD.")
+    before = None if form is None else {"name": form.name, "fee": str(form.fee_amount) if form.fee_amount else None}
+    if form is None:
+        form = Form()
+        db.session.add(form)
+    form.name, form.instructions = name[:200], (instructions or "").strip() or None
+    form.fee_amount, form.fee_currency = fee_amount, currency if fee_amount is not None else None
+    db.session.flush()
+    record_audit(actor, "form.save", form, f"Saved form {form.name}", before=before,
+                 after={"name": form.name, "fee": str(fee_amount) if fee_amount else None})
+    db.session.commit()
+    return form
+
+
+def add_form_field(actor: User, form: Form, label: str | None, kind: str | None, required: bool,
+                   choices_text: str | None) -> FormField:
+    label = (label or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not label:
+        errors["label"] = ["Enter the field's label."]
+    if kind not in FORM_FIELD_KINDS:
+        errors["kind"] = ["Choose the kind of field."]
+    choices = [line.strip() for line in (choices_text or "").splitlines() if line.strip()]
+    if kind == "choice" and len(choices) < 2:
+        errors["choices"] = ["A choice field needs at least two options, one per line."]
+    if errors:
+        raise ActivityInvalid(errors)
+    position = max((f.position for f in form.fields), default=0) + 1
+    field = FormField(form=form, position=position, label=label[:200], kind=kind, required=required,
+                      choices=choices if kind == "choice" else None)
+    db.session.add(field)
+    db.session.flush()
+    record_audit(actor, "form.add_field", form, f"Added field {field.label} to form {form.name}",
+                 after={"label": field.label, "kind": kind, "required": required})
+    db.session.commit()
+    return field
+
+
+def _field_of(form: Form, field_id: int) -> FormField:
+    field = next((f for f in form.fields if f.id == field_id), None)
+    if field is None:
+        raise refuse("field", "That field is not on this form.")
+    return field
+
+
+def remove_form_field(actor: User, form: Form, field_id: int) -> None:
+    field = _field_of(form, field_id)
+    form.fields.remove(field)
+    record_audit(actor, "form.remove_field", form, f"Removed field {field.label} from form {form.name}",
+                 before={"label": field.label, "kind": field.kind})
+    db.session.commit()
+
+
+def move_form_field(actor: User, form: Form, field_id: int, step: int) -> None:
+    field = _field_of(form, field_id)
+    if swap_positions(list(form.fields), field, step):
+        record_audit(actor, "form.move_field", form, f"Moved field {field.label} on form {form.name}")
+    db.session.commit()
+
+
+# ---- Entries ---------------------------------------------------------------------------------
+
+
+def latest_entry(user: User, certification: Certification) -> FormEntry | None:
+    """The user's newest entry for the certification: a draft to continue, or the last one sent."""
+    return db.session.scalar(
+        select(FormEntry)
+        .where(FormEntry.user_id == user.id, FormEntry.certification_id == certification.id)
+        .options(selectinload(FormEntry.payments))
+        .order_by(FormEntry.saved_at.desc(), FormEntry.id.desc())
+        .limit(1)
+    )
+
+
+def _spec(field: FormField) -> FieldSpec:
+    return FieldSpec(key=str(field.id), label=field.label, kind=field.kind, required=field.required,
+                     choices=tuple(field.choices or ()))
+
+
+def save_form_entry(user: User, certification: Certification, formdata: Mapping[str, str],
+                    files: Mapping[str, FileStorage], *, submit: bool) -> FormEntry:
+    """Save the user's answers as a draft, or submit them (then the activity is complete, or waits for payment).
+
+    Refused answers raise ActivityInvalid (keys "field_<id>") and nothing is stored.
+    """
+    form = get_form(certification.form_id or 0)
+    if form is None:
+        raise refuse("form", "This certification has no form to fill in yet; ask an administrator.")
+    entry = latest_entry(user, certification)
+    if entry is not None and entry.status == "submitted":
+        if entry.submission_id is None:
+            raise refuse("form", "Your entry is submitted and waits for an administrator to confirm the payment.")
+        entry = None
+    previous = dict(entry.answers) if entry is not None else {}
+    answers, errors, new_files = {}, {}, []
+    for field in form.fields:
+        key = f"field_{field.id}"
+        if field.kind == "file":
+            upload = files.get(key)
+            if upload is not None and upload.filename:
+                try:
+                    checked = check_upload(upload)
+                except UploadError as error:
+                    errors[key] = [str(error)]
+                    continue
+                new_files.append((field, checked))
+                continue
+            kept = previous.get(str(field.id))
+            answers[str(field.id)] = kept
+            if submit and field.required and not kept:
+                errors[key] = [f"“{field.label}” is required: choose a file."]
+            continue
+        value, message = check_answer(_spec(field), formdata.get(key), signer_name=user.full_name, for_submission=submit)
+        answers[str(field.id)] = value
+        if message:
+            errors[key] = [message]
+    if errors:
+        db.session.rollback()
+        raise ActivityInvalid(errors)
+    for field, checked in new_files:
+        stored = store_file(checked)
+        db.session.flush()
+        answers[str(field.id)] = {"name": checked.name, "stored_file_id": stored.id}
+    if entry is None:
+        entry = FormEntry(form_id=form.id, user_id=user.id, certification_id=certification.id)
+        db.session.add(entry)
+    entry.answers = answers
+    entry.saved_at = utcnow()
+    if not submit:
+        db.session.commit()
+        return entry
+    entry.status, entry.submitted_at = "submitted", utcnow()
+    db.session.flush()
+    if form.fee_amount is not None:
+        open_payment(entry, form)
+        record_audit(user, "form.submit", entry, f"{user.full_name} submitted form {form.name} for {certification.name};"
+                     f" the fee of {form.fee_amount} {form.fee_currency} waits for confirmation")
+    else:
+        entry.submission_id = complete_form_entry(user, certification, entry, form).id
+    db.session.commit()
+    return entry
+
