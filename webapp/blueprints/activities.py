@@ -2,7 +2,7 @@
 course and its quiz; the required-at-login hold; and the learning systems' completion webhook."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, send_file, session, url_for
 from flask_login import current_user, user_logged_in
 from flask_login.signals import user_loaded_from_cookie
 
@@ -35,6 +35,12 @@ NEXT_KEY = "activity_hold_next"  # where the user was going when the hold stoppe
 ALWAYS_ALLOWED = frozenset({"static", "auth.logout", "auth.login"})
 
 
+def _is_public(endpoint: str | None) -> bool:
+    """Pages anyone may open (the service worker, a QR report) hold nobody: they show nothing of the account."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "access", None) == "public"
+
+
 # ---- Required at login -----------------------------------------------------------------------
 
 
@@ -54,7 +60,8 @@ user_loaded_from_cookie.connect(_on_sign_in)
 @bp.before_app_request
 def hold_at_login():
     """While a required-at-login activity is outstanding, only that activity (and signing out) is reachable."""
-    if not session.get(HOLD_KEY) or request.endpoint in ALWAYS_ALLOWED or not current_user.is_authenticated:
+    if (not session.get(HOLD_KEY) or request.endpoint in ALWAYS_ALLOWED or _is_public(request.endpoint)
+            or not current_user.is_authenticated):
         return None
     held = held_certifications(current_user)
     if not held:
