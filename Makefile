@@ -45,4 +45,5 @@ postgres: ## the suite needs PostgreSQL at 127.0.0.1:5432; start the local clust
 
 bench: setup ## print the speed figures
 	$(PY) bench/bench_rules.py
+	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_notices.py
