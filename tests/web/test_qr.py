@@ -38,6 +38,14 @@ def test_supervisor_sees_supervised_code_but_not_others(client, factory, sign_in
     assert client.get("/qr/99999").status_code == 404
 
 
+def test_users_page_leads_a_supervisor_to_each_persons_code(client, factory, sign_in):
+    boss = factory.user("Supervisor")
+    mine = factory.user(supervisors=[boss])
+    sign_in(boss)
+    page = client.get("/people/").get_data(as_text=True)
+    assert f'href="/qr/{mine.id}">QR Code</a>' in page
+
+
 def test_employee_cannot_see_colleague_code(client, factory, sign_in):
     sign_in(factory.user())
     assert client.get(f"/qr/{factory.user().id}").status_code == 404
