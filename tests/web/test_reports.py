@@ -40,7 +40,7 @@ def test_matrix_opens_collapsed_and_toggles_to_expanded_keeping_filters(client, 
     collapsed = client.get(f"/reports/matrix?company={company.id}").get_data(as_text=True)
     assert "matrix-collapsed" in collapsed and "01/10/2027" not in collapsed
     assert f'aria-label="{users[0].full_name}, First Aid: Valid"' in collapsed and 'title="Valid"' in collapsed
-    assert "Expand view" in collapsed and f"view=expanded" in collapsed and f"company={company.id}" in collapsed
+    assert "Expand view" in collapsed and "view=expanded" in collapsed and f"company={company.id}" in collapsed
     assert '<input type="hidden" name="view" value="collapsed">' in collapsed
     expanded = client.get(f"/reports/matrix?company={company.id}&view=expanded").get_data(as_text=True)
     assert "matrix-expanded" in expanded and "01/10/2027" in expanded and "Collapse view" in expanded

@@ -13,7 +13,6 @@ from webapp.models import ActivityDocument, Certification, StoredFile, User
 from webapp.security import login_required, public
 from webapp.services.activities import (
     ACTIVITY_ACTIONS,
-    ActivityInvalid,
     acknowledge_document,
     activity_certification,
     awaiting_payment,
@@ -23,6 +22,7 @@ from webapp.services.activities import (
 )
 from webapp.services.activity_forms import get_form, latest_entry, save_form_entry
 from webapp.services.courses import complete_course, get_course
+from webapp.services.invalid import Invalid
 from webapp.services.learning import receive_completion
 from webapp.services.payments import payment_step
 from webapp.services.storage import INLINE_TYPES, file_path
@@ -176,7 +176,7 @@ def acknowledge(certification_id: int):
         abort(400)
     try:
         acknowledge_document(current_user, certification, form.document_id.data, form.understood.data)
-    except ActivityInvalid as invalid:
+    except Invalid as invalid:
         document = current_document(certification)
         return render("activities/show.html", status=422, certification=certification, document=document,
                       acknowledged=False, ack_form=form, errors=invalid.errors, actions=ACTIVITY_ACTIONS,
@@ -213,7 +213,7 @@ def fill_form(certification_id: int):
         submit = request.form.get("action") == "submit"
         try:
             entry = save_form_entry(current_user, certification, request.form, request.files, submit=submit)
-        except ActivityInvalid as invalid:
+        except Invalid as invalid:
             values = {key.removeprefix("field_"): value for key, value in request.form.items()}
             return render("activities/form.html", block="form_panel" if wants_fragment() else "content", status=422,
                           certification=certification, **_form_context(certification, invalid.errors, values))
@@ -271,7 +271,7 @@ def finish_course(certification_id: int):
         answers[question.id] = int(value) if value.isdecimal() else None
     try:
         complete_course(current_user, certification, request.form.get("version", type=int), answers)
-    except ActivityInvalid as invalid:
+    except Invalid as invalid:
         last = len(course.pages) + (1 if course.questions else 0)
         return render("activities/course.html", status=422, certification=certification, course=course, number=last,
                       last=last, page=None if course.questions else course.pages[-1], errors=invalid.errors,

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from webapp.blueprints.common import add_errors, saved
 from webapp.extensions import db
 from webapp.forms.activities import (
     ConfirmPaymentForm,
@@ -22,7 +23,7 @@ from webapp.htmx import render
 from webapp.models import Certification, CertificationRole, LearningIntegration, Payment, User
 from webapp.permissions import Permission
 from webapp.security import permission_required
-from webapp.services.activities import ActivityInvalid, list_documents, upload_document_revision
+from webapp.services.activities import list_documents, upload_document_revision
 from webapp.services.activity_forms import (
     FIELD_KIND_LABELS,
     add_form_field,
@@ -43,36 +44,13 @@ from webapp.services.courses import (
     remove_quiz_question,
     save_course,
 )
+from webapp.services.invalid import Invalid
 from webapp.services.learning import create_integration, list_integrations, replace_secret, set_integration_active
 from webapp.services.payments import open_payments, payment_context, settle_payment
 from webapp.services.storage import UploadError, check_upload
 
 bp = Blueprint("activity_admin", __name__, url_prefix="/activities")
 ADMIN = Permission.MANAGE_CERTIFICATIONS
-
-
-def _put_errors(form, invalid: ActivityInvalid) -> None:
-    for name, messages in invalid.errors.items():
-        target = form[name] if name in form else None
-        if target is None:
-            flash(" ".join(messages), "error")
-        else:
-            target.errors = [*target.errors, *messages]
-
-
-def _saved(form, save, message, target):
-    """Validate `form` and run `save()`: on success flash `message` and go to `target` (either may be a
-    function of what was saved); otherwise None, with the refusals on the form and nothing stored."""
-    if not form.validate():
-        return None
-    try:
-        saved = save()
-    except ActivityInvalid as invalid:
-        db.session.rollback()
-        _put_errors(form, invalid)
-        return None
-    flash(message(saved) if callable(message) else message, "success")
-    return redirect(target(saved) if callable(target) else target)
 
 
 def _step() -> int:
@@ -83,7 +61,7 @@ def _change(action, *args, done: str | None, back: str, **ids):
     """Run a builder change on an item of a form or course; an item not there is not found."""
     try:
         action(current_user, *args)
-    except ActivityInvalid:
+    except Invalid:
         abort(404)
     if done:
         flash(done, "success")
@@ -123,8 +101,8 @@ def documents():
         elif upload is not None:
             try:
                 document = upload_document_revision(current_user, certification, upload)
-            except ActivityInvalid as invalid:
-                _put_errors(form, invalid)
+            except Invalid as invalid:
+                add_errors(form, invalid)
             else:
                 flash(f"Revision {document.revision} of {document.title} is now current for {certification.name};"
                       " everyone who holds it must acknowledge it again.", "success")
@@ -142,10 +120,10 @@ def documents():
 def forms():
     form = FormDefinitionForm()
     if form.is_submitted():
-        done = _saved(form, lambda: save_form(current_user, None, form.name.data, form.instructions.data,
-                                              form.fee_amount.data, form.fee_currency.data),
-                      lambda created: f"Form {created.name} created; add its fields.",
-                      lambda created: url_for("activity_admin.form_detail", form_id=created.id))
+        done = saved(form, lambda: save_form(current_user, None, form.name.data, form.instructions.data,
+                                             form.fee_amount.data, form.fee_currency.data),
+                     lambda created: f"Form {created.name} created; add its fields.",
+                     lambda created: url_for("activity_admin.form_detail", form_id=created.id))
         if done:
             return done
     return render("activity_admin/forms.html", form=form, forms=list_forms(),
@@ -173,9 +151,9 @@ def form_detail(form_id: int):
     if request.method == "GET":
         return _form_page(activity_form)
     settings = FormDefinitionForm()
-    done = _saved(settings, lambda: save_form(current_user, activity_form, settings.name.data, settings.instructions.data,
-                                              settings.fee_amount.data, settings.fee_currency.data),
-                  "Form saved.", url_for("activity_admin.form_detail", form_id=form_id))
+    done = saved(settings, lambda: save_form(current_user, activity_form, settings.name.data, settings.instructions.data,
+                                             settings.fee_amount.data, settings.fee_currency.data),
+                 "Form saved.", url_for("activity_admin.form_detail", form_id=form_id))
     return done or _form_page(_form_or_404(form_id), settings=settings, status=422)
 
 
@@ -184,10 +162,10 @@ def form_detail(form_id: int):
 def add_field(form_id: int):
     activity_form = _form_or_404(form_id)
     field_form = FormFieldForm()
-    done = _saved(field_form, lambda: add_form_field(current_user, activity_form, field_form.label.data,
-                                                     field_form.kind.data, field_form.required.data,
-                                                     field_form.choices.data),
-                  "Field added.", url_for("activity_admin.form_detail", form_id=form_id))
+    done = saved(field_form, lambda: add_form_field(current_user, activity_form, field_form.label.data,
+                                                    field_form.kind.data, field_form.required.data,
+                                                    field_form.choices.data),
+                 "Field added.", url_for("activity_admin.form_detail", form_id=form_id))
     return done or _form_page(_form_or_404(form_id), field_form=field_form, status=422)
 
 
@@ -213,9 +191,9 @@ def move_field(form_id: int, field_id: int):
 def courses():
     form = CourseForm()
     if form.is_submitted():
-        done = _saved(form, lambda: save_course(current_user, None, form.name.data, form.pass_mark.data),
-                      lambda created: f"Course {created.name} created; add its pages.",
-                      lambda created: url_for("activity_admin.course_detail", course_id=created.id))
+        done = saved(form, lambda: save_course(current_user, None, form.name.data, form.pass_mark.data),
+                     lambda created: f"Course {created.name} created; add its pages.",
+                     lambda created: url_for("activity_admin.course_detail", course_id=created.id))
         if done:
             return done
     return render("activity_admin/courses.html", form=form, courses=list_courses(),
@@ -243,8 +221,8 @@ def course_detail(course_id: int):
     if request.method == "GET":
         return _course_page(course)
     settings = CourseForm()
-    done = _saved(settings, lambda: save_course(current_user, course, settings.name.data, settings.pass_mark.data),
-                  "Course saved.", url_for("activity_admin.course_detail", course_id=course_id))
+    done = saved(settings, lambda: save_course(current_user, course, settings.name.data, settings.pass_mark.data),
+                 "Course saved.", url_for("activity_admin.course_detail", course_id=course_id))
     return done or _course_page(_course_or_404(course_id), settings=settings, status=422)
 
 
@@ -260,10 +238,10 @@ def add_page(course_id: int):
             try:
                 media = check_upload(page_form.media.data)
             except UploadError as error:
-                raise ActivityInvalid({"media": [str(error)]}) from None
+                raise Invalid({"media": str(error)}) from None
         return add_course_page(current_user, course, page_form.title.data, page_form.body.data, media)
 
-    done = _saved(page_form, add, "Page added.", url_for("activity_admin.course_detail", course_id=course_id))
+    done = saved(page_form, add, "Page added.", url_for("activity_admin.course_detail", course_id=course_id))
     return done or _course_page(_course_or_404(course_id), page_form=page_form, status=422)
 
 
@@ -286,9 +264,9 @@ def move_page(course_id: int, page_id: int):
 def add_question(course_id: int):
     course = _course_or_404(course_id)
     question_form = QuizQuestionForm()
-    done = _saved(question_form, lambda: add_quiz_question(current_user, course, question_form.prompt.data,
-                                                           question_form.choices.data, question_form.correct.data),
-                  "Question added.", url_for("activity_admin.course_detail", course_id=course_id))
+    done = saved(question_form, lambda: add_quiz_question(current_user, course, question_form.prompt.data,
+                                                          question_form.choices.data, question_form.correct.data),
+                 "Question added.", url_for("activity_admin.course_detail", course_id=course_id))
     return done or _course_page(_course_or_404(course_id), question_form=question_form, status=422)
 
 
@@ -307,9 +285,9 @@ def remove_question(course_id: int, question_id: int):
 def learning():
     form = IntegrationForm()
     if form.is_submitted():
-        done = _saved(form, lambda: create_integration(current_user, form.name.data),
-                      lambda made: f"Learning system {made.name} added. Give it its webhook address and secret.",
-                      url_for("activity_admin.learning"))
+        done = saved(form, lambda: create_integration(current_user, form.name.data),
+                     lambda made: f"Learning system {made.name} added. Give it its webhook address and secret.",
+                     url_for("activity_admin.learning"))
         if done:
             return done
     return render("activity_admin/learning.html", form=form, integrations=list_integrations(),
@@ -364,8 +342,8 @@ def confirm_payment(payment_id: int):
     if payment is None:
         abort(404)
     form = ConfirmPaymentForm(prefix=f"p{payment_id}")
-    done = _saved(form, lambda: settle_payment(payment, current_user, form.receipt_number.data, form.amount.data,
-                                               form.paid_on.date),
-                  f"Payment {form.receipt_number.data} confirmed; the receipt is attached to the record.",
-                  url_for("activity_admin.payments"))
+    done = saved(form, lambda: settle_payment(payment, current_user, form.receipt_number.data, form.amount.data,
+                                              form.paid_on.date),
+                 f"Payment {form.receipt_number.data} confirmed; the receipt is attached to the record.",
+                 url_for("activity_admin.payments"))
     return done or _payments_page({payment_id: form}, status=422)

@@ -3,20 +3,26 @@ from collections.abc import Callable
 
 from flask import flash, redirect, url_for
 
+from webapp.extensions import db
 from webapp.forms.certifications import DeleteForm
 from webapp.htmx import render
 from webapp.services.invalid import Invalid
 
 
 def add_errors(form, invalid: Invalid) -> None:
-    """Show each refusal of a service under its field, after the form's own errors."""
+    """Show each refusal of a service under its field, after the form's own errors; a refusal about
+    something the form has no field for is flashed."""
     for name, message in invalid.errors.items():
-        form[name].errors = [*form[name].errors, message]
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            flash(message, "error")
 
 
 def saved(form, save: Callable[[], object], done, done_url):
     """When the form validates, run `save` (a service call), flash `done` and redirect to `done_url`;
-    either may be a function of what `save` returned. A service's refusal lands on the form.
+    either may be a function of what `save` returned. A service's refusal lands on the form, nothing of
+    it kept in the session.
 
     Returns the redirect, or None: then the view renders the form again (422 when it was submitted).
     """
@@ -25,6 +31,8 @@ def saved(form, save: Callable[[], object], done, done_url):
     try:
         result = save()
     except Invalid as invalid:
+        # A refusing service may have changed objects before it refused; none of that may be saved later.
+        db.session.rollback()
         add_errors(form, invalid)
         return None
     flash(done(result) if callable(done) else done, "success")

@@ -33,6 +33,7 @@ from webapp.rules import Status
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
+from webapp.services.invalid import Invalid
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.services.submissions import AUDITED_FIELDS, certification_visible_to, preview_expiration
 
@@ -44,18 +45,6 @@ ACTIVITY_ACTIONS = {
     "document": "Acknowledge Document or Video",
     "form": "Complete Form or Payment",
 }
-
-
-class ActivityInvalid(ValueError):
-    """Input refused; `errors` maps form field names to messages fit to show on the form."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(message for messages in errors.values() for message in messages))
-        self.errors = errors
-
-
-def refuse(field: str, message: str) -> ActivityInvalid:
-    return ActivityInvalid({field: [message]})
 
 
 def complete_activity(user: User, certification: Certification, *, summary: str,
@@ -157,25 +146,25 @@ class DocumentUpload:
     upload: CheckedUpload | None
 
 
-def check_document_upload(certification: Certification | None, upload: DocumentUpload) -> dict[str, list[str]]:
+def check_document_upload(certification: Certification | None, upload: DocumentUpload) -> dict[str, str]:
     """Every reason a revision would be refused, by field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
     if upload.upload is None:
-        errors["document_file"] = ["Choose the PDF document or the video (MP4 or WebM) to upload."]
+        errors["document_file"] = "Choose the PDF document or the video (MP4 or WebM) to upload."
     elif upload.upload.content_type not in DOCUMENT_TYPES:
-        errors["document_file"] = [f"{upload.upload.name} is not a PDF or a video (MP4 or WebM)."]
+        errors["document_file"] = f"{upload.upload.name} is not a PDF or a video (MP4 or WebM)."
     if not (upload.title or "").strip():
-        errors["document_title"] = ["Enter the title of the document or video."]
+        errors["document_title"] = "Enter the title of the document or video."
     revision = (upload.revision or "").strip()
     if not revision:
-        errors["document_revision"] = ["Enter the revision (for example 3 or 2026-A)."]
+        errors["document_revision"] = "Enter the revision (for example 3 or 2026-A)."
     elif certification is not None and certification.id is not None and db.session.scalar(
         select(ActivityDocument.id).where(ActivityDocument.certification_id == certification.id,
                                           ActivityDocument.revision == revision)
     ):
-        errors["document_revision"] = [f"Revision {revision} was uploaded already; give the new file a new revision."]
+        errors["document_revision"] = f"Revision {revision} was uploaded already; give the new file a new revision."
     if upload.revision_date is None:
-        errors["document_revision_date"] = ["Enter the revision date as MM/DD/YYYY."]
+        errors["document_revision_date"] = "Enter the revision date as MM/DD/YYYY."
     return errors
 
 
@@ -192,7 +181,7 @@ def add_document_revision(actor: User, certification: Certification, upload: Doc
     """Make `upload` the current revision, in the caller's transaction: everyone must acknowledge it again."""
     errors = check_document_upload(certification, upload)
     if errors:
-        raise ActivityInvalid(errors)
+        raise Invalid(errors)
     previous = current_document(certification)
     if previous is not None:
         previous.current = False
@@ -243,17 +232,17 @@ def acknowledge_document(user: User, certification: Certification, document_id: 
     """Record that `user` read and understood the current revision, and complete the activity."""
     document = current_document(certification)
     if document is None:
-        raise refuse("document", "This certification has no document or video to acknowledge yet.")
+        raise Invalid({"document": "This certification has no document or video to acknowledge yet."})
     if document_id != document.id:
         chosen = db.session.get(ActivityDocument, document_id or 0)
         if chosen is None or chosen.certification_id != certification.id:
-            raise refuse("document", "Choose the document shown on this page.")
-        raise refuse("document", f"Revision {chosen.revision} is no longer current: revision {document.revision} replaced it."
-                                 f" Open revision {document.revision} and acknowledge it.")
+            raise Invalid({"document": "Choose the document shown on this page."})
+        raise Invalid({"document": f"Revision {chosen.revision} is no longer current: revision {document.revision} replaced it."
+                                   f" Open revision {document.revision} and acknowledge it."})
     if not understood:
-        raise refuse("understood", f"Tick “I have read and understood revision {document.revision}” to acknowledge it.")
+        raise Invalid({"understood": f"Tick “I have read and understood revision {document.revision}” to acknowledge it."})
     if has_acknowledged(user, document):
-        raise refuse("document", f"You acknowledged revision {document.revision} already.")
+        raise Invalid({"document": f"You acknowledged revision {document.revision} already."})
     submission = complete_activity(user, certification, summary=f"acknowledged {document.title} revision {document.revision}")
     db.session.add(Acknowledgement(user_id=user.id, document_id=document.id, submission_id=submission.id))
     db.session.commit()

@@ -13,8 +13,9 @@ from webapp.models import Certification, Form, FormEntry, FormField, User
 from webapp.models.activities import FORM_FIELD_KINDS
 from webapp.models.base import utcnow
 from webapp.rules.activities import FieldSpec, check_answer
-from webapp.services.activities import ActivityInvalid, complete_form_entry, refuse, swap_positions
+from webapp.services.activities import complete_form_entry, swap_positions
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 from webapp.services.payments import open_payment
 from webapp.services.storage import UploadError, check_upload, store_file
 
@@ -43,9 +44,9 @@ def _fee(text: str | None) -> Decimal | None:
     try:
         fee = Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise refuse("fee_amount", "Enter the fee as an amount, for example 25.00.") from None
+        raise Invalid({"fee_amount": "Enter the fee as an amount, for example 25.00."}) from None
     if not fee.is_finite() or fee <= 0:
-        raise refuse("fee_amount", "The fee must be more than zero (leave it empty for no fee).")
+        raise Invalid({"fee_amount": "The fee must be more than zero (leave it empty for no fee)."})
     return fee
 
 
@@ -54,13 +55,13 @@ def save_form(actor: User, form: Form | None, name: str | None, instructions: st
     """Create (form None) or edit a form's name, instructions and optional fee."""
     name = (name or "").strip()
     if not name:
-        raise refuse("name", "Enter the form name.")
+        raise Invalid({"name": "Enter the form name."})
     if db.session.scalar(select(Form.id).where(func.lower(Form.name) == name.lower(), Form.id != (form.id if form else 0))):
-        raise refuse("name", "Another form already has this name.")
+        raise Invalid({"name": "Another form already has this name."})
     fee_amount = _fee(fee)
     currency = (currency or "").strip().upper()
     if fee_amount is not None and (len(currency) != 3 or not currency.isalpha()):
-        raise refuse("fee_currency", "Enter the currency as three letters, for example USD.")
+        raise Invalid({"fee_currency": "Enter the currency as three letters, for example USD."})
     before = None if form is None else {"name": form.name, "fee": str(form.fee_amount) if form.fee_amount else None}
     if form is None:
         form = Form()
@@ -77,16 +78,16 @@ def save_form(actor: User, form: Form | None, name: str | None, instructions: st
 def add_form_field(actor: User, form: Form, label: str | None, kind: str | None, required: bool,
                    choices_text: str | None) -> FormField:
     label = (label or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
     if not label:
-        errors["label"] = ["Enter the field's label."]
+        errors["label"] = "Enter the field's label."
     if kind not in FORM_FIELD_KINDS:
-        errors["kind"] = ["Choose the kind of field."]
+        errors["kind"] = "Choose the kind of field."
     choices = [line.strip() for line in (choices_text or "").splitlines() if line.strip()]
     if kind == "choice" and len(choices) < 2:
-        errors["choices"] = ["A choice field needs at least two options, one per line."]
+        errors["choices"] = "A choice field needs at least two options, one per line."
     if errors:
-        raise ActivityInvalid(errors)
+        raise Invalid(errors)
     position = max((f.position for f in form.fields), default=0) + 1
     field = FormField(form=form, position=position, label=label[:200], kind=kind, required=required,
                       choices=choices if kind == "choice" else None)
@@ -101,7 +102,7 @@ def add_form_field(actor: User, form: Form, label: str | None, kind: str | None,
 def _field_of(form: Form, field_id: int) -> FormField:
     field = next((f for f in form.fields if f.id == field_id), None)
     if field is None:
-        raise refuse("field", "That field is not on this form.")
+        raise Invalid({"field": "That field is not on this form."})
     return field
 
 
@@ -143,15 +144,15 @@ def save_form_entry(user: User, certification: Certification, formdata: Mapping[
                     files: Mapping[str, FileStorage], *, submit: bool) -> FormEntry:
     """Save the user's answers as a draft, or submit them (then the activity is complete, or waits for payment).
 
-    Refused answers raise ActivityInvalid (keys "field_<id>") and nothing is stored.
+    Refused answers raise Invalid (keys "field_<id>") and nothing is stored.
     """
     form = get_form(certification.form_id or 0)
     if form is None:
-        raise refuse("form", "This certification has no form to fill in yet; ask an administrator.")
+        raise Invalid({"form": "This certification has no form to fill in yet; ask an administrator."})
     entry = latest_entry(user, certification)
     if entry is not None and entry.status == "submitted":
         if entry.submission_id is None:
-            raise refuse("form", "Your entry is submitted and waits for an administrator to confirm the payment.")
+            raise Invalid({"form": "Your entry is submitted and waits for an administrator to confirm the payment."})
         entry = None
     previous = dict(entry.answers) if entry is not None else {}
     answers, errors, new_files = {}, {}, []
@@ -163,22 +164,22 @@ def save_form_entry(user: User, certification: Certification, formdata: Mapping[
                 try:
                     checked = check_upload(upload)
                 except UploadError as error:
-                    errors[key] = [str(error)]
+                    errors[key] = str(error)
                     continue
                 new_files.append((field, checked))
                 continue
             kept = previous.get(str(field.id))
             answers[str(field.id)] = kept
             if submit and field.required and not kept:
-                errors[key] = [f"“{field.label}” is required: choose a file."]
+                errors[key] = f"“{field.label}” is required: choose a file."
             continue
         value, message = check_answer(_spec(field), formdata.get(key), signer_name=user.full_name, for_submission=submit)
         answers[str(field.id)] = value
         if message:
-            errors[key] = [message]
+            errors[key] = message
     if errors:
         db.session.rollback()
-        raise ActivityInvalid(errors)
+        raise Invalid(errors)
     for field, checked in new_files:
         stored = store_file(checked)
         db.session.flush()

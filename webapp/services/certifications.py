@@ -225,8 +225,7 @@ def _activity_errors(values: dict, certification: Certification | None) -> dict[
     upload = values.get("document_upload")
     if activity == "document":
         if upload is not None:
-            for name, messages in check_document_upload(certification, upload).items():
-                errors[name] = " ".join(messages)
+            errors.update(check_document_upload(certification, upload))
         elif certification is None or certification.id is None or current_document(certification) is None:
             errors["document_file"] = "Upload the document or video users must acknowledge."
     return errors

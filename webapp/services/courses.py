@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 from webapp.extensions import db
 from webapp.models import Certification, Course, CoursePage, QuizQuestion, Submission, User
 from webapp.rules.activities import mark_quiz
-from webapp.services.activities import ActivityInvalid, complete_activity, refuse, swap_positions
+from webapp.services.activities import complete_activity, swap_positions
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 from webapp.services.storage import CheckedUpload, store_file
 
 MEDIA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm", "application/pdf")
@@ -39,11 +40,11 @@ def _changed(actor: User, course: Course, action: str, summary: str) -> None:
 def save_course(actor: User, course: Course | None, name: str | None, pass_mark: int | None) -> Course:
     name = (name or "").strip()
     if not name:
-        raise refuse("name", "Enter the course name.")
+        raise Invalid({"name": "Enter the course name."})
     if db.session.scalar(select(Course.id).where(func.lower(Course.name) == name.lower(), Course.id != (course.id if course else 0))):
-        raise refuse("name", "Another course already has this name.")
+        raise Invalid({"name": "Another course already has this name."})
     if pass_mark is not None and not 1 <= pass_mark <= 100:
-        raise refuse("pass_mark", "The pass mark is a percentage from 1 to 100.")
+        raise Invalid({"pass_mark": "The pass mark is a percentage from 1 to 100."})
     if course is None:
         course = Course(version=0)
         db.session.add(course)
@@ -54,15 +55,15 @@ def save_course(actor: User, course: Course | None, name: str | None, pass_mark:
 
 
 def add_course_page(actor: User, course: Course, title: str | None, body: str | None, media: CheckedUpload | None) -> CoursePage:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
     if not (title or "").strip():
-        errors["title"] = ["Enter the page title."]
+        errors["title"] = "Enter the page title."
     if media is not None and media.content_type not in MEDIA_TYPES:
-        errors["media"] = [f"{media.name} is not an image, a video (MP4 or WebM) or a PDF."]
+        errors["media"] = f"{media.name} is not an image, a video (MP4 or WebM) or a PDF."
     if not (body or "").strip() and media is None and not errors.get("media"):
-        errors["body"] = ["Write the page's text or add an image, video or PDF."]
+        errors["body"] = "Write the page's text or add an image, video or PDF."
     if errors:
-        raise ActivityInvalid(errors)
+        raise Invalid(errors)
     page = CoursePage(course=course, position=max((p.position for p in course.pages), default=0) + 1,
                       title=title.strip()[:200], body=(body or "").strip(),
                       stored_file=store_file(media) if media is not None else None)
@@ -75,7 +76,7 @@ def add_course_page(actor: User, course: Course, title: str | None, body: str | 
 def _page_of(course: Course, page_id: int) -> CoursePage:
     page = next((p for p in course.pages if p.id == page_id), None)
     if page is None:
-        raise refuse("page", "That page is not in this course.")
+        raise Invalid({"page": "That page is not in this course."})
     return page
 
 
@@ -93,16 +94,16 @@ def move_course_page(actor: User, course: Course, page_id: int, step: int) -> No
 
 def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_text: str | None,
                       correct: int | None) -> QuizQuestion:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
     choices = [line.strip() for line in (choices_text or "").splitlines() if line.strip()]
     if not (prompt or "").strip():
-        errors["prompt"] = ["Enter the question."]
+        errors["prompt"] = "Enter the question."
     if len(choices) < 2:
-        errors["choices"] = ["Give at least two answers, one per line."]
+        errors["choices"] = "Give at least two answers, one per line."
     elif correct is None or not 1 <= correct <= len(choices):
-        errors["correct"] = [f"Give the number of the right answer, from 1 to {len(choices)}."]
+        errors["correct"] = f"Give the number of the right answer, from 1 to {len(choices)}."
     if errors:
-        raise ActivityInvalid(errors)
+        raise Invalid(errors)
     question = QuizQuestion(course=course, position=max((q.position for q in course.questions), default=0) + 1,
                             prompt=prompt.strip(), choices=choices, correct_choice=correct - 1)
     db.session.add(question)
@@ -114,7 +115,7 @@ def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_t
 def remove_quiz_question(actor: User, course: Course, question_id: int) -> None:
     question = next((q for q in course.questions if q.id == question_id), None)
     if question is None:
-        raise refuse("question", "That question is not in this course.")
+        raise Invalid({"question": "That question is not in this course."})
     course.questions.remove(question)
     _changed(actor, course, "remove_question", "Removed a quiz question")
 
@@ -128,20 +129,20 @@ def complete_course(user: User, certification: Certification, version: int | Non
     """
     course = get_course(certification.course_id or 0)
     if course is None or not course.pages:
-        raise refuse("course", "This certification's course has no pages yet; ask an administrator.")
+        raise Invalid({"course": "This certification's course has no pages yet; ask an administrator."})
     if version != course.version:
-        raise refuse("course", "The course changed while you were taking it. Read it again from the first page"
-                               " and answer the quiz again; nothing was recorded.")
+        raise Invalid({"course": "The course changed while you were taking it. Read it again from the first page"
+                                 " and answer the quiz again; nothing was recorded."})
     summary = f"completed course {course.name}"
     if course.questions:
         unanswered = [q.position for q in course.questions if answers.get(q.id) is None]
         if unanswered:
-            raise refuse("quiz", f"Answer every question (question {unanswered[0]} has no answer).")
+            raise Invalid({"quiz": f"Answer every question (question {unanswered[0]} has no answer)."})
         result = mark_quiz([q.correct_choice for q in course.questions], [answers.get(q.id) for q in course.questions],
                            course.pass_mark)
         if not result.passed:
-            raise refuse("quiz", f"You scored {result.percent}% ({result.correct} of {result.total}); the pass mark is"
-                                 f" {result.pass_mark}%. Read the course again and retake the quiz.")
+            raise Invalid({"quiz": f"You scored {result.percent}% ({result.correct} of {result.total}); the pass mark is"
+                                   f" {result.pass_mark}%. Read the course again and retake the quiz."})
         summary += f" with {result.percent}% in the quiz"
     submission = complete_activity(user, certification, summary=summary)
     db.session.commit()

@@ -20,8 +20,9 @@ from webapp.extensions import db
 from webapp.models import Certification, LearningIntegration, User, WebhookReceipt
 from webapp.models.base import utcnow
 from webapp.rules.activities import check_webhook
-from webapp.services.activities import complete_activity, refuse
+from webapp.services.activities import complete_activity
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 
 
 def list_integrations() -> list[LearningIntegration]:
@@ -31,9 +32,9 @@ def list_integrations() -> list[LearningIntegration]:
 def create_integration(actor: User, name: str | None) -> LearningIntegration:
     name = (name or "").strip()
     if not name:
-        raise refuse("name", "Enter the learning system's name.")
+        raise Invalid({"name": "Enter the learning system's name."})
     if db.session.scalar(select(LearningIntegration.id).where(func.lower(LearningIntegration.name) == name.lower())):
-        raise refuse("name", "Another learning system already has this name.")
+        raise Invalid({"name": "Another learning system already has this name."})
     integration = LearningIntegration(name=name[:120], secret=secrets.token_urlsafe(32), active=True)
     db.session.add(integration)
     db.session.flush()

@@ -22,8 +22,9 @@ from webapp.extensions import db
 from webapp.models import Certification, Form, FormEntry, Payment, User
 from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
-from webapp.services.activities import ActivityInvalid, complete_form_entry, refuse
+from webapp.services.activities import complete_form_entry
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 from webapp.services.storage import CheckedUpload, store_file
 
 
@@ -102,23 +103,23 @@ def _amount(text: str | None) -> Decimal | None:
 def settle_payment(payment: Payment, by: User | None, receipt_number: str | None, amount: str | None,
                    paid_on: date | None) -> Payment:
     """Confirm a payment with its receipt: the activity completes and the receipt goes on the record."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
     if payment.status != "recorded":
-        raise refuse("payment", "This payment was confirmed already.")
+        raise Invalid({"payment": "This payment was confirmed already."})
     receipt_number = (receipt_number or "").strip()
     if not receipt_number:
-        errors["receipt_number"] = ["Enter the receipt number."]
+        errors["receipt_number"] = "Enter the receipt number."
     paid = _amount(amount)
     if paid is None:
-        errors["amount"] = ["Enter the amount paid, for example 25.00."]
+        errors["amount"] = "Enter the amount paid, for example 25.00."
     elif paid != payment.amount:
-        errors["amount"] = [f"The amount paid ({paid}) is not the fee ({payment.amount} {payment.currency})."]
+        errors["amount"] = f"The amount paid ({paid}) is not the fee ({payment.amount} {payment.currency})."
     if paid_on is None:
-        errors["paid_on"] = ["Enter the date it was paid as MM/DD/YYYY."]
+        errors["paid_on"] = "Enter the date it was paid as MM/DD/YYYY."
     elif paid_on > today():
-        errors["paid_on"] = [f"The payment date cannot be after today ({format_date(today())})."]
+        errors["paid_on"] = f"The payment date cannot be after today ({format_date(today())})."
     if errors:
-        raise ActivityInvalid(errors)
+        raise Invalid(errors)
     entry = payment.form_entry
     user, certification = db.session.get(User, entry.user_id), db.session.get(Certification, entry.certification_id)
     payment.receipt_number, payment.paid_on = receipt_number[:120], paid_on
