@@ -29,8 +29,10 @@ from webapp.models import (
     WebhookReceipt,
     utcnow,
 )
+from webapp.rules import Status
 from webapp.rules.activities import webhook_signature
 from webapp.services.activities import DocumentUpload, upload_document_revision
+from webapp.services.compliance import load_requirements
 from webapp.services.storage import CheckedUpload
 
 PDF = b"%PDF-1.4\n" + b"x" * 64
@@ -366,6 +368,12 @@ def test_my_certifications_queries_do_not_grow_with_documents(client, sign_in, f
             assert client.get("/my/certifications").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[-1]
+    user_ids = [employee.id, admin.id]
+    with count_queries() as loads:
+        statuses = load_requirements(user_ids, date(2026, 6, 15))
+    # At most the eight of every status, and two for the documents' revisions and their acknowledgements.
+    assert len(loads) <= 10 and sum("acknowledgements" in statement for statement in loads) == 1
+    assert [r.status.status for r in statuses[user_ids[0]]] == [Status.MISSING] * 3
 
 
 def test_not_applicable_requirement_does_not_hold(client, csrf, factory, admin, employee):

@@ -232,7 +232,7 @@ def _load_documents(facts: _Facts, user_ids: list[int], certification_ids: list[
             Acknowledgement.acknowledged_at,
         )
         .join(ActivityDocument, ActivityDocument.id == Acknowledgement.document_id)
-        .where(Acknowledgement.user_id.in_(user_ids), ActivityDocument.certification_id.in_(facts.documents))
+        .where(Acknowledgement.user_id.in_(user_ids), ActivityDocument.certification_id.in_(list(facts.documents)))
         .order_by(Acknowledgement.acknowledged_at, Acknowledgement.id)
     ):
         facts.acknowledged.add((user_id, document_id))
