@@ -1,7 +1,7 @@
 """Which scheduled notice a requirement is owed on a day (pure rules)."""
 from datetime import date
 
-from webapp.rules import Period, RecordFacts, RequirementFacts, RoleSource, TrackingPolicy, status_on
+from webapp.rules import DocumentFacts, Period, RecordFacts, RequirementFacts, RoleSource, TrackingPolicy, status_on
 from webapp.rules.notices import (
     DEFERRAL_ENDED,
     EXPIRED,
@@ -31,6 +31,15 @@ def test_documents_example_dates():
     assert _event(date(2026, 6, 7)) == NoticeEvent(FIRST_NOTICE, date(2026, 6, 1), date(2026, 7, 1))
     assert _event(date(2026, 6, 24)) == NoticeEvent(SECOND_NOTICE, date(2026, 6, 24), date(2026, 7, 1))
     assert _event(date(2026, 7, 1)) == NoticeEvent(EXPIRED, date(2026, 7, 1), date(2026, 7, 1))
+
+
+def test_new_revision_sends_no_first_notice_of_its_own():
+    replaced = DocumentFacts("Safety Policy", "2", acknowledged_current=False, acknowledged_on=date(2025, 7, 1))
+    assert _event(date(2026, 5, 15), document=replaced) is None
+    assert _event(date(2026, 6, 1), document=replaced) == NoticeEvent(FIRST_NOTICE, date(2026, 6, 1), date(2026, 7, 1))
+    never = RequirementFacts(policy=TrackingPolicy(), direct=True, records=(RecordFacts(date(2025, 7, 1), None),),
+                             document=replaced)
+    assert notice_event(date(2026, 5, 15), status_on(date(2026, 5, 15), never)) is None
 
 
 def test_catch_up_window_limits_old_events():

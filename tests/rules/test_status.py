@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from webapp.rules import (
+    DocumentFacts,
     ParentFacts,
     Period,
     RecordFacts,
@@ -557,3 +558,63 @@ def test_same_day_records_break_ties_consistently():
     b = RecordFacts(date(2025, 7, 1), date(2026, 7, 1))
     assert status_on(DAY, facts(records=(a, b))).status is Status.VALID
     assert status_on(DAY + timedelta(days=365), facts(records=(a, b))).status is Status.EXPIRED
+
+
+# --- a new revision of the document ---------------------------------------------------
+
+ACKNOWLEDGED = DocumentFacts("Safety Policy", "3", acknowledged_current=True, acknowledged_on=date(2026, 6, 1))
+OLD_REVISION = DocumentFacts("Safety Policy", "3", acknowledged_current=False, acknowledged_on=date(2026, 6, 1))
+NEVER_ACKNOWLEDGED = DocumentFacts("Safety Policy", "3", acknowledged_current=False)
+REPLACED = "Revision 3 of Safety Policy replaced the revision you acknowledged on 06/01/2026; acknowledge it."
+NOT_ACKNOWLEDGED = "Due: revision 3 of Safety Policy has not been acknowledged; acknowledge it."
+
+
+@pytest.mark.parametrize(
+    ("day", "policy", "document", "status", "explanation"),
+    [
+        (DAY, POLICY, ACKNOWLEDGED, Status.VALID, "Valid until 07/01/2026: completed 07/01/2025, due from 06/01/2026."),
+        (DAY, POLICY, OLD_REVISION, Status.DUE, REPLACED),
+        (DAY, POLICY, NEVER_ACKNOWLEDGED, Status.DUE, NOT_ACKNOWLEDGED),
+        (DAY, NEVER, OLD_REVISION, Status.DUE, REPLACED),
+        (DAY, NEVER, ACKNOWLEDGED, Status.VALID, "Valid: completed 07/01/2025 and the certification no longer expires."),
+        # Already due, overdue or expired by its dates: the record's own status stands.
+        (date(2026, 6, 2), POLICY, OLD_REVISION, Status.DUE, "Due since 06/01/2026: the 1st notice (1 month) before the expiration 07/01/2026."),
+        (date(2026, 6, 24), POLICY, OLD_REVISION, Status.OVERDUE, "Overdue since 06/24/2026: the 2nd notice (1 week) before the expiration 07/01/2026."),
+        (date(2026, 7, 1), POLICY, OLD_REVISION, Status.EXPIRED, "Expired since 07/01/2026: the expiration of the record completed 07/01/2025."),
+    ],
+)
+def test_new_revision_makes_a_valid_record_due(day, policy, document, status, explanation):
+    result = status_on(day, facts(policy=policy, records=(RECORD,), document=document))
+    assert (result.status, result.explanation) == (status, explanation)
+    assert (result.completed_on, result.source_record) == (date(2025, 7, 1), RECORD)
+
+
+def test_new_revision_keeps_the_record_dates():
+    result = status_on(DAY, facts(records=(RECORD,), document=OLD_REVISION))
+    assert (result.days_left, result.expires_on, result.due_on, result.overdue_on) == (
+        47, date(2026, 7, 1), date(2026, 6, 1), date(2026, 6, 24))
+
+
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    [
+        ({}, Status.MISSING),
+        ({"records": (RecordFacts(date(2025, 7, 1), date(2026, 7, 1), "Withdrawn"),)}, Status.REVOKED),
+        ({"records": (RECORD,), "not_applicable": True}, Status.NOT_APPLICABLE),
+        ({"records": (RECORD,), "deferred_until": date(2026, 6, 1)}, Status.DEFERRED),
+    ],
+)
+def test_new_revision_leaves_other_statuses_to_their_rules(extra, status):
+    assert status_on(DAY, facts(document=OLD_REVISION, **extra)).status is status
+
+
+def test_deferral_holds_back_the_new_revision():
+    result = status_on(DAY, facts(records=(RECORD,), document=OLD_REVISION, deferred_until=date(2026, 6, 1)))
+    assert result.explanation == "Deferred until 06/01/2026 (17 days left); then Due."
+
+
+def test_document_facts_refuse_bad_input():
+    with pytest.raises(ValueError, match="^revision:"):
+        DocumentFacts("Safety Policy", " ", acknowledged_current=False)
+    with pytest.raises(ValueError, match="^acknowledged_on:"):
+        DocumentFacts("Safety Policy", "3", acknowledged_current=False, acknowledged_on="06/01/2026")

@@ -29,8 +29,10 @@ from webapp.models import (
     WebhookReceipt,
     utcnow,
 )
+from webapp.rules import Status
 from webapp.rules.activities import webhook_signature
 from webapp.services.activities import DocumentUpload, upload_document_revision
+from webapp.services.compliance import load_requirements
 from webapp.services.storage import CheckedUpload
 
 PDF = b"%PDF-1.4\n" + b"x" * 64
@@ -314,6 +316,64 @@ def test_a_new_revision_holds_everyone_again_at_next_sign_in(client, csrf, facto
     _revision(admin, certification, "2")
     _login(client, csrf, employee)
     assert client.get("/my/certifications").location == "/activity/required"
+
+
+def _my_sections(client) -> tuple[str, str]:
+    """(Outstanding Requirements, the other requirements) of My Certifications."""
+    page = _page(client.get("/my/certifications"))
+    outstanding, rest = page.split('id="on-file-title"')[0].split('id="others-title"')
+    return outstanding, rest
+
+
+def test_a_new_revision_makes_a_valid_acknowledgement_due_until_acknowledged(client, csrf, sign_in, factory, admin,
+                                                                            employee, frozen_clock):
+    certification, document = _document_certification(factory, admin, employee, auto_approve_on_activity=True)
+    sign_in(employee)
+    client.post(f"/activity/{certification.id}/acknowledge",
+                data={"csrf_token": csrf(), "document_id": str(document.id), "understood": "y"})
+    outstanding, rest = _my_sections(client)
+    assert "Safety Policy" in rest and "Safety Policy" not in outstanding and "Valid" in rest
+
+    sign_in(admin)
+    response = client.post("/activities/documents", data={
+        "csrf_token": csrf(), "certification_id": str(certification.id), "document_title": "Safety policy",
+        "document_revision": "2", "document_revision_date": "06/15/2026",
+        "document_file": (BytesIO(PDF + b"2"), "policy-2.pdf")})
+    assert response.status_code == 302
+    sign_in(employee)
+    outstanding, rest = _my_sections(client)
+    assert "Safety Policy" in outstanding and "Safety Policy" not in rest and "Due" in outstanding
+    assert ("Revision 2 of Safety policy replaced the revision you acknowledged on 06/15/2026; acknowledge it."
+            in outstanding)
+
+    revision_2 = db.session.scalar(select(ActivityDocument).where(ActivityDocument.current.is_(True)))
+    response = client.post(f"/activity/{certification.id}/acknowledge",
+                           data={"csrf_token": csrf(), "document_id": str(revision_2.id), "understood": "y"})
+    assert response.status_code == 302
+    outstanding, rest = _my_sections(client)
+    assert "Safety Policy" in rest and "Safety Policy" not in outstanding and "Valid" in rest
+
+
+def test_my_certifications_queries_do_not_grow_with_documents(client, sign_in, factory, admin, employee, count_queries,
+                                                              frozen_clock):
+    counts = []
+    for n in range(1, 4):
+        certification = factory.certification(name=f"Policy {n}", activity_type="document")
+        factory.require(employee, certification)
+        db.session.add(Acknowledgement(user_id=employee.id, document_id=_revision(admin, certification).id))
+        db.session.commit()
+        _revision(admin, certification, "2")
+        sign_in(employee)
+        with count_queries() as queries:
+            assert client.get("/my/certifications").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[-1]
+    user_ids = [employee.id, admin.id]
+    with count_queries() as loads:
+        statuses = load_requirements(user_ids, date(2026, 6, 15))
+    # At most the eight of every status, and two for the documents' revisions and their acknowledgements.
+    assert len(loads) <= 10 and sum("acknowledgements" in statement for statement in loads) == 1
+    assert [r.status.status for r in statuses[user_ids[0]]] == [Status.MISSING] * 3
 
 
 def test_not_applicable_requirement_does_not_hold(client, csrf, factory, admin, employee):

@@ -9,6 +9,7 @@ from .periods import Period, parse_period_unit
 from .policy import TrackingPolicy
 from .requirements import RequirementSources, candidate_users, resolve_requirements
 from .status import (
+    DocumentFacts,
     ParentFacts,
     RecordFacts,
     RequirementFacts,
@@ -19,6 +20,7 @@ from .status import (
 )
 
 __all__ = [
+    "DocumentFacts",
     "ExpirationResult",
     "NoticeDates",
     "ParentFacts",

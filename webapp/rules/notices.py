@@ -66,7 +66,8 @@ def notice_event(
     oldest = day - timedelta(days=catch_up_days)
     candidates: list[NoticeEvent] = []
     match status.status:
-        case Status.DUE if not status.pending:
+        # Due by a new document revision on a record that never expires: no notice date to announce.
+        case Status.DUE if not status.pending and status.due_on is not None:
             candidates.append(NoticeEvent(FIRST_NOTICE, status.due_on, status.expires_on))
         case Status.OVERDUE if not status.pending:
             candidates.append(NoticeEvent(SECOND_NOTICE, status.overdue_on, status.expires_on))

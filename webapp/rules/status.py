@@ -121,6 +121,22 @@ class ParentFacts:
 
 
 @dataclass(frozen=True)
+class DocumentFacts:
+    """The current revision of the certification's document, whether the user acknowledged it,
+    and the day of their latest acknowledgement of any revision (None: never acknowledged)."""
+
+    title: str
+    revision: str
+    acknowledged_current: bool
+    acknowledged_on: date | None = None
+
+    def __post_init__(self) -> None:
+        check_date(self.acknowledged_on, "acknowledged_on", optional=True)
+        if not self.title.strip() or not self.revision.strip():
+            raise ValueError("revision: a document needs a title and a revision")
+
+
+@dataclass(frozen=True)
 class RequirementFacts:
     """Everything that decides one (user, certification) status."""
 
@@ -133,6 +149,7 @@ class RequirementFacts:
     deferred_until: date | None = None
     deferral_notes: str | None = None
     not_applicable: bool = False
+    document: DocumentFacts | None = None
 
     def __post_init__(self) -> None:
         check_date(self.deferred_until, "deferred_until", optional=True)
@@ -226,7 +243,24 @@ def status_on(day: date, facts: RequirementFacts) -> RequirementStatus:
 
     own = _own_status(day, facts.policy, facts.records, on_file, pending)
     if own.status is Status.VALID:
-        return own
+        document = facts.document
+        if document is None or document.acknowledged_current:
+            return own
+        # A new revision is due again for everyone holding a valid record; a record already
+        # due, overdue or expired says more than the revision does.
+        own = _status(
+            Status.DUE,
+            own.days_left,
+            pending,
+            own.completed_on,
+            own.expires_on,
+            own.due_on,
+            own.overdue_on,
+            None,
+            own.source_record,
+            "revision",
+            document,
+        )
     parent = facts.parent
     if parent is not None:
         p_on_file, _ = _split(day, parent.records)
@@ -404,6 +438,17 @@ def _explain(s: RequirementStatus) -> str:
             return (
                 f"Valid through the parent certification {s._detail}: completed "
                 f"{format_date(s.completed_on)}, {until}."
+            )
+        case "revision":
+            document = s._detail
+            if document.acknowledged_on is None:
+                return (
+                    f"Due: revision {document.revision} of {document.title} has not been "
+                    "acknowledged; acknowledge it."
+                )
+            return (
+                f"Revision {document.revision} of {document.title} replaced the revision you "
+                f"acknowledged on {format_date(document.acknowledged_on)}; acknowledge it."
             )
         case "upcoming":
             return (

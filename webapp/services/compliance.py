@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import (
+    Acknowledgement,
+    ActivityDocument,
     Certification,
     CertificationRole,
     DirectRequirement,
@@ -24,6 +26,7 @@ from webapp.models import (
     User,
 )
 from webapp.rules import (
+    DocumentFacts,
     ParentFacts,
     Period,
     RecordFacts,
@@ -98,10 +101,14 @@ class _Facts:
     settings: dict[tuple[int, int], RequirementSetting] = field(default_factory=dict)
     records: dict[tuple[int, int], list[tuple[int, RecordFacts]]] = field(default_factory=lambda: defaultdict(list))
     pending: set[tuple[int, int]] = field(default_factory=set)
+    documents: dict[int, ActivityDocument] = field(default_factory=dict)
+    acknowledged: set[tuple[int, int]] = field(default_factory=set)  # (user, current document)
+    acknowledged_on: dict[tuple[int, int], date] = field(default_factory=dict)  # (user, certification) -> latest
 
 
 def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requirement]]:
-    """Every requirement of each user, with its status on `day`, in eight queries."""
+    """Every requirement of each user, with its status on `day`, in ten queries at most
+    (two more when a document or video is to be acknowledged)."""
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
@@ -188,6 +195,7 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
             .group_by(Submission.user_id, Submission.certification_id)
         )
     }
+    _load_documents(facts, user_ids, [cid for cid in certification_ids if certifications[cid].activity_type == "document"])
 
     policies = {cid: tracking_policy(c) for cid, c in certifications.items()}
     result: dict[int, list[Requirement]] = {}
@@ -200,6 +208,47 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
         requirements.sort(key=lambda r: r.certification.name.lower())
         result[user_id] = requirements
     return result
+
+
+def _load_documents(facts: _Facts, user_ids: list[int], certification_ids: list[int]) -> None:
+    """The current revision of each document certification and the users' acknowledgements, in two queries."""
+    if not certification_ids:
+        return
+    facts.documents = {
+        document.certification_id: document
+        for document in db.session.scalars(
+            select(ActivityDocument).where(
+                ActivityDocument.certification_id.in_(certification_ids), ActivityDocument.current.is_(True)
+            )
+        )
+    }
+    if not facts.documents:
+        return
+    for user_id, document_id, certification_id, acknowledged_at in db.session.execute(
+        select(
+            Acknowledgement.user_id,
+            Acknowledgement.document_id,
+            ActivityDocument.certification_id,
+            Acknowledgement.acknowledged_at,
+        )
+        .join(ActivityDocument, ActivityDocument.id == Acknowledgement.document_id)
+        .where(Acknowledgement.user_id.in_(user_ids), ActivityDocument.certification_id.in_(list(facts.documents)))
+        .order_by(Acknowledgement.acknowledged_at, Acknowledgement.id)
+    ):
+        facts.acknowledged.add((user_id, document_id))
+        facts.acknowledged_on[(user_id, certification_id)] = acknowledged_at.date()
+
+
+def _document_facts(user_id: int, certification_id: int, facts: _Facts) -> DocumentFacts | None:
+    document = facts.documents.get(certification_id)
+    if document is None:
+        return None
+    return DocumentFacts(
+        document.title,
+        document.revision,
+        (user_id, document.id) in facts.acknowledged,
+        facts.acknowledged_on.get((user_id, certification_id)),
+    )
 
 
 def _requirement(user_id, certification, sources, facts: _Facts, policies, certifications, day) -> Requirement:
@@ -226,6 +275,7 @@ def _requirement(user_id, certification, sources, facts: _Facts, policies, certi
             deferred_until=setting.deferred_until if setting and setting.state == "deferred" else None,
             deferral_notes=setting.notes if setting else None,
             not_applicable=bool(setting and setting.state == "not_applicable"),
+            document=_document_facts(user_id, certification.id, facts),
         ),
     )
     current_record_id = None
