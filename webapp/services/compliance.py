@@ -252,21 +252,22 @@ def _document_facts(user_id: int, certification_id: int, facts: _Facts) -> Docum
 
 
 def _requirement(user_id, certification, sources, facts: _Facts, policies, certifications, day) -> Requirement:
-    key = (user_id, certification.id)
+    # Read once: the daily notice scan comes through here for every requirement in the organisation.
+    certification_id, parent_id = certification.id, certification.parent_id
+    key = (user_id, certification_id)
     setting = facts.settings.get(key)
     records = facts.records.get(key, [])
     parent = None
-    if certification.parent_id:
-        parent_records = facts.records.get((user_id, certification.parent_id), [])
+    if parent_id:
         parent = ParentFacts(
-            certifications[certification.parent_id].name,
-            policies[certification.parent_id],
-            tuple(record for _, record in parent_records),
+            certifications[parent_id].name,
+            policies[parent_id],
+            tuple(record for _, record in facts.records.get((user_id, parent_id), [])),
         )
     status = status_on(
         day,
         RequirementFacts(
-            policy=policies[certification.id],
+            policy=policies[certification_id],
             roles=sources.roles,
             direct=sources.direct,
             records=tuple(record for _, record in records),
@@ -275,7 +276,7 @@ def _requirement(user_id, certification, sources, facts: _Facts, policies, certi
             deferred_until=setting.deferred_until if setting and setting.state == "deferred" else None,
             deferral_notes=setting.notes if setting else None,
             not_applicable=bool(setting and setting.state == "not_applicable"),
-            document=_document_facts(user_id, certification.id, facts),
+            document=_document_facts(user_id, certification_id, facts) if facts.documents else None,
         ),
     )
     current_record_id = None
