@@ -4,7 +4,7 @@ A provider decides how the payer pays (`start`); whatever the provider, a paymen
 final only through `settle_payment`, which completes the activity and attaches the receipt.
 The one real provider records manual/offline payments that an administrator confirms.
 
-Extension point for a card processor: subclass PaymentProvider with its `key`, make `start`
+Extension point for a card processor: write a class meeting the PaymentProvider protocol (`key`, `label`), make `start`
 return a PaymentStep with the processor's hosted checkout `redirect_url`, register it in
 PROVIDERS, and call `settle_payment` from the processor's signed callback.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -36,15 +37,16 @@ class PaymentStep:
     redirect_url: str | None = None
 
 
-class PaymentProvider:
-    key = ""
-    label = ""
+class PaymentProvider(Protocol):
+    """What every way of paying provides: a key stored on the payment, a label, and the first step."""
 
-    def start(self, payment: Payment) -> PaymentStep:
-        raise NotImplementedError
+    key: str
+    label: str
+
+    def start(self, payment: Payment) -> PaymentStep: ...
 
 
-class ManualPaymentProvider(PaymentProvider):
+class ManualPaymentProvider:
     """Paid offline (cash, cheque, bank transfer); an administrator records the receipt and confirms."""
 
     key = "manual"
