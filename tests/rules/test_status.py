@@ -618,3 +618,11 @@ def test_document_facts_refuse_bad_input():
         DocumentFacts("Safety Policy", " ", acknowledged_current=False)
     with pytest.raises(ValueError, match="^acknowledged_on:"):
         DocumentFacts("Safety Policy", "3", acknowledged_current=False, acknowledged_on="06/01/2026")
+
+
+def test_the_deciding_record_keeps_the_callers_identity():
+    """record_id leads from a status back to the caller's row; it is not a fact, so not part of equality."""
+    record = RecordFacts(date(2025, 7, 1), date(2026, 7, 1), record_id=42)
+    assert record == RECORD
+    result = status_on(date(2026, 6, 15), facts(records=(record,)))
+    assert result.source_record.record_id == 42

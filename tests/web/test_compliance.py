@@ -51,3 +51,18 @@ def test_query_count_does_not_grow_with_people(factory, count_queries):
         statuses = load_requirements(many_ids, date(2026, 6, 15) + timedelta(days=1))
     assert len(few) == len(many) <= 8
     assert sum(len(requirements) for requirements in statuses.values()) == 24
+
+
+def test_current_record_is_the_requirements_own_record(factory):
+    """The record that decides a status is linked, but a parent certification's record is not this one's."""
+    (user,), first_aid, induction = _organisation(factory, 1)
+    newer = factory.record(user, first_aid, date(2026, 1, 5))
+    advanced = factory.yearly_certification(name="Advanced First Aid")
+    child = factory.yearly_certification(name="First Aid Refresher", parent_id=advanced.id)
+    factory.require(user, child)
+    factory.record(user, advanced, date(2026, 2, 1))
+    by_name = {r.certification.name: r for r in load_requirements([user.id], date(2026, 6, 15))[user.id]}
+    assert by_name["First Aid"].current_record_id == newer.id
+    assert by_name["First Aid Refresher"].status.status is Status.VALID  # through its parent
+    assert by_name["First Aid Refresher"].current_record_id is None
+    assert by_name["Site Induction"].current_record_id is None

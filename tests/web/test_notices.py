@@ -14,8 +14,8 @@ from webapp.models import Attachment, Notice, User
 from webapp.scheduler import DAILY_JOB, build_scheduler, follow_send_hour, should_run_in_process
 from webapp.services.demo import load_demo_organisation
 from webapp.services.jobs import JOB_LOCKS
-from webapp.services.mail import deliver_notices
-from webapp.services.notices import queue_scheduled_notices
+from webapp.services.mail import RenderedMail, deliver_notices, queue_email
+from webapp.services.notices import OUTBOX_PAGE_SIZE, queue_scheduled_notices
 from webapp.services.settings import NOTIFICATION_DEFAULTS, update_notification_defaults
 from webapp.services.storage import CheckedUpload, store_file
 
@@ -251,6 +251,20 @@ def test_administrators_get_a_digest_when_something_turns(worked_example, factor
     assert admin.id == digest.recipient_user_id
 
 
+def test_the_digest_window_is_the_administrators_setting(worked_example, factory, frozen_clock):
+    admin = factory.user("Administrator", email="admin@example.test", first_name="Ada")
+    update_notification_defaults(admin, {**NOTIFICATION_DEFAULTS, "digest_window_days": 35})
+    _, worker, _ = worked_example  # Forklift expires 07/01/2026: 30 days after 06/01
+    later = factory.yearly_certification(name="Crane Signals")
+    factory.require(worker, later)
+    factory.record(worker, later, date(2025, 7, 20))  # expires 07/20/2026: 49 days after 06/01
+    frozen_clock.move_to(at("2026-06-01"))
+    _scan()
+    [digest] = _notices(kind="digest")
+    assert digest.subject.endswith("1 new, 1 within 35 days")
+    assert "Forklift" in digest.body_text and "Crane Signals" not in digest.body_text
+
+
 def test_smtp_down_nothing_lost_then_delivered_with_backoff(app, worked_example, smtp, frozen_clock, monkeypatch):
     frozen_clock.move_to(at("2026-06-01"))
     _scan()
@@ -312,6 +326,24 @@ def test_sent_mail_page_is_for_administrators(worked_example, client, sign_in):
     sign_in(worker)
     assert client.get("/notices/sent-mail").status_code == 403
     assert client.post("/notices/sent-mail/1/retry").status_code in (400, 403)
+
+
+def test_sent_mail_pages_through_the_outbox_newest_first(factory, client, sign_in):
+    sign_in(factory.user("Administrator"))
+    recipient = factory.user(email="many@example.test")
+    for n in range(OUTBOX_PAGE_SIZE + 2):
+        queue_email("notify", recipient, RenderedMail(f"Message {n:02d}", "text", "<p>html</p>"))
+    db.session.commit()
+    first = client.get("/notices/sent-mail").get_data(as_text=True)
+    assert f"Message {OUTBOX_PAGE_SIZE + 1:02d}" in first and "Message 01" not in first
+    assert f"Showing 1–{OUTBOX_PAGE_SIZE} of {OUTBOX_PAGE_SIZE + 2}" in first
+    assert "Newer mail" not in first and 'href="/notices/sent-mail?status=all&amp;page=2"' in first
+    assert 'href="/notices/sent-mail?status=all" aria-current="page"' in first
+    second = client.get("/notices/sent-mail?status=all&page=2").get_data(as_text=True)
+    assert "Message 01" in second and "Message 00" in second and f"Message {OUTBOX_PAGE_SIZE + 1:02d}" not in second
+    assert "Older mail" not in second and "Newer mail" in second
+    assert "No mail here." in client.get("/notices/sent-mail?status=failed&page=3").get_data(as_text=True)
+    assert client.get("/notices/sent-mail?page=-4").status_code == 200
 
 
 def test_without_a_mail_server_mail_stays_in_the_outbox(worked_example, factory, client, sign_in, frozen_clock):
@@ -450,8 +482,11 @@ def test_demo_organisation_over_a_simulated_month(factory, frozen_clock, client,
     digests = _notices(kind="digest")
     assert digests and {n.recipient_email for n in digests} == {"ada@demo.fieldcert.org"}
     sign_in(db.session.scalar(select(User).where(User.username == "ada")))
-    page = client.get("/notices/sent-mail").get_data(as_text=True)
-    assert "H2S Awareness expired 06/19/2026" in page
+    pages, number = [], 1
+    while not pages or "Older mail" in pages[-1]:
+        pages.append(client.get(f"/notices/sent-mail?page={number}").get_data(as_text=True))
+        number += 1
+    assert any("H2S Awareness expired 06/19/2026" in page for page in pages)
 
 
 def test_two_senders_at_once_send_each_mail_once(app, worked_example, smtp, frozen_clock):

@@ -93,15 +93,28 @@ def test_cannot_remove_own_module_level_rights(client, csrf, admin):
 
 def test_notification_defaults_saved_in_settings(client, csrf, admin):
     assert notification_defaults()["second_notice_supervisors"] is True
-    response = client.post("/settings/module-settings/notifications", data={"csrf_token": csrf(), "send_hour": "6", "first_notice_user": "y"})
+    assert notification_defaults()["digest_window_days"] == 90
+    response = client.post("/settings/module-settings/notifications",
+                           data={"csrf_token": csrf(), "send_hour": "6", "digest_window_days": "30",
+                                 "first_notice_user": "y"})
     assert response.status_code == 302
     saved = db.session.get(Setting, "notification_defaults").value
     assert saved["first_notice_user"] is True and saved["second_notice_supervisors"] is False and saved["send_hour"] == 6
+    assert saved["digest_window_days"] == 30
+    assert "The digest lists what expires within 30 days." in _page(client.get("/settings/module-settings"))
 
 
-def test_notification_hour_must_be_valid(client, csrf, admin):
-    response = client.post("/settings/module-settings/notifications", data={"csrf_token": csrf(), "send_hour": "25"})
-    assert response.status_code == 422 and db.session.get(Setting, "notification_defaults") is None
+@pytest.mark.parametrize("hour, window, error", [
+    ("25", "90", "Choose an hour between 0 and 23."),
+    ("6", "0", "Choose a digest window between 1 and 365 days."),
+    ("6", "366", "Choose a digest window between 1 and 365 days."),
+    ("6", "", "Choose a digest window between 1 and 365 days."),
+])
+def test_notification_hour_and_digest_window_must_be_valid(client, csrf, admin, hour, window, error):
+    response = client.post("/settings/module-settings/notifications",
+                           data={"csrf_token": csrf(), "send_hour": hour, "digest_window_days": window})
+    assert response.status_code == 422 and error in _page(response)
+    assert db.session.get(Setting, "notification_defaults") is None
 
 
 def test_attachment_naming_default_template_and_save(client, csrf, admin):

@@ -57,10 +57,11 @@ def read_all():
 @bp.route("/sent-mail")
 @permission_required(Permission.MANAGE_SETTINGS)
 def outbox():
-    status = request.args.get("status", "all")
-    if status not in OUTBOX_FILTERS:
-        status = "all"
-    return render("notices/outbox.html", notices=list_outbox(status), status=status, counts=count_outbox(),
+    mail_status = request.args.get("status", "all")
+    if mail_status not in OUTBOX_FILTERS:
+        mail_status = "all"
+    page = list_outbox(mail_status, request.args.get("page", 1, type=int))
+    return render("notices/outbox.html", page=page, mail_status=mail_status, counts=count_outbox(),
                   filters=OUTBOX_FILTERS, mail_server=current_app.config["MAIL_SERVER"], form=DeleteForm())
 
 

@@ -137,7 +137,8 @@ def module_settings():
 def edit_notifications():
     form = NotificationForm(data=None if request.method == "POST" else notification_defaults())
     done = saved(form, lambda: update_notification_defaults(
-        current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": form.send_hour.data}),
+        current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS}
+        | {"send_hour": form.send_hour.data, "digest_window_days": form.digest_window_days.data}),
         "Default notification settings saved.", url_for("settings.module_settings"))
     return done or render("settings/notifications.html", form=form, options=NOTIFICATION_OPTIONS,
                           status=422 if form.is_submitted() else 200)

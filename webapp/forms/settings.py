@@ -5,7 +5,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from webapp.forms.certifications import MultiCheckboxField, blank_to_none
 from webapp.permissions import CATEGORIES
-from webapp.services.settings import NOTIFICATION_OPTIONS
+from webapp.services.settings import DIGEST_WINDOW_DAYS, NOTIFICATION_OPTIONS
 
 
 def permission_label(permission) -> str:
@@ -25,6 +25,11 @@ class NotificationForm(FlaskForm):
     send_hour = IntegerField("Send notices at (hour of the day, 0-23)",
                              validators=[InputRequired(message="Choose an hour between 0 and 23."),
                                          NumberRange(min=0, max=23, message="Choose an hour between 0 and 23.")])
+    digest_window_days = IntegerField(
+        "Digest window (days ahead)",
+        validators=[InputRequired(message="Choose a digest window between 1 and 365 days."),
+                    NumberRange(min=DIGEST_WINDOW_DAYS.start, max=DIGEST_WINDOW_DAYS.stop - 1,
+                                message="Choose a digest window between 1 and 365 days.")])
     submit = SubmitField("Save")
 
 

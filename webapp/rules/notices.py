@@ -63,6 +63,8 @@ def notice_event(
     2nd notices (not the expiration). Events older than `catch_up_days` are not sent:
     a first run over old data, or a runner down for weeks, must not flood anyone.
     """
+    if not status.status.is_outstanding:
+        return None  # every notice announces something the user has to do
     oldest = day - timedelta(days=catch_up_days)
     candidates: list[NoticeEvent] = []
     match status.status:
@@ -73,11 +75,10 @@ def notice_event(
             candidates.append(NoticeEvent(SECOND_NOTICE, status.overdue_on, status.expires_on))
         case Status.EXPIRED:
             candidates.append(NoticeEvent(EXPIRED, status.expires_on, status.expires_on))
-    if status.status.is_outstanding:
-        # Whatever is still outstanding when a hold ends is announced by the hold's end.
-        for kind, end in ((DEFERRAL_ENDED, deferred_until), (TRAINING_ENDED, training_until)):
-            if end is not None and end <= day:
-                candidates.append(NoticeEvent(kind, end, end))
+    # Whatever is still outstanding when a hold ends is announced by the hold's end.
+    for kind, end in ((DEFERRAL_ENDED, deferred_until), (TRAINING_ENDED, training_until)):
+        if end is not None and end <= day:
+            candidates.append(NoticeEvent(kind, end, end))
     candidates = [event for event in candidates if oldest <= event.on <= day]
     if not candidates:
         return None

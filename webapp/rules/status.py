@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
@@ -94,13 +95,18 @@ class RoleSource:
         check_date(self.training_until, "training_until", optional=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordFacts:
-    """One approved record; revoked when revoked_reason is set."""
+    """One approved record; revoked when revoked_reason is set.
+
+    record_id is the caller's identity for the record (not a fact the rules read), so the
+    record a status names (`source_record`) leads back to the caller's row.
+    """
 
     completed_on: date
     expires_on: date | None
     revoked_reason: str | None = None
+    record_id: Hashable | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         check_date(self.completed_on, "completed_on")

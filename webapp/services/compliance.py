@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from webapp.batching import collector_paused
 from webapp.extensions import db
 from webapp.models import (
     Acknowledgement,
@@ -99,13 +100,14 @@ class _Facts:
     role_requirements: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     direct: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     settings: dict[tuple[int, int], RequirementSetting] = field(default_factory=dict)
-    records: dict[tuple[int, int], list[tuple[int, RecordFacts]]] = field(default_factory=lambda: defaultdict(list))
+    records: dict[tuple[int, int], list[RecordFacts]] = field(default_factory=lambda: defaultdict(list))
     pending: set[tuple[int, int]] = field(default_factory=set)
     documents: dict[int, ActivityDocument] = field(default_factory=dict)
     acknowledged: set[tuple[int, int]] = field(default_factory=set)  # (user, current document)
     acknowledged_on: dict[tuple[int, int], date] = field(default_factory=dict)  # (user, certification) -> latest
 
 
+@collector_paused()
 def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requirement]]:
     """Every requirement of each user, with its status on `day`, in ten queries at most
     (two more when a document or video is to be acknowledged)."""
@@ -168,7 +170,7 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
         )
     ):
         facts.settings[(setting.user_id, setting.certification_id)] = setting
-    for row in db.session.execute(
+    for record_id, user_id, certification_id, completed_on, expires_on, revoked_reason in db.session.execute(
         select(
             Submission.id,
             Submission.user_id,
@@ -184,8 +186,8 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
         )
         .order_by(Submission.completed_on, Submission.id)
     ):
-        facts.records[(row.user_id, row.certification_id)].append(
-            (row.id, RecordFacts(row.completed_on, row.expires_on, row.revoked_reason))
+        facts.records[(user_id, certification_id)].append(
+            RecordFacts(completed_on, expires_on, revoked_reason, record_id)
         )
     facts.pending = {
         (user_id, certification_id)
@@ -198,16 +200,17 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
     _load_documents(facts, user_ids, [cid for cid in certification_ids if certifications[cid].activity_type == "document"])
 
     policies = {cid: tracking_policy(c) for cid, c in certifications.items()}
-    result: dict[int, list[Requirement]] = {}
-    for user_id in user_ids:
-        requirements = []
-        for certification_id, sources in resolved[user_id].items():
-            requirements.append(
-                _requirement(user_id, certifications[certification_id], sources, facts, policies, certifications, day)
-            )
-        requirements.sort(key=lambda r: r.certification.name.lower())
-        result[user_id] = requirements
-    return result
+    parent_of = {cid: c.parent_id for cid, c in certifications.items()}
+    alphabetical = sorted(certifications, key=lambda cid: certifications[cid].name.lower())
+    by_name = {cid: rank for rank, cid in enumerate(alphabetical)}
+    return {
+        user_id: [
+            _requirement(user_id, certification_id, resolved[user_id][certification_id], facts, policies,
+                         certifications, parent_of, day)
+            for certification_id in sorted(resolved[user_id], key=by_name.__getitem__)
+        ]
+        for user_id in user_ids
+    }
 
 
 def _load_documents(facts: _Facts, user_ids: list[int], certification_ids: list[int]) -> None:
@@ -251,18 +254,18 @@ def _document_facts(user_id: int, certification_id: int, facts: _Facts) -> Docum
     )
 
 
-def _requirement(user_id, certification, sources, facts: _Facts, policies, certifications, day) -> Requirement:
-    # Read once: the daily notice scan comes through here for every requirement in the organisation.
-    certification_id, parent_id = certification.id, certification.parent_id
+def _requirement(user_id, certification_id, sources, facts: _Facts, policies, certifications, parent_of,
+                 day) -> Requirement:
+    # Certification attributes are read once per chunk (parent_of): the daily notice scan comes
+    # through here for every requirement in the organisation.
+    parent_id = parent_of[certification_id]
     key = (user_id, certification_id)
     setting = facts.settings.get(key)
-    records = facts.records.get(key, [])
+    records = tuple(facts.records.get(key, ()))
     parent = None
     if parent_id:
         parent = ParentFacts(
-            certifications[parent_id].name,
-            policies[parent_id],
-            tuple(record for _, record in facts.records.get((user_id, parent_id), [])),
+            certifications[parent_id].name, policies[parent_id], tuple(facts.records.get((user_id, parent_id), ()))
         )
     status = status_on(
         day,
@@ -270,7 +273,7 @@ def _requirement(user_id, certification, sources, facts: _Facts, policies, certi
             policy=policies[certification_id],
             roles=sources.roles,
             direct=sources.direct,
-            records=tuple(record for _, record in records),
+            records=records,
             parent=parent,
             pending=key in facts.pending,
             deferred_until=setting.deferred_until if setting and setting.state == "deferred" else None,
@@ -279,10 +282,10 @@ def _requirement(user_id, certification, sources, facts: _Facts, policies, certi
             document=_document_facts(user_id, certification_id, facts) if facts.documents else None,
         ),
     )
-    current_record_id = None
-    if status.source_record is not None:
-        current_record_id = next((rid for rid, record in records if record == status.source_record), None)
-    return Requirement(user_id, certification, sources, status, setting, current_record_id)
+    # A parent certification's record can decide the status, but it is not this requirement's record.
+    record = status.source_record
+    current_record_id = record.record_id if record is not None and record in records else None
+    return Requirement(user_id, certifications[certification_id], sources, status, setting, current_record_id)
 
 
 def load_user_requirements(user: User, day: date) -> list[Requirement]:

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from webapp.batching import collector_paused
 from webapp.extensions import db
 from webapp.models import CertificationRole, ModuleLevelPermission, Notice, RoleAssignment, User, utcnow
 from webapp.models.people import supervisor_links, user_module_levels
@@ -42,7 +43,6 @@ from webapp.services.mail import external_url, render_mail
 from webapp.services.settings import notification_defaults
 
 CHUNK = 1000
-DIGEST_WINDOW_DAYS = 90  # Ontraccr's window: administrators hear of what expires within 90 days
 DIGEST_LINES = 200
 # Which notification setting sends a stage to the user, and to their supervisors.
 USER_SETTING = {
@@ -232,7 +232,7 @@ def _administrators() -> list[User]:
     ))
 
 
-def _digest_rows(day, lines: list[DigestLine], now) -> list[dict]:
+def _digest_rows(day, lines: list[DigestLine], window_days: int, now) -> list[dict]:
     """A digest for each administrator on a day something in their reach turned due, overdue or expired."""
     if not any(line.new_today for line in lines):
         return []
@@ -251,12 +251,37 @@ def _digest_rows(day, lines: list[DigestLine], now) -> list[dict]:
         new.sort(key=lambda line: (line.status.value, line.user_name, line.certification))
         person = _Person(admin.id, admin.email, admin.first_name, admin.full_name)
         mail = render_mail("digest", f"Certification digest for {format_date(day)}: {len(new)} new, "
-                           f"{len(mine)} within {DIGEST_WINDOW_DAYS} days",
+                           f"{len(mine)} within {window_days} days",
                            person=person, day=day, new=new[:DIGEST_LINES], window=mine[:DIGEST_LINES],
                            new_more=max(len(new) - DIGEST_LINES, 0), window_more=max(len(mine) - DIGEST_LINES, 0),
-                           window_days=DIGEST_WINDOW_DAYS, link=link)
+                           window_days=window_days, link=link)
         rows.append(_row("digest", person, admin.id, None, day, mail, now))
     return rows
+
+
+def _queue_chunk(day, user_ids, settings, catch_up, link, now, result: ScanResult) -> None:
+    """Queue the notices owed to one chunk of users and add their digest lines to `result`."""
+    requirements = load_requirements(user_ids, day)
+    people = _people(user_ids)
+    supervisors = _supervisors(user_ids)
+    oldest = day - timedelta(days=catch_up)
+    window_end = day + timedelta(days=settings["digest_window_days"])
+    existing = _existing_keys(user_ids, oldest)
+    rows = []
+    for user_id in user_ids:
+        person = people[user_id]
+        for requirement in requirements[user_id]:
+            result.requirements += 1
+            rows += _stage_rows(day, requirement, person, supervisors[user_id], settings, existing, link, now, catch_up)
+            if settings["digest_administrators"]:
+                line = _digest_line(day, requirement, person, window_end, oldest)
+                if line is not None:
+                    result.digest_lines.append(line)
+    if settings["competency_user"]:
+        rows += _competency_rows(day, user_ids, people, existing, link, now, catch_up)
+    if rows:
+        db.session.execute(_insert_ignoring_duplicates(), rows)
+        result.queued += len(rows)
 
 
 def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | None:
@@ -266,36 +291,17 @@ def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | No
         return None
     settings = notification_defaults()
     catch_up = current_app.config["NOTICE_CATCH_UP_DAYS"]
-    oldest = day - timedelta(days=catch_up)
-    window_end = day + timedelta(days=DIGEST_WINDOW_DAYS)
     now = utcnow()
     link = external_url("my_account.certifications")
-    insert = _insert_ignoring_duplicates()
     result = ScanResult()
     for user_ids in _user_chunks(chunk):
-        requirements = load_requirements(user_ids, day)
-        people = _people(user_ids)
-        supervisors = _supervisors(user_ids)
-        existing = _existing_keys(user_ids, oldest)
-        rows = []
-        for user_id in user_ids:
-            person = people[user_id]
-            for requirement in requirements[user_id]:
-                result.requirements += 1
-                rows += _stage_rows(day, requirement, person, supervisors[user_id], settings, existing, link, now,
-                                    catch_up)
-                if settings["digest_administrators"]:
-                    line = _digest_line(day, requirement, person, window_end, oldest)
-                    if line is not None:
-                        result.digest_lines.append(line)
-        if settings["competency_user"]:
-            rows += _competency_rows(day, user_ids, people, existing, link, now, catch_up)
-        if rows:
-            db.session.execute(insert, rows)
-            result.queued += len(rows)
-    digests = _digest_rows(day, result.digest_lines, now) if settings["digest_administrators"] else []
+        with collector_paused():
+            _queue_chunk(day, user_ids, settings, catch_up, link, now, result)
+    digests = []
+    if settings["digest_administrators"]:
+        digests = _digest_rows(day, result.digest_lines, settings["digest_window_days"], now)
     if digests:
-        db.session.execute(insert, digests)
+        db.session.execute(_insert_ignoring_duplicates(), digests)
         result.queued += len(digests)
     db.session.commit()
     return result
@@ -342,16 +348,28 @@ def mark_all_notices_read(user: User) -> int:
 
 
 OUTBOX_FILTERS = ("all", "queued", "failed", "sent")
+OUTBOX_PAGE_SIZE = 50
 
 
-def list_outbox(status: str, limit: int = 200) -> list[Notice]:
-    """The newest outbox rows, of one status or all ('queued' includes rows being sent)."""
-    query = select(Notice).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)
+@dataclass(frozen=True)
+class OutboxPage:
+    notices: list[Notice]
+    number: int
+    first: int  # position of the first row shown, counting from 1 (0 when the page is empty)
+    has_older: bool
+
+
+def list_outbox(status: str, page: int = 1, page_size: int = OUTBOX_PAGE_SIZE) -> OutboxPage:
+    """A page of outbox rows, newest first, of one status or all ('queued' includes rows being sent)."""
+    page = max(page, 1)
+    query = select(Notice).order_by(Notice.created_at.desc(), Notice.id.desc())
     if status == "queued":
         query = query.where(Notice.status.in_(("queued", "sending")))
     elif status != "all":
         query = query.where(Notice.status == status)
-    return list(db.session.scalars(query))
+    offset = (page - 1) * page_size
+    notices = list(db.session.scalars(query.offset(offset).limit(page_size + 1)))
+    return OutboxPage(notices[:page_size], page, offset + 1 if notices else 0, len(notices) > page_size)
 
 
 def count_outbox() -> dict[str, int]:

@@ -24,9 +24,11 @@ NOTIFICATION_OPTIONS = (
     ("decline_user", "On decline: e-mail the user (with the supervisor's comment)"),
     ("competency_user", "Competency lead time: e-mail the user"),
     ("hold_ended_user", "Deferral or training ended: e-mail the user"),
-    ("digest_administrators", "Digest of what expires within 90 days: e-mail administrators"),
+    ("digest_administrators", "Digest of what expires within the digest window: e-mail administrators"),
 )
-NOTIFICATION_DEFAULTS = {key: True for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": 7}
+# Ontraccr's window: administrators hear of what expires within 90 days.
+DIGEST_WINDOW_DAYS = range(1, 366)
+NOTIFICATION_DEFAULTS = {key: True for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": 7, "digest_window_days": 90}
 
 TEMPLATE_TOKENS = ("FirstName", "LastName", "Username", "CertificationName", "ExpirationDate", "CompletionDate")
 DEFAULT_TEMPLATE = "#LastName#, #FirstName#, #CertificationName# - Completed, #CompletionDate#"
@@ -62,10 +64,16 @@ def notification_defaults() -> dict:
 
 
 def update_notification_defaults(actor: User, values: dict) -> None:
-    hour = values.get("send_hour")
+    hour, window = values.get("send_hour"), values.get("digest_window_days")
+    errors = {}
     if not isinstance(hour, int) or not 0 <= hour <= 23:
-        raise SettingInvalid({"send_hour": "Choose an hour between 0 and 23."})
-    value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour}
+        errors["send_hour"] = "Choose an hour between 0 and 23."
+    if not isinstance(window, int) or window not in DIGEST_WINDOW_DAYS:
+        errors["digest_window_days"] = "Choose a digest window between 1 and 365 days."
+    if errors:
+        raise SettingInvalid(errors)
+    value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour,
+                                                                                "digest_window_days": window}
     _save(actor, NOTIFICATIONS_KEY, NOTIFICATION_DEFAULTS, value, "Edited the default notification settings")
 
 
