@@ -10,10 +10,12 @@ from sqlalchemy import select, text
 
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.models import Attachment, Notice, User
+from webapp.models import Attachment, ModuleLevel, Notice, User
+from webapp.permissions import Permission
 from webapp.scheduler import DAILY_JOB, build_scheduler, follow_send_hour, should_run_in_process
 from webapp.services.demo import load_demo_organisation
 from webapp.services.jobs import JOB_LOCKS
+from webapp.services import notices
 from webapp.services.mail import RenderedMail, deliver_notices, queue_email
 from webapp.services.notices import OUTBOX_PAGE_SIZE, queue_scheduled_notices
 from webapp.services.settings import NOTIFICATION_DEFAULTS, update_notification_defaults
@@ -263,6 +265,37 @@ def test_the_digest_window_is_the_administrators_setting(worked_example, factory
     [digest] = _notices(kind="digest")
     assert digest.subject.endswith("1 new, 1 within 35 days")
     assert "Forklift" in digest.body_text and "Crane Signals" not in digest.body_text
+
+
+def test_a_large_digest_shows_the_first_lines_and_counts_the_rest(factory, frozen_clock, monkeypatch):
+    """The scan keeps only the lines a digest shows, whatever the organisation's size; the counts stay whole."""
+    monkeypatch.setattr(notices, "DIGEST_LINES", 2)
+    team_lead = factory.user(first_name="Tess", last_name="Lead", email="lead@example.test")
+    team_lead.module_levels = [_settings_level_for_own_team()]
+    admin = factory.user("Administrator", email="admin@example.test")
+    forklift = factory.yearly_certification(name="Forklift")
+    for n, last_name in enumerate(["Kim", "Abe", "Lee", "Cho", "Ito", "Fox", "Ng"]):
+        worker = factory.user(first_name="Wes", last_name=last_name, supervisors=[team_lead] if n < 3 else [])
+        factory.require(worker, forklift)
+        factory.record(worker, forklift, date(2025, 7, 1))  # due from 06/01/2026
+    frozen_clock.move_to(at("2026-06-01"))
+    _scan()
+    digests = {n.recipient_email: n for n in _notices(kind="digest")}
+    assert digests["admin@example.test"].subject.endswith("7 new, 7 within 90 days")
+    body = digests["admin@example.test"].body_text
+    assert "Wes Abe: Forklift" in body and "Wes Cho: Forklift" in body and "Wes Fox" not in body
+    assert body.count("... and 5 more") == 2
+    team = digests["lead@example.test"]
+    assert team.subject.endswith("3 new, 3 within 90 days")
+    assert "Wes Abe" in team.body_text and "Wes Cho" not in team.body_text and "... and 1 more" in team.body_text
+    assert admin.id == digests["admin@example.test"].recipient_user_id
+
+
+def _settings_level_for_own_team() -> ModuleLevel:
+    level = ModuleLevel(name="Team settings")
+    level.permissions = {Permission.MANAGE_SETTINGS, Permission.VIEW_SUPERVISED_USERS}
+    db.session.add(level)
+    return level
 
 
 def test_smtp_down_nothing_lost_then_delivered_with_backoff(app, worked_example, smtp, frozen_clock, monkeypatch):

@@ -27,11 +27,16 @@ def may_act_on(actor: User, target: User, action: str) -> bool:
     return actor.can(for_supervised) and supervises(actor, target)
 
 
+def reaches_everyone(actor: User, action: str = "view") -> bool:
+    """Whether `actor` may do `action` to every user, not only those they supervise."""
+    return actor.can(ACTIONS_ON_PEOPLE[action][1])
+
+
 def users_in_reach(actor: User, action: str = "view") -> Select:
     """A query for the users `actor` may do `action` to."""
-    for_supervised, for_everyone = ACTIONS_ON_PEOPLE[action]
+    for_supervised, _ = ACTIONS_ON_PEOPLE[action]
     query = select(User)
-    if actor.can(for_everyone):
+    if reaches_everyone(actor, action):
         return query
     if actor.can(for_supervised):
         return query.where(

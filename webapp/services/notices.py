@@ -35,7 +35,7 @@ from webapp.rules.notices import (
     training_end,
 )
 from webapp.rules.periods import format_date
-from webapp.services.access import users_in_reach
+from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.jobs import try_job_lock
@@ -84,7 +84,6 @@ class DigestLine:
 class ScanResult:
     requirements: int = 0
     queued: int = 0
-    digest_lines: list[DigestLine] = field(default_factory=list, repr=False)
 
 
 def _insert_ignoring_duplicates():
@@ -232,56 +231,119 @@ def _administrators() -> list[User]:
     ))
 
 
-def _digest_rows(day, lines: list[DigestLine], window_days: int, now) -> list[dict]:
+def _by_expiration(line: DigestLine):
+    return line.expires_on, line.user_name, line.certification
+
+
+def _by_status(line: DigestLine):
+    return line.status.value, line.user_name, line.certification
+
+
+def _keep_first(lines: list[DigestLine], line: DigestLine, key) -> None:
+    """Add `line`, keeping at least the first DIGEST_LINES by `key` and never more than twice that."""
+    lines.append(line)
+    if len(lines) >= 2 * DIGEST_LINES:
+        lines.sort(key=key)
+        del lines[DIGEST_LINES:]
+
+
+@dataclass
+class _Digest:
+    """One administrator's digest, collected as the scan streams users: the counts, and only the
+    lines the mail shows, so memory stays bounded however large the organisation."""
+
+    administrator: _Person
+    reach: set[int] | None  # None: every user
+    new: list[DigestLine] = field(default_factory=list)
+    window: list[DigestLine] = field(default_factory=list)
+    new_count: int = 0
+    window_count: int = 0
+
+    def add(self, line: DigestLine) -> None:
+        if self.reach is not None and line.user_id not in self.reach:
+            return
+        self.window_count += 1
+        _keep_first(self.window, line, _by_expiration)
+        if line.new_today:
+            self.new_count += 1
+            _keep_first(self.new, line, _by_status)
+
+
+def _digests(day) -> list[_Digest]:
+    """The digests to collect: one per administrator who has not had today's yet."""
+    done = set(db.session.scalars(select(Notice.user_id).where(Notice.kind == "digest", Notice.expiration_date == day)))
+    return [
+        _Digest(
+            _Person(admin.id, admin.email, admin.first_name, admin.full_name),
+            None if reaches_everyone(admin) else set(
+                db.session.scalars(users_in_reach(admin).with_only_columns(User.id))
+            ),
+        )
+        for admin in _administrators()
+        if admin.id not in done
+    ]
+
+
+@dataclass
+class _Scan:
+    """One day's scan: its settings, and what it has found so far."""
+
+    day: date
+    settings: dict
+    catch_up: int
+    link: str
+    now: datetime
+    digests: list[_Digest]
+    result: ScanResult = field(default_factory=ScanResult)
+
+    @property
+    def window_days(self) -> int:
+        return self.settings["digest_window_days"]
+
+
+def _digest_rows(scan: _Scan) -> list[dict]:
     """A digest for each administrator on a day something in their reach turned due, overdue or expired."""
-    if not any(line.new_today for line in lines):
-        return []
     rows = []
     link = external_url("reports.index")
-    done = set(db.session.scalars(select(Notice.user_id).where(Notice.kind == "digest", Notice.expiration_date == day)))
-    for admin in _administrators():
-        if admin.id in done:
+    for digest in scan.digests:
+        if not digest.new_count:
             continue
-        reach = set(db.session.scalars(users_in_reach(admin, "view").with_only_columns(User.id)))
-        mine = [line for line in lines if line.user_id in reach]
-        new = [line for line in mine if line.new_today]
-        if not new:
-            continue
-        mine.sort(key=lambda line: (line.expires_on, line.user_name, line.certification))
-        new.sort(key=lambda line: (line.status.value, line.user_name, line.certification))
-        person = _Person(admin.id, admin.email, admin.first_name, admin.full_name)
-        mail = render_mail("digest", f"Certification digest for {format_date(day)}: {len(new)} new, "
-                           f"{len(mine)} within {window_days} days",
-                           person=person, day=day, new=new[:DIGEST_LINES], window=mine[:DIGEST_LINES],
-                           new_more=max(len(new) - DIGEST_LINES, 0), window_more=max(len(mine) - DIGEST_LINES, 0),
-                           window_days=window_days, link=link)
-        rows.append(_row("digest", person, admin.id, None, day, mail, now))
+        new, window = sorted(digest.new, key=_by_status), sorted(digest.window, key=_by_expiration)
+        mail = render_mail("digest", f"Certification digest for {format_date(scan.day)}: {digest.new_count} new, "
+                           f"{digest.window_count} within {scan.window_days} days",
+                           person=digest.administrator, day=scan.day, new=new[:DIGEST_LINES],
+                           window=window[:DIGEST_LINES], new_more=max(digest.new_count - DIGEST_LINES, 0),
+                           window_more=max(digest.window_count - DIGEST_LINES, 0), window_days=scan.window_days,
+                           link=link)
+        rows.append(_row("digest", digest.administrator, digest.administrator.id, None, scan.day, mail, scan.now))
     return rows
 
 
-def _queue_chunk(day, user_ids, settings, catch_up, link, now, result: ScanResult) -> None:
-    """Queue the notices owed to one chunk of users and add their digest lines to `result`."""
+def _queue_chunk(scan: _Scan, user_ids: list[int]) -> None:
+    """Queue the notices owed to one chunk of users and add their lines to the digests."""
+    day, settings, catch_up, link, now = scan.day, scan.settings, scan.catch_up, scan.link, scan.now
     requirements = load_requirements(user_ids, day)
     people = _people(user_ids)
     supervisors = _supervisors(user_ids)
     oldest = day - timedelta(days=catch_up)
-    window_end = day + timedelta(days=settings["digest_window_days"])
+    window_end = day + timedelta(days=scan.window_days)
     existing = _existing_keys(user_ids, oldest)
     rows = []
     for user_id in user_ids:
         person = people[user_id]
         for requirement in requirements[user_id]:
-            result.requirements += 1
+            scan.result.requirements += 1
             rows += _stage_rows(day, requirement, person, supervisors[user_id], settings, existing, link, now, catch_up)
-            if settings["digest_administrators"]:
+            if scan.digests:
                 line = _digest_line(day, requirement, person, window_end, oldest)
                 if line is not None:
-                    result.digest_lines.append(line)
+                    for digest in scan.digests:
+                        digest.add(line)
     if settings["competency_user"]:
         rows += _competency_rows(day, user_ids, people, existing, link, now, catch_up)
     if rows:
         db.session.execute(_insert_ignoring_duplicates(), rows)
-        result.queued += len(rows)
+        scan.result.queued += len(rows)
 
 
 def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | None:
@@ -290,21 +352,17 @@ def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | No
         db.session.rollback()
         return None
     settings = notification_defaults()
-    catch_up = current_app.config["NOTICE_CATCH_UP_DAYS"]
-    now = utcnow()
-    link = external_url("my_account.certifications")
-    result = ScanResult()
+    scan = _Scan(day, settings, current_app.config["NOTICE_CATCH_UP_DAYS"],
+                 external_url("my_account.certifications"), utcnow(),
+                 _digests(day) if settings["digest_administrators"] else [])
     for user_ids in _user_chunks(chunk):
         with collector_paused():
-            _queue_chunk(day, user_ids, settings, catch_up, link, now, result)
-    digests = []
-    if settings["digest_administrators"]:
-        digests = _digest_rows(day, result.digest_lines, settings["digest_window_days"], now)
-    if digests:
+            _queue_chunk(scan, user_ids)
+    if digests := _digest_rows(scan):
         db.session.execute(_insert_ignoring_duplicates(), digests)
-        result.queued += len(digests)
+        scan.result.queued += len(digests)
     db.session.commit()
-    return result
+    return scan.result
 
 
 # In the app: a person's own notices, and the administrators' outbox ("Sent mail").
