@@ -1,4 +1,5 @@
-"""What the area blueprints share: a service's refusals onto a form, and the delete confirmation."""
+"""What the area blueprints share: a service's refusals onto a form, links typed one per line,
+and the delete confirmation."""
 from collections.abc import Callable
 
 from flask import flash, redirect, url_for
@@ -7,6 +8,7 @@ from webapp.extensions import db
 from webapp.forms.certifications import DeleteForm
 from webapp.htmx import render
 from webapp.services.invalid import Invalid
+from webapp.services.submissions import SubmissionError
 
 
 def add_errors(form, invalid: Invalid) -> None:
@@ -17,6 +19,19 @@ def add_errors(form, invalid: Invalid) -> None:
             form[name].errors = [*form[name].errors, message]
         else:
             flash(message, "error")
+
+
+def add_submission_errors(form, error: SubmissionError) -> None:
+    """Show a refused submission's messages under their fields; one about no field of the form
+    (a stored file's name, say) goes under its files."""
+    for name, messages in error.errors.items():
+        field = form[name] if name in form else form.files
+        field.errors = [*field.errors, *messages]
+
+
+def link_lines(text: str | None) -> list[str]:
+    """The links of a "one link per line" box."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def saved(form, save: Callable[[], object], done, done_url):

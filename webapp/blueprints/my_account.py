@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.blueprints.common import add_submission_errors, link_lines
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import (
@@ -110,10 +111,6 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _links(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 @bp.get("/offline-pages")
 @permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
 def offline_pages():
@@ -150,13 +147,11 @@ def submit():
                 form.completed_on.date,
                 expires_on=form.expires_on.date if "expires_on" in form else None,
                 files=request.files.getlist(form.photos.name) + request.files.getlist(form.files.name),
-                links=_links(form.links.data),
+                links=link_lines(form.links.data),
                 idempotency_key=form.idempotency_key.data,
             )
         except SubmissionError as error:
-            for name, messages in error.errors.items():
-                field = form[name] if name in form else form.files
-                field.errors = list(field.errors) + messages
+            add_submission_errors(form, error)
         else:
             url = url_for("my_account.certification", certification_id=certification.id)
             if _wants_json():

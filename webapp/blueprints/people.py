@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.common import add_errors
+from webapp.blueprints.common import add_errors, add_submission_errors, link_lines
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
@@ -385,10 +385,9 @@ def record_attach(user_id: int, record_id: int):
     form = AttachForm()
     if form.validate():
         try:
-            attach_to_record(record, current_user, request.files.getlist(form.files.name), _links(form.links.data))
+            attach_to_record(record, current_user, request.files.getlist(form.files.name), link_lines(form.links.data))
         except SubmissionError as error:
-            for name, messages in error.errors.items():
-                form[name].errors = list(form[name].errors) + messages
+            add_submission_errors(form, error)
         else:
             return _details(user, f"Your changes to {record.certification.name} were saved.")
     return _refused(user, "people/_attach_form.html", f"attach-form-{record.id}",
@@ -522,10 +521,6 @@ def delete_direct(user_id: int, certification_id: int):
 # ---- Record New Certification for (user) ---------------------------------------------------
 
 
-def _links(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def _record_form(user: User) -> RecordCertificationForm:
     form = RecordCertificationForm()
     form.certification.choices = [(0, "Choose a certification")] + [
@@ -567,14 +562,12 @@ def record(user_id: int):
                 user, certification, current_user, form.completed_on.date,
                 expires_on=form.expires_on.date,
                 files=request.files.getlist(form.files.name),
-                links=_links(form.links.data),
+                links=link_lines(form.links.data),
                 comment=form.comment.data,
                 idempotency_key=form.idempotency_key.data,
             )
         except SubmissionError as error:
-            for name, messages in error.errors.items():
-                field = form[name] if name in form else form.files
-                field.errors = list(field.errors) + messages
+            add_submission_errors(form, error)
         else:
             state = "approved" if submission.status == "approved" else "submitted and pending approval"
             flash(f"{certification.name} for {user.full_name} is {state}.", "success")

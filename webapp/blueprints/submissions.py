@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import DATE_HINT
@@ -156,8 +157,7 @@ def batch():
                 submissions = batch_submit(certification, current_user, form.completed_on.date, users,
                                            request.files.getlist(form.files.name))
             except SubmissionError as error:
-                for name, messages in error.errors.items():
-                    form[name].errors = list(form[name].errors) + messages
+                add_submission_errors(form, error)
             else:
                 flash(f"Submitted {certification.name} for {len(submissions)} user{'s' if len(submissions) != 1 else ''}.",
                       "success")
