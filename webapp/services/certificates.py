@@ -21,6 +21,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certificate, Submission
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit
+from webapp.services.compliance import current_record
 from webapp.services.mail import external_url
 from webapp.services.storage import CheckedUpload, store_file
 
@@ -206,9 +207,6 @@ def verify_certificate(token: str, day: date) -> Verification | None:
         return Verification(certificate, Validity.CHANGED)
     if record.status == "pending":
         return Verification(certificate, Validity.PENDING)
-    # Imported here: submissions imports this module to issue certificates on approval.
-    from webapp.services.submissions import current_record
-
     current = current_record(record.user, record.certification)
     if current is not None and current.id != record.id:
         return Verification(certificate, Validity.SUPERSEDED, current.completed_on)

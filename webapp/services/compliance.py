@@ -288,5 +288,24 @@ def _requirement(user_id, certification_id, sources, facts: _Facts, policies, ce
     return Requirement(user_id, certifications[certification_id], sources, status, setting, current_record_id)
 
 
+def current_record(user: User, certification: Certification, *, completed_before: date | None = None,
+                   excluding: Submission | None = None) -> Submission | None:
+    """The user's newest approved, non-revoked record of the certification.
+
+    With `completed_before` and `excluding`: the record that was current before another one (when that
+    one's completion date changes, the rules look at this one as the existing record)."""
+    query = select(Submission).where(
+        Submission.user_id == user.id,
+        Submission.certification_id == certification.id,
+        Submission.status == "approved",
+        Submission.revoked_at.is_(None),
+    )
+    if completed_before is not None:
+        query = query.where(Submission.completed_on < completed_before)
+    if excluding is not None:
+        query = query.where(Submission.id != excluding.id)
+    return db.session.scalar(query.order_by(Submission.completed_on.desc(), Submission.id.desc()).limit(1))
+
+
 def load_user_requirements(user: User, day: date) -> list[Requirement]:
     return load_requirements([user.id], day)[user.id]

@@ -20,7 +20,7 @@ from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
 from webapp.services.access import may_act_on
 from webapp.services.comments import add_comment
-from webapp.services.compliance import tracking_policy
+from webapp.services.compliance import current_record, tracking_policy
 from webapp.services.requirements import RequirementError
 from webapp.services.settings import attachment_naming, name_attachment
 from webapp.services.storage import store_file
@@ -28,7 +28,6 @@ from webapp.services.submissions import (
     AUDITED_FIELDS,
     SubmissionError,
     check_attachments,
-    current_record,
     new_attachments,
     preview_expiration,
     submit_certification,

@@ -21,7 +21,7 @@ from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved
 from webapp.services.storage import UploadError, check_upload, store_file
 from webapp.rules import ExpirationResult, NoticeDates, Status, expiration_for, notice_dates
-from webapp.services.compliance import tracking_policy
+from webapp.services.compliance import current_record, tracking_policy
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,6 @@ class ExpirationPreview:
             (Status.OVERDUE, self.notices.overdue_on),
             (Status.EXPIRED, self.notices.expires_on),
         ]
-
-
-def current_record(user: User, certification: Certification, *, completed_before: date | None = None,
-                   excluding: Submission | None = None) -> Submission | None:
-    """The user's newest approved, non-revoked record of the certification.
-
-    With `completed_before` and `excluding`: the record that was current before another one (when that
-    one's completion date changes, the rules look at this one as the existing record)."""
-    query = select(Submission).where(
-        Submission.user_id == user.id,
-        Submission.certification_id == certification.id,
-        Submission.status == "approved",
-        Submission.revoked_at.is_(None),
-    )
-    if completed_before is not None:
-        query = query.where(Submission.completed_on < completed_before)
-    if excluding is not None:
-        query = query.where(Submission.id != excluding.id)
-    return db.session.scalar(query.order_by(Submission.completed_on.desc(), Submission.id.desc()).limit(1))
 
 
 def load_records_on_file(user: User, *options) -> list[Submission]:
