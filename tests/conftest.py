@@ -6,6 +6,7 @@ whole suite on PostgreSQL; each xdist worker then gets its own database.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -145,6 +146,36 @@ def sign_in(client):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def at_once(app):
+    """Run each job in its own thread and app context, all released together (as two processes
+    would race); returns what each returned, or the exception it raised."""
+
+    def run(*jobs):
+        db.session.remove()
+        barrier = threading.Barrier(len(jobs))
+        outcomes = [None] * len(jobs)
+
+        def worker(n, job):
+            with app.app_context():
+                try:
+                    barrier.wait()
+                    outcomes[n] = job()
+                except Exception as error:  # noqa: BLE001 - handed to the test to assert on
+                    outcomes[n] = error
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=worker, args=(n, job)) for n, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return outcomes
+
+    return run
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Notices: the daily scan queues each stage once, delivery over real SMTP with retry, the notices pages."""
 import socket
-import threading
 from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -151,28 +150,10 @@ def test_renewal_pending_holds_back_reminders(worked_example, factory, frozen_cl
     assert _scan().queued == 0
 
 
-def test_two_runs_at_once_queue_each_notice_once(app, worked_example, frozen_clock):
+def test_two_runs_at_once_queue_each_notice_once(worked_example, frozen_clock, at_once):
     frozen_clock.move_to(at("2026-06-24"))
-    db.session.remove()
-    results, errors = [], []
-    start = threading.Barrier(2)
-
-    def run():
-        with app.app_context():
-            try:
-                start.wait()
-                results.append(queue_scheduled_notices(date(2026, 6, 24)))
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = at_once(*[lambda: queue_scheduled_notices(date(2026, 6, 24))] * 2)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert len(_notices()) == 2
     assert sorted((n.kind, n.recipient_email) for n in _notices()) == [
         ("second_notice", "sam@example.test"), ("second_notice", "wanda@example.test")]
@@ -522,29 +503,11 @@ def test_demo_organisation_over_a_simulated_month(factory, frozen_clock, client,
     assert any("H2S Awareness expired 06/19/2026" in page for page in pages)
 
 
-def test_two_senders_at_once_send_each_mail_once(app, worked_example, smtp, frozen_clock):
+def test_two_senders_at_once_send_each_mail_once(worked_example, smtp, frozen_clock, at_once):
     frozen_clock.move_to(at("2026-07-01"))
     _scan()
-    db.session.remove()
-    start = threading.Barrier(2)
-    errors = []
-
-    def send():
-        with app.app_context():
-            try:
-                start.wait()
-                deliver_notices()
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(deliver_notices, deliver_notices)
     deliver_notices()  # whatever the other sender's lock made this one skip
-    assert errors == []
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == ["sam@example.test", "wanda@example.test"]
     assert {n.status for n in _notices()} == {"sent"}

@@ -1,13 +1,12 @@
 """Submissions > Pending Approvals: approve, decline with an e-mailed comment, delete; reach and races."""
 import io
-import threading
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Attachment, AuditEntry, Notice, Submission
+from webapp.models import Attachment, AuditEntry, Notice, Submission, User
 from webapp.services.approvals import AlreadyDecided, approve_submission, decline_submission
 from webapp.services.settings import update_attachment_naming
 
@@ -168,41 +167,27 @@ def test_service_refuses_a_second_decision(app_context, factory, team):
 
 
 @pytest.mark.postgres_only
-def test_two_supervisors_deciding_at_once_give_one_result(app, factory, team):
+def test_two_supervisors_deciding_at_once_give_one_result(factory, team, at_once):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs concurrent transactions on PostgreSQL")
     supervisor, worker, _, submission = team
     second = factory.user("Supervisor")
     worker.supervisors = [supervisor, second]
     db.session.commit()
-    ids = (supervisor.id, second.id)
-    barrier = threading.Barrier(2)
-    outcomes = []
+    ids, submission_id = (supervisor.id, second.id), submission.id
 
-    def decide(actor_id, decision):
-        with app.app_context():
-            actor = db.session.get(type(supervisor), actor_id)
-            target = db.session.get(Submission, submission.id)
-            barrier.wait()
-            try:
-                if decision == "approve":
-                    approve_submission(target, actor)
-                else:
-                    decline_submission(target, actor, "no")
-                outcomes.append(decision)
-            except AlreadyDecided:
-                outcomes.append("already decided")
-            finally:
-                db.session.remove()
+    def approve():
+        approve_submission(db.session.get(Submission, submission_id), db.session.get(User, ids[0]))
+        return "approve"
 
-    threads = [threading.Thread(target=decide, args=(ids[0], "approve")),
-               threading.Thread(target=decide, args=(ids[1], "decline"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(outcomes) == 2 and outcomes.count("already decided") == 1
-    final = _status(submission.id).status
+    def decline():
+        decline_submission(db.session.get(Submission, submission_id), db.session.get(User, ids[1]), "no")
+        return "decline"
+
+    outcomes = at_once(approve, decline)
+    decided = [outcome for outcome in outcomes if not isinstance(outcome, AlreadyDecided)]
+    assert len(decided) == 1 and decided[0] in ("approve", "decline")
+    final = _status(submission_id).status
     assert final in ("approved", "declined")
     assert db.session.scalars(select(Notice.kind)).all() == [final]
 
