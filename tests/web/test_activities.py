@@ -200,6 +200,7 @@ def test_employee_opens_the_document_and_acknowledges_the_current_revision(clien
     file = client.get(f"/activity/{certification.id}/document/{document.id}")
     assert file.status_code == 200 and file.mimetype == "application/pdf"
     assert "attachment" not in file.headers.get("Content-Disposition", "")
+    assert file.headers["X-Content-Type-Options"] == "nosniff"
     response = client.post(f"/activity/{certification.id}/acknowledge",
                            data={"csrf_token": csrf(), "document_id": str(document.id), "understood": "y"})
     assert response.status_code == 302

@@ -2,14 +2,15 @@
 course and its quiz; the required-at-login hold; and the learning systems' completion webhook."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, session, url_for
 from flask_login import current_user, user_logged_in
 from flask_login.signals import user_loaded_from_cookie
 
+from webapp.blueprints.common import send_stored_file
 from webapp.extensions import csrf, db
 from webapp.forms.activities import AcknowledgeForm
 from webapp.htmx import render, wants_fragment
-from webapp.models import ActivityDocument, Certification, StoredFile, User
+from webapp.models import ActivityDocument, Certification, User
 from webapp.security import login_required, public
 from webapp.services.activities import (
     ACTIVITY_ACTIONS,
@@ -25,7 +26,6 @@ from webapp.services.courses import complete_course, get_course
 from webapp.services.invalid import Invalid
 from webapp.services.learning import receive_completion
 from webapp.services.payments import payment_step
-from webapp.services.storage import INLINE_TYPES, file_path
 
 bp = Blueprint("activities", __name__, url_prefix="/activity")
 bp.add_app_template_global(ACTIVITY_ACTIONS, "activity_actions")
@@ -154,17 +154,7 @@ def document_file(certification_id: int, document_id: int):
     document = db.session.get(ActivityDocument, document_id)
     if document is None or document.certification_id != certification.id:
         abort(404)
-    return _send(document.stored_file, document.file_name)
-
-
-def _send(stored: StoredFile, name: str):
-    path = file_path(stored)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype=stored.content_type, as_attachment=stored.content_type not in INLINE_TYPES,
-                         download_name=name, conditional=True, max_age=0)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_stored_file(document.stored_file, document.file_name)
 
 
 @bp.post("/<int:certification_id>/acknowledge")
@@ -255,7 +245,7 @@ def course_media(certification_id: int, page_id: int):
     page = next((p for p in course.pages if p.id == page_id), None) if course else None
     if page is None or page.stored_file is None:
         abort(404)
-    return _send(page.stored_file, f"{page.title}")
+    return send_stored_file(page.stored_file, page.title)
 
 
 @bp.post("/<int:certification_id>/course/finish")

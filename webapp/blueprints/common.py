@@ -1,13 +1,16 @@
 """What the area blueprints share: a service's refusals onto a form, links typed one per line,
-and the delete confirmation."""
+sending a stored file, and the delete confirmation."""
+import re
 from collections.abc import Callable
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, send_file, url_for
 
 from webapp.extensions import db
 from webapp.forms.certifications import DeleteForm
 from webapp.htmx import render
+from webapp.models import StoredFile
 from webapp.services.invalid import Invalid
+from webapp.services.storage import INLINE_TYPES, file_path
 from webapp.services.submissions import SubmissionError
 
 
@@ -32,6 +35,34 @@ def add_submission_errors(form, error: SubmissionError) -> None:
 def link_lines(text: str | None) -> list[str]:
     """The links of a "one link per line" box."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# Characters that could end or split a header value, or name a folder, in a download name.
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+
+
+def safe_download_name(name: str) -> str:
+    cleaned = _UNSAFE_NAME.sub("_", name).strip(" ._")
+    return cleaned[:150] or "attachment"
+
+
+def send_stored_file(stored: StoredFile, name: str, *, download: bool = False):
+    """A stored file under `name`: inline when a phone can show it (images, PDFs, videos) unless
+    `download`, never sniffed into another type, and not kept by shared caches."""
+    path = file_path(stored)
+    if not path.exists():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=stored.content_type,
+        as_attachment=download or stored.content_type not in INLINE_TYPES,
+        download_name=safe_download_name(name),
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def saved(form, save: Callable[[], object], done, done_url):

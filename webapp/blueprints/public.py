@@ -4,8 +4,9 @@ the calendar feed.
 They carry private data behind an unguessable token, so search engines are told not to
 index them and shared caches are told not to keep them.
 """
-from flask import Blueprint, abort, make_response, redirect, request, send_file
+from flask import Blueprint, abort, make_response, redirect, request
 
+from webapp.blueprints.common import send_stored_file
 from webapp.clock import today
 from webapp.htmx import render
 from webapp.security import public
@@ -13,7 +14,6 @@ from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
-from webapp.services.storage import file_path
 
 bp = Blueprint("public", __name__)
 
@@ -39,12 +39,7 @@ def _send_attachment(attachment):
         abort(404)
     if attachment.kind == "link":
         return redirect(attachment.url)
-    return send_file(
-        file_path(attachment.stored_file),
-        mimetype=attachment.stored_file.content_type,
-        download_name=attachment.name,
-        as_attachment=True,
-    )
+    return send_stored_file(attachment.stored_file, attachment.name, download=True)
 
 
 @bp.get("/r/<token>/attachments/<int:attachment_id>")
