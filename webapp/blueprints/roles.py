@@ -21,6 +21,7 @@ from webapp.services.roles import (
     get_role,
     list_roles,
     required_certification_ids,
+    role_certifications,
     role_choices,
     role_users_table,
     set_role_certifications,
@@ -93,7 +94,11 @@ def detail(role_id: int):
     tab = request.args.get("tab", "users")
     if tab not in TABS:
         abort(404)
-    certifications, users, cells, candidates = role_users_table(role, today(), _reachable_ids())
+    # Only the Users tab shows statuses: the other tabs do not load everyone's requirements.
+    if tab == "users":
+        certifications, users, cells, candidates = role_users_table(role, today(), _reachable_ids())
+    else:
+        certifications, users, cells, candidates = role_certifications(role), [], {}, []
     return render("roles/detail.html", role=role, tab=tab, tab_items=tab_items(TABS, tab, "roles.detail", role_id=role.id),
                   certifications=certifications, users=users, cells=cells, candidates=candidates)
 

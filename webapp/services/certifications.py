@@ -412,11 +412,12 @@ def list_certifications(search: str = "", tag_id: int | None = None, group_id: i
     if tag_id:
         query = query.where(Certification.tags.any(Tag.id == tag_id))
     if group_id:
-        query = query.where(Certification.group_id.in_(_group_and_descendants(group_id)))
+        query = query.where(Certification.group_id.in_(group_and_nested(group_id)))
     return list(db.session.scalars(query.order_by(func.lower(Certification.name))))
 
 
-def _group_and_descendants(group_id: int) -> set[int]:
+def group_and_nested(group_id: int) -> set[int]:
+    """The group and every group nested in it, at any depth, from one query."""
     parent_of = dict(db.session.execute(select(CertificationGroup.id, CertificationGroup.parent_id)).all())
     found, frontier = {group_id}, {group_id}
     while frontier:
@@ -604,7 +605,7 @@ def _check_group(name: str | None, parent_id: int | None, group: CertificationGr
         raise GroupInvalid({"name": "The name cannot contain the characters ; < > \\ /"})
     if parent_id is not None and get_group(parent_id) is None:
         raise GroupInvalid({"parent_id": "Choose an existing group."})
-    if group is not None and parent_id is not None and parent_id in _group_and_descendants(group.id):
+    if group is not None and parent_id is not None and parent_id in group_and_nested(group.id):
         raise GroupInvalid({"parent_id": "A group cannot move into itself or one of its own subgroups."})
     clash = db.session.scalar(select(CertificationGroup.id).where(
         func.lower(CertificationGroup.name) == name.lower(),

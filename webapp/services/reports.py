@@ -1,7 +1,6 @@
 """The matrix: users x certifications, one status cell each, a page of users at a time."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +20,7 @@ from webapp.models import (
 )
 from webapp.models.people import supervisor_links
 from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.certifications import group_and_nested
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
 
@@ -72,20 +72,6 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
     }
 
 
-def _group_and_nested(group_id: int) -> set[int]:
-    """The group and every group nested in it, at any depth, from one query."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for child_id, parent_id in db.session.execute(select(CertificationGroup.id, CertificationGroup.parent_id)):
-        children[parent_id].append(child_id)
-    found, stack = set(), [group_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children[current])
-    return found
-
-
 def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certification]:
     """The columns: certifications the viewer may see, narrowed by group and role."""
     query = select(Certification).order_by(Certification.name)
@@ -93,7 +79,7 @@ def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certific
     if hidden:
         query = query.where(Certification.id.not_in(hidden))
     if filters.group_id:
-        query = query.where(Certification.group_id.in_(_group_and_nested(filters.group_id)))
+        query = query.where(Certification.group_id.in_(group_and_nested(filters.group_id)))
     if filters.role_id:
         query = query.where(
             Certification.id.in_(
@@ -122,15 +108,13 @@ def _users_query(viewer: User, filters: MatrixFilters):
     return query
 
 
-def load_matrix_page(viewer: User, filters: MatrixFilters, day: date, page: int = 1,
-                     certifications: list[Certification] | None = None) -> MatrixPage:
+def load_matrix_page(viewer: User, filters: MatrixFilters, day: date, page: int = 1) -> MatrixPage:
     """One page of matrix rows in a fixed number of queries, however many users and certifications.
 
     A status filter keeps, within the page, the users with at least one cell in that status,
     so a filtered page may show fewer than PAGE_SIZE rows.
     """
-    if certifications is None:
-        certifications = matrix_certifications(viewer, filters)
+    certifications = matrix_certifications(viewer, filters)
     column_ids = {c.id for c in certifications}
     users = list(
         db.session.scalars(_users_query(viewer, filters).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))

@@ -220,11 +220,16 @@ def add_role_user(actor: User, role: CertificationRole, user: User) -> None:
     db.session.commit()
 
 
-def role_users_table(role: CertificationRole, day: date, reachable: Select):
-    """Assigned users in reach x the role's required certifications, with statuses; and candidate users."""
-    certifications = list(db.session.scalars(
+def role_certifications(role: CertificationRole) -> list[Certification]:
+    """The certifications the role requires, by name."""
+    return list(db.session.scalars(
         select(Certification).where(Certification.id.in_(required_certification_ids(role))).order_by(func.lower(Certification.name))
     ))
+
+
+def role_users_table(role: CertificationRole, day: date, reachable: Select):
+    """Assigned users in reach x the role's required certifications, with statuses; and candidate users."""
+    certifications = role_certifications(role)
     users = list(db.session.scalars(
         select(User).where(User.id.in_(reachable), User.active).order_by(func.lower(User.last_name), func.lower(User.first_name))
     ))
