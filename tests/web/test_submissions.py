@@ -280,6 +280,8 @@ def test_inbox_upload_preview_and_attach_with_naming_template(client, sign_in, c
     assert 'class="pdf-preview"' in page and "Wanda Worker" in page
     url = f"/submissions/inbox/{attachment.id}/attach/{record.id}"
     assert url in page
+    by_certification = client.get(f"/submissions/inbox?file={attachment.id}&by=certification").get_data(as_text=True)
+    assert "<summary>Forklift</summary>" in by_certification and url in by_certification
     form = client.get(url, headers=HX).get_data(as_text=True)
     assert 'value="Worker, Wanda, Forklift - 05-01-2026.pdf"' in form
     empty = client.post(url, data={"csrf_token": csrf(), "name": ""}, headers=HX)

@@ -172,14 +172,21 @@ def _inbox_page(upload_form: InboxUploadForm, status: int = 200):
     files = inbox_files(current_user)
     chosen = next((f for f in files if f.id == request.args.get("file", type=int)), files[0] if files else None)
     by = "certification" if request.args.get("by") == "certification" else "user"
-    users = list(db.session.scalars(
-        users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
-    ))
-    requirements = load_requirements([u.id for u in users], today())
-    certifications = sorted({r.certification.id: r.certification for rows in requirements.values() for r in rows}.values(),
-                            key=lambda c: c.name.lower())
+    # Whom a file could go to is only browsed with a file chosen.
+    by_user, by_certification = [], {}
+    if chosen is not None:
+        users = db.session.scalars(
+            users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
+        ).all()
+        requirements = load_requirements([u.id for u in users], today())
+        by_user = [(person, requirements[person.id]) for person in users if requirements[person.id]]
+        for person, rows in by_user:
+            for r in rows:
+                by_certification.setdefault(r.certification, []).append((person, r))
     return render("submissions/inbox.html", status=status, upload_form=upload_form, files=files, chosen=chosen, by=by,
-                  users=users, requirements=requirements, certifications=certifications, action_form=ActionForm())
+                  by_user=by_user,
+                  by_certification=sorted(by_certification.items(), key=lambda item: item[0].name.lower()),
+                  action_form=ActionForm())
 
 
 @bp.route("/inbox", methods=["GET", "POST"])
