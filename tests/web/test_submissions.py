@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Attachment, AuditEntry, Notice, Submission, User
+from webapp.permissions import Permission
 from webapp.services.approvals import AlreadyDecided, approve_submission, decline_submission
 from webapp.services.settings import update_attachment_naming
+from webapp.services.submissions import submit_certification
 
 HX = {"HX-Request": "true"}
 
@@ -157,6 +159,22 @@ def test_pending_page_loads_in_fixed_queries(client, sign_in, factory, count_que
         other = factory.user(supervisors=[supervisor])
         factory.record(other, factory.certification(), date(2026, 6, day), status="pending")
     assert queries() == two
+
+
+def test_who_may_approve_a_submission_approves_it_when_they_record_it(app_context, factory):
+    """The same rule as the Approve button: in reach, and one's own only with "approve own submissions"."""
+    certification = factory.yearly_certification(name="Forklift")
+    supervisor = factory.user("Supervisor")
+    worker = factory.user(supervisors=[supervisor])
+    administrator = factory.user("Administrator")
+    by_supervisor = submit_certification(worker, certification, date(2026, 6, 1), by=supervisor)
+    by_worker = submit_certification(worker, certification, date(2026, 6, 2))
+    supervisor_own = submit_certification(supervisor, certification, date(2026, 6, 1))
+    administrator_own = submit_certification(administrator, certification, date(2026, 6, 1))
+    assert (by_supervisor.status, by_supervisor.decided_by) == ("approved", supervisor)
+    assert by_worker.status == supervisor_own.status == "pending"
+    assert administrator.can(Permission.APPROVE_OWN_SUBMISSIONS)
+    assert (administrator_own.status, administrator_own.decided_by) == ("approved", administrator)
 
 
 def test_service_refuses_a_second_decision(app_context, factory, team):

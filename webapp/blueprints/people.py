@@ -34,7 +34,7 @@ from webapp.models import (
 )
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
-from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.access import may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
@@ -217,12 +217,6 @@ def notify(user_id: int):
 # ---- A user's Certifications Details page -------------------------------------------------
 
 
-def _may_approve_for(user: User) -> bool:
-    if user.id == current_user.id and not current_user.can(Permission.APPROVE_OWN_SUBMISSIONS):
-        return False
-    return may_act_on(current_user, user, "approve")
-
-
 def _details_context(user: User, **extra) -> dict:
     requirements = load_user_requirements(user, today())
     record_ids = [r.current_record_id for r in requirements if r.current_record_id]
@@ -232,7 +226,7 @@ def _details_context(user: User, **extra) -> dict:
             select(Submission).where(Submission.id.in_(record_ids)).options(selectinload(Submission.attachments))
         )
     } if record_ids else {}
-    may_approve = _may_approve_for(user)
+    may_approve = may_approve_for(current_user, user)
     pending = pending_submissions(
         select(Submission).where(Submission.user_id == user.id, Submission.status == "pending")
     )
@@ -296,7 +290,7 @@ def certifications(user_id: int):
 @permission_required(*APPROVERS)
 def approve_selected(user_id: int):
     user = _user_in_reach(user_id, "approve")
-    if not _may_approve_for(user):
+    if not may_approve_for(current_user, user):
         abort(404)
     ids = [int(value) for value in request.form.getlist("submission_id") if value.isdigit()]
     if not ActionForm().validate() or not ids:
@@ -552,7 +546,7 @@ def record(user_id: int):
         if preview is not None and preview.expires_on:
             form.expires_on.data = preview.expires_on.isoformat()
         return render("people/record.html", user=user, form=form, preview=preview, date_hint=DATE_HINT,
-                      may_approve=_may_approve_for(user))
+                      may_approve=may_approve_for(current_user, user))
     certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
     if form.is_submitted() and not form.errors and certification is None:
         form.certification.errors = ["Choose a certification."]
@@ -574,7 +568,7 @@ def record(user_id: int):
             return redirect(url_for("people.certifications", user_id=user.id))
     preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
     return render("people/record.html", status=422, user=user, form=form, preview=preview, date_hint=DATE_HINT,
-                  may_approve=_may_approve_for(user))
+                  may_approve=may_approve_for(current_user, user))
 
 
 @bp.get("/<int:user_id>/record/preview")

@@ -27,6 +27,13 @@ def may_act_on(actor: User, target: User, action: str) -> bool:
     return actor.can(for_supervised) and supervises(actor, target)
 
 
+def may_approve_for(actor: User, user: User) -> bool:
+    """Whether `actor` may approve `user`'s submissions: someone in reach, themselves only with the permission."""
+    if user.id == actor.id and not actor.can(Permission.APPROVE_OWN_SUBMISSIONS):
+        return False
+    return may_act_on(actor, user, "approve")
+
+
 def reaches_everyone(actor: User, action: str = "view") -> bool:
     """Whether `actor` may do `action` to every user, not only those they supervise."""
     return actor.can(ACTIONS_ON_PEOPLE[action][1])
@@ -45,12 +52,14 @@ def users_in_reach(actor: User, action: str = "view") -> Select:
     return query.where(false())
 
 
-def approvable_submissions(actor: User) -> Select:
-    """Pending submissions `actor` may approve; never their own unless a permission allows it."""
+def approvable_submissions(actor: User, *, pending_only: bool = True) -> Select:
+    """Submissions (pending ones unless told otherwise) `actor` may approve; never their own
+    unless a permission allows it."""
     query = select(Submission).where(
-        Submission.status == "pending",
         Submission.user_id.in_(users_in_reach(actor, "approve").with_only_columns(User.id)),
     )
+    if pending_only:
+        query = query.where(Submission.status == "pending")
     if not actor.can(Permission.APPROVE_OWN_SUBMISSIONS):
         query = query.where(Submission.user_id != actor.id)
     return query

@@ -6,14 +6,13 @@ row; the other gets AlreadyDecided and changes nothing (no second record, no sec
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import Attachment, Comment, Submission, User
 from webapp.models.base import utcnow
-from webapp.permissions import Permission
-from webapp.services.access import users_in_reach
+from webapp.services.access import approvable_submissions
 from webapp.services.audit import record_audit
 from webapp.services.certificates import on_record_approved
 from webapp.services.mail import external_url, queue_email, render_mail
@@ -29,13 +28,7 @@ def decidable_submission(actor: User, submission_id: int) -> Submission | None:
 
     Not limited to pending ones, so the loser of a race hears "already decided", not "not found".
     """
-    query = select(Submission).where(
-        Submission.id == submission_id,
-        Submission.user_id.in_(users_in_reach(actor, "approve").with_only_columns(User.id)),
-    )
-    if not actor.can(Permission.APPROVE_OWN_SUBMISSIONS):
-        query = query.where(Submission.user_id != actor.id)
-    return db.session.scalar(query)
+    return db.session.scalar(approvable_submissions(actor, pending_only=False).where(Submission.id == submission_id))
 
 
 def pending_submissions(query) -> list[Submission]:

@@ -13,12 +13,11 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certification, Comment, RoleAssignment, Submission, User
 from webapp.models.base import utcnow
 from webapp.models.certifications import certification_batch_roles
-from webapp.permissions import Permission
 from webapp.rules import expiration_for
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
-from webapp.services.access import may_act_on
+from webapp.services.access import may_act_on, may_approve_for
 from webapp.services.comments import add_comment
 from webapp.services.compliance import current_record, tracking_policy
 from webapp.services.requirements import RequirementError
@@ -148,7 +147,7 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
     submissions = []
     for user in users:
         preview = preview_expiration(user, certification, completed_on, day)
-        approved = may_act_on(by, user, "approve") and (user.id != by.id or by.can(Permission.APPROVE_OWN_SUBMISSIONS))
+        approved = may_approve_for(by, user)
         submission = Submission(
             user=user, certification=certification, completed_on=completed_on, expires_on=preview.expires_on,
             expiration_explanation=preview.explanation, issuer=certification.issuer,

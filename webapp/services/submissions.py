@@ -16,7 +16,7 @@ from webapp.models import Attachment, Certification, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
 from webapp.rules.periods import format_date
-from webapp.services.access import may_act_on
+from webapp.services.access import may_approve_for
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved
 from webapp.services.storage import UploadError, check_upload, store_file
@@ -205,7 +205,8 @@ def submit_certification(
         explanation = f"{format_date(expires_on)} set by {by.full_name} (the rules give {preview.explanation})"
     else:
         expires_on = preview.expires_on
-    approved = certification.auto_approve_submissions or (by.id != user.id and may_act_on(by, user, "approve"))
+    approved_by_submitter = may_approve_for(by, user)
+    approved = certification.auto_approve_submissions or approved_by_submitter
     submission = Submission(
         user=user,
         certification=certification,
@@ -220,7 +221,7 @@ def submit_certification(
     )
     if approved:
         submission.decided_at = utcnow()
-        submission.decided_by = None if by.id == user.id else by
+        submission.decided_by = by if approved_by_submitter else None
     submission.attachments = new_attachments(checked, link_pairs, by)
     db.session.add(submission)
     try:
