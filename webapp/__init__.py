@@ -29,6 +29,7 @@ from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
 from webapp.scheduler import init_scheduler
+from webapp.template_tests import init_template_tests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -79,6 +80,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_security(app)
     init_htmx(app)
     init_navigation(app)
+    init_template_tests(app)
     errors.init_errors(app)
     cli.init_cli(app)
     init_scheduler(app)

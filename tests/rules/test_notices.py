@@ -12,8 +12,8 @@ from webapp.rules.notices import (
     competency_expiration,
     competency_notice_due,
     notice_event,
-    training_end,
 )
+from webapp.rules.status import training_end
 
 YEARLY = TrackingPolicy(expires=True, duration=Period(1, "years"), first_notice=Period(1, "months"),
                         second_notice=Period(1, "weeks"))

@@ -16,6 +16,7 @@ from webapp.rules import (
     TrackingPolicy,
     status_on,
 )
+from webapp.rules.status import in_training
 
 YEAR, MONTH, WEEK = Period(1, "years"), Period(1, "months"), Period(1, "weeks")
 POLICY = TrackingPolicy(expires=True, duration=YEAR, first_notice=MONTH, second_notice=WEEK)
@@ -626,3 +627,9 @@ def test_the_deciding_record_keeps_the_callers_identity():
     assert record == RECORD
     result = status_on(date(2026, 6, 15), facts(records=(record,)))
     assert result.source_record.record_id == 42
+
+
+def test_training_holds_until_the_day_before_it_ends():
+    assert in_training(date(2026, 6, 20), date(2026, 6, 19))
+    assert not in_training(date(2026, 6, 20), date(2026, 6, 20))
+    assert not in_training(None, date(2026, 6, 20))

@@ -36,6 +36,15 @@ def test_report_shows_roles_statuses_and_attachments(client, factory, worker, fr
     assert "Forklift" in page and "Nothing on File" in page
 
 
+@pytest.mark.parametrize("training_until, shown", [(date(2026, 6, 16), True), (date(2026, 6, 15), False)])
+def test_a_role_shows_in_training_until_its_last_day(client, factory, worker, frozen_clock, training_until, shown):
+    """As the rules have it: training that ends today (06/15/2026) no longer holds."""
+    role = factory.role(factory.yearly_certification(name="Rigging"), companies=[worker.company], name="Rigger")
+    factory.assign(worker, role, training_until=training_until)
+    page = client.get(f"/r/{worker.qr_token}").get_data(as_text=True)
+    assert ("In training until" in page) is shown
+
+
 def test_public_headers_forbid_indexing_and_shared_caches(client, worker):
     response = client.get(f"/r/{worker.qr_token}")
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .periods import Period, shift
-from .status import RequirementStatus, RoleSource, Status
+from .status import RequirementStatus, Status
 
 FIRST_NOTICE = "first_notice"
 SECOND_NOTICE = "second_notice"
@@ -36,17 +36,6 @@ class NoticeEvent:
     kind: str
     on: date
     key_date: date
-
-
-def training_end(roles: tuple[RoleSource, ...], direct: bool) -> date | None:
-    """The day training stopped holding the requirement back, if it ever did.
-
-    Training holds only when every role requiring the certification is in training
-    (and it is not also required directly), until the earliest training end.
-    """
-    if direct or not roles or any(role.training_until is None for role in roles):
-        return None
-    return min(role.training_until for role in roles)
 
 
 def notice_event(

@@ -404,14 +404,27 @@ def _hold(day: date, facts: RequirementFacts, own: RequirementStatus) -> Require
     )
 
 
-def _training_end(day: date, facts: RequirementFacts) -> tuple[date, tuple[str, ...]] | None:
-    """(earliest training end, its roles) when every role requiring it is in training."""
-    if facts.direct or not facts.roles:
+def training_end(roles: tuple[RoleSource, ...], direct: bool) -> date | None:
+    """The day training stops (or stopped) holding the requirement back, if it ever does.
+
+    Training holds only when every role requiring the certification is in training
+    (and it is not also required directly), until the earliest training end.
+    """
+    if direct or not roles or any(role.training_until is None for role in roles):
         return None
-    for role in facts.roles:
-        if role.training_until is None or role.training_until <= day:
-            return None
-    end = min(role.training_until for role in facts.roles)
+    return min(role.training_until for role in roles)
+
+
+def in_training(training_until: date | None, day: date) -> bool:
+    """Whether training that ends on `training_until` still holds on `day` (its last day is the day before)."""
+    return training_until is not None and training_until > day
+
+
+def _training_end(day: date, facts: RequirementFacts) -> tuple[date, tuple[str, ...]] | None:
+    """(earliest training end, its roles) while every role requiring it is in training."""
+    end = training_end(facts.roles, facts.direct)
+    if not in_training(end, day):
+        return None
     return end, tuple(r.role_name for r in facts.roles if r.training_until == end)
 
 

@@ -32,9 +32,9 @@ from webapp.rules.notices import (
     TRAINING_ENDED,
     competency_notice_due,
     notice_event,
-    training_end,
 )
 from webapp.rules.periods import format_date
+from webapp.rules.status import training_end
 from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
