@@ -1,5 +1,5 @@
-"""What the area blueprints share: a service's refusals onto a form, links typed one per line,
-sending a stored file, and the delete confirmation."""
+"""What the area blueprints share: a service's refusals onto a form, sending a stored file,
+and the delete confirmation."""
 import re
 from collections.abc import Callable
 
@@ -30,11 +30,6 @@ def add_submission_errors(form, error: SubmissionError) -> None:
     for name, messages in error.errors.items():
         field = form[name] if name in form else form.files
         field.errors = [*field.errors, *messages]
-
-
-def link_lines(text: str | None) -> list[str]:
-    """The links of a "one link per line" box."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 # Characters that could end or split a header value, or name a folder, in a download name.

@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.common import add_submission_errors, link_lines
+from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import (
@@ -27,6 +27,7 @@ from webapp.services.submissions import (
     preview_expiration,
     submit_certification,
 )
+from webapp.text import non_blank_lines
 
 bp = Blueprint("my_account", __name__, url_prefix="/my")
 
@@ -147,7 +148,7 @@ def submit():
                 form.completed_on.date,
                 expires_on=form.expires_on.date if "expires_on" in form else None,
                 files=request.files.getlist(form.photos.name) + request.files.getlist(form.files.name),
-                links=link_lines(form.links.data),
+                links=non_blank_lines(form.links.data),
                 idempotency_key=form.idempotency_key.data,
             )
         except SubmissionError as error:

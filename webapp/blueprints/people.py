@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.common import add_errors, add_submission_errors, link_lines
+from webapp.blueprints.common import add_errors, add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
@@ -63,6 +63,7 @@ from webapp.services.requirements import (
     set_training,
 )
 from webapp.services.submissions import SubmissionError, preview_expiration
+from webapp.text import non_blank_lines
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -379,7 +380,7 @@ def record_attach(user_id: int, record_id: int):
     form = AttachForm()
     if form.validate():
         try:
-            attach_to_record(record, current_user, request.files.getlist(form.files.name), link_lines(form.links.data))
+            attach_to_record(record, current_user, request.files.getlist(form.files.name), non_blank_lines(form.links.data))
         except SubmissionError as error:
             add_submission_errors(form, error)
         else:
@@ -556,7 +557,7 @@ def record(user_id: int):
                 user, certification, current_user, form.completed_on.date,
                 expires_on=form.expires_on.date,
                 files=request.files.getlist(form.files.name),
-                links=link_lines(form.links.data),
+                links=non_blank_lines(form.links.data),
                 comment=form.comment.data,
                 idempotency_key=form.idempotency_key.data,
             )

@@ -19,12 +19,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)  # scrypt, werkzeug's default
 
 
-def authenticate_user(identifier: str, password: str) -> User | None:
-    """The active user with that username or e-mail and password, else None."""
+def _user_signing_in_as(identifier: str) -> User | None:
+    """The user whose username or e-mail is `identifier`, in any case."""
     identifier = identifier.strip().lower()
-    user = db.session.scalar(
+    return db.session.scalar(
         select(User).where(or_(func.lower(User.username) == identifier, func.lower(User.email) == identifier))
     )
+
+
+def authenticate_user(identifier: str, password: str) -> User | None:
+    """The active user with that username or e-mail and password, else None."""
+    user = _user_signing_in_as(identifier)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -55,10 +60,7 @@ def request_password_reset(identifier: str) -> None:
 
     Says nothing either way, so nobody learns which accounts exist.
     """
-    identifier = identifier.strip().lower()
-    user = db.session.scalar(
-        select(User).where(or_(func.lower(User.username) == identifier, func.lower(User.email) == identifier))
-    )
+    user = _user_signing_in_as(identifier)
     if user is None or not user.active:
         return
     token = _reset_serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})

@@ -18,6 +18,7 @@ from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.payments import open_payment
 from webapp.services.storage import UploadError, check_upload, store_file
+from webapp.text import non_blank_lines
 
 FIELD_KIND_LABELS = {
     "text": "Text", "number": "Number", "date": "Date", "choice": "Choice (pick one)",
@@ -83,7 +84,7 @@ def add_form_field(actor: User, form: Form, label: str | None, kind: str | None,
         errors["label"] = "Enter the field's label."
     if kind not in FORM_FIELD_KINDS:
         errors["kind"] = "Choose the kind of field."
-    choices = [line.strip() for line in (choices_text or "").splitlines() if line.strip()]
+    choices = non_blank_lines(choices_text)
     if kind == "choice" and len(choices) < 2:
         errors["choices"] = "A choice field needs at least two options, one per line."
     if errors:

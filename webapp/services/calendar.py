@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import User, new_token
-from webapp.models.people import supervisor_links
 from webapp.services.audit import record_audit
 from webapp.services.compliance import load_requirements
+from webapp.services.people import supervised_people
 from webapp.services.privacy import hidden_certification_ids
 
 
@@ -44,13 +44,7 @@ def reset_calendar_token(actor: User, user: User) -> None:
 
 def calendar_feed(user: User, day: date, host: str) -> str:
     """The feed: the user's own dates, and for a supervisor those of the people they supervise."""
-    supervised = list(
-        db.session.scalars(
-            select(User)
-            .where(User.active.is_(True), User.id.in_(select(supervisor_links.c.user_id).where(supervisor_links.c.supervisor_id == user.id)))
-            .order_by(User.last_name, User.first_name)
-        )
-    )
+    supervised = supervised_people(user)
     people = [user, *supervised]
     requirements = load_requirements([p.id for p in people], day)
     hidden = hidden_certification_ids(user) if supervised else set()

@@ -15,6 +15,7 @@ from webapp.services.activities import complete_activity, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.storage import CheckedUpload, store_file
+from webapp.text import non_blank_lines
 
 MEDIA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm", "application/pdf")
 
@@ -95,7 +96,7 @@ def move_course_page(actor: User, course: Course, page_id: int, step: int) -> No
 def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_text: str | None,
                       correct: int | None) -> QuizQuestion:
     errors: dict[str, str] = {}
-    choices = [line.strip() for line in (choices_text or "").splitlines() if line.strip()]
+    choices = non_blank_lines(choices_text)
     if not (prompt or "").strip():
         errors["prompt"] = "Enter the question."
     if len(choices) < 2:

@@ -19,7 +19,7 @@ from webapp.rules.periods import format_date
 from webapp.services.access import may_approve_for
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved
-from webapp.services.storage import UploadError, check_upload, store_file
+from webapp.services.storage import check_uploads, store_file
 from webapp.rules import ExpirationResult, NoticeDates, Status, expiration_for, notice_dates
 from webapp.services.compliance import current_record, tracking_policy
 
@@ -122,14 +122,9 @@ def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | t
     errors by form field: "files" and "links").
     """
     errors: dict[str, list[str]] = {}
-    checked = []
-    for upload in files:
-        if not getattr(upload, "filename", None):
-            continue
-        try:
-            checked.append(check_upload(upload))
-        except UploadError as error:
-            errors.setdefault("files", []).append(str(error))
+    checked, file_errors = check_uploads(files)
+    if file_errors:
+        errors["files"] = file_errors
     link_pairs = []
     for link in links:
         name, url = link if isinstance(link, tuple) else (link, link)
