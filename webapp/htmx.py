@@ -3,13 +3,18 @@ from flask import Flask, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
 
+def is_htmx() -> bool:
+    """True for any request htmx sent, boosted ones included: htmx follows an HX-Redirect."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def wants_fragment() -> bool:
     """True for an htmx request that swaps part of a page.
 
     Boosted links and history restores need the whole page, so they get it.
     """
     return (
-        request.headers.get("HX-Request") == "true"
+        is_htmx()
         and request.headers.get("HX-Boosted") != "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )

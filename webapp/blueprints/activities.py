@@ -9,7 +9,7 @@ from flask_login.signals import user_loaded_from_cookie
 from webapp.blueprints.common import send_stored_file
 from webapp.extensions import csrf, db
 from webapp.forms.activities import AcknowledgeForm
-from webapp.htmx import render, wants_fragment
+from webapp.htmx import is_htmx, render
 from webapp.models import ActivityDocument, Certification, User
 from webapp.security import login_required, public
 from webapp.services.activities import (
@@ -74,7 +74,7 @@ def hold_at_login():
         return None
     message = f"Complete {held[0].name} first: it is required at sign-in, before anything else."
     hold_url = url_for("activities.hold")
-    if request.method == "GET" and request.headers.get("HX-Request") != "true" and not request.is_json:
+    if request.method == "GET" and not is_htmx() and not request.is_json:
         if request.endpoint is not None:  # not a stray request such as /favicon.ico
             session.setdefault(NEXT_KEY, request.full_path.rstrip("?"))
         flash(message, "warning")
@@ -100,7 +100,7 @@ def _continue(certification: Certification, message: str):
 
 def _go(target: str):
     """A redirect; for htmx (the form modal) a full-page redirect htmx follows."""
-    if request.headers.get("HX-Request") != "true":
+    if not is_htmx():
         return redirect(target)
     response = make_response("", 204)
     response.headers["HX-Redirect"] = target
@@ -205,7 +205,7 @@ def fill_form(certification_id: int):
             entry = save_form_entry(current_user, certification, request.form, request.files, submit=submit)
         except Invalid as invalid:
             values = {key.removeprefix("field_"): value for key, value in request.form.items()}
-            return render("activities/form.html", block="form_panel" if wants_fragment() else "content", status=422,
+            return render("activities/form.html", block="form_panel", status=422,
                           certification=certification, **_form_context(certification, invalid.errors, values))
         if not submit:
             flash("Your draft is saved. Come back any time to finish it.", "success")
@@ -215,7 +215,7 @@ def fill_form(certification_id: int):
         else:
             message = f"Your form for {certification.name} is submitted: the required activity is complete."
         return _go(_continue(certification, message).location)
-    return render("activities/form.html", block="form_panel" if wants_fragment() else "content",
+    return render("activities/form.html", block="form_panel",
                   certification=certification, **_form_context(certification))
 
 
