@@ -16,6 +16,7 @@ from webapp.rules.activities import FieldSpec, check_answer
 from webapp.services.activities import complete_form_entry, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 from webapp.services.payments import open_payment
 from webapp.services.storage import UploadError, check_upload, store_file
 from webapp.text import non_blank_lines
@@ -57,7 +58,7 @@ def save_form(actor: User, form: Form | None, name: str | None, instructions: st
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the form name."})
-    if db.session.scalar(select(Form.id).where(func.lower(Form.name) == name.lower(), Form.id != (form.id if form else 0))):
+    if name_taken(Form, name, form.id if form else None):
         raise Invalid({"name": "Another form already has this name."})
     fee_amount = _fee(fee)
     currency = (currency or "").strip().upper()

@@ -40,6 +40,7 @@ from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
 
@@ -168,9 +169,7 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
         errors["name"] = "Enter the certification name."
     elif any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
         errors["name"] = "The name cannot contain the characters ; < > \\ /"
-    elif db.session.scalar(
-        select(Certification.id).where(func.lower(Certification.name) == name.lower(), Certification.id != (own_id or 0))
-    ):
+    elif name_taken(Certification, name, own_id):
         errors["name"] = "Another certification already has this name."
     parent_id, child_ids = values.get("parent_id"), set(values.get("child_ids") or ())
     if parent_id and child_ids:

@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.models import CertificationRole, Company, CompanyRole, User
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 from webapp.services.tags import tags_named
 
 COLUMNS = ("name", "url", "information")
@@ -35,8 +36,7 @@ def _check(values: dict, company: Company | None) -> None:
     name = (values.get("name") or "").strip()
     if not name:
         raise CompanyInvalid({"name": "Enter the company name."})
-    if db.session.scalar(select(Company.id).where(func.lower(Company.name) == name.lower(),
-                                                  Company.id != (company.id if company else 0))):
+    if name_taken(Company, name, company.id if company else None):
         raise CompanyInvalid({"name": "Another company already has this name."})
 
 

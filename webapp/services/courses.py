@@ -14,6 +14,7 @@ from webapp.rules.activities import mark_quiz
 from webapp.services.activities import complete_activity, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.text import non_blank_lines
 
@@ -42,7 +43,7 @@ def save_course(actor: User, course: Course | None, name: str | None, pass_mark:
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the course name."})
-    if db.session.scalar(select(Course.id).where(func.lower(Course.name) == name.lower(), Course.id != (course.id if course else 0))):
+    if name_taken(Course, name, course.id if course else None):
         raise Invalid({"name": "Another course already has this name."})
     if pass_mark is not None and not 1 <= pass_mark <= 100:
         raise Invalid({"pass_mark": "The pass mark is a percentage from 1 to 100."})

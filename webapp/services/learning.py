@@ -23,6 +23,7 @@ from webapp.rules.activities import check_webhook
 from webapp.services.activities import complete_activity
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 
 
 def list_integrations() -> list[LearningIntegration]:
@@ -33,7 +34,7 @@ def create_integration(actor: User, name: str | None) -> LearningIntegration:
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the learning system's name."})
-    if db.session.scalar(select(LearningIntegration.id).where(func.lower(LearningIntegration.name) == name.lower())):
+    if name_taken(LearningIntegration, name):
         raise Invalid({"name": "Another learning system already has this name."})
     integration = LearningIntegration(name=name[:120], secret=secrets.token_urlsafe(32), active=True)
     db.session.add(integration)

@@ -14,6 +14,7 @@ from webapp.models import ModuleLevel, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 
 
 class ModuleLevelInvalid(Invalid):
@@ -32,8 +33,7 @@ def _check(name: str | None, level: ModuleLevel | None) -> str:
     name = (name or "").strip()
     if not name:
         raise ModuleLevelInvalid({"name": "Enter the module level name."})
-    if db.session.scalar(select(ModuleLevel.id).where(func.lower(ModuleLevel.name) == name.lower(),
-                                                      ModuleLevel.id != (level.id if level else 0))):
+    if name_taken(ModuleLevel, name, level.id if level else None):
         raise ModuleLevelInvalid({"name": "Another module level already has this name."})
     return name
 

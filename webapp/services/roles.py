@@ -28,6 +28,7 @@ from webapp.rules.policy import REFERENCE_EXPIRATION
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
+from webapp.services.names import name_taken
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
 
@@ -73,10 +74,9 @@ def _check_name(name: str | None, role: CertificationRole | None) -> dict[str, s
     name = (name or "").strip()
     if not name:
         return {"name": "Enter the role name."}
-    clash = db.session.scalar(select(CertificationRole.id).where(
-        func.lower(CertificationRole.name) == name.lower(), CertificationRole.id != (role.id if role else 0)
-    ))
-    return {"name": "Another role already has this name."} if clash else {}
+    if name_taken(CertificationRole, name, role.id if role else None):
+        return {"name": "Another role already has this name."}
+    return {}
 
 
 def create_role(actor: User, name: str) -> CertificationRole:
