@@ -9,8 +9,9 @@ from webapp.extensions import db
 from webapp.models import Attachment, AuditEntry, Notice, Submission, User
 from webapp.permissions import Permission
 from webapp.services.approvals import AlreadyDecided, approve_submission, decline_submission
+from webapp.services.records import batch_submit
 from webapp.services.settings import update_attachment_naming
-from webapp.services.submissions import submit_certification
+from webapp.services.submissions import preview_expiration, submit_certification
 
 HX = {"HX-Request": "true"}
 
@@ -252,6 +253,26 @@ def test_batch_submit_creates_one_record_per_user(client, sign_in, csrf, batch_t
     assert sorted(r.user_id for r in records) == sorted(m.id for m in crew)
     assert {(r.status, r.source, r.expires_on) for r in records} == {("approved", "batch", date(2027, 6, 10))}
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 3
+
+
+def test_batch_submit_reads_do_not_grow_with_the_crew(factory, batch_team, count_queries):
+    """Each record and its audit entry are written, but what batch submit reads is read once for everyone."""
+    supervisor, safety, _, crew, _ = batch_team
+    factory.record(crew[0], safety, date(2025, 6, 20))  # a renewal counts from the record on file
+    more = [factory.user(supervisors=[supervisor], company=supervisor.company) for _ in range(12)]
+    renewal_expires = preview_expiration(crew[0], safety, date(2026, 6, 10), date(2026, 6, 15)).expires_on
+
+    def reads(users):
+        ids = [user.id for user in users]
+        users = db.session.scalars(select(User).where(User.id.in_(ids))).all()  # as the view loads them
+        with count_queries() as queries:
+            batch_submit(safety, supervisor, date(2026, 6, 10), users)
+        return len([q for q in queries if q.lstrip().upper().startswith("SELECT")])
+
+    reads(crew[:1])  # each batch commits: from here on, every call starts from the same expired session
+    assert reads(crew[1:]) == reads(more)
+    renewal = db.session.scalar(select(Submission).where(Submission.user_id == crew[0].id, Submission.source == "batch"))
+    assert renewal.status == "approved" and renewal.expires_on == renewal_expires
 
 
 def test_batch_submit_refuses_bad_input_and_stores_nothing(client, sign_in, csrf, factory, batch_team):

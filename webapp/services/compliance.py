@@ -288,23 +288,37 @@ def _requirement(user_id, certification_id, sources, facts: _Facts, policies, ce
     return Requirement(user_id, certifications[certification_id], sources, status, setting, current_record_id)
 
 
+def _records_on_file(certification: Certification):
+    return select(Submission).where(
+        Submission.certification_id == certification.id,
+        Submission.status == "approved",
+        Submission.revoked_at.is_(None),
+    )
+
+
 def current_record(user: User, certification: Certification, *, completed_before: date | None = None,
                    excluding: Submission | None = None) -> Submission | None:
     """The user's newest approved, non-revoked record of the certification.
 
     With `completed_before` and `excluding`: the record that was current before another one (when that
     one's completion date changes, the rules look at this one as the existing record)."""
-    query = select(Submission).where(
-        Submission.user_id == user.id,
-        Submission.certification_id == certification.id,
-        Submission.status == "approved",
-        Submission.revoked_at.is_(None),
-    )
+    query = _records_on_file(certification).where(Submission.user_id == user.id)
     if completed_before is not None:
         query = query.where(Submission.completed_on < completed_before)
     if excluding is not None:
         query = query.where(Submission.id != excluding.id)
     return db.session.scalar(query.order_by(Submission.completed_on.desc(), Submission.id.desc()).limit(1))
+
+
+def current_records(user_ids: Iterable[int], certification: Certification) -> dict[int, Submission]:
+    """current_record for many users, in one query: user id -> their current record (if any)."""
+    newest_first = _records_on_file(certification).where(Submission.user_id.in_(list(user_ids))).order_by(
+        Submission.completed_on.desc(), Submission.id.desc()
+    )
+    current: dict[int, Submission] = {}
+    for record in db.session.scalars(newest_first):
+        current.setdefault(record.user_id, record)
+    return current
 
 
 def load_user_requirements(user: User, day: date) -> list[Requirement]:

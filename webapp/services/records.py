@@ -17,9 +17,9 @@ from webapp.rules import expiration_for
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
-from webapp.services.access import may_act_on, may_approve_for
+from webapp.services.access import approvable_ids, ids_in_reach
 from webapp.services.comments import add_comment
-from webapp.services.compliance import current_record, tracking_policy
+from webapp.services.compliance import current_record, current_records, tracking_policy
 from webapp.services.requirements import RequirementError
 from webapp.services.settings import attachment_naming, name_attachment
 from webapp.services.storage import store_file
@@ -28,6 +28,7 @@ from webapp.services.submissions import (
     SubmissionError,
     check_attachments,
     new_attachments,
+    preview_after,
     preview_expiration,
     submit_certification,
 )
@@ -132,7 +133,7 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
         errors["certification"] = ["You may not batch submit this certification."]
     if not users:
         errors["users"] = ["Select at least one user."]
-    elif any(not may_act_on(by, user, "record") for user in users):
+    elif ids_in_reach(by, "record", (user.id for user in users)) != {user.id for user in users}:
         errors["users"] = ["You may not record certifications for some of the selected users."]
     day = today()
     if completed_on > day and not certification.allow_upcoming:
@@ -144,10 +145,12 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
     if errors:
         raise SubmissionError(errors)
     stored = [(upload.name, store_file(upload)) for upload in checked]
+    approvable = approvable_ids(by, (user.id for user in users))
+    existing = current_records((user.id for user in users), certification)
     submissions = []
     for user in users:
-        preview = preview_expiration(user, certification, completed_on, day)
-        approved = may_approve_for(by, user)
+        preview = preview_after(existing.get(user.id), certification, completed_on, day)
+        approved = user.id in approvable
         submission = Submission(
             user=user, certification=certification, completed_on=completed_on, expires_on=preview.expires_on,
             expiration_explanation=preview.explanation, issuer=certification.issuer,

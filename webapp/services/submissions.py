@@ -60,8 +60,13 @@ def load_records_on_file(user: User, *options) -> list[Submission]:
 
 def preview_expiration(user: User, certification: Certification, completed_on: date, day: date) -> ExpirationPreview:
     """The expiration and notice dates a record completed on `completed_on` would get on `day`."""
+    return preview_after(current_record(user, certification), certification, completed_on, day)
+
+
+def preview_after(existing: Submission | None, certification: Certification, completed_on: date,
+                  day: date) -> ExpirationPreview:
+    """preview_expiration for a user whose current record is `existing` (None: nothing on file)."""
     policy = tracking_policy(certification)
-    existing = current_record(user, certification)
     result: ExpirationResult = expiration_for(
         policy,
         completed_on,
