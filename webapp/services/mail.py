@@ -125,16 +125,14 @@ def claim_notices(now: datetime, limit: int) -> list[Notice]:
         .limit(limit)
         .with_for_update(skip_locked=True)
     ))
-    claimed = []
-    for notice_id in ids:
-        result = db.session.execute(
-            update(Notice)
-            .where(Notice.id == notice_id, Notice.status.in_(("queued", "sending")), Notice.next_attempt_at <= now)
-            .values(status="sending", attempts=Notice.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(notice_id)
+    # The conditions again: on SQLite (no row locks) another sender may have claimed some meanwhile.
+    claimed = list(db.session.scalars(
+        update(Notice)
+        .where(Notice.id.in_(ids), Notice.status.in_(("queued", "sending")), Notice.next_attempt_at <= now)
+        .values(status="sending", attempts=Notice.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        .returning(Notice.id)
+        .execution_options(synchronize_session=False)
+    )) if ids else []
     notices = list(db.session.scalars(
         select(Notice).where(Notice.id.in_(claimed)).order_by(Notice.id).execution_options(populate_existing=True)
     )) if claimed else []
