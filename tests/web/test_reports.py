@@ -329,6 +329,18 @@ def test_public_shared_report_shows_and_serves_visible_attachments(client, facto
     assert client.get(f"/s/not-the-token/attachments/{attachment.id}").status_code == 404
 
 
+def test_a_shared_report_serves_nobody_elses_attachments(client, factory, frozen_clock):
+    report, attachment = _shared_with_attachment(factory)
+    outsider = factory.user(last_name="Outsider")
+    other = Attachment(kind="link", submission=factory.record(outsider, attachment.submission.certification,
+                                                                date(2026, 1, 10)),
+                       name="outsider.pdf", url="https://files.example.test/o")
+    db.session.add(other)
+    db.session.commit()
+    assert client.get(f"/s/{report.token}/attachments/{other.id}").status_code == 404
+    assert client.get(f"/s/{report.token}/attachments/{attachment.id}").status_code == 302
+
+
 def test_attachments_hidden_from_shared_reports_are_absent(client, factory, frozen_clock):
     report, attachment = _shared_with_attachment(factory, hide_attachments_from_shared_reports=True)
     page = client.get(f"/s/{report.token}").get_data(as_text=True)

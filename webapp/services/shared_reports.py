@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from webapp.extensions import db
-from webapp.models import Attachment, RoleAssignment, SharedReport, User
+from webapp.models import Attachment, RoleAssignment, SharedReport, Submission, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
@@ -93,30 +93,32 @@ def email_shared_report(actor: User, report: SharedReport, addresses: list[str],
     db.session.commit()
 
 
-def load_shared_report(token: str, day: date) -> SharedView | None:
-    """The report for `token` with what shared-report privacy allows, in a fixed number of queries."""
-    report = db.session.scalar(
+def _report(token: str) -> SharedReport | None:
+    return db.session.scalar(
         select(SharedReport)
         .options(selectinload(SharedReport.users), selectinload(SharedReport.roles), selectinload(SharedReport.certifications))
         .where(SharedReport.token == token)
     )
-    if report is None:
-        return None
+
+
+def _view(report: SharedReport, day: date, *, only_user_id: int | None = None) -> SharedView:
+    """What the report shows (of one of its people, with `only_user_id`), with what shared-report privacy allows."""
     role_ids = [role.id for role in report.roles]
-    users = list(
-        db.session.scalars(
-            select(User)
-            .options(selectinload(User.company))
-            .where(
-                User.active.is_(True),
-                or_(
-                    User.id.in_([u.id for u in report.users]),
-                    User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role_id.in_(role_ids))),
-                ),
-            )
-            .order_by(User.last_name, User.first_name, User.id)
+    query = (
+        select(User)
+        .options(selectinload(User.company))
+        .where(
+            User.active.is_(True),
+            or_(
+                User.id.in_([u.id for u in report.users]),
+                User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role_id.in_(role_ids))),
+            ),
         )
+        .order_by(User.last_name, User.first_name, User.id)
     )
+    if only_user_id is not None:
+        query = query.where(User.id == only_user_id)
+    users = list(db.session.scalars(query))
     wanted = {c.id for c in report.certifications}
     requirements = load_requirements([u.id for u in users], day)
     lines = [
@@ -128,7 +130,22 @@ def load_shared_report(token: str, day: date) -> SharedView | None:
     return SharedView(report, lines, public_attachments((line.requirement for line in lines), Audience.SHARED))
 
 
+def load_shared_report(token: str, day: date) -> SharedView | None:
+    """The report for `token` with what shared-report privacy allows, in a fixed number of queries."""
+    report = _report(token)
+    return None if report is None else _view(report, day)
+
+
 def shared_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
-    """An attachment shown on the shared report for `token`, or None when privacy hides it."""
-    view = load_shared_report(token, day)
-    return None if view is None else find_attachment(view.attachments, attachment_id)
+    """An attachment shown on the shared report for `token`, or None when privacy hides it.
+
+    Decided by what the report shows of the attachment's owner alone, not by loading everyone on it.
+    """
+    report = _report(token)
+    owner_id = db.session.scalar(
+        select(Submission.user_id).join(Attachment, Attachment.submission_id == Submission.id)
+        .where(Attachment.id == attachment_id)
+    )
+    if report is None or owner_id is None:
+        return None
+    return find_attachment(_view(report, day, only_user_id=owner_id).attachments, attachment_id)
