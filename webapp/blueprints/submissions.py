@@ -20,7 +20,7 @@ from webapp.services.approvals import (
     delete_submission,
     pending_submissions,
 )
-from webapp.services.compliance import load_requirements
+from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.records import (
     add_inbox_files,
     attach_inbox_file,
@@ -111,13 +111,10 @@ def delete(submission_id: int):
 
 def _candidates(certification_id: int | None, show_all: bool) -> list[User]:
     """Users the current user may record for; without "show all", only those who must hold the certification."""
-    users = list(db.session.scalars(
-        users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
-    ))
-    if show_all or not certification_id:
-        return users
-    requirements = load_requirements([u.id for u in users], today())
-    return [u for u in users if any(r.certification.id == certification_id for r in requirements[u.id])]
+    query = users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
+    if certification_id and not show_all:
+        query = query.where(required_to_hold(certification_id))
+    return list(db.session.scalars(query))
 
 
 def _batch_page(form: BatchSubmitForm, status: int = 200, block: str = "content"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
@@ -28,7 +28,6 @@ from webapp.models import (
     LearningIntegration,
     ModuleLevel,
     RequirementSetting,
-    RoleAssignment,
     RoleRequirement,
     Submission,
     Tag,
@@ -38,7 +37,7 @@ from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
 from webapp.services.audit import record_audit, snapshot
-from webapp.services.compliance import load_requirements
+from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
 from webapp.services.names import name_taken
 from webapp.services.storage import store_file
@@ -526,15 +525,8 @@ def set_associated_roles(actor: User, certification: Certification, cells: set[t
 
 def associated_users(certification: Certification, day: date, reachable: Select) -> list[tuple[User, object]]:
     """Users in reach who must hold the certification (by role or directly), with their requirement."""
-    by_role = (
-        select(RoleAssignment.user_id)
-        .join(User, User.id == RoleAssignment.user_id)
-        .join(RoleRequirement, (RoleRequirement.role_id == RoleAssignment.role_id) & (RoleRequirement.company_id == User.company_id))
-        .where(RoleRequirement.certification_id == certification.id)
-    )
-    direct = select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification.id)
     users = list(db.session.scalars(
-        select(User).where(User.id.in_(reachable), or_(User.id.in_(by_role), User.id.in_(direct)))
+        select(User).where(User.id.in_(reachable), required_to_hold(certification.id))
         .order_by(func.lower(User.last_name), func.lower(User.first_name))
     ))
     requirements = load_requirements([user.id for user in users], day)

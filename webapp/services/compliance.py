@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
@@ -308,6 +308,20 @@ def current_record(user: User, certification: Certification, *, completed_before
     if excluding is not None:
         query = query.where(Submission.id != excluding.id)
     return db.session.scalar(query.order_by(Submission.completed_on.desc(), Submission.id.desc()).limit(1))
+
+
+def required_to_hold(certification_id: int) -> ColumnElement[bool]:
+    """A condition on User: they must hold the certification, by a role at their company or directly
+    (what load_requirements resolves, as SQL, for one certification)."""
+    by_role = (
+        select(RoleAssignment.user_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .join(RoleRequirement, (RoleRequirement.role_id == RoleAssignment.role_id)
+              & (RoleRequirement.company_id == User.company_id))
+        .where(RoleRequirement.certification_id == certification_id)
+    )
+    direct = select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification_id)
+    return or_(User.id.in_(by_role), User.id.in_(direct))
 
 
 def current_records(user_ids: Iterable[int], certification: Certification) -> dict[int, Submission]:
