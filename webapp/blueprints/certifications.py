@@ -155,10 +155,12 @@ def edit(certification_id: int):
 @bp.route("/example", methods=["POST"])
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def example():
-    """The live "completed today -> expires ..." line of the form."""
+    """The live "completed today -> expires ..." line of the form.
+
+    Only the tracking settings matter here: the pickers' choices (every user, role, course...) are
+    neither loaded nor checked on each keystroke; saving checks them.
+    """
     form = CertificationForm()
-    form.set_choices(form_choices())
-    form.validate()
     return render("certifications/form.html", block="example", example=_example(form))
 
 
@@ -167,9 +169,7 @@ def example():
 def recalculate_preview(certification_id: int):
     """The live count of records "recalculate existing records" would change; changes nothing."""
     certification = _certification_or_404(certification_id)
-    form = CertificationForm()
-    form.set_choices(form_choices(), editing=certification)
-    form.validate()
+    form = CertificationForm()  # as for the example: tracking settings only
     return render("certifications/form.html", block="recalculate",
                   recalculate_count=_recalculate_count(form, certification))
 
