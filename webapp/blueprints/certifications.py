@@ -6,7 +6,6 @@ from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_item
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render
-from webapp.models import User
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.access import users_in_reach
@@ -55,10 +54,6 @@ def _certification_or_404(certification_id: int):
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdecimal() else None
-
-
-def _reachable_ids():
-    return users_in_reach(current_user, "manage_requirements").with_only_columns(User.id)
 
 
 @bp.route("/")
@@ -189,7 +184,7 @@ def detail(certification_id: int):
     elif tab == "roles":
         context["roles"] = associated_roles(certification)
     else:
-        context["users"] = associated_users(certification, today(), _reachable_ids())
+        context["users"] = associated_users(certification, today(), current_user)
         context["direct_ids"] = direct_user_ids(certification)
     return render("certifications/detail.html", **context)
 
@@ -218,7 +213,7 @@ def edit_users(certification_id: int):
     certification = _certification_or_404(certification_id)
     if request.method == "POST":
         ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
-        set_direct_users(current_user, certification, ids, _reachable_ids())
+        set_direct_users(current_user, certification, ids)
         flash("Assigned users saved.", "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))

@@ -6,7 +6,6 @@ from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_item
 from webapp.clock import today
 from webapp.forms.roles import RoleForm, RoleNameForm
 from webapp.htmx import render
-from webapp.models import User
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.access import may_act_on, users_in_reach
@@ -38,10 +37,6 @@ def _role_or_404(role_id: int):
     if role is None:
         abort(404)
     return role
-
-
-def _reachable_ids():
-    return users_in_reach(current_user, "manage_requirements").with_only_columns(User.id)
 
 
 @bp.route("/")
@@ -96,7 +91,7 @@ def detail(role_id: int):
         abort(404)
     # Only the Users tab shows statuses: the other tabs do not load everyone's requirements.
     if tab == "users":
-        certifications, users, cells, candidates = role_users_table(role, today(), _reachable_ids())
+        certifications, users, cells, candidates = role_users_table(role, today(), current_user)
     else:
         certifications, users, cells, candidates = role_certifications(role), [], {}, []
     return render("roles/detail.html", role=role, tab=tab, tab_items=tab_items(TABS, tab, "roles.detail", role_id=role.id),
@@ -109,7 +104,7 @@ def edit_users(role_id: int):
     role = _role_or_404(role_id)
     if request.method == "POST":
         ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
-        set_role_users(current_user, role, ids, _reachable_ids())
+        set_role_users(current_user, role, ids)
         flash("Assigned users saved.", "success")
         return redirect(url_for("roles.detail", role_id=role.id))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))

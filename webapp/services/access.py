@@ -49,6 +49,17 @@ def approvable_ids(actor: User, user_ids: Iterable[int]) -> set[int]:
     return {user_id for user_id in ids_in_reach(actor, "approve", user_ids) if _approves_own_or_other(actor, user_id)}
 
 
+def ids_managed_by(actor: User) -> Select:
+    """The ids of the users whose requirements (roles, direct requirements) `actor` may manage."""
+    return users_in_reach(actor, "manage_requirements").with_only_columns(User.id)
+
+
+def change_within_reach(before: set[int], chosen: set[int], in_reach: set[int]) -> set[int]:
+    """Who a list holds after an edit by someone who reaches only `in_reach`: their choice among
+    those, and everyone out of their reach as before."""
+    return (chosen & in_reach) | (before - in_reach)
+
+
 def reaches_everyone(actor: User, action: str = "view") -> bool:
     """Whether `actor` may do `action` to every user, not only those they supervise."""
     return actor.can(ACTIONS_ON_PEOPLE[action][1])

@@ -35,6 +35,7 @@ from webapp.models import (
 )
 from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
+from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
@@ -523,10 +524,10 @@ def set_associated_roles(actor: User, certification: Certification, cells: set[t
 
 # --- Associated users ---
 
-def associated_users(certification: Certification, day: date, reachable: Select) -> list[tuple[User, object]]:
+def associated_users(certification: Certification, day: date, viewer: User) -> list[tuple[User, object]]:
     """Users in reach who must hold the certification (by role or directly), with their requirement."""
     users = list(db.session.scalars(
-        select(User).where(User.id.in_(reachable), required_to_hold(certification.id))
+        select(User).where(User.id.in_(ids_managed_by(viewer)), required_to_hold(certification.id))
         .order_by(func.lower(User.last_name), func.lower(User.first_name))
     ))
     requirements = load_requirements([user.id for user in users], day)
@@ -541,11 +542,10 @@ def direct_user_ids(certification: Certification) -> set[int]:
     return set(db.session.scalars(select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification.id)))
 
 
-def set_direct_users(actor: User, certification: Certification, user_ids: set[int], reachable: Select) -> None:
+def set_direct_users(actor: User, certification: Certification, user_ids: set[int]) -> None:
     """Other Required Certification: the users in reach who must hold it regardless of roles."""
-    in_reach = set(db.session.scalars(reachable))
     before = direct_user_ids(certification)
-    wanted = (user_ids & in_reach) | (before - in_reach)
+    wanted = change_within_reach(before, user_ids, set(db.session.scalars(ids_managed_by(actor))))
     if before - wanted:
         db.session.execute(delete(DirectRequirement).where(
             DirectRequirement.certification_id == certification.id, DirectRequirement.user_id.in_(before - wanted)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
@@ -25,6 +25,7 @@ from webapp.models import (
 )
 from webapp.rules import Period, candidate_users
 from webapp.rules.policy import REFERENCE_EXPIRATION
+from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
@@ -195,11 +196,10 @@ def assigned_user_ids(role: CertificationRole) -> set[int]:
     return set(db.session.scalars(select(RoleAssignment.user_id).where(RoleAssignment.role_id == role.id)))
 
 
-def set_role_users(actor: User, role: CertificationRole, user_ids: set[int], reachable: Select) -> None:
+def set_role_users(actor: User, role: CertificationRole, user_ids: set[int]) -> None:
     """Edit Users: the users in reach who hold the role; people out of reach are left as they are."""
-    in_reach = set(db.session.scalars(reachable))
     before = assigned_user_ids(role)
-    wanted = (user_ids & in_reach) | (before - in_reach)
+    wanted = change_within_reach(before, user_ids, set(db.session.scalars(ids_managed_by(actor))))
     if before - wanted:
         db.session.execute(delete(RoleAssignment).where(
             RoleAssignment.role_id == role.id, RoleAssignment.user_id.in_(before - wanted)
@@ -227,11 +227,11 @@ def role_certifications(role: CertificationRole) -> list[Certification]:
     ))
 
 
-def role_users_table(role: CertificationRole, day: date, reachable: Select):
+def role_users_table(role: CertificationRole, day: date, viewer: User):
     """Assigned users in reach x the role's required certifications, with statuses; and candidate users."""
     certifications = role_certifications(role)
     users = list(db.session.scalars(
-        select(User).where(User.id.in_(reachable), User.active).order_by(func.lower(User.last_name), func.lower(User.first_name))
+        select(User).where(User.id.in_(ids_managed_by(viewer)), User.active).order_by(func.lower(User.last_name), func.lower(User.first_name))
     ))
     requirements = load_requirements([user.id for user in users], day)
     statuses = {
