@@ -23,6 +23,7 @@ from tests.factories import Factory
 from webapp import create_app
 from webapp.config import _database_url
 from webapp.extensions import db
+from webapp.services.sessions import start_session
 
 FROZEN_NOW = datetime.fromisoformat("2026-06-15T09:00:00+00:00")
 
@@ -140,8 +141,9 @@ def sign_in(client):
     """Sign the client in as a user, as the sign-in form would."""
 
     def sign_in(user):
+        keys = start_session(user, address="127.0.0.1", user_agent="pytest", remember=False)
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = keys.key
             session["_fresh"] = True
         return user
 

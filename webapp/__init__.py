@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import cli, errors, security
 from webapp.blueprints import (
@@ -24,7 +25,7 @@ from webapp.blueprints import (
     settings,
     submissions,
 )
-from webapp.config import CONFIGS, database_url_for
+from webapp.config import CONFIGS, check_production_config, database_url_for
 from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
@@ -60,8 +61,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_object(CONFIGS[config_name or os.environ.get("FIELDCERT_CONFIG", "development")])
+    config_name = config_name or os.environ.get("FIELDCERT_CONFIG", "development")
+    app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    if config_name == "production":
+        check_production_config(app.config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("SQLALCHEMY_DATABASE_URI") or database_url_for(
         app.instance_path

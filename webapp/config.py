@@ -6,6 +6,14 @@ DATABASE_URL, SECRET_KEY, MAX_UPLOAD_MB and MAIL_* override single values.
 import os
 from pathlib import Path
 
+# Signs development and test sessions only: production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe to serve with; the message says what to set."""
+
 
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
@@ -18,7 +26,7 @@ def _database_url(default: str) -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app from the instance path
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
@@ -39,8 +47,14 @@ class Config:
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
     MAIL_DELIVERY_SECONDS = int(os.environ.get("MAIL_DELIVERY_SECONDS", "30"))
-    # Links in e-mails sent by the scheduler, which has no request to take the host from.
+    # Every link given out (mail, QR codes, shared reports, calendar feeds) starts with it, never with
+    # the request's Host header, which whoever sends the request chooses.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "30"))
     # A notice event older than this is not sent (a first run over old data must not flood anyone).
     NOTICE_CATCH_UP_DAYS = int(os.environ.get("NOTICE_CATCH_UP_DAYS", "7"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
@@ -53,8 +67,23 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    BASE_URL = os.environ.get("BASE_URL")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+
+
+def check_production_config(config) -> None:
+    """Refuse to serve production with a guessable secret key or without the site's address."""
+    problems = []
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters "
+                        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    if not config.get("BASE_URL"):
+        problems.append("BASE_URL must be set to the site's address (e.g. https://fieldcert.example.org)")
+    if problems:
+        raise ConfigurationError("Production configuration refused: " + "; ".join(problems) + ".")
 
 
 class TestingConfig(Config):

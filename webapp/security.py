@@ -1,18 +1,22 @@
-"""Who may reach what: access decorators, the session loader and security headers.
+"""Who may reach what: access decorators, the session loaders, the remember-me cookie and security headers.
 
 Every view states its access with exactly one of `public`, `login_required` or
 `permission_required`; a test walks the URL map to keep it that way.
 """
 from functools import wraps
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request, session
 from flask_login import current_user
 from flask_login import login_required as _flask_login_required
-from sqlalchemy import select
 
-from webapp.extensions import db, login_manager
+from webapp.extensions import login_manager
 from webapp.models import User
 from webapp.permissions import Permission
+from webapp.services.sessions import resume_remembered_session, user_for_session
+
+# Our own cookie, not Flask-Login's: that one carries a fixed signed id for a year; ours is a
+# one-use token checked against the database (webapp.services.sessions).
+REMEMBER_COOKIE = "fieldcert_remember"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -64,14 +68,45 @@ def permission_required(*permissions: Permission):
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def load_user(session_key: str) -> User | None:
+    return user_for_session(session_key)
+
+
+@login_manager.request_loader
+def load_remembered_user(req) -> User | None:
+    """No live session: sign the browser back in with its remember-me token, which is replaced."""
+    token = req.cookies.get(REMEMBER_COOKIE)
+    if not token:
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
-    if user is None or not user.active or user.session_version != int(version):
+    resumed = resume_remembered_session(token, address=req.remote_addr, user_agent=req.user_agent.string)
+    if resumed is None:
+        forget_browser()
         return None
+    user, keys = resumed
+    session["_user_id"], session["_fresh"] = keys.key, False
+    remember_browser(keys.remember_token)
     return user
+
+
+def remember_browser(token: str) -> None:
+    """Give the browser this remember-me token with the response."""
+    g.remember_token = token
+
+
+def forget_browser() -> None:
+    """Take the remember-me token off the browser with the response."""
+    g.remember_token = None
+
+
+def _write_remember_cookie(app: Flask, response) -> None:
+    if "remember_token" not in g:
+        return
+    if g.remember_token is None:
+        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Lax",
+                               secure=app.config.get("REMEMBER_COOKIE_SECURE", False))
+    else:
+        response.set_cookie(REMEMBER_COOKIE, g.remember_token, max_age=app.config["REMEMBER_DAYS"] * 86400,
+                            httponly=True, samesite="Lax", secure=app.config.get("REMEMBER_COOKIE_SECURE", False))
 
 
 def init_security(app: Flask) -> None:
@@ -80,8 +115,15 @@ def init_security(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    @app.before_request
+    def check_session():
+        # Checking the session may record the visit (a commit): done before the view has changed anything.
+        if request.endpoint != "static":
+            current_user._get_current_object()
+
     @app.after_request
     def security_headers(response):
+        _write_remember_cookie(app, response)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -1,7 +1,7 @@
 """Signing in and out, CSRF, inactive users, revoked sessions."""
 from tests.factories import PASSWORD
 from webapp.extensions import db
-from webapp.services.accounts import revoke_sessions
+from webapp.services.sessions import end_all_sessions
 
 
 def _login(client, csrf, identifier, password=PASSWORD, **extra):
@@ -77,7 +77,7 @@ def test_sign_out_ends_the_session_and_clears_cache(client, csrf, sign_in, facto
 def test_revoking_sessions_signs_the_user_out_everywhere(client, sign_in, factory):
     user = sign_in(factory.user())
     assert client.get("/").status_code == 200
-    revoke_sessions(user)
+    end_all_sessions(user, user)
     assert client.get("/").status_code == 302
 
 

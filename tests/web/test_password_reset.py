@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from tests.conftest import FROZEN_NOW
 from webapp.extensions import db
-from webapp.models import Notice, User
+from webapp.models import Notice
 from webapp.services.accounts import authenticate_user
+from webapp.services.sessions import resume_remembered_session, start_session, user_for_session
 
 
 def _link(notice: Notice) -> str:
@@ -20,7 +21,7 @@ def _request(client, csrf, identifier):
 
 def test_reset_link_sets_a_new_password_once(client, csrf, factory, frozen_clock):
     user = factory.user(username="wanda", email="wanda@example.test")
-    version = user.session_version
+    elsewhere = start_session(user, address="192.0.2.7", user_agent="phone", remember=True)
     response = _request(client, csrf, "WANDA@example.test")
     assert response.status_code == 302
     [notice] = db.session.scalars(select(Notice)).all()
@@ -31,12 +32,15 @@ def test_reset_link_sets_a_new_password_once(client, csrf, factory, frozen_clock
     mismatch = client.post(path, data={"csrf_token": csrf(), "password": "a long new secret", "confirm": "other"})
     assert mismatch.status_code == 422 and "The two passwords differ." in mismatch.get_data(as_text=True)
     short = client.post(path, data={"csrf_token": csrf(), "password": "short", "confirm": "short"})
-    assert short.status_code == 422 and "Use 10 to 200 characters." in short.get_data(as_text=True)
+    assert short.status_code == 422 and "Use at least 12 characters." in short.get_data(as_text=True)
+    common = client.post(path, data={"csrf_token": csrf(), "password": "password1234", "confirm": "password1234"})
+    assert common.status_code == 422 and "one of the most common" in common.get_data(as_text=True)
     done = client.post(path, data={"csrf_token": csrf(), "password": "a long new secret", "confirm": "a long new secret"})
     assert done.status_code == 302 and done.headers["Location"].endswith("/auth/login")
     db.session.expire_all()
     assert authenticate_user("wanda", "a long new secret") is not None
-    assert db.session.get(User, user.id).session_version == version + 1
+    assert user_for_session(elsewhere.key) is None  # signed out everywhere
+    assert resume_remembered_session(elsewhere.remember_token, address=None, user_agent=None) is None
     assert client.get(path).status_code == 404  # used: the password hash changed
 
 

@@ -1,16 +1,27 @@
-"""Signing in and out."""
+"""Signing in and out, passwords, and the signed-in user's sessions."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from webapp.forms.auth import ForgotPasswordForm, ResetPasswordForm, SignInForm
+from webapp.blueprints.common import add_errors
+from webapp.forms.auth import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
-from webapp.security import login_required, public
-from webapp.services.accounts import authenticate_user, request_password_reset, user_for_reset_token
+from webapp.rules.passwords import MIN_LENGTH
+from webapp.security import forget_browser, login_required, public, remember_browser
+from webapp.services.accounts import (
+    PasswordRefused,
+    authenticate_user,
+    change_password,
+    request_password_reset,
+    user_for_reset_token,
+)
 from webapp.services.accounts import reset_password as reset_password_to
+from webapp.services.sessions import end_all_sessions, end_session, list_live_sessions, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+PASSWORD_HINT = f"At least {MIN_LENGTH} characters, and not one of the most common passwords."
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -23,6 +34,18 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _signed_out(message: str, category: str):
+    """To the sign-in page, with everything this browser kept of the person removed."""
+    logout_user()
+    forget_browser()
+    flash(message, category)
+    response = redirect(url_for("auth.login"))
+    # The next person on a shared device must not see this person's pages: this empties the
+    # browser cache, the pages the service worker saved and the queue of unsent submissions.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -32,7 +55,11 @@ def login():
     if form.validate_on_submit():
         user = authenticate_user(form.identifier.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            keys = start_session(user, address=request.remote_addr, user_agent=request.user_agent.string,
+                                 remember=form.remember.data)
+            login_user(user)
+            if keys.remember_token:
+                remember_browser(keys.remember_token)
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
         # One message for every failure, so it tells nobody which accounts exist.
         form.password.errors.append("Wrong username, e-mail or password, or the account is inactive.")
@@ -42,13 +69,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    flash("You are signed out.", "info")
-    response = redirect(url_for("auth.login"))
-    # The next person on a shared device must not see this person's pages: this empties the
-    # browser cache, the pages the service worker saved and the queue of unsent submissions.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    end_session(current_user)
+    return _signed_out("You are signed out.", "info")
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -71,9 +93,43 @@ def reset_password(token: str):
         return render("auth/reset_invalid.html", status=404)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        reset_password_to(user, form.password.data)
-        if current_user.is_authenticated:
-            logout_user()
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.login"))
-    return render("auth/reset_password.html", form=form, user=user, status=422 if form.errors else 200)
+        try:
+            reset_password_to(user, form.password.data)
+        except PasswordRefused as refused:
+            add_errors(form, refused)
+        else:
+            return _signed_out("Your password is changed. Sign in with the new one.", "success")
+    return render("auth/reset_password.html", form=form, user=user, hint=PASSWORD_HINT,
+                  status=422 if form.errors else 200)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change password: the current one is asked again, and the user's other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = change_password(current_user, form.current.data, form.password.data)
+        except PasswordRefused as refused:
+            add_errors(form, refused)
+        else:
+            others = f" You were signed out on {ended} other device(s)." if ended else ""
+            flash(f"Your password is changed.{others}", "success")
+            return redirect(url_for("auth.sessions"))
+    return render("auth/password.html", form=form, hint=PASSWORD_HINT, status=422 if form.errors else 200)
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    """Where the user is signed in, with "End all other sessions"."""
+    return render("auth/sessions.html", sessions=list_live_sessions(current_user))
+
+
+@bp.post("/sessions/end")
+@login_required
+def end_other_sessions():
+    ended = end_all_sessions(current_user, current_user, keep=current_user.session_key)
+    flash(f"You were signed out on {ended} other device(s).", "success")
+    return redirect(url_for("auth.sessions"))

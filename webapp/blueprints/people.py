@@ -62,6 +62,7 @@ from webapp.services.requirements import (
     set_requirement_state,
     set_training,
 )
+from webapp.services.sessions import end_all_sessions, list_live_sessions
 from webapp.services.submissions import SubmissionError, preview_expiration
 from webapp.text import non_blank_lines
 
@@ -194,7 +195,17 @@ def account(user_id: int):
             flash(f"Account info of {user.full_name} saved.", "success")
             return redirect(url_for("people.index"))
     return render("people/account.html", user=user, form=form, may_set_levels=may_set_levels,
-                  status=422 if form.is_submitted() else 200)
+                  sessions=list_live_sessions(user), status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:user_id>/sessions/end")
+@permission_required(*EDITORS)
+def end_sessions(user_id: int):
+    """End all sessions: the user is signed out on every device (an administrator's own current one stays)."""
+    user = _user_in_reach(user_id, "edit_account")
+    ended = end_all_sessions(current_user, user, keep=current_user.session_key if user.id == current_user.id else None)
+    flash(f"{user.full_name} was signed out on {ended} device(s).", "success")
+    return redirect(url_for("people.account", user_id=user.id))
 
 
 @bp.post("/<int:user_id>/notify")

@@ -15,6 +15,7 @@ from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.calendar import reset_calendar_token
 from webapp.services.access import users_in_reach
+from webapp.services.mail import external_url
 from webapp.services.privacy import hidden_certification_ids
 from webapp.services.reports import (
     MatrixFilters,
@@ -23,6 +24,7 @@ from webapp.services.reports import (
     load_cell,
     load_matrix_page,
     load_report,
+    record_report_export,
     report_csv_rows,
 )
 from webapp.services.shared_reports import (
@@ -119,8 +121,10 @@ def export():
         filters = ReportFilters()
     else:
         _, filters = _report_filters()
+    lines = load_report(current_user, filters, today())
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(report_csv_rows(load_report(current_user, filters, today())))
+    csv.writer(buffer).writerows(report_csv_rows(lines))
+    record_report_export(current_user, len(lines), everything=bool(request.args.get("all")))
     response = make_response(buffer.getvalue())
     response.mimetype = "text/csv"
     name = "certifications-report-all.csv" if request.args.get("all") else "certifications-report-filtered.csv"
@@ -175,7 +179,7 @@ def _report_or_404(report_id: int):
 def shared_show(report_id: int):
     report = _report_or_404(report_id)
     form = ShareByEmailForm()
-    link = url_for("public.shared_report", token=report.token, _external=True)
+    link = external_url("public.shared_report", token=report.token)
     if request.method == "POST" and form.validate():
         try:
             email_shared_report(current_user, report, form.emails.addresses, (form.message.data or "").strip(), link,
@@ -201,7 +205,7 @@ def shared_delete(report_id: int):
 @login_required
 def calendar():
     """The signed-in user's own feed address; nobody else's, so there is no id to edit."""
-    feed_url = url_for("public.calendar", token=current_user.calendar_token, _external=True)
+    feed_url = external_url("public.calendar", token=current_user.calendar_token)
     return render("reports/calendar.html", feed_url=feed_url)
 
 

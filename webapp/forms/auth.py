@@ -28,10 +28,10 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    # Length and common-password checks are the service's (webapp.rules.passwords), for every way a password is set.
     password = PasswordField(
         "New password",
-        validators=[DataRequired(message="Enter a new password."),
-                    Length(min=10, max=200, message="Use 10 to 200 characters.")],
+        validators=[DataRequired(message="Enter a new password.")],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -41,3 +41,12 @@ class ResetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired(message="Enter your current password."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change password")

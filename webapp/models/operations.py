@@ -122,7 +122,7 @@ class Setting(db.Model):
 
 
 class AuditEntry(db.Model):
-    """Who changed what, when, with the values before and after."""
+    """Who changed what, when and from which address, with the values before and after; rows are only added."""
 
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
@@ -136,5 +136,7 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # The request's remote address (the client's, once PROXY_COUNT trusts the proxies in front).
+    address: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -116,8 +116,6 @@ class User(UserMixin, db.Model):
     job_title: Mapped[str | None] = mapped_column(String(120))
     qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
-    # Bumped to sign the user out everywhere: the session carries the version it was issued with.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -148,9 +146,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        # The session version travels in the id, so bumping it invalidates every session.
-        return f"{self.id}:{self.session_version}"
+    # The key of the session this request signed in with (webapp.services.sessions), not stored:
+    # Flask-Login keeps get_id() in the cookie, so the cookie names a session, never the user.
+    session_key = None
+
+    def get_id(self) -> str | None:
+        return self.session_key
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -158,3 +159,26 @@ class User(UserMixin, db.Model):
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the cookie holds a random key, the database only its hash.
+
+    Revoking the row ends the session and its remember-me token on the next request.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # When the current key was issued (sign-in, or remember-me resuming): the absolute timeout runs from it.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    remember_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

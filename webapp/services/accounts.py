@@ -1,4 +1,4 @@
-"""Accounts: passwords, signing in, resetting a forgotten password, and revoking sessions."""
+"""Accounts: passwords, signing in, and changing or resetting a password."""
 import hashlib
 
 from flask import current_app
@@ -7,9 +7,12 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db
-from webapp.models import User, utcnow
+from webapp.models import User
+from webapp.rules.passwords import password_problem
 from webapp.services.audit import record_audit
+from webapp.services.invalid import Invalid
 from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.sessions import revoke_user_sessions
 
 # Checked against when the user is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -27,23 +30,24 @@ def _user_signing_in_as(identifier: str) -> User | None:
     )
 
 
+class PasswordRefused(Invalid):
+    """A password change or reset is refused (wrong current password, short or common new one)."""
+
+
 def authenticate_user(identifier: str, password: str) -> User | None:
-    """The active user with that username or e-mail and password, else None."""
+    """The active user with that username or e-mail and password, else None; the audit log keeps either outcome."""
     user = _user_signing_in_as(identifier)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        return None
-    user.last_login_at = utcnow()
+        # The typed identifier is not kept: people type their password into it by mistake.
+        record_audit(None, "user.sign_in_failed", None, "Failed sign-in for an unknown account")
+    elif not check_password_hash(user.password_hash, password) or not user.active:
+        record_audit(None, "user.sign_in_failed", user, f"Failed sign-in as {user.username}")
+        user = None
+    else:
+        record_audit(user, "user.sign_in", user, f"{user.full_name} signed in")
     db.session.commit()
     return user
-
-
-def revoke_sessions(user: User) -> None:
-    """Sign the user out on every device."""
-    user.session_version += 1
-    db.session.commit()
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -84,8 +88,35 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(user: User, password: str) -> None:
-    """Set the new password and sign the user out everywhere (whoever had the old one too)."""
+    """Set the new password and sign the user out everywhere (whoever had the old one too).
+
+    Raises PasswordRefused, changing nothing, for a short or common password.
+    """
+    if problem := password_problem(password):
+        raise PasswordRefused({"password": problem})
     user.password_hash = hash_password(password)
-    user.session_version += 1
-    record_audit(user, "user.password_reset", user, f"{user.full_name} reset their password")
+    ended = revoke_user_sessions(user)
+    record_audit(user, "user.password_reset", user, f"{user.full_name} reset their password", after={"sessions_ended": ended})
     db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """Change the signed-in user's password and end their other sessions (the current one,
+    `user.session_key`, stays); how many ended.
+
+    Raises PasswordRefused, changing nothing, when the current password is wrong or the new one
+    is short or common.
+    """
+    errors = {}
+    if not check_password_hash(user.password_hash, current_password):
+        errors["current"] = "This is not your current password."
+    if problem := password_problem(new_password):
+        errors["password"] = problem
+    if errors:
+        raise PasswordRefused(errors)
+    user.password_hash = hash_password(new_password)
+    ended = revoke_user_sessions(user, keep=user.session_key)
+    record_audit(user, "user.password_changed", user, f"{user.full_name} changed their password",
+                 after={"sessions_ended": ended})
+    db.session.commit()
+    return ended

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from sqlalchemy import select, update
 
 from webapp.extensions import db
@@ -49,9 +49,11 @@ def _render(name: str, context: dict) -> str:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail; outside a request (the scheduler) from BASE_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link to give out (mail, QR code, shared report), always on BASE_URL.
+
+    Never from the request: its Host header is the sender's choice, so a reset requested with
+    `Host: attacker.example` would otherwise mail a link to the attacker's site.
+    """
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         return url_for(endpoint, _external=True, **values)
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import segno
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -15,6 +14,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, CertificationRole, RoleAssignment, User, new_token
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
+from webapp.services.mail import external_url
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 
 
@@ -34,7 +34,7 @@ class QRReport:
 
 
 def qr_report_url(user: User) -> str:
-    return url_for("public.qr_report", token=user.qr_token, _external=True)
+    return external_url("public.qr_report", token=user.qr_token)
 
 
 def _qr(url: str):

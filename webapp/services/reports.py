@@ -20,6 +20,7 @@ from webapp.models import (
 )
 from webapp.models.people import supervisor_links
 from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.audit import record_audit
 from webapp.services.certifications import group_and_nested
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
@@ -256,3 +257,11 @@ def report_csv_rows(lines: list[ReportLine]):
             s.expires_on.strftime("%m/%d/%Y") if s.expires_on else "",
             "" if s.days_left is None else s.days_left,
         ]]
+
+
+def record_report_export(actor: User, rows: int, everything: bool) -> None:
+    """Note in the audit log that `actor` downloaded the report as CSV: the data leaves FieldCert with them."""
+    which = "the whole report" if everything else "the filtered report"
+    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({rows} rows)",
+                 after={"rows": rows, "everything": everything})
+    db.session.commit()

