@@ -24,7 +24,7 @@ def test_png_download_encodes_report_url(client, factory, sign_in):
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert response.data.startswith(b"\x89PNG")
     assert "attachment" in response.headers["Content-Disposition"]
-    assert response.data == qr_png(f"http://localhost/r/{user.qr_token}")
+    assert response.data == qr_png(f"http://127.0.0.1:5000/r/{user.qr_token}")
 
 
 def test_supervisor_sees_supervised_code_but_not_others(client, factory, sign_in):
