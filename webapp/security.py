@@ -101,12 +101,11 @@ def forget_browser() -> None:
 def _write_remember_cookie(app: Flask, response) -> None:
     if "remember_token" not in g:
         return
+    options = {"httponly": True, "samesite": "Lax", "secure": app.config.get("REMEMBER_COOKIE_SECURE", False)}
     if g.remember_token is None:
-        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Lax",
-                               secure=app.config.get("REMEMBER_COOKIE_SECURE", False))
+        response.delete_cookie(REMEMBER_COOKIE, **options)
     else:
-        response.set_cookie(REMEMBER_COOKIE, g.remember_token, max_age=app.config["REMEMBER_DAYS"] * 86400,
-                            httponly=True, samesite="Lax", secure=app.config.get("REMEMBER_COOKIE_SECURE", False))
+        response.set_cookie(REMEMBER_COOKIE, g.remember_token, max_age=app.config["REMEMBER_DAYS"] * 86400, **options)
 
 
 def init_security(app: Flask) -> None:

@@ -165,3 +165,14 @@ def test_an_employee_cannot_end_someone_elses_sessions(client, csrf, sign_in, fa
 def test_account_pages_are_linked_from_the_menu(client, sign_in, factory, page):
     sign_in(factory.user())
     assert f'href="{page}"' in client.get("/").get_data(as_text=True)
+
+
+def test_ended_sessions_are_cleared_at_the_next_sign_in(app, client, csrf, factory, frozen_clock):
+    user = factory.user()
+    _sign_in_with_form(app, client, user)
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    _sign_in_with_form(app, client, user, remember=True)
+    frozen_clock.move_to(FROZEN_NOW + timedelta(hours=13))
+    _sign_in_with_form(app, app.test_client(), user)
+    rows = db.session.scalars(select(UserSession)).all()
+    assert len(rows) == 2 and all(row.revoked_at is None for row in rows)  # the remembered one still lives

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
@@ -59,6 +59,7 @@ def start_session(user: User, *, address: str | None, user_agent: str | None, re
     With `remember`, also a remember-me token that signs this browser back in for REMEMBER_DAYS.
     """
     now = utcnow()
+    _prune_ended_sessions(user, now)
     keys = _new_keys(remember)
     db.session.add(UserSession(
         user=user, key_hash=_digest(keys.key), started_at=now, last_seen_at=now,
@@ -70,6 +71,18 @@ def start_session(user: User, *, address: str | None, user_agent: str | None, re
     db.session.commit()
     user.session_key = keys.key
     return keys
+
+
+def _prune_ended_sessions(user: User, now: datetime) -> None:
+    # The user's ended sessions go at their next sign-in, so the table keeps about one row per
+    # device; the audit log keeps the history.
+    too_old = now - session_limits().absolute
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id == user.id,
+        or_(UserSession.revoked_at.is_not(None),
+            and_(UserSession.started_at <= too_old,
+                 or_(UserSession.remember_until.is_(None), UserSession.remember_until <= now))),
+    ))
 
 
 def user_for_session(key: str) -> User | None:
