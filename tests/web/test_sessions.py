@@ -130,7 +130,8 @@ def test_a_user_ends_all_their_other_sessions(app, client, csrf, sign_in, factor
     phone = app.test_client()
     _sign_in_with_form(app, phone, user, remember=True)
     page = client.get("/auth/sessions").get_data(as_text=True)
-    assert "Where you are signed in" in page and "pytest" in page
+    assert "Where you are signed in" in page and "pytest (this browser)" in page.replace("<strong>", "").replace("</strong>", "")
+    assert page.count("(this browser)") == 1
     response = client.post("/auth/sessions/end", data={"csrf_token": csrf()}, follow_redirects=True)
     assert "You were signed out on 1 other device(s)." in response.get_data(as_text=True)
     assert _signed_in(client)

@@ -124,7 +124,7 @@ def password():
 @login_required
 def sessions():
     """Where the user is signed in, with "End all other sessions"."""
-    return render("auth/sessions.html", sessions=list_live_sessions(current_user))
+    return render("auth/sessions.html", sessions=list_live_sessions(current_user, current_user.session_key))
 
 
 @bp.post("/sessions/end")

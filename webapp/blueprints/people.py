@@ -195,7 +195,7 @@ def account(user_id: int):
             flash(f"Account info of {user.full_name} saved.", "success")
             return redirect(url_for("people.index"))
     return render("people/account.html", user=user, form=form, may_set_levels=may_set_levels,
-                  sessions=list_live_sessions(user), status=422 if form.is_submitted() else 200)
+                  sessions=list_live_sessions(user, current_user.session_key), status=422 if form.is_submitted() else 200)
 
 
 @bp.post("/<int:user_id>/sessions/end")

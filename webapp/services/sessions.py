@@ -143,13 +143,21 @@ def end_all_sessions(actor: User, user: User, *, keep: str | None = None) -> int
     return ended
 
 
-def list_live_sessions(user: User) -> list[UserSession]:
-    """`user`'s sessions that still sign a browser in (by their key or remember-me token), latest first."""
+@dataclass(frozen=True)
+class LiveSession:
+    session: UserSession
+    this_browser: bool  # the one the request signed in with
+
+
+def list_live_sessions(user: User, current_key: str | None = None) -> list[LiveSession]:
+    """`user`'s sessions that still sign a browser in (by their key or remember-me token), latest first;
+    the one with key `current_key` marked."""
     rows = db.session.scalars(
         select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
     )
     now, limits = utcnow(), session_limits()
-    return [row for row in rows
+    current_hash = _digest(current_key) if current_key else None
+    return [LiveSession(row, row.key_hash == current_hash) for row in rows
             if not session_expired(row.started_at, row.last_seen_at, now, limits)
             or (row.remember_until is not None and row.remember_until > now)]
