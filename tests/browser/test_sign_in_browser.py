@@ -42,3 +42,21 @@ def test_pages_run_under_the_strict_content_security_policy(signed_in_page, fact
     page.reload()
     assert page.evaluate("typeof htmx") == "object"
     assert violations == []
+
+
+def test_a_phone_user_changes_their_password_from_the_menu(new_page, factory):
+    factory.user(username="wanda", first_name="Wanda")
+    page = new_page(viewport=(360, 740))
+    page.goto("/auth/login")
+    page.get_by_label("Username or e-mail").fill("wanda")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Menu").click()
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a brand new long secret")
+    page.get_by_label("New password again").fill("a brand new long secret")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where you are signed in")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
