@@ -174,21 +174,47 @@ document.addEventListener("DOMContentLoaded", async () => {
 
 const NEEDS_SIGNAL = "No signal: this needs a connection. Try again when you are back online.";
 
-function showConnectionNotice(text) {
-  const main = document.getElementById("main");
-  if (!main) return;
-  main.querySelector(".connection-notice")?.remove();
+// An alert at the top of the page, or of the open dialog the action came from (a modal
+// dialog makes the page behind it unreachable). One at a time: a newer one replaces it.
+function showAlert(text, near) {
+  const place = near?.closest?.("dialog[open]") || document.getElementById("main");
+  if (!place) return null;
+  document.querySelectorAll(".action-alert").forEach((old) => old.remove());
   const notice = document.createElement("p");
-  notice.className = "flash flash-error connection-notice";
+  notice.className = "flash flash-error action-alert";
   notice.setAttribute("role", "alert");
   notice.textContent = text;
-  main.prepend(notice);
-  window.addEventListener("online", () => notice.remove(), { once: true });
+  place.prepend(notice);
+  return notice;
+}
+
+function showConnectionNotice(text, near) {
+  const notice = showAlert(text, near);
+  window.addEventListener("online", () => notice?.remove(), { once: true });
 }
 
 // An htmx request without signal: say so, instead of doing nothing.
-document.addEventListener("htmx:sendError", () => {
-  showConnectionNotice(NEEDS_SIGNAL);
+document.addEventListener("htmx:sendError", (event) => {
+  showConnectionNotice(NEEDS_SIGNAL, event.detail.elt);
+});
+
+// The server's reason for refusing an htmx request (its error page's title and message),
+// so a refused action is never silent: the config swaps nothing on 4xx/5xx.
+function refusalReason(xhr) {
+  const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  const title = page.getElementById("error-title")?.textContent.trim();
+  const message = page.getElementById("error-message")?.textContent.trim();
+  if (title && message) return `${title}: ${message}`;
+  return `The server refused this (${xhr.status} ${xhr.statusText || "error"}).`;
+}
+
+document.addEventListener("htmx:responseError", (event) => {
+  showAlert(`Nothing was changed. ${refusalReason(event.detail.xhr)}`, event.detail.elt);
+});
+
+// The next action starts afresh: an old refusal must not look like its outcome.
+document.addEventListener("htmx:beforeRequest", () => {
+  document.querySelectorAll(".action-alert").forEach((old) => old.remove());
 });
 
 // Submit Certification without signal: kept in the queue, shown as waiting, sent later.
