@@ -116,7 +116,7 @@ def _wants_json() -> bool:
 @permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
 def offline_pages():
     """What the service worker saves for use without signal when My Certifications opens."""
-    return jsonify(list_offline_pages(current_user).as_json())
+    return jsonify(list_offline_pages(current_user, today()).as_json())
 
 
 @bp.route("/submit", methods=["GET", "POST"])
