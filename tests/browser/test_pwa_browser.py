@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD
 from webapp.extensions import db
-from webapp.models import Attachment, Certification, Notice, Submission
+from webapp.models import Attachment, Certification, Course, CoursePage, Notice, QuizQuestion, Submission
+from webapp.services.activities import DocumentUpload, upload_document_revision
 from webapp.services.storage import CheckedUpload, store_file
 
 pytestmark = pytest.mark.browser
@@ -131,6 +132,20 @@ def test_certifications_qr_code_and_file_open_without_signal(worker, signed_in_p
 def test_every_link_on_the_saved_pages_opens_without_signal(worker, factory, signed_in_page, app):
     height = db.session.scalar(select(Certification).where(Certification.name == "Working at Height"))
     factory.require(worker, height)  # outstanding, nothing on file: its row has a Submit button
+    # Activities: a policy to read, and a course with a picture.
+    policy = factory.certification(name="Safety Policy", activity_type="document")
+    factory.require(worker, policy)
+    upload_document_revision(worker, policy, DocumentUpload(
+        title="Safety policy", revision="1", revision_date=date(2026, 6, 1), owner_user_ids=[worker.id], owner_role_ids=[],
+        upload=CheckedUpload(data=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf", name="policy.pdf")))
+    course = Course(name="Ladder safety", version=1, pass_mark=100)
+    course.pages = [CoursePage(position=1, title="Inspect", body="Look at the feet.",
+                               stored_file=store_file(CheckedUpload(data=PNG, content_type="image/png", name="feet.png"))),
+                    CoursePage(position=2, title="Climb", body="Three points.")]
+    course.questions = [QuizQuestion(position=1, prompt="Contact points?", choices=["Two", "Three"], correct_choice=1)]
+    db.session.add(course)
+    db.session.commit()
+    factory.require(worker, factory.certification(name="Ladders", activity_type="course", course_id=course.id))
     db.session.add(Notice(kind="approved", recipient_email=worker.email, recipient_user_id=worker.id,
                           user_id=worker.id, subject="Certification approved: First Aid", status="sent",
                           body_text=f"Your certifications:\n{app.config['BASE_URL']}/my/certifications"))
@@ -149,6 +164,7 @@ def test_every_link_on_the_saved_pages_opens_without_signal(worker, factory, sig
     assert "/qr/" in links and f"/my/submit?certification={height.id}" in links
     assert any(href.startswith("/notices/") and href != "/notices/" for href in links)
     assert "/my/certifications" in links
+    assert any(href.endswith("/course?page=3") for href in links)  # the quiz, after the course's two pages
     not_saved = []
     for href in sorted(links):
         # A download opens no page: the phone must have the file itself.

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Attachment, Certification, Submission, User
+from webapp.models import ActivityDocument, Attachment, Certification, Course, Submission, User
 from webapp.permissions import Permission
 from webapp.services.compliance import Requirement, load_user_requirements
 from webapp.services.notices import list_user_notices
@@ -64,10 +64,56 @@ def _listed_certifications(user: User, requirements: list[Requirement]) -> list[
     return [c for c in certifications if certification_visible_to(user, c)]
 
 
+def _activity_entries(certifications: list[Certification]) -> tuple[list[OfflineEntry], list[OfflineEntry]]:
+    """Each certification's activity page and what it links to: the document, the form's page, every
+    course step (its first under the address without a step too) and the course's pictures and videos."""
+    with_activity = [c for c in certifications if c.activity_type != "none"]
+    pages: list[OfflineEntry] = []
+    files: list[OfflineEntry] = []
+    if not with_activity:
+        return pages, files
+    documents = {
+        document.certification_id: document
+        for document in db.session.scalars(select(ActivityDocument).where(
+            ActivityDocument.certification_id.in_([c.id for c in with_activity]), ActivityDocument.current.is_(True)))
+    }
+    courses = {
+        course.id: course
+        for course in db.session.scalars(
+            select(Course).where(Course.id.in_([c.course_id for c in with_activity if c.course_id]))
+            .options(selectinload(Course.pages), selectinload(Course.questions)))
+    }
+    for certification in with_activity:
+        pages.append(OfflineEntry(url_for("activities.show", certification_id=certification.id),
+                                  f"{certification.name}: activity"))
+        document = documents.get(certification.id)
+        course = courses.get(certification.course_id)
+        if certification.activity_type == "document" and document is not None:
+            files.append(OfflineEntry(url_for("activities.document_file", certification_id=certification.id,
+                                              document_id=document.id), document.file_name))
+        elif certification.activity_type == "form" and certification.form_id:
+            pages.append(OfflineEntry(url_for("activities.fill_form", certification_id=certification.id),
+                                      f"{certification.name}: form", listed=False))
+        elif certification.activity_type == "course" and course is not None and course.pages:
+            steps = len(course.pages) + (1 if course.questions else 0)
+            pages.append(OfflineEntry(url_for("activities.course", certification_id=certification.id), course.name))
+            pages += [
+                OfflineEntry(url_for("activities.course", certification_id=certification.id, page=number),
+                             f"{course.name}, step {number}", listed=False)
+                for number in range(1, steps + 1)
+            ]
+            files += [
+                OfflineEntry(url_for("activities.course_media", certification_id=certification.id, page_id=page.id),
+                             page.title, listed=False)
+                for page in course.pages if page.stored_file_id is not None
+            ]
+    return pages, files
+
+
 def list_offline_pages(user: User, day: date) -> OfflineList:
-    """Home, My Certifications and every certification page it links to with their Submit pages, the QR
-    code (also at the menu's address), report and calendar feed page, the notices, and the files all of
-    these show."""
+    """Home, My Certifications and every certification page it links to with their Submit and activity
+    pages, the QR code (also at the menu's address), report and calendar feed page, the notices, and the
+    files all of these show."""
     may_submit = user.can(Permission.SUBMIT_OWN_CERTIFICATIONS)
     pages = [OfflineEntry(url_for("home.index"), "Home")]
     if user.can(Permission.VIEW_OWN_CERTIFICATIONS):
@@ -101,6 +147,9 @@ def list_offline_pages(user: User, day: date) -> OfflineList:
             pages.append(OfflineEntry(url_for("my_account.submit", certification=certification.id),
                                       f"Submit {certification.name}", listed=False))
         files += _file_entries(certification.supporting_attachments)
+    activity_pages, activity_files = _activity_entries(certifications)
+    pages += activity_pages
+    files += activity_files
     # A certification page's history shows the files of every submission, not only of records on file.
     history = db.session.scalars(
         select(Submission)
