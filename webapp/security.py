@@ -4,13 +4,15 @@ Every view states its access with exactly one of `public`, `login_required` or
 `permission_required`; a test walks the URL map to keep it that way.
 """
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
-from flask_login import current_user
+from flask import Flask, abort, flash, make_response, redirect, request
+from flask_login import current_user, login_url
 from flask_login import login_required as _flask_login_required
 from sqlalchemy import select
 
 from webapp.extensions import db, login_manager
+from webapp.htmx import is_htmx
 from webapp.models import User
 from webapp.permissions import Permission
 
@@ -72,6 +74,20 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+@login_manager.unauthorized_handler
+def sign_in_first():
+    """To the sign-in page, then back. For htmx the whole page goes there (HX-Redirect, back to the page
+    the person was on): a redirect htmx followed would swap the sign-in page into a fragment."""
+    flash(login_manager.login_message, login_manager.login_message_category)
+    if not is_htmx():
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = page.path + (f"?{page.query}" if page.query else "") or "/"
+    response = make_response("", 401)
+    response.headers["HX-Redirect"] = login_url(login_manager.login_view, next_url=back)
+    return response
 
 
 def init_security(app: Flask) -> None:
