@@ -4,12 +4,14 @@ Every view states its access with exactly one of `public`, `login_required` or
 `permission_required`; a test walks the URL map to keep it that way.
 """
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request, session
-from flask_login import current_user
+from flask import Flask, abort, flash, g, make_response, redirect, request, session
+from flask_login import current_user, login_url
 from flask_login import login_required as _flask_login_required
 
 from webapp.extensions import login_manager
+from webapp.htmx import is_htmx
 from webapp.models import User
 from webapp.permissions import Permission
 from webapp.services.sessions import resume_remembered_session, user_for_session
@@ -106,6 +108,20 @@ def _write_remember_cookie(app: Flask, response) -> None:
         response.delete_cookie(REMEMBER_COOKIE, **options)
     else:
         response.set_cookie(REMEMBER_COOKIE, g.remember_token, max_age=app.config["REMEMBER_DAYS"] * 86400, **options)
+
+
+@login_manager.unauthorized_handler
+def sign_in_first():
+    """To the sign-in page, then back. For htmx the whole page goes there (HX-Redirect, back to the page
+    the person was on): a redirect htmx followed would swap the sign-in page into a fragment."""
+    flash(login_manager.login_message, login_manager.login_message_category)
+    if not is_htmx():
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = page.path + (f"?{page.query}" if page.query else "") or "/"
+    response = make_response("", 401)
+    response.headers["HX-Redirect"] = login_url(login_manager.login_view, next_url=back)
+    return response
 
 
 def init_security(app: Flask) -> None:

@@ -161,7 +161,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const saved = await caches.match(target.dataset.offlineLinks, { cacheName: PAGES_CACHE });
   if (!saved) return;
   const { pages, files } = await saved.json();
-  [...pages, ...files].forEach((entry) => {
+  [...pages, ...files].filter((entry) => entry.listed).forEach((entry) => {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = entry.url;
@@ -174,21 +174,47 @@ document.addEventListener("DOMContentLoaded", async () => {
 
 const NEEDS_SIGNAL = "No signal: this needs a connection. Try again when you are back online.";
 
-function showConnectionNotice(text) {
-  const main = document.getElementById("main");
-  if (!main) return;
-  main.querySelector(".connection-notice")?.remove();
+// An alert at the top of the page, or of the open dialog the action came from (a modal
+// dialog makes the page behind it unreachable). One at a time: a newer one replaces it.
+function showAlert(text, near) {
+  const place = near?.closest?.("dialog[open]") || document.getElementById("main");
+  if (!place) return null;
+  document.querySelectorAll(".action-alert").forEach((old) => old.remove());
   const notice = document.createElement("p");
-  notice.className = "flash flash-error connection-notice";
+  notice.className = "flash flash-error action-alert";
   notice.setAttribute("role", "alert");
   notice.textContent = text;
-  main.prepend(notice);
-  window.addEventListener("online", () => notice.remove(), { once: true });
+  place.prepend(notice);
+  return notice;
+}
+
+function showConnectionNotice(text, near) {
+  const notice = showAlert(text, near);
+  window.addEventListener("online", () => notice?.remove(), { once: true });
 }
 
 // An htmx request without signal: say so, instead of doing nothing.
-document.addEventListener("htmx:sendError", () => {
-  showConnectionNotice(NEEDS_SIGNAL);
+document.addEventListener("htmx:sendError", (event) => {
+  showConnectionNotice(NEEDS_SIGNAL, event.detail.elt);
+});
+
+// The server's reason for refusing an htmx request (its error page's title and message),
+// so a refused action is never silent: the config swaps nothing on 4xx/5xx.
+function refusalReason(xhr) {
+  const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  const title = page.getElementById("error-title")?.textContent.trim();
+  const message = page.getElementById("error-message")?.textContent.trim();
+  if (title && message) return `${title}: ${message}`;
+  return `The server refused this (${xhr.status} ${xhr.statusText || "error"}).`;
+}
+
+document.addEventListener("htmx:responseError", (event) => {
+  showAlert(`Nothing was changed. ${refusalReason(event.detail.xhr)}`, event.detail.elt);
+});
+
+// The next action starts afresh: an old refusal must not look like its outcome.
+document.addEventListener("htmx:beforeRequest", () => {
+  document.querySelectorAll(".action-alert").forEach((old) => old.remove());
 });
 
 // Submit Certification without signal: kept in the queue, shown as waiting, sent later.
@@ -205,15 +231,20 @@ async function showQueue() {
     const entry = document.createElement("li");
     entry.className = `queued queued-${item.state}`;
     const label = document.createElement("strong");
-    label.textContent = item.state === "refused" ? "✗ Not sent" : "⟳ Waiting to send";
+    label.textContent = item.state === "refused" ? "✗ Refused by the server, not stored:" : "⟳ Waiting to send";
     entry.append(label, ` ${item.label}`);
     if (item.state === "refused") {
       const reason = document.createElement("p");
       reason.className = "error";
-      reason.textContent = item.message;
+      reason.textContent = `Why: ${item.message}`;
+      const edit = document.createElement("button");
+      edit.type = "button";
+      edit.className = "button primary";
+      edit.dataset.editQueued = item.key;
+      edit.textContent = "Open the form again";
       const retry = document.createElement("button");
       retry.type = "button";
-      retry.className = "button primary";
+      retry.className = "button";
       retry.dataset.retryQueued = item.key;
       retry.textContent = "Retry";
       const remove = document.createElement("button");
@@ -223,7 +254,7 @@ async function showQueue() {
       remove.textContent = "Remove";
       const actions = document.createElement("div");
       actions.className = "button-row";
-      actions.append(retry, remove);
+      actions.append(edit, retry, remove);
       entry.append(reason, actions);
     }
     return entry;
@@ -231,18 +262,73 @@ async function showQueue() {
   box.hidden = items.length === 0;
 }
 
-// Whoever sent them (this page, or the service worker by Background Sync), the person is told.
-function reportSent(outcomes) {
+// Whoever sent them (this page, or the service worker by Background Sync), the person is told,
+// and "waiting to send" no longer shows once nothing waits.
+async function reportSent(outcomes) {
   const sent = outcomes.filter((outcome) => outcome === "sent").length;
+  const refused = outcomes.filter((outcome) => outcome === "refused").length;
   const status = document.querySelector("[data-submit-queue-status]");
-  if (sent && status) status.textContent = `${sent} waiting submission(s) sent.`;
-  showQueue();
+  if (status && (sent || refused)) {
+    status.textContent = [
+      sent ? `${sent} waiting submission(s) sent.` : "",
+      refused ? `${refused} submission(s) refused by the server: see why under "Not sent yet".` : "",
+    ].filter(Boolean).join(" ");
+  }
+  await showQueue();
 }
 
 async function sendQueue() {
   if (!self.FieldCertQueue || !navigator.onLine) return;
   reportSent(await FieldCertQueue.send());
 }
+
+// A refused submission goes back into the Submit Certification form (on this page, or the
+// form's page at #queued=KEY) to be corrected; it leaves the queue when that form is sent.
+const EDIT_QUEUED = "#queued=";
+
+async function openQueuedInForm(key) {
+  const form = document.querySelector("form[data-offline-queue]");
+  const item = self.FieldCertQueue && (await FieldCertQueue.list()).find((candidate) => candidate.key === key);
+  if (!form || !item) return;
+  item.fields.forEach(([name, value]) => {
+    const input = form.elements.namedItem(name);
+    if (input && !["csrf_token", "idempotency_key"].includes(name)) input.value = value;
+  });
+  const chosen = new Map();
+  item.files.forEach(([name, file]) => {
+    if (!chosen.has(name)) chosen.set(name, new DataTransfer());
+    chosen.get(name).items.add(file);
+  });
+  chosen.forEach((transfer, name) => {
+    const input = form.elements.namedItem(name);
+    if (input) input.files = transfer.files;
+  });
+  form.dataset.replacesQueued = key;
+  const status = document.querySelector("[data-submit-queue-status]");
+  if (status) status.textContent = `"${item.label}" is back in the form below: correct it, then submit it again.`;
+  form.elements.namedItem("certification")?.focus();
+}
+
+document.addEventListener("click", (event) => {
+  const edit = event.target.closest("[data-edit-queued]");
+  if (!edit) return;
+  if (document.querySelector("form[data-offline-queue]")) {
+    openQueuedInForm(edit.dataset.editQueued);
+  } else {
+    window.location.assign(`${edit.closest("[data-submit-url]").dataset.submitUrl}${EDIT_QUEUED}${edit.dataset.editQueued}`);
+  }
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.location.hash.startsWith(EDIT_QUEUED)) openQueuedInForm(window.location.hash.slice(EDIT_QUEUED.length));
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-replaces-queued]");
+  if (!form || event.defaultPrevented) return;
+  FieldCertQueue.remove(form.dataset.replacesQueued);
+  delete form.dataset.replacesQueued;
+}, true);
 
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-offline-queue]");
@@ -280,8 +366,7 @@ document.addEventListener("submit", async (event) => {
 document.addEventListener("click", async (event) => {
   const retry = event.target.closest("[data-retry-queued]");
   if (retry) {
-    await FieldCertQueue.retry(retry.dataset.retryQueued, currentCsrfToken());
-    showQueue();
+    await reportSent(await FieldCertQueue.retry(retry.dataset.retryQueued, currentCsrfToken()));
     return;
   }
   const remove = event.target.closest("[data-remove-queued]");

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD
 from webapp.extensions import db
-from webapp.models import Attachment, Submission
+from webapp.models import Attachment, Certification, Course, CoursePage, Notice, QuizQuestion, Submission
+from webapp.services.activities import DocumentUpload, upload_document_revision
 from webapp.services.storage import CheckedUpload, store_file
 
 pytestmark = pytest.mark.browser
@@ -128,6 +129,57 @@ def test_certifications_qr_code_and_file_open_without_signal(worker, signed_in_p
     expect(page.locator("[data-offline-links]").get_by_role("link", name="My QR Code")).to_be_visible()
 
 
+def test_every_link_on_the_saved_pages_opens_without_signal(worker, factory, signed_in_page, app):
+    height = db.session.scalar(select(Certification).where(Certification.name == "Working at Height"))
+    factory.require(worker, height)  # outstanding, nothing on file: its row has a Submit button
+    # Activities: a policy to read, and a course with a picture.
+    policy = factory.certification(name="Safety Policy", activity_type="document")
+    factory.require(worker, policy)
+    upload_document_revision(worker, policy, DocumentUpload(
+        title="Safety policy", revision="1", revision_date=date(2026, 6, 1), owner_user_ids=[worker.id], owner_role_ids=[],
+        upload=CheckedUpload(data=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf", name="policy.pdf")))
+    course = Course(name="Ladder safety", version=1, pass_mark=100)
+    course.pages = [CoursePage(position=1, title="Inspect", body="Look at the feet.",
+                               stored_file=store_file(CheckedUpload(data=PNG, content_type="image/png", name="feet.png"))),
+                    CoursePage(position=2, title="Climb", body="Three points.")]
+    course.questions = [QuizQuestion(position=1, prompt="Contact points?", choices=["Two", "Three"], correct_choice=1)]
+    db.session.add(course)
+    db.session.commit()
+    factory.require(worker, factory.certification(name="Ladders", activity_type="course", course_id=course.id))
+    db.session.add(Notice(kind="approved", recipient_email=worker.email, recipient_user_id=worker.id,
+                          user_id=worker.id, subject="Certification approved: First Aid", status="sent",
+                          body_text=f"Your certifications:\n{app.config['BASE_URL']}/my/certifications"))
+    db.session.commit()
+    page = signed_in_page(worker, viewport=PHONE)
+    _saved_for_offline(page)
+    saved = page.evaluate("caches.match('/my/offline-pages', {cacheName: 'fieldcert-pages'}).then((r) => r.json())")
+    page.context.set_offline(True)
+
+    links = set()
+    for entry in saved["pages"]:
+        page.goto(entry["url"])
+        expect(page.get_by_role("heading", name="No signal")).to_have_count(0)
+        links |= set(page.eval_on_selector_all(
+            "a[href]", "(links) => links.filter((a) => a.origin === location.origin).map((a) => a.pathname + a.search)"))
+    assert "/qr/" in links and f"/my/submit?certification={height.id}" in links
+    assert any(href.startswith("/notices/") and href != "/notices/" for href in links)
+    assert "/my/certifications" in links
+    assert any(href.endswith("/course?page=3") for href in links)  # the quiz, after the course's two pages
+    not_saved = []
+    for href in sorted(links):
+        # A download opens no page: the phone must have the file itself.
+        ok, disposition = page.evaluate(
+            "(url) => fetch(url).then((r) => [r.ok, r.headers.get('Content-Disposition') || ''], () => [false, ''])", href)
+        if disposition.startswith("attachment"):
+            opened = ok
+        else:
+            page.goto(href)
+            opened = page.get_by_role("heading", name="No signal").count() == 0
+        if not opened:
+            not_saved.append(href)
+    assert not_saved == []
+
+
 def test_htmx_answers_are_never_saved_and_need_signal(worker, signed_in_page):
     page = signed_in_page(worker, viewport=PHONE)
     _saved_for_offline(page)
@@ -197,6 +249,40 @@ def test_refused_replay_is_shown_for_retry(worker, signed_in_page):
     page.goto("/my/certifications")
     page.get_by_role("button", name="Retry").click()
     expect(page.locator("[data-submit-queue]")).to_be_hidden(timeout=15_000)
+    assert _count_submissions() == 1
+
+
+def test_refused_submission_says_why_and_opens_in_the_form_again(worker, signed_in_page):
+    page = signed_in_page(worker, viewport=PHONE)
+    _saved_for_offline(page)
+    page.context.set_offline(True)
+    page.goto("/my/submit")
+    page.get_by_label("Certification", exact=True).select_option(label="Working at Height")
+    page.get_by_label("Completion date").fill("2030-01-10")
+    page.get_by_label("Take a photo").set_input_files(files=[{"name": "harness.png", "mimeType": "image/png", "buffer": PNG}])
+    page.get_by_role("button", name="Submit certification").click()
+    queue = page.locator("[data-submit-queue]")
+    expect(queue).to_contain_text("Waiting to send")
+
+    page.context.set_offline(False)
+    expect(queue).to_contain_text("Refused by the server", timeout=15_000)
+    expect(queue).to_contain_text("cannot be after today")
+    expect(queue).not_to_contain_text("Waiting to send")
+    status = page.locator("[data-submit-queue-status]")
+    expect(status).to_contain_text("refused by the server")
+    expect(status).not_to_contain_text("waiting to send")
+
+    page.goto("/my/certifications")
+    page.get_by_role("button", name="Open the form again").click()
+    page.wait_for_url("**/my/submit#queued=*")
+    height = db.session.scalar(select(Certification).where(Certification.name == "Working at Height"))
+    expect(page.get_by_label("Certification", exact=True)).to_have_value(str(height.id))
+    expect(page.get_by_label("Completion date")).to_have_value("2030-01-10")
+    assert page.evaluate("document.querySelector('input[name=photos]').files[0].name") == "harness.png"
+    page.get_by_label("Completion date").fill("2026-06-10")
+    page.get_by_role("button", name="Submit certification").click()
+    expect(page.get_by_text("Working at Height is submitted")).to_be_visible()
+    assert page.evaluate("FieldCertQueue.list().then((items) => items.length)") == 0
     assert _count_submissions() == 1
 
 

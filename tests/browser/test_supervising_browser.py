@@ -120,3 +120,32 @@ def test_supervisor_day_on_a_tablet(signed_in_page, factory, day):
     expect(page.get_by_text("Account info of Emma Employee saved.")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(User, emma.id).job_title == "Forklift driver"
+
+
+def test_htmx_actions_show_their_outcome_when_refused(signed_in_page, factory, day):
+    sam = factory.user("Supervisor", first_name="Sam", last_name="Supervisor")
+    emma = factory.user(supervisors=[sam], first_name="Emma", last_name="Employee")
+    gone = factory.record(emma, factory.certification(name="Forklift"), day - timedelta(days=3), status="pending")
+    expired_form = factory.record(emma, factory.certification(name="Ladder Safety"), day - timedelta(days=2),
+                                  status="pending")
+    page = signed_in_page(sam, viewport=TABLET)
+    page.goto("/submissions/pending")
+
+    # Another supervisor deletes it while the page is open.
+    db.session.delete(gone)
+    db.session.commit()
+    page.get_by_role("button", name="Approve Forklift for Emma Employee").click()
+    expect(page.locator(f"#submission-{gone.id}").get_by_role("alert")).to_contain_text(
+        "no longer here to decide: someone deleted it")
+
+    # The session's form token expired: the server's reason is shown, and the row stays.
+    page.evaluate("""() => {
+        document.body.setAttribute('hx-headers', '{"X-CSRFToken": "expired"}');
+        document.querySelectorAll('input[name=csrf_token]').forEach((input) => { input.value = 'expired'; });
+    }""")
+    page.get_by_role("button", name="Approve Ladder Safety for Emma Employee").click()
+    expect(page.locator("main > [role=alert]")).to_contain_text(
+        "This form has expired or was sent from elsewhere")
+    expect(page.get_by_role("button", name="Approve Ladder Safety for Emma Employee")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(Submission, expired_form.id).status == "pending"

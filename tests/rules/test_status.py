@@ -207,6 +207,17 @@ def test_a_valid_record_wins_over_an_upcoming_one():
     assert (result.status, result.source_record) == (Status.VALID, RECORD)
 
 
+def test_upcoming_record_brings_its_notice_dates():
+    alone = status_on(DAY, facts(records=(FUTURE,)))
+    assert (alone.expires_on, alone.due_on, alone.overdue_on) == (date(2027, 8, 1), date(2027, 7, 1), date(2027, 7, 25))
+    # After an earlier record, the upcoming one is a refresher: its notices are the refresher's.
+    renewal = status_on(date(2026, 7, 10), facts(policy=REFRESHER_POLICY, records=(RECORD, FUTURE)))
+    assert renewal.status is Status.UPCOMING
+    assert (renewal.due_on, renewal.overdue_on) == (date(2027, 6, 1), date(2027, 7, 18))
+    never = status_on(DAY, facts(policy=NEVER, records=(RecordFacts(date(2026, 8, 1), None),)))
+    assert (never.status, never.due_on, never.overdue_on) == (Status.UPCOMING, None, None)
+
+
 def test_the_earliest_upcoming_record_is_shown():
     later = RecordFacts(date(2026, 9, 1), date(2027, 9, 1))
     assert status_on(DAY, facts(records=(later, FUTURE))).source_record is FUTURE

@@ -531,6 +531,22 @@ def test_fee_is_paid_offline_and_confirmed_by_an_administrator(client, csrf, sig
     assert "No payments are waiting." in _page(client.get("/activities/payments"))
 
 
+def test_form_sent_with_its_payment_awaiting_confirmation_is_not_nothing_on_file(
+        client, csrf, sign_in, factory, employee, frozen_clock):
+    certification, keys = _form_certification(factory, employee, fee=25)
+    sign_in(employee)
+    row = _page(client.get("/my/certifications")).split(f">{certification.name}</a>")[1].split("</tr>")[0]
+    assert "Nothing on File" in row and "awaiting payment" not in row
+    client.post(f"/activity/{certification.id}/form", data={
+        "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-1", keys["Signature"]: "Emma Employee"})
+    row = _page(client.get("/my/certifications")).split(f">{certification.name}</a>")[1].split("</tr>")[0]
+    assert "Awaiting payment confirmation" in row
+    expiration = row.split('data-label="Expiration">')[1].split("</td>")[0]
+    assert expiration.strip() == "Form sent: awaiting payment confirmation"
+    page = _page(client.get(f"/my/certifications/{certification.id}"))
+    assert "your form is sent and is awaiting payment confirmation" in page
+
+
 def test_required_at_login_form_with_fee_releases_once_submitted(client, csrf, factory, employee):
     certification, keys = _form_certification(factory, employee, fee=10, required_at_login=True, auto_approve_on_activity=True)
     _login(client, csrf, employee, next_path="/my/certifications")

@@ -66,6 +66,17 @@ def test_pages_need_sign_in(client):
     assert response.status_code == 302 and response.location.startswith("/auth/login")
 
 
+def test_htmx_request_after_the_session_ended_sends_the_page_to_sign_in(client):
+    """Not the sign-in page swapped into a fragment: the whole page goes, and comes back after."""
+    response = client.get("/my/submit?required_only=y", headers={
+        "HX-Request": "true", "HX-Target": "certification-field", "HX-Current-URL": "http://localhost/my/submit"})
+    assert response.status_code == 401 and response.get_data(as_text=True) == ""
+    assert response.headers["HX-Redirect"] == "/auth/login?next=%2Fmy%2Fsubmit"
+    assert "Please sign in to continue." in client.get("/auth/login").get_data(as_text=True)
+    plain = client.get("/my/submit?required_only=y")
+    assert plain.status_code == 302 and plain.location == "/auth/login?next=%2Fmy%2Fsubmit%3Frequired_only%3Dy"
+
+
 def test_sign_out_ends_the_session_and_clears_cache(client, csrf, sign_in, factory):
     sign_in(factory.user())
     response = client.post("/auth/logout", data={"csrf_token": csrf()})

@@ -241,6 +241,19 @@ def test_bad_dates_are_refused(client, csrf, factory, employee, frozen_clock, co
     assert _count_submissions() == 0
 
 
+def test_a_form_sent_back_says_the_chosen_files_must_be_chosen_again(client, csrf, factory, employee, frozen_clock):
+    certification = factory.certification()
+    response = _post(client, csrf, certification, "06/16/2026", photos=(io.BytesIO(PNG), "card.png"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    photos = page.split('id="photos"')[1].split("</div>")[0]
+    assert "Choose the file again: files are not kept when the form has an error." in photos
+    assert 'aria-describedby="photos-hint photos-again"' in page
+    files = page.split('id="files"')[1].split("</div>")[0]
+    assert "Choose the file again" not in files  # nothing was chosen there
+    assert "Choose the file again" not in _post(client, csrf, certification, "06/16/2026").get_data(as_text=True)
+
+
 def test_future_date_allowed_when_upcoming_is(client, csrf, factory, employee, frozen_clock):
     certification = factory.certification(allow_upcoming=True)
     assert _post(client, csrf, certification, "07/01/2026").status_code == 302

@@ -392,6 +392,24 @@ def test_notices_page_unread_count_and_mark_read(worked_example, factory, client
     assert _notices(id=notice.id)[0].read_at is not None
 
 
+def test_notice_in_the_app_links_to_this_site_and_saving_it_offline_leaves_it_unread(
+        app, worked_example, client, sign_in, frozen_clock):
+    _, worker, _ = worked_example
+    frozen_clock.move_to(at("2026-06-01"))
+    _scan()
+    [notice] = _notices(recipient_email="wanda@example.test")
+    # The scheduler wrote the mail with BASE_URL; the mail keeps it.
+    assert f"{app.config['BASE_URL']}/my/certifications" in notice.body_text
+    sign_in(worker)
+    saved = client.get(f"/notices/{notice.id}", base_url="http://localhost:8443",
+                       headers={"X-Saved-For-Offline": "1"}).get_data(as_text=True)
+    assert '<a href="http://localhost:8443/my/certifications">http://localhost:8443/my/certifications</a>' in saved
+    assert app.config["BASE_URL"] not in saved
+    assert _notices(id=notice.id)[0].read_at is None
+    client.get(f"/notices/{notice.id}")
+    assert _notices(id=notice.id)[0].read_at is not None
+
+
 def test_notices_page_loads_in_a_fixed_number_of_queries(worked_example, client, sign_in, count_queries, frozen_clock):
     _, worker, _ = worked_example
     frozen_clock.move_to(at("2026-07-01"))

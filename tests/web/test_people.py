@@ -172,6 +172,35 @@ def test_approve_several_at_once(client, sign_in, csrf, factory, worker_setup):
     assert {db.session.get(Submission, i).status for i in (pending.id, second.id)} == {"approved"}
 
 
+def test_approve_selected_names_what_it_could_not_approve_and_why(client, sign_in, csrf, factory, worker_setup):
+    supervisor, alice, forklift, first_aid, _, _, pending = worker_setup
+    decided = factory.record(alice, forklift, date(2026, 6, 2), status="pending")
+    deleted = factory.record(alice, forklift, date(2026, 6, 3), status="pending")
+    sign_in(supervisor)
+    chosen = {"csrf_token": csrf(), "submission_id": [pending.id, decided.id, deleted.id]}
+    # Another supervisor acts first, on the open page's rows.
+    decided.status = "declined"
+    db.session.delete(deleted)
+    db.session.commit()
+    response = client.post(f"/people/{alice.id}/approve-selected", data=chosen, headers=HX)
+    page = response.get_data(as_text=True)
+    assert "Approved 1 certification." in page
+    refusals = page.split("Not approved:")[1].split("</ul>")[0]
+    assert "Forklift, completed 06/02/2026: someone else declined it first." in refusals
+    assert "1 other selected submission: someone deleted it" in refusals
+    assert 'role="alert"' in page.split("Not approved:")[0].rsplit("<div", 1)[1]
+    db.session.expire_all()
+    assert db.session.get(Submission, decided.id).status == "declined"
+
+    first_aid_again = factory.record(alice, first_aid, date(2026, 6, 4), status="pending")
+    chosen = {"csrf_token": csrf(), "submission_id": [first_aid_again.id]}
+    first_aid_again.status = "approved"
+    db.session.commit()
+    client.post(f"/people/{alice.id}/approve-selected", data=chosen)
+    followed = client.get(f"/people/{alice.id}/certifications").get_data(as_text=True)
+    assert "Not approved: First Aid, completed 06/04/2026: someone else approved it first." in followed
+
+
 def test_approve_selected_ignores_other_users_submissions(client, sign_in, csrf, factory, worker_setup):
     supervisor, alice, forklift, *_ = worker_setup
     other = factory.user(supervisors=[supervisor])

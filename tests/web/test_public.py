@@ -155,6 +155,18 @@ def test_calendar_feed_for_supervisor_and_reset(client, factory, sign_in, csrf, 
     assert client.get(f"/cal/{old}.ics").status_code == 404
 
 
+def test_calendar_feed_has_the_notice_dates_of_an_upcoming_record(client, factory, frozen_clock):
+    worker = factory.user()
+    cert = factory.yearly_certification(name="Forklift", allow_upcoming=True)
+    factory.require(worker, cert)
+    factory.record(worker, cert, date(2026, 8, 1))  # after today (06/15/2026): upcoming, expires 08/01/2027
+    feed = client.get(f"/cal/{worker.calendar_token}.ics").get_data(as_text=True)
+    assert "SUMMARY:Forklift expires" in feed and "DTSTART;VALUE=DATE:20270801" in feed
+    for summary, day in (("1st notice (due)", "20270701"), ("2nd notice (overdue)", "20270725")):
+        event = next(e for e in feed.split("BEGIN:VEVENT")[1:] if f"SUMMARY:Forklift {summary}" in e)
+        assert f"DTSTART;VALUE=DATE:{day}" in event
+
+
 def test_calendar_lines_are_folded(client, factory, frozen_clock):
     worker = factory.user()
     cert = factory.yearly_certification(name="A very long certification name " * 4)

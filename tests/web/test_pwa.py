@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from webapp import create_app
 from webapp.blueprints.pwa import static_version
 from webapp.extensions import db
-from webapp.models import Attachment, Submission
+from webapp.models import Attachment, Notice, Submission
 from webapp.services.storage import CheckedUpload, store_file
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -115,17 +115,47 @@ def test_phone_saves_only_the_persons_own_pages_and_files(client, factory, worke
     assert urls[:3] == ["/", "/my/certifications", "/my/submit"]
     assert f"/qr/{worker.id}" in urls and f"/r/{worker.qr_token}" in urls
     assert f"/my/certifications/{record.certification_id}" in urls
-    assert [entry["title"] for entry in saved["files"]] == ["card.png"]
+    assert [entry["title"] for entry in saved["files"]] == ["My QR Code (PNG)", "card.png"]
     assert f"/qr/{other.id}" not in urls and f"/my/certifications/{other_record.certification_id}" not in urls
 
 
+def test_phone_saves_every_page_its_saved_pages_link_to(client, factory, worker, frozen_clock):
+    """The menu's QR address, each row's Submit page, requirements with nothing on file, the notices,
+    and the files of pending submissions and of certifications."""
+    height = factory.yearly_certification(name="Working at Height")
+    factory.require(worker, height)
+    manual = factory.yearly_certification(name="Manual Handling")
+    factory.require(worker, manual)
+    stored = store_file(CheckedUpload(data=PNG, content_type="image/png", name="harness.png"))
+    pending = factory.record(worker, height, date(2026, 5, 1), status="pending")
+    db.session.add(Attachment(kind="file", name="harness.png", stored_file=stored, submission=pending))
+    guide = store_file(CheckedUpload(data=PNG, content_type="image/png", name="guide.png"))
+    db.session.add(Attachment(kind="file", name="guide.png", stored_file=guide, certification_id=manual.id))
+    notice = Notice(kind="approved", recipient_email=worker.email, recipient_user_id=worker.id, user_id=worker.id,
+                    subject="Certification approved: First Aid", body_text="Approved.", status="sent")
+    db.session.add(notice)
+    db.session.commit()
+    saved = client.get("/my/offline-pages").get_json()
+    urls = [entry["url"] for entry in saved["pages"]]
+    for url in ("/qr/", f"/my/submit?certification={height.id}", f"/my/certifications/{height.id}",
+                f"/my/certifications/{manual.id}", f"/my/submit?certification={manual.id}", "/notices/",
+                f"/notices/{notice.id}", "/reports/calendar"):
+        assert url in urls
+    assert {entry["title"] for entry in saved["files"]} == {"My QR Code (PNG)", "card.png", "harness.png", "guide.png"}
+    assert client.get("/qr/").status_code == 200
+
+
 def test_saved_list_loads_in_fixed_queries(client, factory, worker, count_queries, frozen_clock):
+    factory.require(worker, db.session.scalar(select(Submission).where(Submission.user_id == worker.id)).certification)
     with count_queries() as few:
         client.get("/my/offline-pages")
     for n in range(4):
-        factory.record(worker, factory.certification(name=f"Cert {n}"), date(2026, 3, 1 + n))
+        certification = factory.certification(name=f"Cert {n}")
+        factory.require(worker, certification)
+        factory.record(worker, certification, date(2026, 3, 1 + n))
     with count_queries() as many:
-        assert len(client.get("/my/offline-pages").get_json()["pages"]) == 10
+        pages = client.get("/my/offline-pages").get_json()["pages"]
+        assert len([page for page in pages if page["url"].startswith("/my/certifications/")]) == 5
     assert len(many) == len(few)
 
 

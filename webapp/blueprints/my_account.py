@@ -18,6 +18,7 @@ from webapp.htmx import render
 from webapp.models import Attachment, Certification, Submission
 from webapp.permissions import Permission
 from webapp.security import permission_required
+from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
 from webapp.services.compliance import load_user_requirements
 from webapp.services.offline import list_offline_pages
 from webapp.services.submissions import (
@@ -63,6 +64,7 @@ def certifications():
         outstanding=[r for r in requirements if r.status.status.is_outstanding],
         others=[r for r in requirements if not r.status.status.is_outstanding],
         on_file=on_file,
+        awaiting_payment=certifications_awaiting_payment(current_user),
         day=day,
     )
 
@@ -90,6 +92,7 @@ def certification(certification_id: int):
         requirement=requirement,
         current=current,
         history=history,
+        awaiting_payment=awaiting_payment(current_user, certification),
     )
 
 
@@ -116,7 +119,7 @@ def _wants_json() -> bool:
 @permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
 def offline_pages():
     """What the service worker saves for use without signal when My Certifications opens."""
-    return jsonify(list_offline_pages(current_user).as_json())
+    return jsonify(list_offline_pages(current_user, today()).as_json())
 
 
 @bp.route("/submit", methods=["GET", "POST"])

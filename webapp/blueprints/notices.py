@@ -19,6 +19,8 @@ from webapp.services.notices import (
     mark_notice_read,
     retry_notice,
 )
+from webapp.services.offline import SAVING_FOR_OFFLINE
+from webapp.text import split_site_links
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 
@@ -40,8 +42,14 @@ def show(notice_id: int):
     notice = get_user_notice(current_user, notice_id)
     if notice is None:
         abort(404)
-    mark_notice_read(notice)
-    return render("notices/show.html", notice=notice)
+    # The phone saving the notice for use without signal is not the person reading it.
+    if request.headers.get(SAVING_FOR_OFFLINE) is None:
+        mark_notice_read(notice)
+    # The mail's links name BASE_URL (the scheduler knows no other); in the app they lead to this site
+    # as the reader reached it.
+    body = split_site_links(notice.body_text, (current_app.config["BASE_URL"], request.host_url),
+                            url_for("home.index", _external=True))
+    return render("notices/show.html", notice=notice, body=body)
 
 
 @bp.route("/read", methods=["POST"])

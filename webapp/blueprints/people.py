@@ -36,7 +36,7 @@ from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.services.access import may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
-from webapp.services.approvals import approve_submissions, pending_submissions
+from webapp.services.approvals import approve_chosen_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.module_levels import list_module_levels
@@ -307,14 +307,11 @@ def approve_selected(user_id: int):
     ids = [int(value) for value in request.form.getlist("submission_id") if value.isdigit()]
     if not ActionForm().validate() or not ids:
         return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
-    chosen = list(db.session.scalars(
-        select(Submission).where(Submission.id.in_(ids), Submission.user_id == user.id)
-    ))
-    approved, skipped = approve_submissions(chosen, current_user)
+    approved, not_approved = approve_chosen_submissions(user, ids, current_user)
     message = f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}."
-    if skipped:
-        message += f" {len(skipped)} had already been decided by someone else."
-    return _details(user, message)
+    if not_approved and not wants_fragment():
+        flash(f"Not approved: {' '.join(not_approved)}", "error")
+    return _details(user, message, not_approved=not_approved)
 
 
 def _requirement_or_404(user: User, certification_id: int) -> Certification:

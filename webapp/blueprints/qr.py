@@ -28,14 +28,18 @@ def _visible_user_or_404(user_id: int) -> User:
 @bp.get("/")
 @login_required
 def mine():
-    """The signed-in user's own code, the main navigation's entry."""
-    return redirect(url_for("qr.show", user_id=current_user.id))
+    """The signed-in user's own code, the main navigation's entry: the page itself, not a redirect,
+    so the phone can keep it under this address for use without signal."""
+    return _code_page(current_user)
 
 
 @bp.get("/<int:user_id>")
 @login_required
 def show(user_id: int):
-    user = _visible_user_or_404(user_id)
+    return _code_page(_visible_user_or_404(user_id))
+
+
+def _code_page(user: User):
     url = qr_report_url(user)
     return render(
         "qr/show.html",

@@ -1,5 +1,5 @@
 """Submissions > Pending Approvals: approve, decline with an e-mailed comment, delete."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.blueprints.common import add_submission_errors
@@ -37,17 +37,22 @@ bp = Blueprint("submissions", __name__, url_prefix="/submissions")
 APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 
 
-def _submission_or_404(submission_id: int):
+GONE = ("This submission is no longer here to decide: someone deleted it, or it is no longer yours to decide. "
+        "Nothing was changed.")
+
+
+def _decidable_submission(submission_id: int):
+    """The submission, or 404; for htmx, one deleted meanwhile says so in its row, where the button was pressed."""
     submission = decidable_submission(current_user, submission_id)
     if submission is None:
-        abort(404)
+        abort(make_response(_outcome(submission_id, GONE, "error")) if wants_fragment() else 404)
     return submission
 
 
-def _outcome(submission, message: str, category: str = "success"):
+def _outcome(submission_id: int, message: str, category: str = "success"):
     """The row's replacement for htmx, or back to the list with a flash message."""
     if wants_fragment():
-        return render_template("submissions/_outcome_row.html", submission=submission, message=message,
+        return render_template("submissions/_outcome_row.html", submission_id=submission_id, message=message,
                                category=category)
     flash(message, category)
     return redirect(url_for("submissions.pending"))
@@ -63,18 +68,18 @@ def pending():
 @bp.post("/<int:submission_id>/approve")
 @permission_required(*APPROVERS)
 def approve(submission_id: int):
-    submission = _submission_or_404(submission_id)
+    submission = _decidable_submission(submission_id)
     try:
         approve_submission(submission, current_user)
     except AlreadyDecided:
-        return _outcome(submission, "This submission was already decided by someone else; nothing was changed.", "info")
-    return _outcome(submission, f"Approved {submission.certification.name} for {submission.user.full_name}.")
+        return _outcome(submission_id, "This submission was already decided by someone else; nothing was changed.", "info")
+    return _outcome(submission_id, f"Approved {submission.certification.name} for {submission.user.full_name}.")
 
 
 @bp.post("/<int:submission_id>/decline")
 @permission_required(*APPROVERS)
 def decline(submission_id: int):
-    submission = _submission_or_404(submission_id)
+    submission = _decidable_submission(submission_id)
     form = DeclineForm()
     if not form.validate():
         if wants_fragment():
@@ -87,9 +92,9 @@ def decline(submission_id: int):
     try:
         decline_submission(submission, current_user, form.comment.data)
     except AlreadyDecided:
-        return _outcome(submission, "This submission was already decided by someone else; nothing was changed.", "info")
+        return _outcome(submission_id, "This submission was already decided by someone else; nothing was changed.", "info")
     return _outcome(
-        submission,
+        submission_id,
         f"Declined {submission.certification.name} for {submission.user.full_name}; {submission.user.first_name} was e-mailed.",
     )
 
@@ -97,13 +102,13 @@ def decline(submission_id: int):
 @bp.post("/<int:submission_id>/delete")
 @permission_required(*APPROVERS)
 def delete(submission_id: int):
-    submission = _submission_or_404(submission_id)
+    submission = _decidable_submission(submission_id)
     name, person = submission.certification.name, submission.user.full_name
     try:
         delete_submission(submission, current_user)
     except AlreadyDecided:
-        return _outcome(submission, "This submission was already decided by someone else; nothing was changed.", "info")
-    return _outcome(submission, f"The submission of {name} for {person} has been removed from the system.")
+        return _outcome(submission_id, "This submission was already decided by someone else; nothing was changed.", "info")
+    return _outcome(submission_id, f"The submission of {name} for {person} has been removed from the system.")
 
 
 # ---- Batch Submit Certifications -------------------------------------------------------------

@@ -287,7 +287,7 @@ def status_on(day: date, facts: RequirementFacts) -> RequirementStatus:
                     parent.name,
                 )
     if upcoming is not None:
-        return _by_record(Status.UPCOMING, pending, upcoming, "upcoming")
+        return _upcoming(facts.policy, facts.records, upcoming, pending)
     # Left: missing, due, overdue or expired, the statuses a deferral or training holds back.
     return _hold(day, facts, own)
 
@@ -301,6 +301,28 @@ def _by_record(status: Status, pending: bool, record: RecordFacts, kind: str) ->
         record.expires_on,
         source_record=record,
         kind=kind,
+    )
+
+
+def _upcoming(
+    policy: TrackingPolicy, records: tuple[RecordFacts, ...], record: RecordFacts, pending: bool
+) -> RequirementStatus:
+    """Upcoming, with the notice dates the record will bring, so a calendar shows them ahead."""
+    due_on = overdue_on = None
+    if record.expires_on is not None and policy.expires:
+        stage = policy.refresher if policy.refresher is not None and _has_earlier(records, record) else policy
+        notices = _notice_dates(stage, record.expires_on)
+        due_on, overdue_on = notices.due_on, notices.overdue_on
+    return _status(
+        Status.UPCOMING,
+        None,
+        pending,
+        record.completed_on,
+        record.expires_on,
+        due_on,
+        overdue_on,
+        source_record=record,
+        kind="upcoming",
     )
 
 

@@ -281,13 +281,23 @@ def held_certifications(user: User) -> list[Certification]:
     return sorted(held, key=lambda c: c.name.lower())
 
 
+def _awaiting_payment(user: User):
+    """The user's submitted form entries whose payment an administrator has still to confirm."""
+    return (
+        FormEntry.user_id == user.id, FormEntry.status == "submitted", FormEntry.submission_id.is_(None),
+        Payment.form_entry_id == FormEntry.id, Payment.status == "recorded",
+    )
+
+
 def awaiting_payment(user: User, certification: Certification) -> bool:
     """A submitted form entry whose payment an administrator has still to confirm."""
     return bool(db.session.scalar(select(exists().where(
-        FormEntry.user_id == user.id, FormEntry.certification_id == certification.id,
-        FormEntry.status == "submitted", FormEntry.submission_id.is_(None),
-        Payment.form_entry_id == FormEntry.id, Payment.status == "recorded",
-    ))))
+        FormEntry.certification_id == certification.id, *_awaiting_payment(user)))))
+
+
+def certifications_awaiting_payment(user: User) -> set[int]:
+    """The certifications whose form `user` sent and whose payment awaits confirmation (one query)."""
+    return set(db.session.scalars(select(FormEntry.certification_id).where(*_awaiting_payment(user)).distinct()))
 
 
 @dataclass(frozen=True)

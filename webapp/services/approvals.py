@@ -6,12 +6,13 @@ row; the other gets AlreadyDecided and changes nothing (no second record, no sec
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import Attachment, Comment, Submission, User
 from webapp.models.base import utcnow
+from webapp.rules.periods import format_date
 from webapp.services.access import approvable_submissions
 from webapp.services.audit import record_audit
 from webapp.services.certificates import on_record_approved
@@ -76,15 +77,41 @@ def approve_submission(submission: Submission, by: User) -> Submission:
     return submission
 
 
-def approve_submissions(submissions: list[Submission], by: User) -> tuple[list[Submission], list[Submission]]:
-    """Approve each of `submissions`; returns (approved, already decided by someone else)."""
-    approved, skipped = [], []
-    for submission in submissions:
+# Why a chosen submission was not approved, by what it is now (None: deleted).
+_NOT_APPROVED_BECAUSE = {
+    "approved": "someone else approved it first",
+    "declined": "someone else declined it first",
+    None: "someone deleted it",
+}
+
+
+def approve_chosen_submissions(user: User, submission_ids: list[int], by: User) -> tuple[list[Submission], list[str]]:
+    """Approve the chosen pending submissions of `user`; returns (approved, what was not approved and why).
+
+    Each refusal names the submission ("Forklift, completed 06/01/2026: someone deleted it"), or counts
+    the chosen ones that were gone before they could be named.
+    """
+    chosen = list(db.session.scalars(
+        select(Submission).where(Submission.id.in_(submission_ids), Submission.user_id == user.id)
+        .options(selectinload(Submission.certification))
+    ))
+    # Named now: one deleted meanwhile can no longer be loaded to say what it was.
+    names = {s.id: f"{s.certification.name}, completed {format_date(s.completed_on)}" for s in chosen}
+    approved, refused = [], []
+    for submission_id, name in names.items():
+        submission = db.session.get(Submission, submission_id)
         try:
+            if submission is None:
+                raise AlreadyDecided()
             approved.append(approve_submission(submission, by))
         except AlreadyDecided:
-            skipped.append(submission)
-    return approved, skipped
+            now = db.session.scalar(select(Submission.status).where(Submission.id == submission_id))
+            refused.append(f"{name}: {_NOT_APPROVED_BECAUSE.get(now, 'it is no longer pending')}.")
+    gone = len(set(submission_ids)) - len(names)
+    if gone:
+        refused.append(f"{gone} other selected submission{'s' if gone != 1 else ''}: someone deleted "
+                       f"{'them' if gone != 1 else 'it'} before you approved.")
+    return approved, refused
 
 
 def decline_submission(submission: Submission, by: User, comment: str | None) -> Submission:
