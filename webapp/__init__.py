@@ -24,7 +24,7 @@ from webapp.blueprints import (
     settings,
     submissions,
 )
-from webapp.config import CONFIGS, database_url_for
+from webapp.config import CONFIGS, database_url_for, https_settings
 from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
@@ -62,6 +62,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(CONFIGS[config_name or os.environ.get("FIELDCERT_CONFIG", "development")])
     app.config.update(overrides)
+    if app.config["HTTPS"]:
+        app.config.update(https_settings())
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("SQLALCHEMY_DATABASE_URI") or database_url_for(
         app.instance_path

@@ -46,6 +46,8 @@ class Config:
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     ORGANISATION_TIMEZONE = os.environ.get("ORGANISATION_TIMEZONE", "UTC")
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
+    # Served over HTTPS (directly or behind a TLS proxy): HSTS, secure `__Host-` cookies, https links.
+    HTTPS = os.environ.get("HTTPS", "0") == "1"
 
 
 class DevelopmentConfig(Config):
@@ -53,8 +55,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    HTTPS = os.environ.get("HTTPS", "1") == "1"
 
 
 class TestingConfig(Config):
@@ -69,6 +70,23 @@ CONFIGS = {
     "production": ProductionConfig,
     "testing": TestingConfig,
 }
+
+
+def https_settings() -> dict:
+    """What serving over HTTPS changes (ASVS 3.3.1, 3.4.1): cookies only over TLS, under `__Host-` names,
+    which a browser accepts only when Secure, for path / and without a Domain, so a sibling subdomain
+    or a plain-HTTP page cannot plant or overwrite them."""
+    return {
+        "PREFERRED_URL_SCHEME": "https",
+        "SESSION_COOKIE_NAME": "__Host-session",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token",
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_PATH": "/",
+        "REMEMBER_COOKIE_DOMAIN": None,
+    }
 
 
 def database_url_for(instance_path: str) -> str:

@@ -32,6 +32,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+HSTS_SECONDS = 365 * 24 * 3600
+
+
 def public(view):
     """Anyone may reach this view, signed in or not."""
     view.access = "public"
@@ -86,7 +89,10 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "geolocation=()")
-        if current_user.is_authenticated and "Cache-Control" not in response.headers and request.endpoint != "static":
-            # Private pages: never kept by a shared cache.
-            response.headers["Cache-Control"] = "private, no-cache"
+        if "Cache-Control" not in response.headers and request.endpoint != "static":
+            # ASVS 14.3.2: pages carry private data or a form's CSRF token, so no cache keeps them;
+            # the service worker's offline copies are its own, made whatever this header says.
+            response.headers["Cache-Control"] = "private, no-store"
+        if app.config["HTTPS"]:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
         return response

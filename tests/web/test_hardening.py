@@ -1,0 +1,52 @@
+"""Issue 16's smaller holes: caching of private pages, HTTPS-only cookies and HSTS."""
+from datetime import date
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.web.test_files import PNG, _file
+from webapp import create_app
+from webapp.security import HSTS_SECONDS
+
+
+@pytest.fixture
+def https_app(database_url, tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_FOLDER=str(tmp_path), HTTPS=True)
+    app.extensions["fieldcert_schema_checked"] = True
+    return app
+
+
+def test_private_pages_files_and_forms_are_kept_by_no_cache(client, sign_in, factory, frozen_clock):
+    owner = sign_in(factory.user())
+    record = factory.record(owner, factory.certification(), date(2026, 1, 1))
+    photo = _file("card.png", PNG, "image/png", submission=record)
+    for path in ("/", "/my/certifications", f"/files/{photo.id}"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    client.post("/auth/logout", data={})
+    assert client.get("/auth/login").headers["Cache-Control"] == "private, no-store"
+
+
+def test_static_files_and_the_service_worker_keep_their_own_policy(client):
+    assert "no-store" not in client.get("/sw.js").headers["Cache-Control"]
+    assert "no-store" not in (client.get("/static/css/app.css").headers.get("Cache-Control") or "")
+
+
+def test_over_https_cookies_are_host_only_and_secure_and_hsts_is_sent(https_app, app_context, factory):
+    user = factory.user()
+    client = https_app.test_client()
+    page = client.get("/auth/login", base_url="https://fieldcert.example")
+    assert page.headers["Strict-Transport-Security"] == f"max-age={HSTS_SECONDS}; includeSubDomains"
+    assert HSTS_SECONDS >= 365 * 24 * 3600
+    csrf = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/auth/login", base_url="https://fieldcert.example",
+                           headers={"Referer": "https://fieldcert.example/auth/login"},
+                           data={"csrf_token": csrf, "identifier": user.username, "password": PASSWORD, "remember": "y"})
+    assert response.status_code == 302
+    cookies = {header.split("=")[0]: header for header in response.headers.getlist("Set-Cookie")}
+    assert set(cookies) == {"__Host-session", "__Host-remember_token"}
+    for header in cookies.values():
+        assert "Secure" in header and "Path=/" in header and "Domain" not in header
+
+
+def test_over_plain_http_no_hsts_is_sent(client):
+    assert "Strict-Transport-Security" not in client.get("/auth/login").headers
