@@ -1,11 +1,19 @@
-"""Issue 16's smaller holes: caching of private pages, HTTPS-only cookies and HSTS."""
+"""Issue 16's smaller holes: caching of private pages, HTTPS-only cookies and HSTS, a full upload folder."""
+import errno
+import io
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
+from flask import current_app
+from sqlalchemy import select
 
 from tests.factories import PASSWORD
 from tests.web.test_files import PNG, _file
 from webapp import create_app
+from webapp.extensions import db
+from webapp.models import StoredFile, Submission
 from webapp.security import HSTS_SECONDS
 
 
@@ -50,3 +58,24 @@ def test_over_https_cookies_are_host_only_and_secure_and_hsts_is_sent(https_app,
 
 def test_over_plain_http_no_hsts_is_sent(client):
     assert "Strict-Transport-Security" not in client.get("/auth/login").headers
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
+def test_a_full_or_read_only_upload_folder_gives_a_clear_503_and_saves_nothing(
+        client, csrf, factory, sign_in, frozen_clock, monkeypatch, code):
+    certification = factory.yearly_certification(name="First Aid")
+    sign_in(factory.user(supervisors=[factory.user("Supervisor")]))
+
+    def refuse(path, data):
+        path.write_text("half")  # what a disk filling half-way leaves behind
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    response = client.post("/my/submit", content_type="multipart/form-data", data={
+        "csrf_token": csrf(), "certification": str(certification.id), "completed_on": "06/10/2026",
+        "idempotency_key": "k", "photos": (io.BytesIO(PNG + b"never stored before %d" % code), "card.png")})
+    assert response.status_code == 503
+    assert "nothing was saved" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalars(select(Submission)).all() == [] and db.session.scalars(select(StoredFile)).all() == []
+    assert not list(Path(current_app.config["UPLOAD_FOLDER"]).rglob("*.partial"))

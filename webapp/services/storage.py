@@ -4,6 +4,7 @@ Only this module touches the disk, so an object store can replace it later.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterable
@@ -38,12 +39,22 @@ _OFFICE = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+PARTIAL_SUFFIX = ".partial"
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm"})
 ACCEPT_ATTRIBUTE = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.heif,.mp4,.webm,.zip,.docx,.xlsx,.pptx,.txt,.csv,image/*"
 
 
 class UploadError(ValueError):
     """An upload refused, with a message fit to show on the form."""
+
+
+class StorageUnavailable(OSError):
+    """The upload folder cannot take a file (full, read-only, not ours to write): an operator's
+    problem, not the user's, answered with a 503 and nothing saved."""
+
+
+# Write failures that say the folder cannot take files now; any other OSError is a defect.
+_UNAVAILABLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 @dataclass(frozen=True)
@@ -106,14 +117,27 @@ def store_file(checked: CheckedUpload) -> StoredFile:
     stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == sha256))
     path = _path_for(sha256)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_bytes(checked.data)
-        partial.replace(path)  # atomic: a reader never sees half a file
+        try:
+            _write_atomically(path, checked.data)
+        except OSError as error:
+            if error.errno in _UNAVAILABLE:
+                raise StorageUnavailable(error.errno, f"The upload folder cannot take files: {error}") from error
+            raise
     if stored is None:
         stored = StoredFile(sha256=sha256, size=len(checked.data), content_type=checked.content_type)
         db.session.add(stored)
     return stored
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(PARTIAL_SUFFIX)
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)  # atomic: a reader never sees half a file
+    finally:
+        # A disk that filled half-way leaves a partial behind; the clean-up job gets what this cannot.
+        partial.unlink(missing_ok=True)
 
 
 def file_path(stored: StoredFile) -> Path:
