@@ -380,11 +380,18 @@ def test_notices_page_unread_count_and_mark_read(worked_example, factory, client
     page = client.get("/notices/").get_data(as_text=True)
     assert 'class="notice-count">1<span class="visually-hidden"> unread' in page
     assert "Due: Forklift expires 07/01/2026" in page and "Unread" in page
+    assert f'action="/notices/{notice.id}/read"' in page
     shown = client.get(f"/notices/{notice.id}").get_data(as_text=True)
-    assert "Your Forklift certification is due for renewal" in shown
-    assert "notice-count" not in shown
+    assert "Your Forklift certification is due for renewal" in shown and "Mark as read" in shown
+    assert _notices(id=notice.id)[0].read_at is None  # reading by GET changes nothing
+    opened = client.post(f"/notices/{notice.id}/read", data={"csrf_token": csrf()})
+    assert opened.status_code == 302 and opened.location.endswith(f"/notices/{notice.id}")
+    shown = client.get(opened.location).get_data(as_text=True)
+    assert "notice-count" not in shown and "Mark as read" not in shown
+    assert client.post(f"/notices/{notice.id}/read", data={}).status_code == 400
     sign_in(other)
     assert client.get(f"/notices/{notice.id}").status_code == 404
+    assert client.post(f"/notices/{notice.id}/read", data={"csrf_token": csrf()}).status_code == 404
     sign_in(worker)
     db.session.execute(db.update(Notice).values(read_at=None))
     db.session.commit()

@@ -34,14 +34,28 @@ def index():
     return render("notices/index.html", notices=list_user_notices(current_user), form=DeleteForm())
 
 
-@bp.route("/<int:notice_id>")
-@login_required
-def show(notice_id: int):
+def _own_notice(notice_id: int) -> Notice:
     notice = get_user_notice(current_user, notice_id)
     if notice is None:
         abort(404)
+    return notice
+
+
+@bp.route("/<int:notice_id>")
+@login_required
+def show(notice_id: int):
+    # Reading changes nothing: a prefetch or a link scanner must not mark a notice read (GET is safe).
+    return render("notices/show.html", notice=_own_notice(notice_id), form=DeleteForm())
+
+
+@bp.route("/<int:notice_id>/read", methods=["POST"])
+@login_required
+def read(notice_id: int):
+    notice = _own_notice(notice_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
     mark_notice_read(notice)
-    return render("notices/show.html", notice=notice)
+    return redirect(url_for("notices.show", notice_id=notice.id))
 
 
 @bp.route("/read", methods=["POST"])
