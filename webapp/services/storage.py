@@ -7,7 +7,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ _OFFICE = {
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 PARTIAL_SUFFIX = ".partial"
+_CONTENT_NAME = re.compile(r"[0-9a-f]{64}")
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm"})
 ACCEPT_ATTRIBUTE = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.heif,.mp4,.webm,.zip,.docx,.xlsx,.pptx,.txt,.csv,image/*"
 
@@ -115,29 +117,41 @@ def store_file(checked: CheckedUpload) -> StoredFile:
     """Write the content once (same bytes, same file) and return its row, added to the session."""
     sha256 = hashlib.sha256(checked.data).hexdigest()
     stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == sha256))
-    path = _path_for(sha256)
-    if not path.exists():
-        try:
-            _write_atomically(path, checked.data)
-        except OSError as error:
-            if error.errno in _UNAVAILABLE:
-                raise StorageUnavailable(error.errno, f"The upload folder cannot take files: {error}") from error
-            raise
+    write_content(sha256, checked.data)
     if stored is None:
         stored = StoredFile(sha256=sha256, size=len(checked.data), content_type=checked.content_type)
         db.session.add(stored)
     return stored
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_content(sha256: str, data: bytes) -> None:
+    """Put `data` on disk under its hash unless it is there already; a reader never sees half a file.
+
+    Raises StorageUnavailable when the folder is full, read-only or not ours to write.
+    """
+    path = _path_for(sha256)
+    if path.exists():
+        return
     partial = path.with_suffix(PARTIAL_SUFFIX)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(data)
-        partial.replace(path)  # atomic: a reader never sees half a file
+        partial.replace(path)
+    except OSError as error:
+        if error.errno in _UNAVAILABLE:
+            raise StorageUnavailable(error.errno, f"The upload folder cannot take files: {error}") from error
+        raise
     finally:
         # A disk that filled half-way leaves a partial behind; the clean-up job gets what this cannot.
         partial.unlink(missing_ok=True)
+
+
+def stored_content() -> Iterator[tuple[str, Path]]:
+    """Every whole file in the store, as (sha256, path), in a fixed order."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    for path in sorted(folder.glob("??/*")):
+        if _CONTENT_NAME.fullmatch(path.name) and path.parent.name == path.name[:2] and path.is_file():
+            yield path.name, path
 
 
 def file_path(stored: StoredFile) -> Path:
