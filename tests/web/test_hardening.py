@@ -1,8 +1,12 @@
-"""Issue 16's smaller holes: caching of private pages, HTTPS-only cookies and HSTS, a full upload folder."""
+"""Issue 16's smaller holes: caching of private pages, HTTPS-only cookies and HSTS, a full upload folder,
+files left behind by killed requests."""
 import errno
+import hashlib
 import io
+import logging
 import os
-from datetime import date
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,13 @@ from tests.web.test_files import PNG, _file
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import StoredFile, Submission
+from webapp.scheduler import FILE_CLEANUP_JOB, build_scheduler
 from webapp.security import HSTS_SECONDS
+from webapp.services.storage import CheckedUpload, file_path, remove_orphan_files, store_file
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @pytest.fixture
@@ -79,3 +89,46 @@ def test_a_full_or_read_only_upload_folder_gives_a_clear_503_and_saves_nothing(
     db.session.expire_all()
     assert db.session.scalars(select(Submission)).all() == [] and db.session.scalars(select(StoredFile)).all() == []
     assert not list(Path(current_app.config["UPLOAD_FOLDER"]).rglob("*.partial"))
+
+
+@pytest.fixture
+def own_store(app, tmp_path, monkeypatch):
+    """A file store of this test's own: the session's holds every other test's files."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "files"))
+    return tmp_path / "files"
+
+
+def _aged(path: Path, data: bytes, age: timedelta) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    then = time.time() - age.total_seconds()
+    os.utime(path, (then, then))
+    return path
+
+
+def test_the_scheduled_clean_up_removes_old_orphans_and_partials_only(app, factory, own_store, caplog):
+    folder = own_store
+    kept = store_file(CheckedUpload(data=PNG + b"kept", content_type="image/png", name="kept.png"))
+    db.session.commit()
+    kept_path = file_path(kept)
+    os.utime(kept_path, (0, 0))  # old, but a row names it
+    orphan_data, young_data = PNG + b"orphan", PNG + b"young"
+    orphan = _aged(folder / _sha(orphan_data)[:2] / _sha(orphan_data), orphan_data, timedelta(days=2))
+    partial = _aged(folder / "ab" / ("ab" + "0" * 62 + ".partial"), b"half", timedelta(days=2))
+    young = _aged(folder / _sha(young_data)[:2] / _sha(young_data), young_data, timedelta(hours=1))
+    stranger = _aged(folder / "notes.txt", b"an operator's file", timedelta(days=30))
+    job = build_scheduler(app).get_job(FILE_CLEANUP_JOB)
+    assert job is not None and {f.name: str(f) for f in job.trigger.fields}["hour"] == "3"
+    with caplog.at_level(logging.INFO, logger="webapp.scheduler"):
+        job.func(*job.args)
+    assert "2 orphan or partial files removed" in caplog.text
+    assert not orphan.exists() and not partial.exists()
+    assert kept_path.exists() and young.exists() and stranger.exists()
+
+
+def test_storing_content_an_orphan_already_holds_makes_it_young_again(app, factory, own_store):
+    data = PNG + b"orphan about to be claimed"
+    path = _aged(own_store / _sha(data)[:2] / _sha(data), data, timedelta(days=2))
+    store_file(CheckedUpload(data=data, content_type="image/png", name="again.png"))
+    assert remove_orphan_files() == 0 and path.exists()
+    db.session.rollback()

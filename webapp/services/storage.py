@@ -8,8 +8,10 @@ import errno
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -42,6 +44,7 @@ _OFFICE = {
 }
 PARTIAL_SUFFIX = ".partial"
 _CONTENT_NAME = re.compile(r"[0-9a-f]{64}")
+ORPHAN_AGE = timedelta(days=1)
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm"})
 ACCEPT_ATTRIBUTE = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.heif,.mp4,.webm,.zip,.docx,.xlsx,.pptx,.txt,.csv,image/*"
 
@@ -131,6 +134,8 @@ def write_content(sha256: str, data: bytes) -> None:
     """
     path = _path_for(sha256)
     if path.exists():
+        # Fresh again: an orphan about to gain a row must not look old to remove_orphan_files meanwhile.
+        os.utime(path)
         return
     partial = path.with_suffix(PARTIAL_SUFFIX)
     try:
@@ -152,6 +157,21 @@ def stored_content() -> Iterator[tuple[str, Path]]:
     for path in sorted(folder.glob("??/*")):
         if _CONTENT_NAME.fullmatch(path.name) and path.parent.name == path.name[:2] and path.is_file():
             yield path.name, path
+
+
+def remove_orphan_files(older_than: timedelta = ORPHAN_AGE) -> int:
+    """Delete what killed requests left in the store: `.partial` files, and files no StoredFile row names
+    (written before a transaction that then failed). Only files untouched for `older_than`, so a request
+    still writing or about to commit is never robbed of its file. Returns how many were deleted."""
+    known = set(db.session.scalars(select(StoredFile.sha256)))
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in sorted(Path(current_app.config["UPLOAD_FOLDER"]).glob("??/*")):
+        orphan = path.suffix == PARTIAL_SUFFIX or (_CONTENT_NAME.fullmatch(path.name) and path.name not in known)
+        if orphan and path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def file_path(stored: StoredFile) -> Path:
