@@ -40,7 +40,7 @@ def _schema(path) -> dict:
     return {(kind, name): _clauses(sql) if kind == "table" else sql for kind, name, sql in rows}
 
 
-def test_migration_0007_rebuilds_sqlite_tables_keeping_rows_and_constraints(database_url, tmp_path):
+def test_migrations_rebuild_sqlite_tables_with_autoincrement_keeping_rows_and_constraints(database_url, tmp_path):
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's ids only: PostgreSQL's sequences never reuse one")
     migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
@@ -48,7 +48,7 @@ def test_migration_0007_rebuilds_sqlite_tables_keeping_rows_and_constraints(data
         upgrade(revision="0004")
         db.session.execute(text("INSERT INTO companies (id, name) VALUES (1, 'Acme'), (2, 'Bolt')"))
         db.session.commit()
-        upgrade(revision="0007")
+        upgrade()
         db.session.execute(text("DELETE FROM companies WHERE id = 2"))
         db.session.execute(text("INSERT INTO companies (name) VALUES ('Crane Co')"))
         db.session.commit()

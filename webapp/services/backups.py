@@ -76,15 +76,20 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed: {result.stderr.strip()}")
 
 
+def _copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup: a consistent copy page by page, while others read and write the source."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _dump_database(dialect: str, target: Path) -> None:
     if dialect == "sqlite":
-        source = sqlite3.connect(f"file:{_sqlite_path()}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _copy_sqlite(_sqlite_path(), target)
         return
     url, env = _libpq(db.engine.url)
     _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}", f"--dbname={url}"],
@@ -157,13 +162,7 @@ def _load_database(dialect: str, dump: Path) -> None:
     db.session.remove()
     db.engine.dispose()
     if dialect == "sqlite":
-        source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-        target = sqlite3.connect(_sqlite_path())
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite(dump, _sqlite_path())
         return
     url, env = _libpq(db.engine.url)
     _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
