@@ -4,6 +4,7 @@ import errno
 import hashlib
 import io
 import os
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -129,3 +130,23 @@ def test_storing_content_an_orphan_already_holds_makes_it_young_again(app, facto
     store_file(CheckedUpload(data=data, content_type="image/png", name="again.png"))
     assert remove_orphan_files() == 0 and path.exists()
     db.session.rollback()
+
+
+def test_the_same_bytes_stored_at_once_by_two_requests_both_succeed(app_context, own_store, at_once, monkeypatch):
+    data = PNG + b"sent twice by a double tap"
+    both_written = threading.Barrier(2, timeout=10)
+    write_bytes = Path.write_bytes
+
+    def write_then_wait(path, content):
+        written = write_bytes(path, content)
+        both_written.wait()  # neither request moves its file into place before the other has written
+        return written
+
+    monkeypatch.setattr(Path, "write_bytes", write_then_wait)
+
+    def store():
+        return file_path(store_file(CheckedUpload(data=data, content_type="image/png", name="twice.png")))
+
+    outcomes = at_once(store, store)
+    assert all(isinstance(outcome, Path) for outcome in outcomes), outcomes
+    assert outcomes[0].read_bytes() == data and not list(own_store.rglob("*.partial"))

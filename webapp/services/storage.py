@@ -4,10 +4,12 @@ Only this module touches the disk, so an object store can replace it later.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import re
+import secrets
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -135,9 +137,12 @@ def write_content(sha256: str, data: bytes) -> None:
     path = _path_for(sha256)
     if path.exists():
         # Fresh again: an orphan about to gain a row must not look old to remove_orphan_files meanwhile.
-        os.utime(path)
+        # A read-only store cannot be touched, but then the clean-up cannot delete either.
+        with contextlib.suppress(OSError):
+            os.utime(path)
         return
-    partial = path.with_suffix(PARTIAL_SUFFIX)
+    # A name of its own: two requests storing the same bytes at once must not share (or delete) one partial.
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(6)}{PARTIAL_SUFFIX}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(data)
