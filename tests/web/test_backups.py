@@ -115,11 +115,24 @@ def test_backup_never_overwrites_an_archive_and_restore_refuses_what_is_no_backu
     assert not_a_backup.exit_code == 1 and "is not a backup archive" in not_a_backup.output
 
 
+def test_restore_refuses_a_cut_off_backup_and_restores_nothing(app, organisation, empty_instance, tmp_path):
+    archive = tmp_path / "fieldcert.tar"
+    assert _flask(app, "backup", str(archive)).exit_code == 0
+    whole = archive.read_bytes()
+    for cut in (whole[: len(whole) // 3], whole[: len(whole) // 2]):
+        archive.write_bytes(cut)
+        refused = _flask(empty_instance, "restore", str(archive))
+        assert refused.exit_code == 1 and ("damaged" in refused.output or "incomplete" in refused.output), refused.output
+        assert _files(empty_instance.config["UPLOAD_FOLDER"]) == {}
+        assert _tables(empty_instance.config["SQLALCHEMY_DATABASE_URI"]) == {}
+
+
 def test_restore_refuses_a_file_that_does_not_match_its_name(app, empty_instance, tmp_path):
     archive = tmp_path / "forged.tar"
     kind = "sqlite" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else "postgresql"
     with tarfile.open(archive, "w") as tar:
-        for name, data in (("manifest.json", json.dumps({"format": 1, "database": kind}).encode()),
+        for name, data in (("manifest.json", json.dumps({"format": 1, "database": kind, "files": 1}).encode()),
+                           ("database.sqlite3" if kind == "sqlite" else "database.dump", b""),
                            (f"files/aa/{'a' * 64}", b"not what the name promises")):
             info = tarfile.TarInfo(name)
             info.size = len(data)

@@ -130,13 +130,23 @@ def back_up(archive: Path) -> BackupSummary:
     return summary
 
 
-def _read_manifest(tar: tarfile.TarFile) -> dict:
+def _checked_manifest(tar: tarfile.TarFile, dialect: str) -> dict:
+    """The archive's manifest, once the whole archive is read through and holds what it promises; before
+    anything is restored, so a cut-off or foreign archive changes nothing."""
     try:
         manifest = json.load(tar.extractfile("manifest.json"))
     except (KeyError, ValueError) as error:
         raise BackupError("This is not a FieldCert backup: it has no readable manifest.json.") from error
     if manifest.get("format") != ARCHIVE_FORMAT:
         raise BackupError(f"This backup has format {manifest.get('format')}; this FieldCert reads format {ARCHIVE_FORMAT}.")
+    if manifest.get("database") != dialect:
+        raise BackupError(f"This backup is of a {manifest.get('database')} database; restore it into "
+                          f"{manifest.get('database')}, not {dialect}.")
+    names = tar.getnames()
+    files = sum(name.startswith("files/") for name in names)
+    if _DATABASE_MEMBERS[dialect] not in names or files != manifest.get("files"):
+        raise BackupError(f"This backup is incomplete: it should hold the database and {manifest.get('files')} "
+                          f"files, and holds {files} files{'' if _DATABASE_MEMBERS[dialect] in names else ' and no database'}.")
     return manifest
 
 
@@ -181,19 +191,11 @@ def restore_backup(archive: Path) -> BackupSummary:
         raise BackupError(f"The database already has {len(tables)} tables; restore only into an empty database, "
                           "so nothing in it is overwritten.")
     try:
-        tar = tarfile.open(archive, "r")
-    except tarfile.TarError as error:
-        raise BackupError(f"{archive} is not a backup archive: {error}") from error
-    with tar, tempfile.TemporaryDirectory() as work:
-        manifest = _read_manifest(tar)
-        if manifest.get("database") != dialect:
-            raise BackupError(f"This backup is of a {manifest.get('database')} database; restore it into "
-                              f"{manifest.get('database')}, not {dialect}.")
-        files = _restore_files(tar)
-        member = _DATABASE_MEMBERS[dialect]
-        try:
-            tar.extract(member, work, filter="data")
-        except KeyError as error:
-            raise BackupError(f"The backup has no {member}.") from error
-        _load_database(dialect, Path(work) / member)
+        with tarfile.open(archive, "r") as tar, tempfile.TemporaryDirectory() as work:
+            manifest = _checked_manifest(tar, dialect)
+            files = _restore_files(tar)
+            tar.extract(_DATABASE_MEMBERS[dialect], work, filter="data")
+            _load_database(dialect, Path(work) / _DATABASE_MEMBERS[dialect])
+    except (tarfile.TarError, EOFError) as error:
+        raise BackupError(f"{archive} is not a backup archive, or is damaged: {error}") from error
     return BackupSummary(database=dialect, files=files, schema=list(manifest.get("schema", [])))
