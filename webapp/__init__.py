@@ -25,7 +25,7 @@ from webapp.blueprints import (
     settings,
     submissions,
 )
-from webapp.config import CONFIGS, check_production_config, database_url_for
+from webapp.config import CONFIGS, check_production_config, database_url_for, https_settings
 from webapp.extensions import csrf, db, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
@@ -69,6 +69,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    if app.config["HTTPS"]:
+        app.config.update(https_settings())
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("SQLALCHEMY_DATABASE_URI") or database_url_for(
         app.instance_path

@@ -1,6 +1,8 @@
-"""Command-line commands: `flask demo` loads the demo organisation; `flask scheduler` runs the jobs."""
+"""Command-line commands: `flask demo` loads the demo organisation; `flask scheduler` runs the jobs;
+`flask backup` and `flask restore` copy the database and the file store to an archive and back."""
 import logging
 from datetime import date
+from pathlib import Path
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -9,6 +11,7 @@ from flask import Flask, current_app
 from webapp.clock import today
 from webapp.errors import schema_problem
 from webapp.scheduler import build_scheduler
+from webapp.services.backups import BackupError, back_up, restore_backup
 from webapp.services.demo import DEMO_ACCOUNTS, load_demo_organisation
 from webapp.services.notices import queue_scheduled_notices
 
@@ -57,7 +60,31 @@ def queue_notices_command(day) -> None:
     click.echo(f"{on:%m/%d/%Y}: {result.requirements} requirements, {result.queued} notices queued.")
 
 
+@click.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(archive: Path) -> None:
+    """Write the database and every stored file to ARCHIVE, a new .tar file (safe while the site runs)."""
+    try:
+        summary = back_up(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the {summary.database} database and {summary.files} files to {archive}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Restore ARCHIVE (made by `flask backup`) into this instance's empty database and file store."""
+    try:
+        summary = restore_backup(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the {summary.database} database and {summary.files} files from {archive}.")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(queue_notices_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -31,8 +31,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Our own remember-me cookie, not Flask-Login's (a fixed signed id for a year): a one-use token
+    # checked against the database (webapp.services.sessions).
+    REMEMBER_ME_COOKIE = "fieldcert_remember"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session, so field forms survive long shifts
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
     UPLOAD_FOLDER = None  # defaults to <instance>/files
@@ -60,6 +61,8 @@ class Config:
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     ORGANISATION_TIMEZONE = os.environ.get("ORGANISATION_TIMEZONE", "UTC")
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
+    # Served over HTTPS (directly or behind a TLS proxy): HSTS, secure `__Host-` cookies, https links.
+    HTTPS = os.environ.get("HTTPS", "0") == "1"
 
 
 class DevelopmentConfig(Config):
@@ -69,8 +72,7 @@ class DevelopmentConfig(Config):
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     BASE_URL = os.environ.get("BASE_URL")
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    HTTPS = os.environ.get("HTTPS", "1") == "1"
 
 
 def check_production_config(config) -> None:
@@ -98,6 +100,20 @@ CONFIGS = {
     "production": ProductionConfig,
     "testing": TestingConfig,
 }
+
+
+def https_settings() -> dict:
+    """What serving over HTTPS changes (ASVS 3.3.1, 3.4.1): cookies only over TLS, under `__Host-` names,
+    which a browser accepts only when Secure, for path / and without a Domain, so a sibling subdomain
+    or a plain-HTTP page cannot plant or overwrite them."""
+    return {
+        "PREFERRED_URL_SCHEME": "https",
+        "SESSION_COOKIE_NAME": "__Host-session",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "REMEMBER_ME_COOKIE": "__Host-fieldcert_remember",
+    }
 
 
 def database_url_for(instance_path: str) -> str:

@@ -1,4 +1,5 @@
-"""Error pages, and a clear page instead of a crash when the database is not migrated."""
+"""Error pages, a clear page instead of a crash when the database is not migrated, and a 503 when
+the upload folder cannot take files."""
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
@@ -7,6 +8,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from webapp.extensions import db
 from webapp.htmx import render
+from webapp.services.storage import StorageUnavailable
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -16,6 +18,9 @@ MESSAGES = {
     413: ("Too large", "The upload is larger than allowed. Choose a smaller file."),
     500: ("Something went wrong", "An unexpected error happened; nothing was changed. Try again."),
 }
+
+STORAGE_UNAVAILABLE = ("The server cannot store files right now, so nothing was saved. "
+                       "Try again later, and tell an administrator if it keeps happening.")
 
 
 def schema_problem() -> str | None:
@@ -44,6 +49,14 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return _error_page(400, "This form has expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error):
+        # Rows that would have pointed at the missing file must not be saved by a later commit.
+        db.session.rollback()
+        app.logger.error("Upload refused: %s", error)
+        return render("errors/error.html", block="content", status=503, title="Files cannot be saved",
+                      message=STORAGE_UNAVAILABLE, code=503)
 
     @app.before_request
     def refuse_unmigrated_database():

@@ -21,9 +21,11 @@ from webapp.extensions import db
 from webapp.services.mail import deliver_notices
 from webapp.services.notices import queue_scheduled_notices
 from webapp.services.settings import notification_defaults
+from webapp.services.storage import remove_orphan_files
 
 log = logging.getLogger(__name__)
 DAILY_JOB = "queue_scheduled_notices"
+FILE_CLEANUP_JOB = "remove_orphan_files"
 
 
 def run_daily_notices(app: Flask) -> None:
@@ -44,6 +46,15 @@ def run_delivery(app: Flask) -> None:
             deliver_notices()
         finally:
             db.session.remove()
+
+
+def run_file_cleanup(app: Flask) -> None:
+    with app.app_context():
+        try:
+            removed = remove_orphan_files()
+        finally:
+            db.session.remove()
+    log.info("File store: %d orphan or partial files removed.", removed)
 
 
 def _daily_trigger(app: Flask, hour: int) -> CronTrigger:
@@ -73,6 +84,9 @@ def build_scheduler(app: Flask, scheduler_class=BackgroundScheduler):
     scheduler.add_job(run_daily_notices, _daily_trigger(app, _send_hour(app)), args=[app], id=DAILY_JOB)
     scheduler.add_job(run_delivery, IntervalTrigger(seconds=app.config["MAIL_DELIVERY_SECONDS"]), args=[app],
                       id="deliver_notices")
+    # Deleting is idempotent, so this job needs no lock; the night hour keeps it off busy times.
+    scheduler.add_job(run_file_cleanup, CronTrigger(hour=3, minute=30, timezone=app.config["ORGANISATION_TIMEZONE"]),
+                      args=[app], id=FILE_CLEANUP_JOB)
     scheduler.add_job(follow_send_hour, IntervalTrigger(minutes=5), args=[app, scheduler], id="follow_send_hour")
     # A runner started after today's hour still queues today's notices (queueing is idempotent).
     scheduler.add_job(run_daily_notices, args=[app], id="queue_on_start")

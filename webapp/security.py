@@ -6,7 +6,7 @@ Every view states its access with exactly one of `public`, `login_required` or
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, g, make_response, redirect, request, session
+from flask import Flask, abort, current_app, flash, g, make_response, redirect, request, session
 from flask_login import current_user, login_url
 from flask_login import login_required as _flask_login_required
 
@@ -16,9 +16,6 @@ from webapp.models import User
 from webapp.permissions import Permission
 from webapp.services.sessions import resume_remembered_session, user_for_session
 
-# Our own cookie, not Flask-Login's: that one carries a fixed signed id for a year; ours is a
-# one-use token checked against the database (webapp.services.sessions).
-REMEMBER_COOKIE = "fieldcert_remember"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -36,6 +33,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     )
 )
+
+
+HSTS_SECONDS = 365 * 24 * 3600
 
 
 def public(view):
@@ -77,7 +77,7 @@ def load_user(session_key: str) -> User | None:
 @login_manager.request_loader
 def load_remembered_user(req) -> User | None:
     """No live session: sign the browser back in with its remember-me token, which is replaced."""
-    token = req.cookies.get(REMEMBER_COOKIE)
+    token = req.cookies.get(current_app.config["REMEMBER_ME_COOKIE"])
     if not token:
         return None
     resumed = resume_remembered_session(token, address=req.remote_addr, user_agent=req.user_agent.string)
@@ -103,11 +103,12 @@ def forget_browser() -> None:
 def _write_remember_cookie(app: Flask, response) -> None:
     if "remember_token" not in g:
         return
-    options = {"httponly": True, "samesite": "Lax", "secure": app.config.get("REMEMBER_COOKIE_SECURE", False)}
+    name = app.config["REMEMBER_ME_COOKIE"]
+    options = {"httponly": True, "samesite": "Lax", "secure": app.config["SESSION_COOKIE_SECURE"]}
     if g.remember_token is None:
-        response.delete_cookie(REMEMBER_COOKIE, **options)
+        response.delete_cookie(name, **options)
     else:
-        response.set_cookie(REMEMBER_COOKIE, g.remember_token, max_age=app.config["REMEMBER_DAYS"] * 86400, **options)
+        response.set_cookie(name, g.remember_token, max_age=app.config["REMEMBER_DAYS"] * 86400, **options)
 
 
 @login_manager.unauthorized_handler
@@ -143,7 +144,10 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "geolocation=()")
-        if current_user.is_authenticated and "Cache-Control" not in response.headers and request.endpoint != "static":
-            # Private pages: never kept by a shared cache.
-            response.headers["Cache-Control"] = "private, no-cache"
+        if "Cache-Control" not in response.headers and request.endpoint != "static":
+            # ASVS 14.3.2: pages carry private data or a form's CSRF token, so no cache keeps them;
+            # the service worker's offline copies are its own, made whatever this header says.
+            response.headers["Cache-Control"] = "private, no-store"
+        if app.config["HTTPS"]:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
         return response

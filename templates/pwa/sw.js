@@ -10,8 +10,6 @@ const STATIC_PREFIX = {{ static_prefix|tojson }};
 const PRECACHE = {{ precache|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const OFFLINE_LIST_URL = {{ offline_list_url|tojson }};
-// Tells the server this fetch saves a page, so it records no visit (a notice stays unread).
-const SAVING_HEADERS = { {{ saving_header|tojson }}: "1" };
 const SYNC_TAG = "send-submissions";
 
 importScripts({{ queue_script|tojson }});
@@ -122,7 +120,7 @@ async function saveOffline() {
   // A stored file never changes under its address, so one already saved is not fetched again.
   const fresh = [...list.pages, ...(await Promise.all(list.files.map(async (entry) => ((await cache.match(entry.url)) ? null : entry)))).filter(Boolean)];
   const results = await Promise.allSettled(fresh.map(async (entry) => {
-    const response = await fetch(entry.url, { credentials: "same-origin", headers: SAVING_HEADERS });
+    const response = await fetch(entry.url, { credentials: "same-origin" });
     if (!response.ok || response.redirected) throw new Error(`${entry.url} was not saved.`);
     await cache.put(entry.url, response);
   }));

@@ -44,7 +44,7 @@ def test_unread_notice_opens_and_the_count_goes(signed_in_page, factory):
     notices = page.get_by_role("link", name=re.compile(r"^Notices 1 unread$"))
     expect(notices).to_be_visible()
     notices.click()
-    page.get_by_role("link", name=re.compile("Notice from Sam Boss")).click()
+    page.get_by_role("button", name=re.compile("Unread Notice from Sam Boss")).click()
     expect(page.get_by_text("Bring your card on Monday.")).to_be_visible()
     expect(page.get_by_role("link", name="Notices", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -380,11 +380,18 @@ def test_notices_page_unread_count_and_mark_read(worked_example, factory, client
     page = client.get("/notices/").get_data(as_text=True)
     assert 'class="notice-count">1<span class="visually-hidden"> unread' in page
     assert "Due: Forklift expires 07/01/2026" in page and "Unread" in page
+    assert f'action="/notices/{notice.id}/read"' in page
     shown = client.get(f"/notices/{notice.id}").get_data(as_text=True)
-    assert "Your Forklift certification is due for renewal" in shown
-    assert "notice-count" not in shown
+    assert "Your Forklift certification is due for renewal" in shown and "Mark as read" in shown
+    assert _notices(id=notice.id)[0].read_at is None  # reading by GET changes nothing
+    opened = client.post(f"/notices/{notice.id}/read", data={"csrf_token": csrf()})
+    assert opened.status_code == 302 and opened.location.endswith(f"/notices/{notice.id}")
+    shown = client.get(opened.location).get_data(as_text=True)
+    assert "notice-count" not in shown and "Mark as read" not in shown
+    assert client.post(f"/notices/{notice.id}/read", data={}).status_code == 400
     sign_in(other)
     assert client.get(f"/notices/{notice.id}").status_code == 404
+    assert client.post(f"/notices/{notice.id}/read", data={"csrf_token": csrf()}).status_code == 404
     sign_in(worker)
     db.session.execute(db.update(Notice).values(read_at=None))
     db.session.commit()
@@ -392,7 +399,7 @@ def test_notices_page_unread_count_and_mark_read(worked_example, factory, client
     assert _notices(id=notice.id)[0].read_at is not None
 
 
-def test_notice_in_the_app_links_to_this_site_and_saving_it_offline_leaves_it_unread(
+def test_notice_in_the_app_links_to_this_site(
         app, worked_example, client, sign_in, frozen_clock):
     _, worker, _ = worked_example
     frozen_clock.move_to(at("2026-06-01"))
@@ -401,13 +408,9 @@ def test_notice_in_the_app_links_to_this_site_and_saving_it_offline_leaves_it_un
     # The scheduler wrote the mail with BASE_URL; the mail keeps it.
     assert f"{app.config['BASE_URL']}/my/certifications" in notice.body_text
     sign_in(worker)
-    saved = client.get(f"/notices/{notice.id}", base_url="http://localhost:8443",
-                       headers={"X-Saved-For-Offline": "1"}).get_data(as_text=True)
-    assert '<a href="http://localhost:8443/my/certifications">http://localhost:8443/my/certifications</a>' in saved
-    assert app.config["BASE_URL"] not in saved
-    assert _notices(id=notice.id)[0].read_at is None
-    client.get(f"/notices/{notice.id}")
-    assert _notices(id=notice.id)[0].read_at is not None
+    shown = client.get(f"/notices/{notice.id}", base_url="http://localhost:8443").get_data(as_text=True)
+    assert '<a href="http://localhost:8443/my/certifications">http://localhost:8443/my/certifications</a>' in shown
+    assert app.config["BASE_URL"] not in shown
 
 
 def test_notices_page_loads_in_a_fixed_number_of_queries(worked_example, client, sign_in, count_queries, frozen_clock):

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from tests.conftest import FROZEN_NOW
 from webapp.extensions import db
 from webapp.models import Notice
+from webapp.services import accounts
 from webapp.services.accounts import authenticate_user
+from webapp.services.mail import render_mail
 from webapp.services.sessions import resume_remembered_session, start_session, user_for_session
 
 
@@ -75,3 +77,22 @@ def test_reset_mail_is_not_listed_in_the_app(client, csrf, sign_in, factory, fro
     sign_in(user)
     page = client.get("/notices/").get_data(as_text=True)
     assert "Reset your FieldCert password" not in page
+
+
+def test_known_and_unknown_accounts_cost_the_same_work(client, csrf, factory, frozen_clock, monkeypatch,
+                                                       count_queries):
+    """Forgot password must not tell accounts apart by its time (ASVS 6.3.8): both sign a token and
+    render the mail; the unknown case only misses the outbox INSERT."""
+    factory.user(username="wanda")
+    work = []
+    monkeypatch.setattr(accounts, "render_mail", lambda *a, **k: work.append("render") or render_mail(*a, **k))
+    serializer = accounts._reset_serializer
+    monkeypatch.setattr(accounts, "_reset_serializer", lambda: work.append("sign") or serializer())
+    done = {}
+    for identifier in ("wanda", "nobody"):
+        with count_queries() as statements:
+            _request(client, csrf, identifier)
+        done[identifier] = (sorted(work), [s for s in statements if not s.startswith("SELECT")])
+        work.clear()
+    assert done["wanda"][0] == done["nobody"][0] == ["render", "sign"]
+    assert [s.split(" (")[0] for s in done["wanda"][1]] == ["INSERT INTO notices"] and done["nobody"][1] == []

@@ -82,12 +82,27 @@ def test_hidden_from_shared_reports_still_shows_on_qr_report(client, factory, wo
     assert "Working at Height" in page and "height-card.pdf" in page
 
 
-def test_visible_attachment_link_redirects(client, factory, worker, frozen_clock):
+def test_visible_attachment_link_shows_its_address_instead_of_redirecting(client, factory, worker, frozen_clock):
     cert = factory.yearly_certification(name="Crane")
     factory.require(worker, cert)
     attachment = _link(factory.record(worker, cert, date(2026, 1, 10)), "crane.pdf")
     response = client.get(f"/r/{worker.qr_token}/attachments/{attachment.id}")
-    assert response.status_code == 302 and response.location == "https://files.example.test/crane.pdf"
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Location" not in response.headers
+    assert "crane.pdf is on another site" in page and "<strong>https://files.example.test/crane.pdf</strong>" in page
+    assert 'href="https://files.example.test/crane.pdf" rel="noopener noreferrer nofollow">Open the link' in page
+    assert f'href="/r/{worker.qr_token}">Back to the report' in page
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_an_attachment_link_that_is_no_web_address_cannot_be_opened(client, factory, worker, frozen_clock):
+    cert = factory.yearly_certification(name="Crane")
+    factory.require(worker, cert)
+    attachment = _link(factory.record(worker, cert, date(2026, 1, 10)), "crane.pdf")
+    attachment.url = "javascript:alert(document.domain)"
+    db.session.commit()
+    page = client.get(f"/r/{worker.qr_token}/attachments/{attachment.id}").get_data(as_text=True)
+    assert "cannot be opened from here" in page and 'href="javascript:' not in page
 
 
 def test_deferral_notes_are_public(client, factory, worker, frozen_clock):

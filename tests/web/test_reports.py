@@ -325,7 +325,9 @@ def test_public_shared_report_shows_and_serves_visible_attachments(client, facto
     page = client.get(f"/s/{report.token}").get_data(as_text=True)
     assert "crane-ticket.pdf" in page and f"/s/{report.token}/attachments/{attachment.id}" in page
     response = client.get(f"/s/{report.token}/attachments/{attachment.id}")
-    assert response.status_code == 302 and response.location == "https://files.example.test/c"
+    assert response.status_code == 200 and "Location" not in response.headers
+    assert 'href="https://files.example.test/c" rel="noopener noreferrer nofollow">Open the link' in response.get_data(
+        as_text=True)
     assert client.get(f"/s/not-the-token/attachments/{attachment.id}").status_code == 404
 
 
@@ -338,7 +340,7 @@ def test_a_shared_report_serves_nobody_elses_attachments(client, factory, frozen
     db.session.add(other)
     db.session.commit()
     assert client.get(f"/s/{report.token}/attachments/{other.id}").status_code == 404
-    assert client.get(f"/s/{report.token}/attachments/{attachment.id}").status_code == 302
+    assert client.get(f"/s/{report.token}/attachments/{attachment.id}").status_code == 200
 
 
 def test_attachments_hidden_from_shared_reports_are_absent(client, factory, frozen_clock):

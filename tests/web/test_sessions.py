@@ -6,9 +6,11 @@ from sqlalchemy import select
 
 from tests.conftest import FROZEN_NOW, csrf_token_for
 from tests.factories import PASSWORD
+from webapp.config import Config
 from webapp.extensions import db
 from webapp.models import AuditEntry, UserSession
-from webapp.security import REMEMBER_COOKIE
+
+REMEMBER_ME_COOKIE = Config.REMEMBER_ME_COOKIE
 
 
 def _sign_in_with_form(app, client, user, remember=False):
@@ -46,38 +48,38 @@ def test_a_saved_session_cookie_stops_working_after_sign_out(app, client, csrf, 
 
 def test_a_saved_remember_cookie_stops_working_after_sign_out(app, client, csrf, factory):
     _sign_in_with_form(app, client, factory.user(), remember=True)
-    saved = _cookie(client, REMEMBER_COOKIE)
+    saved = _cookie(client, REMEMBER_ME_COOKIE)
     assert saved
     client.post("/auth/logout", data={"csrf_token": csrf()})
-    assert _cookie(client, REMEMBER_COOKIE) is None  # taken off this browser too
-    assert not _signed_in(_browser_with(app, REMEMBER_COOKIE, saved))
+    assert _cookie(client, REMEMBER_ME_COOKIE) is None  # taken off this browser too
+    assert not _signed_in(_browser_with(app, REMEMBER_ME_COOKIE, saved))
 
 
 def test_the_remember_token_is_new_at_each_sign_in_and_rotates_at_each_use(app, client, factory):
     user = factory.user()
     _sign_in_with_form(app, client, user, remember=True)
-    first = _cookie(client, REMEMBER_COOKIE)
+    first = _cookie(client, REMEMBER_ME_COOKIE)
     second_browser = app.test_client()
     _sign_in_with_form(app, second_browser, user, remember=True)
-    assert _cookie(second_browser, REMEMBER_COOKIE) != first
+    assert _cookie(second_browser, REMEMBER_ME_COOKIE) != first
 
-    copy = _browser_with(app, REMEMBER_COOKIE, first)
+    copy = _browser_with(app, REMEMBER_ME_COOKIE, first)
     assert _signed_in(copy)
-    rotated = _cookie(copy, REMEMBER_COOKIE)
+    rotated = _cookie(copy, REMEMBER_ME_COOKIE)
     assert rotated and rotated != first
-    assert not _signed_in(_browser_with(app, REMEMBER_COOKIE, first))  # a token works once
-    assert _signed_in(_browser_with(app, REMEMBER_COOKIE, rotated))
+    assert not _signed_in(_browser_with(app, REMEMBER_ME_COOKIE, first))  # a token works once
+    assert _signed_in(_browser_with(app, REMEMBER_ME_COOKIE, rotated))
 
 
 def test_remember_me_lasts_30_days(app, client, factory, frozen_clock):
     response = _sign_in_with_form(app, client, factory.user(), remember=True)
-    assert f"{REMEMBER_COOKIE}=" in response.headers["Set-Cookie"] and "Max-Age=2592000" in response.headers["Set-Cookie"]
-    token = _cookie(client, REMEMBER_COOKIE)
+    assert f"{REMEMBER_ME_COOKIE}=" in response.headers["Set-Cookie"] and "Max-Age=2592000" in response.headers["Set-Cookie"]
+    token = _cookie(client, REMEMBER_ME_COOKIE)
     frozen_clock.move_to(FROZEN_NOW + timedelta(days=29, hours=23))
-    copy = _browser_with(app, REMEMBER_COOKIE, token)
+    copy = _browser_with(app, REMEMBER_ME_COOKIE, token)
     assert _signed_in(copy)
     frozen_clock.move_to(FROZEN_NOW + timedelta(days=30))
-    assert not _signed_in(_browser_with(app, REMEMBER_COOKIE, _cookie(copy, REMEMBER_COOKIE)))
+    assert not _signed_in(_browser_with(app, REMEMBER_ME_COOKIE, _cookie(copy, REMEMBER_ME_COOKIE)))
 
 
 def test_a_session_ends_after_30_idle_minutes(client, sign_in, factory, frozen_clock):
@@ -121,7 +123,7 @@ def test_the_database_keeps_no_session_key_or_remember_token(app, client, factor
     _sign_in_with_form(app, client, factory.user(), remember=True)
     row = db.session.scalar(select(UserSession))
     stored = {row.key_hash, row.remember_hash}
-    assert _cookie(client, REMEMBER_COOKIE) not in stored
+    assert _cookie(client, REMEMBER_ME_COOKIE) not in stored
     assert all(len(value) == 64 for value in stored)
 
 

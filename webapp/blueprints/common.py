@@ -43,7 +43,7 @@ def safe_download_name(name: str) -> str:
 
 def send_stored_file(stored: StoredFile, name: str, *, download: bool = False):
     """A stored file under `name`: inline when a phone can show it (images, PDFs, videos) unless
-    `download`, never sniffed into another type, and not kept by shared caches."""
+    `download`, never sniffed into another type, and kept by no cache (ASVS 14.3.2)."""
     path = file_path(stored)
     if not path.exists():
         abort(404)
@@ -56,7 +56,7 @@ def send_stored_file(stored: StoredFile, name: str, *, download: bool = False):
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -19,7 +19,6 @@ from webapp.services.notices import (
     mark_notice_read,
     retry_notice,
 )
-from webapp.services.offline import SAVING_FOR_OFFLINE
 from webapp.text import split_site_links
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -36,20 +35,33 @@ def index():
     return render("notices/index.html", notices=list_user_notices(current_user), form=DeleteForm())
 
 
-@bp.route("/<int:notice_id>")
-@login_required
-def show(notice_id: int):
+def _own_notice(notice_id: int) -> Notice:
     notice = get_user_notice(current_user, notice_id)
     if notice is None:
         abort(404)
-    # The phone saving the notice for use without signal is not the person reading it.
-    if request.headers.get(SAVING_FOR_OFFLINE) is None:
-        mark_notice_read(notice)
+    return notice
+
+
+@bp.route("/<int:notice_id>")
+@login_required
+def show(notice_id: int):
+    # Reading changes nothing: a prefetch or a link scanner must not mark a notice read (GET is safe).
+    notice = _own_notice(notice_id)
     # The mail's links name BASE_URL (the scheduler knows no other); in the app they lead to this site
     # as the reader reached it.
     body = split_site_links(notice.body_text, (current_app.config["BASE_URL"], request.host_url),
                             url_for("home.index", _external=True))
-    return render("notices/show.html", notice=notice, body=body)
+    return render("notices/show.html", notice=notice, body=body, form=DeleteForm())
+
+
+@bp.route("/<int:notice_id>/read", methods=["POST"])
+@login_required
+def read(notice_id: int):
+    notice = _own_notice(notice_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    mark_notice_read(notice)
+    return redirect(url_for("notices.show", notice_id=notice.id))
 
 
 @bp.route("/read", methods=["POST"])

@@ -4,7 +4,7 @@ the calendar feed.
 They carry private data behind an unguessable token, so search engines are told not to
 index them and shared caches are told not to keep them.
 """
-from flask import Blueprint, abort, make_response, redirect, request
+from flask import Blueprint, abort, make_response, request, url_for
 
 from webapp.blueprints.common import send_stored_file
 from webapp.clock import today
@@ -14,6 +14,7 @@ from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
+from webapp.services.submissions import is_web_address
 
 bp = Blueprint("public", __name__)
 
@@ -34,18 +35,20 @@ def qr_report(token: str):
     return render("public/qr_report.html", report=report, token=token, day=today())
 
 
-def _send_attachment(attachment):
+def _send_attachment(attachment, report_url: str):
     if attachment is None:
         abort(404)
     if attachment.kind == "link":
-        return redirect(attachment.url)
+        # ASVS 3.7.2: a page on our domain never forwards blindly elsewhere; the reader sees the address.
+        return render("public/leaving.html", attachment=attachment, openable=is_web_address(attachment.url),
+                      report_url=report_url)
     return send_stored_file(attachment.stored_file, attachment.name, download=True)
 
 
 @bp.get("/r/<token>/attachments/<int:attachment_id>")
 @public
 def qr_report_attachment(token: str, attachment_id: int):
-    return _send_attachment(qr_attachment(token, attachment_id, today()))
+    return _send_attachment(qr_attachment(token, attachment_id, today()), url_for("public.qr_report", token=token))
 
 
 @bp.get("/s/<token>")
@@ -60,7 +63,8 @@ def shared_report(token: str):
 @bp.get("/s/<token>/attachments/<int:attachment_id>")
 @public
 def shared_report_attachment(token: str, attachment_id: int):
-    return _send_attachment(shared_attachment(token, attachment_id, today()))
+    return _send_attachment(shared_attachment(token, attachment_id, today()),
+                            url_for("public.shared_report", token=token))
 
 
 @bp.get("/c/<token>")

@@ -11,7 +11,6 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 
 from webapp.htmx import render
 from webapp.security import public
-from webapp.services.offline import SAVING_FOR_OFFLINE
 
 bp = Blueprint("pwa", __name__)
 
@@ -96,7 +95,6 @@ def service_worker():
         queue_script=url_for("static", filename="js/queue.js"),
         offline_url=url_for("pwa.offline"),
         offline_list_url=url_for("my_account.offline_pages"),
-        saving_header=SAVING_FOR_OFFLINE,
     )
     response = make_response(body)
     response.mimetype = "text/javascript"

@@ -1,4 +1,5 @@
 """The data model; import models from here."""
+from webapp.extensions import db
 from webapp.models.activities import (
     Acknowledgement,
     ActivityDocument,
@@ -18,6 +19,13 @@ from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserSession, new_token
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import CertificationRole, CompanyRole, DirectRequirement, RequirementSetting, RoleAssignment, RoleRequirement
+
+# SQLite hands out the highest id again once its row is deleted; AUTOINCREMENT never reuses one, so a
+# deleted object's audit trail, notices, sessions and saved links cannot attach to a new object that
+# happens to get its id (migration 0007 rebuilds existing SQLite tables this way). A table whose key is
+# not a lone integer is left as it is by SQLite; PostgreSQL's sequences never reuse ids anyway.
+for _table in db.metadata.tables.values():
+    _table.dialect_kwargs["sqlite_autoincrement"] = True
 
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",

@@ -62,16 +62,20 @@ def _password_fingerprint(user: User) -> str:
 def request_password_reset(identifier: str) -> None:
     """E-mail a reset link to the active account with that username or e-mail, if there is one.
 
-    Says nothing either way, so nobody learns which accounts exist.
+    Says nothing either way, so nobody learns which accounts exist; and does the same work either
+    way (ASVS 6.3.8): an unknown account gets its token signed and its mail rendered for a stand-in
+    that is never stored, so only the outbox row itself is missing from the unknown case's time.
     """
     user = _user_signing_in_as(identifier)
-    if user is None or not user.active:
-        return
-    token = _reset_serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})
+    known = user is not None and user.active
+    addressee = user if known else User(id=0, username=identifier, first_name="", last_name="",
+                                        email="", password_hash=_DUMMY_HASH)
+    token = _reset_serializer().dumps({"user": addressee.id, "password": _password_fingerprint(addressee)})
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    mail = render_mail("password_reset", "Reset your FieldCert password", user=user, hours=hours,
+    mail = render_mail("password_reset", "Reset your FieldCert password", user=addressee, hours=hours,
                        link=external_url("auth.reset_password", token=token))
-    queue_email("password_reset", user, mail, user=user)
+    if known:
+        queue_email("password_reset", user, mail, user=user)
     db.session.commit()
 
 

@@ -21,9 +21,6 @@ from webapp.services.notices import list_user_notices
 from webapp.services.privacy import Audience, certification_visible, public_attachments
 from webapp.services.submissions import certification_visible_to, load_records_on_file
 
-# Sent by the service worker when it saves a page: a GET that records a visit (a notice read) must not.
-SAVING_FOR_OFFLINE = "X-Saved-For-Offline"
-
 
 @dataclass(frozen=True)
 class OfflineEntry:

@@ -4,10 +4,16 @@ Only this module touches the disk, so an object store can replace it later.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
-from collections.abc import Iterable
+import re
+import secrets
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -38,12 +44,24 @@ _OFFICE = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+PARTIAL_SUFFIX = ".partial"
+_CONTENT_NAME = re.compile(r"[0-9a-f]{64}")
+ORPHAN_AGE = timedelta(days=1)
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm"})
 ACCEPT_ATTRIBUTE = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.heif,.mp4,.webm,.zip,.docx,.xlsx,.pptx,.txt,.csv,image/*"
 
 
 class UploadError(ValueError):
     """An upload refused, with a message fit to show on the form."""
+
+
+class StorageUnavailable(OSError):
+    """The upload folder cannot take a file (full, read-only, not ours to write): an operator's
+    problem, not the user's, answered with a 503 and nothing saved."""
+
+
+# Write failures that say the folder cannot take files now; any other OSError is a defect.
+_UNAVAILABLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 @dataclass(frozen=True)
@@ -104,16 +122,61 @@ def store_file(checked: CheckedUpload) -> StoredFile:
     """Write the content once (same bytes, same file) and return its row, added to the session."""
     sha256 = hashlib.sha256(checked.data).hexdigest()
     stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == sha256))
-    path = _path_for(sha256)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_bytes(checked.data)
-        partial.replace(path)  # atomic: a reader never sees half a file
+    write_content(sha256, checked.data)
     if stored is None:
         stored = StoredFile(sha256=sha256, size=len(checked.data), content_type=checked.content_type)
         db.session.add(stored)
     return stored
+
+
+def write_content(sha256: str, data: bytes) -> None:
+    """Put `data` on disk under its hash unless it is there already; a reader never sees half a file.
+
+    Raises StorageUnavailable when the folder is full, read-only or not ours to write.
+    """
+    path = _path_for(sha256)
+    if path.exists():
+        # Fresh again: an orphan about to gain a row must not look old to remove_orphan_files meanwhile.
+        # A read-only store cannot be touched, but then the clean-up cannot delete either.
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return
+    # A name of its own: two requests storing the same bytes at once must not share (or delete) one partial.
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(6)}{PARTIAL_SUFFIX}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:
+        if error.errno in _UNAVAILABLE:
+            raise StorageUnavailable(error.errno, f"The upload folder cannot take files: {error}") from error
+        raise
+    finally:
+        # A disk that filled half-way leaves a partial behind; the clean-up job gets what this cannot.
+        partial.unlink(missing_ok=True)
+
+
+def stored_content() -> Iterator[tuple[str, Path]]:
+    """Every whole file in the store, as (sha256, path), in a fixed order."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    for path in sorted(folder.glob("??/*")):
+        if _CONTENT_NAME.fullmatch(path.name) and path.parent.name == path.name[:2] and path.is_file():
+            yield path.name, path
+
+
+def remove_orphan_files(older_than: timedelta = ORPHAN_AGE) -> int:
+    """Delete what killed requests left in the store: `.partial` files, and files no StoredFile row names
+    (written before a transaction that then failed). Only files untouched for `older_than`, so a request
+    still writing or about to commit is never robbed of its file. Returns how many were deleted."""
+    known = set(db.session.scalars(select(StoredFile.sha256)))
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in sorted(Path(current_app.config["UPLOAD_FOLDER"]).glob("??/*")):
+        orphan = path.suffix == PARTIAL_SUFFIX or (_CONTENT_NAME.fullmatch(path.name) and path.name not in known)
+        if orphan and path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def file_path(stored: StoredFile) -> Path:

@@ -115,7 +115,7 @@ def attachments_visible_to(viewer: User, certification: Certification) -> bool:
     )
 
 
-def _check_link(url: str) -> bool:
+def is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -136,7 +136,7 @@ def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | t
         url = url.strip()
         if not url:
             continue
-        if not _check_link(url):
+        if not is_web_address(url):
             errors.setdefault("links", []).append(f"{url} is not a web address (it must start with https://).")
         link_pairs.append(((name.strip() or url)[:255], url[:2000]))
     return checked, link_pairs, errors
