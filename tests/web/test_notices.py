@@ -511,3 +511,18 @@ def test_two_senders_at_once_send_each_mail_once(worked_example, smtp, frozen_cl
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == ["sam@example.test", "wanda@example.test"]
     assert {n.status for n in _notices()} == {"sent"}
+
+
+def test_a_mail_that_cannot_be_built_fails_at_once_and_the_others_are_sent(factory, smtp, frozen_clock):
+    worker = factory.user(email="w@example.test")
+    broken = queue_email("shared_report", "client@example.test",
+                         RenderedMail("Shared certification report: Q2\r\nBcc: all@example.test", "text", ""))
+    queue_email("notify", worker, RenderedMail("Notice", "text", ""), user=worker)
+    db.session.commit()
+    result = deliver_notices()
+    assert (result.sent, result.failed) == (1, 1)
+    [failed] = _notices(id=broken.id)
+    assert failed.status == "failed" and "could not be built" in failed.last_error
+    assert [m["Subject"] for m in smtp.to("w@example.test")] == ["Notice"]
+    assert smtp.to("client@example.test") == [] and smtp.to("all@example.test") == []
+    assert deliver_notices().sent == 0  # nothing left claimed as sending

@@ -585,6 +585,7 @@ def test_administrator_sets_module_levels_and_deactivates(client, sign_in, csrf,
     (lambda bob: {"company": 99999}, "Choose an existing company."),
     (lambda bob: {"supervisors": [99999]}, "Choose supervisors among the active users."),
     (lambda bob: {"username": "x" * 81}, "Field cannot be longer than 80 characters."),
+    (lambda bob: {"last_name": "Smith\r\nBcc: all@example.test"}, "Write the last name on one line"),
 ])
 def test_edit_account_bad_input_changes_nothing(client, sign_in, csrf, team, changes, message):
     supervisor, alice, bob, _ = team

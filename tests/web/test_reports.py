@@ -398,3 +398,13 @@ def test_pages_render_as_htmx_fragments(client, factory, sign_in, frozen_clock):
         response = client.get(url, headers={"HX-Request": "true"})
         page = response.get_data(as_text=True)
         assert response.status_code in (200, 404) and "<html" not in page and "<h1" in page, url
+
+
+def test_shared_report_title_with_a_line_break_is_refused(client, factory, sign_in, csrf, frozen_clock):
+    role, *_ = _shared_setup(factory)
+    sign_in(factory.user("Supervisor"))
+    response = client.post("/reports/shared", data={"title": "Q2\r\nBcc: all@example.test", "roles": [role.id],
+                                                    "csrf_token": csrf()})
+    assert response.status_code == 422
+    assert "Write the report title on one line, without line breaks or tabs." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(SharedReport)) is None

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.forms.validators import one_line
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
@@ -60,7 +61,7 @@ class ReportFilterForm(FlaskForm):
 
 
 class SharedReportForm(FlaskForm):
-    title = StringField("Report title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Report title", validators=[DataRequired(), Length(max=200), one_line])
     users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
     roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
     certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])

@@ -4,7 +4,9 @@ Delivery claims rows (FOR UPDATE SKIP LOCKED on PostgreSQL, then a conditional U
 that also works on SQLite) with a lease, so two senders never send the same row and a
 sender that dies mid-batch only delays its rows until the lease ends. A failed attempt
 is retried with exponential backoff; a permanent refusal (5xx) or too many attempts
-marks the row failed for an administrator to see and retry.
+marks the row failed for an administrator to see and retry. A row that cannot even be made
+into a message (a header with a line break, a file gone from storage) fails at once, and the
+rows after it are sent as usual.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import hashlib
 import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -26,6 +29,8 @@ from webapp.services.storage import file_path
 # While a sender holds a row it is "sending" until this lease ends; then any sender may retry it.
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
+# What building a message raises when a row can never become one, however often it is retried.
+UNBUILDABLE = (ValueError, MessageError, OSError)
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,12 @@ def _record_failure(notice: Notice, error: Exception, now: datetime) -> str:
     return notice.status
 
 
+def _record_unbuildable(notice: Notice, error: Exception) -> None:
+    notice.last_error = f"The message could not be built: {type(error).__name__}: {error}"[:2000]
+    notice.status = "failed"
+    db.session.commit()
+
+
 def deliver_notices(now: datetime | None = None, limit: int = 100) -> DeliveryResult | None:
     """Send what is due in the outbox; None when no mail server is configured (mail stays in the outbox)."""
     if not current_app.config["MAIL_SERVER"]:
@@ -219,7 +230,13 @@ def deliver_notices(now: datetime | None = None, limit: int = 100) -> DeliveryRe
     try:
         for notice in notices:
             try:
-                smtp.send_message(build_message(notice))
+                message = build_message(notice)
+            except UNBUILDABLE as error:
+                _record_unbuildable(notice, error)
+                counts["failed"] += 1
+                continue
+            try:
+                smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 counts[_record_failure(notice, error, now)] += 1
                 if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
