@@ -7,8 +7,9 @@ from flask_login import current_user, login_user, logout_user
 from webapp.forms.auth import ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
 from webapp.security import login_required, public
-from webapp.services.accounts import authenticate_user, request_password_reset, user_for_reset_token
+from webapp.services.accounts import authenticate_user, request_password_reset
 from webapp.services.accounts import reset_password as reset_password_to
+from webapp.services.reset_tokens import user_for_reset_token
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -24,11 +24,15 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
 from webapp.services.jobs import try_job_lock
+from webapp.services.reset_tokens import make_reset_token
 from webapp.services.storage import file_path
 
 # While a sender holds a row it is "sending" until this lease ends; then any sender may retry it.
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
+# Stands in a stored mail for the secret link it carries (a password reset link): the sender makes
+# the link only while it builds the message, so neither the outbox nor the Sent mail page holds it.
+SECRET_LINK = "[link removed]"
 # What building a message raises when a row can never become one, however often it is retried.
 UNBUILDABLE = (ValueError, MessageError, OSError)
 
@@ -147,16 +151,33 @@ def claim_notices(now: datetime, limit: int) -> list[Notice]:
     return notices
 
 
+def _secret_link(notice: Notice) -> str:
+    user = db.session.get(User, notice.user_id) if notice.user_id is not None else None
+    if user is None:
+        raise ValueError("the account this reset link is for no longer exists")
+    return external_url("auth.reset_password", token=make_reset_token(user))
+
+
+def _bodies(notice: Notice) -> tuple[str, str | None]:
+    """The text and HTML to send, with the secret link put in where the stored mail has SECRET_LINK."""
+    if notice.kind != "password_reset":
+        return notice.body_text, notice.body_html
+    link = _secret_link(notice)
+    return (notice.body_text.replace(SECRET_LINK, link),
+            notice.body_html.replace(SECRET_LINK, link) if notice.body_html else notice.body_html)
+
+
 def build_message(notice: Notice) -> EmailMessage:
+    text, html = _bodies(notice)
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = notice.recipient_email
     message["Subject"] = notice.subject
     message["Message-ID"] = notice.message_id
     message["Date"] = format_datetime(notice.created_at)
-    message.set_content(notice.body_text)
-    if notice.body_html:
-        message.add_alternative(notice.body_html, subtype="html")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     for name, stored in _attached_files(notice.attachment_ids or []):
         maintype, _, subtype = stored.content_type.partition("/")
         message.add_attachment(file_path(stored).read_bytes(), maintype=maintype,
