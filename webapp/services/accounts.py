@@ -6,6 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.extensions import db
 from webapp.models import User, utcnow
 from webapp.services.audit import record_audit
+from webapp.rules.accounts import reset_held
 from webapp.services.mail import SECRET_LINK, queue_email, render_mail
 
 # Checked against when the user is unknown, so both cases take the same time.
@@ -46,10 +47,11 @@ def revoke_sessions(user: User) -> None:
 def request_password_reset(identifier: str) -> None:
     """E-mail a reset link to the active account with that username or e-mail, if there is one.
 
-    Says nothing either way, so nobody learns which accounts exist.
+    Says nothing either way, so nobody learns which accounts exist; sends nothing either while
+    resets are held after someone else changed the account's e-mail address.
     """
     user = _user_signing_in_as(identifier)
-    if user is None or not user.active:
+    if user is None or not user.active or reset_held(user.password_reset_held_until, utcnow()):
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     # The link itself is made as the mail is sent, so nobody reads it in the outbox.

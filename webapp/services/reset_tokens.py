@@ -9,7 +9,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from webapp.extensions import db
-from webapp.models import User
+from webapp.models import User, utcnow
+from webapp.rules.accounts import reset_held
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -26,12 +27,14 @@ def make_reset_token(user: User) -> str:
 
 
 def user_for_reset_token(token: str) -> User | None:
-    """The user a reset link is for, if it is genuine, unexpired and unused."""
+    """The user a reset link is for, if it is genuine, unexpired and unused, and resets are not held."""
     try:
         payload = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_HOURS"] * 3600)
     except BadSignature:
         return None
     user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
     if user is None or not user.active or payload.get("password") != _password_fingerprint(user):
+        return None
+    if reset_held(user.password_reset_held_until, utcnow()):
         return None
     return user
