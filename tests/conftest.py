@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from tests.factories import Factory
 from webapp import create_app
 from webapp.config import _database_url
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 
 FROZEN_NOW = datetime.fromisoformat("2026-06-15T09:00:00+00:00")
 
@@ -70,11 +70,12 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Empty every table after each test that used the app."""
+    """Empty every table, and the rate limits' counts, after each test that used the app."""
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    limiter.reset()  # the testing storage is memory, never a Redis that others share
     with app.app_context():
         db.session.remove()
         tables = db.metadata.sorted_tables

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from webapp import rate_limits
 from webapp.forms.auth import ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
 from webapp.security import login_required, public
@@ -26,6 +27,8 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@rate_limits.sign_in_per_address
+@rate_limits.sign_in_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -54,6 +57,8 @@ def logout():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
+@rate_limits.reset_per_address
+@rate_limits.reset_per_account
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

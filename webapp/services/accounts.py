@@ -25,6 +25,13 @@ def _user_signing_in_as(identifier: str) -> User | None:
     )
 
 
+def account_key(identifier: str) -> str:
+    """What sign-in and reset limits count against: the account `identifier` names, whether by
+    username or e-mail, or else the identifier itself (so unknown names are limited alike)."""
+    user = _user_signing_in_as(identifier)
+    return f"user {user.id}" if user is not None else f"name {identifier.strip().lower()}"
+
+
 def authenticate_user(identifier: str, password: str) -> User | None:
     """The active user with that username or e-mail and password, else None."""
     user = _user_signing_in_as(identifier)
