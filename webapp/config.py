@@ -52,6 +52,9 @@ class Config:
     # set, so every worker shares the counts; in each process's memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis gone away: count in this process's memory meanwhile, rather than answer with errors.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Failed sign-ins, per account (its username and e-mail alike) and per network address.
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get(
         "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute; 10 per 15 minutes; 20 per hour; 50 per day")

@@ -1,5 +1,6 @@
 """Rate limits (ASVS 6.3.1, 6.1.1, 2.4.1): failed sign-ins, reset requests and mail sent by hand."""
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -112,6 +113,21 @@ def test_mail_by_hand_counts_recipients_per_person_across_shared_reports_and_not
     assert _mails("notify") == 1
 
 
+@contextmanager
+def limiter_storage(app, uri: str, prefix: str):
+    """The limiter counting in `uri` under keys starting with `prefix`, then in memory again."""
+    saved = {name: app.config.get(name) for name in ("RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX")}
+    app.config.update(RATELIMIT_STORAGE_URI=uri, RATELIMIT_KEY_PREFIX=prefix)
+    limiter.init_app(app)
+    try:
+        yield
+    finally:
+        app.config.update(saved)
+        limiter.init_app(app)
+        # Flask-Limiter would look at the storage again only after a back-off; memory is there at once.
+        limiter._storage_dead = False
+
+
 @pytest.fixture
 def redis_storage(app):
     """The limiter counting in the Redis at 127.0.0.1:6379, under keys of this test's own."""
@@ -121,14 +137,10 @@ def redis_storage(app):
     except redis.ConnectionError as error:
         pytest.skip(f"Redis is not reachable at {REDIS_URI} ({error}): start it to test the Redis storage")
     prefix = f"fieldcert-test-{uuid.uuid4().hex}"
-    saved = {name: app.config.get(name) for name in ("RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX")}
-    app.config.update(RATELIMIT_STORAGE_URI=REDIS_URI, RATELIMIT_KEY_PREFIX=prefix)
-    limiter.init_app(app)
-    yield server, prefix
+    with limiter_storage(app, REDIS_URI, prefix):
+        yield server, prefix
     for key in server.scan_iter(f"*{prefix}*"):
         server.delete(key)
-    app.config.update(saved)
-    limiter.init_app(app)
 
 
 def test_failed_sign_ins_are_counted_in_redis(app, client, csrf, factory, redis_storage, monkeypatch):
@@ -138,3 +150,11 @@ def test_failed_sign_ins_are_counted_in_redis(app, client, csrf, factory, redis_
     assert [_sign_in(client, csrf, "wanda").status_code for _ in range(2)] == [422, 422]
     assert _sign_in(client, csrf, "wanda", PASSWORD).status_code == 429
     assert any(prefix in key.decode() for key in server.scan_iter(f"*{prefix}*"))
+
+
+def test_an_unreachable_redis_limits_in_memory_instead_of_failing(app, client, csrf, factory, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGN_IN_LIMIT_PER_ACCOUNT", "2 per minute")
+    factory.user(username="wanda")
+    with limiter_storage(app, "redis://127.0.0.1:1/0", "fieldcert-test-unreachable"):
+        assert [_sign_in(client, csrf, "wanda").status_code for _ in range(2)] == [422, 422]
+        assert _sign_in(client, csrf, "wanda", PASSWORD).status_code == 429
