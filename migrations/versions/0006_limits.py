@@ -1,4 +1,4 @@
-"""password resets held after an e-mail change; no reset link left in the outbox
+"""password resets held after an e-mail change; notice kind account_changed; no secret link kept in the outbox
 
 Revision ID: 0006
 Revises: 0004
@@ -18,6 +18,7 @@ branch_labels = None
 depends_on = None
 
 RESET_LINK = re.compile(r"https?://[^\s\"'<>]+/auth/reset-password/[A-Za-z0-9_.\-]+")
+SHARED_REPORT_LINK = re.compile(r"https?://[^\s\"'<>]+/s/[A-Za-z0-9_\-]+")
 SECRET_LINK = "[link removed]"
 OLD_KINDS = ('first_notice', 'second_notice', 'expired', 'deferral_ended', 'training_ended', 'competency', 'digest',
              'declined', 'approved', 'notify', 'shared_report', 'password_reset')
@@ -34,17 +35,20 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('password_reset_held_until', sa.DateTime(timezone=True), nullable=True))
     _allow_kinds(NEW_KINDS)
-    # Reset mails queued or sent before now still hold their link: the outbox keeps none (the
-    # sender makes a fresh one for those still to send).
+    # Mail from before keeps its secret links: no reset link stays in the outbox (the sender makes a
+    # fresh one for those still to send), nor a shared report link once sent.
     notices = sa.table('notices', sa.column('id', sa.Integer), sa.column('kind', sa.String),
-                       sa.column('body_text', sa.Text), sa.column('body_html', sa.Text))
+                       sa.column('status', sa.String), sa.column('body_text', sa.Text), sa.column('body_html', sa.Text))
     connection = op.get_bind()
-    rows = connection.execute(sa.select(notices.c.id, notices.c.body_text, notices.c.body_html)
-                              .where(notices.c.kind == 'password_reset')).all()
+    rows = connection.execute(
+        sa.select(notices.c.id, notices.c.kind, notices.c.body_text, notices.c.body_html).where(sa.or_(
+            notices.c.kind == 'password_reset', sa.and_(notices.c.kind == 'shared_report', notices.c.status == 'sent')))
+    ).all()
     for row in rows:
+        link = RESET_LINK if row.kind == 'password_reset' else SHARED_REPORT_LINK
         connection.execute(notices.update().where(notices.c.id == row.id).values(
-            body_text=RESET_LINK.sub(SECRET_LINK, row.body_text),
-            body_html=RESET_LINK.sub(SECRET_LINK, row.body_html) if row.body_html else row.body_html,
+            body_text=link.sub(SECRET_LINK, row.body_text),
+            body_html=link.sub(SECRET_LINK, row.body_html) if row.body_html else row.body_html,
         ))
 
 

@@ -11,6 +11,7 @@ rows after it are sent as usual.
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -33,6 +34,9 @@ MAX_BACKOFF = timedelta(hours=6)
 # Stands in a stored mail for the secret link it carries (a password reset link): the sender makes
 # the link only while it builds the message, so neither the outbox nor the Sent mail page holds it.
 SECRET_LINK = "[link removed]"
+# A shared report's public link opens the report to whoever holds it: meant for the recipients,
+# so it is sent, but the outbox forgets it once sent and the Sent mail page never shows it.
+SHARED_REPORT_LINK = re.compile(r"https?://[^\s\"'<>]+/s/[A-Za-z0-9_\-]+")
 # What building a message raises when a row can never become one, however often it is retried.
 UNBUILDABLE = (ValueError, MessageError, OSError)
 
@@ -167,6 +171,11 @@ def _bodies(notice: Notice) -> tuple[str, str | None]:
             notice.body_html.replace(SECRET_LINK, link) if notice.body_html else notice.body_html)
 
 
+def hide_secret_links(body: str | None) -> str | None:
+    """`body` with every shared report link replaced by SECRET_LINK."""
+    return SHARED_REPORT_LINK.sub(SECRET_LINK, body) if body else body
+
+
 def build_message(notice: Notice) -> EmailMessage:
     text, html = _bodies(notice)
     message = EmailMessage()
@@ -264,6 +273,7 @@ def deliver_notices(now: datetime | None = None, limit: int = 100) -> DeliveryRe
                     smtp = _open_smtp()
                 continue
             notice.status, notice.sent_at, notice.last_error = "sent", utcnow(), None
+            notice.body_text, notice.body_html = hide_secret_links(notice.body_text), hide_secret_links(notice.body_html)
             db.session.commit()
             counts["sent"] += 1
     except (OSError, smtplib.SMTPException) as error:
