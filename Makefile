@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 export FLASK_APP := wsgi
 
-.PHONY: run setup test test-sqlite test-postgres chromium postgres bench
+.PHONY: run setup test test-sqlite test-postgres chromium postgres redis bench
 
 run: setup ## install, migrate, load the demo organisation, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
@@ -27,7 +27,7 @@ static/vendor/htmx.min.js: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
-test: setup chromium postgres ## the whole suite on SQLite, then on PostgreSQL
+test: setup chromium postgres redis ## the whole suite on SQLite, then on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite:
@@ -42,6 +42,10 @@ chromium: ## browser tests drive the system Chromium (Debian package `chromium`)
 postgres: ## the suite needs PostgreSQL at 127.0.0.1:5432; start the local cluster if it is down
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running at 127.0.0.1:5432 and could not be started; see README."; exit 1; }
+
+redis: ## the rate-limit test counts in Redis at 127.0.0.1:6379 (it is skipped, saying so, without one); start it if it is down
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } || true
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" >/dev/null || true
 
 bench: setup ## print the speed figures
 	$(PY) bench/bench_rules.py

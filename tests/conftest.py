@@ -6,13 +6,16 @@ whole suite on PostgreSQL; each xdist worker then gets its own database.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from contextlib import contextmanager
 from datetime import datetime
+from email import message_from_bytes, policy
 
 import psycopg
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -22,7 +25,7 @@ from sqlalchemy.engine import make_url
 from tests.factories import Factory
 from webapp import create_app
 from webapp.config import _database_url
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.services.sessions import start_session
 
 FROZEN_NOW = datetime.fromisoformat("2026-06-15T09:00:00+00:00")
@@ -68,11 +71,12 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Empty every table after each test that used the app."""
+    """Empty every table, and the rate limits' counts, after each test that used the app."""
     yield
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    limiter.reset()  # the testing storage is memory, never a Redis that others share
     with app.app_context():
         db.session.remove()
         tables = db.metadata.sorted_tables
@@ -200,3 +204,44 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", record)
 
     return counter
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it receives; refuses addresses in `refuse` with 550."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [message for rcpts, message in self.messages if address in rcpts]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server on localhost; the app sends to it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    inbox.controller = controller
+    yield inbox
+    controller.stop()

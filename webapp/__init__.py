@@ -26,7 +26,7 @@ from webapp.blueprints import (
     submissions,
 )
 from webapp.config import CONFIGS, check_production_config, database_url_for, https_settings
-from webapp.extensions import csrf, db, login_manager, migrate
+from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
 from webapp.scheduler import init_scheduler
@@ -83,6 +83,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -1,7 +1,8 @@
 """Configuration classes; the environment chooses one and may override values.
 
 FIELDCERT_CONFIG picks the class (development, production, testing);
-DATABASE_URL, SECRET_KEY, MAX_UPLOAD_MB and MAIL_* override single values.
+DATABASE_URL, SECRET_KEY, MAX_UPLOAD_MB, MAIL_*, RATELIMIT_STORAGE_URI and the *_LIMIT*
+variables override single values.
 """
 import os
 from pathlib import Path
@@ -63,6 +64,23 @@ class Config:
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
     # Served over HTTPS (directly or behind a TLS proxy): HSTS, secure `__Host-` cookies, https links.
     HTTPS = os.environ.get("HTTPS", "0") == "1"
+    # Rate limits (webapp/rate_limits.py), in Flask-Limiter's notation; "a; b" applies both, so
+    # stacked windows make a growing back-off. Counted in Redis (redis://127.0.0.1:6379) when
+    # set, so every worker shares the counts; in each process's memory otherwise.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Redis gone away: count in this process's memory meanwhile, rather than answer with errors.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Failed sign-ins, per account (its username and e-mail alike) and per network address.
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get(
+        "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute; 10 per 15 minutes; 20 per hour; 50 per day")
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute; 100 per hour; 500 per day")
+    # Password reset requests, per account asked for and per network address.
+    RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour; 6 per day")
+    RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "5 per 15 minutes; 20 per day")
+    # Recipients of the mail one person sends by hand (shared reports and Notify together).
+    MAIL_RECIPIENTS_LIMIT_PER_USER = os.environ.get("MAIL_RECIPIENTS_LIMIT_PER_USER", "50 per hour; 200 per day")
 
 
 class DevelopmentConfig(Config):
@@ -93,6 +111,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = True
     RUN_SCHEDULER = False
+    # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 CONFIGS = {

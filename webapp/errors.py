@@ -1,13 +1,16 @@
 """Error pages, a clear page instead of a crash when the database is not migrated, and a 503 when
 the upload folder cannot take files."""
+import time
+
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from webapp.extensions import db
-from webapp.htmx import render
+from webapp.extensions import db, limiter
+from webapp.htmx import is_htmx, render
 from webapp.services.storage import StorageUnavailable
 
 MESSAGES = {
@@ -16,6 +19,7 @@ MESSAGES = {
     404: ("Not found", "There is nothing at this address. It may have been moved or deleted."),
     405: ("Not allowed", "This page cannot be used that way."),
     413: ("Too large", "The upload is larger than allowed. Choose a smaller file."),
+    429: ("Too many attempts", "This was tried too often. Wait a while, then try again."),
     500: ("Something went wrong", "An unexpected error happened; nothing was changed. Try again."),
 }
 
@@ -42,9 +46,29 @@ def _error_page(code: int, message: str | None = None):
     return render("errors/error.html", block="content", status=code, title=title, message=message or text, code=code)
 
 
+def _wait_text() -> str:
+    """How long until the limit that refused this request lets it through again."""
+    current = limiter.current_limit
+    if current is None:
+        return "a while"
+    minutes = max(round((current.reset_at - time.time()) / 60), 1)
+    if minutes < 90:
+        return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{round(minutes / 60)} hours"
+
+
 def init_errors(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda error, code=code: _error_page(code))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error):
+        response = _error_page(429, f"This was tried too often. Nothing was done: wait {_wait_text()}, then try again.")
+        if is_htmx():
+            # Whatever part of the page the request meant to replace, the message replaces the page's content.
+            response.headers["HX-Retarget"] = "#main"
+            response.headers["HX-Reswap"] = "innerHTML"
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -3,6 +3,8 @@
 This module imports nothing from the application, so any module may import it
 without creating an import cycle.
 """
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# No default limits: each limited view names its own (webapp/rate_limits.py).
+limiter = Limiter(key_func=get_remote_address)

@@ -3,16 +3,14 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Notice
-from webapp.services.mail import queue_email, render_mail
+from webapp.services.mail import deliver_notices, queue_email, render_mail
 
 pytestmark = pytest.mark.browser
 
 
-def test_forgotten_password_reset_through_the_e_mailed_link(new_page, factory):
+def test_forgotten_password_reset_through_the_e_mailed_link(new_page, factory, smtp):
     factory.user(username="wanda", first_name="Wanda", email="wanda@example.test")
     page = new_page(viewport=(360, 740))
     page.goto("/auth/login")
@@ -21,8 +19,9 @@ def test_forgotten_password_reset_through_the_e_mailed_link(new_page, factory):
     page.get_by_role("button", name="E-mail me a link").click()
     expect(page.get_by_text("If an active account matches")).to_be_visible()
     db.session.expire_all()
-    link = re.search(r"http://\S+/auth/reset-password/\S+", db.session.scalar(select(Notice.body_text))).group(0)
-    page.goto(link)
+    deliver_notices()
+    text = smtp.to("wanda@example.test")[-1].get_body(("plain",)).get_content()
+    page.goto(re.search(r"/auth/reset-password/\S+", text).group(0))
     page.get_by_label("New password", exact=True).fill("a brand new secret")
     page.get_by_label("New password again").fill("a brand new secret")
     page.get_by_role("button", name="Set new password").click()

@@ -1,12 +1,10 @@
 """Notices: the daily scan queues each stage once, delivery over real SMTP with retry, the notices pages."""
-import socket
 from datetime import date, datetime, timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, text
 
+from tests.conftest import free_port
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Attachment, ModuleLevel, Notice, User
@@ -25,47 +23,6 @@ UTC_NINE = "T09:00:00+00:00"
 
 def at(day: str) -> datetime:
     return datetime.fromisoformat(day + UTC_NINE)
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it receives; refuses addresses in `refuse` with 550."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 Message accepted for delivery"
-
-    def to(self, address):
-        return [message for rcpts, message in self.messages if address in rcpts]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server on localhost; the app sends to it."""
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    inbox.controller = controller
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -282,7 +239,7 @@ def _settings_level_for_own_team() -> ModuleLevel:
 def test_smtp_down_nothing_lost_then_delivered_with_backoff(app, worked_example, smtp, frozen_clock, monkeypatch):
     frozen_clock.move_to(at("2026-06-01"))
     _scan()
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nobody listens there
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
     result = deliver_notices()
     assert (result.sent, result.retrying) == (0, 1)
     [notice] = _notices()
@@ -305,7 +262,7 @@ def test_smtp_down_nothing_lost_then_delivered_with_backoff(app, worked_example,
 
 def test_too_many_attempts_fail(app, worked_example, frozen_clock, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
     monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 2)
     frozen_clock.move_to(at("2026-06-01"))
     _scan()
@@ -532,3 +489,18 @@ def test_two_senders_at_once_send_each_mail_once(worked_example, smtp, frozen_cl
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == ["sam@example.test", "wanda@example.test"]
     assert {n.status for n in _notices()} == {"sent"}
+
+
+def test_a_mail_that_cannot_be_built_fails_at_once_and_the_others_are_sent(factory, smtp, frozen_clock):
+    worker = factory.user(email="w@example.test")
+    broken = queue_email("shared_report", "client@example.test",
+                         RenderedMail("Shared certification report: Q2\r\nBcc: all@example.test", "text", ""))
+    queue_email("notify", worker, RenderedMail("Notice", "text", ""), user=worker)
+    db.session.commit()
+    result = deliver_notices()
+    assert (result.sent, result.failed) == (1, 1)
+    [failed] = _notices(id=broken.id)
+    assert failed.status == "failed" and "could not be built" in failed.last_error
+    assert [m["Subject"] for m in smtp.to("w@example.test")] == ["Notice"]
+    assert smtp.to("client@example.test") == [] and smtp.to("all@example.test") == []
+    assert deliver_notices().sent == 0  # nothing left claimed as sending

@@ -1,5 +1,5 @@
 """People > Users: search, filters, hidden users, hide/show and notify, within reach only."""
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -18,6 +18,7 @@ from webapp.models import (
     Submission,
     User,
 )
+from webapp.services.reset_tokens import make_reset_token
 
 HX = {"HX-Request": "true"}
 
@@ -614,6 +615,7 @@ def test_administrator_sets_module_levels_and_deactivates(client, sign_in, csrf,
     (lambda bob: {"company": 99999}, "Choose an existing company."),
     (lambda bob: {"supervisors": [99999]}, "Choose supervisors among the active users."),
     (lambda bob: {"username": "x" * 81}, "Field cannot be longer than 80 characters."),
+    (lambda bob: {"last_name": "Smith\r\nBcc: all@example.test"}, "Write the last name on one line"),
 ])
 def test_edit_account_bad_input_changes_nothing(client, sign_in, csrf, team, changes, message):
     supervisor, alice, bob, _ = team
@@ -677,3 +679,80 @@ def test_edit_account_offered_only_for_users_in_edit_reach(client, sign_in, fact
     page = _page(client)
     assert "Alice Able" in page and f"/people/{alice.id}/account" not in page
     assert client.get(f"/people/{alice.id}/account").status_code == 404
+
+
+# ---- Account takeover by e-mail change (ASVS 6.3.7, 7.5.1) -------------------------------------
+
+
+def _reset_mails():
+    db.session.expire_all()
+    return db.session.scalars(select(Notice).where(Notice.kind == "password_reset")).all()
+
+
+def _forgot(client, csrf, identifier):
+    return client.post("/auth/forgot-password", data={"csrf_token": csrf(), "identifier": identifier})
+
+
+def test_supervisor_changing_an_email_tells_the_old_address_and_holds_resets_for_a_day(
+        client, sign_in, csrf, team, frozen_clock):
+    supervisor, alice, *_ = team
+    old_email, old_username = alice.email, alice.username
+    sign_in(supervisor)
+    response = client.post(f"/people/{alice.id}/account", data={"csrf_token": csrf(), **_account(
+        alice, email="taken-over@example.test", username="alice2")})
+    assert response.status_code == 302
+    [told] = db.session.scalars(select(Notice).where(Notice.kind == "account_changed")).all()
+    assert told.recipient_email == old_email and told.recipient_user_id is None
+    assert f"username: {old_username} is now alice2" in told.body_text
+    assert f"e-mail address: {old_email} is now taken-over@example.test" in told.body_text
+    assert "for the next 24 hours" in told.body_text
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    assert _forgot(client, csrf, "taken-over@example.test").status_code == 302
+    assert _reset_mails() == []
+    frozen_clock.shift(timedelta(hours=23, minutes=59))
+    _forgot(client, csrf, "alice2")
+    assert _reset_mails() == []
+    frozen_clock.shift(timedelta(minutes=1))
+    _forgot(client, csrf, "alice2")
+    assert [mail.recipient_email for mail in _reset_mails()] == ["taken-over@example.test"]
+
+
+def test_a_reset_link_made_before_the_change_is_refused_while_resets_are_held(
+        client, sign_in, csrf, team, frozen_clock):
+    supervisor, alice, *_ = team
+    path = f"/auth/reset-password/{make_reset_token(alice)}"
+    assert client.get(path).status_code == 200
+    sign_in(supervisor)
+    client.post(f"/people/{alice.id}/account", data={"csrf_token": csrf(), **_account(alice, email="new@example.test")})
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    assert client.get(path).status_code == 404
+
+
+def test_supervisor_may_not_change_the_email_of_someone_with_more_permissions(
+        client, sign_in, csrf, factory, team, frozen_clock):
+    supervisor, *_ = team
+    admin = factory.user("Administrator", supervisors=[supervisor], email="ada@example.test")
+    sign_in(supervisor)
+    response = client.post(f"/people/{admin.id}/account",
+                           data={"csrf_token": csrf(), **_account(admin, email="sam-owns-this@example.test")})
+    assert response.status_code == 422
+    assert "Only someone with every permission this person has may change their e-mail address." in (
+        response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).email == "ada@example.test"
+    assert db.session.scalars(select(Notice)).all() == []
+    renamed = client.post(f"/people/{admin.id}/account",
+                          data={"csrf_token": csrf(), **_account(admin, first_name="Adelaide")})
+    assert renamed.status_code == 302  # the rest of the account info stays editable
+
+
+def test_administrator_changing_an_email_does_not_hold_resets(client, sign_in, csrf, factory, team, frozen_clock):
+    _, alice, *_ = team
+    old_email = alice.email
+    sign_in(factory.user("Administrator"))
+    client.post(f"/people/{alice.id}/account", data={"csrf_token": csrf(), **_account(alice, email="new@example.test")})
+    [told] = db.session.scalars(select(Notice).where(Notice.kind == "account_changed")).all()
+    assert told.recipient_email == old_email and "24 hours" not in told.body_text
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    _forgot(client, csrf, "new@example.test")
+    assert [mail.recipient_email for mail in _reset_mails()] == ["new@example.test"]

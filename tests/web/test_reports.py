@@ -4,7 +4,7 @@ from datetime import date
 
 from webapp.extensions import db
 from webapp.models import Attachment, CertificationGroup, Notice, SharedReport, StoredFile
-from webapp.services.mail import build_message
+from webapp.services.mail import build_message, deliver_notices
 from webapp.services.reports import PAGE_SIZE
 from webapp.services.storage import file_path
 
@@ -400,3 +400,33 @@ def test_pages_render_as_htmx_fragments(client, factory, sign_in, frozen_clock):
         response = client.get(url, headers={"HX-Request": "true"})
         page = response.get_data(as_text=True)
         assert response.status_code in (200, 404) and "<html" not in page and "<h1" in page, url
+
+
+def test_shared_report_title_with_a_line_break_is_refused(client, factory, sign_in, csrf, frozen_clock):
+    role, *_ = _shared_setup(factory)
+    sign_in(factory.user("Supervisor"))
+    response = client.post("/reports/shared", data={"title": "Q2\r\nBcc: all@example.test", "roles": [role.id],
+                                                    "csrf_token": csrf()})
+    assert response.status_code == 422
+    assert "Write the report title on one line, without line breaks or tabs." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(SharedReport)) is None
+
+
+def test_a_shared_report_link_is_sent_but_never_shown_on_sent_mail_nor_kept_once_sent(
+        client, factory, sign_in, csrf, smtp, frozen_clock):
+    role, *_ = _shared_setup(factory)
+    sign_in(factory.user("Administrator"))
+    client.post("/reports/shared", data={"title": "For the client", "roles": [role.id], "csrf_token": csrf()})
+    report = db.session.scalar(db.select(SharedReport))
+    client.post(f"/reports/shared/{report.id}", data={"emails": "client@example.test", "csrf_token": csrf()})
+    notice = db.session.scalar(db.select(Notice).where(Notice.kind == "shared_report"))
+    queued = client.get(f"/notices/sent-mail/{notice.id}").get_data(as_text=True)
+    assert report.token not in queued and "[link removed]" in queued
+    deliver_notices()
+    [received] = smtp.to("client@example.test")
+    assert f"/s/{report.token}" in received.get_body(("plain",)).get_content()
+    assert f"/s/{report.token}" in received.get_body(("html",)).get_content()
+    db.session.expire_all()
+    sent = db.session.get(Notice, notice.id)
+    assert sent.status == "sent" and report.token not in sent.body_text + sent.body_html
+    assert report.token not in client.get(f"/notices/sent-mail/{notice.id}").get_data(as_text=True)

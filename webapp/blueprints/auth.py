@@ -4,19 +4,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from webapp import rate_limits
 from webapp.blueprints.common import add_errors
 from webapp.forms.auth import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
 from webapp.rules.passwords import MIN_LENGTH
 from webapp.security import forget_browser, login_required, public, remember_browser
-from webapp.services.accounts import (
-    PasswordRefused,
-    authenticate_user,
-    change_password,
-    request_password_reset,
-    user_for_reset_token,
-)
+from webapp.services.accounts import PasswordRefused, authenticate_user, change_password, request_password_reset
 from webapp.services.accounts import reset_password as reset_password_to
+from webapp.services.reset_tokens import user_for_reset_token
 from webapp.services.sessions import end_all_sessions, end_session, list_live_sessions, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -48,6 +44,8 @@ def _signed_out(message: str, category: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@rate_limits.sign_in_per_address
+@rate_limits.sign_in_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -75,6 +73,8 @@ def logout():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
+@rate_limits.reset_per_address
+@rate_limits.reset_per_account
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

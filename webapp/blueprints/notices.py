@@ -8,6 +8,7 @@ from webapp.htmx import render
 from webapp.models import Notice
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
+from webapp.services.mail import hide_secret_links
 from webapp.services.notices import (
     OUTBOX_FILTERS,
     count_outbox,
@@ -95,7 +96,8 @@ def _outbox_notice(notice_id: int) -> Notice:
 @bp.route("/sent-mail/<int:notice_id>")
 @permission_required(Permission.MANAGE_SETTINGS)
 def outbox_show(notice_id: int):
-    return render("notices/outbox_show.html", notice=_outbox_notice(notice_id), form=DeleteForm())
+    notice = _outbox_notice(notice_id)
+    return render("notices/outbox_show.html", notice=notice, body=hide_secret_links(notice.body_text), form=DeleteForm())
 
 
 @bp.route("/sent-mail/<int:notice_id>/retry", methods=["POST"])

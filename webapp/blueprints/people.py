@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp import rate_limits
 from webapp.blueprints.common import add_errors, add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
@@ -210,6 +211,7 @@ def end_sessions(user_id: int):
 
 @bp.post("/<int:user_id>/notify")
 @permission_required(*VIEWERS)
+@rate_limits.notify_recipients
 def notify(user_id: int):
     user = _user_in_reach(user_id, "view")
     form = NotifyForm()
@@ -343,6 +345,7 @@ def requirement_state(user_id: int, certification_id: int):
 
 @bp.post("/<int:user_id>/requirements/<int:certification_id>/notify")
 @permission_required(*VIEWERS)
+@rate_limits.notify_recipients
 def notify_requirement(user_id: int, certification_id: int):
     user = _user_in_reach(user_id, "view")
     certification = _requirement_or_404(user, certification_id)

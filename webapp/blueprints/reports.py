@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp import rate_limits
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.reports import MatrixFilterForm, ReportFilterForm, ShareByEmailForm, SharedReportForm
@@ -176,6 +177,7 @@ def _report_or_404(report_id: int):
 
 @bp.route("/shared/<int:report_id>", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
+@rate_limits.shared_report_recipients
 def shared_show(report_id: int):
     report = _report_or_404(report_id)
     form = ShareByEmailForm()

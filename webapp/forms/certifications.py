@@ -20,6 +20,7 @@ from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms.my_account import FlexibleDateField
+from webapp.forms.validators import one_line
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
@@ -80,7 +81,7 @@ def amount_field(label):
 
 class CertificationForm(FlaskForm):
     # General
-    name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200)])
+    name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200), one_line])
     type = SelectField("Type", choices=[(t, t.capitalize()) for t in CERTIFICATION_TYPES], default="employee")
     information = TextAreaField("Information", filters=[blank_to_none])
     external_url = StringField(

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.forms.validators import one_line
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
@@ -60,7 +61,7 @@ class ReportFilterForm(FlaskForm):
 
 
 class SharedReportForm(FlaskForm):
-    title = StringField("Report title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Report title", validators=[DataRequired(), Length(max=200), one_line])
     users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
     roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
     certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])
@@ -74,13 +75,18 @@ class SharedReportForm(FlaskForm):
         return True
 
 
+def split_addresses(text: str) -> list[str]:
+    """The addresses in a comma-separated list, without blanks."""
+    return [a.strip() for a in text.split(",") if a.strip()]
+
+
 class ShareByEmailForm(FlaskForm):
     emails = StringField("E-mail addresses (separate with commas)", validators=[DataRequired(), Length(max=2000)])
     message = TextAreaField("Message", validators=[Optional(), Length(max=5000)])
     files = MultipleFileField("Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
     def validate_emails(self, field) -> None:
-        addresses = [a.strip() for a in field.data.split(",") if a.strip()]
+        addresses = split_addresses(field.data)
         bad = [a for a in addresses if not EMAIL.fullmatch(a)]
         if not addresses or bad:
             raise ValidationError(f"Not a valid e-mail address: {', '.join(bad) or field.data}")

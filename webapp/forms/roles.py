@@ -5,17 +5,18 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.validators import Length
 
 from webapp.forms.certifications import PERIOD_CHOICES, MultiCheckboxField, amount_field, blank_to_none
+from webapp.forms.validators import one_line
 from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
 from webapp.services.roles import INFO_COLUMNS
 
 
 class RoleNameForm(FlaskForm):
-    name = StringField("Role Name", filters=[blank_to_none], validators=[Length(max=120)])
+    name = StringField("Role Name", filters=[blank_to_none], validators=[Length(max=120), one_line])
     submit = SubmitField("Submit")
 
 
 class RoleForm(FlaskForm):
-    name = StringField("Role Name", filters=[blank_to_none], validators=[Length(max=120)])
+    name = StringField("Role Name", filters=[blank_to_none], validators=[Length(max=120), one_line])
     description = TextAreaField("Role Description", filters=[blank_to_none])
     role_requirements = TextAreaField("Role Requirements", filters=[blank_to_none],
                                       description="Requirements specific to your organisation, one per line.")

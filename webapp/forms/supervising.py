@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.my_account import FlexibleDateField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
+from webapp.forms.validators import one_line
 
 
 class DeclineForm(FlaskForm):
@@ -121,16 +122,16 @@ class RenameAttachmentForm(FlaskForm):
 
 
 class EditAccountForm(FlaskForm):
-    first_name = StringField("First name", validators=[InputRequired("Enter the first name."), Length(max=80)],
+    first_name = StringField("First name", validators=[InputRequired("Enter the first name."), Length(max=80), one_line],
                              render_kw={"autocomplete": "off"})
-    last_name = StringField("Last name", validators=[InputRequired("Enter the last name."), Length(max=80)],
+    last_name = StringField("Last name", validators=[InputRequired("Enter the last name."), Length(max=80), one_line],
                             render_kw={"autocomplete": "off"})
     email = StringField("E-mail", validators=[InputRequired("Enter the e-mail address."), Length(max=254),
                                               Regexp(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$", message="Enter an e-mail address such as name@example.com.")],
                         render_kw={"type": "email", "autocomplete": "off"})
-    username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80)],
+    username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80), one_line],
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
-    job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    job_title = StringField("Job title", validators=[Optional(), Length(max=120), one_line])
     company = SelectField("Company", coerce=int, validate_choice=False)
     supervisors = MultiCheckboxField("Supervisors", coerce=int, validate_choice=False)
     module_levels = MultiCheckboxField("Module levels", coerce=int, validate_choice=False)

@@ -26,6 +26,7 @@ NOTICE_KINDS = (
     "notify",
     "shared_report",
     "password_reset",
+    "account_changed",
 )
 
 shared_report_users = Table(

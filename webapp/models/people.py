@@ -118,6 +118,8 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Password resets are refused until then: someone else changed the e-mail address (rules.accounts).
+    password_reset_held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     module_levels: Mapped[list[ModuleLevel]] = relationship(secondary=user_module_levels, lazy="selectin")

@@ -1,17 +1,15 @@
 """Accounts: passwords, signing in, and changing or resetting a password."""
-import hashlib
-
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db
-from webapp.models import User
+from webapp.models import User, utcnow
+from webapp.rules.accounts import reset_held
 from webapp.rules.passwords import password_problem
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
-from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.mail import SECRET_LINK, queue_email, render_mail
 from webapp.services.sessions import revoke_user_sessions
 
 # Checked against when the user is unknown, so both cases take the same time.
@@ -34,6 +32,13 @@ class PasswordRefused(Invalid):
     """A password change or reset is refused (wrong current password, short or common new one)."""
 
 
+def account_key(identifier: str) -> str:
+    """What sign-in and reset limits count against: the account `identifier` names, whether by
+    username or e-mail, or else the identifier itself (so unknown names are limited alike)."""
+    user = _user_signing_in_as(identifier)
+    return f"user {user.id}" if user is not None else f"name {identifier.strip().lower()}"
+
+
 def authenticate_user(identifier: str, password: str) -> User | None:
     """The active user with that username or e-mail and password, else None; the audit log keeps either outcome."""
     user = _user_signing_in_as(identifier)
@@ -50,45 +55,26 @@ def authenticate_user(identifier: str, password: str) -> User | None:
     return user
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
-
-
-def _password_fingerprint(user: User) -> str:
-    # In the token so it works once: setting a new password changes the hash and voids it.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def request_password_reset(identifier: str) -> None:
     """E-mail a reset link to the active account with that username or e-mail, if there is one.
 
-    Says nothing either way, so nobody learns which accounts exist; and does the same work either
-    way (ASVS 6.3.8): an unknown account gets its token signed and its mail rendered for a stand-in
-    that is never stored, so only the outbox row itself is missing from the unknown case's time.
+    Says nothing either way, so nobody learns which accounts exist; sends nothing either while
+    resets are held after someone else changed the account's e-mail address. Does the same work
+    either way (ASVS 6.3.8): the mail is rendered for a stand-in that is never stored, so only the
+    outbox row itself is missing from the unknown case's time. The link itself is made as the mail
+    is sent (services.mail.SECRET_LINK), so nobody reads it in the outbox.
     """
     user = _user_signing_in_as(identifier)
-    known = user is not None and user.active
-    addressee = user if known else User(id=0, username=identifier, first_name="", last_name="",
-                                        email="", password_hash=_DUMMY_HASH)
-    token = _reset_serializer().dumps({"user": addressee.id, "password": _password_fingerprint(addressee)})
+    wanted = user is not None and user.active and not reset_held(user.password_reset_held_until, utcnow())
+    addressee = user if wanted else User(id=0, username=identifier, first_name="", last_name="",
+                                         email="", password_hash=_DUMMY_HASH)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    mail = render_mail("password_reset", "Reset your FieldCert password", user=addressee, hours=hours,
-                       link=external_url("auth.reset_password", token=token))
-    if known:
+    mail = render_mail("password_reset", "Reset your FieldCert password", user=addressee, hours=hours, link=SECRET_LINK)
+    if wanted:
         queue_email("password_reset", user, mail, user=user)
     db.session.commit()
-
-
-def user_for_reset_token(token: str) -> User | None:
-    """The user a reset link is for, if it is genuine, unexpired and unused."""
-    try:
-        payload = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_HOURS"] * 3600)
-    except BadSignature:
-        return None
-    user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
-    if user is None or not user.active or payload.get("password") != _password_fingerprint(user):
-        return None
-    return user
 
 
 def reset_password(user: User, password: str) -> None:

@@ -4,14 +4,18 @@ Delivery claims rows (FOR UPDATE SKIP LOCKED on PostgreSQL, then a conditional U
 that also works on SQLite) with a lease, so two senders never send the same row and a
 sender that dies mid-batch only delays its rows until the lease ends. A failed attempt
 is retried with exponential backoff; a permanent refusal (5xx) or too many attempts
-marks the row failed for an administrator to see and retry.
+marks the row failed for an administrator to see and retry. A row that cannot even be made
+into a message (a header with a line break, a file gone from storage) fails at once, and the
+rows after it are sent as usual.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -21,11 +25,20 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
 from webapp.services.jobs import try_job_lock
+from webapp.services.reset_tokens import make_reset_token
 from webapp.services.storage import file_path
 
 # While a sender holds a row it is "sending" until this lease ends; then any sender may retry it.
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
+# Stands in a stored mail for the secret link it carries (a password reset link): the sender makes
+# the link only while it builds the message, so neither the outbox nor the Sent mail page holds it.
+SECRET_LINK = "[link removed]"
+# A shared report's public link opens the report to whoever holds it: meant for the recipients,
+# so it is sent, but the outbox forgets it once sent and the Sent mail page never shows it.
+SHARED_REPORT_LINK = re.compile(r"https?://[^\s\"'<>]+/s/[A-Za-z0-9_\-]+")
+# What building a message raises when a row can never become one, however often it is retried.
+UNBUILDABLE = (ValueError, MessageError, OSError)
 
 
 @dataclass(frozen=True)
@@ -144,16 +157,38 @@ def claim_notices(now: datetime, limit: int) -> list[Notice]:
     return notices
 
 
+def _secret_link(notice: Notice) -> str:
+    user = db.session.get(User, notice.user_id) if notice.user_id is not None else None
+    if user is None:
+        raise ValueError("the account this reset link is for no longer exists")
+    return external_url("auth.reset_password", token=make_reset_token(user))
+
+
+def _bodies(notice: Notice) -> tuple[str, str | None]:
+    """The text and HTML to send, with the secret link put in where the stored mail has SECRET_LINK."""
+    if notice.kind != "password_reset":
+        return notice.body_text, notice.body_html
+    link = _secret_link(notice)
+    return (notice.body_text.replace(SECRET_LINK, link),
+            notice.body_html.replace(SECRET_LINK, link) if notice.body_html else notice.body_html)
+
+
+def hide_secret_links(body: str | None) -> str | None:
+    """`body` with every shared report link replaced by SECRET_LINK."""
+    return SHARED_REPORT_LINK.sub(SECRET_LINK, body) if body else body
+
+
 def build_message(notice: Notice) -> EmailMessage:
+    text, html = _bodies(notice)
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = notice.recipient_email
     message["Subject"] = notice.subject
     message["Message-ID"] = notice.message_id
     message["Date"] = format_datetime(notice.created_at)
-    message.set_content(notice.body_text)
-    if notice.body_html:
-        message.add_alternative(notice.body_html, subtype="html")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     for name, stored in _attached_files(notice.attachment_ids or []):
         maintype, _, subtype = stored.content_type.partition("/")
         message.add_attachment(file_path(stored).read_bytes(), maintype=maintype,
@@ -203,6 +238,12 @@ def _record_failure(notice: Notice, error: Exception, now: datetime) -> str:
     return notice.status
 
 
+def _record_unbuildable(notice: Notice, error: Exception) -> None:
+    notice.last_error = f"The message could not be built: {type(error).__name__}: {error}"[:2000]
+    notice.status = "failed"
+    db.session.commit()
+
+
 def deliver_notices(now: datetime | None = None, limit: int = 100) -> DeliveryResult | None:
     """Send what is due in the outbox; None when no mail server is configured (mail stays in the outbox)."""
     if not current_app.config["MAIL_SERVER"]:
@@ -221,13 +262,20 @@ def deliver_notices(now: datetime | None = None, limit: int = 100) -> DeliveryRe
     try:
         for notice in notices:
             try:
-                smtp.send_message(build_message(notice))
+                message = build_message(notice)
+            except UNBUILDABLE as error:
+                _record_unbuildable(notice, error)
+                counts["failed"] += 1
+                continue
+            try:
+                smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 counts[_record_failure(notice, error, now)] += 1
                 if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
                     smtp = _open_smtp()
                 continue
             notice.status, notice.sent_at, notice.last_error = "sent", utcnow(), None
+            notice.body_text, notice.body_html = hide_secret_links(notice.body_text), hide_secret_links(notice.body_html)
             db.session.commit()
             counts["sent"] += 1
     except (OSError, smtplib.SMTPException) as error:

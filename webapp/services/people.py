@@ -1,13 +1,16 @@
 """Supervisors' actions on a person: edit account info, hide from or show in the users table, notify by e-mail."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Certification, Company, ModuleLevel, User
+from webapp.models import Certification, Company, ModuleLevel, User, utcnow
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
+from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
@@ -111,17 +114,36 @@ def _taken(column, value: str, user: User) -> bool:
     return db.session.scalar(select(User.id).where(func.lower(column) == value.lower(), User.id != user.id)) is not None
 
 
+def _tell_old_address(user: User, by: User, old_email: str, old_username: str, held_until) -> None:
+    """Mail the address the account had, so its owner learns of a change they did not make."""
+    changes = [(what, old, new) for what, old, new in (("e-mail address", old_email, user.email),
+                                                       ("username", old_username, user.username)) if old != new]
+    if not changes:
+        return
+    mail = render_mail("account_changed", "Your FieldCert account was changed", user=user, by=by, changes=changes,
+                       held_hours=RESET_HOLD_AFTER_EMAIL_CHANGE // timedelta(hours=1) if held_until else None)
+    queue_email("account_changed", old_email, mail, user=user)
+
+
 def edit_account(user: User, by: User, *, first_name: str, last_name: str, email: str, username: str,
                  job_title: str | None, company_id: int | None, supervisor_ids: set[int], active: bool,
                  level_ids: set[int] | None = None) -> User:
     """Save `user`'s account info, supervisors and (with `level_ids`, for people who manage module
-    levels) module levels. Raises AccountInvalid, changing nothing, when the input is refused."""
+    levels) module levels. Raises AccountInvalid, changing nothing, when the input is refused.
+
+    A new e-mail address or username is told to the old address; someone else's new e-mail address
+    holds password resets for a day (rules.accounts), and needs every permission the person has.
+    """
     errors: dict[str, str] = {}
     username, email = username.strip(), email.strip().lower()
+    own = user.id == by.id
+    email_changed = email != user.email.lower()
     if _taken(User.username, username, user):
         errors["username"] = "Another user already has this username."
     if _taken(User.email, email, user):
         errors["email"] = "Another user already has this e-mail address."
+    elif email_changed and not may_change_email(by.permissions, user.permissions, own=own):
+        errors["email"] = "Only someone with every permission this person has may change their e-mail address."
     company = db.session.get(Company, company_id) if company_id else None
     if company_id and company is None:
         errors["company"] = "Choose an existing company."
@@ -144,6 +166,11 @@ def edit_account(user: User, by: User, *, first_name: str, last_name: str, email
     if errors:
         raise AccountInvalid(errors)
     before = _account_state(user)
+    old_email, old_username = user.email, user.username
+    held_until = reset_hold_after_email_change(
+        utcnow(), own=own, by_administrator=by.can(Permission.MANAGE_MODULE_LEVELS)) if email_changed else None
+    if held_until is not None:
+        user.password_reset_held_until = held_until
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.email, user.username = email, username
     user.job_title = (job_title or "").strip() or None
@@ -157,5 +184,6 @@ def edit_account(user: User, by: User, *, first_name: str, last_name: str, email
         record_audit(by, "user.edit_account", user, f"Edited the account info of {user.full_name}",
                      before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
+    _tell_old_address(user, by, old_email, old_username, held_until)
     db.session.commit()
     return user
