@@ -68,18 +68,9 @@ _COLOURS = {
     Status.UPCOMING: "light",
     Status.REVOKED: "red",
 }
-_ICONS = {
-    Status.VALID: "✓",
-    Status.DUE: "!",
-    Status.OVERDUE: "‼",
-    Status.EXPIRED: "✕",
-    Status.MISSING: "∅",
-    Status.DEFERRED: "⏸",
-    Status.IN_TRAINING: "…",
-    Status.NOT_APPLICABLE: "–",
-    Status.UPCOMING: "→",
-    Status.REVOKED: "⊘",
-}
+# The icon of each status: a symbol of static/icons/icons.svg, drawn rather than a font glyph
+# (a device may lack the font).
+_ICONS = {status: status.value for status in Status}
 # A tuple, not a set: Enum.__hash__ is Python code, a tuple scan compares by identity.
 _OUTSTANDING = (Status.MISSING, Status.EXPIRED, Status.OVERDUE, Status.DUE, Status.REVOKED)
 
