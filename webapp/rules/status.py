@@ -36,7 +36,8 @@ class Status(StrEnum):
 
     @property
     def icon(self) -> str:
-        return _ICONS[self]
+        """Its symbol in static/icons/icons.svg: drawn, as a device may lack a font's glyph."""
+        return self.value
 
     @property
     def is_outstanding(self) -> bool:
@@ -68,9 +69,6 @@ _COLOURS = {
     Status.UPCOMING: "light",
     Status.REVOKED: "red",
 }
-# The icon of each status: a symbol of static/icons/icons.svg, drawn rather than a font glyph
-# (a device may lack the font).
-_ICONS = {status: status.value for status in Status}
 # A tuple, not a set: Enum.__hash__ is Python code, a tuple scan compares by identity.
 _OUTSTANDING = (Status.MISSING, Status.EXPIRED, Status.OVERDUE, Status.DUE, Status.REVOKED)
 
