@@ -50,6 +50,18 @@ def _sign_in(new_page, username, viewport):
     return page
 
 
+def _dismiss_next_confirmation(page) -> list[str]:
+    """Answer the next confirmation with Cancel; returns the list its question is added to."""
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    return asked
+
+
 @pytest.mark.parametrize("viewport", [(900, 700), TABLET_LANDSCAPE, DESKTOP])
 def test_the_menu_shows_on_wide_screens(new_page, demo, viewport):
     page = _sign_in(new_page, "ada", viewport)
@@ -108,13 +120,7 @@ def test_resetting_a_qr_code_asks_first(new_page, demo):
     token = emma.qr_token
     page = _sign_in(new_page, "ada", DESKTOP)
     page.goto("/people/")
-    asked = []
-
-    def dismiss(dialog):
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", dismiss)
+    asked = _dismiss_next_confirmation(page)
     page.get_by_label("Actions for Emma Employee").click()
     page.get_by_role("button", name="Reset QR Code").click()
     expect(page.get_by_role("button", name="Reset QR Code")).to_be_visible()
@@ -135,13 +141,7 @@ def test_removing_an_inbox_file_asks_first(new_page, demo):
     db.session.commit()
     page = _sign_in(new_page, "sam", TABLET_LANDSCAPE)
     page.goto("/submissions/inbox")
-    asked = []
-
-    def dismiss(dialog):
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", dismiss)
+    asked = _dismiss_next_confirmation(page)
     page.get_by_role("button", name="Remove forklift card.pdf").click()
     expect(page.get_by_role("button", name="Remove forklift card.pdf")).to_be_visible()
     assert asked == ["Remove forklift card.pdf from your inbox?"]
