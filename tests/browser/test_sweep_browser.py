@@ -75,7 +75,10 @@ class Sweep:
 
     def __init__(self, browser, live_server: str, username: str, width: int, axe_source: str):
         self.origin, self.width, self.minimum = live_server, width, ROLES[username]
-        self.context = browser.new_context(base_url=live_server, viewport={"width": width, "height": HEIGHT})
+        # No service worker: saving the employee's pages for use without signal (tested elsewhere) would
+        # fetch them all again in the background of every visit.
+        self.context = browser.new_context(base_url=live_server, viewport={"width": width, "height": HEIGHT},
+                                           service_workers="block")
         self.context.set_default_timeout(15_000)
         if width in AXE_WIDTHS:
             # Through the DevTools protocol, which the page's Content-Security-Policy does not govern.
