@@ -59,6 +59,16 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("DOMContentLoaded", () => syncImplied(document));
 
+// A plain form with data-confirm="question" is sent only once the person agrees: hx-confirm
+// asks before htmx requests only, and does nothing on a form htmx does not send.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
 // Supervising: a form with data-confirm-no-attachment asks before it is sent
 // without any file or link.
 document.addEventListener("submit", (event) => {
@@ -222,6 +232,17 @@ function currentCsrfToken() {
   return document.querySelector("input[name=csrf_token]")?.value;
 }
 
+// An icon of the sprite (templates/_macros.html `icon`), for content made here.
+function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+  use.setAttribute("href", `${document.querySelector("meta[name=icon-sprite]")?.content}#${name}`);
+  svg.append(use);
+  return svg;
+}
+
 async function showQueue() {
   const box = document.querySelector("[data-submit-queue]");
   if (!box || !self.FieldCertQueue) return;
@@ -231,7 +252,7 @@ async function showQueue() {
     const entry = document.createElement("li");
     entry.className = `queued queued-${item.state}`;
     const label = document.createElement("strong");
-    label.textContent = item.state === "refused" ? "✗ Refused by the server, not stored:" : "⟳ Waiting to send";
+    label.append(...(item.state === "refused" ? [icon("expired"), " Refused by the server, not stored:"] : [icon("waiting"), " Waiting to send"]));
     entry.append(label, ` ${item.label}`);
     if (item.state === "refused") {
       const reason = document.createElement("p");

@@ -246,7 +246,7 @@ def test_live_example_uses_the_rules(frozen_clock, client, csrf, admin):
     response = client.post("/certifications/example", headers={"HX-Request": "true"},
                            data={"csrf_token": csrf(), "activity_type": "none", "name": "x", **{k: v for k, v in EXPIRING.items() if v}})
     page = _page(response)
-    assert "Completed today (06/15/2026) → expires 06/15/2027" in page
+    assert "Completed today (06/15/2026): expires 06/15/2027" in page
     assert "turns blue on 05/15/2027, yellow on 06/08/2027" in page and "<h1>" not in page
 
 

@@ -36,7 +36,8 @@ class Status(StrEnum):
 
     @property
     def icon(self) -> str:
-        return _ICONS[self]
+        """Its symbol in static/icons/icons.svg: drawn, as a device may lack a font's glyph."""
+        return self.value
 
     @property
     def is_outstanding(self) -> bool:
@@ -67,18 +68,6 @@ _COLOURS = {
     Status.NOT_APPLICABLE: "grey",
     Status.UPCOMING: "light",
     Status.REVOKED: "red",
-}
-_ICONS = {
-    Status.VALID: "✓",
-    Status.DUE: "!",
-    Status.OVERDUE: "‼",
-    Status.EXPIRED: "✕",
-    Status.MISSING: "∅",
-    Status.DEFERRED: "⏸",
-    Status.IN_TRAINING: "…",
-    Status.NOT_APPLICABLE: "–",
-    Status.UPCOMING: "→",
-    Status.REVOKED: "⊘",
 }
 # A tuple, not a set: Enum.__hash__ is Python code, a tuple scan compares by identity.
 _OUTSTANDING = (Status.MISSING, Status.EXPIRED, Status.OVERDUE, Status.DUE, Status.REVOKED)

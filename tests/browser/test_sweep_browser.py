@@ -1,0 +1,170 @@
+"""The sweep (issue 15): every demo role visits every page its navigation reaches, and the pages those link to,
+at 360, 820 and 1280 px, as a person would see them.
+
+It fails on a server error, a console error or CSP violation, a serious or critical axe-core violation
+(colour contrast included; at 360 and 1280 px), a page whose main navigation is neither visible nor one tap away, a button or
+link with no accessible name or smaller than 24x24 px (44 px for the employee), and sideways scrolling at
+360 px. The figures (pages x roles x widths) are printed for the record.
+"""
+import re
+import time
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from webapp.clock import today
+from webapp.services.demo import DEMO_PASSWORD, load_demo_organisation
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (360, 820, 1280)
+# axe-core takes most of the sweep's time; colours and names do not change between the phone and the
+# desktop layouts, so the tablet width is checked for everything else (layout, targets, errors) only.
+AXE_WIDTHS = (360, 1280)
+HEIGHT = 800
+# The employee, a supervisor, a supervisor of another team and the administrator; the employee's
+# pages are used on a phone in the field, so her targets are 44 px.
+ROLES = {"emma": 44, "sam": 24, "nora": 24, "ada": 24}
+PAGES_PER_ROLE = 40
+# Not pages: files, downloads, calendars, fragments, the service worker; sign-in pages would end the session.
+SKIP = re.compile(
+    r"^/(auth|static|files|cal)/|\.(csv|ics|png|pdf|json|webmanifest|js)$|/attachments/|/media/|/document/"
+    r"|/preview$|^/reports/calendar|^/reports/matrix/\d|^/my/offline-pages|^/sw\.js"
+)
+
+PAGE_CHECKS = """(minimum) => {
+  const problems = [];
+  const shown = (el) => el.checkVisibility({visibilityProperty: true});
+  const nav = document.querySelector('nav[aria-label="Main"]');
+  const toggle = document.querySelector('.menu-toggle > summary');
+  if (!nav || !(shown(nav) || (toggle && shown(toggle)))) problems.push('main navigation neither visible nor behind a visible Menu button');
+  const named = (el) => (el.getAttribute('aria-label') || (el.getAttribute('aria-labelledby') || '').split(/\\s+/)
+      .map((id) => document.getElementById(id)?.textContent || '').join(' ') || el.innerText || el.value || el.title || '').trim();
+  // WCAG 2.5.8: a link inside a sentence is sized by the text around it.
+  const inSentence = (el) => el.tagName === 'A' && getComputedStyle(el).display === 'inline'
+      && el.parentElement.textContent.trim().length > el.textContent.trim().length + 2;
+  for (const el of document.querySelectorAll('a[href], button, summary, input[type=submit], input[type=button], [role=button]')) {
+    if (!shown(el)) continue;
+    const label = (named(el) || el.outerHTML).slice(0, 60);
+    if (!named(el)) problems.push(`no accessible name: ${label}`);
+    if (inSentence(el)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width < minimum - 0.5 || box.height < minimum - 0.5) {
+      problems.push(`smaller than ${minimum}px (${Math.round(box.width)}x${Math.round(box.height)}): ${label}`);
+    }
+  }
+  return problems;
+}"""
+AXE_RUN = (
+    "axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations"
+    ".filter((v) => ['serious', 'critical'].includes(v.impact))"
+    ".map((v) => `axe ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`))"
+)
+
+
+def _route(path: str) -> str:
+    """One page per endpoint pattern: /people/12/certifications and /people/13/certifications are one route."""
+    return re.sub(r"/\d+(?=/|$)", "/<id>", urlsplit(path).path)
+
+
+class Sweep:
+    """One role at one width: one signed-in browser context, each page checked once."""
+
+    def __init__(self, browser, live_server: str, username: str, width: int, axe_source: str):
+        self.origin, self.width, self.minimum = live_server, width, ROLES[username]
+        # No service worker: saving the employee's pages for use without signal (tested elsewhere) would
+        # fetch them all again in the background of every visit.
+        self.context = browser.new_context(base_url=live_server, viewport={"width": width, "height": HEIGHT},
+                                           service_workers="block")
+        self.context.set_default_timeout(15_000)
+        if width in AXE_WIDTHS:
+            # Through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+            self.context.add_init_script(script=axe_source)
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.page.on("console", lambda message: message.type == "error" and self.console.append(f"console: {message.text}"))
+        self.page.on("pageerror", lambda error: self.console.append(f"script error: {error}"))
+        self.page.goto("/auth/login")
+        self.page.get_by_label("Username or e-mail").fill(username)
+        self.page.get_by_label("Password").fill(DEMO_PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_url("**/")
+
+    def menu_opens(self) -> bool:
+        """Behind the Menu button (narrow screens), the main navigation is one tap away."""
+        toggle = self.page.locator(".menu-toggle > summary")
+        if toggle.is_visible():
+            toggle.click()
+        return self.page.locator('nav[aria-label="Main"]').is_visible()
+
+    def check(self, path: str) -> list[str] | None:
+        """What is wrong with the page; None when it is not an HTML page."""
+        self.console.clear()
+        response = self.page.goto(path)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            return None
+        problems = [f"HTTP {response.status}"] if response.status >= 500 else []
+        problems += self.page.evaluate(PAGE_CHECKS, self.minimum)
+        if self.width == min(WIDTHS):
+            scroll = self.page.evaluate("document.documentElement.scrollWidth")
+            if scroll > self.width:
+                problems.append(f"scrolls sideways: {scroll}px wide")
+        if self.width in AXE_WIDTHS:
+            problems += self.page.evaluate(AXE_RUN)
+        return problems + self.console
+
+    def links(self) -> list[str]:
+        """Same-origin page links of the current page (no files, downloads or calendars)."""
+        hrefs = self.page.eval_on_selector_all("a[href]:not([download])", "(links) => links.map((a) => a.href)")
+        paths = (urldefrag(href).url[len(self.origin):] or "/" for href in hrefs if href.startswith(self.origin))
+        return [path for path in paths if not SKIP.search(urlsplit(path).path)]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
+def test_every_role_sees_every_page_well_at_every_width(browser, live_server, app_context):
+    load_demo_organisation(today())
+    axe_source = AXE.read_text()
+    started = time.monotonic()
+    found: dict[str, list[str]] = {}
+    pages_per_role: dict[str, int] = {}
+    visits = 0
+
+    def record(sweep: Sweep, username: str, path: str) -> bool:
+        problems = sweep.check(path)
+        if problems:
+            found[f"{username} {sweep.width}px {path}"] = problems
+        return problems is not None
+
+    for username in ROLES:
+        pages: list[str] = []
+        for width in sorted(WIDTHS, reverse=True):
+            sweep = Sweep(browser, live_server, username, width, axe_source)
+            if not sweep.menu_opens():
+                found[f"{username} {width}px menu"] = ["the main navigation is not visible, nor one tap away"]
+            if not pages:
+                # The widest screen finds the pages: breadth first from home (the navigation comes first),
+                # one page per route, up to PAGES_PER_ROLE.
+                queue, seen = deque(["/"]), {"/"}
+                while queue and len(pages) < PAGES_PER_ROLE:
+                    path = queue.popleft()
+                    if record(sweep, username, path):
+                        pages.append(path)
+                        for link in sweep.links():
+                            if _route(link) not in seen:
+                                seen.add(_route(link))
+                                queue.append(link)
+            else:
+                for path in pages:
+                    record(sweep, username, path)
+            visits += len(pages)
+            sweep.context.close()
+        pages_per_role[username] = len(pages)
+    print(
+        f"\nsweep: {sum(pages_per_role.values())} pages ({', '.join(f'{u} {n}' for u, n in pages_per_role.items())})"
+        f" x {len(WIDTHS)} widths = {visits} page visits in {time.monotonic() - started:.0f} s"
+    )
+    if found:
+        pytest.fail("\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items()), pytrace=False)
