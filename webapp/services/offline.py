@@ -109,8 +109,8 @@ def _activity_entries(certifications: list[Certification]) -> tuple[list[Offline
 
 def list_offline_pages(user: User, day: date) -> OfflineList:
     """Home, My Certifications and every certification page it links to with their Submit and activity
-    pages, the QR code (also at the menu's address), report and calendar feed page, the notices, and the
-    files all of these show."""
+    pages, the QR code (also at the menu's address), report and calendar feed page, the notices, the
+    account pages of the menu, and the files all of these show."""
     may_submit = user.can(Permission.SUBMIT_OWN_CERTIFICATIONS)
     pages = [OfflineEntry(url_for("home.index"), "Home")]
     if user.can(Permission.VIEW_OWN_CERTIFICATIONS):
@@ -123,6 +123,9 @@ def list_offline_pages(user: User, day: date) -> OfflineList:
         OfflineEntry(url_for("public.qr_report", token=user.qr_token), "Roles and Certifications Report"),
         OfflineEntry(url_for("reports.calendar"), "Calendar feed"),
         OfflineEntry(url_for("notices.index"), "Notices"),
+        # In the menu of every saved page; changing the password itself needs signal.
+        OfflineEntry(url_for("auth.password"), "Change password"),
+        OfflineEntry(url_for("auth.sessions"), "Sessions"),
     ]
     pages += [OfflineEntry(url_for("notices.show", notice_id=n.id), n.subject) for n in list_user_notices(user)]
     files = [OfflineEntry(url_for("qr.png", user_id=user.id), "My QR Code (PNG)", listed=False)]
