@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.security import login_required
 from webapp.services.access import may_act_on
-from webapp.services.submissions import attachments_visible_to, certification_visible_to
+from webapp.services.privacy import attachments_visible_to, certification_visible_to
 
 bp = Blueprint("files", __name__, url_prefix="/files")
 

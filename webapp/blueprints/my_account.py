@@ -20,9 +20,9 @@ from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.compliance import load_user_requirements
 from webapp.services.offline import list_offline_pages
+from webapp.services.privacy import certification_visible_to
 from webapp.services.submissions import (
     SubmissionError,
-    certification_visible_to,
     load_records_on_file,
     preview_expiration,
     submit_certification,

@@ -34,12 +34,13 @@ from webapp.models import (
 )
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
-from webapp.services.access import may_act_on, may_approve_for, users_in_reach
+from webapp.services.access import approvable_submissions, may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.module_levels import list_module_levels
+from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
 from webapp.services.people import (
     AccountInvalid,
     company_choices,
@@ -127,7 +128,11 @@ def _row_or_list(user: User, message: str):
 def supervisor_report():
     """Everyone the current user supervises x the certifications they must hold."""
     people = supervised_people(current_user)
-    by_user = load_requirements([p.id for p in people], today())
+    sight = sight_of(current_user)
+    by_user = {
+        user_id: [r for r in rows if sight.shows(r.certification.id)]
+        for user_id, rows in load_requirements([p.id for p in people], today()).items()
+    }
     certifications = sorted(
         {r.certification.id: r.certification for rows in by_user.values() for r in rows}.values(),
         key=lambda c: c.name.lower(),
@@ -219,7 +224,8 @@ def notify(user_id: int):
 
 
 def _details_context(user: User, **extra) -> dict:
-    requirements = load_user_requirements(user, today())
+    sight = sight_of(current_user)
+    requirements = [r for r in load_user_requirements(user, today()) if sight.shows(r.certification.id)]
     record_ids = [r.current_record_id for r in requirements if r.current_record_id]
     records = {
         record.id: record
@@ -229,7 +235,11 @@ def _details_context(user: User, **extra) -> dict:
     } if record_ids else {}
     may_approve = may_approve_for(current_user, user)
     pending = pending_submissions(
-        select(Submission).where(Submission.user_id == user.id, Submission.status == "pending")
+        select(Submission).where(
+            Submission.user_id == user.id,
+            Submission.status == "pending",
+            Submission.certification_id.not_in(hidden_certifications(current_user)),
+        )
     )
     return {
         "user": user,
@@ -237,6 +247,7 @@ def _details_context(user: User, **extra) -> dict:
         "outstanding": [r for r in requirements if r.status.status.is_outstanding],
         "records": records,
         "pending": pending,
+        "sight": sight,
         "may_approve": may_approve,
         "may_defer": may_act_on(current_user, user, "defer"),
         "may_record": may_act_on(current_user, user, "record"),
@@ -297,7 +308,7 @@ def approve_selected(user_id: int):
     if not ActionForm().validate() or not ids:
         return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
     chosen = list(db.session.scalars(
-        select(Submission).where(Submission.id.in_(ids), Submission.user_id == user.id)
+        approvable_submissions(current_user, pending_only=False).where(Submission.id.in_(ids), Submission.user_id == user.id)
     ))
     approved, skipped = approve_submissions(chosen, current_user)
     message = f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}."
@@ -306,10 +317,17 @@ def approve_selected(user_id: int):
     return _details(user, message)
 
 
+def _shown_or_404(certification_id: int) -> None:
+    """Privacy hides the certification from the current user: to them it does not exist."""
+    if certification_id in hidden_certification_ids(current_user):
+        abort(404)
+
+
 def _requirement_or_404(user: User, certification_id: int) -> Certification:
     certification = db.session.get(Certification, certification_id)
     if certification is None or not any(r.certification.id == certification_id for r in load_user_requirements(user, today())):
         abort(404)
+    _shown_or_404(certification_id)
     return certification
 
 
@@ -352,6 +370,7 @@ def _record_of(user: User, record_id: int) -> Submission:
         Submission.id == record_id, Submission.user_id == user.id, Submission.status == "approved"))
     if record is None:
         abort(404)
+    _shown_or_404(record.certification_id)
     return record
 
 
@@ -519,7 +538,12 @@ def delete_direct(user_id: int, certification_id: int):
 def _record_form(user: User) -> RecordCertificationForm:
     form = RecordCertificationForm()
     form.certification.choices = [(0, "Choose a certification")] + [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+        (c.id, c.name)
+        for c in db.session.scalars(
+            select(Certification)
+            .where(Certification.id.not_in(hidden_certifications(current_user)))
+            .order_by(Certification.name)
+        )
     ]
     preview_on_change(form, url_for("people.record_preview", user_id=user.id))
     return form
@@ -527,7 +551,7 @@ def _record_form(user: User) -> RecordCertificationForm:
 
 def _preview_for(user: User, certification_id: int | None, completed_on):
     certification = db.session.get(Certification, certification_id) if certification_id else None
-    if certification is None:
+    if certification is None or certification.id in hidden_certification_ids(current_user):
         return None, "Choose a certification to see its expiration."
     if completed_on is None:
         return None, "Enter the completion date as MM/DD/YYYY to see the expiration."
@@ -598,6 +622,7 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ))
     context = {"user": user, "certification": certification, "submissions": submissions,
+               "sight": sight_of(current_user),
                "evidence": activity_evidence(s.id for s in submissions),
                "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
     if wants_fragment():
@@ -612,6 +637,7 @@ def _certification_or_404(certification_id: int) -> Certification:
     certification = db.session.get(Certification, certification_id)
     if certification is None:
         abort(404)
+    _shown_or_404(certification_id)
     return certification
 
 
@@ -626,6 +652,7 @@ def _submission_of(user: User, submission_id: int) -> Submission:
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.user_id != user.id:
         abort(404)
+    _shown_or_404(submission.certification_id)
     return submission
 
 
@@ -645,6 +672,7 @@ def _comment_of(user: User, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.submission.user_id != user.id:
         abort(404)
+    _shown_or_404(comment.submission.certification_id)
     if not may_change_comment(current_user, comment):
         abort(403)
     return comment

@@ -21,6 +21,7 @@ from webapp.services.approvals import (
     pending_submissions,
 )
 from webapp.services.compliance import load_requirements, required_to_hold
+from webapp.services.privacy import sight_of
 from webapp.services.records import (
     add_inbox_files,
     attach_inbox_file,
@@ -57,7 +58,8 @@ def _outcome(submission, message: str, category: str = "success"):
 @permission_required(*APPROVERS)
 def pending():
     submissions = pending_submissions(approvable_submissions(current_user))
-    return render("submissions/pending.html", submissions=submissions, decline_form=DeclineForm())
+    return render("submissions/pending.html", submissions=submissions, decline_form=DeclineForm(),
+                  sight=sight_of(current_user))
 
 
 @bp.post("/<int:submission_id>/approve")
@@ -83,7 +85,7 @@ def decline(submission_id: int):
             return render_template("submissions/_decline_form.html", submission=submission, form=form), 422, headers
         submissions = pending_submissions(approvable_submissions(current_user))
         return render("submissions/pending.html", status=422, submissions=submissions, decline_form=DeclineForm(),
-                      invalid_form=form, invalid_id=submission.id)
+                      invalid_form=form, invalid_id=submission.id, sight=sight_of(current_user))
     try:
         decline_submission(submission, current_user, form.comment.data)
     except AlreadyDecided:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from webapp.models import Certification, Submission, User
 from webapp.permissions import Permission
-from webapp.services.submissions import certification_visible_to, load_records_on_file
+from webapp.services.privacy import attachments_visible_to, certification_visible_to
+from webapp.services.submissions import load_records_on_file
 
 
 @dataclass(frozen=True)

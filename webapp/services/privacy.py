@@ -3,12 +3,12 @@
 Hiding a certification hides its attachments too. A viewer with several module levels
 still sees a certification unless it is hidden from every one of their levels.
 """
-from enum import StrEnum
-
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, false, func, select
 
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, User
@@ -57,27 +57,67 @@ def find_attachment(attachments: dict[int, list[Attachment]], attachment_id: int
     return next((a for shown in attachments.values() for a in shown if a.id == attachment_id), None)
 
 
-def _hidden_from_all_levels(table, viewer: User) -> set[int]:
+def _hidden_from_every_level(hidden_level_ids: set[int], viewer: User) -> bool:
+    """The privacy rule: hidden only when hidden from every one of the viewer's module levels."""
+    levels = viewer.module_levels
+    return bool(levels) and all(level.id in hidden_level_ids for level in levels)
+
+
+def certification_visible_to(viewer: User, certification: Certification) -> bool:
+    """Whether module-level privacy lets `viewer` see `certification` (its levels already loaded)."""
+    return not _hidden_from_every_level({level.id for level in certification.hidden_from_levels}, viewer)
+
+
+def attachments_visible_to(viewer: User, certification: Certification) -> bool:
+    """Whether `viewer` may see the files of `certification`'s records: hiding it hides them too."""
+    return certification_visible_to(viewer, certification) and not _hidden_from_every_level(
+        {level.id for level in certification.attachments_hidden_from_levels}, viewer
+    )
+
+
+def _hidden_from_every_level_query(table, viewer: User) -> Select:
+    """The same rule in SQL, for many certifications at once: the ids of those hidden from every level."""
     level_ids = [level.id for level in viewer.module_levels]
     if not level_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(table.c.certification_id)
-            .where(table.c.module_level_id.in_(level_ids))
-            .group_by(table.c.certification_id)
-            .having(func.count(table.c.module_level_id) == len(level_ids))
-        )
+        return select(table.c.certification_id).where(false())
+    return (
+        select(table.c.certification_id)
+        .where(table.c.module_level_id.in_(level_ids))
+        .group_by(table.c.certification_id)
+        .having(func.count(table.c.module_level_id) == len(level_ids))
     )
+
+
+def hidden_certifications(viewer: User) -> Select:
+    """A query for the ids of the certifications the viewer's module levels may not see."""
+    return _hidden_from_every_level_query(certification_hidden_from_levels, viewer)
 
 
 def hidden_certification_ids(viewer: User) -> set[int]:
     """Certifications the viewer's module levels may not see (one query)."""
-    return _hidden_from_all_levels(certification_hidden_from_levels, viewer)
+    return set(db.session.scalars(hidden_certifications(viewer)))
 
 
 def hidden_attachment_certification_ids(viewer: User) -> set[int]:
     """Certifications whose attachments the viewer may not see (two queries)."""
-    return _hidden_from_all_levels(certification_attachments_hidden_from_levels, viewer) | hidden_certification_ids(
-        viewer
-    )
+    return set(
+        db.session.scalars(_hidden_from_every_level_query(certification_attachments_hidden_from_levels, viewer))
+    ) | hidden_certification_ids(viewer)
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one viewer's module levels let them see, loaded once for a page (two queries)."""
+
+    hidden: frozenset[int]
+    hidden_files: frozenset[int]
+
+    def shows(self, certification_id: int) -> bool:
+        return certification_id not in self.hidden
+
+    def shows_files(self, certification_id: int) -> bool:
+        return certification_id not in self.hidden_files
+
+
+def sight_of(viewer: User) -> Sight:
+    return Sight(frozenset(hidden_certification_ids(viewer)), frozenset(hidden_attachment_certification_ids(viewer)))
