@@ -61,7 +61,8 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
     group = CertificationGroup(name="Lifting")
     level = ModuleLevel(name="Auditor")
     integration = LearningIntegration(name="LMS", secret="s" * 40)
-    db.session.add_all([document, form, course, group, level, integration])
+    organisation_report = SharedReport(title="Organisation report", created_by=administrator, roles=[role])
+    db.session.add_all([document, form, course, group, level, integration, organisation_report])
     db.session.commit()
     shared = {
         "certification_id": crane.id, "role_id": role.id, "company_id": company.id, "group_id": group.id,

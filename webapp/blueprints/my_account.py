@@ -20,7 +20,7 @@ from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.compliance import load_user_requirements
 from webapp.services.offline import list_offline_pages
-from webapp.services.privacy import certification_visible_to
+from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.submissions import (
     SubmissionError,
     load_records_on_file,
@@ -56,14 +56,19 @@ def _visible_certification(certification_id: int | None) -> Certification:
 @permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
 def certifications():
     day = today()
-    requirements = sorted(load_user_requirements(current_user, day), key=lambda r: r.certification.name.lower())
-    on_file = load_records_on_file(current_user, *_RECORD_LOADS)
+    sight = sight_of(current_user)
+    requirements = sorted(
+        (r for r in load_user_requirements(current_user, day) if sight.shows(r.certification.id)),
+        key=lambda r: r.certification.name.lower(),
+    )
+    on_file = [record for record in load_records_on_file(current_user, *_RECORD_LOADS) if sight.shows(record.certification_id)]
     return render(
         "my_account/certifications.html",
         outstanding=[r for r in requirements if r.status.status.is_outstanding],
         others=[r for r in requirements if not r.status.status.is_outstanding],
         on_file=on_file,
         day=day,
+        sight=sight,
     )
 
 
@@ -90,6 +95,7 @@ def certification(certification_id: int):
         requirement=requirement,
         current=current,
         history=history,
+        sight=sight_of(current_user),
     )
 
 

@@ -417,17 +417,19 @@ def _manage_context(user: User, **extra) -> dict:
         .order_by(CertificationRole.name)
     ))
     held = {a.role_id for a in assignments}
-    direct = list(db.session.scalars(
+    hidden = hidden_certification_ids(current_user)
+    direct = [d for d in db.session.scalars(
         select(DirectRequirement).where(DirectRequirement.user_id == user.id).join(DirectRequirement.certification)
         .order_by(Certification.name)
-    ))
+    ) if d.certification_id not in hidden]
     directly = {d.certification_id for d in direct}
     role_form = extra.pop("role_form", None) or AssignRoleForm()
     role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))
                               if r.id not in held]
     direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
     direct_form.certification.choices = [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name)) if c.id not in directly
+        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+        if c.id not in directly | hidden
     ]
     training_forms = {
         a.id: TrainingForm(formdata=None, in_training=a.training_until is not None, training_until=a.training_until,

@@ -177,7 +177,11 @@ def _inbox_page(upload_form: InboxUploadForm, status: int = 200):
         users = db.session.scalars(
             users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
         ).all()
-        requirements = load_requirements([u.id for u in users], today())
+        sight = sight_of(current_user)
+        requirements = {
+            user_id: [r for r in rows if sight.shows(r.certification.id)]
+            for user_id, rows in load_requirements([u.id for u in users], today()).items()
+        }
         by_user = [(person, requirements[person.id]) for person in users if requirements[person.id]]
         for person, rows in by_user:
             for r in rows:
@@ -214,7 +218,8 @@ def _inbox_file_or_404(file_id: int) -> Attachment:
 
 def _record_in_reach(record_id: int) -> Submission:
     record = db.session.get(Submission, record_id)
-    if record is None or record.status != "approved" or not may_act_on(current_user, record.user, "record"):
+    if (record is None or record.status != "approved" or not may_act_on(current_user, record.user, "record")
+            or not sight_of(current_user).shows(record.certification_id)):
         abort(404)
     return record
 

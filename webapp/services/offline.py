@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass
 from flask import url_for
 from sqlalchemy.orm import selectinload
 
-from webapp.models import Certification, Submission, User
+from webapp.models import Submission, User
 from webapp.permissions import Permission
-from webapp.services.privacy import attachments_visible_to, certification_visible_to
+from webapp.services.privacy import sight_of
 from webapp.services.submissions import load_records_on_file
 
 
@@ -47,15 +47,12 @@ def list_offline_pages(user: User) -> OfflineList:
     files: list[OfflineEntry] = []
     if not user.can(Permission.VIEW_OWN_CERTIFICATIONS):
         return OfflineList(user.id, pages, files)
-    records = load_records_on_file(
-        user,
-        selectinload(Submission.attachments),
-        selectinload(Submission.certification).selectinload(Certification.hidden_from_levels),
-    )
+    records = load_records_on_file(user, selectinload(Submission.attachments), selectinload(Submission.certification))
+    sight = sight_of(user)
     seen: set[int] = set()
     for record in records:
         certification = record.certification
-        if certification.id in seen or not certification_visible_to(user, certification):
+        if certification.id in seen or not sight.shows(certification.id):
             continue
         seen.add(certification.id)
         pages.append(
@@ -64,6 +61,7 @@ def list_offline_pages(user: User) -> OfflineList:
     files.extend(
         OfflineEntry(url_for("files.view", attachment_id=attachment.id), attachment.name)
         for record in records
+        if sight.shows_files(record.certification_id)
         for attachment in record.attachments
         if attachment.kind == "file"
     )

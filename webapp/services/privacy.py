@@ -4,7 +4,7 @@ Hiding a certification hides its attachments too. A viewer with several module l
 still sees a certification unless it is hidden from every one of their levels.
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +16,7 @@ from webapp.models.certifications import (
     certification_attachments_hidden_from_levels,
     certification_hidden_from_levels,
 )
+from webapp.models.people import user_module_levels
 
 
 class Audience(StrEnum):
@@ -57,10 +58,13 @@ def find_attachment(attachments: dict[int, list[Attachment]], attachment_id: int
     return next((a for shown in attachments.values() for a in shown if a.id == attachment_id), None)
 
 
-def _hidden_from_every_level(hidden_level_ids: set[int], viewer: User) -> bool:
+def hidden_from_every_level(hidden_level_ids: Collection[int], viewer_level_ids: Collection[int]) -> bool:
     """The privacy rule: hidden only when hidden from every one of the viewer's module levels."""
-    levels = viewer.module_levels
-    return bool(levels) and all(level.id in hidden_level_ids for level in levels)
+    return bool(viewer_level_ids) and set(viewer_level_ids) <= set(hidden_level_ids)
+
+
+def _hidden_from_every_level(hidden_level_ids: set[int], viewer: User) -> bool:
+    return hidden_from_every_level(hidden_level_ids, {level.id for level in viewer.module_levels})
 
 
 def certification_visible_to(viewer: User, certification: Certification) -> bool:
@@ -121,3 +125,32 @@ class Sight:
 
 def sight_of(viewer: User) -> Sight:
     return Sight(frozenset(hidden_certification_ids(viewer)), frozenset(hidden_attachment_certification_ids(viewer)))
+
+
+@dataclass(frozen=True)
+class Sights:
+    """What each of many people's module levels let them see, for the scans that write to many at once."""
+
+    hiding_levels: dict[int, frozenset[int]]  # by certification: the levels it is hidden from
+    levels: dict[int, frozenset[int]]  # by user: their module levels
+
+    def shows(self, user_id: int, certification_id: int) -> bool:
+        return not hidden_from_every_level(
+            self.hiding_levels.get(certification_id, frozenset()), self.levels.get(user_id, frozenset())
+        )
+
+
+def sights_of(user_ids: Iterable[int]) -> Sights:
+    """Sights for `user_ids` in two queries, however many people and certifications."""
+    hiding: dict[int, set[int]] = defaultdict(set)
+    for certification_id, level_id in db.session.execute(
+        select(certification_hidden_from_levels.c.certification_id, certification_hidden_from_levels.c.module_level_id)
+    ):
+        hiding[certification_id].add(level_id)
+    levels: dict[int, set[int]] = defaultdict(set)
+    for user_id, level_id in db.session.execute(
+        select(user_module_levels.c.user_id, user_module_levels.c.module_level_id)
+        .where(user_module_levels.c.user_id.in_(list(user_ids)))
+    ):
+        levels[user_id].add(level_id)
+    return Sights({k: frozenset(v) for k, v in hiding.items()}, {k: frozenset(v) for k, v in levels.items()})
