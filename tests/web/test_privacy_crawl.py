@@ -25,7 +25,8 @@ from webapp.services.notices import queue_scheduled_notices
 
 CERTIFICATION = "Crane Operation"
 FILES = ("north-record.pdf", "north-pending.pdf", "south-record.pdf", "south-pending.pdf")
-LINK = re.compile(r'(?:href|hx-get|src|action)="([^"#]+)"')
+# Links, htmx GETs, images, forms, and addresses shown to copy (the calendar feed).
+LINK = re.compile(r'(?:href|hx-get|src|action)="([^"#]+)"|value="(http://localhost/[^"#]+)"')
 # Where administrators define certifications and read the mail log: hiding a certification must not hide
 # it from those who define it (or they could never show it again).
 DEFINITIONS = ("/certifications/", "/roles/", "/companies/", "/settings/", "/activities/", "/notices/sent-mail")
@@ -48,12 +49,14 @@ def _crawl(client, session_id: str, others_reports: tuple[str, ...]) -> dict[str
         url = queue.popleft()
         for htmx in (False, True):
             response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
-            if response.status_code != 200:
+            if response.status_code not in (200, 302):
                 continue
             text = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+            if response.status_code == 302:
+                text = f'href="{response.location}"'
             answers[url + (" (htmx)" if htmx else "")] = (
                 text + response.headers.get("Content-Disposition", "") + (response.data[:200].decode("latin-1")))
-            for link in LINK.findall(text):
+            for link in map("".join, LINK.findall(text)):
                 target = urljoin(url, link.replace("&amp;", "&"))
                 parts = urlsplit(target)
                 if parts.netloc not in ("", "localhost") or target in seen:
