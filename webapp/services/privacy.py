@@ -80,7 +80,8 @@ def attachments_visible_to(viewer: User, certification: Certification) -> bool:
 
 
 def _hidden_from_every_level_query(table, viewer: User) -> Select:
-    """The same rule in SQL, for many certifications at once: the ids of those hidden from every level."""
+    """hidden_from_every_level in SQL, for every certification at once: the ids of those hidden from all
+    the viewer's levels (as many hiding rows as the viewer has levels)."""
     level_ids = [level.id for level in viewer.module_levels]
     if not level_ids:
         return select(table.c.certification_id).where(false())

@@ -13,10 +13,10 @@ from werkzeug.datastructures import FileStorage
 from webapp.extensions import db
 from webapp.models import Attachment, RoleAssignment, SharedReport, Submission, User
 from webapp.permissions import Permission
+from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import queue_email, render_mail
-from webapp.services.access import users_in_reach
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments, sight_of
 from webapp.services.storage import UploadError, check_uploads, store_file
 
