@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from webapp.extensions import db
-from webapp.models import Attachment, SharedReport
+from webapp.models import Attachment, Notice, SharedReport
 from webapp.services.storage import CheckedUpload, store_file
 
 PDF = b"%PDF-1.4 confined space permit"
@@ -175,3 +175,39 @@ def test_a_viewer_with_another_level_still_sees_it(client, factory, sign_in, tea
     for url in _people_pages(north)[:3]:
         assert "north-" in client.get(url).get_data(as_text=True), url
     assert client.get(f"/files/{north['file'].id}").status_code == 200
+
+
+# ---- E-mail to one person ------------------------------------------------------------------------
+
+
+def _mail_to(user) -> str:
+    return " ".join(f"{n.subject} {n.body_text} {n.body_html or ''} {n.attachment_ids or ''}"
+                    for n in db.session.scalars(db.select(Notice).where(Notice.recipient_user_id == user.id)))
+
+
+def test_mail_never_names_what_the_recipients_levels_hide(client, factory, sign_in, csrf, teams):
+    certification, _, team = teams
+    north, south = team["North"], team["South"]
+    certification.hidden_from_levels = [factory.levels["Employee"]]
+    db.session.commit()
+    sign_in(north["supervisor"])
+    assert client.post(f"/submissions/{north['pending'].id}/approve", data={"csrf_token": csrf()}).status_code == 302
+    client.post(f"/people/{north['worker'].id}/requirements/{certification.id}/notify",
+                data={"message": "Renew soon", "csrf_token": csrf()})
+    sign_in(south["supervisor"])
+    client.post(f"/submissions/{south['pending'].id}/decline", data={"comment": "Blurry", "csrf_token": csrf()})
+    for worker in (north["worker"], south["worker"]):
+        assert "Confined Space" not in _mail_to(worker)
+    assert "Renew soon" in _mail_to(north["worker"]) and "Blurry" not in _mail_to(south["worker"])
+
+
+def test_approval_mail_leaves_out_files_the_recipients_levels_hide(client, factory, sign_in, csrf, teams):
+    certification, _, team = teams
+    north = team["North"]
+    certification.attach_files_to_approval_emails = True
+    certification.attachments_hidden_from_levels = [factory.levels["Employee"]]
+    db.session.commit()
+    sign_in(north["supervisor"])
+    client.post(f"/submissions/{north['pending'].id}/approve", data={"csrf_token": csrf()})
+    mail = _mail_to(north["worker"])
+    assert "Confined Space" in mail and "north-new.pdf" not in mail

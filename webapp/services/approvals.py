@@ -16,6 +16,7 @@ from webapp.services.access import approvable_submissions
 from webapp.services.audit import record_audit
 from webapp.services.certificates import on_record_approved
 from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.privacy import attachments_visible_to, certification_visible_to
 from webapp.services.settings import notification_defaults
 
 
@@ -62,8 +63,10 @@ def approve_submission(submission: Submission, by: User) -> Submission:
     _decide(submission, by, status="approved")
     on_record_approved(submission)
     user, certification = submission.user, submission.certification
-    if notification_defaults()["approval_user"] and user.active:
-        files = [a for a in submission.attachments if a.kind == "file"] if certification.attach_files_to_approval_emails else []
+    # Nobody is mailed about a certification, or sent its files, that privacy hides from their module levels.
+    if notification_defaults()["approval_user"] and user.active and certification_visible_to(user, certification):
+        files = [a for a in submission.attachments if a.kind == "file"] if (
+            certification.attach_files_to_approval_emails and attachments_visible_to(user, certification)) else []
         mail = render_mail("approved", f"Certification approved: {certification.name}", user=user, by=by,
                            certification=certification, submission=submission, files=[a.name for a in files],
                            link=external_url("my_account.certifications"))
@@ -91,7 +94,7 @@ def decline_submission(submission: Submission, by: User, comment: str | None) ->
     comment = (comment or "").strip() or None
     _decide(submission, by, status="declined", decline_comment=comment)
     user, certification = submission.user, submission.certification
-    if notification_defaults()["decline_user"] and user.active:
+    if notification_defaults()["decline_user"] and user.active and certification_visible_to(user, certification):
         mail = render_mail("declined", f"Certification declined: {certification.name}", user=user, by=by,
                            certification=certification, submission=submission, comment=comment,
                            link=external_url("my_account.submit"))
