@@ -130,8 +130,7 @@ def supervisor_report():
     people = supervised_people(current_user)
     sight = sight_of(current_user)
     by_user = {
-        user_id: [r for r in rows if sight.shows(r.certification.id)]
-        for user_id, rows in load_requirements([p.id for p in people], today()).items()
+        user_id: sight.shown(rows) for user_id, rows in load_requirements([p.id for p in people], today()).items()
     }
     certifications = sorted(
         {r.certification.id: r.certification for rows in by_user.values() for r in rows}.values(),
@@ -225,7 +224,7 @@ def notify(user_id: int):
 
 def _details_context(user: User, **extra) -> dict:
     sight = sight_of(current_user)
-    requirements = [r for r in load_user_requirements(user, today()) if sight.shows(r.certification.id)]
+    requirements = sight.shown(load_user_requirements(user, today()))
     record_ids = [r.current_record_id for r in requirements if r.current_record_id]
     records = {
         record.id: record
@@ -308,7 +307,8 @@ def approve_selected(user_id: int):
     if not ActionForm().validate() or not ids:
         return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
     chosen = list(db.session.scalars(
-        approvable_submissions(current_user, pending_only=False).where(Submission.id.in_(ids), Submission.user_id == user.id)
+        approvable_submissions(current_user, pending_only=False)
+        .where(Submission.id.in_(ids), Submission.user_id == user.id)
     ))
     approved, skipped = approve_submissions(chosen, current_user)
     message = f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}."

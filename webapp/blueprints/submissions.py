@@ -179,8 +179,7 @@ def _inbox_page(upload_form: InboxUploadForm, status: int = 200):
         ).all()
         sight = sight_of(current_user)
         requirements = {
-            user_id: [r for r in rows if sight.shows(r.certification.id)]
-            for user_id, rows in load_requirements([u.id for u in users], today()).items()
+            user_id: sight.shown(rows) for user_id, rows in load_requirements([u.id for u in users], today()).items()
         }
         by_user = [(person, requirements[person.id]) for person in users if requirements[person.id]]
         for person, rows in by_user:

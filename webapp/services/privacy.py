@@ -17,6 +17,7 @@ from webapp.models.certifications import (
     certification_hidden_from_levels,
 )
 from webapp.models.people import user_module_levels
+from webapp.services.compliance import Requirement
 
 
 class Audience(StrEnum):
@@ -122,6 +123,10 @@ class Sight:
 
     def shows_files(self, certification_id: int) -> bool:
         return certification_id not in self.hidden_files
+
+    def shown(self, requirements: Iterable[Requirement]) -> list[Requirement]:
+        """Those of `requirements` whose certification the viewer may see."""
+        return [r for r in requirements if self.shows(r.certification.id)]
 
 
 def sight_of(viewer: User) -> Sight:
