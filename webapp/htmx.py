@@ -31,6 +31,13 @@ def render(template: str, block: str = "content", status: int = 200, **context):
     return response
 
 
+def render_fragment(template: str, block: str, **context):
+    """Only `block` of the template, whoever asks: for the live previews htmx fetches, which have no page."""
+    response = make_response(render_block(template, block, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
 def init_htmx(app: Flask) -> None:
     @app.after_request
     def vary_on_htmx(response):

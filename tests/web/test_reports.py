@@ -211,7 +211,8 @@ def _shared_setup(factory):
 
 def test_create_share_email_and_delete_shared_report(client, factory, sign_in, csrf, frozen_clock):
     role, worker, _ = _shared_setup(factory)
-    sign_in(factory.user("Supervisor", last_name="Boss"))
+    worker.supervisors = [sign_in(factory.user("Supervisor", last_name="Boss"))]
+    db.session.commit()
     response = client.post("/reports/shared", data={"title": "For the client", "roles": [role.id], "csrf_token": csrf()})
     assert response.status_code == 302
     report = db.session.scalar(db.select(SharedReport))
@@ -254,7 +255,7 @@ def test_shared_report_bad_input_and_other_peoples_reports(client, factory, sign
 
 def test_public_shared_report_fixed_number_of_queries(client, factory, count_queries, frozen_clock):
     role, worker, shown = _shared_setup(factory)
-    report = SharedReport(title="Client", roles=[role])
+    report = SharedReport(title="Client", roles=[role], created_by=factory.user("Administrator"))
     db.session.add(report)
     db.session.commit()
     with count_queries() as few:
@@ -313,8 +314,9 @@ def _shared_with_attachment(factory, **privacy):
     worker = factory.user(company=company, last_name="Worker")
     factory.assign(worker, role)
     record = factory.record(worker, cert, date(2026, 1, 10))
+    administrator = factory.user("Administrator")
     attachment = Attachment(kind="link", submission=record, name="crane-ticket.pdf", url="https://files.example.test/c")
-    report = SharedReport(title="Client", roles=[role])
+    report = SharedReport(title="Client", roles=[role], created_by=administrator)
     db.session.add_all([attachment, report])
     db.session.commit()
     return report, attachment

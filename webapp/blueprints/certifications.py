@@ -5,7 +5,7 @@ from flask_login import current_user
 from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
-from webapp.htmx import render
+from webapp.htmx import render, render_fragment
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.access import users_in_reach
@@ -156,7 +156,7 @@ def example():
     neither loaded nor checked on each keystroke; saving checks them.
     """
     form = CertificationForm()
-    return render("certifications/form.html", block="example", example=_example(form))
+    return render_fragment("certifications/form.html", "example", example=_example(form))
 
 
 @bp.route("/<int:certification_id>/recalculate-preview", methods=["POST"])
@@ -165,8 +165,8 @@ def recalculate_preview(certification_id: int):
     """The live count of records "recalculate existing records" would change; changes nothing."""
     certification = _certification_or_404(certification_id)
     form = CertificationForm()  # as for the example: tracking settings only
-    return render("certifications/form.html", block="recalculate",
-                  recalculate_count=_recalculate_count(form, certification))
+    return render_fragment("certifications/form.html", "recalculate",
+                           recalculate_count=_recalculate_count(form, certification))
 
 
 @bp.route("/<int:certification_id>")

@@ -8,20 +8,19 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.security import login_required
 from webapp.services.access import may_act_on
-from webapp.services.submissions import attachments_visible_to, certification_visible_to
+from webapp.services.privacy import attachments_visible_to, certification_visible_to
 
 bp = Blueprint("files", __name__, url_prefix="/files")
 
 def may_view(viewer: User, attachment: Attachment) -> bool:
-    """The owner always; others only if they may view the owner and privacy does not hide the files."""
+    """The owner, and those who may view the owner, unless privacy hides the files from their module levels."""
     if attachment.certification_id is not None:
         return certification_visible_to(viewer, db.session.get(Certification, attachment.certification_id))
     if attachment.inbox_owner_id is not None:
         return attachment.inbox_owner_id == viewer.id
     submission = attachment.submission
-    if submission.user_id == viewer.id:
-        return True
-    return may_act_on(viewer, submission.user, "view") and attachments_visible_to(viewer, submission.certification)
+    in_reach = submission.user_id == viewer.id or may_act_on(viewer, submission.user, "view")
+    return in_reach and attachments_visible_to(viewer, submission.certification)
 
 
 @bp.route("/<int:attachment_id>")

@@ -21,9 +21,9 @@ from webapp.security import permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
 from webapp.services.compliance import load_user_requirements
 from webapp.services.offline import list_offline_pages
+from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.submissions import (
     SubmissionError,
-    certification_visible_to,
     load_records_on_file,
     preview_expiration,
     submit_certification,
@@ -57,8 +57,9 @@ def _visible_certification(certification_id: int | None) -> Certification:
 @permission_required(Permission.VIEW_OWN_CERTIFICATIONS)
 def certifications():
     day = today()
-    requirements = sorted(load_user_requirements(current_user, day), key=lambda r: r.certification.name.lower())
-    on_file = load_records_on_file(current_user, *_RECORD_LOADS)
+    sight = sight_of(current_user)
+    requirements = sorted(sight.shown(load_user_requirements(current_user, day)), key=lambda r: r.certification.name.lower())
+    on_file = [r for r in load_records_on_file(current_user, *_RECORD_LOADS) if sight.shows(r.certification_id)]
     return render(
         "my_account/certifications.html",
         outstanding=[r for r in requirements if r.status.status.is_outstanding],
@@ -66,6 +67,7 @@ def certifications():
         on_file=on_file,
         awaiting_payment=certifications_awaiting_payment(current_user),
         day=day,
+        sight=sight,
     )
 
 
@@ -93,6 +95,7 @@ def certification(certification_id: int):
         current=current,
         history=history,
         awaiting_payment=awaiting_payment(current_user, certification),
+        sight=sight_of(current_user),
     )
 
 

@@ -41,6 +41,7 @@ from webapp.services.approvals import approve_chosen_submissions, pending_submis
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.module_levels import list_module_levels
+from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
 from webapp.services.people import (
     AccountInvalid,
     company_choices,
@@ -129,7 +130,10 @@ def _row_or_list(user: User, message: str):
 def supervisor_report():
     """Everyone the current user supervises x the certifications they must hold."""
     people = supervised_people(current_user)
-    by_user = load_requirements([p.id for p in people], today())
+    sight = sight_of(current_user)
+    by_user = {
+        user_id: sight.shown(rows) for user_id, rows in load_requirements([p.id for p in people], today()).items()
+    }
     certifications = sorted(
         {r.certification.id: r.certification for rows in by_user.values() for r in rows}.values(),
         key=lambda c: c.name.lower(),
@@ -232,7 +236,8 @@ def notify(user_id: int):
 
 
 def _details_context(user: User, **extra) -> dict:
-    requirements = load_user_requirements(user, today())
+    sight = sight_of(current_user)
+    requirements = sight.shown(load_user_requirements(user, today()))
     record_ids = [r.current_record_id for r in requirements if r.current_record_id]
     records = {
         record.id: record
@@ -242,7 +247,11 @@ def _details_context(user: User, **extra) -> dict:
     } if record_ids else {}
     may_approve = may_approve_for(current_user, user)
     pending = pending_submissions(
-        select(Submission).where(Submission.user_id == user.id, Submission.status == "pending")
+        select(Submission).where(
+            Submission.user_id == user.id,
+            Submission.status == "pending",
+            Submission.certification_id.not_in(hidden_certifications(current_user)),
+        )
     )
     return {
         "user": user,
@@ -250,6 +259,7 @@ def _details_context(user: User, **extra) -> dict:
         "outstanding": [r for r in requirements if r.status.status.is_outstanding],
         "records": records,
         "pending": pending,
+        "sight": sight,
         "may_approve": may_approve,
         "may_defer": may_act_on(current_user, user, "defer"),
         "may_record": may_act_on(current_user, user, "record"),
@@ -316,10 +326,17 @@ def approve_selected(user_id: int):
     return _details(user, message, not_approved=not_approved)
 
 
+def _shown_or_404(certification_id: int) -> None:
+    """Privacy hides the certification from the current user: to them it does not exist."""
+    if certification_id in hidden_certification_ids(current_user):
+        abort(404)
+
+
 def _requirement_or_404(user: User, certification_id: int) -> Certification:
     certification = db.session.get(Certification, certification_id)
     if certification is None or not any(r.certification.id == certification_id for r in load_user_requirements(user, today())):
         abort(404)
+    _shown_or_404(certification_id)
     return certification
 
 
@@ -363,6 +380,7 @@ def _record_of(user: User, record_id: int) -> Submission:
         Submission.id == record_id, Submission.user_id == user.id, Submission.status == "approved"))
     if record is None:
         abort(404)
+    _shown_or_404(record.certification_id)
     return record
 
 
@@ -409,17 +427,19 @@ def _manage_context(user: User, **extra) -> dict:
         .order_by(CertificationRole.name)
     ))
     held = {a.role_id for a in assignments}
-    direct = list(db.session.scalars(
+    hidden = hidden_certification_ids(current_user)
+    direct = [d for d in db.session.scalars(
         select(DirectRequirement).where(DirectRequirement.user_id == user.id).join(DirectRequirement.certification)
         .order_by(Certification.name)
-    ))
+    ) if d.certification_id not in hidden]
     directly = {d.certification_id for d in direct}
     role_form = extra.pop("role_form", None) or AssignRoleForm()
     role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))
                               if r.id not in held]
     direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
     direct_form.certification.choices = [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name)) if c.id not in directly
+        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+        if c.id not in directly | hidden
     ]
     training_forms = {
         a.id: TrainingForm(formdata=None, in_training=a.training_until is not None, training_until=a.training_until,
@@ -530,7 +550,12 @@ def delete_direct(user_id: int, certification_id: int):
 def _record_form(user: User) -> RecordCertificationForm:
     form = RecordCertificationForm()
     form.certification.choices = [(0, "Choose a certification")] + [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+        (c.id, c.name)
+        for c in db.session.scalars(
+            select(Certification)
+            .where(Certification.id.not_in(hidden_certifications(current_user)))
+            .order_by(Certification.name)
+        )
     ]
     preview_on_change(form, url_for("people.record_preview", user_id=user.id))
     return form
@@ -538,7 +563,7 @@ def _record_form(user: User) -> RecordCertificationForm:
 
 def _preview_for(user: User, certification_id: int | None, completed_on):
     certification = db.session.get(Certification, certification_id) if certification_id else None
-    if certification is None:
+    if certification is None or certification.id in hidden_certification_ids(current_user):
         return None, "Choose a certification to see its expiration."
     if completed_on is None:
         return None, "Enter the completion date as MM/DD/YYYY to see the expiration."
@@ -609,6 +634,7 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ))
     context = {"user": user, "certification": certification, "submissions": submissions,
+               "sight": sight_of(current_user),
                "evidence": activity_evidence(s.id for s in submissions),
                "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
     if wants_fragment():
@@ -623,6 +649,7 @@ def _certification_or_404(certification_id: int) -> Certification:
     certification = db.session.get(Certification, certification_id)
     if certification is None:
         abort(404)
+    _shown_or_404(certification_id)
     return certification
 
 
@@ -637,6 +664,7 @@ def _submission_of(user: User, submission_id: int) -> Submission:
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.user_id != user.id:
         abort(404)
+    _shown_or_404(submission.certification_id)
     return submission
 
 
@@ -656,6 +684,7 @@ def _comment_of(user: User, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.submission.user_id != user.id:
         abort(404)
+    _shown_or_404(comment.submission.certification_id)
     if not may_change_comment(current_user, comment):
         abort(403)
     return comment

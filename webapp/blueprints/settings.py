@@ -5,7 +5,7 @@ from flask_login import current_user
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.clock import today
 from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm
-from webapp.htmx import render
+from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
 from webapp.security import permission_required
 from webapp.services.module_levels import (
@@ -160,5 +160,5 @@ def edit_naming():
 @bp.route("/module-settings/attachment-naming/preview", methods=["POST"])
 @permission_required(Permission.MANAGE_SETTINGS)
 def naming_preview():
-    return render("settings/naming.html", block="preview",
-                  preview=preview_attachment_name(request.form.get("template"), today()))
+    return render_fragment("settings/naming.html", "preview",
+                           preview=preview_attachment_name(request.form.get("template"), today()))

@@ -21,6 +21,7 @@ from webapp.services.approvals import (
     pending_submissions,
 )
 from webapp.services.compliance import load_requirements, required_to_hold
+from webapp.services.privacy import sight_of
 from webapp.services.records import (
     add_inbox_files,
     attach_inbox_file,
@@ -62,7 +63,8 @@ def _outcome(submission_id: int, message: str, category: str = "success"):
 @permission_required(*APPROVERS)
 def pending():
     submissions = pending_submissions(approvable_submissions(current_user))
-    return render("submissions/pending.html", submissions=submissions, decline_form=DeclineForm())
+    return render("submissions/pending.html", submissions=submissions, decline_form=DeclineForm(),
+                  sight=sight_of(current_user))
 
 
 @bp.post("/<int:submission_id>/approve")
@@ -88,7 +90,7 @@ def decline(submission_id: int):
             return render_template("submissions/_decline_form.html", submission=submission, form=form), 422, headers
         submissions = pending_submissions(approvable_submissions(current_user))
         return render("submissions/pending.html", status=422, submissions=submissions, decline_form=DeclineForm(),
-                      invalid_form=form, invalid_id=submission.id)
+                      invalid_form=form, invalid_id=submission.id, sight=sight_of(current_user))
     try:
         decline_submission(submission, current_user, form.comment.data)
     except AlreadyDecided:
@@ -180,7 +182,10 @@ def _inbox_page(upload_form: InboxUploadForm, status: int = 200):
         users = db.session.scalars(
             users_in_reach(current_user, "record").where(User.active.is_(True)).order_by(User.last_name, User.first_name)
         ).all()
-        requirements = load_requirements([u.id for u in users], today())
+        sight = sight_of(current_user)
+        requirements = {
+            user_id: sight.shown(rows) for user_id, rows in load_requirements([u.id for u in users], today()).items()
+        }
         by_user = [(person, requirements[person.id]) for person in users if requirements[person.id]]
         for person, rows in by_user:
             for r in rows:
@@ -217,7 +222,8 @@ def _inbox_file_or_404(file_id: int) -> Attachment:
 
 def _record_in_reach(record_id: int) -> Submission:
     record = db.session.get(Submission, record_id)
-    if record is None or record.status != "approved" or not may_act_on(current_user, record.user, "record"):
+    if (record is None or record.status != "approved" or not may_act_on(current_user, record.user, "record")
+            or not sight_of(current_user).shows(record.certification_id)):
         abort(404)
     return record
 

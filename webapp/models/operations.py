@@ -110,6 +110,7 @@ class SharedReport(db.Model):
     users: Mapped[list[User]] = relationship(secondary=shared_report_users)
     roles: Mapped[list[CertificationRole]] = relationship(secondary=shared_report_roles)
     certifications: Mapped[list[Certification]] = relationship(secondary=shared_report_certifications)
+    created_by: Mapped[User | None] = relationship()
 
 
 class Setting(db.Model):

@@ -7,6 +7,7 @@ from webapp.extensions import db
 from webapp.models import Submission, User
 from webapp.models.people import supervisor_links
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
+from webapp.services.privacy import hidden_certifications
 
 
 def supervises(supervisor: User, user: User) -> bool:
@@ -80,9 +81,10 @@ def users_in_reach(actor: User, action: str = "view") -> Select:
 
 def approvable_submissions(actor: User, *, pending_only: bool = True) -> Select:
     """Submissions (pending ones unless told otherwise) `actor` may approve; never their own
-    unless a permission allows it."""
+    unless a permission allows it, nor one of a certification privacy hides from them."""
     query = select(Submission).where(
         Submission.user_id.in_(users_in_reach(actor, "approve").with_only_columns(User.id)),
+        Submission.certification_id.not_in(hidden_certifications(actor)),
     )
     if pending_only:
         query = query.where(Submission.status == "pending")

@@ -35,7 +35,8 @@ from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
 from webapp.services.invalid import Invalid
 from webapp.services.storage import CheckedUpload, store_file
-from webapp.services.submissions import AUDITED_FIELDS, certification_visible_to, preview_expiration
+from webapp.services.privacy import certification_visible_to
+from webapp.services.submissions import AUDITED_FIELDS, preview_expiration
 
 HOLDING_ACTIVITIES = ("document", "form")  # the documents offer required at login for these two
 DOCUMENT_TYPES = ("application/pdf", "video/mp4", "video/webm")

@@ -17,6 +17,7 @@ from webapp.services.access import approvable_submissions
 from webapp.services.audit import record_audit
 from webapp.services.certificates import on_record_approved
 from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.privacy import attachments_visible_to, certification_visible_to
 from webapp.services.settings import notification_defaults
 
 
@@ -63,8 +64,10 @@ def approve_submission(submission: Submission, by: User) -> Submission:
     _decide(submission, by, status="approved")
     on_record_approved(submission)
     user, certification = submission.user, submission.certification
-    if notification_defaults()["approval_user"] and user.active:
-        files = [a for a in submission.attachments if a.kind == "file"] if certification.attach_files_to_approval_emails else []
+    # Nobody is mailed about a certification, or sent its files, that privacy hides from their module levels.
+    if notification_defaults()["approval_user"] and user.active and certification_visible_to(user, certification):
+        files = [a for a in submission.attachments if a.kind == "file"] if (
+            certification.attach_files_to_approval_emails and attachments_visible_to(user, certification)) else []
         mail = render_mail("approved", f"Certification approved: {certification.name}", user=user, by=by,
                            certification=certification, submission=submission, files=[a.name for a in files],
                            link=external_url("my_account.certifications"))
@@ -86,13 +89,15 @@ _NOT_APPROVED_BECAUSE = {
 
 
 def approve_chosen_submissions(user: User, submission_ids: list[int], by: User) -> tuple[list[Submission], list[str]]:
-    """Approve the chosen pending submissions of `user`; returns (approved, what was not approved and why).
+    """Approve the chosen pending submissions of `user` that `by` may approve; returns (approved, what
+    was not approved and why).
 
     Each refusal names the submission ("Forklift, completed 06/01/2026: someone deleted it"), or counts
-    the chosen ones that were gone before they could be named.
+    the chosen ones that were gone (or never `by`'s to approve) before they could be named.
     """
     chosen = list(db.session.scalars(
-        select(Submission).where(Submission.id.in_(submission_ids), Submission.user_id == user.id)
+        approvable_submissions(by, pending_only=False)
+        .where(Submission.id.in_(submission_ids), Submission.user_id == user.id)
         .options(selectinload(Submission.certification))
     ))
     # Named now: one deleted meanwhile can no longer be loaded to say what it was.
@@ -118,7 +123,7 @@ def decline_submission(submission: Submission, by: User, comment: str | None) ->
     comment = (comment or "").strip() or None
     _decide(submission, by, status="declined", decline_comment=comment)
     user, certification = submission.user, submission.certification
-    if notification_defaults()["decline_user"] and user.active:
+    if notification_defaults()["decline_user"] and user.active and certification_visible_to(user, certification):
         mail = render_mail("declined", f"Certification declined: {certification.name}", user=user, by=by,
                            certification=certification, submission=submission, comment=comment,
                            link=external_url("my_account.submit"))

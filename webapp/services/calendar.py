@@ -47,13 +47,13 @@ def calendar_feed(user: User, day: date, host: str) -> str:
     supervised = supervised_people(user)
     people = [user, *supervised]
     requirements = load_requirements([p.id for p in people], day)
-    hidden = hidden_certification_ids(user) if supervised else set()
+    hidden = hidden_certification_ids(user)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//FieldCert//Certification dates//EN", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_escape('FieldCert: ' + user.full_name)}"]
     for person in people:
         for r in requirements[person.id]:
-            if person.id != user.id and r.certification.id in hidden:
+            if r.certification.id in hidden:
                 continue
             s = r.status
             whose = "" if person.id == user.id else f"{person.full_name}: "

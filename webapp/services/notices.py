@@ -40,6 +40,7 @@ from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.jobs import try_job_lock
 from webapp.services.mail import external_url, render_mail
+from webapp.services.privacy import Sights, sights_of
 from webapp.services.settings import notification_defaults
 
 CHUNK = 1000
@@ -140,7 +141,8 @@ def _row(kind, recipient: _Person, user_id, certification_id, key_date, mail, no
     }
 
 
-def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, settings, existing, link, now, catch_up):
+def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, settings, existing, link, now, catch_up,
+                sights: Sights):
     setting = requirement.setting
     status = requirement.status
     event = notice_event(
@@ -156,7 +158,7 @@ def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, set
         recipients += [s for s in supervisors if s.id != person.id]
     certification = requirement.certification
     rows = []
-    for recipient in recipients:
+    for recipient in (r for r in recipients if sights.shows(r.id, certification.id)):
         key = (event.kind, person.id, certification.id, event.key_date, recipient.email)
         if key in existing:
             continue
@@ -328,17 +330,21 @@ def _queue_chunk(scan: _Scan, user_ids: list[int]) -> None:
     oldest = day - timedelta(days=catch_up)
     window_end = day + timedelta(days=scan.window_days)
     existing = _existing_keys(user_ids, oldest)
+    sights = sights_of({*user_ids, *(s.id for theirs in supervisors.values() for s in theirs),
+                        *(digest.administrator.id for digest in scan.digests)})
     rows = []
     for user_id in user_ids:
         person = people[user_id]
         for requirement in requirements[user_id]:
             scan.result.requirements += 1
-            rows += _stage_rows(day, requirement, person, supervisors[user_id], settings, existing, link, now, catch_up)
+            rows += _stage_rows(day, requirement, person, supervisors[user_id], settings, existing, link, now, catch_up,
+                                sights)
             if scan.digests:
                 line = _digest_line(day, requirement, person, window_end, oldest)
                 if line is not None:
                     for digest in scan.digests:
-                        digest.add(line)
+                        if sights.shows(digest.administrator.id, requirement.certification.id):
+                            digest.add(line)
     if settings["competency_user"]:
         rows += _competency_rows(day, user_ids, people, existing, link, now, catch_up)
     if rows:

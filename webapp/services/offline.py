@@ -18,8 +18,8 @@ from webapp.models import ActivityDocument, Attachment, Certification, Course, S
 from webapp.permissions import Permission
 from webapp.services.compliance import Requirement, load_user_requirements
 from webapp.services.notices import list_user_notices
-from webapp.services.privacy import Audience, certification_visible, public_attachments
-from webapp.services.submissions import certification_visible_to, load_records_on_file
+from webapp.services.privacy import Audience, Sight, certification_visible, public_attachments, sight_of
+from webapp.services.submissions import load_records_on_file
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,17 @@ def _file_entries(attachments: list[Attachment]) -> list[OfflineEntry]:
     return [OfflineEntry(url_for("files.view", attachment_id=a.id), a.name) for a in attachments if a.kind == "file"]
 
 
-def _listed_certifications(user: User, requirements: list[Requirement]) -> list[Certification]:
+def _listed_certifications(user: User, requirements: list[Requirement], sight: Sight) -> list[Certification]:
     """The certifications My Certifications links to (its requirements and records on file) that the person may see."""
     ids = {r.certification.id for r in requirements}
     ids |= {record.certification_id for record in load_records_on_file(user)}
     certifications = db.session.scalars(
         select(Certification)
         .where(Certification.id.in_(ids))
-        .options(selectinload(Certification.hidden_from_levels), selectinload(Certification.supporting_attachments))
+        .options(selectinload(Certification.supporting_attachments))
         .order_by(Certification.name)
     ).all()
-    return [c for c in certifications if certification_visible_to(user, c)]
+    return [c for c in certifications if sight.shows(c.id)]
 
 
 def _activity_entries(certifications: list[Certification]) -> tuple[list[OfflineEntry], list[OfflineEntry]]:
@@ -139,7 +139,8 @@ def list_offline_pages(user: User, day: date) -> OfflineList:
     ]
     if not user.can(Permission.VIEW_OWN_CERTIFICATIONS):
         return OfflineList(user.id, pages, files)
-    certifications = _listed_certifications(user, requirements)
+    sight = sight_of(user)
+    certifications = _listed_certifications(user, requirements, sight)
     for certification in certifications:
         pages.append(OfflineEntry(url_for("my_account.certification", certification_id=certification.id),
                                   certification.name))
@@ -153,7 +154,8 @@ def list_offline_pages(user: User, day: date) -> OfflineList:
     # A certification page's history shows the files of every submission, not only of records on file.
     history = db.session.scalars(
         select(Submission)
-        .where(Submission.user_id == user.id, Submission.certification_id.in_([c.id for c in certifications]))
+        .where(Submission.user_id == user.id,
+               Submission.certification_id.in_([c.id for c in certifications if sight.shows_files(c.id)]))
         .options(selectinload(Submission.attachments))
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ).all()

@@ -15,6 +15,7 @@ from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.privacy import certification_visible_to
 
 
 def find_people(actor: User, *, search: str | None = None, company_id: int | None = None,
@@ -65,8 +66,12 @@ def show_user(user: User, by: User) -> User:
 
 
 def notify_user(user: User, by: User, message: str | None, certification: Certification | None = None):
-    """E-mail `user` a manual notice, about one certification or in general, with an optional message."""
+    """E-mail `user` a manual notice, about one certification or in general, with an optional message.
+
+    A certification privacy hides from the user's module levels is not named: the notice is a general one."""
     message = (message or "").strip()
+    if certification is not None and not certification_visible_to(user, certification):
+        certification = None
     about = f" about {certification.name}" if certification is not None else ""
     mail = render_mail("notify", f"Notice from {by.full_name}{about}", user=user, by=by, certification=certification,
                        message=message, link=external_url("my_account.certifications"))

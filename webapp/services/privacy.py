@@ -3,12 +3,12 @@
 Hiding a certification hides its attachments too. A viewer with several module levels
 still sees a certification unless it is hidden from every one of their levels.
 """
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
-from collections import defaultdict
-from collections.abc import Iterable
-
-from sqlalchemy import func, select
+from sqlalchemy import Select, false, func, select
 
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, User
@@ -16,6 +16,8 @@ from webapp.models.certifications import (
     certification_attachments_hidden_from_levels,
     certification_hidden_from_levels,
 )
+from webapp.models.people import user_module_levels
+from webapp.services.compliance import Requirement
 
 
 class Audience(StrEnum):
@@ -57,27 +59,104 @@ def find_attachment(attachments: dict[int, list[Attachment]], attachment_id: int
     return next((a for shown in attachments.values() for a in shown if a.id == attachment_id), None)
 
 
-def _hidden_from_all_levels(table, viewer: User) -> set[int]:
+def hidden_from_every_level(hidden_level_ids: Collection[int], viewer_level_ids: Collection[int]) -> bool:
+    """The privacy rule: hidden only when hidden from every one of the viewer's module levels."""
+    return bool(viewer_level_ids) and set(viewer_level_ids) <= set(hidden_level_ids)
+
+
+def _hidden_from_every_level(hidden_level_ids: set[int], viewer: User) -> bool:
+    return hidden_from_every_level(hidden_level_ids, {level.id for level in viewer.module_levels})
+
+
+def certification_visible_to(viewer: User, certification: Certification) -> bool:
+    """Whether module-level privacy lets `viewer` see `certification` (its levels already loaded)."""
+    return not _hidden_from_every_level({level.id for level in certification.hidden_from_levels}, viewer)
+
+
+def attachments_visible_to(viewer: User, certification: Certification) -> bool:
+    """Whether `viewer` may see the files of `certification`'s records: hiding it hides them too."""
+    return certification_visible_to(viewer, certification) and not _hidden_from_every_level(
+        {level.id for level in certification.attachments_hidden_from_levels}, viewer
+    )
+
+
+def _hidden_from_every_level_query(table, viewer: User) -> Select:
+    """hidden_from_every_level in SQL, for every certification at once: the ids of those hidden from all
+    the viewer's levels (as many hiding rows as the viewer has levels)."""
     level_ids = [level.id for level in viewer.module_levels]
     if not level_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(table.c.certification_id)
-            .where(table.c.module_level_id.in_(level_ids))
-            .group_by(table.c.certification_id)
-            .having(func.count(table.c.module_level_id) == len(level_ids))
-        )
+        return select(table.c.certification_id).where(false())
+    return (
+        select(table.c.certification_id)
+        .where(table.c.module_level_id.in_(level_ids))
+        .group_by(table.c.certification_id)
+        .having(func.count(table.c.module_level_id) == len(level_ids))
     )
+
+
+def hidden_certifications(viewer: User) -> Select:
+    """A query for the ids of the certifications the viewer's module levels may not see."""
+    return _hidden_from_every_level_query(certification_hidden_from_levels, viewer)
 
 
 def hidden_certification_ids(viewer: User) -> set[int]:
     """Certifications the viewer's module levels may not see (one query)."""
-    return _hidden_from_all_levels(certification_hidden_from_levels, viewer)
+    return set(db.session.scalars(hidden_certifications(viewer)))
 
 
 def hidden_attachment_certification_ids(viewer: User) -> set[int]:
     """Certifications whose attachments the viewer may not see (two queries)."""
-    return _hidden_from_all_levels(certification_attachments_hidden_from_levels, viewer) | hidden_certification_ids(
-        viewer
-    )
+    return set(
+        db.session.scalars(_hidden_from_every_level_query(certification_attachments_hidden_from_levels, viewer))
+    ) | hidden_certification_ids(viewer)
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one viewer's module levels let them see, loaded once for a page (two queries)."""
+
+    hidden: frozenset[int]
+    hidden_files: frozenset[int]
+
+    def shows(self, certification_id: int) -> bool:
+        return certification_id not in self.hidden
+
+    def shows_files(self, certification_id: int) -> bool:
+        return certification_id not in self.hidden_files
+
+    def shown(self, requirements: Iterable[Requirement]) -> list[Requirement]:
+        """Those of `requirements` whose certification the viewer may see."""
+        return [r for r in requirements if self.shows(r.certification.id)]
+
+
+def sight_of(viewer: User) -> Sight:
+    return Sight(frozenset(hidden_certification_ids(viewer)), frozenset(hidden_attachment_certification_ids(viewer)))
+
+
+@dataclass(frozen=True)
+class Sights:
+    """What each of many people's module levels let them see, for the scans that write to many at once."""
+
+    hiding_levels: dict[int, frozenset[int]]  # by certification: the levels it is hidden from
+    levels: dict[int, frozenset[int]]  # by user: their module levels
+
+    def shows(self, user_id: int, certification_id: int) -> bool:
+        return not hidden_from_every_level(
+            self.hiding_levels.get(certification_id, frozenset()), self.levels.get(user_id, frozenset())
+        )
+
+
+def sights_of(user_ids: Iterable[int]) -> Sights:
+    """Sights for `user_ids` in two queries, however many people and certifications."""
+    hiding: dict[int, set[int]] = defaultdict(set)
+    for certification_id, level_id in db.session.execute(
+        select(certification_hidden_from_levels.c.certification_id, certification_hidden_from_levels.c.module_level_id)
+    ):
+        hiding[certification_id].add(level_id)
+    levels: dict[int, set[int]] = defaultdict(set)
+    for user_id, level_id in db.session.execute(
+        select(user_module_levels.c.user_id, user_module_levels.c.module_level_id)
+        .where(user_module_levels.c.user_id.in_(list(user_ids)))
+    ):
+        levels[user_id].add(level_id)
+    return Sights({k: frozenset(v) for k, v in hiding.items()}, {k: frozenset(v) for k, v in levels.items()})

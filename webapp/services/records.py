@@ -18,6 +18,7 @@ from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
 from webapp.services.access import approvable_ids, ids_in_reach
+from webapp.services.privacy import hidden_certifications
 from webapp.services.comments import add_comment
 from webapp.services.compliance import current_record, current_records, tracking_policy
 from webapp.services.requirements import RequirementError
@@ -111,6 +112,7 @@ def batch_certifications(actor: User) -> list[Certification]:
         select(Certification)
         .where(
             Certification.allow_batch_submission.is_(True),
+            Certification.id.not_in(hidden_certifications(actor)),
             exists().where(
                 certification_batch_roles.c.certification_id == Certification.id,
                 certification_batch_roles.c.role_id == RoleAssignment.role_id,

@@ -13,10 +13,11 @@ from werkzeug.datastructures import FileStorage
 from webapp.extensions import db
 from webapp.models import Attachment, RoleAssignment, SharedReport, Submission, User
 from webapp.permissions import Permission
+from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import queue_email, render_mail
-from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
+from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments, sight_of
 from webapp.services.storage import UploadError, check_uploads, store_file
 
 
@@ -96,16 +97,22 @@ def email_shared_report(actor: User, report: SharedReport, addresses: list[str],
 def _report(token: str) -> SharedReport | None:
     return db.session.scalar(
         select(SharedReport)
-        .options(selectinload(SharedReport.users), selectinload(SharedReport.roles), selectinload(SharedReport.certifications))
+        .options(selectinload(SharedReport.users), selectinload(SharedReport.roles), selectinload(SharedReport.certifications),
+                 selectinload(SharedReport.created_by))
         .where(SharedReport.token == token)
     )
 
 
 def _view(report: SharedReport, day: date, *, only_user_id: int | None = None) -> SharedView:
-    """What the report shows (of one of its people, with `only_user_id`), with what shared-report privacy allows."""
+    """What the report shows (of one of its people, with `only_user_id`): only what its creator may see
+    today (the people in their reach, the certifications and files their module levels allow), and of
+    that only what shared-report privacy allows. A report whose creator is gone or inactive shows nobody."""
+    creator = report.created_by
+    if creator is None or not creator.active:
+        return SharedView(report, [], {})
     role_ids = [role.id for role in report.roles]
     query = (
-        select(User)
+        users_in_reach(creator, "view")
         .options(selectinload(User.company))
         .where(
             User.active.is_(True),
@@ -120,14 +127,18 @@ def _view(report: SharedReport, day: date, *, only_user_id: int | None = None) -
         query = query.where(User.id == only_user_id)
     users = list(db.session.scalars(query))
     wanted = {c.id for c in report.certifications}
+    sight = sight_of(creator)
     requirements = load_requirements([u.id for u in users], day)
     lines = [
         SharedLine(user, r)
         for user in users
         for r in requirements[user.id]
-        if certification_visible(r.certification, Audience.SHARED) and (not wanted or r.certification.id in wanted)
+        if sight.shows(r.certification.id)
+        and certification_visible(r.certification, Audience.SHARED)
+        and (not wanted or r.certification.id in wanted)
     ]
-    return SharedView(report, lines, public_attachments((line.requirement for line in lines), Audience.SHARED))
+    shown = (line.requirement for line in lines if sight.shows_files(line.requirement.certification.id))
+    return SharedView(report, lines, public_attachments(shown, Audience.SHARED))
 
 
 def load_shared_report(token: str, day: date) -> SharedView | None:

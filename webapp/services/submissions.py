@@ -22,6 +22,7 @@ from webapp.services.certificates import on_record_approved
 from webapp.services.storage import check_uploads, store_file
 from webapp.rules import ExpirationResult, NoticeDates, Status, expiration_for, notice_dates
 from webapp.services.compliance import current_record, tracking_policy
+from webapp.services.privacy import certification_visible_to
 
 
 @dataclass(frozen=True)
@@ -96,23 +97,6 @@ class SubmissionError(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(message for messages in errors.values() for message in messages))
         self.errors = errors
-
-
-def _hidden_from_all(levels, viewer: User) -> bool:
-    """Privacy hides something only when it is hidden from every one of the viewer's module levels."""
-    hidden = {level.id for level in levels}
-    return bool(hidden) and bool(viewer.module_levels) and all(level.id in hidden for level in viewer.module_levels)
-
-
-def certification_visible_to(viewer: User, certification: Certification) -> bool:
-    return not _hidden_from_all(certification.hidden_from_levels, viewer)
-
-
-def attachments_visible_to(viewer: User, certification: Certification) -> bool:
-    """Hiding a certification hides its attachments too."""
-    return certification_visible_to(viewer, certification) and not _hidden_from_all(
-        certification.attachments_hidden_from_levels, viewer
-    )
 
 
 def is_web_address(url: str) -> bool:

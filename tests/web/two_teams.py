@@ -1,0 +1,100 @@
+"""Two teams (North and South), each an employee and their supervisor, with one of every object a route
+can name, plus an administrator: the organisation the access-matrix and privacy crawls walk."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from webapp.extensions import db
+from webapp.models import (
+    ActivityDocument,
+    Attachment,
+    CertificationGroup,
+    Comment,
+    Course,
+    CoursePage,
+    Form,
+    FormEntry,
+    FormField,
+    LearningIntegration,
+    ModuleLevel,
+    Payment,
+    QuizQuestion,
+    SharedReport,
+)
+from webapp.services.people import notify_user
+from webapp.services.storage import CheckedUpload, store_file
+
+PDF = b"%PDF-1.4 two teams"
+TEAMS = ("North", "South")
+
+
+@dataclass
+class Team:
+    """Ids and tokens (never ORM objects: each request may roll back) of one team's things."""
+
+    employee: str  # session id, as Flask-Login stores it
+    supervisor: str
+    ids: dict[str, int | str] = field(default_factory=dict)
+
+
+def _file(name: str, **owner) -> Attachment:
+    stored = store_file(CheckedUpload(data=PDF + name.encode(), content_type="application/pdf", name=name))
+    attachment = Attachment(kind="file", name=name, stored_file=stored, **owner)
+    db.session.add(attachment)
+    return attachment
+
+
+def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str]:
+    """The teams, the ids of things no team owns (certifications, roles, ...) and the administrator's session id."""
+    administrator = factory.user("Administrator", last_name="Admin")
+    company = factory.company(name="Acme")
+    crane = factory.yearly_certification(name="Crane Operation", activity_type="document")
+    ladder = factory.yearly_certification(name="Ladder Safety")
+    role = factory.role(crane, companies=[company], name="Rigger")
+    stored = store_file(CheckedUpload(data=PDF, content_type="application/pdf", name="policy.pdf"))
+    document = ActivityDocument(certification_id=crane.id, title="Policy", revision="1", revision_date=date(2026, 1, 1),
+                                stored_file=stored, file_name="policy.pdf")
+    form = Form(name="Pre-start", fields=[FormField(position=1, label="Odometer", kind="text")])
+    course = Course(name="Rigging", pages=[CoursePage(position=1, title="Slings", body="Check them.")],
+                    questions=[QuizQuestion(position=1, prompt="Safe?", choices=["Yes", "No"], correct_choice=0)])
+    group = CertificationGroup(name="Lifting")
+    level = ModuleLevel(name="Auditor")
+    integration = LearningIntegration(name="LMS", secret="s" * 40)
+    organisation_report = SharedReport(title="Organisation report", created_by=administrator, roles=[role])
+    db.session.add_all([document, form, course, group, level, integration, organisation_report])
+    db.session.commit()
+    shared = {
+        "certification_id": crane.id, "role_id": role.id, "company_id": company.id, "group_id": group.id,
+        "level_id": level.id, "form_id": form.id, "field_id": form.fields[0].id, "course_id": course.id,
+        "page_id": course.pages[0].id, "question_id": course.questions[0].id, "integration_id": integration.id,
+        "document_id": document.id, "certificate_token": "no-such-certificate", "reset_token": "no-such-reset",
+        "filename": "css/app.css",
+    }
+    teams = {}
+    for name in TEAMS:
+        supervisor = factory.user("Supervisor", last_name=f"{name}Boss", company=company)
+        employee = factory.user(supervisors=[supervisor], last_name=f"{name}Worker", company=company)
+        assignment = factory.assign(employee, role)
+        factory.require(employee, ladder)
+        record = factory.record(employee, crane, date(2026, 1, 10))
+        pending = factory.record(employee, crane, date(2026, 6, 1), status="pending")
+        record_file = _file(f"{name.lower()}-record.pdf", submission=record)
+        _file(f"{name.lower()}-pending.pdf", submission=pending)
+        inbox_file = _file(f"{name.lower()}-inbox.pdf", inbox_owner_id=supervisor.id)
+        comment = Comment(submission_id=record.id, author_id=supervisor.id, body=f"{name} comment")
+        report = SharedReport(title=f"{name} report", created_by=supervisor, roles=[role])
+        entry = FormEntry(form=form, user_id=employee.id, certification_id=crane.id, status="submitted", answers={},
+                          submitted_at=datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc))
+        payment = Payment(form_entry=entry, amount=10, currency="USD")
+        db.session.add_all([comment, report, entry, payment])
+        db.session.commit()
+        notice = notify_user(employee, supervisor, f"{name} notice")
+        teams[name] = Team(employee.get_id(), supervisor.get_id(), {
+            "user_id": employee.id, "record_id": record.id, "submission_id": pending.id, "comment_id": comment.id,
+            "assignment_id": assignment.id, "attachment_id": record_file.id, "file_id": inbox_file.id,
+            "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
+            "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
+            "direct_certification_id": ladder.id,
+        })
+    return teams, shared, administrator.get_id()
