@@ -134,6 +134,33 @@ def test_period_amount_must_be_whole(client, csrf, admin):
     assert response.status_code == 422 and "must be a positive whole number" in _page(response)
 
 
+@pytest.mark.parametrize(
+    ("field", "amount", "message"),
+    [
+        ("duration_amount", "100000000000000000000", "must be at most 100 years"),
+        ("duration_amount", "101", "must be at most 100 years"),
+        ("first_notice_amount", "100000000000000000000", "must be at most 1200 months (100 years)"),
+        ("second_notice_amount", "-1", "must be a positive whole number"),
+    ],
+)
+def test_huge_periods_are_refused_on_the_form_and_its_live_example(frozen_clock, client, csrf, admin, field, amount,
+                                                                    message):
+    response = _post(client, csrf, "/certifications/new", **{**EXPIRING, field: amount})
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(Certification)) is None
+    example = client.post("/certifications/example", headers={"HX-Request": "true"},
+                          data={"csrf_token": csrf(), **{k: v for k, v in EXPIRING.items() if v}, field: amount})
+    assert example.status_code in (200, 422) and message in _page(example)
+
+
+@pytest.mark.parametrize(("typed", "message"), [("12/31/9999", "Enter a date from 01/01/1950 to 12/31/2100."),
+                                                ("07/01/25", "Enter the year with four digits, as MM/DD/YYYY.")])
+def test_forced_expiration_needs_a_sane_year(frozen_clock, client, csrf, admin, typed, message):
+    response = _post(client, csrf, "/certifications/new", **EXPIRING, force_expiration="y", forced_expiration=typed)
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(Certification)) is None
+
+
 def test_forced_expiration_needs_a_date(client, csrf, admin):
     response = _post(client, csrf, "/certifications/new", **EXPIRING, force_expiration="y")
     assert response.status_code == 422 and "Enter the date to force expirations to." in _page(response)

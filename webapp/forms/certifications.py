@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     FileField,
     MultipleFileField,
-    DateField,
     DecimalField,
     SelectField,
     SelectMultipleField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms.my_account import FlexibleDateField
+from webapp.forms.dates import FlexibleDateField
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
@@ -103,7 +102,7 @@ class CertificationForm(FlaskForm):
     duration_unit = SelectField("Duration unit", choices=PERIOD_CHOICES, default="years")
     extend_to = SelectField("Extend to end of", choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
     force_expiration = BooleanField("When default behavior applies, force expiration date to be the date provided below")
-    forced_expiration = DateField("Force expiration date", validators=[Optional()])
+    forced_expiration = FlexibleDateField("Force expiration date", validators=[Optional()])
     use_existing_rule = BooleanField(
         "If there is an existing certification on file, calculate from the existing expiration date "
         "if the new certification's completion date is:"
@@ -207,7 +206,7 @@ class CertificationForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.force_expiration.data and self.forced_expiration.data is None and not self.forced_expiration.errors:
+        if self.force_expiration.data and self.forced_expiration.date is None and not self.forced_expiration.errors:
             self.forced_expiration.errors = ["Enter the date to force expirations to."]
             valid = False
         return valid
@@ -216,8 +215,7 @@ class CertificationForm(FlaskForm):
         """The submitted settings as the service takes them (column names plus relations)."""
         values = {column: self[column].data for column in COLUMNS if column in self._fields}
         values["expires"] = not self.never_expires.data
-        if not self.force_expiration.data:
-            values["forced_expiration"] = None
+        values["forced_expiration"] = self.forced_expiration.date if self.force_expiration.data else None
         if not self.use_existing_rule.data:
             values["existing_window_opens"] = None
             values["existing_grace_amount"] = None
