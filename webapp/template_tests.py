@@ -1,4 +1,4 @@
-"""Jinja tests that ask the rules engine, so templates never restate a rule."""
+"""Jinja tests and filters that ask the rules engine, so templates never restate a rule."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,6 +6,7 @@ from datetime import date
 from flask import Flask
 
 from webapp.clock import today
+from webapp.rules.periods import plural
 from webapp.rules.status import in_training
 
 
@@ -16,3 +17,5 @@ def training_running(training_until: date | None) -> bool:
 
 def init_template_tests(app: Flask) -> None:
     app.jinja_env.tests["training_running"] = training_running
+    # `{{ amount|plural(unit) }}`: "1 year", "2 years", as every period is written.
+    app.jinja_env.filters["plural"] = plural

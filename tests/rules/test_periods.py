@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from webapp.rules import Period, parse_period_unit
+from webapp.rules.periods import plural
 
 
 @pytest.mark.parametrize(
@@ -145,3 +146,9 @@ def test_parse_refuses_periods_beyond_100_years(amount, unit, message):
     assert str(refused.value) == message
     with pytest.raises(ValueError):
         Period(int(amount), unit)
+
+
+@pytest.mark.parametrize(("amount", "unit", "text"), [(1, "years", "1 year"), (1, "days", "1 day"), (0, "days", "0 days"),
+                                                      (2, "weeks", "2 weeks"), (1, "months", "1 month")])
+def test_plural(amount, unit, text):
+    assert plural(amount, unit) == text

@@ -267,6 +267,19 @@ def test_edit_form_shows_saved_values(client, admin, factory):
     assert 'value="Forklift"' in page and 'name="duration_amount" size="4" type="text" value="1"' in page
 
 
+def test_periods_of_one_are_singular_on_the_list_and_details(client, admin, factory):
+    certification = factory.yearly_certification(name="Forklift", has_refresher=True, refresher_duration_amount=1,
+                                                 refresher_duration_unit="years", refresher_first_notice_amount=1,
+                                                 refresher_first_notice_unit="months", refresher_second_notice_amount=2,
+                                                 refresher_second_notice_unit="weeks")
+    listing = _page(client.get("/certifications/"))
+    details = _page(client.get(f"/certifications/{certification.id}"))
+    assert "1 year" in listing and "1 years" not in listing
+    assert "<dd>1 year</dd>" in details and "1 month before expiration" in details and "1 week before" in details
+    assert "valid 1 year; notices 1 month and 2 weeks" in details
+    assert not any(f"1 {unit}s" in details for unit in ("day", "week", "month", "year"))
+
+
 # --- live example ---
 
 def test_live_example_uses_the_rules(frozen_clock, client, csrf, admin):

@@ -249,6 +249,14 @@ def test_bad_dates_are_refused(client, csrf, factory, employee, frozen_clock, co
     assert _count_submissions() == 0
 
 
+def test_one_day_left_is_singular(client, factory, employee, frozen_clock):
+    certification = factory.yearly_certification(name="Forklift")
+    factory.require(employee, certification)
+    factory.record(employee, certification, date(2025, 6, 16))  # expires 06/16/2026, the day after the frozen today
+    page = client.get("/my/certifications").get_data(as_text=True)
+    assert "(1 day left)" in page and "1 days" not in page
+
+
 def test_future_date_allowed_when_upcoming_is(client, csrf, factory, employee, frozen_clock):
     certification = factory.certification(allow_upcoming=True)
     assert _post(client, csrf, certification, "07/01/2026").status_code == 302
