@@ -501,6 +501,20 @@ def test_record_bad_input_is_422(client, sign_in, csrf, worker_setup):
     assert db.session.scalar(select(func.count()).select_from(Submission)) == before
 
 
+def test_recording_a_certification_hidden_from_the_persons_level_says_so(client, sign_in, csrf, factory, worker_setup):
+    supervisor, alice, _, first_aid, *_ = worker_setup
+    first_aid.hidden_from_levels = [factory.levels["Employee"]]
+    db.session.commit()
+    sign_in(supervisor)
+    before = db.session.scalar(select(func.count()).select_from(Submission))
+    response = client.post(f"/people/{alice.id}/record", data={"csrf_token": csrf(), "certification": first_aid.id,
+                                                               "completed_on": "2026-06-01", "idempotency_key": "h"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "You may not submit" not in page
+    assert "First Aid is hidden from Alice Able&#39;s module level (Employee), so it cannot be recorded for them." in page
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == before
+
+
 def test_record_is_404_out_of_reach(client, sign_in, csrf, factory, worker_setup):
     _, alice, _, first_aid, *_ = worker_setup
     sign_in(factory.user("Supervisor"))

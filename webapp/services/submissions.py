@@ -121,6 +121,15 @@ def _hidden_from_all(levels, viewer: User) -> bool:
     return bool(hidden) and bool(viewer.module_levels) and all(level.id in hidden for level in viewer.module_levels)
 
 
+def _hidden_message(user: User, certification: Certification, by: User) -> str:
+    """Why a certification hidden from `user` cannot be submitted, told to whoever submits it."""
+    if by.id == user.id:
+        return "You may not submit this certification."
+    levels = ", ".join(sorted(level.name for level in user.module_levels))
+    return (f"{certification.name} is hidden from {user.full_name}'s module level"
+            f"{'s' if len(user.module_levels) != 1 else ''} ({levels}), so it cannot be recorded for them.")
+
+
 def certification_visible_to(viewer: User, certification: Certification) -> bool:
     return not _hidden_from_all(certification.hidden_from_levels, viewer)
 
@@ -197,7 +206,7 @@ def submit_certification(
         return existing
     errors: dict[str, list[str]] = {}
     if not certification_visible_to(user, certification):
-        errors.setdefault("certification", []).append("You may not submit this certification.")
+        errors.setdefault("certification", []).append(_hidden_message(user, certification, by))
     day = today()
     if refusal := completion_refusal(certification, completed_on, day):
         errors.setdefault("completed_on", []).append(refusal)
