@@ -415,6 +415,31 @@ def _group(name, parent=None):
     return group
 
 
+def test_move_offers_neither_the_group_nor_its_subgroups(client, admin):
+    safety = _group("Safety")
+    lifting = _group("Lifting", safety)
+    cranes = _group("Cranes", lifting)
+    other = _group("Other")
+    page = _page(client.get(f"/certifications/groups/{safety.id}"))
+    offered = page[page.index('name="parent_id"'):page.index("</select>", page.index('name="parent_id"'))]
+    assert f'value="{other.id}"' in offered and "Top level" in offered
+    for group in (safety, lifting, cranes):
+        assert f'value="{group.id}"' not in offered
+    sub_page = _page(client.get(f"/certifications/groups/{lifting.id}"))
+    offered = sub_page[sub_page.index('name="parent_id"'):sub_page.index("</select>", sub_page.index('name="parent_id"'))]
+    assert f'value="{safety.id}"' in offered and f'value="{cranes.id}"' not in offered
+
+
+def test_moving_a_group_under_a_deeper_subgroup_is_refused(client, csrf, admin):
+    safety = _group("Safety")
+    cranes = _group("Cranes", _group("Lifting", safety))
+    response = client.post(f"/certifications/groups/{safety.id}",
+                           data={"csrf_token": csrf(), "name": "Safety", "parent_id": str(cranes.id)})
+    assert response.status_code == 422 and "cannot move into itself or one of its own subgroups" in _page(response)
+    db.session.expire_all()
+    assert db.session.get(CertificationGroup, safety.id).parent_id is None
+
+
 def test_delete_group_moves_its_certifications_and_subgroups_up(client, csrf, admin, factory):
     safety = _group("Safety")
     lifting = _group("Lifting", safety)

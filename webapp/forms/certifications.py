@@ -274,6 +274,11 @@ class GroupForm(FlaskForm):
     submit = SubmitField("Save")
 
     def set_choices(self, tree, editing=None) -> None:
+        """Every group of the (depth-first) tree, except the group being edited and its own subgroups."""
+        moving = {editing.id} if editing is not None else set()
+        for group, _, _ in tree:
+            if group.parent_id in moving:
+                moving.add(group.id)
         self.parent_id.choices = [("", "Top level")] + [
-            (group.id, "— " * depth + group.name) for group, depth, _ in tree if editing is None or group.id != editing.id
+            (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]
