@@ -86,6 +86,31 @@ def test_create_with_defaults_never_expires(client, csrf, admin):
     assert certification.expires is False and certification.duration_amount is None
 
 
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("parent_id", "There is no certification with the id 999999"),
+        ("group_id", "There is no certification group with the id 999999"),
+        ("child_ids", "There is no certification with the id 999999"),
+        ("hidden_level_ids", "There is no module level with the id 999999"),
+        ("attachments_hidden_level_ids", "There is no module level with the id 999999"),
+        ("batch_role_ids", "There is no role with the id 999999"),
+    ],
+)
+def test_unknown_ids_are_refused_and_nothing_is_stored(client, csrf, admin, field, message):
+    response = _post(client, csrf, "/certifications/new", **{field: "999999"})
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(Certification)) is None
+
+
+def test_an_unknown_id_on_edit_changes_nothing(client, csrf, admin, factory):
+    certification = factory.certification(name="Forklift")
+    response = _post(client, csrf, f"/certifications/{certification.id}/edit", parent_id="2147483648")
+    assert response.status_code == 422 and "There is no certification with the id 2147483648" in _page(response)
+    db.session.expire_all()
+    assert db.session.get(Certification, certification.id).parent_id is None
+
+
 def test_name_is_required(client, csrf, admin):
     response = _post(client, csrf, "/certifications/new", name="")
     assert response.status_code == 422 and "Enter the certification name." in _page(response)

@@ -152,6 +152,17 @@ def test_edit_required_certifications(client, csrf, admin, factory):
     assert {r.certification_id for r in db.session.scalars(select(RoleRequirement))} == {second.id}
 
 
+def test_edit_required_certifications_refuses_an_unknown_id(client, csrf, admin, factory):
+    company = factory.company()
+    first, second = factory.certification(), factory.certification()
+    role = factory.role(first, companies=[company])
+    response = client.post(f"/roles/{role.id}/certifications",
+                           data={"csrf_token": csrf(), "certification_id": [str(second.id), "999999"]})
+    assert response.status_code == 422
+    assert "There is no certification with the id 999999" in response.get_data(as_text=True)
+    assert {r.certification_id for r in db.session.scalars(select(RoleRequirement))} == {first.id}
+
+
 def test_delete_removes_requirements_not_users_or_certifications(client, csrf, admin, factory):
     company = factory.company()
     certification = factory.certification()

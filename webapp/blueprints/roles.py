@@ -131,7 +131,11 @@ def edit_certifications(role_id: int):
     role = _role_or_404(role_id)
     if request.method == "POST":
         ids = {int(value) for value in request.form.getlist("certification_id") if value.isdecimal()}
-        set_role_certifications(current_user, role, ids)
+        try:
+            set_role_certifications(current_user, role, ids)
+        except RoleInvalid as invalid:
+            return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],
+                          required=ids, error=invalid.errors["certification_ids"], status=422)
         flash("Required certifications saved.", "success")
         return redirect(url_for("roles.detail", role_id=role.id, tab="certifications"))
     return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],
