@@ -3,7 +3,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import AuditEntry, Certification, CertificationGroup, DirectRequirement, RoleRequirement, Submission
@@ -332,6 +332,21 @@ def test_detail_tabs(client, admin, factory):
     roles = _page(client.get(f"/certifications/{certification.id}?tab=roles"))
     assert "Driver" in roles and "Acme" in roles
     assert client.get(f"/certifications/{certification.id}?tab=nope").status_code == 404
+
+
+def test_associated_roles_and_users_refuse_unknown_ids(client, csrf, admin, factory):
+    certification = factory.certification(name="Forklift")
+    acme = factory.company(name="Acme")
+    driver = factory.role(certification, companies=[acme], name="Driver")
+    worker = factory.user(company=acme)
+    cells = client.post(f"/certifications/{certification.id}/roles",
+                        data={"csrf_token": csrf(), "cell": [f"{driver.id}:{acme.id}", f"{driver.id}:999999"]})
+    assert cells.status_code == 422 and f"There is no role and company {driver.id}:999999" in _page(cells)
+    assert {(r.role_id, r.company_id) for r in db.session.scalars(select(RoleRequirement))} == {(driver.id, acme.id)}
+    users = client.post(f"/certifications/{certification.id}/users",
+                        data={"csrf_token": csrf(), "user_id": [str(worker.id), "999999"]})
+    assert users.status_code == 422 and "not among the people you manage" in _page(users)
+    assert db.session.scalar(select(func.count()).select_from(DirectRequirement)) == 0
 
 
 def test_edit_associated_roles_grid(client, csrf, admin, factory):

@@ -115,7 +115,11 @@ def test_edit_users_only_touches_people_in_reach(client, csrf, factory, sign_in)
     sign_in(manager)
     page = _page(client.get(f"/roles/{role.id}/users"))
     assert "Team, In" in page and "Sider, Out" not in page
-    client.post(f"/roles/{role.id}/users", data={"csrf_token": csrf(), "user_id": [str(team_member.id), str(outsider.id)]})
+    forged = client.post(f"/roles/{role.id}/users",
+                         data={"csrf_token": csrf(), "user_id": [str(team_member.id), str(outsider.id), "999999"]})
+    assert forged.status_code == 422 and "not among the people you manage" in _page(forged)
+    assert {a.user_id for a in db.session.scalars(select(RoleAssignment))} == {outsider.id}
+    client.post(f"/roles/{role.id}/users", data={"csrf_token": csrf(), "user_id": [str(team_member.id)]})
     assert {a.user_id for a in db.session.scalars(select(RoleAssignment))} == {team_member.id, outsider.id}
     client.post(f"/roles/{role.id}/users", data={"csrf_token": csrf()})
     assert {a.user_id for a in db.session.scalars(select(RoleAssignment))} == {outsider.id}

@@ -508,8 +508,11 @@ def role_grid(certification: Certification) -> tuple[list[CertificationRole], li
 def set_associated_roles(actor: User, certification: Certification, cells: set[tuple[int, int]]) -> None:
     """Make (role, company) cells the exact set requiring the certification; a new cell applies the role to the company."""
     roles, companies, before = role_grid(certification)
-    valid = {(role.id, company.id) for role in roles for company in companies}
-    cells = cells & valid
+    unknown = cells - {(role.id, company.id) for role in roles for company in companies}
+    if unknown:
+        listed = ", ".join(f"{role_id}:{company_id}" for role_id, company_id in sorted(unknown))
+        raise CertificationInvalid({"cells": f"There is no role and company {listed} (deleted meanwhile?): reload the"
+                                             " page and choose again. Nothing was saved."})
     for role_id, company_id in before - cells:
         db.session.execute(delete(RoleRequirement).where(
             RoleRequirement.role_id == role_id, RoleRequirement.company_id == company_id,
