@@ -465,6 +465,7 @@ def test_record_page_prefills_expiration_from_the_rules(client, sign_in, worker_
                          headers=HX).get_data(as_text=True)
     assert "Expires 06/01/2027" in preview and "05/01/2027" in preview and "05/25/2027" in preview
     assert 'hx-swap-oob="outerHTML"' in preview and 'value="2027-06-01"' in preview
+    assert 'min="1950-01-01"' in preview and 'max="2200-12-31"' in preview  # the same field as the form's
 
 
 def test_record_approves_with_comment(client, sign_in, csrf, worker_setup):

@@ -580,7 +580,10 @@ def record_preview(user_id: int):
     preview, error = _preview_for(user, request.args.get("certification", type=int),
                                   *read_typed_date(request.args.get("completed_on")))
     # Always a fragment: the shared preview, and the expiration field refilled from the rules.
-    return render_template("people/_record_preview.html", preview=preview, preview_error=error)
+    expires_on = RecordCertificationForm(formdata=None).expires_on
+    if preview is not None and preview.expires_on:
+        expires_on.process_data(preview.expires_on)
+    return render_template("people/_record_preview.html", preview=preview, preview_error=error, expires_on=expires_on)
 
 
 # ---- Certification history and comments ----------------------------------------------------
