@@ -687,6 +687,9 @@ def test_replayed_delivery_is_refused(client, learning):
     ({**PAYLOAD, "course": "UNKNOWN"}, "No certification takes course UNKNOWN"),
     ({**PAYLOAD, "user": "nobody"}, "No active user nobody"),
     ({"delivery_id": "d-2"}, "needs delivery_id, course and user"),
+    ({**PAYLOAD, "completed_on": "0002-06-14"}, "Enter a date from 01/01/1950 to 12/31/2100."),
+    ({**PAYLOAD, "completed_on": "26-06-14"}, "Enter the year with four digits"),
+    ({**PAYLOAD, "completed_on": "2026-02-30"}, "There is no such day: 2026-02-30."),
 ])
 def test_delivery_for_unknown_course_or_user_records_nothing(client, learning, payload, message):
     integration, _ = learning

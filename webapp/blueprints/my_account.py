@@ -7,13 +7,14 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT, read_typed_date
+from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import RequiredOnlyForm, SubmitCertificationForm, preview_on_change
 from webapp.htmx import render
 from webapp.models import Attachment, Certification, Submission
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.compliance import load_user_requirements
+from webapp.services.dates import read_typed_date
 from webapp.services.offline import list_offline_pages
 from webapp.services.submissions import (
     SubmissionError,

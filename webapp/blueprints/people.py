@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.common import add_errors, add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT, read_typed_date
+from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
@@ -40,6 +40,7 @@ from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
+from webapp.services.dates import read_typed_date
 from webapp.services.module_levels import list_module_levels
 from webapp.services.people import (
     AccountInvalid,

@@ -1,32 +1,13 @@
-"""The one date field of every form, and reading a typed date outside a form (the live previews).
-
-Every typed date has a four-digit year in the configured range (docs/rules.md, decision 18).
-"""
+"""The one date field of every form. Every typed date has a four-digit year in the configured
+range (docs/rules.md, decision 18); the live previews read theirs with services.dates."""
 from datetime import date
 
-from flask import current_app
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from webapp.rules.dates import DateRange, read_date
-from webapp.rules.periods import LONGEST
+from webapp.services.dates import read_typed_date, typed_date_range
 
 DATE_HINT = "Pick a date, or type it as MM/DD/YYYY."
-
-
-def typed_date_range(*, expiration: bool = False) -> DateRange:
-    """The dates a field accepts; an expiration may be the longest period after the last completion."""
-    config = current_app.config
-    latest = config["DATE_LATEST_YEAR"] + (LONGEST["years"] if expiration else 0)
-    return DateRange.of_years(config["DATE_EARLIEST_YEAR"], latest)
-
-
-def read_typed_date(text: str | None, *, expiration: bool = False) -> tuple[date | None, str | None]:
-    """(the date, None), or (None, why it is refused)."""
-    try:
-        return read_date(text, typed_date_range(expiration=expiration)), None
-    except ValueError as refusal:
-        return None, str(refusal)
 
 
 class FlexibleDateField(StringField):
