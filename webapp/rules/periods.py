@@ -16,8 +16,6 @@ _ALIASES = {**{unit: unit for unit in UNITS}, **{s: unit for unit, s in _SINGULA
 # The longest period in each unit: 100 years. Longer ones are typing slips, and a
 # period must stay far inside the calendar (which ends 12/31/9999) for any real date.
 LONGEST = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
-
-
 _TOO_LONG = {unit: f"must be at most {longest} {unit} (100 years)" for unit, longest in LONGEST.items()}
 _TOO_LONG["years"] = "must be at most 100 years"
 
