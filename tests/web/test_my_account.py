@@ -298,6 +298,7 @@ def test_completion_date_waits_for_a_four_digit_year(client, employee):
     page = client.get("/my/submit").get_data(as_text=True)
     field = page[page.index('id="completed_on"') - 300:page.index('id="completed_on"') + 600]
     assert 'hx-trigger="date-complete"' in field and "data-complete-date" in field
+    assert 'hx-sync="#expiration-preview:replace"' in field
     assert 'min="1950-01-01"' in field and 'max="2100-12-31"' in field
 
 

@@ -41,6 +41,8 @@ def preview_on_change(form, url: str) -> None:
         "hx-include": "#certification, #completed_on",
         "hx-target": "#expiration-preview",
         "hx-swap": "outerHTML",
+        # The latest change wins: an earlier, slower answer must not overwrite a later one.
+        "hx-sync": "#expiration-preview:replace",
     }
     form.certification.render_kw = on_change
     # Not on "change": a date picker changes with every digit of the year (0002, 0020...).
