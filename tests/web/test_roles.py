@@ -62,6 +62,19 @@ def test_create_requires_a_unique_name(client, csrf, admin, factory):
     assert response.status_code == 422 and "Another role already has this name." in _page(response)
 
 
+@pytest.mark.parametrize(("field", "message"), [("certification_ids", "There is no certification with the id 999999"),
+                                               ("hidden_level_ids", "There is no module level with the id 999999")])
+def test_define_refuses_unknown_ids(client, csrf, admin, factory, field, message):
+    role = factory.role(name="Driver", description="Drives")
+    response = client.post(f"/roles/{role.id}/define", data={
+        "csrf_token": csrf(), "name": "Lifter", "description": "Lifts", field: ["999999"],
+        "competency_duration_unit": "years", "competency_lead_time_unit": "months",
+    })
+    assert response.status_code == 422 and message in _page(response)
+    db.session.expire_all()
+    assert db.session.get(CertificationRole, role.id).name == "Driver"
+
+
 def test_create_then_define_then_edit_users(client, csrf, admin, factory):
     company = factory.company(name="Acme")
     certification = factory.certification(name="Forklift")
