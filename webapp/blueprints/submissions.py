@@ -5,7 +5,7 @@ from flask_login import current_user
 from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import DATE_HINT
+from webapp.forms.dates import DATE_HINT
 from webapp.forms.supervising import ActionForm, BatchSubmitForm, DeclineForm, InboxUploadForm, RenameAttachmentForm
 from webapp.htmx import render, wants_fragment
 from webapp.models import Attachment, Submission, User
