@@ -237,6 +237,14 @@ function refusalReason(xhr) {
   return `The server refused this (${xhr.status} ${xhr.statusText || "error"}).`;
 }
 
+// A refusal that brings its own outcome (a table row saying why) is shown where the action was.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.getResponseHeader("FieldCert-Outcome-In-Place")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 document.addEventListener("htmx:responseError", (event) => {
   showAlert(`Nothing was changed. ${refusalReason(event.detail.xhr)}`, event.detail.elt);
 });
