@@ -101,6 +101,6 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
     return teams, shared, _session_key(administrator)
 
 
-def _session_key(user: User) -> str:
+def _session_key(user) -> str:
     """What an actor's session cookie carries: a live session on the server, as the sign-in form opens."""
     return start_session(user, address="127.0.0.1", user_agent="pytest", remember=False).key
