@@ -144,3 +144,30 @@ def test_in_training_without_a_record_is_not_cleared(client, factory, wanda):
     _, page = _page(client, wanda, "?role=Welder")
     assert "Not cleared for Welder" in page and "In training until 09/01/2026" in page
     assert "<strong>Welding</strong> in training until 09/01/2026, nothing on file" in page
+
+
+def test_the_wallet_card_says_what_the_report_says(client, factory, sign_in, wanda):
+    secret = factory.yearly_certification(name="Secret Clearance", hide_from_qr_reports=True)
+    factory.require(wanda, secret)
+    factory.record(wanda, secret, date(2026, 1, 10))
+    factory.record(wanda, wanda.certifications_by_name["H2S Awareness"], date(2026, 6, 14), status="pending")
+    sign_in(wanda)
+    page = client.get(f"/qr/{wanda.id}").get_data(as_text=True)
+    card = page[page.index('<section class="wallet-card"'):page.index("</section>", page.index('class="wallet-card"'))]
+    order = [
+        'aria-label="No photo on file"',
+        "Wanda Worker</h2>",
+        "Acme Field",
+        "QR code for the Roles and Certifications Report of Wanda Worker",
+        "Not cleared for Field Technician",
+        "<strong>H2S Awareness</strong> expired 06/12/2026",
+        "Cleared for Rigger",
+        "As of 06/15/2026.",
+        ">Valid</h3>",
+        "First Aid, until 01/10/2027",
+        ">Expires within 30 days</h3>",
+        "Forklift, until 07/01/2026",
+    ]
+    positions = [card.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "Secret Clearance" not in page and "Pending approval" not in page
