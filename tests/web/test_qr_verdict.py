@@ -79,7 +79,7 @@ def test_the_role_filter_answers_for_that_role_only(client, wanda, asked):
     rigger = wanda.roles_by_name["Rigger"]
     status, page = _page(client, wanda, f"?role={rigger.id if asked == 'id' else asked}")
     assert status == 200
-    assert "May work as Rigger today?" in page and "Cleared for Rigger" in page
+    assert "Verdict for Rigger" in page and "Cleared for Rigger" in page
     assert "Field Technician" not in page
     assert "<h3>Forklift</h3>" in page and "<h3>Rigging</h3>" in page
     assert "H2S Awareness" not in page and "First Aid" not in page
