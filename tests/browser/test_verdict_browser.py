@@ -3,6 +3,9 @@ from datetime import date
 
 import pytest
 
+from tests.browser.test_sweep_browser import AXE, AXE_RUN, PAGE_CHECKS
+from tests.factories import PASSWORD
+
 pytestmark = pytest.mark.browser
 
 
@@ -49,3 +52,28 @@ def test_the_role_filter_answers_on_the_first_screen(wanda, new_page, live_serve
     verdict = page.get_by_text("Not cleared for Field Technician")
     assert verdict.is_visible() and _above_the_fold(page, verdict)
     assert page.get_by_text("Aerial Work").count() == 0
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
+@pytest.mark.parametrize("width", [360, 820, 1280])
+def test_the_report_and_the_wallet_card_pass_the_sweeps_checks(wanda, browser, live_server, width):
+    """The sweep follows the menu's links only, and the report's address is BASE_URL's: these pages are checked here."""
+    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 740}, service_workers="block")
+    context.add_init_script(script=AXE.read_text())
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.get_by_label("Username or e-mail").fill(wanda.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    problems = {}
+    for path in (f"/r/{wanda.qr_token}", f"/r/{wanda.qr_token}?role=Aerial%20Work", f"/r/{wanda.qr_token}?role=Crane",
+                 f"/qr/{wanda.id}"):
+        page.goto(path)
+        found = page.evaluate(PAGE_CHECKS, 44) + page.evaluate(AXE_RUN)
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            found.append("scrolls sideways")
+        if found:
+            problems[path] = found
+    context.close()
+    assert problems == {}
