@@ -58,7 +58,8 @@ def test_the_role_filter_answers_on_the_first_screen(wanda, new_page, live_serve
 @pytest.mark.parametrize("width", [360, 820, 1280])
 def test_the_report_and_the_wallet_card_pass_the_sweeps_checks(wanda, browser, live_server, width):
     """The sweep follows the menu's links only, and the report's address is BASE_URL's: these pages are checked here."""
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 740}, service_workers="block")
+    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 740},
+                                  service_workers="block")
     context.add_init_script(script=AXE.read_text())
     page = context.new_page()
     page.goto("/auth/login")

@@ -92,7 +92,14 @@ CASES = [
         False,
         "in training until 09/01/2026, expired 05/01/2026",
     ),
-    ("in training, a record in force (due)", date(2026, 6, 15), {"roles": TRAINEE, "records": RECORD}, Status.IN_TRAINING, True, None),
+    (
+        "in training, a record in force (due)",
+        date(2026, 6, 15),
+        {"roles": TRAINEE, "records": RECORD},
+        Status.IN_TRAINING,
+        True,
+        None,
+    ),
 ]
 
 
@@ -113,7 +120,10 @@ def test_a_status_in_force_has_no_blocking_summary():
 def test_a_role_is_cleared_when_every_requirement_clears():
     day = date(2026, 6, 15)
     verdict = verdict_for_role(
-        [VerdictItem("First Aid", _status(day, records=RECORD)), VerdictItem("Rigging", _status(day, not_applicable=True))],
+        [
+            VerdictItem("First Aid", _status(day, records=RECORD)),
+            VerdictItem("Rigging", _status(day, not_applicable=True)),
+        ],
         day,
     )
     assert verdict.cleared and verdict.blocking == () and verdict.unshown_blocking == 0

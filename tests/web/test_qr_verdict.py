@@ -140,7 +140,8 @@ def test_a_hidden_certification_that_is_valid_leaves_the_role_cleared(client, fa
 
 def test_in_training_without_a_record_is_not_cleared(client, factory, wanda):
     welding = factory.yearly_certification(name="Welding")
-    factory.assign(wanda, factory.role(welding, companies=[wanda.company], name="Welder"), training_until=date(2026, 9, 1))
+    welder = factory.role(welding, companies=[wanda.company], name="Welder")
+    factory.assign(wanda, welder, training_until=date(2026, 9, 1))
     _, page = _page(client, wanda, "?role=Welder")
     assert "Not cleared for Welder" in page and "In training until 09/01/2026" in page
     assert "<strong>Welding</strong> in training until 09/01/2026, nothing on file" in page

@@ -116,7 +116,8 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
     if role_asked is not None:
         chosen = _matching_role(roles, role_asked)
         if chosen is None:
-            return QRReport(user, [], {section: [] for section in Section}, attachments, unknown_role=role_asked.strip())
+            nothing = {section: [] for section in Section}
+            return QRReport(user, [], nothing, attachments, unknown_role=role_asked.strip())
         roles = [chosen]
         shown = [r for r in shown if _required_by(r, chosen)]
     verdicts = [
