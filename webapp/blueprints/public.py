@@ -29,10 +29,12 @@ def private_and_unindexed(response):
 @bp.get("/r/<token>")
 @public
 def qr_report(token: str):
-    report = load_qr_report(token, today())
+    # An empty ?role= (a cleared filter box) asks for every role.
+    report = load_qr_report(token, today(), request.args.get("role") or None)
     if report is None:
         return render("public/invalid_code.html", status=404)
-    return render("public/qr_report.html", report=report, token=token, day=today())
+    return render("public/qr_report.html", status=404 if report.unknown_role is not None else 200, report=report,
+                  token=token, day=today())
 
 
 def _send_attachment(attachment, report_url: str):

@@ -3,12 +3,13 @@ from flask import Blueprint, abort, flash, make_response, redirect, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.models import User
 from webapp.security import login_required
 from webapp.services.access import may_act_on, supervises
-from webapp.services.qr_codes import qr_png, qr_report_url, qr_svg_data_uri, reset_qr_token
+from webapp.services.qr_codes import qr_png, qr_report_for, qr_report_url, qr_svg_data_uri, reset_qr_token
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
 
@@ -46,6 +47,8 @@ def _code_page(user: User):
         user=user,
         report_url=url,
         svg_uri=qr_svg_data_uri(url),
+        report=qr_report_for(user, today()),
+        day=today(),
         may_reset=may_act_on(current_user, user, "edit_account"),
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.models import Attachment, CertificationRole, RoleAssignment, User, new_token
+from webapp.rules.verdicts import Section, Verdict, VerdictItem, report_section, verdict_for_role
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import external_url
@@ -20,17 +21,32 @@ from webapp.services.privacy import Audience, certification_visible, find_attach
 
 @dataclass
 class RoleLine:
+    id: int
     name: str
     description: str | None
     training_until: date | None
 
 
 @dataclass
+class RoleVerdict:
+    role: RoleLine
+    verdict: Verdict
+
+
+@dataclass
 class QRReport:
+    """The report as the public sees it: the verdict per role first, then the certifications by section.
+
+    With a role asked for (`?role=`), only that role's verdict and requirements; `unknown_role`
+    is the text asked for when it matches none of the person's roles.
+    """
+
     user: User
-    roles: list[RoleLine]
-    requirements: list[Requirement]
+    verdicts: list[RoleVerdict]
+    sections: dict[Section, list[Requirement]]  # only what QR-report privacy allows
     attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
+    role_filter: RoleLine | None = None
+    unknown_role: str | None = None
 
 
 def qr_report_url(user: User) -> str:
@@ -62,15 +78,30 @@ def reset_qr_token(actor: User, user: User) -> None:
     db.session.commit()
 
 
-def load_qr_report(token: str, day: date) -> QRReport | None:
-    """The report for `token`, with only what QR-report privacy allows, in a fixed number of queries."""
+def load_qr_report(token: str, day: date, role_asked: str | None = None) -> QRReport | None:
+    """The report for `token`, in a fixed number of queries; None when no active person holds it."""
     user = db.session.scalar(
         select(User).options(joinedload(User.company)).where(User.qr_token == token, User.active.is_(True))
     )
-    if user is None:
-        return None
+    return None if user is None else qr_report_for(user, day, role_asked)
+
+
+def _matching_role(roles: list[RoleLine], asked: str) -> RoleLine | None:
+    """The person's role with this id, else with this name in any case (docs/rules.md 24)."""
+    asked = asked.strip()
+    by_id = next((r for r in roles if asked.isascii() and asked.isdigit() and r.id == int(asked)), None)
+    return by_id or next((r for r in roles if r.name.casefold() == asked.casefold()), None)
+
+
+def _required_by(requirement: Requirement, role: RoleLine) -> bool:
+    return any(source.role_name == role.name for source in requirement.sources.roles)
+
+
+def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRReport:
+    """What the public sees of `user` on `day` (the QR report and the wallet card): a verdict per
+    role, or only for `role_asked` (an id or a name), then what privacy allows, by section."""
     roles = [
-        RoleLine(role.name, role.description, training_until)
+        RoleLine(role.id, role.name, role.description, training_until)
         for role, training_until in db.session.execute(
             select(CertificationRole, RoleAssignment.training_until)
             .join(RoleAssignment, RoleAssignment.role_id == CertificationRole.id)
@@ -78,10 +109,37 @@ def load_qr_report(token: str, day: date) -> QRReport | None:
             .order_by(CertificationRole.name)
         )
     ]
-    requirements = [
-        r for r in load_requirements([user.id], day)[user.id] if certification_visible(r.certification, Audience.QR)
+    every = load_requirements([user.id], day)[user.id]
+    shown = [r for r in every if certification_visible(r.certification, Audience.QR)]
+    attachments = public_attachments(shown, Audience.QR)
+    chosen = None
+    if role_asked is not None:
+        chosen = _matching_role(roles, role_asked)
+        if chosen is None:
+            nothing = {section: [] for section in Section}
+            return QRReport(user, [], nothing, attachments, unknown_role=role_asked.strip())
+        roles = [chosen]
+        shown = [r for r in shown if _required_by(r, chosen)]
+    verdicts = [
+        RoleVerdict(
+            line,
+            verdict_for_role(
+                [
+                    VerdictItem(
+                        r.certification.name, r.status, certification_visible(r.certification, Audience.QR)
+                    )
+                    for r in every
+                    if _required_by(r, line)
+                ],
+                day,
+            ),
+        )
+        for line in roles
     ]
-    return QRReport(user, roles, requirements, public_attachments(requirements, Audience.QR))
+    sections = {section: [] for section in Section}
+    for requirement in shown:
+        sections[report_section(requirement.status, day)].append(requirement)
+    return QRReport(user, verdicts, sections, attachments, role_filter=chosen)
 
 
 def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
