@@ -6,14 +6,16 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
 from tests.oidc_provider import CLIENT_ID
+from webapp import create_app
+from webapp.config import ConfigurationError
 from webapp.extensions import db
 from webapp.models import AuditEntry, User, UserSession
 
 STRANGER = "new.person@example.test"
 
 
-def _start(client, csrf, path="/auth/sso"):
-    response = client.post(path, data={"csrf_token": csrf()})
+def _start(client, path="/auth/sso"):
+    response = client.get(path)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.location
 
@@ -23,8 +25,8 @@ def _callback(client, location):
     return client.get(f"{parts.path}?{parts.query}")
 
 
-def _sign_in(client, csrf, provider, email):
-    return _callback(client, provider.approve(_start(client, csrf), email))
+def _sign_in(client, provider, email):
+    return _callback(client, provider.approve(_start(client), email))
 
 
 def _count(model) -> int:
@@ -41,9 +43,9 @@ def test_sign_in_page_offers_the_provider_only_when_configured(client, app, oidc
     assert "Sign in with" not in client.get("/auth/login").get_data(as_text=True)
 
 
-def test_a_known_address_signs_in_and_starts_a_session(client, csrf, oidc, factory, frozen_clock):
+def test_a_known_address_signs_in_and_starts_a_session(client, oidc, factory, frozen_clock):
     user = factory.user(email="erin@example.test", first_name="Erin")
-    response = _sign_in(client, csrf, oidc, "Erin@Example.test")
+    response = _sign_in(client, oidc, "Erin@Example.test")
     assert response.status_code == 302 and response.location == "/"
     assert "Hello, Erin" in client.get("/").get_data(as_text=True)
     assert db.session.scalar(select(UserSession.user_id)) == user.id
@@ -51,9 +53,9 @@ def test_a_known_address_signs_in_and_starts_a_session(client, csrf, oidc, facto
     assert entry.after == {"method": "oidc"} and entry.actor_id == user.id
 
 
-def test_the_flow_uses_pkce_and_a_nonce(client, csrf, oidc, factory, frozen_clock):
+def test_the_flow_uses_pkce_and_a_nonce(client, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test")
-    authorize = _start(client, csrf)
+    authorize = _start(client)
     query = parse_qs(urlsplit(authorize).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
     assert query["nonce"][0] and query["state"][0] and query["scope"] == ["openid email profile"]
@@ -62,9 +64,9 @@ def test_the_flow_uses_pkce_and_a_nonce(client, csrf, oidc, factory, frozen_cloc
     assert token_request["code_verifier"]
 
 
-def test_next_page_is_kept_across_the_provider(client, csrf, oidc, factory, frozen_clock):
+def test_next_page_is_kept_across_the_provider(client, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test")
-    authorize = _start(client, csrf, "/auth/sso?next=/auth/sessions")
+    authorize = _start(client, "/auth/sso?next=/auth/sessions")
     assert _callback(client, oidc.approve(authorize, "erin@example.test")).location == "/auth/sessions"
 
 
@@ -81,14 +83,14 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("knobs, message", REFUSALS.values(), ids=REFUSALS.keys())
-def test_a_bad_token_is_refused_with_no_session_and_no_account(client, csrf, app, oidc, factory, frozen_clock,
+def test_a_bad_token_is_refused_with_no_session_and_no_account(client, app, oidc, factory, frozen_clock,
                                                                monkeypatch, knobs, message):
     monkeypatch.setitem(app.config, "OIDC_CREATE_USERS", True)
     factory.user(email="erin@example.test")
     for name, value in knobs.items():
         setattr(oidc.knobs, name, value)
     for email in ("erin@example.test", STRANGER):
-        response = _sign_in(client, csrf, oidc, email)
+        response = _sign_in(client, oidc, email)
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
     assert _count(UserSession) == 0 and _count(User) == 1
@@ -96,21 +98,21 @@ def test_a_bad_token_is_refused_with_no_session_and_no_account(client, csrf, app
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_an_address_outside_the_allowed_domains_is_refused(client, csrf, app, oidc, factory, frozen_clock, monkeypatch):
+def test_an_address_outside_the_allowed_domains_is_refused(client, app, oidc, factory, frozen_clock, monkeypatch):
     monkeypatch.setitem(app.config, "OIDC_CREATE_USERS", True)
     monkeypatch.setitem(app.config, "OIDC_ALLOWED_DOMAINS", "fieldcert.test, @crew.fieldcert.test")
     factory.user(email="erin@example.test")
-    response = _sign_in(client, csrf, oidc, "erin@example.test")
+    response = _sign_in(client, oidc, "erin@example.test")
     assert response.status_code == 422
     assert "Addresses at example.test may not sign in" in response.get_data(as_text=True)
     assert _count(UserSession) == 0 and _count(User) == 1
-    assert _sign_in(client, csrf, oidc, "casey@crew.fieldcert.test").status_code == 302
+    assert _sign_in(client, oidc, "casey@crew.fieldcert.test").status_code == 302
 
 
-def test_first_sign_in_creates_the_account_when_allowed(client, csrf, app, oidc, factory, frozen_clock, monkeypatch):
+def test_first_sign_in_creates_the_account_when_allowed(client, app, oidc, factory, frozen_clock, monkeypatch):
     monkeypatch.setitem(app.config, "OIDC_CREATE_USERS", True)
     factory.user(username="new.person")
-    assert _sign_in(client, csrf, oidc, STRANGER).location == "/"
+    assert _sign_in(client, oidc, STRANGER).location == "/"
     user = db.session.scalar(select(User).where(User.email == STRANGER))
     assert (user.username, user.full_name) == ("new.person2", "Erin Field")
     assert [level.name for level in user.module_levels] == ["Employee"]
@@ -118,34 +120,34 @@ def test_first_sign_in_creates_the_account_when_allowed(client, csrf, app, oidc,
     assert "Hello, Erin" in client.get("/").get_data(as_text=True)
 
 
-def test_first_sign_in_is_refused_when_accounts_are_not_created(client, csrf, oidc, factory, frozen_clock):
+def test_first_sign_in_is_refused_when_accounts_are_not_created(client, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test")
-    response = _sign_in(client, csrf, oidc, STRANGER)
+    response = _sign_in(client, oidc, STRANGER)
     assert response.status_code == 422
     assert f"No FieldCert account has the address {STRANGER}" in response.get_data(as_text=True)
     assert _count(User) == 1 and _count(UserSession) == 0
 
 
-def test_a_missing_default_module_level_refuses_and_creates_nothing(client, csrf, app, oidc, factory, frozen_clock,
+def test_a_missing_default_module_level_refuses_and_creates_nothing(client, app, oidc, factory, frozen_clock,
                                                                    monkeypatch):
     monkeypatch.setitem(app.config, "OIDC_CREATE_USERS", True)
     monkeypatch.setitem(app.config, "OIDC_DEFAULT_MODULE_LEVEL", "Contractor")
     factory.user()
-    response = _sign_in(client, csrf, oidc, STRANGER)
+    response = _sign_in(client, oidc, STRANGER)
     assert response.status_code == 422 and "default module level is missing" in response.get_data(as_text=True)
     assert _count(User) == 1
 
 
-def test_an_inactive_account_is_refused(client, csrf, oidc, factory, frozen_clock):
+def test_an_inactive_account_is_refused(client, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test", active=False)
-    response = _sign_in(client, csrf, oidc, "erin@example.test")
+    response = _sign_in(client, oidc, "erin@example.test")
     assert response.status_code == 422 and "account is inactive" in response.get_data(as_text=True)
     assert _count(UserSession) == 0
 
 
-def test_a_state_this_browser_was_not_given_is_refused(client, app, csrf, oidc, factory, frozen_clock):
+def test_a_state_this_browser_was_not_given_is_refused(client, app, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test")
-    back = urlsplit(oidc.approve(_start(client, csrf), "erin@example.test"))
+    back = urlsplit(oidc.approve(_start(client), "erin@example.test"))
     forged = client.get(f"{back.path}?{back.query.replace('state=', 'state=x')}")
     assert forged.status_code == 422
     assert "not started in this browser" in forged.get_data(as_text=True)
@@ -156,14 +158,14 @@ def test_a_state_this_browser_was_not_given_is_refused(client, app, csrf, oidc, 
 
 def test_a_used_answer_cannot_be_replayed(client, csrf, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test")
-    back = oidc.approve(_start(client, csrf), "erin@example.test")
+    back = oidc.approve(_start(client), "erin@example.test")
     assert _callback(client, back).status_code == 302
     client.post("/auth/logout", data={"csrf_token": csrf()})
     assert _callback(client, back).status_code == 422
 
 
-def test_the_provider_saying_no_is_a_clear_refusal(client, csrf, oidc, frozen_clock):
-    _start(client, csrf)
+def test_the_provider_saying_no_is_a_clear_refusal(client, oidc, frozen_clock):
+    _start(client)
     with client.session_transaction() as session:
         state = next(key.removeprefix("_state_oidc_") for key in session if key.startswith("_state_oidc_"))
     response = client.get(f"/auth/sso/callback?error=access_denied&error_description=Cancelled&state={state}")
@@ -171,16 +173,16 @@ def test_the_provider_saying_no_is_a_clear_refusal(client, csrf, oidc, frozen_cl
     assert "Test Identity did not sign you in (Cancelled)" in response.get_data(as_text=True)
 
 
-def test_an_unreachable_provider_is_a_clear_refusal(client, csrf, app, oidc, monkeypatch):
+def test_an_unreachable_provider_is_a_clear_refusal(client, app, oidc, monkeypatch):
     monkeypatch.setitem(app.config, "OIDC_ISSUER", "http://127.0.0.1:1")
-    response = client.post("/auth/sso", data={"csrf_token": csrf()})
+    response = client.get("/auth/sso")
     assert response.status_code == 422
     assert "Test Identity cannot be reached just now" in response.get_data(as_text=True)
 
 
-def test_single_sign_on_is_not_there_when_not_configured(client, csrf, app):
+def test_single_sign_on_is_not_there_when_not_configured(client, app):
     assert app.config["OIDC_ISSUER"] is None
-    assert client.post("/auth/sso", data={"csrf_token": csrf()}).status_code == 404
+    assert client.get("/auth/sso").status_code == 404
     assert client.get("/auth/sso/callback?code=x&state=y").status_code == 404
 
 
@@ -190,9 +192,9 @@ def test_refused_single_sign_ons_are_rate_limited_with_password_failures(client,
     factory.user(email="erin@example.test")
     oidc.knobs.wrong_signature = True
     assert client.post("/auth/login", data={"identifier": "nobody", "password": "x", "csrf_token": csrf()}).status_code == 422
-    assert [_sign_in(client, csrf, oidc, "erin@example.test").status_code for _ in range(2)] == [422, 422]
+    assert [_sign_in(client, oidc, "erin@example.test").status_code for _ in range(2)] == [422, 422]
     oidc.knobs.wrong_signature = False
-    assert _sign_in(client, csrf, oidc, "erin@example.test").status_code == 429
+    assert _sign_in(client, oidc, "erin@example.test").status_code == 429
     assert _count(UserSession) == 0
 
 
@@ -216,7 +218,7 @@ def test_password_sign_in_switched_off_for_everyone_but_administrators(client, c
 
 def test_sign_out_ends_the_session_and_offers_the_providers_sign_out(client, csrf, oidc, factory, frozen_clock):
     factory.user(email="erin@example.test")
-    _sign_in(client, csrf, oidc, "erin@example.test")
+    _sign_in(client, oidc, "erin@example.test")
     assert client.post("/auth/logout", data={"csrf_token": csrf()}).location == "/auth/login"
     assert db.session.scalar(select(UserSession.revoked_at)) is not None
     page = client.get("/auth/login").get_data(as_text=True)
@@ -230,3 +232,13 @@ def test_a_password_sign_out_offers_no_provider_sign_out(client, csrf, oidc, fac
     client.post("/auth/login", data={"identifier": "worker", "password": PASSWORD, "csrf_token": csrf()})
     client.post("/auth/logout", data={"csrf_token": csrf()})
     assert "Sign out of Test Identity" not in client.get("/auth/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("settings, problem", [
+    ({"PASSWORD_SIGN_IN": "admin-only"}, "PASSWORD_SIGN_IN must be one of on, admins-only"),
+    ({"PASSWORD_SIGN_IN": "admins-only"}, "needs OIDC_ISSUER"),
+    ({"OIDC_ISSUER": "https://id.example.org"}, "OIDC_CLIENT_ID must be set"),
+])
+def test_a_sign_in_configuration_that_could_lock_people_out_refuses_to_start(settings, problem):
+    with pytest.raises(ConfigurationError, match=problem):
+        create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", **settings)

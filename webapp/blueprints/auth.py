@@ -95,10 +95,11 @@ def login():
     return _sign_in_page(form, status=200 if request.method == "GET" or not form.errors else 422)
 
 
-@bp.post("/sso")
+@bp.get("/sso")
 @public
 def sso_start():
-    """To the provider's sign-in page ("Sign in with <provider>")."""
+    """To the provider's sign-in page ("Sign in with <provider>"). A GET, as a link: starting a sign-in
+    changes nothing here, and only this browser can finish it (the state is kept in its session)."""
     if not sso_enabled():
         abort(404)
     session[NEXT_AFTER_SSO] = _safe_next(request.args.get("next"))
