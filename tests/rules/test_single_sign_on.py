@@ -23,6 +23,13 @@ def test_only_a_verified_flag_of_exactly_true_counts(verified):
     assert "not verified" in identity_refusal("erin@example.org", verified, frozenset())
 
 
+def test_entra_domain_ownership_stands_in_only_for_a_missing_verified_flag():
+    assert identity_refusal("erin@example.org", None, frozenset(), domain_owner_verified=True) is None
+    assert identity_refusal("erin@example.org", False, frozenset(), domain_owner_verified=True) is not None
+    assert identity_refusal("erin@example.org", None, frozenset(), domain_owner_verified="true") is not None
+    assert identity_refusal("erin@example.org", None, frozenset()) is not None
+
+
 def test_listed_domains_are_matched_whole_and_in_any_case():
     domains = allowed_domains("example.org")
     assert identity_refusal("erin@EXAMPLE.org", True, domains) is None

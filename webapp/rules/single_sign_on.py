@@ -18,16 +18,19 @@ def allowed_domains(setting: str) -> frozenset[str]:
     return frozenset(part.strip().lstrip("@").lower() for part in setting.split(",") if part.strip())
 
 
-def identity_refusal(email: str | None, email_verified, domains: Set[str]) -> str | None:
+def identity_refusal(email: str | None, email_verified, domains: Set[str], *, domain_owner_verified=None) -> str | None:
     """Decision 21: why the provider's identity may not sign in, or None when it may.
 
     The account is found by e-mail address, so the address must be there and verified by the
-    provider (`email_verified` exactly true: a missing claim or the string "true" is not), and
-    in an allowed domain when the organisation lists some.
+    provider (`email_verified` exactly true: the string "true" is not), and in an allowed domain
+    when the organisation lists some. Entra ID never sends `email_verified`; its `xms_edov`
+    (`domain_owner_verified`: the tenant owns the address's domain) stands in only when
+    `email_verified` is absent.
     """
     if not email or "@" not in email:
         return "Your company account has no e-mail address, so FieldCert cannot tell which account is yours."
-    if email_verified is not True:
+    verified = email_verified is True or (email_verified is None and domain_owner_verified is True)
+    if not verified:
         return ("Your company account's e-mail address is not verified, so FieldCert cannot rely on it. "
                 "Verify it with your company, then sign in again.")
     domain = email.rsplit("@", 1)[1].lower()

@@ -95,8 +95,8 @@ def finish_sign_in(*, address: str | None, user_agent: str | None) -> User:
     if claims is None:
         raise _refusal(None, f"{name} sent no ID token, so FieldCert cannot tell who you are.", "no id_token")
     email = claims.get("email")
-    if problem := identity_refusal(email, claims.get("email_verified"),
-                                   allowed_domains(config["OIDC_ALLOWED_DOMAINS"])):
+    if problem := identity_refusal(email, claims.get("email_verified"), allowed_domains(config["OIDC_ALLOWED_DOMAINS"]),
+                                   domain_owner_verified=claims.get("xms_edov")):
         raise _refusal(None, problem, "identity refused", email=email)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
     if user is None:
