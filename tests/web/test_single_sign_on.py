@@ -10,6 +10,7 @@ from webapp import create_app
 from webapp.config import ConfigurationError
 from webapp.extensions import db
 from webapp.models import AuditEntry, User, UserSession
+from webapp.services import single_sign_on
 
 STRANGER = "new.person@example.test"
 
@@ -242,3 +243,18 @@ def test_a_password_sign_out_offers_no_provider_sign_out(client, csrf, oidc, fac
 def test_a_sign_in_configuration_that_could_lock_people_out_refuses_to_start(settings, problem):
     with pytest.raises(ConfigurationError, match=problem):
         create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", **settings)
+
+
+def test_a_first_sign_in_that_loses_a_race_uses_the_account_the_other_made(client, app, oidc, factory, frozen_clock,
+                                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "OIDC_CREATE_USERS", True)
+    other = factory.user(email=STRANGER)
+    real, calls = single_sign_on._user_with_email, []
+
+    def looked_up_before_the_other_tab_created_it(email):
+        calls.append(email)
+        return None if len(calls) == 1 else real(email)
+
+    monkeypatch.setattr(single_sign_on, "_user_with_email", looked_up_before_the_other_tab_created_it)
+    assert _sign_in(client, oidc, STRANGER).location == "/"
+    assert _count(User) == 1 and db.session.scalar(select(UserSession.user_id)) == other.id

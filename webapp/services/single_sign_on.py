@@ -18,6 +18,7 @@ from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
 from flask import current_app
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError, MissingClaimError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.models import ModuleLevel, User
@@ -98,10 +99,8 @@ def finish_sign_in(*, address: str | None, user_agent: str | None) -> User:
     if problem := identity_refusal(email, claims.get("email_verified"), allowed_domains(config["OIDC_ALLOWED_DOMAINS"]),
                                    domain_owner_verified=claims.get("xms_edov")):
         raise _refusal(None, problem, "identity refused", email=email)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-    if user is None:
-        user = _create_account(claims, name)
-    elif not user.active:
+    user = _user_with_email(email) or _create_account(claims, name)
+    if not user.active:
         raise _refusal(user, "This FieldCert account is inactive. Ask an administrator if that is a mistake.",
                        "inactive account")
     record_audit(user, "user.sign_in", user, f"{user.full_name} signed in with {name}", after={"method": METHOD})
@@ -109,8 +108,13 @@ def finish_sign_in(*, address: str | None, user_agent: str | None) -> User:
     return user
 
 
+def _user_with_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
 def _create_account(claims, name: str) -> User:
-    """A new account for a first sign-in, when the organisation allows it (decision 21)."""
+    """A new account for a first sign-in, when the organisation allows it (decision 21); or the one a
+    simultaneous first sign-in of the same person (another tab) created a moment before."""
     email = claims["email"].lower()
     if not current_app.config["OIDC_CREATE_USERS"]:
         raise _refusal(None, f"No FieldCert account has the address {email}. "
@@ -128,7 +132,14 @@ def _create_account(claims, name: str) -> User:
         password_hash=hash_password(secrets.token_urlsafe(32)),
     )
     user.module_levels = [level]
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        if (user := _user_with_email(email)) is not None:
+            return user
+        raise _refusal(None, "Someone else's account was being created at the same moment. Sign in again.",
+                       error, email=email) from error
     record_audit(user, "user.created", user, f"{user.full_name}'s account was created at their first sign-in with {name}",
                  after={"method": METHOD, "module_level": level.name})
     return user
