@@ -62,6 +62,10 @@ class Config:
     # A notice event older than this is not sent (a first run over old data must not flood anyone).
     NOTICE_CATCH_UP_DAYS = int(os.environ.get("NOTICE_CATCH_UP_DAYS", "7"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
+    # Typed dates need a four-digit year from 01/01 of the first to 12/31 of the last
+    # (docs/rules.md, decision 22); a typed expiration may be up to 100 years later.
+    DATE_EARLIEST_YEAR = int(os.environ.get("DATE_EARLIEST_YEAR", "1950"))
+    DATE_LATEST_YEAR = int(os.environ.get("DATE_LATEST_YEAR", "2100"))
     ORGANISATION_TIMEZONE = os.environ.get("ORGANISATION_TIMEZONE", "UTC")
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
     # Served over HTTPS (directly or behind a TLS proxy): HSTS, secure `__Host-` cookies, https links.

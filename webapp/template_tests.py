@@ -1,4 +1,5 @@
-"""Jinja tests that ask the rules engine, so templates never restate a rule, or the request what it carried."""
+"""Jinja tests and filters that ask the rules engine, so templates never restate a rule, or the request
+what it carried."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,6 +8,7 @@ from flask import Flask, request
 from wtforms import Field
 
 from webapp.clock import today
+from webapp.rules.periods import plural
 from webapp.rules.status import in_training
 
 
@@ -28,3 +30,5 @@ def files_not_kept(field: Field) -> bool:
 def init_template_tests(app: Flask) -> None:
     app.jinja_env.tests["training_running"] = training_running
     app.jinja_env.tests["files_not_kept"] = files_not_kept
+    # `{{ amount|plural(unit) }}`: "1 year", "2 years", as every period is written.
+    app.jinja_env.filters["plural"] = plural

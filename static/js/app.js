@@ -91,6 +91,25 @@ document.addEventListener("change", (event) => {
   if (item && list) list.appendChild(item);
 });
 
+// Date fields with data-complete-date send "date-complete" (what their live previews listen to)
+// once the year has four digits, not on each digit: a date picker reports 0002, 0020, 0202
+// while "2026" is typed, and a preview of each would show wrong expirations. Leaving the field
+// sends it too, so a date the server refuses gets its message.
+const COMPLETE_DATE = /^([1-9]\d{3}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{4})$/;
+function sendDateComplete(input) {
+  if (input.dataset.sentValue === input.value) return;
+  input.dataset.sentValue = input.value;
+  input.dispatchEvent(new CustomEvent("date-complete", { bubbles: true }));
+}
+document.addEventListener("change", (event) => {
+  const input = event.target.closest("[data-complete-date]");
+  if (input && COMPLETE_DATE.test(input.value.trim())) sendDateComplete(input);
+});
+document.addEventListener("focusout", (event) => {
+  const input = event.target.closest("[data-complete-date]");
+  if (input) sendDateComplete(input);
+});
+
 // Reports: a button with data-print opens the browser's print dialog (the QR wallet card).
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
@@ -217,6 +236,14 @@ function refusalReason(xhr) {
   if (title && message) return `${title}: ${message}`;
   return `The server refused this (${xhr.status} ${xhr.statusText || "error"}).`;
 }
+
+// A refusal that brings its own outcome (a table row saying why) is shown where the action was.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.getResponseHeader("FieldCert-Outcome-In-Place")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
 
 document.addEventListener("htmx:responseError", (event) => {
   showAlert(`Nothing was changed. ${refusalReason(event.detail.xhr)}`, event.detail.elt);

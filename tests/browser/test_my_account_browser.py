@@ -59,3 +59,24 @@ def test_demo_employee_submits_a_photo_and_a_link_from_a_phone(new_page, app_con
     expect(history.get_by_role("link", name="https://example.com/first-aid-card")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
+
+
+def test_live_preview_waits_until_the_year_is_typed_in_full(signed_in_page, factory):
+    company = factory.company(is_original=True)
+    employee = factory.user("Employee", company=company)
+    factory.yearly_certification(name="Forklift")
+    page = signed_in_page(employee, viewport=PHONE)
+    page.goto("/my/submit")
+    page.get_by_label("Certification", exact=True).select_option(label="Forklift")
+    expect(page.locator("#expiration-preview")).to_contain_text("Enter the date as MM/DD/YYYY.")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/my/submit/preview" in request.url else None)
+    field = page.get_by_label("Completion date")
+    field.click()
+    field.press_sequentially("03102025", delay=50)
+    expect(page.locator("#expiration-preview")).to_contain_text("Expires 03/10/2026")
+    assert asked and all("completed_on=2025-03-10" in url for url in asked)
+    # A year the submission refuses gets its reason, not an expiration.
+    field.press_sequentially("9999", delay=50)
+    field.blur()
+    expect(page.locator("#expiration-preview")).to_contain_text("Enter a date from 01/01/1950 to 12/31/2100.")

@@ -38,7 +38,9 @@ def test_good_answers_are_kept(kind, raw, expected):
     ("checkbox", None, "Tick"),
     ("number", "twelve", "must be a number"),
     ("number", "NaN", "must be a number"),
-    ("date", "31/31/2026", "MM/DD/YYYY"),
+    ("date", "31/31/2026", "“Field”: There is no such day: 31/31/2026."),
+    ("date", "06/01/26", "“Field”: Enter the year with four digits, as MM/DD/YYYY."),
+    ("date", "0002-06-01", "“Field”: Enter a date from 01/01/1900 to 12/31/2100."),
     ("choice", "Flat", "Choose one of the options"),
     ("signature", "Someone Else", "Emma Employee"),
 ])

@@ -343,3 +343,45 @@ def test_notice_dates_need_an_expiring_policy():
 def test_notice_dates_expiration_must_be_a_date():
     with pytest.raises(ValueError, match=r"^expiration: must be a date$"):
         notice_dates(expiring(), None)
+
+
+# --- the ends of the calendar (decision 21) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "completed", "existing", "expected", "rule"),
+    [
+        ({}, date(9999, 1, 1), None, None, "beyond_calendar"),
+        ({}, date(9998, 12, 31), None, date(9999, 12, 31), "duration"),
+        ({"duration": Period(100, "years")}, date(9950, 1, 1), None, None, "beyond_calendar"),
+        ({"duration": Period(36525, "days")}, date(9950, 1, 1), None, None, "beyond_calendar"),
+        ({"extend_to": "year"}, date(9998, 6, 1), None, date(9999, 12, 31), "duration"),
+        ({"forced_expiration": date(2025, 7, 1)}, date(9999, 7, 1), None, None, "beyond_calendar"),
+        ({"forced_expiration": date(2025, 7, 1)}, date(9999, 6, 30), None, date(9999, 7, 1), "forced"),
+        ({"forced_expiration": date(9999, 12, 31)}, date(1, 1, 1), None, date(1, 12, 31), "forced"),
+        ({"forced_expiration": date(1, 1, 1)}, date(9999, 12, 30), None, None, "beyond_calendar"),
+        ({"forced_expiration": date(1, 1, 1), "duration": Period(3, "days"), "first_notice": Period(2, "days"),
+          "second_notice": Period(1, "days")}, date(9999, 12, 28), None, date(9999, 12, 29), "forced"),
+        ({"existing_window_opens": "first_notice", "existing_grace": Period(100, "years")},
+         date(9999, 12, 31), date(9999, 12, 1), None, "beyond_calendar"),
+        ({"existing_window_opens": Period(100, "years")}, date(1, 1, 1), date(1, 2, 1), date(2, 2, 1),
+         "existing_record"),
+        ({}, date(1, 1, 1), None, date(2, 1, 1), "duration"),
+        ({}, date(2100, 12, 31), None, date(2101, 12, 31), "duration"),
+        ({}, date(2028, 2, 29), None, date(2029, 2, 28), "duration"),
+    ],
+)
+def test_calendar_ends(settings, completed, existing, expected, rule):
+    result = expiration_for(expiring(**settings), completed, existing)
+    assert (result.expires_on, result.rule) == (expected, rule)
+
+
+def test_beyond_the_calendar_says_so():
+    result = expiration_for(expiring(), date(9999, 3, 1))
+    assert result.explanation == (
+        "Never expires within the calendar: completed 03/01/9999 + 1 year falls after 12/31/9999."
+    )
+
+
+def test_notice_dates_before_the_calendar_begins_are_its_first_day():
+    assert notice_dates(expiring(), date(1, 1, 3)) == NoticeDates(date(1, 1, 1), date(1, 1, 1), date(1, 1, 3))

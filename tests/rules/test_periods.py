@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from webapp.rules import Period, parse_period_unit
+from webapp.rules.periods import plural
 
 
 @pytest.mark.parametrize(
@@ -119,3 +120,35 @@ def test_parse_period_bad_unit():
 def test_periods_are_values():
     assert Period(1, "years") == Period(1, "years")
     assert len({Period(1, "years"), Period(1, "years"), Period(12, "months")}) == 2
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(100, "years"), (1200, "months"), (5218, "weeks"), (36525, "days")])
+def test_longest_period_is_100_years(amount, unit):
+    assert Period(amount, unit).amount == amount
+    assert Period.parse(str(amount), unit, field="duration") == Period(amount, unit)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "message"),
+    [
+        ("101", "years", "duration: must be at most 100 years"),
+        ("1201", "months", "duration: must be at most 1200 months (100 years)"),
+        ("5219", "weeks", "duration: must be at most 5218 weeks (100 years)"),
+        ("36526", "days", "duration: must be at most 36525 days (100 years)"),
+        ("100000000000000000000", "years", "duration: must be at most 100 years"),
+        ("-1", "years", "duration: must be a positive whole number"),
+        ("0", "days", "duration: must be a positive whole number"),
+    ],
+)
+def test_parse_refuses_periods_beyond_100_years(amount, unit, message):
+    with pytest.raises(ValueError) as refused:
+        Period.parse(amount, unit, field="duration")
+    assert str(refused.value) == message
+    with pytest.raises(ValueError):
+        Period(int(amount), unit)
+
+
+@pytest.mark.parametrize(("amount", "unit", "text"), [(1, "years", "1 year"), (1, "days", "1 day"), (0, "days", "0 days"),
+                                                      (2, "weeks", "2 weeks"), (1, "months", "1 month")])
+def test_plural(amount, unit, text):
+    assert plural(amount, unit) == text

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from webapp.rules import (
@@ -14,9 +14,10 @@ from webapp.rules import (
     Status,
     TrackingPolicy,
     expiration_for,
+    notice_dates,
     status_on,
 )
-from webapp.rules.periods import end_of
+from webapp.rules.periods import LONGEST, end_of
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -170,3 +171,60 @@ def test_status_on_is_total(day, facts):
         assert result.days_left > 0
     elif result.status is not Status.VALID:
         assert result.days_left is None
+
+
+# --- decision 21: no date, period and settings make the rules raise --------------------------
+
+any_dates = st.dates(min_value=date.min, max_value=date.max)
+
+
+@st.composite
+def any_periods(draw):
+    """Any period a form accepts: up to 100 years."""
+    unit = draw(units)
+    return Period(draw(st.integers(1, LONGEST[unit])), unit)
+
+
+@st.composite
+def any_tracking(draw):
+    """Duration and notices (in days, always shorter), as TrackingPolicy keywords."""
+    duration = draw(any_periods())
+    shortest_days = duration.amount * SHORTEST[duration.unit]
+    assume(shortest_days >= 3)
+    first = draw(st.integers(2, min(LONGEST["days"], shortest_days - 1)))
+    return {
+        "expires": True,
+        "duration": duration,
+        "first_notice": Period(first, "days"),
+        "second_notice": Period(draw(st.integers(1, first - 1)), "days"),
+        "extend_to": draw(st.sampled_from([None, "month", "year"])),
+    }
+
+
+@st.composite
+def any_expiring_policies(draw):
+    window = draw(st.sampled_from([None, "first_notice", "second_notice", "period"]))
+    return TrackingPolicy(
+        **draw(any_tracking()),
+        forced_expiration=draw(st.none() | any_dates),
+        existing_window_opens=draw(any_periods()) if window == "period" else window,
+        existing_grace=draw(st.none() | any_periods()) if window else None,
+        refresher=draw(st.none() | any_tracking().map(lambda kw: TrackingPolicy(**kw))),
+    )
+
+
+@given(any_expiring_policies(), any_dates, st.none() | any_dates, any_dates)
+@settings(max_examples=400, deadline=None)
+def test_no_date_period_or_settings_make_the_rules_raise(policy, completed, existing, day):
+    result = expiration_for(policy, completed, existing)
+    if result.expires_on is None:
+        assert result.rule == "beyond_calendar"
+        assert result.explanation.startswith("Never expires within the calendar: ")
+        return
+    assert result.expires_on > completed or result.rule == "existing_record"
+    stage = policy.for_stage(existing is not None)
+    notices = notice_dates(stage, result.expires_on)
+    assert notices.due_on <= notices.overdue_on <= notices.expires_on
+    if result.expires_on >= completed:
+        status = status_on(day, RequirementFacts(policy, records=(RecordFacts(completed, result.expires_on),)))
+        assert status.explanation

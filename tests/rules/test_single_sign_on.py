@@ -1,4 +1,4 @@
-"""Decisions 21 and 22: which single sign-on identities may sign in, and who may use a password."""
+"""Decisions 23 and 24: which single sign-on identities may sign in, and who may use a password."""
 import pytest
 
 from webapp.rules.single_sign_on import allowed_domains, identity_refusal, password_sign_in_allowed

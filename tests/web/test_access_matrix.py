@@ -49,10 +49,13 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "activity_admin.remove_page": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "activity_admin.remove_question": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "activity_admin.toggle_integration": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "auth.end_other_sessions": (SIGN_IN, OK, OK, OK),
     "auth.forgot_password": (OK, OK, OK, OK),
     "auth.login": (OK, OK, OK, OK),
     "auth.logout": (SIGN_IN, OK, OK, OK),
+    "auth.password": (SIGN_IN, OK, OK, OK),
     "auth.reset_password": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "auth.sessions": (SIGN_IN, OK, OK, OK),
     # Single sign-on is not configured here (tests/web/test_single_sign_on.py switches it on).
     "auth.sso_callback": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "auth.sso_start": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -84,6 +87,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "notices.index": (SIGN_IN, OK, OK, OK),
     "notices.outbox": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "notices.outbox_show": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "notices.read": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "notices.read_all": (SIGN_IN, OK, OK, OK),
     "notices.retry": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "notices.show": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -97,6 +101,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.comment_edit": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.delete_direct": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.delete_role": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
+    "people.end_sessions": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.hide": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.history": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.index": (SIGN_IN, FORBIDDEN, OK, OK),
@@ -210,6 +215,8 @@ def _outcome(response) -> str:
         return f"error {response.status_code}"
     if response.status_code == 302 and "/auth/login?next=" in response.location:
         return SIGN_IN
+    if response.status_code == 401 and "/auth/login?next=" in response.headers.get("HX-Redirect", ""):
+        return SIGN_IN  # htmx is sent the whole page to sign-in
     if response.status_code in (401, 403, 404):
         return str(response.status_code)
     return OK

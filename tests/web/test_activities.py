@@ -180,6 +180,20 @@ def test_documents_page_uploads_a_revision_and_refuses_a_repeated_one(client, cs
     assert "Replaced" in page and "Current" in page
 
 
+@pytest.mark.parametrize(("field", "message"), [("document_owner_user_ids", "There is no user with the id 999999"),
+                                               ("document_owner_role_ids", "There is no role with the id 999999")])
+def test_documents_page_refuses_unknown_owners(client, csrf, sign_in, factory, admin, employee, field, message):
+    certification, _ = _document_certification(factory, admin, employee)
+    sign_in(admin)
+    before = db.session.scalar(select(func.count()).select_from(ActivityDocument))
+    response = client.post("/activities/documents", data={
+        "csrf_token": csrf(), "certification_id": str(certification.id), "document_title": "Safety policy",
+        "document_revision": "2", "document_revision_date": "06/02/2026", field: "999999",
+        "document_file": (BytesIO(PDF + b"new"), "p.pdf")})
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(func.count()).select_from(ActivityDocument)) == before
+
+
 def test_employee_cannot_reach_activity_administration(client, sign_in, employee):
     sign_in(employee)
     for path in ("/activities/documents", "/activities/forms", "/activities/courses", "/activities/learning",
@@ -689,6 +703,9 @@ def test_replayed_delivery_is_refused(client, learning):
     ({**PAYLOAD, "course": "UNKNOWN"}, "No certification takes course UNKNOWN"),
     ({**PAYLOAD, "user": "nobody"}, "No active user nobody"),
     ({"delivery_id": "d-2"}, "needs delivery_id, course and user"),
+    ({**PAYLOAD, "completed_on": "0002-06-14"}, "Enter a date from 01/01/1950 to 12/31/2100."),
+    ({**PAYLOAD, "completed_on": "26-06-14"}, "Enter the year with four digits"),
+    ({**PAYLOAD, "completed_on": "2026-02-30"}, "There is no such day: 2026-02-30."),
 ])
 def test_delivery_for_unknown_course_or_user_records_nothing(client, learning, payload, message):
     integration, _ = learning

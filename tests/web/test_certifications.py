@@ -3,7 +3,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import AuditEntry, Certification, CertificationGroup, DirectRequirement, RoleRequirement, Submission
@@ -86,6 +86,31 @@ def test_create_with_defaults_never_expires(client, csrf, admin):
     assert certification.expires is False and certification.duration_amount is None
 
 
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("parent_id", "There is no certification with the id 999999"),
+        ("group_id", "There is no certification group with the id 999999"),
+        ("child_ids", "There is no certification with the id 999999"),
+        ("hidden_level_ids", "There is no module level with the id 999999"),
+        ("attachments_hidden_level_ids", "There is no module level with the id 999999"),
+        ("batch_role_ids", "There is no role with the id 999999"),
+    ],
+)
+def test_unknown_ids_are_refused_and_nothing_is_stored(client, csrf, admin, field, message):
+    response = _post(client, csrf, "/certifications/new", **{field: "999999"})
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(Certification)) is None
+
+
+def test_an_unknown_id_on_edit_changes_nothing(client, csrf, admin, factory):
+    certification = factory.certification(name="Forklift")
+    response = _post(client, csrf, f"/certifications/{certification.id}/edit", parent_id="2147483648")
+    assert response.status_code == 422 and "There is no certification with the id 2147483648" in _page(response)
+    db.session.expire_all()
+    assert db.session.get(Certification, certification.id).parent_id is None
+
+
 def test_name_is_required(client, csrf, admin):
     response = _post(client, csrf, "/certifications/new", name="")
     assert response.status_code == 422 and "Enter the certification name." in _page(response)
@@ -132,6 +157,33 @@ def test_first_notice_must_be_shorter_than_duration(client, csrf, admin):
 def test_period_amount_must_be_whole(client, csrf, admin):
     response = _post(client, csrf, "/certifications/new", **{**EXPIRING, "duration_amount": "1.5"})
     assert response.status_code == 422 and "must be a positive whole number" in _page(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "amount", "message"),
+    [
+        ("duration_amount", "100000000000000000000", "must be at most 100 years"),
+        ("duration_amount", "101", "must be at most 100 years"),
+        ("first_notice_amount", "100000000000000000000", "must be at most 1200 months (100 years)"),
+        ("second_notice_amount", "-1", "must be a positive whole number"),
+    ],
+)
+def test_huge_periods_are_refused_on_the_form_and_its_live_example(frozen_clock, client, csrf, admin, field, amount,
+                                                                    message):
+    response = _post(client, csrf, "/certifications/new", **{**EXPIRING, field: amount})
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(Certification)) is None
+    example = client.post("/certifications/example", headers={"HX-Request": "true"},
+                          data={"csrf_token": csrf(), **{k: v for k, v in EXPIRING.items() if v}, field: amount})
+    assert example.status_code in (200, 422) and message in _page(example)
+
+
+@pytest.mark.parametrize(("typed", "message"), [("12/31/9999", "Enter a date from 01/01/1950 to 12/31/2100."),
+                                                ("07/01/25", "Enter the year with four digits, as MM/DD/YYYY.")])
+def test_forced_expiration_needs_a_sane_year(frozen_clock, client, csrf, admin, typed, message):
+    response = _post(client, csrf, "/certifications/new", **EXPIRING, force_expiration="y", forced_expiration=typed)
+    assert response.status_code == 422 and message in _page(response)
+    assert db.session.scalar(select(Certification)) is None
 
 
 def test_forced_expiration_needs_a_date(client, csrf, admin):
@@ -240,6 +292,19 @@ def test_edit_form_shows_saved_values(client, admin, factory):
     assert 'value="Forklift"' in page and 'name="duration_amount" size="4" type="text" value="1"' in page
 
 
+def test_periods_of_one_are_singular_on_the_list_and_details(client, admin, factory):
+    certification = factory.yearly_certification(name="Forklift", has_refresher=True, refresher_duration_amount=1,
+                                                 refresher_duration_unit="years", refresher_first_notice_amount=1,
+                                                 refresher_first_notice_unit="months", refresher_second_notice_amount=2,
+                                                 refresher_second_notice_unit="weeks")
+    listing = _page(client.get("/certifications/"))
+    details = _page(client.get(f"/certifications/{certification.id}"))
+    assert "1 year" in listing and "1 years" not in listing
+    assert "<dd>1 year</dd>" in details and "1 month before expiration" in details and "1 week before" in details
+    assert "valid 1 year; notices 1 month and 2 weeks" in details
+    assert not any(f"1 {unit}s" in details for unit in ("day", "week", "month", "year"))
+
+
 # --- live example ---
 
 def test_live_example_uses_the_rules(frozen_clock, client, csrf, admin):
@@ -267,6 +332,21 @@ def test_detail_tabs(client, admin, factory):
     roles = _page(client.get(f"/certifications/{certification.id}?tab=roles"))
     assert "Driver" in roles and "Acme" in roles
     assert client.get(f"/certifications/{certification.id}?tab=nope").status_code == 404
+
+
+def test_associated_roles_and_users_refuse_unknown_ids(client, csrf, admin, factory):
+    certification = factory.certification(name="Forklift")
+    acme = factory.company(name="Acme")
+    driver = factory.role(certification, companies=[acme], name="Driver")
+    worker = factory.user(company=acme)
+    cells = client.post(f"/certifications/{certification.id}/roles",
+                        data={"csrf_token": csrf(), "cell": [f"{driver.id}:{acme.id}", f"{driver.id}:999999"]})
+    assert cells.status_code == 422 and f"There is no role and company {driver.id}:999999" in _page(cells)
+    assert {(r.role_id, r.company_id) for r in db.session.scalars(select(RoleRequirement))} == {(driver.id, acme.id)}
+    users = client.post(f"/certifications/{certification.id}/users",
+                        data={"csrf_token": csrf(), "user_id": [str(worker.id), "999999"]})
+    assert users.status_code == 422 and "not among the people you manage" in _page(users)
+    assert db.session.scalar(select(func.count()).select_from(DirectRequirement)) == 0
 
 
 def test_edit_associated_roles_grid(client, csrf, admin, factory):
@@ -373,6 +453,31 @@ def _group(name, parent=None):
     db.session.add(group)
     db.session.commit()
     return group
+
+
+def test_move_offers_neither_the_group_nor_its_subgroups(client, admin):
+    safety = _group("Safety")
+    lifting = _group("Lifting", safety)
+    cranes = _group("Cranes", lifting)
+    other = _group("Other")
+    page = _page(client.get(f"/certifications/groups/{safety.id}"))
+    offered = page[page.index('name="parent_id"'):page.index("</select>", page.index('name="parent_id"'))]
+    assert f'value="{other.id}"' in offered and "Top level" in offered
+    for group in (safety, lifting, cranes):
+        assert f'value="{group.id}"' not in offered
+    sub_page = _page(client.get(f"/certifications/groups/{lifting.id}"))
+    offered = sub_page[sub_page.index('name="parent_id"'):sub_page.index("</select>", sub_page.index('name="parent_id"'))]
+    assert f'value="{safety.id}"' in offered and f'value="{cranes.id}"' not in offered
+
+
+def test_moving_a_group_under_a_deeper_subgroup_is_refused(client, csrf, admin):
+    safety = _group("Safety")
+    cranes = _group("Cranes", _group("Lifting", safety))
+    response = client.post(f"/certifications/groups/{safety.id}",
+                           data={"csrf_token": csrf(), "name": "Safety", "parent_id": str(cranes.id)})
+    assert response.status_code == 422 and "cannot move into itself or one of its own subgroups" in _page(response)
+    db.session.expire_all()
+    assert db.session.get(CertificationGroup, safety.id).parent_id is None
 
 
 def test_delete_group_moves_its_certifications_and_subgroups_up(client, csrf, admin, factory):

@@ -90,7 +90,12 @@ def test_unchecking_a_role_asks_for_confirmation_then_deletes_its_requirements(c
 def test_original_company_cannot_be_deleted(client, csrf, admin, factory):
     original = factory.company(name="Head Office", is_original=True)
     assert "Permanently Delete Company" not in _page(client.get(f"/companies/{original.id}"))
-    assert client.post(f"/companies/{original.id}/delete", data={"csrf_token": csrf()}).status_code == 403
+    for response in (client.get(f"/companies/{original.id}/delete"),
+                     client.post(f"/companies/{original.id}/delete", data={"csrf_token": csrf()})):
+        page = _page(response)
+        assert response.status_code == 409 and "You do not have permission" not in page
+        assert "Head Office is the original company, which cannot be deleted" in page
+        assert "Permanently Delete Company</button>" not in page
     assert db.session.get(Company, original.id) is not None
 
 

@@ -170,7 +170,7 @@ def test_preview_fragment(client, factory, employee, frozen_clock):
     assert "Due</span> from 05/01/2027" in page and "Overdue</span> from 05/25/2027" in page
     assert "<html" not in page
     bad = client.get(f"/my/submit/preview?certification={certification.id}&completed_on=31/31/2026")
-    assert "Enter the completion date as MM/DD/YYYY" in bad.get_data(as_text=True)
+    assert "There is no such day: 31/31/2026." in bad.get_data(as_text=True)
 
 
 # --- Submitting -----------------------------------------------------------------------------
@@ -229,8 +229,16 @@ def test_double_post_stores_one_submission(client, csrf, factory, employee, froz
     ("completed_on", "message"),
     [
         ("06/16/2026", "cannot be after today (06/15/2026)"),
-        ("2026-02-30", "Enter the date as MM/DD/YYYY."),
+        ("2026-02-30", "There is no such day: 2026-02-30."),
+        ("02/29/2025", "There is no such day: 02/29/2025."),
         ("yesterday", "Enter the date as MM/DD/YYYY."),
+        ("11/20/26", "Enter the year with four digits, as MM/DD/YYYY."),
+        ("0", "Enter the date as MM/DD/YYYY."),
+        ("-1/01/2026", "Enter the date as MM/DD/YYYY."),
+        ("01/01/1900", "Enter a date from 01/01/1950 to 12/31/2100."),
+        ("0002-11-20", "Enter a date from 01/01/1950 to 12/31/2100."),
+        ("0001-01-01", "Enter a date from 01/01/1950 to 12/31/2100."),
+        ("12/31/9999", "Enter a date from 01/01/1950 to 12/31/2100."),
         ("", "Enter the date you completed it."),
     ],
 )
@@ -254,10 +262,57 @@ def test_a_form_sent_back_says_the_chosen_files_must_be_chosen_again(client, csr
     assert "Choose the file again" not in _post(client, csrf, certification, "06/16/2026").get_data(as_text=True)
 
 
+def test_one_day_left_is_singular(client, factory, employee, frozen_clock):
+    certification = factory.yearly_certification(name="Forklift")
+    factory.require(employee, certification)
+    factory.record(employee, certification, date(2025, 6, 16))  # expires 06/16/2026, the day after the frozen today
+    page = client.get("/my/certifications").get_data(as_text=True)
+    assert "(1 day left)" in page and "1 days" not in page
+
+
 def test_future_date_allowed_when_upcoming_is(client, csrf, factory, employee, frozen_clock):
     certification = factory.certification(allow_upcoming=True)
     assert _post(client, csrf, certification, "07/01/2026").status_code == 302
     assert _count_submissions() == 1
+
+
+@pytest.mark.parametrize(("completed_on", "stored"), [("12/31/2100", date(2100, 12, 31)), ("02/29/2028", date(2028, 2, 29))])
+def test_the_last_and_leap_days_are_stored_with_their_expiration(client, csrf, factory, employee, frozen_clock,
+                                                                  completed_on, stored):
+    certification = factory.yearly_certification(allow_upcoming=True)
+    assert _post(client, csrf, certification, completed_on).status_code == 302
+    submission = db.session.scalars(select(Submission)).one()
+    assert submission.completed_on == stored and submission.expires_on.year == stored.year + 1
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "message"),
+    [
+        ("11/20/26", "Enter the year with four digits, as MM/DD/YYYY."),
+        ("9999-11-20", "Enter a date from 01/01/1950 to 12/31/2100."),
+        ("0002-11-20", "Enter a date from 01/01/1950 to 12/31/2100."),
+        ("2026-07-01", "The completion date cannot be after today (06/15/2026) for this certification."),
+    ],
+)
+def test_preview_refuses_what_the_submission_refuses(client, factory, employee, frozen_clock, completed_on, message):
+    certification = factory.yearly_certification()
+    page = client.get(f"/my/submit/preview?certification={certification.id}&completed_on={completed_on}").get_data(as_text=True)
+    assert message in page
+    assert "Expires" not in page and "Upcoming" not in page
+
+
+def test_preview_promises_upcoming_only_where_it_is_allowed(client, factory, employee, frozen_clock):
+    certification = factory.yearly_certification(allow_upcoming=True)
+    page = client.get(f"/my/submit/preview?certification={certification.id}&completed_on=2026-07-01").get_data(as_text=True)
+    assert "Expires 07/01/2027" in page and "Upcoming" in page
+
+
+def test_completion_date_waits_for_a_four_digit_year(client, employee):
+    page = client.get("/my/submit").get_data(as_text=True)
+    field = page[page.index('id="completed_on"') - 300:page.index('id="completed_on"') + 600]
+    assert 'hx-trigger="date-complete"' in field and "data-complete-date" in field
+    assert 'hx-sync="#expiration-preview:replace"' in field
+    assert 'min="1950-01-01"' in field and 'max="2100-12-31"' in field
 
 
 @pytest.mark.parametrize(

@@ -191,6 +191,16 @@ def test_administrators_get_a_digest_when_something_turns(worked_example, factor
     assert admin.id == digest.recipient_user_id
 
 
+def test_a_one_day_digest_window_is_one_day(worked_example, factory, frozen_clock):
+    admin = factory.user("Administrator", email="admin@example.test", first_name="Ada")
+    update_notification_defaults(admin, {**NOTIFICATION_DEFAULTS, "digest_window_days": 1})
+    frozen_clock.move_to(at("2026-07-01"))  # Forklift expires today: a new line
+    _scan()
+    [digest] = _notices(kind="digest")
+    assert digest.subject.endswith("within 1 day")
+    assert "Expiring within 1 day," in digest.body_text and "1 days" not in digest.body_html
+
+
 def test_the_digest_window_is_the_administrators_setting(worked_example, factory, frozen_clock):
     admin = factory.user("Administrator", email="admin@example.test", first_name="Ada")
     update_notification_defaults(admin, {**NOTIFICATION_DEFAULTS, "digest_window_days": 35})

@@ -297,6 +297,74 @@ def test_edit_completion_recomputes_expiration(client, sign_in, csrf, worker_set
     assert db.session.get(Submission, record.id).expires_on == date(2027, 6, 30)
 
 
+def test_emptied_expiration_is_recomputed_from_the_rules(client, sign_in, csrf, worker_setup):
+    supervisor, alice, _, _, _, record, _ = worker_setup
+    sign_in(supervisor)
+    url = f"/people/{alice.id}/records/{record.id}/dates"
+    typed = client.post(url, data={"csrf_token": csrf(), "completed_on": "2026-01-10", "expires_on": "2026-12-01"},
+                        headers=HX)
+    assert typed.status_code == 200
+    cleared = client.post(url, data={"csrf_token": csrf(), "completed_on": "2026-01-10", "expires_on": ""}, headers=HX)
+    assert cleared.status_code == 200
+    db.session.expire_all()
+    changed = db.session.get(Submission, record.id)
+    assert changed.expires_on == date(2027, 1, 10)
+    assert changed.expiration_explanation == "01/10/2027 = completed 01/10/2026 + 1 year"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"completed_on": "01/10/26"}, "Enter the year with four digits, as MM/DD/YYYY."),
+        ({"completed_on": "01/10/1900"}, "Enter a date from 01/01/1950 to 12/31/2100."),
+        ({"completed_on": "2026-01-10", "expires_on": "9999-01-10"}, "Enter a date from 01/01/1950 to 12/31/2200."),
+        ({"completed_on": "2026-01-10", "expires_on": "0002-11-20"}, "Enter a date from 01/01/1950 to 12/31/2200."),
+    ],
+)
+def test_edit_dates_refuses_years_out_of_range(client, sign_in, csrf, worker_setup, data, message):
+    supervisor, alice, _, _, _, record, _ = worker_setup
+    sign_in(supervisor)
+    response = client.post(f"/people/{alice.id}/records/{record.id}/dates", data={"csrf_token": csrf(), **data},
+                           headers=HX)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    unchanged = db.session.get(Submission, record.id)
+    assert (unchanged.completed_on, unchanged.expires_on) == (date(2026, 1, 10), date(2027, 1, 10))
+
+
+@pytest.mark.parametrize("typed", ["11/20/26", "0002-11-20", "12/31/9999", "01/01/1900"])
+def test_deferral_and_training_ends_need_a_sane_year(client, sign_in, csrf, worker_setup, typed):
+    supervisor, alice, _, first_aid, *_ = worker_setup
+    assignment = db.session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == alice.id))
+    sign_in(supervisor)
+    deferred = client.post(f"/people/{alice.id}/requirements/{first_aid.id}/state",
+                           data={"csrf_token": csrf(), "state": "deferred", "deferred_until": typed}, headers=HX)
+    training = client.post(f"/people/{alice.id}/roles/{assignment.id}/training",
+                           data={"csrf_token": csrf(), "in_training": "y", "training_until": typed}, headers=HX)
+    assert deferred.status_code == training.status_code == 422
+    for response in (deferred, training):
+        assert "Enter the year with four digits" in response.get_data(as_text=True) or (
+            "Enter a date from 01/01/1950 to 12/31/2100." in response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(RequirementSetting, (alice.id, first_aid.id)) is None
+    assert db.session.get(RoleAssignment, assignment.id).training_until is None
+
+
+@pytest.mark.parametrize("completed_on", ["9999-11-20", "11/20/26", "0002-11-20"])
+def test_record_and_its_preview_refuse_years_out_of_range(client, sign_in, csrf, worker_setup, completed_on):
+    supervisor, alice, _, first_aid, *_ = worker_setup
+    sign_in(supervisor)
+    preview = client.get(f"/people/{alice.id}/record/preview?certification={first_aid.id}&completed_on={completed_on}",
+                         headers=HX)
+    assert preview.status_code == 200 and "Expires" not in preview.get_data(as_text=True)
+    assert "four digits" in preview.get_data(as_text=True) or "Enter a date from" in preview.get_data(as_text=True)
+    before = db.session.scalar(select(func.count()).select_from(Submission))
+    response = client.post(f"/people/{alice.id}/record", data={"csrf_token": csrf(), "certification": first_aid.id,
+                                                               "completed_on": completed_on, "idempotency_key": "y"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == before
+
+
 def test_attach_a_file_and_a_link_to_a_record(client, sign_in, csrf, worker_setup):
     supervisor, alice, forklift, _, _, record, _ = worker_setup
     sign_in(supervisor)
@@ -423,10 +491,11 @@ def test_record_page_prefills_expiration_from_the_rules(client, sign_in, worker_
     assert "Record New Certification for Alice Able" in page
     assert 'value="2027-06-15"' in page and "Expires 06/15/2027" in page and "Approve Certification" in page
     assert "data-confirm-no-attachment" in page
-    preview = client.get(f"/people/{alice.id}/record/preview?certification={first_aid.id}&completed_on=07/01/2026",
+    preview = client.get(f"/people/{alice.id}/record/preview?certification={first_aid.id}&completed_on=06/01/2026",
                          headers=HX).get_data(as_text=True)
-    assert "Expires 07/01/2027" in preview and "06/01/2027" in preview and "06/24/2027" in preview
-    assert 'hx-swap-oob="outerHTML"' in preview and 'value="2027-07-01"' in preview
+    assert "Expires 06/01/2027" in preview and "05/01/2027" in preview and "05/25/2027" in preview
+    assert 'hx-swap-oob="outerHTML"' in preview and 'value="2027-06-01"' in preview
+    assert 'min="1950-01-01"' in preview and 'max="2200-12-31"' in preview  # the same field as the form's
 
 
 def test_record_approves_with_comment(client, sign_in, csrf, worker_setup):
@@ -460,6 +529,20 @@ def test_record_bad_input_is_422(client, sign_in, csrf, worker_setup):
     link = client.post(f"/people/{alice.id}/record", data={"csrf_token": csrf(), "certification": first_aid.id,
                                                            "completed_on": "2026-06-01", "links": "javascript:alert(1)"})
     assert link.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == before
+
+
+def test_recording_a_certification_hidden_from_the_persons_level_says_so(client, sign_in, csrf, factory, worker_setup):
+    supervisor, alice, _, first_aid, *_ = worker_setup
+    first_aid.hidden_from_levels = [factory.levels["Employee"]]
+    db.session.commit()
+    sign_in(supervisor)
+    before = db.session.scalar(select(func.count()).select_from(Submission))
+    response = client.post(f"/people/{alice.id}/record", data={"csrf_token": csrf(), "certification": first_aid.id,
+                                                               "completed_on": "2026-06-01", "idempotency_key": "h"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "You may not submit" not in page
+    assert "First Aid is hidden from Alice Able&#39;s module level (Employee), so it cannot be recorded for them." in page
     assert db.session.scalar(select(func.count()).select_from(Submission)) == before
 
 

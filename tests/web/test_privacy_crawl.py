@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from webapp.extensions import db
 from webapp.models import Certification, ModuleLevel, Notice
 from webapp.services.notices import queue_scheduled_notices
+from webapp.services.sessions import user_for_session
 
 CERTIFICATION = "Crane Operation"
 FILES = ("north-record.pdf", "north-pending.pdf", "south-record.pdf", "south-pending.pdf")
@@ -94,7 +95,7 @@ def test_a_certification_hidden_from_a_level_reaches_none_of_its_users(client, f
     }[level]
     crawls = {user: (lambda user=user: _crawl(client, user, tuple(r for by, r in reports.items() if by != user)))
               for user in users}
-    user_ids = [int(session_id.split(":")[0]) for session_id in users]
+    user_ids = [user_for_session(session_id).id for session_id in users]
     assert _leaks(_queue_notices_and_read_mail(user_ids)), "the mail must name the certification while nothing hides it"
     for crawl in crawls.values():
         assert _leaks(crawl()), "the crawl must find the certification while nothing hides it"

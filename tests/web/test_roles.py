@@ -62,6 +62,19 @@ def test_create_requires_a_unique_name(client, csrf, admin, factory):
     assert response.status_code == 422 and "Another role already has this name." in _page(response)
 
 
+@pytest.mark.parametrize(("field", "message"), [("certification_ids", "There is no certification with the id 999999"),
+                                               ("hidden_level_ids", "There is no module level with the id 999999")])
+def test_define_refuses_unknown_ids(client, csrf, admin, factory, field, message):
+    role = factory.role(name="Driver", description="Drives")
+    response = client.post(f"/roles/{role.id}/define", data={
+        "csrf_token": csrf(), "name": "Lifter", "description": "Lifts", field: ["999999"],
+        "competency_duration_unit": "years", "competency_lead_time_unit": "months",
+    })
+    assert response.status_code == 422 and message in _page(response)
+    db.session.expire_all()
+    assert db.session.get(CertificationRole, role.id).name == "Driver"
+
+
 def test_create_then_define_then_edit_users(client, csrf, admin, factory):
     company = factory.company(name="Acme")
     certification = factory.certification(name="Forklift")
@@ -115,7 +128,11 @@ def test_edit_users_only_touches_people_in_reach(client, csrf, factory, sign_in)
     sign_in(manager)
     page = _page(client.get(f"/roles/{role.id}/users"))
     assert "Team, In" in page and "Sider, Out" not in page
-    client.post(f"/roles/{role.id}/users", data={"csrf_token": csrf(), "user_id": [str(team_member.id), str(outsider.id)]})
+    forged = client.post(f"/roles/{role.id}/users",
+                         data={"csrf_token": csrf(), "user_id": [str(team_member.id), str(outsider.id), "999999"]})
+    assert forged.status_code == 422 and "not among the people you manage" in _page(forged)
+    assert {a.user_id for a in db.session.scalars(select(RoleAssignment))} == {outsider.id}
+    client.post(f"/roles/{role.id}/users", data={"csrf_token": csrf(), "user_id": [str(team_member.id)]})
     assert {a.user_id for a in db.session.scalars(select(RoleAssignment))} == {team_member.id, outsider.id}
     client.post(f"/roles/{role.id}/users", data={"csrf_token": csrf()})
     assert {a.user_id for a in db.session.scalars(select(RoleAssignment))} == {outsider.id}
@@ -150,6 +167,17 @@ def test_edit_required_certifications(client, csrf, admin, factory):
     role = factory.role(first, companies=[company])
     client.post(f"/roles/{role.id}/certifications", data={"csrf_token": csrf(), "certification_id": [str(second.id)]})
     assert {r.certification_id for r in db.session.scalars(select(RoleRequirement))} == {second.id}
+
+
+def test_edit_required_certifications_refuses_an_unknown_id(client, csrf, admin, factory):
+    company = factory.company()
+    first, second = factory.certification(), factory.certification()
+    role = factory.role(first, companies=[company])
+    response = client.post(f"/roles/{role.id}/certifications",
+                           data={"csrf_token": csrf(), "certification_id": [str(second.id), "999999"]})
+    assert response.status_code == 422
+    assert "There is no certification with the id 999999" in response.get_data(as_text=True)
+    assert {r.certification_id for r in db.session.scalars(select(RoleRequirement))} == {first.id}
 
 
 def test_delete_removes_requirements_not_users_or_certifications(client, csrf, admin, factory):

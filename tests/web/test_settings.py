@@ -47,6 +47,16 @@ def test_create_module_level_and_assign_it(client, csrf, admin, factory):
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.module_levels")).after == {"levels": ["Auditor"]}
 
 
+def test_assigning_an_unknown_module_level_is_refused(client, csrf, admin, factory):
+    worker = factory.user()
+    response = client.post("/settings/module-levels/users", data={
+        "csrf_token": csrf(), f"listed-{worker.id}": "1", f"levels-{worker.id}": ["999999"]})
+    assert response.status_code == 422
+    assert "There is no module level with the id 999999" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [level.name for level in db.session.get(User, worker.id).module_levels] == ["Employee"]
+
+
 def test_module_level_name_required_and_unique(client, csrf, admin):
     assert "Enter the module level name." in _page(client.post("/settings/module-levels/new", data={"csrf_token": csrf(), "name": ""}))
     response = client.post("/settings/module-levels/new", data={"csrf_token": csrf(), "name": "administrator"})

@@ -23,6 +23,7 @@ from webapp.models import (
     SharedReport,
 )
 from webapp.services.people import notify_user
+from webapp.services.sessions import start_session
 from webapp.services.storage import CheckedUpload, store_file
 
 PDF = b"%PDF-1.4 two teams"
@@ -90,11 +91,16 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         db.session.add_all([comment, report, entry, payment])
         db.session.commit()
         notice = notify_user(employee, supervisor, f"{name} notice")
-        teams[name] = Team(employee.get_id(), supervisor.get_id(), {
+        teams[name] = Team(_session_key(employee), _session_key(supervisor), {
             "user_id": employee.id, "record_id": record.id, "submission_id": pending.id, "comment_id": comment.id,
             "assignment_id": assignment.id, "attachment_id": record_file.id, "file_id": inbox_file.id,
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
             "direct_certification_id": ladder.id,
         })
-    return teams, shared, administrator.get_id()
+    return teams, shared, _session_key(administrator)
+
+
+def _session_key(user) -> str:
+    """What an actor's session cookie carries: a live session on the server, as the sign-in form opens."""
+    return start_session(user, address="127.0.0.1", user_agent="pytest", remember=False).key

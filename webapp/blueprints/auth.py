@@ -63,7 +63,7 @@ def _signed_out(message: str, category: str):
 
 
 def _sign_in_page(form: SignInForm, *, status: int, sso_error: str | None = None):
-    return render("auth/login.html", form=form, status=status, sso_error=sso_error,
+    return render("auth/login.html", form=form, status=status, page_error=sso_error,
                   sso_provider=provider_name() if sso_enabled() else None,
                   provider_sign_out=session.pop(PROVIDER_SIGN_OUT, None))
 

@@ -38,6 +38,7 @@ from webapp.services.certifications import (
     update_group,
 )
 from webapp.services.compliance import tracking_policy
+from webapp.services.invalid import Invalid
 
 bp = Blueprint("certifications", __name__, url_prefix="/certifications")
 ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
@@ -199,7 +200,12 @@ def edit_roles(certification_id: int):
             role_id, _, company_id = cell.partition(":")
             if role_id.isdecimal() and company_id.isdecimal():
                 cells.add((int(role_id), int(company_id)))
-        set_associated_roles(current_user, certification, cells)
+        try:
+            set_associated_roles(current_user, certification, cells)
+        except CertificationInvalid as invalid:
+            roles, companies, _ = role_grid(certification)
+            return render("certifications/roles.html", certification=certification, roles=roles, companies=companies,
+                          checked=cells, page_error=invalid.errors["cells"], status=422)
         flash("Associated roles saved.", "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="roles"))
     roles, companies, checked = role_grid(certification)
@@ -213,7 +219,12 @@ def edit_users(certification_id: int):
     certification = _certification_or_404(certification_id)
     if request.method == "POST":
         ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
-        set_direct_users(current_user, certification, ids)
+        try:
+            set_direct_users(current_user, certification, ids)
+        except Invalid as invalid:
+            users = list_active_users(users_in_reach(current_user, "manage_requirements"))
+            return render("certifications/users.html", certification=certification, users=users, direct_ids=ids,
+                          page_error=invalid.errors["user_ids"], status=422)
         flash("Assigned users saved.", "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))

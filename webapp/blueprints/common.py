@@ -86,12 +86,16 @@ def tab_items(tabs: dict[str, str], current: str, endpoint: str, **values) -> li
 
 
 def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: str, delete: Callable[[], object],
-                   done: str, done_url: str):
+                   done: str, done_url: str, refusal: str | None = None):
     """The page that says what a delete will do; posting it (with its CSRF token) deletes.
 
     Refused deletes (a service raising Invalid) show their reason on the same page, nothing changed.
+    A `refusal` known beforehand is shown instead of the button (409), whatever is posted.
     """
     form = DeleteForm()
+    if refusal is not None:
+        return render("confirm_delete.html", form=form, heading=heading, refusal=refusal, cancel_url=cancel_url,
+                      status=409)
     error = None
     if form.validate_on_submit():
         try:

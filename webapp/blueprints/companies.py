@@ -13,6 +13,7 @@ from webapp.services.companies import (
     company_roles,
     create_company,
     delete_company,
+    delete_refusal,
     get_company,
     list_companies,
     roles_to_remove,
@@ -108,8 +109,6 @@ def edit_roles(company_id: int):
 @permission_required(Permission.MANAGE_COMPANIES)
 def delete(company_id: int):
     company = _company_or_404(company_id)
-    if company.is_original:
-        abort(403)
     roles = len(company_roles(company))
     return confirm_delete(
         heading=f"Permanently Delete Company: {company.name}",
@@ -121,4 +120,5 @@ def delete(company_id: int):
         delete=lambda: delete_company(current_user, company),
         done=f"Company {company.name} permanently deleted.",
         done_url=url_for("companies.index"),
+        refusal=delete_refusal(company),
     )

@@ -7,25 +7,21 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import (
-    DATE_HINT,
-    RequiredOnlyForm,
-    SubmitCertificationForm,
-    parse_date,
-    preview_on_change,
-)
+from webapp.forms.dates import DATE_HINT
+from webapp.forms.my_account import RequiredOnlyForm, SubmitCertificationForm, preview_on_change
 from webapp.htmx import render
 from webapp.models import Attachment, Certification, Submission
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
 from webapp.services.compliance import load_user_requirements
+from webapp.services.dates import read_typed_date
 from webapp.services.offline import list_offline_pages
 from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.submissions import (
     SubmissionError,
     load_records_on_file,
-    preview_expiration,
+    preview_completion,
     submit_certification,
 )
 from webapp.text import non_blank_lines
@@ -175,21 +171,22 @@ def submit():
     offered = {choice_id for choice_id, _ in form.certification.choices if choice_id}
     if form.completed_on.date and form.certification.data in offered:
         certification = _visible_certification(form.certification.data)
-        preview = preview_expiration(current_user, certification, form.completed_on.date, today())
+        preview, _ = preview_completion(current_user, certification, form.completed_on.date, today())
     return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT)
 
 
 @bp.route("/submit/preview")
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
-    completed_on = parse_date(request.args.get("completed_on"))
+    completed_on, refusal = read_typed_date(request.args.get("completed_on"))
     certification_id = request.args.get("certification", type=int)
-    preview = preview_error = None
+    preview = None
     if not certification_id:
         preview_error = "Choose a certification to see its expiration."
     elif completed_on is None:
-        preview_error = "Enter the completion date as MM/DD/YYYY to see the expiration."
+        preview_error = refusal
     else:
-        preview = preview_expiration(current_user, _visible_certification(certification_id), completed_on, today())
+        preview, preview_error = preview_completion(current_user, _visible_certification(certification_id),
+                                                    completed_on, today())
     # Always a fragment: htmx swaps it into the form, whatever page the form is on.
     return render_template("my_account/_expiration_preview.html", preview=preview, preview_error=preview_error)

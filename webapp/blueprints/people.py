@@ -8,7 +8,8 @@ from webapp import rate_limits
 from webapp.blueprints.common import add_errors, add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
+from webapp.forms.dates import DATE_HINT
+from webapp.forms.my_account import preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
     AttachForm,
@@ -40,6 +41,7 @@ from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_chosen_submissions, pending_submissions
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
+from webapp.services.dates import read_typed_date
 from webapp.services.module_levels import list_module_levels
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
 from webapp.services.people import (
@@ -65,7 +67,7 @@ from webapp.services.requirements import (
     set_training,
 )
 from webapp.services.sessions import end_all_sessions, list_live_sessions
-from webapp.services.submissions import SubmissionError, preview_expiration
+from webapp.services.submissions import SubmissionError, preview_completion
 from webapp.text import non_blank_lines
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -349,7 +351,7 @@ def requirement_state(user_id: int, certification_id: int):
     if form.validate():
         try:
             set_requirement_state(user, certification, current_user, form.state.data,
-                                  deferred_until=form.deferred_until.data, notes=form.notes.data, day=today())
+                                  deferred_until=form.deferred_until.date, notes=form.notes.data, day=today())
         except RequirementError as error:
             for name, messages in error.errors.items():
                 getattr(form, name).errors = list(messages)
@@ -392,7 +394,7 @@ def record_dates(user_id: int, record_id: int):
     form = RecordDatesForm()
     if form.validate():
         try:
-            edit_record_dates(record, current_user, form.completed_on.data, form.expires_on.data)
+            edit_record_dates(record, current_user, form.completed_on.date, form.expires_on.date)
         except RequirementError as error:
             form.expires_on.errors = list(error.errors["expires_on"])
         else:
@@ -504,7 +506,7 @@ def training(user_id: int, assignment_id: int):
     form = TrainingForm()
     if form.validate():
         try:
-            set_training(assignment, current_user, in_training=form.in_training.data, until=form.training_until.data,
+            set_training(assignment, current_user, in_training=form.in_training.data, until=form.training_until.date,
                          notes=form.notes.data, day=today())
         except RequirementError as error:
             form.training_until.errors = list(error.errors["training_until"])
@@ -561,13 +563,13 @@ def _record_form(user: User) -> RecordCertificationForm:
     return form
 
 
-def _preview_for(user: User, certification_id: int | None, completed_on):
+def _preview_for(user: User, certification_id: int | None, completed_on, refusal: str | None = None):
     certification = db.session.get(Certification, certification_id) if certification_id else None
     if certification is None or certification.id in hidden_certification_ids(current_user):
         return None, "Choose a certification to see its expiration."
     if completed_on is None:
-        return None, "Enter the completion date as MM/DD/YYYY to see the expiration."
-    return preview_expiration(user, certification, completed_on, today()), None
+        return None, refusal or "Enter the completion date as MM/DD/YYYY to see the expiration."
+    return preview_completion(user, certification, completed_on, today())
 
 
 @bp.route("/<int:user_id>/record", methods=["GET", "POST"])
@@ -613,9 +615,12 @@ def record(user_id: int):
 def record_preview(user_id: int):
     user = _user_in_reach(user_id, "record")
     preview, error = _preview_for(user, request.args.get("certification", type=int),
-                                  parse_date(request.args.get("completed_on")))
+                                  *read_typed_date(request.args.get("completed_on")))
     # Always a fragment: the shared preview, and the expiration field refilled from the rules.
-    return render_template("people/_record_preview.html", preview=preview, preview_error=error)
+    expires_on = RecordCertificationForm(formdata=None).expires_on
+    if preview is not None and preview.expires_on:
+        expires_on.process_data(preview.expires_on)
+    return render_template("people/_record_preview.html", preview=preview, preview_error=error, expires_on=expires_on)
 
 
 # ---- Certification history and comments ----------------------------------------------------

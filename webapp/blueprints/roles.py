@@ -10,6 +10,7 @@ from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.access import may_act_on, users_in_reach
 from webapp.services.certifications import list_active_users
+from webapp.services.invalid import Invalid
 from webapp.services.roles import (
     RoleInvalid,
     add_role_user,
@@ -104,7 +105,12 @@ def edit_users(role_id: int):
     role = _role_or_404(role_id)
     if request.method == "POST":
         ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
-        set_role_users(current_user, role, ids)
+        try:
+            set_role_users(current_user, role, ids)
+        except Invalid as invalid:
+            users = list_active_users(users_in_reach(current_user, "manage_requirements"))
+            return render("roles/users.html", role=role, users=users, assigned=ids,
+                          page_error=invalid.errors["user_ids"], status=422)
         flash("Assigned users saved.", "success")
         return redirect(url_for("roles.detail", role_id=role.id))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))
@@ -131,7 +137,11 @@ def edit_certifications(role_id: int):
     role = _role_or_404(role_id)
     if request.method == "POST":
         ids = {int(value) for value in request.form.getlist("certification_id") if value.isdecimal()}
-        set_role_certifications(current_user, role, ids)
+        try:
+            set_role_certifications(current_user, role, ids)
+        except RoleInvalid as invalid:
+            return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],
+                          required=ids, page_error=invalid.errors["certification_ids"], status=422)
         flash("Required certifications saved.", "success")
         return redirect(url_for("roles.detail", role_id=role.id, tab="certifications"))
     return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],

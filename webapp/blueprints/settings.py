@@ -120,7 +120,7 @@ def assign_levels():
         else:
             flash("Module levels saved.", "success")
             return redirect(url_for("settings.assign_levels"))
-    return render("settings/assign_levels.html", levels=levels, users=users, error=error,
+    return render("settings/assign_levels.html", levels=levels, users=users, page_error=error,
                   status=422 if error else 200)
 
 

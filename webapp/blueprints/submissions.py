@@ -5,7 +5,7 @@ from flask_login import current_user
 from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import DATE_HINT
+from webapp.forms.dates import DATE_HINT
 from webapp.forms.supervising import ActionForm, BatchSubmitForm, DeclineForm, InboxUploadForm, RenameAttachmentForm
 from webapp.htmx import render, wants_fragment
 from webapp.models import Attachment, Submission, User
@@ -38,15 +38,19 @@ bp = Blueprint("submissions", __name__, url_prefix="/submissions")
 APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 
 
+# static/js/app.js swaps a refusal carrying this header in place of the element it answers.
+OUTCOME_IN_PLACE = "FieldCert-Outcome-In-Place"
 GONE = ("This submission is no longer here to decide: someone deleted it, or it is no longer yours to decide. "
         "Nothing was changed.")
 
 
 def _decidable_submission(submission_id: int):
-    """The submission, or 404; for htmx, one deleted meanwhile says so in its row, where the button was pressed."""
+    """The submission, or 404; for htmx, a 404 whose row says why, swapped where the button was pressed."""
     submission = decidable_submission(current_user, submission_id)
     if submission is None:
-        abort(make_response(_outcome(submission_id, GONE, "error")) if wants_fragment() else 404)
+        if not wants_fragment():
+            abort(404)
+        abort(make_response(_outcome(submission_id, GONE, "error"), 404, {OUTCOME_IN_PLACE: "1"}))
     return submission
 
 

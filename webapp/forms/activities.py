@@ -7,7 +7,7 @@ from wtforms import BooleanField, FileField, IntegerField, SelectField, StringFi
 from wtforms.validators import NumberRange, Optional
 
 from webapp.forms.certifications import blank_to_none, document_fields
-from webapp.forms.my_account import FlexibleDateField
+from webapp.forms.dates import FlexibleDateField
 from webapp.services.activity_forms import FIELD_KIND_LABELS
 
 

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     FileField,
     MultipleFileField,
-    DateField,
     DecimalField,
     SelectField,
     SelectMultipleField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.forms.my_account import FlexibleDateField
+from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
@@ -104,7 +103,7 @@ class CertificationForm(FlaskForm):
     duration_unit = SelectField("Duration unit", choices=PERIOD_CHOICES, default="years")
     extend_to = SelectField("Extend to end of", choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
     force_expiration = BooleanField("When default behavior applies, force expiration date to be the date provided below")
-    forced_expiration = DateField("Force expiration date", validators=[Optional()])
+    forced_expiration = FlexibleDateField("Force expiration date", validators=[Optional()])
     use_existing_rule = BooleanField(
         "If there is an existing certification on file, calculate from the existing expiration date "
         "if the new certification's completion date is:"
@@ -208,7 +207,7 @@ class CertificationForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.force_expiration.data and self.forced_expiration.data is None and not self.forced_expiration.errors:
+        if self.force_expiration.data and self.forced_expiration.date is None and not self.forced_expiration.errors:
             self.forced_expiration.errors = ["Enter the date to force expirations to."]
             valid = False
         return valid
@@ -217,8 +216,7 @@ class CertificationForm(FlaskForm):
         """The submitted settings as the service takes them (column names plus relations)."""
         values = {column: self[column].data for column in COLUMNS if column in self._fields}
         values["expires"] = not self.never_expires.data
-        if not self.force_expiration.data:
-            values["forced_expiration"] = None
+        values["forced_expiration"] = self.forced_expiration.date if self.force_expiration.data else None
         if not self.use_existing_rule.data:
             values["existing_window_opens"] = None
             values["existing_grace_amount"] = None
@@ -277,6 +275,11 @@ class GroupForm(FlaskForm):
     submit = SubmitField("Save")
 
     def set_choices(self, tree, editing=None) -> None:
+        """Every group of the (depth-first) tree, except the group being edited and its own subgroups."""
+        moving = {editing.id} if editing is not None else set()
+        for group, _, _ in tree:
+            if group.parent_id in moving:
+                moving.add(group.id)
         self.parent_id.choices = [("", "Top level")] + [
-            (group.id, "— " * depth + group.name) for group, depth, _ in tree if editing is None or group.id != editing.id
+            (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]

@@ -4,7 +4,6 @@ from uuid import uuid4
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from webapp.forms.certifications import MultiCheckboxField
-from webapp.forms.my_account import FlexibleDateField
+from webapp.forms.dates import FlexibleDateField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
 
@@ -59,13 +58,13 @@ class RequirementStateForm(FlaskForm):
         default="none",
         validators=[InputRequired("Choose one of the options.")],
     )
-    deferred_until = DateField("Deferred until", validators=[Optional()])
+    deferred_until = FlexibleDateField("Deferred until", validators=[Optional()])
     notes = TextAreaField("Notes (public on the QR report)", validators=[Optional(), Length(max=2000)])
 
 
 class TrainingForm(FlaskForm):
     in_training = BooleanField("User is in training")
-    training_until = DateField("Training end date", validators=[Optional()])
+    training_until = FlexibleDateField("Training end date", validators=[Optional()])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
 
 
@@ -78,8 +77,8 @@ class DirectRequirementForm(FlaskForm):
 
 
 class RecordDatesForm(FlaskForm):
-    completed_on = DateField("Completion date", validators=[InputRequired("Enter the completion date.")])
-    expires_on = DateField("Expiration date", validators=[Optional()])
+    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
+    expires_on = FlexibleDateField("Expiration date", validators=[Optional()], expiration=True)
 
 
 class AttachForm(FlaskForm):
@@ -91,7 +90,7 @@ class RecordCertificationForm(FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
     completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
     expires_on = FlexibleDateField("Expiration date (prefilled from the rules; change it only if the certificate says otherwise)",
-                                   validators=[Optional()])
+                                   validators=[Optional()], expiration=True)
     files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     links = TextAreaField("Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})

@@ -13,12 +13,12 @@ RESET_HOLD_AFTER_EMAIL_CHANGE = timedelta(hours=24)
 
 
 def may_change_email(actor_permissions: Set[str], target_permissions: Set[str], *, own: bool) -> bool:
-    """Decision 17: one's own address, or someone's whose permissions are all also the actor's."""
+    """Decision 19: one's own address, or someone's whose permissions are all also the actor's."""
     return own or target_permissions <= actor_permissions
 
 
 def reset_hold_after_email_change(now: datetime, *, own: bool, by_administrator: bool) -> datetime | None:
-    """Decision 18: until when password resets are refused after a change of e-mail address."""
+    """Decision 20: until when password resets are refused after a change of e-mail address."""
     return None if own or by_administrator else now + RESET_HOLD_AFTER_EMAIL_CHANGE
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+
+from .dates import DateRange, read_date
 
 # A delivery signed more than this many seconds from our clock is refused, so a captured
 # request cannot be replayed later (replays inside the window are refused by delivery id).
@@ -26,13 +28,8 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
 
 
-def _parse_date(text: str) -> date | None:
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+# A form may ask for a birth date, so its answers go back further than completion dates.
+ANSWER_DATES = DateRange.of_years(1900, 2100)
 
 
 def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_submission: bool) -> tuple[object, str | None]:
@@ -60,10 +57,10 @@ def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_subm
             return text, f"“{spec.label}” must be a number."
         return str(number), None
     if spec.kind == "date":
-        parsed = _parse_date(text)
-        if parsed is None:
-            return text, f"Enter “{spec.label}” as MM/DD/YYYY."
-        return parsed.isoformat(), None
+        try:
+            return read_date(text, ANSWER_DATES).isoformat(), None
+        except ValueError as refusal:
+            return text, f"“{spec.label}”: {refusal}"
     if spec.kind == "choice":
         if text not in spec.choices:
             return None, f"Choose one of the options for “{spec.label}”."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .periods import Period, check_date, end_of, format_date, shift
+from .periods import Period, check_date, end_of, format_date, shift_within_calendar
 from .policy import TrackingPolicy
 
 _WINDOW_WORDS = {
@@ -18,7 +18,8 @@ _WINDOW_WORDS = {
 class ExpirationResult:
     """An expiration date (None: never expires), the rule that gave it and why, in words.
 
-    rule: "never_expires", "existing_record", "forced" or "duration".
+    rule: "never_expires", "existing_record", "forced", "duration", or "beyond_calendar"
+    (the rules give a day after 12/31/9999: it never expires within the calendar).
     """
 
     expires_on: date | None
@@ -61,7 +62,7 @@ def expiration_for(
 
     window = _existing_window(stage, existing_expiration)
     if window is not None and window[0] <= completed_on <= window[1]:
-        base = shift(existing_expiration, duration, 1)
+        base = shift_within_calendar(existing_expiration, duration, 1)
         rule = "existing_record"
         grace = "" if stage.existing_grace is None else f", {stage.existing_grace} of grace"
         how = (
@@ -77,10 +78,15 @@ def expiration_for(
             f"{duration}) after {format_date(completed_on)}"
         )
     else:
-        base = shift(completed_on, duration, 1)
+        base = shift_within_calendar(completed_on, duration, 1)
         rule = "duration"
         how = f"completed {format_date(completed_on)} + {duration}"
 
+    if base is None:
+        return ExpirationResult(
+            None, f"Never expires within the calendar: {how} falls after {format_date(date.max)}.",
+            "beyond_calendar",
+        )
     expires_on = base
     if stage.extend_to is not None:
         expires_on = end_of(base, stage.extend_to)
@@ -99,8 +105,11 @@ def _existing_window(stage: TrackingPolicy, existing: date | None) -> tuple[date
         opens = stage.first_notice
     elif opens == "second_notice":
         opens = stage.second_notice
-    closes = existing if stage.existing_grace is None else stage.existing_grace.after(existing)
-    return opens.before(existing), closes
+    # A window reaching past either end of the calendar stops there.
+    closes = existing
+    if stage.existing_grace is not None:
+        closes = shift_within_calendar(existing, stage.existing_grace, 1) or date.max
+    return shift_within_calendar(existing, opens, -1) or date.min, closes
 
 
 def _window_words(stage: TrackingPolicy) -> str:
@@ -110,21 +119,28 @@ def _window_words(stage: TrackingPolicy) -> str:
     return f"up to {opens} before the existing expiration"
 
 
-def _forced_schedule(anchor: date, duration: Period, completed_on: date) -> date:
-    """First anchor + k x duration (k any integer) strictly after completed_on."""
+def _forced_schedule(anchor: date, duration: Period, completed_on: date) -> date | None:
+    """First anchor + k x duration (k any integer) strictly after completed_on (None: after 12/31/9999)."""
     if duration.unit in ("days", "weeks"):
         step = duration.amount * (7 if duration.unit == "weeks" else 1)
         k = (completed_on - anchor).days // step + 1
-        return shift(anchor, duration, k)
+        return shift_within_calendar(anchor, duration, k)
     step = duration.amount * (12 if duration.unit == "years" else 1)
     months = (completed_on.year - anchor.year) * 12 + completed_on.month - anchor.month
     k = months // step
     # The month estimate is off by at most one step either way (day of month, month ends).
-    while shift(anchor, duration, k) <= completed_on:
+    while _on_or_before(anchor, duration, k, completed_on):
         k += 1
-    while shift(anchor, duration, k - 1) > completed_on:
+    while not _on_or_before(anchor, duration, k - 1, completed_on):
         k -= 1
-    return shift(anchor, duration, k)
+    return shift_within_calendar(anchor, duration, k)
+
+
+def _on_or_before(anchor: date, duration: Period, k: int, day: date) -> bool:
+    """Whether anchor + k x duration is on or before day; a point beyond the calendar lies on
+    the side k points to (before 01/01/0001 for k < 0, after 12/31/9999 for k > 0)."""
+    point = shift_within_calendar(anchor, duration, k)
+    return k < 0 if point is None else point <= day
 
 
 def notice_dates(policy: TrackingPolicy, expiration: date) -> NoticeDates:
@@ -143,9 +159,10 @@ def _notice_dates(policy: TrackingPolicy, expiration: date) -> NoticeDates:
     memo = policy._notice_memo
     dates = memo.get(expiration)
     if dates is None:
+        # A notice before the calendar begins has been in force since 01/01/0001.
         dates = memo[expiration] = NoticeDates(
-            policy.first_notice.before(expiration),
-            policy.second_notice.before(expiration),
+            shift_within_calendar(expiration, policy.first_notice, -1) or date.min,
+            shift_within_calendar(expiration, policy.second_notice, -1) or date.min,
             expiration,
         )
     return dates

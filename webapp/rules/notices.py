@@ -9,9 +9,9 @@ still gets one notice, as long as it is no older than the catch-up window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from .periods import Period, shift
+from .periods import Period, shift_within_calendar
 from .status import RequirementStatus, Status
 
 FIRST_NOTICE = "first_notice"
@@ -54,7 +54,7 @@ def notice_event(
     """
     if not status.status.is_outstanding:
         return None  # every notice announces something the user has to do
-    oldest = day - timedelta(days=catch_up_days)
+    oldest = _days_before(day, catch_up_days)
     candidates: list[NoticeEvent] = []
     match status.status:
         # Due by a new document revision on a record that never expires: no notice date to announce.
@@ -74,13 +74,19 @@ def notice_event(
     return max(candidates, key=lambda event: event.on)
 
 
-def competency_expiration(held_from: date, duration: Period, day: date) -> date:
+def _days_before(day: date, days: int) -> date:
+    """day - days, stopping at 01/01/0001 where the calendar begins."""
+    return date.fromordinal(max(1, day.toordinal() - days))
+
+
+def competency_expiration(held_from: date, duration: Period, day: date) -> date | None:
     """The end of the competency period running on `day`; periods repeat from `held_from`.
 
     Each end is computed from `held_from` (not by repeated addition), as forced dates are.
+    None when that end falls after 12/31/9999.
     """
     k = 1
-    while (end := shift(held_from, duration, k)) <= day:
+    while (end := shift_within_calendar(held_from, duration, k)) is not None and end <= day:
         k += 1
     return end
 
@@ -91,7 +97,9 @@ def competency_notice_due(held_from: date, duration: Period, lead_time: Period, 
     if held_from > day:
         return None
     expires_on = competency_expiration(held_from, duration, day)
-    announce_on = lead_time.before(expires_on)
-    if day - timedelta(days=catch_up_days) <= announce_on <= day:
+    if expires_on is None:
+        return None
+    announce_on = shift_within_calendar(expires_on, lead_time, -1) or date.min
+    if _days_before(day, catch_up_days) <= announce_on <= day:
         return expires_on
     return None

@@ -13,6 +13,11 @@ UNITS = ("days", "weeks", "months", "years")
 _UNIT_HELP = "use days, weeks, months or years"
 _SINGULAR = {unit: unit[:-1] for unit in UNITS}
 _ALIASES = {**{unit: unit for unit in UNITS}, **{s: unit for unit, s in _SINGULAR.items()}}
+# The longest period in each unit: 100 years. Longer ones are typing slips, and a
+# period must stay far inside the calendar (which ends 12/31/9999) for any real date.
+LONGEST = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
+_TOO_LONG = {unit: f"must be at most {longest} {unit} (100 years)" for unit, longest in LONGEST.items()}
+_TOO_LONG["years"] = "must be at most 100 years"
 
 
 def parse_period_unit(text: str, *, field: str = "unit") -> str:
@@ -44,6 +49,11 @@ def _is_whole(amount: object) -> bool:
     return isinstance(amount, int) and not isinstance(amount, bool) and amount > 0
 
 
+def plural(amount: int, unit: str) -> str:
+    """"1 year", "2 years": a count with its unit (given in the plural), as every message writes it."""
+    return f"{amount} {unit if amount != 1 else unit.removesuffix('s')}"
+
+
 @dataclass(frozen=True)
 class Period:
     """A positive number of days, weeks, months or years."""
@@ -56,6 +66,8 @@ class Period:
             raise ValueError("amount: must be a positive whole number")
         if self.unit not in UNITS:
             raise ValueError(f"unit: unknown unit {self.unit!r} ({_UNIT_HELP})")
+        if self.amount > LONGEST[self.unit]:
+            raise ValueError(f"amount: {_TOO_LONG[self.unit]}")
 
     @classmethod
     def parse(cls, amount: int | str, unit: str, *, field: str) -> Period:
@@ -64,10 +76,13 @@ class Period:
             amount = int(amount.strip())
         if not _is_whole(amount):
             raise ValueError(f"{field}: must be a positive whole number")
-        return cls(amount, parse_period_unit(unit, field=field))
+        unit = parse_period_unit(unit, field=field)
+        if amount > LONGEST[unit]:
+            raise ValueError(f"{field}: {_TOO_LONG[unit]}")
+        return cls(amount, unit)
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.unit if self.amount != 1 else _SINGULAR[self.unit]}"
+        return plural(self.amount, self.unit)
 
     def after(self, day: date) -> date:
         """day + this period (01/31 + 1 month = 02/28, or 02/29 in a leap year)."""
@@ -90,6 +105,15 @@ def shift(day: date, period: Period, times: int) -> date:
     if period.unit == "weeks":
         return day + timedelta(weeks=n)
     return _calendar_shift(day, period.unit, n)
+
+
+def shift_within_calendar(day: date, period: Period, times: int) -> date | None:
+    """shift(), or None when the result falls outside the calendar (01/01/0001 to 12/31/9999)."""
+    try:
+        return shift(day, period, times)
+    except (OverflowError, ValueError):
+        # timedelta overflows; relativedelta refuses a year outside 1 to 9999.
+        return None
 
 
 @lru_cache(maxsize=65536)

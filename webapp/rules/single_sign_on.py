@@ -1,7 +1,7 @@
 """Single sign-on: which identities from the organisation's OpenID Connect provider may sign in,
 and who may still sign in with a password.
 
-Decisions 21 and 22 in docs/rules.md. The ID token has already been verified (signature, issuer,
+Decisions 23 and 24 in docs/rules.md. The ID token has already been verified (signature, issuer,
 audience, expiry, nonce); these rules judge what it says.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ def allowed_domains(setting: str) -> frozenset[str]:
 
 
 def identity_refusal(email: str | None, email_verified, domains: Set[str], *, domain_owner_verified=None) -> str | None:
-    """Decision 21: why the provider's identity may not sign in, or None when it may.
+    """Decision 23: why the provider's identity may not sign in, or None when it may.
 
     The account is found by e-mail address, so the address must be there and verified by the
     provider (`email_verified` exactly true: the string "true" is not), and in an allowed domain
@@ -40,6 +40,6 @@ def identity_refusal(email: str | None, email_verified, domains: Set[str], *, do
 
 
 def password_sign_in_allowed(policy: str, *, administrator: bool) -> bool:
-    """Decision 22: with PASSWORD_SIGN_IN "admins-only", only administrators (who may manage module
+    """Decision 24: with PASSWORD_SIGN_IN "admins-only", only administrators (who may manage module
     levels) sign in with a password; they can still get in while the provider is down."""
     return policy == PASSWORD_SIGN_IN_ON or administrator

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from .expiration import _notice_dates
-from .periods import check_date, format_date
+from .periods import check_date, format_date, plural
 from .policy import TrackingPolicy
 
 
@@ -525,4 +525,4 @@ def _explain_dates(s: RequirementStatus, stage: TrackingPolicy) -> str:
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return plural(n, "days")

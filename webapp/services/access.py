@@ -7,6 +7,7 @@ from webapp.extensions import db
 from webapp.models import Submission, User
 from webapp.models.people import supervisor_links
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
+from webapp.services.invalid import Invalid
 from webapp.services.privacy import hidden_certifications
 
 
@@ -57,8 +58,12 @@ def ids_managed_by(actor: User) -> Select:
 
 def change_within_reach(before: set[int], chosen: set[int], in_reach: set[int]) -> set[int]:
     """Who a list holds after an edit by someone who reaches only `in_reach`: their choice among
-    those, and everyone out of their reach as before."""
-    return (chosen & in_reach) | (before - in_reach)
+    those, and everyone out of their reach as before. Raises Invalid (field "user_ids") when
+    `chosen` names anyone else: a forged or stale id is refused, not silently dropped."""
+    if chosen - in_reach:
+        raise Invalid({"user_ids": "Some of the chosen users are not among the people you manage (or no longer"
+                                   " exist): reload the page and choose again. Nothing was saved."})
+    return chosen | (before - in_reach)
 
 
 def reaches_everyone(actor: User, action: str = "view") -> bool:

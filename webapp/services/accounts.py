@@ -31,7 +31,7 @@ def _user_signing_in_as(identifier: str) -> User | None:
 
 
 class PasswordSignInOff(Exception):
-    """The password was right, but this account signs in only through single sign-on (decision 22)."""
+    """The password was right, but this account signs in only through single sign-on (decision 24)."""
 
 
 class PasswordRefused(Invalid):

@@ -40,6 +40,7 @@ from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
+from webapp.services.known import check_known
 from webapp.services.names import name_taken
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
@@ -172,10 +173,19 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     elif name_taken(Certification, name, own_id):
         errors["name"] = "Another certification already has this name."
     parent_id, child_ids = values.get("parent_id"), set(values.get("child_ids") or ())
+    check_known(errors, "parent_id", Certification, [parent_id], "certification")
+    check_known(errors, "child_ids", Certification, child_ids, "certification")
+    check_known(errors, "group_id", CertificationGroup, [values.get("group_id")], "certification group")
+    check_known(errors, "hidden_level_ids", ModuleLevel, values.get("hidden_level_ids") or (), "module level")
+    check_known(errors, "attachments_hidden_level_ids", ModuleLevel, values.get("attachments_hidden_level_ids") or (),
+                "module level")
+    check_known(errors, "batch_role_ids", CertificationRole, values.get("batch_role_ids") or (), "role")
+    # An unknown parent or child keeps its own message: it says what to do.
     if parent_id and child_ids:
-        errors["parent_id"] = "A certification can have a parent or children, not both."
+        errors.setdefault("parent_id", "A certification can have a parent or children, not both.")
     elif own_id is not None and (parent_id == own_id or own_id in child_ids):
-        errors["parent_id" if parent_id == own_id else "child_ids"] = "A certification cannot be its own parent or child."
+        errors.setdefault("parent_id" if parent_id == own_id else "child_ids",
+                          "A certification cannot be its own parent or child.")
     else:
         parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
         # The submitted parent and children replace the stored ones, so only other
@@ -498,8 +508,11 @@ def role_grid(certification: Certification) -> tuple[list[CertificationRole], li
 def set_associated_roles(actor: User, certification: Certification, cells: set[tuple[int, int]]) -> None:
     """Make (role, company) cells the exact set requiring the certification; a new cell applies the role to the company."""
     roles, companies, before = role_grid(certification)
-    valid = {(role.id, company.id) for role in roles for company in companies}
-    cells = cells & valid
+    unknown = cells - {(role.id, company.id) for role in roles for company in companies}
+    if unknown:
+        listed = ", ".join(f"{role_id}:{company_id}" for role_id, company_id in sorted(unknown))
+        raise CertificationInvalid({"cells": f"There is no role and company {listed} (deleted meanwhile?): reload the"
+                                             " page and choose again. Nothing was saved."})
     for role_id, company_id in before - cells:
         db.session.execute(delete(RoleRequirement).where(
             RoleRequirement.role_id == role_id, RoleRequirement.company_id == company_id,

@@ -105,10 +105,18 @@ def set_company_roles(actor: User, company: Company, applied: dict[int, str | No
     db.session.commit()
 
 
+def delete_refusal(company: Company) -> str | None:
+    """Why `company` cannot be deleted (None: it can)."""
+    if company.is_original:
+        return (f"{company.name} is the original company, which cannot be deleted: the organisation always keeps"
+                " exactly one. Make another company the original first.")
+    return None
+
+
 def delete_company(actor: User, company: Company) -> None:
     """Permanently delete a company with its roles (and their requirements); its users stay, without a company."""
-    if company.is_original:
-        raise CompanyInvalid({"company": "The original company cannot be deleted."})
+    if refusal := delete_refusal(company):
+        raise CompanyInvalid({"company": refusal})
     before = {**_state(company), "roles": [company_role.role.name for company_role in company_roles(company)]}
     for company_role in company_roles(company):
         db.session.delete(company_role)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +21,7 @@ from webapp.models.base import utcnow
 from webapp.rules.activities import check_webhook
 from webapp.services.activities import complete_activity
 from webapp.services.audit import record_audit
+from webapp.services.dates import read_typed_date
 from webapp.services.invalid import Invalid
 from webapp.services.names import name_taken
 
@@ -92,10 +92,9 @@ def receive_completion(integration_id: int, timestamp: str | None, signature: st
         return WebhookOutcome(409, f"Delivery {delivery_id} was received already; a replay is not recorded again.")
     completed_on = today()
     if payload.get("completed_on"):
-        try:
-            completed_on = date.fromisoformat(str(payload["completed_on"]))
-        except ValueError:
-            return WebhookOutcome(422, "completed_on must be a date as YYYY-MM-DD.")
+        completed_on, refusal = read_typed_date(str(payload["completed_on"]))
+        if completed_on is None:
+            return WebhookOutcome(422, f"completed_on must be a date as YYYY-MM-DD: {refusal}")
         if completed_on > today():
             return WebhookOutcome(422, "completed_on cannot be in the future.")
     certification = db.session.scalar(select(Certification).where(

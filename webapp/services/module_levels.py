@@ -14,6 +14,7 @@ from webapp.models import ModuleLevel, User
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
+from webapp.services.known import check_known
 from webapp.services.names import name_taken
 
 
@@ -85,6 +86,10 @@ def users_with_levels() -> list[User]:
 def assign_module_levels(actor: User, assignments: dict[int, set[int]]) -> None:
     """Set each listed user's module levels ({user id: level ids}); users not listed are untouched."""
     levels = {level.id: level for level in list_module_levels()}
+    errors: dict[str, str] = {}
+    check_known(errors, "levels", ModuleLevel, {i for wanted in assignments.values() for i in wanted}, "module level")
+    if errors:
+        raise ModuleLevelInvalid(errors)
     users = {user.id: user for user in users_with_levels() if user.id in assignments}
     own = assignments.get(actor.id)
     if own is not None and not any(Permission.MANAGE_MODULE_LEVELS in levels[i].permissions for i in own if i in levels):

@@ -33,7 +33,7 @@ from webapp.rules.notices import (
     competency_notice_due,
     notice_event,
 )
-from webapp.rules.periods import format_date
+from webapp.rules.periods import format_date, plural
 from webapp.rules.status import training_end
 from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
@@ -312,7 +312,7 @@ def _digest_rows(scan: _Scan) -> list[dict]:
             continue
         new, window = sorted(digest.new, key=_by_status), sorted(digest.window, key=_by_expiration)
         mail = render_mail("digest", f"Certification digest for {format_date(scan.day)}: {digest.new_count} new, "
-                           f"{digest.window_count} within {scan.window_days} days",
+                           f"{digest.window_count} within {plural(scan.window_days, 'days')}",
                            person=digest.administrator, day=scan.day, new=new[:DIGEST_LINES],
                            window=window[:DIGEST_LINES], new_more=max(digest.new_count - DIGEST_LINES, 0),
                            window_more=max(digest.window_count - DIGEST_LINES, 0), window_days=scan.window_days,

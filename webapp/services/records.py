@@ -28,6 +28,7 @@ from webapp.services.submissions import (
     AUDITED_FIELDS,
     SubmissionError,
     check_attachments,
+    completion_refusal,
     new_attachments,
     preview_after,
     preview_expiration,
@@ -38,21 +39,20 @@ DATE_FIELDS = ("completed_on", "expires_on", "expiration_explanation")
 
 
 def edit_record_dates(record: Submission, by: User, completed_on: date, expires_on: date | None) -> Submission:
-    """Change a record's dates. A new completion date recomputes the expiration from the rules,
-    unless the expiration was changed too; then the given expiration is kept, with who set it."""
-    new_completion = completed_on != record.completed_on
-    new_expiration = expires_on != record.expires_on
+    """Change a record's dates. A newly typed expiration is kept, with who set it; otherwise a new
+    completion date, or an emptied expiration, recomputes the expiration from the rules (an empty
+    box must not make a 1-year certification never expire)."""
     before = snapshot(record, DATE_FIELDS)
-    if new_completion and not new_expiration:
+    if expires_on is not None and expires_on != record.expires_on:
+        explanation = f"{format_date(expires_on)} set by {by.full_name}"
+    elif completed_on != record.completed_on or expires_on is None:
         previous = current_record(record.user, record.certification, completed_before=completed_on, excluding=record)
         result = expiration_for(
             tracking_policy(record.certification), completed_on,
             previous.expires_on if previous is not None else None, has_approved_record=previous is not None,
         )
         expires_on, explanation = result.expires_on, result.explanation
-    elif new_expiration:
-        explanation = f"{format_date(expires_on)} set by {by.full_name}" if expires_on else f"No expiration, set by {by.full_name}"
-    else:
+    if (completed_on, expires_on) == (record.completed_on, record.expires_on):
         return record
     if expires_on is not None and expires_on < completed_on:
         raise RequirementError({"expires_on": ["The expiration date cannot be before the completion date."]})
@@ -138,8 +138,8 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
     elif ids_in_reach(by, "record", (user.id for user in users)) != {user.id for user in users}:
         errors["users"] = ["You may not record certifications for some of the selected users."]
     day = today()
-    if completed_on > day and not certification.allow_upcoming:
-        errors["completed_on"] = [f"The completion date cannot be after today ({format_date(day)}) for this certification."]
+    if refusal := completion_refusal(certification, completed_on, day):
+        errors["completed_on"] = [refusal]
     checked, _, upload_errors = check_attachments(files)
     errors.update(upload_errors)
     if certification.require_attachment and not checked and "files" not in errors:

@@ -29,6 +29,7 @@ from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
+from webapp.services.known import check_known
 from webapp.services.names import name_taken
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
@@ -123,6 +124,8 @@ def _check_info(values: dict, role: CertificationRole) -> dict[str, str]:
             periods["competency_lead_time"].before(REFERENCE_EXPIRATION) <= periods["competency_duration"].before(REFERENCE_EXPIRATION)
         ):
             errors["competency_lead_time_amount"] = "The e-mail lead time must be shorter than the duration competency is valid."
+    check_known(errors, "hidden_level_ids", ModuleLevel, values.get("hidden_level_ids") or (), "module level")
+    check_known(errors, "certification_ids", Certification, values.get("certification_ids") or (), "certification")
     return errors
 
 
@@ -184,6 +187,11 @@ def update_role(actor: User, role: CertificationRole, values: dict) -> Certifica
 
 
 def set_role_certifications(actor: User, role: CertificationRole, certification_ids: set[int]) -> None:
+    """Require exactly these certifications of the role; RoleInvalid, changing nothing, for an unknown id."""
+    errors: dict[str, str] = {}
+    check_known(errors, "certification_ids", Certification, certification_ids, "certification")
+    if errors:
+        raise RoleInvalid(errors)
     before = sorted(required_certification_ids(role))
     _set_certifications(role, certification_ids)
     db.session.flush()

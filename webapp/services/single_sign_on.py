@@ -3,7 +3,7 @@
 Authorization code flow with PKCE (S256). Authlib keeps the state, nonce and code verifier in the
 signed Flask session for the round trip, refuses a return whose state it did not issue, and
 verifies the ID token: signature against the provider's published keys (JWKS), issuer, audience,
-expiry and nonce. The identity is then judged by rules/single_sign_on.py (decision 21).
+expiry and nonce. The identity is then judged by rules/single_sign_on.py (decision 23).
 """
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def finish_sign_in(*, address: str | None, user_agent: str | None) -> User:
     (`user.session_key`), as the password sign-in's does.
 
     Refuses (SignInRefused, audited as `user.sign_in_failed`, no session started and no account
-    created) an unverifiable answer, an identity decision 21 refuses, an inactive account, and an
+    created) an unverifiable answer, an identity decision 23 refuses, an inactive account, and an
     unknown address unless OIDC_CREATE_USERS is on.
     """
     name, config = provider_name(), current_app.config
@@ -113,7 +113,7 @@ def _user_with_email(email: str) -> User | None:
 
 
 def _create_account(claims, name: str) -> User:
-    """A new account for a first sign-in, when the organisation allows it (decision 21); or the one a
+    """A new account for a first sign-in, when the organisation allows it (decision 23); or the one a
     simultaneous first sign-in of the same person (another tab) created a moment before."""
     email = claims["email"].lower()
     if not current_app.config["OIDC_CREATE_USERS"]:

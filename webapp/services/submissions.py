@@ -64,6 +64,23 @@ def preview_expiration(user: User, certification: Certification, completed_on: d
     return preview_after(current_record(user, certification), certification, completed_on, day)
 
 
+def completion_refusal(certification: Certification, completed_on: date, day: date) -> str | None:
+    """Why a record of `certification` cannot be completed on `completed_on` (None: it can)."""
+    if completed_on > day and not certification.allow_upcoming:
+        return f"The completion date cannot be after today ({format_date(day)}) for this certification."
+    return None
+
+
+def preview_completion(user: User, certification: Certification, completed_on: date,
+                       day: date) -> tuple[ExpirationPreview | None, str | None]:
+    """(the preview, None), or (None, why a submission would be refused): a live preview never
+    promises an expiration, or Upcoming, for a completion the submission refuses."""
+    refusal = completion_refusal(certification, completed_on, day)
+    if refusal is not None:
+        return None, refusal
+    return preview_expiration(user, certification, completed_on, day), None
+
+
 def preview_after(existing: Submission | None, certification: Certification, completed_on: date,
                   day: date) -> ExpirationPreview:
     """preview_expiration for a user whose current record is `existing` (None: nothing on file)."""
@@ -97,6 +114,15 @@ class SubmissionError(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(message for messages in errors.values() for message in messages))
         self.errors = errors
+
+
+def _hidden_message(user: User, certification: Certification, by: User) -> str:
+    """Why a certification hidden from `user` cannot be submitted, told to whoever submits it."""
+    if by.id == user.id:
+        return "You may not submit this certification."
+    levels = ", ".join(sorted(level.name for level in user.module_levels))
+    return (f"{certification.name} is hidden from {user.full_name}'s module level"
+            f"{'s' if len(user.module_levels) != 1 else ''} ({levels}), so it cannot be recorded for them.")
 
 
 def is_web_address(url: str) -> bool:
@@ -164,12 +190,10 @@ def submit_certification(
         return existing
     errors: dict[str, list[str]] = {}
     if not certification_visible_to(user, certification):
-        errors.setdefault("certification", []).append("You may not submit this certification.")
+        errors.setdefault("certification", []).append(_hidden_message(user, certification, by))
     day = today()
-    if completed_on > day and not certification.allow_upcoming:
-        errors.setdefault("completed_on", []).append(
-            f"The completion date cannot be after today ({format_date(day)}) for this certification."
-        )
+    if refusal := completion_refusal(certification, completed_on, day):
+        errors.setdefault("completed_on", []).append(refusal)
     if expires_on is not None:
         if by.id == user.id and not user.can(Permission.SET_OWN_EXPIRATION):
             errors.setdefault("expires_on", []).append("You may not set the expiration date yourself.")
