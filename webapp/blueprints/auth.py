@@ -1,7 +1,7 @@
 """Signing in and out, passwords, and the signed-in user's sessions."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from webapp import rate_limits
@@ -9,6 +9,7 @@ from webapp.blueprints.common import add_errors
 from webapp.forms.auth import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
 from webapp.rules.passwords import MIN_LENGTH
+from webapp.rules.single_sign_on import PASSWORD_SIGN_IN_ADMINS_ONLY
 from webapp.security import forget_browser, login_required, public, remember_browser
 from webapp.services.accounts import (
     PasswordRefused,
@@ -65,6 +66,7 @@ def _signed_out(message: str, category: str):
 def _sign_in_page(form: SignInForm, *, status: int, sso_error: str | None = None):
     return render("auth/login.html", form=form, status=status, page_error=sso_error,
                   sso_provider=provider_name() if sso_enabled() else None,
+                  passwords_for_administrators_only=current_app.config["PASSWORD_SIGN_IN"] == PASSWORD_SIGN_IN_ADMINS_ONLY,
                   provider_sign_out=session.pop(PROVIDER_SIGN_OUT, None))
 
 
