@@ -23,6 +23,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from tests.factories import Factory
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, PROVIDER_NAME, Provider
 from webapp import create_app
 from webapp.config import _database_url
 from webapp.extensions import db, limiter
@@ -245,3 +246,25 @@ def smtp(app, monkeypatch):
     inbox.controller = controller
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on 127.0.0.1 (tests/oidc_provider.py)."""
+    provider = Provider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc(app, oidc_provider):
+    """Single sign-on switched on against the test provider, with its knobs reset; as it was afterwards."""
+    settings = {
+        "OIDC_ISSUER": oidc_provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        "OIDC_PROVIDER_NAME": PROVIDER_NAME, "OIDC_ALLOWED_DOMAINS": "", "OIDC_CREATE_USERS": False,
+    }
+    before = {name: app.config[name] for name in settings}
+    app.config.update(settings)
+    oidc_provider.reset()
+    yield oidc_provider
+    app.config.update(before)

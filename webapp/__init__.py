@@ -25,7 +25,7 @@ from webapp.blueprints import (
     settings,
     submissions,
 )
-from webapp.config import CONFIGS, check_production_config, database_url_for, https_settings
+from webapp.config import CONFIGS, check_production_config, check_sign_in_config, database_url_for, https_settings
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
@@ -66,6 +66,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if config_name == "production":
         check_production_config(app.config)
+    check_sign_in_config(app.config)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

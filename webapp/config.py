@@ -7,6 +7,8 @@ variables override single values.
 import os
 from pathlib import Path
 
+from webapp.rules.single_sign_on import PASSWORD_SIGN_IN_ADMINS_ONLY, PASSWORD_SIGN_IN_ON, PASSWORD_SIGN_IN_POLICIES
+
 # Signs development and test sessions only: production refuses to start with it.
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 MIN_SECRET_KEY_LENGTH = 32
@@ -85,6 +87,21 @@ class Config:
     RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "5 per 15 minutes; 20 per day")
     # Recipients of the mail one person sends by hand (shared reports and Notify together).
     MAIL_RECIPIENTS_LIMIT_PER_USER = os.environ.get("MAIL_RECIPIENTS_LIMIT_PER_USER", "50 per hour; 200 per day")
+    # Single sign-on with the organisation's OpenID Connect provider (webapp/services/single_sign_on.py);
+    # unset OIDC_ISSUER: passwords only.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your company account")
+    # "example.org, example.com": only these e-mail domains sign in; empty: any the provider vouches for.
+    OIDC_ALLOWED_DOMAINS = os.environ.get("OIDC_ALLOWED_DOMAINS", "")
+    # First sign-in of someone with no account: create one with this module level, or refuse.
+    OIDC_CREATE_USERS = os.environ.get("OIDC_CREATE_USERS", "0") == "1"
+    OIDC_DEFAULT_MODULE_LEVEL = os.environ.get("OIDC_DEFAULT_MODULE_LEVEL", "Employee")
+    # Seconds to wait for the provider (discovery, keys, token) before the sign-in is refused.
+    OIDC_TIMEOUT_SECONDS = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+    # "on", or "admins-only": everyone else signs in through the provider (rules/single_sign_on.py).
+    PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", PASSWORD_SIGN_IN_ON)
 
 
 class DevelopmentConfig(Config):
@@ -108,6 +125,19 @@ def check_production_config(config) -> None:
         problems.append("BASE_URL must be set to the site's address (e.g. https://fieldcert.example.org)")
     if problems:
         raise ConfigurationError("Production configuration refused: " + "; ".join(problems) + ".")
+
+
+def check_sign_in_config(config) -> None:
+    """Refuse a sign-in configuration that would lock people out or leave password sign-in on by a typo."""
+    problems = []
+    if config["PASSWORD_SIGN_IN"] not in PASSWORD_SIGN_IN_POLICIES:
+        problems.append(f"PASSWORD_SIGN_IN must be one of {', '.join(PASSWORD_SIGN_IN_POLICIES)}")
+    if config["OIDC_ISSUER"] and not config["OIDC_CLIENT_ID"]:
+        problems.append("OIDC_CLIENT_ID must be set with OIDC_ISSUER")
+    if config["PASSWORD_SIGN_IN"] == PASSWORD_SIGN_IN_ADMINS_ONLY and not config["OIDC_ISSUER"]:
+        problems.append("PASSWORD_SIGN_IN=admins-only needs OIDC_ISSUER, or only administrators could sign in")
+    if problems:
+        raise ConfigurationError("Sign-in configuration refused: " + "; ".join(problems) + ".")
 
 
 class TestingConfig(Config):

@@ -15,6 +15,8 @@ from webapp.services.accounts import account_key
 
 # Every person's mail sent by hand counts against one allowance, whichever page sent it.
 MAIL_SCOPE = "mail sent by hand"
+# Failed password sign-ins and refused single sign-ons from one address count together.
+SIGN_IN_SCOPE = "failed sign-ins"
 
 
 def _setting(name: str):
@@ -45,13 +47,19 @@ def _limit(setting: str, key_func, counts):
     return limiter.limit(_setting(setting), key_func=key_func, methods=["POST"], deduct_when=counts)
 
 
+def _failed_sign_ins(method: str):
+    return limiter.shared_limit(_setting("SIGN_IN_LIMIT_PER_ADDRESS"), SIGN_IN_SCOPE, key_func=get_remote_address,
+                                methods=[method], deduct_when=_refused)
+
+
 def _mail_recipients(cost=1):
     return limiter.shared_limit(_setting("MAIL_RECIPIENTS_LIMIT_PER_USER"), MAIL_SCOPE, key_func=_user,
                                 methods=["POST"], deduct_when=_went_through, cost=cost)
 
 
 sign_in_per_account = _limit("SIGN_IN_LIMIT_PER_ACCOUNT", _account, _refused)
-sign_in_per_address = _limit("SIGN_IN_LIMIT_PER_ADDRESS", get_remote_address, _refused)
+sign_in_per_address = _failed_sign_ins("POST")
+single_sign_on_per_address = _failed_sign_ins("GET")
 reset_per_account = _limit("RESET_LIMIT_PER_ACCOUNT", _account, _went_through)
 reset_per_address = _limit("RESET_LIMIT_PER_ADDRESS", get_remote_address, _went_through)
 shared_report_recipients = _mail_recipients(_shared_report_recipients)

@@ -56,6 +56,9 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "auth.password": (SIGN_IN, OK, OK, OK),
     "auth.reset_password": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "auth.sessions": (SIGN_IN, OK, OK, OK),
+    # Single sign-on is not configured here (tests/web/test_single_sign_on.py switches it on).
+    "auth.sso_callback": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "auth.sso_start": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "certifications.create": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.detail": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

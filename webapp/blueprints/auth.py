@@ -1,7 +1,7 @@
 """Signing in and out, passwords, and the signed-in user's sessions."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from webapp import rate_limits
@@ -9,15 +9,36 @@ from webapp.blueprints.common import add_errors
 from webapp.forms.auth import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from webapp.htmx import render
 from webapp.rules.passwords import MIN_LENGTH
+from webapp.rules.single_sign_on import PASSWORD_SIGN_IN_ADMINS_ONLY
 from webapp.security import forget_browser, login_required, public, remember_browser
-from webapp.services.accounts import PasswordRefused, authenticate_user, change_password, request_password_reset
+from webapp.services.accounts import (
+    PasswordRefused,
+    PasswordSignInOff,
+    authenticate_user,
+    change_password,
+    request_password_reset,
+)
 from webapp.services.accounts import reset_password as reset_password_to
+from webapp.services.mail import external_url
 from webapp.services.reset_tokens import user_for_reset_token
 from webapp.services.sessions import end_all_sessions, end_session, list_live_sessions, start_session
+from webapp.services.single_sign_on import (
+    SignInRefused,
+    begin_sign_in,
+    finish_sign_in,
+    provider_name,
+    provider_sign_out_url,
+    sso_enabled,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 PASSWORD_HINT = f"At least {MIN_LENGTH} characters, and not one of the most common passwords."
+# Kept in the Flask session: where to go after single sign-on, whether this sign-in came through
+# the provider, and (once signed out) the provider's sign-out address to offer.
+NEXT_AFTER_SSO = "sso_next"
+SIGNED_IN_WITH_SSO = "sso_signed_in"
+PROVIDER_SIGN_OUT = "sso_sign_out_url"
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -42,6 +63,13 @@ def _signed_out(message: str, category: str):
     return response
 
 
+def _sign_in_page(form: SignInForm, *, status: int, sso_error: str | None = None):
+    return render("auth/login.html", form=form, status=status, page_error=sso_error,
+                  sso_provider=provider_name() if sso_enabled() else None,
+                  passwords_for_administrators_only=current_app.config["PASSWORD_SIGN_IN"] == PASSWORD_SIGN_IN_ADMINS_ONLY,
+                  provider_sign_out=session.pop(PROVIDER_SIGN_OUT, None))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @rate_limits.sign_in_per_address
@@ -51,23 +79,62 @@ def login():
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate_user(form.identifier.data, form.password.data)
-        if user is not None:
-            keys = start_session(user, address=request.remote_addr, user_agent=request.user_agent.string,
-                                 remember=form.remember.data)
-            login_user(user)
-            if keys.remember_token:
-                remember_browser(keys.remember_token)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
-        # One message for every failure, so it tells nobody which accounts exist.
-        form.password.errors.append("Wrong username, e-mail or password, or the account is inactive.")
-    return render("auth/login.html", form=form, status=200 if request.method == "GET" or not form.errors else 422)
+        try:
+            user = authenticate_user(form.identifier.data, form.password.data)
+        except PasswordSignInOff:
+            form.password.errors.append(
+                f"This account signs in with {provider_name()}, not a password: use the button below.")
+        else:
+            if user is not None:
+                keys = start_session(user, address=request.remote_addr, user_agent=request.user_agent.string,
+                                     remember=form.remember.data)
+                login_user(user)
+                if keys.remember_token:
+                    remember_browser(keys.remember_token)
+                return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            # One message for every failure, so it tells nobody which accounts exist.
+            form.password.errors.append("Wrong username, e-mail or password, or the account is inactive.")
+    return _sign_in_page(form, status=200 if request.method == "GET" or not form.errors else 422)
+
+
+@bp.get("/sso")
+@public
+def sso_start():
+    """To the provider's sign-in page ("Sign in with <provider>"). A GET, as a link: starting a sign-in
+    changes nothing here, and only this browser can finish it (the state is kept in its session)."""
+    if not sso_enabled():
+        abort(404)
+    session[NEXT_AFTER_SSO] = _safe_next(request.args.get("next"))
+    try:
+        # The provider sends the browser back to BASE_URL, never to the Host this request named.
+        return begin_sign_in(external_url("auth.sso_callback"))
+    except SignInRefused as refused:
+        return _sign_in_page(SignInForm(), status=422, sso_error=str(refused))
+
+
+@bp.get("/sso/callback")
+@public
+@rate_limits.single_sign_on_per_address
+def sso_callback():
+    """Where the provider sends the browser back: a session like the password sign-in's, or the reason why not."""
+    if not sso_enabled():
+        abort(404)
+    try:
+        user = finish_sign_in(address=request.remote_addr, user_agent=request.user_agent.string)
+    except SignInRefused as refused:
+        return _sign_in_page(SignInForm(), status=422, sso_error=str(refused))
+    login_user(user)
+    session[SIGNED_IN_WITH_SSO] = True
+    return redirect(session.pop(NEXT_AFTER_SSO, None) or url_for("home.index"))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     end_session(current_user)
+    if session.pop(SIGNED_IN_WITH_SSO, False):
+        # Signing out of FieldCert leaves the provider's own session; the sign-in page offers to end it.
+        session[PROVIDER_SIGN_OUT] = provider_sign_out_url(external_url("auth.login"))
     return _signed_out("You are signed out.", "info")
 
 

@@ -5,8 +5,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db
 from webapp.models import User, utcnow
+from webapp.permissions import Permission
 from webapp.rules.accounts import reset_held
 from webapp.rules.passwords import password_problem
+from webapp.rules.single_sign_on import password_sign_in_allowed
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.mail import SECRET_LINK, queue_email, render_mail
@@ -28,6 +30,10 @@ def _user_signing_in_as(identifier: str) -> User | None:
     )
 
 
+class PasswordSignInOff(Exception):
+    """The password was right, but this account signs in only through single sign-on (decision 28)."""
+
+
 class PasswordRefused(Invalid):
     """A password change or reset is refused (wrong current password, short or common new one)."""
 
@@ -40,7 +46,10 @@ def account_key(identifier: str) -> str:
 
 
 def authenticate_user(identifier: str, password: str) -> User | None:
-    """The active user with that username or e-mail and password, else None; the audit log keeps either outcome."""
+    """The active user with that username or e-mail and password, else None; the audit log keeps either outcome.
+
+    Raises PasswordSignInOff for the right password of an account that must use single sign-on.
+    """
     user = _user_signing_in_as(identifier)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -49,8 +58,14 @@ def authenticate_user(identifier: str, password: str) -> User | None:
     elif not check_password_hash(user.password_hash, password) or not user.active:
         record_audit(None, "user.sign_in_failed", user, f"Failed sign-in as {user.username}")
         user = None
+    elif not password_sign_in_allowed(current_app.config["PASSWORD_SIGN_IN"],
+                                      administrator=user.can(Permission.MANAGE_MODULE_LEVELS)):
+        record_audit(None, "user.sign_in_failed", user, f"Refused password sign-in as {user.username}",
+                     after={"method": "password", "reason": "password sign-in is off for this account"})
+        db.session.commit()
+        raise PasswordSignInOff()
     else:
-        record_audit(user, "user.sign_in", user, f"{user.full_name} signed in")
+        record_audit(user, "user.sign_in", user, f"{user.full_name} signed in", after={"method": "password"})
     db.session.commit()
     return user
 
