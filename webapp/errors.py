@@ -4,6 +4,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
 from webapp.htmx import render
@@ -37,9 +38,22 @@ def _error_page(code: int, message: str | None = None):
     return render("errors/error.html", block="content", status=code, title=title, message=message or text, code=code)
 
 
+def _own_message(error: HTTPException) -> str | None:
+    """The message an `abort(code, message)` gave, None for the code's stock one."""
+    return error.description if error.description != type(error).description else None
+
+
 def init_errors(app: Flask) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda error, code=code: _error_page(code))
+        if code != 500:
+            app.register_error_handler(code, lambda error, code=code: _error_page(code, _own_message(error)))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # A failed statement leaves the session refusing every query (PendingRollbackError) until it is
+        # rolled back, and the error page needs it for the navigation.
+        db.session.rollback()
+        return _error_page(500)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -20,9 +20,13 @@ def wants_fragment() -> bool:
     )
 
 
-def render(template: str, block: str = "content", status: int = 200, **context):
-    """Render the page, or just `block` of it for an htmx request."""
-    if wants_fragment():
+def render(template: str, block: str = "content", status: int = 200, *, fragment_only: bool = False, **context):
+    """Render the page, or just `block` of it for an htmx request.
+
+    `fragment_only`: the view serves only that block (a live preview), whoever asks; the whole
+    page would need context the view does not load.
+    """
+    if fragment_only or wants_fragment():
         body = render_block(template, block, **context)
     else:
         body = render_template(template, **context)

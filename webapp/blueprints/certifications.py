@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
+from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render
@@ -51,15 +52,10 @@ def _certification_or_404(certification_id: int):
     return certification
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdecimal() else None
-
-
 @bp.route("/")
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def index():
-    search, tag_id, group_id = request.args.get("q", ""), _int_arg("tag"), _int_arg("group")
+    search, tag_id, group_id = request.args.get("q", ""), request.args.get("tag", type=database_int), request.args.get("group", type=database_int)
     return render(
         "certifications/index.html",
         block="results" if request.headers.get("HX-Target") == "certification-results" else "content",
@@ -156,7 +152,7 @@ def example():
     neither loaded nor checked on each keystroke; saving checks them.
     """
     form = CertificationForm()
-    return render("certifications/form.html", block="example", example=_example(form))
+    return render("certifications/form.html", block="example", fragment_only=True, example=_example(form))
 
 
 @bp.route("/<int:certification_id>/recalculate-preview", methods=["POST"])
@@ -165,7 +161,7 @@ def recalculate_preview(certification_id: int):
     """The live count of records "recalculate existing records" would change; changes nothing."""
     certification = _certification_or_404(certification_id)
     form = CertificationForm()  # as for the example: tracking settings only
-    return render("certifications/form.html", block="recalculate",
+    return render("certifications/form.html", block="recalculate", fragment_only=True,
                   recalculate_count=_recalculate_count(form, certification))
 
 
@@ -197,7 +193,7 @@ def edit_roles(certification_id: int):
         cells = set()
         for cell in request.form.getlist("cell"):
             role_id, _, company_id = cell.partition(":")
-            if role_id.isdecimal() and company_id.isdecimal():
+            if database_id(role_id) and database_id(company_id):
                 cells.add((int(role_id), int(company_id)))
         set_associated_roles(current_user, certification, cells)
         flash("Associated roles saved.", "success")
@@ -212,7 +208,7 @@ def edit_roles(certification_id: int):
 def edit_users(certification_id: int):
     certification = _certification_or_404(certification_id)
     if request.method == "POST":
-        ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
+        ids = database_ids(request.form.getlist("user_id"))
         set_direct_users(current_user, certification, ids)
         flash("Assigned users saved.", "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.bounds import database_int
 from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
@@ -129,7 +130,7 @@ def submit():
         del form.expires_on
     preview_on_change(form, url_for("my_account.preview"))
     if request.method == "GET":
-        chosen = request.args.get("certification", type=int)
+        chosen = request.args.get("certification", type=database_int)
         if chosen:
             form.certification.data = chosen
         if request.headers.get("HX-Target") == "certification-field":
@@ -177,7 +178,7 @@ def submit():
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on = parse_date(request.args.get("completed_on"))
-    certification_id = request.args.get("certification", type=int)
+    certification_id = request.args.get("certification", type=database_int)
     preview = preview_error = None
     if not certification_id:
         preview_error = "Choose a certification to see its expiration."

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.common import add_errors, add_submission_errors
+from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
@@ -293,7 +294,7 @@ def approve_selected(user_id: int):
     user = _user_in_reach(user_id, "approve")
     if not may_approve_for(current_user, user):
         abort(404)
-    ids = [int(value) for value in request.form.getlist("submission_id") if value.isdigit()]
+    ids = database_ids(request.form.getlist("submission_id"))
     if not ActionForm().validate() or not ids:
         return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
     chosen = list(db.session.scalars(
@@ -540,7 +541,7 @@ def record(user_id: int):
     user = _user_in_reach(user_id, "record")
     form = _record_form(user)
     if request.method == "GET":
-        form.certification.data = request.args.get("certification", type=int) or 0
+        form.certification.data = request.args.get("certification", type=database_int) or 0
         form.completed_on.date = today()
         form.completed_on.data = today().isoformat()
         preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
@@ -576,7 +577,7 @@ def record(user_id: int):
 @permission_required(*RECORDERS)
 def record_preview(user_id: int):
     user = _user_in_reach(user_id, "record")
-    preview, error = _preview_for(user, request.args.get("certification", type=int),
+    preview, error = _preview_for(user, request.args.get("certification", type=database_int),
                                   parse_date(request.args.get("completed_on")))
     # Always a fragment: the shared preview, and the expiration field refilled from the rules.
     return render_template("people/_record_preview.html", preview=preview, preview_error=error)

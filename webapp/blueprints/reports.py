@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.reports import MatrixFilterForm, ReportFilterForm, ShareByEmailForm, SharedReportForm
@@ -71,7 +72,7 @@ def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
 @permission_required(Permission.VIEW_MATRIX)
 def matrix():
     form, filters = _matrix_filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=database_int), 1)
     matrix_page = load_matrix_page(current_user, filters, today(), page)
     query = {k: v for k, v in request.args.items(multi=False) if k != "page"}
     block = "rows" if page > 1 else "content"

@@ -1,0 +1,124 @@
+"""Bad input a person or a script can send: out-of-range numbers, NUL bytes, half-filled posts,
+and what fails mid-request. Each gets a clear answer (404, 400 or 422), never a 500, and changes nothing."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import Company, Course, QuizQuestion, User
+
+TOO_LARGE = ("2147483648", "9223372036854775808", "99999999999999999999999")
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def admin(factory, sign_in):
+    return sign_in(factory.user("Administrator"))
+
+
+@pytest.mark.parametrize("number", TOO_LARGE)
+def test_an_id_above_the_database_range_is_not_found(client, admin, number):
+    for url in (f"/certifications/{number}", f"/people/{number}/certifications", f"/qr/{number}",
+                f"/activities/courses/{number}", f"/people/{admin.id}/history/{number}"):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("number", TOO_LARGE)
+def test_numbers_above_the_database_range_in_a_query_are_ignored(client, admin, number):
+    for url in (f"/notices/sent-mail?page={number}", f"/reports/?page={number}",
+                f"/certifications/?tag={number}&group={number}", f"/my/submit?certification={number}",
+                f"/people/{admin.id}/record?certification={number}"):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("number", TOO_LARGE)
+def test_ids_above_the_database_range_in_a_form_are_skipped(client, admin, csrf, factory, number):
+    certification = factory.certification()
+    response = client.post(f"/certifications/{certification.id}/users", data={"csrf_token": csrf(), "user_id": number})
+    assert response.status_code == 302
+    response = client.post(f"/certifications/{certification.id}/roles",
+                           data={"csrf_token": csrf(), "cell": f"{number}:{number}"})
+    assert response.status_code == 302
+
+
+def test_a_number_field_above_the_database_range_is_a_field_error(client, admin, csrf):
+    course = Course(name="Ladders", version=1)
+    db.session.add(course)
+    db.session.commit()
+    response = client.post(f"/activities/courses/{course.id}/questions", data={
+        "csrf_token": csrf(), "prompt": "How many?", "choices": "One\nTwo", "correct": "9223372036854775808"})
+    assert response.status_code == 422
+    assert "too large" in response.get_data(as_text=True)
+    assert _count(QuizQuestion) == 0
+
+
+@pytest.mark.parametrize("path", ["/r/a%00b", "/s/token%00", "/c/%00", "/cal/%00.ics", "/auth/reset-password/x%00y"])
+def test_a_nul_byte_in_a_public_token_url_is_a_bad_request(client, path):
+    assert client.get(path).status_code == 400
+
+
+def test_a_nul_byte_in_a_query_is_a_bad_request(client, admin):
+    response = client.get("/people/?q=a%00b")
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_at_sign_in_is_a_bad_request(client, factory, csrf):
+    user = factory.user()
+    response = client.post("/auth/login", data={"csrf_token": csrf(), "identifier": f"{user.username}\x00",
+                                                "password": "x\x00"})
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_a_form_changes_nothing(client, admin, csrf):
+    response = client.post("/companies/new", data={"csrf_token": csrf(), "name": "North\x00wind"})
+    assert response.status_code == 400
+    assert _count(Company) == 0
+
+
+# ---- Posts carrying only a CSRF token (issue 15, item 6) ----------------------------------------
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_live_previews_answer_a_post_with_only_a_csrf_token(client, admin, csrf, factory, htmx):
+    certification = factory.yearly_certification()
+    headers = {"HX-Request": "true"} if htmx else {}
+    for url in ("/certifications/example", f"/certifications/{certification.id}/recalculate-preview",
+                "/settings/module-settings/attachment-naming/preview"):
+        response = client.post(url, data={"csrf_token": csrf()}, headers=headers)
+        assert response.status_code == 200, url
+        assert "<html" not in response.get_data(as_text=True)
+
+
+def test_acknowledging_an_activity_without_a_document_is_refused_with_its_page(client, admin, csrf, factory):
+    certification = factory.certification(name="Vehicle Check", activity_type="form")
+    response = client.post(f"/activity/{certification.id}/acknowledge", data={"csrf_token": csrf()})
+    assert response.status_code == 422
+    assert "Vehicle Check" in response.get_data(as_text=True)
+
+
+def test_submitting_with_only_a_csrf_token_shows_the_form_again(client, factory, sign_in, csrf):
+    sign_in(factory.user())
+    response = client.post("/my/submit", data={"csrf_token": csrf()})
+    assert response.status_code == 422
+
+
+# ---- What fails mid-request --------------------------------------------------------------------
+
+
+def test_the_error_page_renders_after_a_failed_statement(app, client, admin, monkeypatch):
+    """A statement that fails leaves the session needing a rollback; the 500 page must still render."""
+
+    def failing_view():
+        db.session.add(User(username=None))
+        db.session.flush()
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, "pwa.offline", failing_view)
+    response = client.get("/offline")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
