@@ -167,7 +167,7 @@ def submit():
     if _wants_json():
         return jsonify(errors=form.errors), 422
     preview = None
-    offered = {choice_id for choice_id, _ in form.certification.choices if choice_id}
+    offered = {choice.value for choice in form.certification.choices if choice.value}
     if form.completed_on.date and form.certification.data in offered:
         certification = _visible_certification(form.certification.data)
         preview = preview_expiration(current_user, certification, form.completed_on.date, today())

@@ -3,10 +3,11 @@
 They only parse; the services check every rule and their messages go on these fields.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FileField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 from webapp.bounds import BoundedIntegerField
+from webapp.forms.choices import SelectField
 from webapp.forms.certifications import blank_to_none, document_fields
 from webapp.forms.my_account import FlexibleDateField
 from webapp.services.activity_forms import FIELD_KIND_LABELS

@@ -10,8 +10,6 @@ from wtforms import (
     MultipleFileField,
     DateField,
     DecimalField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -19,6 +17,7 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.my_account import FlexibleDateField
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS

@@ -3,9 +3,10 @@ from datetime import date, datetime
 from uuid import uuid4
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from webapp.forms.choices import SelectField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # what <input type="date"> sends, and what people type

@@ -2,9 +2,10 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, MultipleFileField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 

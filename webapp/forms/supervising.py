@@ -7,10 +7,7 @@ from wtforms import (
     DateField,
     HiddenField,
     MultipleFileField,
-    RadioField,
     SearchField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -18,6 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from webapp.forms.certifications import MultiCheckboxField
+from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.my_account import FlexibleDateField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
