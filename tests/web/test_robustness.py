@@ -6,7 +6,15 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Company, Course, QuizQuestion, User
+from webapp.models import Company, Course, Form, LearningIntegration, QuizQuestion, User
+from webapp.services.activity_forms import save_form
+from webapp.services.certifications import create_certification
+from webapp.services.companies import create_company
+from webapp.services.courses import save_course
+from webapp.services.invalid import Invalid
+from webapp.services.learning import create_integration
+from webapp.services.module_levels import create_module_level
+from webapp.services.roles import create_role
 
 TOO_LARGE = ("2147483648", "9223372036854775808", "99999999999999999999999")
 
@@ -101,9 +109,10 @@ def test_acknowledging_an_activity_without_a_document_is_refused_with_its_page(c
     assert "Vehicle Check" in response.get_data(as_text=True)
 
 
-def test_submitting_with_only_a_csrf_token_shows_the_form_again(client, factory, sign_in, csrf):
+@pytest.mark.parametrize("htmx", [False, True])
+def test_submitting_with_only_a_csrf_token_shows_the_form_again(client, factory, sign_in, csrf, htmx):
     sign_in(factory.user())
-    response = client.post("/my/submit", data={"csrf_token": csrf()})
+    response = client.post("/my/submit", data={"csrf_token": csrf()}, headers={"HX-Request": "true"} if htmx else {})
     assert response.status_code == 422
 
 
@@ -122,3 +131,60 @@ def test_the_error_page_renders_after_a_failed_statement(app, client, admin, mon
     response = client.get("/offline")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
+
+
+# ---- Names: too long, or taken by a save at the same moment (issue 15, item 7) ------------------
+
+
+@pytest.mark.parametrize("url, noun", [("/activities/forms", "form"), ("/activities/courses", "course"),
+                                       ("/activities/learning", "learning system")])
+def test_a_name_longer_than_its_column_is_refused_not_cut(client, admin, csrf, url, noun):
+    for _ in range(2):
+        response = client.post(url, data={"csrf_token": csrf(), "name": "x" * 10_000})
+        assert response.status_code == 422
+        assert "characters or fewer" in response.get_data(as_text=True)
+    assert _count({"form": Form, "course": Course, "learning system": LearningIntegration}[noun]) == 0
+
+
+CREATES = {
+    "company": lambda actor: create_company(actor, {"name": "Northwind"}),
+    "role": lambda actor: create_role(actor, "Crew Lead"),
+    "module level": lambda actor: create_module_level(actor, "Auditor", []),
+    "learning system": lambda actor: create_integration(actor, "Moodle"),
+    "form": lambda actor: save_form(actor, None, "Pre-start", None, None, None),
+    "course": lambda actor: save_course(actor, None, "Ladders", None),
+    "certification": lambda actor: create_certification(actor, {"name": "Forklift"}),
+}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("kind", CREATES)
+def test_two_creates_with_the_same_name_at_once_store_one_and_refuse_the_other(factory, at_once, kind):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent transactions on PostgreSQL")
+    actor_id = factory.user("Administrator").id
+
+    def create():
+        CREATES[kind](db.session.get(User, actor_id))
+        return "created"
+
+    outcomes = at_once(create, create)
+    assert "created" in outcomes
+    refused = [outcome for outcome in outcomes if outcome != "created"]
+    assert len(refused) == 1 and isinstance(refused[0], Invalid), outcomes
+    assert "already has this name" in refused[0].errors["name"]
+
+
+@pytest.mark.parametrize("number", TOO_LARGE)
+def test_a_picker_given_an_id_above_the_range_says_it_is_not_a_choice(client, admin, csrf, factory, number):
+    worker = factory.user()
+    response = client.post(f"/people/{worker.id}/record", data={
+        "csrf_token": csrf(), "certification": number, "completed_on": "06/01/2026"})
+    assert response.status_code == 422
+    response = client.post("/certifications/groups", data={"csrf_token": csrf(), "name": "Safety", "parent_id": number})
+    assert response.status_code == 422
+
+
+def test_a_file_field_posted_as_text_is_no_file(client, admin, csrf):
+    response = client.post("/certifications/new", data={"csrf_token": csrf(), "supporting_files": "not a file"})
+    assert response.status_code == 422

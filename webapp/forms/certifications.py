@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.bounds import database_int
 from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.my_account import FlexibleDateField
 from webapp.models.certifications import CERTIFICATION_TYPES
@@ -52,7 +53,7 @@ def blank_to_none(value):
 def _int_or_none(value):
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return database_int(value)
 
 
 class MultiCheckboxField(SelectMultipleField):

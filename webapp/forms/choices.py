@@ -10,6 +10,8 @@ from wtforms import SelectField as _SelectField
 from wtforms import SelectMultipleField as _SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
+from webapp.bounds import database_int
+
 
 def select_choices(choices):
     """(value, label) pairs (or SelectChoice options) as SelectChoice options; None stays None."""
@@ -20,6 +22,9 @@ def select_choices(choices):
 
 class _PairChoices:
     def __init__(self, *args, choices=None, **kwargs):
+        if kwargs.get("coerce") is int:
+            # An id picker: a number the database cannot hold is "not a valid choice", not an overflow.
+            kwargs["coerce"] = database_int
         super().__init__(*args, choices=select_choices(choices), **kwargs)
 
     @property

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.bounds import database_id
 from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
@@ -13,7 +14,7 @@ EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 
 
 def _optional_id(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return database_id(str(value)) if value is not None else None
 
 
 class MatrixFilterForm(FlaskForm):

@@ -40,7 +40,7 @@ from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
 
@@ -160,6 +160,9 @@ def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
     )
 
 
+CERTIFICATION_NAME_TAKEN = "Another certification already has this name."
+
+
 def check_certification(values: dict, certification: Certification | None) -> TrackingPolicy:
     """Every rule the documents state for a certification; raises CertificationInvalid with all errors."""
     errors: dict[str, str] = {}
@@ -169,8 +172,10 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
         errors["name"] = "Enter the certification name."
     elif any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
         errors["name"] = "The name cannot contain the characters ; < > \\ /"
+    elif too_long := name_too_long(Certification, name):
+        errors["name"] = too_long
     elif name_taken(Certification, name, own_id):
-        errors["name"] = "Another certification already has this name."
+        errors["name"] = CERTIFICATION_NAME_TAKEN
     parent_id, child_ids = values.get("parent_id"), set(values.get("child_ids") or ())
     if parent_id and child_ids:
         errors["parent_id"] = "A certification can have a parent or children, not both."
@@ -321,14 +326,15 @@ def _apply(certification: Certification, values: dict) -> None:
 def create_certification(actor: User, values: dict) -> Certification:
     check_certification(values, None)
     certification = Certification()
-    db.session.add(certification)
-    _apply(certification, values)
-    _apply_attachments(actor, certification, values)
-    _apply_document(actor, certification, values)
-    db.session.flush()
-    record_audit(actor, "certification.create", certification, f"Created certification {certification.name}",
-                 after=_audit_state(certification))
-    db.session.commit()
+    with saving_unique_name(Certification, values["name"], None, CertificationInvalid, CERTIFICATION_NAME_TAKEN):
+        db.session.add(certification)
+        _apply(certification, values)
+        _apply_attachments(actor, certification, values)
+        _apply_document(actor, certification, values)
+        db.session.flush()
+        record_audit(actor, "certification.create", certification, f"Created certification {certification.name}",
+                     after=_audit_state(certification))
+        db.session.commit()
     return certification
 
 

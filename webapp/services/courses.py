@@ -14,7 +14,7 @@ from webapp.rules.activities import mark_quiz
 from webapp.services.activities import complete_activity, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.text import non_blank_lines
 
@@ -39,20 +39,26 @@ def _changed(actor: User, course: Course, action: str, summary: str) -> None:
     db.session.commit()
 
 
+COURSE_NAME_TAKEN = "Another course already has this name."
+
+
 def save_course(actor: User, course: Course | None, name: str | None, pass_mark: int | None) -> Course:
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the course name."})
+    if too_long := name_too_long(Course, name):
+        raise Invalid({"name": too_long})
     if name_taken(Course, name, course.id if course else None):
-        raise Invalid({"name": "Another course already has this name."})
+        raise Invalid({"name": COURSE_NAME_TAKEN})
     if pass_mark is not None and not 1 <= pass_mark <= 100:
         raise Invalid({"pass_mark": "The pass mark is a percentage from 1 to 100."})
-    if course is None:
-        course = Course(version=0)
-        db.session.add(course)
-    course.name, course.pass_mark = name[:200], pass_mark
-    db.session.flush()
-    _changed(actor, course, "save", f"Saved name and pass mark {pass_mark or 'all answers right'}")
+    with saving_unique_name(Course, name, course.id if course else None, Invalid, COURSE_NAME_TAKEN):
+        if course is None:
+            course = Course(version=0)
+            db.session.add(course)
+        course.name, course.pass_mark = name, pass_mark
+        db.session.flush()
+        _changed(actor, course, "save", f"Saved name and pass mark {pass_mark or 'all answers right'}")
     return course
 
 
