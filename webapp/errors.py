@@ -4,6 +4,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
@@ -54,6 +55,13 @@ def init_errors(app: Flask) -> None:
         # rolled back, and the error page needs it for the navigation.
         db.session.rollback()
         return _error_page(500)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def deleted_meanwhile(error):
+        # Someone deleted the row between this request loading it and saving it.
+        db.session.rollback()
+        return _error_page(404, "Someone deleted this while you were working on it; nothing was saved.")
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

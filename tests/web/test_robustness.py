@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from tests.conftest import csrf_token_for
 from webapp.extensions import db
-from webapp.models import Company, Course, Form, LearningIntegration, QuizQuestion, User
+from webapp.models import AuditEntry, CertificationGroup, Company, Course, Form, LearningIntegration, QuizQuestion, SharedReport, User
 from webapp.services.activity_forms import save_form
-from webapp.services.certifications import create_certification
+from webapp.services.certifications import create_certification, create_group
 from webapp.services.companies import create_company
 from webapp.services.courses import save_course
 from webapp.services.invalid import Invalid
 from webapp.services.learning import create_integration
 from webapp.services.module_levels import create_module_level
 from webapp.services.roles import create_role
+from webapp.services.shared_reports import create_shared_report
 
 TOO_LARGE = ("2147483648", "9223372036854775808", "99999999999999999999999")
 
@@ -154,6 +157,7 @@ CREATES = {
     "form": lambda actor: save_form(actor, None, "Pre-start", None, None, None),
     "course": lambda actor: save_course(actor, None, "Ladders", None),
     "certification": lambda actor: create_certification(actor, {"name": "Forklift"}),
+    "certification group": lambda actor: create_group(actor, "Safety", None),
 }
 
 
@@ -172,7 +176,7 @@ def test_two_creates_with_the_same_name_at_once_store_one_and_refuse_the_other(f
     assert "created" in outcomes
     refused = [outcome for outcome in outcomes if outcome != "created"]
     assert len(refused) == 1 and isinstance(refused[0], Invalid), outcomes
-    assert "already has this name" in refused[0].errors["name"]
+    assert "already has" in refused[0].errors["name"]
 
 
 @pytest.mark.parametrize("number", TOO_LARGE)
@@ -188,3 +192,66 @@ def test_a_picker_given_an_id_above_the_range_says_it_is_not_a_choice(client, ad
 def test_a_file_field_posted_as_text_is_no_file(client, admin, csrf):
     response = client.post("/certifications/new", data={"csrf_token": csrf(), "supporting_files": "not a file"})
     assert response.status_code == 422
+
+
+def test_group_names_are_unique_in_any_case_within_their_folder_top_level_included(app_context):
+    db.session.add_all([CertificationGroup(name="Safety"), CertificationGroup(name="SAFETY")])
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+# ---- Two requests at the same moment (PostgreSQL) -----------------------------------------------
+
+
+@pytest.fixture
+def posting_at_once(app, at_once):
+    """Send posts from separate clients at the same moment, each signed in as `user`; their status codes."""
+
+    def post_all(user, *posts):
+        session_id = user.get_id()
+
+        def job(url, data):
+            def send():
+                client = app.test_client()
+                with client.session_transaction() as session:
+                    session["_user_id"], session["_fresh"] = session_id, True
+                return client.post(url, data={"csrf_token": csrf_token_for(app, client), **data}).status_code
+            return send
+
+        return at_once(*(job(url, data) for url, data in posts))
+
+    return post_all
+
+
+def _postgres_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent transactions on PostgreSQL")
+
+
+@pytest.mark.postgres_only
+def test_deleting_one_shared_report_twice_at_once_deletes_it_once(factory, posting_at_once):
+    _postgres_only()
+    admin = factory.user("Administrator")
+    report = create_shared_report(admin, "Crew", [admin], [], [])
+    url = f"/reports/shared/{report.id}/delete"
+    assert sorted(posting_at_once(admin, (url, {}), (url, {}))) == [302, 404]
+    assert _count(SharedReport) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "shared_report_deleted")) == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("edit_url, delete_url, data", [
+    ("/roles/{id}/define", "/roles/{id}/delete", {"name": "Crew Lead, renamed"}),
+    ("/certifications/groups/{id}", "/certifications/groups/{id}/delete", {"name": "Safety, renamed"}),
+])
+def test_editing_what_is_deleted_at_the_same_moment_is_not_found(factory, posting_at_once, edit_url, delete_url, data):
+    _postgres_only()
+    admin = factory.user("Administrator")
+    if "roles" in edit_url:
+        row_id = factory.role(name="Crew Lead").id
+    else:
+        row_id = create_group(admin, "Safety", None).id
+    statuses = posting_at_once(admin, (edit_url.format(id=row_id), data), (delete_url.format(id=row_id), {}))
+    assert statuses[1] == 302 and statuses[0] in (302, 404), statuses

@@ -193,7 +193,8 @@ def shared_show(report_id: int):
 @bp.post("/shared/<int:report_id>/delete")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
 def shared_delete(report_id: int):
-    delete_shared_report(current_user, _report_or_404(report_id))
+    if not delete_shared_report(current_user, _report_or_404(report_id)):
+        abort(404)
     flash("The shared report was deleted.", "success")
     return redirect(url_for("reports.shared"))
 

@@ -2,7 +2,7 @@
 and no longer than their column holds."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
@@ -27,13 +27,18 @@ def name_too_long(model, name: str) -> str | None:
 
 
 @contextmanager
-def saving_unique_name(model, name: str, own_id: int | None, invalid: type[Invalid], taken: str) -> Iterator[None]:
-    """Around the commit of a checked name: when another save took `name` after the check (two
-    people saving at once), the unique constraint's refusal becomes `invalid`, as the check's would."""
+def refusing_when_taken(is_taken: Callable[[], bool], refusal: Invalid) -> Iterator[None]:
+    """Around the commit of a checked name: when another save took the name after the check (two
+    people saving at once), the unique constraint's refusal becomes `refusal`, as the check's would."""
     try:
         yield
     except IntegrityError:
         db.session.rollback()
-        if name_taken(model, name.strip(), own_id):
-            raise invalid({"name": taken}) from None
+        if is_taken():
+            raise refusal from None
         raise
+
+
+def saving_unique_name(model, name: str, own_id: int | None, invalid: type[Invalid], taken: str):
+    """refusing_when_taken for a name unique among all rows of `model`."""
+    return refusing_when_taken(lambda: name_taken(model, name.strip(), own_id), invalid({"name": taken}))

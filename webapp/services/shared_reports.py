@@ -60,10 +60,16 @@ def create_shared_report(actor: User, title: str, users, roles, certifications) 
     return report
 
 
-def delete_shared_report(actor: User, report: SharedReport) -> None:
+def delete_shared_report(actor: User, report: SharedReport) -> bool:
+    """Delete the report; False when someone else deleted it first (two clicks, two people)."""
+    # The row lock makes a second delete at the same moment wait, then find nothing.
+    if db.session.scalar(select(SharedReport.id).where(SharedReport.id == report.id).with_for_update()) is None:
+        db.session.rollback()
+        return False
     record_audit(actor, "shared_report_deleted", report, f"Deleted shared report {report.title}")
     db.session.delete(report)
     db.session.commit()
+    return True
 
 
 def _checked_files(files: Iterable[FileStorage]):
