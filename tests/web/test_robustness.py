@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from tests.conftest import csrf_token_for
 from webapp.extensions import db
 from webapp.models import AuditEntry, CertificationGroup, Company, Course, Form, LearningIntegration, QuizQuestion, SharedReport, User
-from webapp.services.activity_forms import save_form
+from webapp.services.activity_forms import add_form_field, save_form
 from webapp.services.certifications import create_certification, create_group
 from webapp.services.companies import create_company
-from webapp.services.courses import save_course
+from webapp.services.courses import add_course_page, save_course
 from webapp.services.invalid import Invalid
 from webapp.services.learning import create_integration
 from webapp.services.module_levels import create_module_level
@@ -255,3 +255,26 @@ def test_editing_what_is_deleted_at_the_same_moment_is_not_found(factory, postin
         row_id = create_group(admin, "Safety", None).id
     statuses = posting_at_once(admin, (edit_url.format(id=row_id), data), (delete_url.format(id=row_id), {}))
     assert statuses[1] == 302 and statuses[0] in (302, 404), statuses
+
+
+@pytest.mark.postgres_only
+def test_two_course_pages_and_form_fields_added_at_once_are_both_kept(factory, at_once):
+    _postgres_only()
+    actor_id = factory.user("Administrator").id
+    course_id = save_course(db.session.get(User, actor_id), None, "Ladders", None).id
+    form_id = save_form(db.session.get(User, actor_id), None, "Pre-start", None, None, None).id
+
+    def add_page(title):
+        return lambda: add_course_page(db.session.get(User, actor_id), db.session.get(Course, course_id), title,
+                                       "Text", None).position
+
+    def add_field(label):
+        return lambda: add_form_field(db.session.get(User, actor_id), db.session.get(Form, form_id), label, "text",
+                                      False, None).position
+
+    positions = []
+    for _ in range(5):
+        positions += at_once(add_page("One"), add_page("Two"), add_field("Odometer"), add_field("Tyres"))
+    assert all(isinstance(position, int) for position in positions), positions
+    assert sorted(positions) == sorted(list(range(1, 11)) * 2)
+    assert db.session.get(Course, course_id).version == 11

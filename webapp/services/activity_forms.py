@@ -96,6 +96,8 @@ def add_form_field(actor: User, form: Form, label: str | None, kind: str | None,
         errors["choices"] = "A choice field needs at least two options, one per line."
     if errors:
         raise Invalid(errors)
+    # Under the form's row lock, two fields added at once take positions one after the other.
+    db.session.refresh(form, with_for_update=True)
     position = max((f.position for f in form.fields), default=0) + 1
     field = FormField(form=form, position=position, label=label[:200], kind=kind, required=required,
                       choices=choices if kind == "choice" else None)

@@ -62,6 +62,12 @@ def save_course(actor: User, course: Course | None, name: str | None, pass_mark:
     return course
 
 
+def _lock(course: Course) -> None:
+    """Reload the course under a row lock: two pages or questions added at once then take
+    positions one after the other, and each bumps the version it read."""
+    db.session.refresh(course, with_for_update=True)
+
+
 def add_course_page(actor: User, course: Course, title: str | None, body: str | None, media: CheckedUpload | None) -> CoursePage:
     errors: dict[str, str] = {}
     if not (title or "").strip():
@@ -72,6 +78,7 @@ def add_course_page(actor: User, course: Course, title: str | None, body: str | 
         errors["body"] = "Write the page's text or add an image, video or PDF."
     if errors:
         raise Invalid(errors)
+    _lock(course)
     page = CoursePage(course=course, position=max((p.position for p in course.pages), default=0) + 1,
                       title=title.strip()[:200], body=(body or "").strip(),
                       stored_file=store_file(media) if media is not None else None)
@@ -112,6 +119,7 @@ def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_t
         errors["correct"] = f"Give the number of the right answer, from 1 to {len(choices)}."
     if errors:
         raise Invalid(errors)
+    _lock(course)
     question = QuizQuestion(course=course, position=max((q.position for q in course.questions), default=0) + 1,
                             prompt=prompt.strip(), choices=choices, correct_choice=correct - 1)
     db.session.add(question)
