@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import csrf_token_for
 from webapp.extensions import db
-from webapp.models import AuditEntry, CertificationGroup, Company, Course, Form, LearningIntegration, QuizQuestion, SharedReport, User
+from webapp.models import AuditEntry, CertificationGroup, Company, Course, Form, LearningIntegration, QuizQuestion, SharedReport, Submission, User
 from webapp.services.activity_forms import add_form_field, save_form
 from webapp.services.certifications import create_certification, create_group
 from webapp.services.companies import create_company
@@ -278,3 +278,42 @@ def test_two_course_pages_and_form_fields_added_at_once_are_both_kept(factory, a
     assert all(isinstance(position, int) for position in positions), positions
     assert sorted(positions) == sorted(list(range(1, 11)) * 2)
     assert db.session.get(Course, course_id).version == 11
+
+
+# ---- One rendered form, posted twice, stores once ------------------------------------------------
+
+
+@pytest.fixture
+def batch(factory, frozen_clock):
+    company = factory.company()
+    supervisor = factory.user("Supervisor", company=company)
+    lead = factory.role(companies=[company], name="Crew Lead")
+    factory.assign(supervisor, lead)
+    safety = factory.yearly_certification(name="Toolbox Talk", allow_batch_submission=True, batch_roles=[lead])
+    crew = [factory.user(supervisors=[supervisor], company=company) for _ in range(2)]
+    return supervisor, {"certification": safety.id, "completed_on": "2026-06-10", "users": [m.id for m in crew],
+                        "idempotency_key": "a" * 32}
+
+
+def test_a_batch_form_posted_twice_stores_its_records_once(client, sign_in, csrf, batch):
+    supervisor, data = batch
+    sign_in(supervisor)
+    for _ in range(2):
+        assert client.post("/submissions/batch", data={"csrf_token": csrf(), **data}).status_code == 302
+    assert _count(Submission) == 2
+
+
+def test_a_one_time_key_longer_than_a_made_one_is_refused(client, sign_in, csrf, batch):
+    supervisor, data = batch
+    sign_in(supervisor)
+    response = client.post("/submissions/batch", data={"csrf_token": csrf(), **data, "idempotency_key": "k" * 10_000})
+    assert response.status_code == 422
+    assert _count(Submission) == 0
+
+
+@pytest.mark.postgres_only
+def test_a_batch_form_posted_twice_at_once_stores_its_records_once(batch, posting_at_once):
+    _postgres_only()
+    supervisor, data = batch
+    assert posting_at_once(supervisor, ("/submissions/batch", data), ("/submissions/batch", data)) == [302, 302]
+    assert _count(Submission) == 2

@@ -24,6 +24,11 @@ def parse_date(text: str | None) -> date | None:
     return None
 
 
+def one_time_key() -> HiddenField:
+    """Made when the form renders; two posts of one rendered form (a double click, a replay) store once."""
+    return HiddenField(default=lambda: uuid4().hex, validators=[Length(max=40)])
+
+
 class FlexibleDateField(StringField):
     """A date picker that also accepts a typed MM/DD/YYYY (where a browser shows a text box)."""
 
@@ -58,8 +63,7 @@ class SubmitCertificationForm(FlaskForm):
     links = TextAreaField(
         "Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"}
     )
-    # Made when the form renders; two posts of one rendered form store one submission.
-    idempotency_key = HiddenField(default=lambda: uuid4().hex)
+    idempotency_key = one_time_key()
 
 
 class RequiredOnlyForm(FlaskForm):
