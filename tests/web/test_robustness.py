@@ -2,13 +2,15 @@
 and what fails mid-request. Each gets a clear answer (404, 400 or 422), never a 500, and changes nothing."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import csrf_token_for
 from webapp.extensions import db
-from webapp.models import AuditEntry, CertificationGroup, Company, Course, Form, LearningIntegration, QuizQuestion, SharedReport, Submission, User
+from webapp.models import AuditEntry, CertificationGroup, Comment, Company, Course, Form, LearningIntegration, QuizQuestion, SharedReport, Submission, User
 from webapp.services.activity_forms import add_form_field, save_form
 from webapp.services.certifications import create_certification, create_group
 from webapp.services.companies import create_company
@@ -317,3 +319,31 @@ def test_a_batch_form_posted_twice_at_once_stores_its_records_once(batch, postin
     supervisor, data = batch
     assert posting_at_once(supervisor, ("/submissions/batch", data), ("/submissions/batch", data)) == [302, 302]
     assert _count(Submission) == 2
+
+
+def test_a_shared_report_form_posted_twice_creates_one_report(client, admin, csrf, factory):
+    role = factory.role(name="Crew")
+    for _ in range(2):
+        response = client.post("/reports/shared", data={"csrf_token": csrf(), "title": "Crew", "roles": [role.id],
+                                                        "idempotency_key": "b" * 32})
+        assert response.status_code == 302
+    assert _count(SharedReport) == 1
+
+
+def test_a_comment_form_posted_twice_adds_one_comment(client, admin, csrf, factory):
+    worker = factory.user()
+    record = factory.record(worker, factory.certification(), date(2026, 6, 1))
+    for _ in range(2):
+        response = client.post(f"/people/{worker.id}/records/{record.id}/comments",
+                               data={"csrf_token": csrf(), "body": "Checked the card.", "idempotency_key": "c" * 32})
+        assert response.status_code == 302
+    assert _count(Comment) == 1
+
+
+@pytest.mark.postgres_only
+def test_a_shared_report_form_posted_twice_at_once_creates_one_report(factory, posting_at_once):
+    _postgres_only()
+    admin = factory.user("Administrator")
+    data = {"title": "Crew", "roles": [factory.role(name="Crew").id], "idempotency_key": "d" * 32}
+    assert posting_at_once(admin, ("/reports/shared", data), ("/reports/shared", data)) == [302, 302]
+    assert _count(SharedReport) == 1

@@ -638,7 +638,7 @@ def comment_add(user_id: int, record_id: int):
     form = CommentForm()
     if not form.validate():
         return _history(user, submission.certification, 422, invalid_comment=(submission.id, form))
-    add_comment(submission, current_user, form.body.data)
+    add_comment(submission, current_user, form.body.data, idempotency_key=form.idempotency_key.data)
     return _history(user, submission.certification, message="Comment added.")
 
 

@@ -157,6 +157,7 @@ def shared():
                 [options["users"][i] for i in form.users.data],
                 [options["roles"][i] for i in form.roles.data],
                 [options["certifications"][i] for i in form.certifications.data],
+                idempotency_key=form.idempotency_key.data,
             )
             flash("Shared report created.", "success")
             return redirect(url_for("reports.shared_show", report_id=report.id))

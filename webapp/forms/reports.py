@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from webapp.bounds import database_id
 from webapp.forms.choices import SelectField, SelectMultipleField
+from webapp.forms.my_account import one_time_key
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
@@ -66,6 +67,7 @@ class SharedReportForm(FlaskForm):
     users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
     roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
     certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])
+    idempotency_key = one_time_key()
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -96,6 +96,7 @@ class RecordCertificationForm(FlaskForm):
 class CommentForm(FlaskForm):
     body = TextAreaField("Write a Comment", validators=[InputRequired("Write the comment first."), Length(max=4000)],
                          render_kw={"rows": 3})
+    idempotency_key = one_time_key()
 
 
 class BatchSubmitForm(FlaskForm):
