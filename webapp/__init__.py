@@ -3,9 +3,11 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import StrictUndefined, Undefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import cli, errors, security
+from webapp.bounds import init_bounds
 from webapp.blueprints import (
     activities,
     activity_admin,
@@ -54,6 +56,16 @@ BLUEPRINTS = (
 )
 
 
+class FalsyStrictUndefined(StrictUndefined):
+    """Undefined that fails when printed, iterated or looked into, but is false and equal to
+    nothing: templates test optional variables that way (`{% if errors %}`, `invalid_id == user.id`)."""
+
+    __eq__, __ne__, __hash__ = Undefined.__eq__, Undefined.__ne__, Undefined.__hash__
+
+    def __bool__(self) -> bool:
+        return False
+
+
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(
         __name__,
@@ -80,12 +92,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # Room for several files of the per-file limit plus the form around them.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 * 5
 
+    if app.testing:
+        # A variable a view forgot fails the test that renders it, not quietly as an empty string.
+        app.jinja_env.undefined = FalsyStrictUndefined
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
 
+    init_bounds(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     security.init_security(app)

@@ -8,6 +8,8 @@ from flask import Flask, current_app, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
+from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db, limiter
 from webapp.htmx import is_htmx, render
@@ -57,9 +59,29 @@ def _wait_text() -> str:
     return f"{round(minutes / 60)} hours"
 
 
+def _own_message(error: HTTPException) -> str | None:
+    """The message an `abort(code, message)` gave, None for the code's stock one."""
+    return error.description if error.description != type(error).description else None
+
+
 def init_errors(app: Flask) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda error, code=code: _error_page(code))
+        if code != 500:
+            app.register_error_handler(code, lambda error, code=code: _error_page(code, _own_message(error)))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # A failed statement leaves the session refusing every query (PendingRollbackError) until it is
+        # rolled back, and the error page needs it for the navigation.
+        db.session.rollback()
+        return _error_page(500)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def deleted_meanwhile(error):
+        # Someone deleted the row between this request loading it and saving it.
+        db.session.rollback()
+        return _error_page(404, "Someone deleted this while you were working on it; nothing was saved.")
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):

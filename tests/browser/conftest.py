@@ -7,6 +7,7 @@ import threading
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
+from werkzeug.wsgi import ClosingIterator
 
 from tests.factories import PASSWORD
 
@@ -21,10 +22,55 @@ CHROMIUM_ARGS = [
 ]
 
 
+class RequestsInFlight:
+    """WSGI middleware counting the requests the live server is still serving (body included).
+
+    The browser may still be loading something when a test ends; emptying the tables under such
+    a request deadlocked PostgreSQL's TRUNCATE, so cleaning waits for none to be in flight.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.serving: list[str] = []
+        self.changed = threading.Condition()
+
+    def _finished(self, path: str) -> None:
+        with self.changed:
+            self.serving.remove(path)
+            self.changed.notify_all()
+
+    def __call__(self, environ, start_response):
+        path = f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}"
+        with self.changed:
+            self.serving.append(path)
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self._finished(path)
+            raise
+        return ClosingIterator(body, lambda: self._finished(path))
+
+    def wait_until_idle(self, timeout: float = 10) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: not self.serving, timeout)
+
+
 @pytest.fixture(scope="session")
-def live_server(app):
+def requests_in_flight(app) -> RequestsInFlight:
+    return RequestsInFlight(app)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_cleaning(requests_in_flight):
+    """Set up after (so torn down before) the database cleaning in tests/conftest.py."""
+    yield
+    assert requests_in_flight.wait_until_idle(), f"still serving 10 s after the test: {requests_in_flight.serving}"
+
+
+@pytest.fixture(scope="session")
+def live_server(requests_in_flight):
     """The base URL of the app served from a thread, on the suite's database."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, requests_in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

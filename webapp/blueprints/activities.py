@@ -7,6 +7,7 @@ from flask_login import current_user, user_logged_in
 from flask_login.signals import user_loaded_from_cookie
 
 from webapp.blueprints.common import send_stored_file
+from webapp.bounds import database_int
 from webapp.extensions import csrf, db
 from webapp.forms.activities import AcknowledgeForm
 from webapp.htmx import is_htmx, render
@@ -129,10 +130,7 @@ def _certification_or_404(certification_id: int) -> Certification:
     return certification
 
 
-@bp.get("/<int:certification_id>")
-@login_required
-def show(certification_id: int):
-    certification = _certification_or_404(certification_id)
+def _activity_context(certification: Certification) -> dict:
     context = {"certification": certification, "held": session.get(HOLD_KEY) and certification.required_at_login,
                "actions": ACTIVITY_ACTIONS}
     kind = certification.activity_type
@@ -144,7 +142,13 @@ def show(certification_id: int):
         context.update(_form_context(certification))
     elif kind == "course":
         context["course"] = get_course(certification.course_id or 0)
-    return render("activities/show.html", **context)
+    return context
+
+
+@bp.get("/<int:certification_id>")
+@login_required
+def show(certification_id: int):
+    return render("activities/show.html", **_activity_context(_certification_or_404(certification_id)))
 
 
 @bp.get("/<int:certification_id>/document/<int:document_id>")
@@ -167,10 +171,8 @@ def acknowledge(certification_id: int):
     try:
         acknowledge_document(current_user, certification, form.document_id.data, form.understood.data)
     except Invalid as invalid:
-        document = current_document(certification)
-        return render("activities/show.html", status=422, certification=certification, document=document,
-                      acknowledged=False, ack_form=form, errors=invalid.errors, actions=ACTIVITY_ACTIONS,
-                      held=session.get(HOLD_KEY) and certification.required_at_login)
+        return render("activities/show.html", status=422, **{
+            **_activity_context(certification), "acknowledged": False, "ack_form": form, "errors": invalid.errors})
     document = current_document(certification)
     return _continue(certification, f"You acknowledged {document.title}, revision {document.revision}.")
 
@@ -257,10 +259,9 @@ def finish_course(certification_id: int):
         abort(404)
     answers = {}
     for question in course.questions:
-        value = request.form.get(f"question_{question.id}", "")
-        answers[question.id] = int(value) if value.isdecimal() else None
+        answers[question.id] = request.form.get(f"question_{question.id}", type=database_int)
     try:
-        complete_course(current_user, certification, request.form.get("version", type=int), answers)
+        complete_course(current_user, certification, request.form.get("version", type=database_int), answers)
     except Invalid as invalid:
         last = len(course.pages) + (1 if course.questions else 0)
         return render("activities/course.html", status=422, certification=certification, course=course, number=last,

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from webapp.bounds import database_int
 from webapp.blueprints.common import add_errors, saved
 from webapp.extensions import db
 from webapp.forms.activities import (
@@ -108,7 +109,7 @@ def documents():
                       " everyone who holds it must acknowledge it again.", "success")
                 return redirect(url_for("activity_admin.documents"))
     else:
-        form.certification_id.data = request.args.get("certification", 0, type=int)
+        form.certification_id.data = request.args.get("certification", 0, type=database_int)
     return render("activity_admin/documents.html", form=form, documents=list_documents(), status=status)
 
 

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
+from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render, render_fragment
@@ -52,15 +53,10 @@ def _certification_or_404(certification_id: int):
     return certification
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdecimal() else None
-
-
 @bp.route("/")
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def index():
-    search, tag_id, group_id = request.args.get("q", ""), _int_arg("tag"), _int_arg("group")
+    search, tag_id, group_id = request.args.get("q", ""), request.args.get("tag", type=database_int), request.args.get("group", type=database_int)
     return render(
         "certifications/index.html",
         block="results" if request.headers.get("HX-Target") == "certification-results" else "content",
@@ -198,7 +194,7 @@ def edit_roles(certification_id: int):
         cells = set()
         for cell in request.form.getlist("cell"):
             role_id, _, company_id = cell.partition(":")
-            if role_id.isdecimal() and company_id.isdecimal():
+            if database_id(role_id) and database_id(company_id):
                 cells.add((int(role_id), int(company_id)))
         try:
             set_associated_roles(current_user, certification, cells)
@@ -218,7 +214,7 @@ def edit_roles(certification_id: int):
 def edit_users(certification_id: int):
     certification = _certification_or_404(certification_id)
     if request.method == "POST":
-        ids = {int(value) for value in request.form.getlist("user_id") if value.isdecimal()}
+        ids = database_ids(request.form.getlist("user_id"))
         try:
             set_direct_users(current_user, certification, ids)
         except Invalid as invalid:

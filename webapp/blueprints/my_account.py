@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.bounds import database_int
 from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
@@ -131,7 +132,7 @@ def submit():
         del form.expires_on
     preview_on_change(form, url_for("my_account.preview"))
     if request.method == "GET":
-        chosen = request.args.get("certification", type=int)
+        chosen = request.args.get("certification", type=database_int)
         if chosen:
             form.certification.data = chosen
         if request.headers.get("HX-Target") == "certification-field":
@@ -168,7 +169,7 @@ def submit():
     if _wants_json():
         return jsonify(errors=form.errors), 422
     preview = None
-    offered = {choice_id for choice_id, _ in form.certification.choices if choice_id}
+    offered = {choice.value for choice in form.certification.choices if choice.value}
     if form.completed_on.date and form.certification.data in offered:
         certification = _visible_certification(form.certification.data)
         preview, _ = preview_completion(current_user, certification, form.completed_on.date, today())
@@ -179,7 +180,7 @@ def submit():
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on, refusal = read_typed_date(request.args.get("completed_on"))
-    certification_id = request.args.get("certification", type=int)
+    certification_id = request.args.get("certification", type=database_int)
     preview = None
     if not certification_id:
         preview_error = "Choose a certification to see its expiration."

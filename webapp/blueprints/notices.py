@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.bounds import database_int
 from webapp.extensions import db
 from webapp.forms.certifications import DeleteForm
 from webapp.htmx import render
@@ -81,7 +82,7 @@ def outbox():
     mail_status = request.args.get("status", "all")
     if mail_status not in OUTBOX_FILTERS:
         mail_status = "all"
-    page = list_outbox(mail_status, request.args.get("page", 1, type=int))
+    page = list_outbox(mail_status, request.args.get("page", 1, type=database_int))
     return render("notices/outbox.html", page=page, mail_status=mail_status, counts=count_outbox(),
                   filters=OUTBOX_FILTERS, mail_server=current_app.config["MAIL_SERVER"], form=DeleteForm())
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import rate_limits
 from webapp.blueprints.common import add_errors, add_submission_errors
+from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.dates import DATE_HINT
@@ -318,7 +319,7 @@ def approve_selected(user_id: int):
     user = _user_in_reach(user_id, "approve")
     if not may_approve_for(current_user, user):
         abort(404)
-    ids = [int(value) for value in request.form.getlist("submission_id") if value.isdigit()]
+    ids = database_ids(request.form.getlist("submission_id"))
     if not ActionForm().validate() or not ids:
         return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
     approved, not_approved = approve_chosen_submissions(user, ids, current_user)
@@ -578,7 +579,7 @@ def record(user_id: int):
     user = _user_in_reach(user_id, "record")
     form = _record_form(user)
     if request.method == "GET":
-        form.certification.data = request.args.get("certification", type=int) or 0
+        form.certification.data = request.args.get("certification", type=database_int) or 0
         form.completed_on.date = today()
         form.completed_on.data = today().isoformat()
         preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
@@ -614,7 +615,7 @@ def record(user_id: int):
 @permission_required(*RECORDERS)
 def record_preview(user_id: int):
     user = _user_in_reach(user_id, "record")
-    preview, error = _preview_for(user, request.args.get("certification", type=int),
+    preview, error = _preview_for(user, request.args.get("certification", type=database_int),
                                   *read_typed_date(request.args.get("completed_on")))
     # Always a fragment: the shared preview, and the expiration field refilled from the rules.
     expires_on = RecordCertificationForm(formdata=None).expires_on
@@ -681,7 +682,7 @@ def comment_add(user_id: int, record_id: int):
     form = CommentForm()
     if not form.validate():
         return _history(user, submission.certification, 422, invalid_comment=(submission.id, form))
-    add_comment(submission, current_user, form.body.data)
+    add_comment(submission, current_user, form.body.data, idempotency_key=form.idempotency_key.data)
     return _history(user, submission.certification, message="Comment added.")
 
 

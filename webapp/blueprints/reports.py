@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import rate_limits
+from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.reports import MatrixFilterForm, ReportFilterForm, ShareByEmailForm, SharedReportForm
@@ -74,7 +75,7 @@ def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
 @permission_required(Permission.VIEW_MATRIX)
 def matrix():
     form, filters = _matrix_filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=database_int), 1)
     matrix_page = load_matrix_page(current_user, filters, today(), page)
     query = {k: v for k, v in request.args.items(multi=False) if k != "page"}
     block = "rows" if page > 1 else "content"
@@ -161,6 +162,7 @@ def shared():
                 [options["users"][i] for i in form.users.data],
                 [options["roles"][i] for i in form.roles.data],
                 [options["certifications"][i] for i in form.certifications.data],
+                idempotency_key=form.idempotency_key.data,
             )
             flash("Shared report created.", "success")
             return redirect(url_for("reports.shared_show", report_id=report.id))
@@ -198,7 +200,8 @@ def shared_show(report_id: int):
 @bp.post("/shared/<int:report_id>/delete")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
 def shared_delete(report_id: int):
-    delete_shared_report(current_user, _report_or_404(report_id))
+    if not delete_shared_report(current_user, _report_or_404(report_id)):
+        abort(404)
     flash("The shared report was deleted.", "success")
     return redirect(url_for("reports.shared"))
 

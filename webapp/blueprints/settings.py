@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.blueprints.common import confirm_delete, saved
+from webapp.bounds import database_ids
 from webapp.clock import today
 from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm
 from webapp.htmx import render, render_fragment
@@ -109,7 +110,7 @@ def assign_levels():
     error = None
     if request.method == "POST":
         assignments = {
-            user.id: {int(v) for v in request.form.getlist(f"levels-{user.id}") if v.isdecimal()}
+            user.id: database_ids(request.form.getlist(f"levels-{user.id}"))
             for user in users
             if f"listed-{user.id}" in request.form
         }

@@ -163,7 +163,8 @@ def batch():
         else:
             try:
                 submissions = batch_submit(certification, current_user, form.completed_on.date, users,
-                                           request.files.getlist(form.files.name))
+                                           request.files.getlist(form.files.name),
+                                           idempotency_key=form.idempotency_key.data)
             except SubmissionError as error:
                 add_submission_errors(form, error)
             else:

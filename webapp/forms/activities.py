@@ -3,9 +3,11 @@
 They only parse; the services check every rule and their messages go on these fields.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FileField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FileField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
+from webapp.bounds import BoundedIntegerField
+from webapp.forms.choices import SelectField
 from webapp.forms.certifications import blank_to_none, document_fields
 from webapp.forms.dates import FlexibleDateField
 from webapp.services.activity_forms import FIELD_KIND_LABELS
@@ -36,8 +38,8 @@ class FormFieldForm(FlaskForm):
 
 class CourseForm(FlaskForm):
     name = StringField("Course name", filters=[blank_to_none])
-    pass_mark = IntegerField("Quiz pass mark (%)", validators=[Optional(), NumberRange(1, 100, "The pass mark is a percentage from 1 to 100.")],
-                             description="Leave empty to require every answer right.")
+    pass_mark = BoundedIntegerField("Quiz pass mark (%)", validators=[Optional(), NumberRange(1, 100, "The pass mark is a percentage from 1 to 100.")],
+                                    description="Leave empty to require every answer right.")
 
 
 class CoursePageForm(FlaskForm):
@@ -49,7 +51,7 @@ class CoursePageForm(FlaskForm):
 class QuizQuestionForm(FlaskForm):
     prompt = TextAreaField("Question", render_kw={"rows": 2})
     choices = TextAreaField("Answers, one per line", render_kw={"rows": 4})
-    correct = IntegerField("Number of the right answer", validators=[Optional()])
+    correct = BoundedIntegerField("Number of the right answer", validators=[Optional()])
 
 
 class IntegrationForm(FlaskForm):
@@ -63,5 +65,5 @@ class ConfirmPaymentForm(FlaskForm):
 
 
 class AcknowledgeForm(FlaskForm):
-    document_id = IntegerField(validators=[Optional()])
+    document_id = BoundedIntegerField(validators=[Optional()])
     understood = BooleanField()

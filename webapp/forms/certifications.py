@@ -9,8 +9,6 @@ from wtforms import (
     FileField,
     MultipleFileField,
     DecimalField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -18,6 +16,8 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.bounds import database_int
+from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
 from webapp.models.certifications import CERTIFICATION_TYPES
@@ -53,7 +53,7 @@ def blank_to_none(value):
 def _int_or_none(value):
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return database_int(value)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -2,11 +2,18 @@
 from uuid import uuid4
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from webapp.forms.choices import SelectField
 from webapp.forms.dates import FlexibleDateField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
+
+
+def one_time_key() -> HiddenField:
+    """Made when the form renders; two posts of one rendered form (a double click, a replay) store once."""
+    return HiddenField(default=lambda: uuid4().hex, validators=[Length(max=40)])
+
 
 class SubmitCertificationForm(FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[DataRequired(message="Choose a certification.")])
@@ -19,8 +26,7 @@ class SubmitCertificationForm(FlaskForm):
     links = TextAreaField(
         "Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"}
     )
-    # Made when the form renders; two posts of one rendered form store one submission.
-    idempotency_key = HiddenField(default=lambda: uuid4().hex)
+    idempotency_key = one_time_key()
 
 
 class RequiredOnlyForm(FlaskForm):

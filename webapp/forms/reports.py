@@ -2,9 +2,12 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, MultipleFileField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.bounds import database_id
+from webapp.forms.choices import SelectField, SelectMultipleField
+from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import one_line
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
@@ -13,7 +16,7 @@ EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 
 
 def _optional_id(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return database_id(str(value)) if value is not None else None
 
 
 class MatrixFilterForm(FlaskForm):
@@ -65,6 +68,7 @@ class SharedReportForm(FlaskForm):
     users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
     roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
     certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])
+    idempotency_key = one_time_key()
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -1,10 +1,11 @@
 """Role forms: the name, Define Role / Role Info (with competency settings)."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from webapp.forms.certifications import PERIOD_CHOICES, MultiCheckboxField, amount_field, blank_to_none
+from webapp.forms.choices import RadioField, SelectField
 from webapp.forms.validators import one_line
 from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
 from webapp.services.roles import INFO_COLUMNS
@@ -45,7 +46,7 @@ class RoleForm(FlaskForm):
     def set_certificate_choices(self, role) -> None:
         """The existing custom certificate is offered only when there is one."""
         if role.competency_certificate_file_id is None:
-            self.competency_certificate.choices = [c for c in self.competency_certificate.choices if c[0] != "existing"]
+            self.competency_certificate.choices = [c for c in self.competency_certificate.choices if c.value != "existing"]
 
     def certificate_value(self):
         """None (default), "existing", or a checked upload; a missing or bad file puts an error on the field."""

@@ -1,9 +1,10 @@
 """Settings forms: module levels, notification defaults, attachment naming."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from webapp.forms.certifications import MultiCheckboxField, blank_to_none
+from webapp.forms.choices import RadioField
 from webapp.permissions import CATEGORIES
 from webapp.services.settings import DIGEST_WINDOW_DAYS, NOTIFICATION_OPTIONS
 

@@ -1,15 +1,9 @@
 """Forms for supervisors: decisions, notices, people search, requirement settings, roles and record dates."""
-from uuid import uuid4
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
     MultipleFileField,
-    RadioField,
     SearchField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -17,7 +11,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from webapp.forms.certifications import MultiCheckboxField
+from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
+from webapp.forms.my_account import one_time_key
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
 
@@ -94,13 +90,14 @@ class RecordCertificationForm(FlaskForm):
     files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     links = TextAreaField("Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
-    idempotency_key = HiddenField(default=lambda: uuid4().hex)
+    idempotency_key = one_time_key()
     submit = SubmitField("Approve Certification")
 
 
 class CommentForm(FlaskForm):
     body = TextAreaField("Write a Comment", validators=[InputRequired("Write the comment first."), Length(max=4000)],
                          render_kw={"rows": 3})
+    idempotency_key = one_time_key()
 
 
 class BatchSubmitForm(FlaskForm):
@@ -109,6 +106,7 @@ class BatchSubmitForm(FlaskForm):
     files = MultipleFileField("Attachments (added to every record)", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     show_all = BooleanField("Show all users")
     users = SelectMultipleField("Users", coerce=int, validate_choice=False)
+    idempotency_key = one_time_key()
     submit = SubmitField("Submit Certifications")
 
 

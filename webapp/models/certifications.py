@@ -4,7 +4,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -70,6 +85,10 @@ class CertificationGroup(db.Model):
     __table_args__ = (
         UniqueConstraint("parent_id", "name", name="uq_certification_groups_parent_name"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        # Unique in any case within the parent, top level included (where parent_id is NULL, which
+        # the constraint above treats as all different).
+        Index("uq_certification_groups_folder_name", func.coalesce(text("parent_id"), 0), func.lower(text("name")),
+              unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

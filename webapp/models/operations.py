@@ -106,6 +106,7 @@ class SharedReport(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)  # the form's: a double post creates one
 
     users: Mapped[list[User]] = relationship(secondary=shared_report_users)
     roles: Mapped[list[CertificationRole]] = relationship(secondary=shared_report_roles)

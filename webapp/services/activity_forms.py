@@ -16,7 +16,7 @@ from webapp.rules.activities import FieldSpec, check_answer
 from webapp.services.activities import complete_form_entry, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.payments import open_payment
 from webapp.services.storage import UploadError, check_upload, store_file
 from webapp.text import non_blank_lines
@@ -52,28 +52,34 @@ def _fee(text: str | None) -> Decimal | None:
     return fee
 
 
+FORM_NAME_TAKEN = "Another form already has this name."
+
+
 def save_form(actor: User, form: Form | None, name: str | None, instructions: str | None, fee: str | None,
               currency: str | None) -> Form:
     """Create (form None) or edit a form's name, instructions and optional fee."""
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the form name."})
+    if too_long := name_too_long(Form, name):
+        raise Invalid({"name": too_long})
     if name_taken(Form, name, form.id if form else None):
-        raise Invalid({"name": "Another form already has this name."})
+        raise Invalid({"name": FORM_NAME_TAKEN})
     fee_amount = _fee(fee)
     currency = (currency or "").strip().upper()
     if fee_amount is not None and (len(currency) != 3 or not currency.isalpha()):
         raise Invalid({"fee_currency": "Enter the currency as three letters, for example USD."})
     before = None if form is None else {"name": form.name, "fee": str(form.fee_amount) if form.fee_amount else None}
-    if form is None:
-        form = Form()
-        db.session.add(form)
-    form.name, form.instructions = name[:200], (instructions or "").strip() or None
-    form.fee_amount, form.fee_currency = fee_amount, currency if fee_amount is not None else None
-    db.session.flush()
-    record_audit(actor, "form.save", form, f"Saved form {form.name}", before=before,
-                 after={"name": form.name, "fee": str(fee_amount) if fee_amount else None})
-    db.session.commit()
+    with saving_unique_name(Form, name, form.id if form else None, Invalid, FORM_NAME_TAKEN):
+        if form is None:
+            form = Form()
+            db.session.add(form)
+        form.name, form.instructions = name, (instructions or "").strip() or None
+        form.fee_amount, form.fee_currency = fee_amount, currency if fee_amount is not None else None
+        db.session.flush()
+        record_audit(actor, "form.save", form, f"Saved form {form.name}", before=before,
+                     after={"name": form.name, "fee": str(fee_amount) if fee_amount else None})
+        db.session.commit()
     return form
 
 
@@ -90,6 +96,8 @@ def add_form_field(actor: User, form: Form, label: str | None, kind: str | None,
         errors["choices"] = "A choice field needs at least two options, one per line."
     if errors:
         raise Invalid(errors)
+    # Under the form's row lock, two fields added at once take positions one after the other.
+    db.session.refresh(form, with_for_update=True)
     position = max((f.position for f in form.fields), default=0) + 1
     field = FormField(form=form, position=position, label=label[:200], kind=kind, required=required,
                       choices=choices if kind == "choice" else None)

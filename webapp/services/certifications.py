@@ -41,7 +41,7 @@ from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, refusing_when_taken, saving_unique_name
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
 
@@ -161,6 +161,9 @@ def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
     )
 
 
+CERTIFICATION_NAME_TAKEN = "Another certification already has this name."
+
+
 def check_certification(values: dict, certification: Certification | None) -> TrackingPolicy:
     """Every rule the documents state for a certification; raises CertificationInvalid with all errors."""
     errors: dict[str, str] = {}
@@ -170,8 +173,10 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
         errors["name"] = "Enter the certification name."
     elif any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
         errors["name"] = "The name cannot contain the characters ; < > \\ /"
+    elif too_long := name_too_long(Certification, name):
+        errors["name"] = too_long
     elif name_taken(Certification, name, own_id):
-        errors["name"] = "Another certification already has this name."
+        errors["name"] = CERTIFICATION_NAME_TAKEN
     parent_id, child_ids = values.get("parent_id"), set(values.get("child_ids") or ())
     check_known(errors, "parent_id", Certification, [parent_id], "certification")
     check_known(errors, "child_ids", Certification, child_ids, "certification")
@@ -331,14 +336,15 @@ def _apply(certification: Certification, values: dict) -> None:
 def create_certification(actor: User, values: dict) -> Certification:
     check_certification(values, None)
     certification = Certification()
-    db.session.add(certification)
-    _apply(certification, values)
-    _apply_attachments(actor, certification, values)
-    _apply_document(actor, certification, values)
-    db.session.flush()
-    record_audit(actor, "certification.create", certification, f"Created certification {certification.name}",
-                 after=_audit_state(certification))
-    db.session.commit()
+    with saving_unique_name(Certification, values["name"], None, CertificationInvalid, CERTIFICATION_NAME_TAKEN):
+        db.session.add(certification)
+        _apply(certification, values)
+        _apply_attachments(actor, certification, values)
+        _apply_document(actor, certification, values)
+        db.session.flush()
+        record_audit(actor, "certification.create", certification, f"Created certification {certification.name}",
+                     after=_audit_state(certification))
+        db.session.commit()
     return certification
 
 
@@ -611,34 +617,49 @@ def _check_group(name: str | None, parent_id: int | None, group: CertificationGr
         raise GroupInvalid({"parent_id": "Choose an existing group."})
     if group is not None and parent_id is not None and parent_id in group_and_nested(group.id):
         raise GroupInvalid({"parent_id": "A group cannot move into itself or one of its own subgroups."})
-    clash = db.session.scalar(select(CertificationGroup.id).where(
+    if too_long := name_too_long(CertificationGroup, name):
+        raise GroupInvalid({"name": too_long})
+    if _group_name_taken(name, parent_id, group.id if group else None):
+        raise GroupInvalid({"name": GROUP_NAME_TAKEN})
+    return name
+
+
+GROUP_NAME_TAKEN = "This folder already has a group with this name."
+
+
+def _group_name_taken(name: str, parent_id: int | None, own_id: int | None) -> bool:
+    return db.session.scalar(select(CertificationGroup.id).where(
         func.lower(CertificationGroup.name) == name.lower(),
         CertificationGroup.parent_id.is_(None) if parent_id is None else CertificationGroup.parent_id == parent_id,
-        CertificationGroup.id != (group.id if group else 0),
-    ))
-    if clash:
-        raise GroupInvalid({"name": "This folder already has a group with this name."})
-    return name
+        CertificationGroup.id != (own_id or 0),
+    ).limit(1)) is not None
+
+
+def _saving_group(name: str, parent_id: int | None, own_id: int | None):
+    return refusing_when_taken(lambda: _group_name_taken(name, parent_id, own_id),
+                               GroupInvalid({"name": GROUP_NAME_TAKEN}))
 
 
 def create_group(actor: User, name: str, parent_id: int | None) -> CertificationGroup:
     group = CertificationGroup(name=_check_group(name, parent_id, None), parent_id=parent_id)
-    db.session.add(group)
-    db.session.flush()
-    record_audit(actor, "certification_group.create", group, f"Created certification group {group.name}",
-                 after={"name": group.name, "parent_id": parent_id})
-    db.session.commit()
+    with _saving_group(group.name, parent_id, None):
+        db.session.add(group)
+        db.session.flush()
+        record_audit(actor, "certification_group.create", group, f"Created certification group {group.name}",
+                     after={"name": group.name, "parent_id": parent_id})
+        db.session.commit()
     return group
 
 
 def update_group(actor: User, group: CertificationGroup, name: str, parent_id: int | None) -> CertificationGroup:
     """Rename and/or move a group; its certifications and subgroups move with it."""
     before = {"name": group.name, "parent_id": group.parent_id}
-    group.name = _check_group(name, parent_id, group)
-    group.parent_id = parent_id
-    record_audit(actor, "certification_group.update", group, f"Edited certification group {group.name}",
-                 before=before, after={"name": group.name, "parent_id": parent_id})
-    db.session.commit()
+    checked = _check_group(name, parent_id, group)
+    with _saving_group(checked, parent_id, group.id):
+        group.name, group.parent_id = checked, parent_id
+        record_audit(actor, "certification_group.update", group, f"Edited certification group {group.name}",
+                     before=before, after={"name": group.name, "parent_id": parent_id})
+        db.session.commit()
     return group
 
 

@@ -6,6 +6,7 @@ from webapp.models import Comment, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
 from webapp.services.audit import record_audit
+from webapp.services.once import stored_once
 
 
 def may_change_comment(actor: User, comment: Comment) -> bool:
@@ -13,15 +14,23 @@ def may_change_comment(actor: User, comment: Comment) -> bool:
     return comment.author_id == actor.id or actor.can(Permission.EDIT_ALL_ACCOUNTS)
 
 
-def add_comment(submission: Submission, by: User, body: str, *, commit: bool = True) -> Comment:
-    comment = Comment(submission=submission, author_id=by.id, body=body.strip())
-    db.session.add(comment)
-    db.session.flush()
-    record_audit(by, "comment.add", comment, f"Comment on {submission.certification.name} of {submission.user.full_name}",
-                 after={"body": comment.body, "submission_id": submission.id})
-    if commit:
-        db.session.commit()
-    return comment
+def add_comment(submission: Submission, by: User, body: str, *, commit: bool = True,
+                idempotency_key: str | None = None) -> Comment:
+    """Add a comment; the same form's `idempotency_key` posted again returns the first comment."""
+    key = f"{idempotency_key}:{submission.id}" if idempotency_key else None
+
+    def store() -> Comment:
+        comment = Comment(submission=submission, author_id=by.id, body=body.strip(), idempotency_key=key)
+        db.session.add(comment)
+        db.session.flush()
+        record_audit(by, "comment.add", comment,
+                     f"Comment on {submission.certification.name} of {submission.user.full_name}",
+                     after={"body": comment.body, "submission_id": submission.id})
+        if commit:
+            db.session.commit()
+        return comment
+
+    return stored_once(Comment, key, store)
 
 
 def edit_comment(comment: Comment, by: User, body: str) -> Comment:

@@ -12,7 +12,7 @@ from webapp.extensions import db
 from webapp.models import CertificationRole, Company, CompanyRole, User
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.invalid import Invalid
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.tags import tags_named
 
 COLUMNS = ("name", "url", "information")
@@ -32,12 +32,17 @@ def get_company(company_id: int) -> Company | None:
     return db.session.scalar(select(Company).where(Company.id == company_id).options(selectinload(Company.tags)))
 
 
+COMPANY_NAME_TAKEN = "Another company already has this name."
+
+
 def _check(values: dict, company: Company | None) -> None:
     name = (values.get("name") or "").strip()
     if not name:
         raise CompanyInvalid({"name": "Enter the company name."})
+    if too_long := name_too_long(Company, name):
+        raise CompanyInvalid({"name": too_long})
     if name_taken(Company, name, company.id if company else None):
-        raise CompanyInvalid({"name": "Another company already has this name."})
+        raise CompanyInvalid({"name": COMPANY_NAME_TAKEN})
 
 
 def _state(company: Company) -> dict:
@@ -54,20 +59,23 @@ def _apply(company: Company, values: dict) -> None:
 def create_company(actor: User, values: dict) -> Company:
     _check(values, None)
     company = Company()
-    _apply(company, values)
-    db.session.add(company)
-    db.session.flush()
-    record_audit(actor, "company.create", company, f"Created company {company.name}", after=_state(company))
-    db.session.commit()
+    with saving_unique_name(Company, values["name"], None, CompanyInvalid, COMPANY_NAME_TAKEN):
+        _apply(company, values)
+        db.session.add(company)
+        db.session.flush()
+        record_audit(actor, "company.create", company, f"Created company {company.name}", after=_state(company))
+        db.session.commit()
     return company
 
 
 def update_company(actor: User, company: Company, values: dict) -> Company:
     _check(values, company)
     before = _state(company)
-    _apply(company, values)
-    record_audit(actor, "company.update", company, f"Edited company {company.name}", before=before, after=_state(company))
-    db.session.commit()
+    with saving_unique_name(Company, values["name"], company.id, CompanyInvalid, COMPANY_NAME_TAKEN):
+        _apply(company, values)
+        record_audit(actor, "company.update", company, f"Edited company {company.name}", before=before,
+                     after=_state(company))
+        db.session.commit()
     return company
 
 

@@ -14,7 +14,7 @@ from webapp.rules.activities import mark_quiz
 from webapp.services.activities import complete_activity, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.text import non_blank_lines
 
@@ -39,21 +39,33 @@ def _changed(actor: User, course: Course, action: str, summary: str) -> None:
     db.session.commit()
 
 
+COURSE_NAME_TAKEN = "Another course already has this name."
+
+
 def save_course(actor: User, course: Course | None, name: str | None, pass_mark: int | None) -> Course:
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the course name."})
+    if too_long := name_too_long(Course, name):
+        raise Invalid({"name": too_long})
     if name_taken(Course, name, course.id if course else None):
-        raise Invalid({"name": "Another course already has this name."})
+        raise Invalid({"name": COURSE_NAME_TAKEN})
     if pass_mark is not None and not 1 <= pass_mark <= 100:
         raise Invalid({"pass_mark": "The pass mark is a percentage from 1 to 100."})
-    if course is None:
-        course = Course(version=0)
-        db.session.add(course)
-    course.name, course.pass_mark = name[:200], pass_mark
-    db.session.flush()
-    _changed(actor, course, "save", f"Saved name and pass mark {pass_mark or 'all answers right'}")
+    with saving_unique_name(Course, name, course.id if course else None, Invalid, COURSE_NAME_TAKEN):
+        if course is None:
+            course = Course(version=0)
+            db.session.add(course)
+        course.name, course.pass_mark = name, pass_mark
+        db.session.flush()
+        _changed(actor, course, "save", f"Saved name and pass mark {pass_mark or 'all answers right'}")
     return course
+
+
+def _lock(course: Course) -> None:
+    """Reload the course under a row lock: two pages or questions added at once then take
+    positions one after the other, and each bumps the version it read."""
+    db.session.refresh(course, with_for_update=True)
 
 
 def add_course_page(actor: User, course: Course, title: str | None, body: str | None, media: CheckedUpload | None) -> CoursePage:
@@ -66,6 +78,7 @@ def add_course_page(actor: User, course: Course, title: str | None, body: str | 
         errors["body"] = "Write the page's text or add an image, video or PDF."
     if errors:
         raise Invalid(errors)
+    _lock(course)
     page = CoursePage(course=course, position=max((p.position for p in course.pages), default=0) + 1,
                       title=title.strip()[:200], body=(body or "").strip(),
                       stored_file=store_file(media) if media is not None else None)
@@ -106,6 +119,7 @@ def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_t
         errors["correct"] = f"Give the number of the right answer, from 1 to {len(choices)}."
     if errors:
         raise Invalid(errors)
+    _lock(course)
     question = QuizQuestion(course=course, position=max((q.position for q in course.questions), default=0) + 1,
                             prompt=prompt.strip(), choices=choices, correct_choice=correct - 1)
     db.session.add(question)

@@ -23,24 +23,30 @@ from webapp.services.activities import complete_activity
 from webapp.services.audit import record_audit
 from webapp.services.dates import read_typed_date
 from webapp.services.invalid import Invalid
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 
 
 def list_integrations() -> list[LearningIntegration]:
     return list(db.session.scalars(select(LearningIntegration).order_by(func.lower(LearningIntegration.name))))
 
 
+TAKEN = "Another learning system already has this name."
+
+
 def create_integration(actor: User, name: str | None) -> LearningIntegration:
     name = (name or "").strip()
     if not name:
         raise Invalid({"name": "Enter the learning system's name."})
+    if too_long := name_too_long(LearningIntegration, name):
+        raise Invalid({"name": too_long})
     if name_taken(LearningIntegration, name):
-        raise Invalid({"name": "Another learning system already has this name."})
-    integration = LearningIntegration(name=name[:120], secret=secrets.token_urlsafe(32), active=True)
-    db.session.add(integration)
-    db.session.flush()
-    record_audit(actor, "learning_integration.create", integration, f"Added learning system {integration.name}")
-    db.session.commit()
+        raise Invalid({"name": TAKEN})
+    with saving_unique_name(LearningIntegration, name, None, Invalid, TAKEN):
+        integration = LearningIntegration(name=name, secret=secrets.token_urlsafe(32), active=True)
+        db.session.add(integration)
+        db.session.flush()
+        record_audit(actor, "learning_integration.create", integration, f"Added learning system {integration.name}")
+        db.session.commit()
     return integration
 
 

@@ -15,7 +15,7 @@ from webapp.permissions import Permission
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 
 
 class ModuleLevelInvalid(Invalid):
@@ -30,12 +30,17 @@ def get_module_level(level_id: int) -> ModuleLevel | None:
     return db.session.get(ModuleLevel, level_id)
 
 
+LEVEL_NAME_TAKEN = "Another module level already has this name."
+
+
 def _check(name: str | None, level: ModuleLevel | None) -> str:
     name = (name or "").strip()
     if not name:
         raise ModuleLevelInvalid({"name": "Enter the module level name."})
+    if too_long := name_too_long(ModuleLevel, name):
+        raise ModuleLevelInvalid({"name": too_long})
     if name_taken(ModuleLevel, name, level.id if level else None):
-        raise ModuleLevelInvalid({"name": "Another module level already has this name."})
+        raise ModuleLevelInvalid({"name": LEVEL_NAME_TAKEN})
     return name
 
 
@@ -45,11 +50,12 @@ def _state(level: ModuleLevel) -> dict:
 
 def create_module_level(actor: User, name: str, permissions) -> ModuleLevel:
     level = ModuleLevel(name=_check(name, None), built_in=False)
-    level.permissions = {Permission(p) for p in permissions}
-    db.session.add(level)
-    db.session.flush()
-    record_audit(actor, "module_level.create", level, f"Created module level {level.name}", after=_state(level))
-    db.session.commit()
+    with saving_unique_name(ModuleLevel, level.name, None, ModuleLevelInvalid, LEVEL_NAME_TAKEN):
+        level.permissions = {Permission(p) for p in permissions}
+        db.session.add(level)
+        db.session.flush()
+        record_audit(actor, "module_level.create", level, f"Created module level {level.name}", after=_state(level))
+        db.session.commit()
     return level
 
 
@@ -58,9 +64,11 @@ def update_module_level(actor: User, level: ModuleLevel, name: str, permissions)
         raise ModuleLevelInvalid({"name": "Built-in module levels cannot be changed."})
     before = _state(level)
     level.name = _check(name, level)
-    level.permissions = {Permission(p) for p in permissions}
-    record_audit(actor, "module_level.update", level, f"Edited module level {level.name}", before=before, after=_state(level))
-    db.session.commit()
+    with saving_unique_name(ModuleLevel, level.name, level.id, ModuleLevelInvalid, LEVEL_NAME_TAKEN):
+        level.permissions = {Permission(p) for p in permissions}
+        record_audit(actor, "module_level.update", level, f"Edited module level {level.name}", before=before,
+                     after=_state(level))
+        db.session.commit()
     return level
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from webapp.clock import today
@@ -26,6 +27,7 @@ from webapp.services.settings import attachment_naming, name_attachment
 from webapp.services.storage import store_file
 from webapp.services.submissions import (
     AUDITED_FIELDS,
+    FORM_ALREADY_USED,
     SubmissionError,
     check_attachments,
     completion_refusal,
@@ -123,13 +125,24 @@ def batch_certifications(actor: User) -> list[Certification]:
     ))
 
 
+def _batch_stored(keys: dict[int, str]) -> list[Submission]:
+    if not keys:
+        return []
+    return list(db.session.scalars(select(Submission).where(Submission.idempotency_key.in_(keys.values()))
+                                   .order_by(Submission.id)))
+
+
 def batch_submit(certification: Certification, by: User, completed_on: date, users: list[User],
-                 files: Iterable[FileStorage] = ()) -> list[Submission]:
+                 files: Iterable[FileStorage] = (), idempotency_key: str | None = None) -> list[Submission]:
     """One record per user, all in one transaction: all are stored or none.
 
     Each record is approved when `by` may approve for that user, else it waits for approval.
+    A repeated `idempotency_key` (a double click) returns the records the first post stored.
     Raises SubmissionError, storing nothing, when the input is refused.
     """
+    keys = {user.id: f"{idempotency_key}:{user.id}" for user in users} if idempotency_key else {}
+    if stored_before := _batch_stored(keys):
+        return stored_before
     errors: dict[str, list[str]] = {}
     if certification.id not in {c.id for c in batch_certifications(by)}:
         errors["certification"] = ["You may not batch submit this certification."]
@@ -158,20 +171,28 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
             expiration_explanation=preview.explanation, issuer=certification.issuer,
             status="approved" if approved else "pending", source="batch", submitted_by=by,
             decided_by=by if approved else None, decided_at=utcnow() if approved else None,
+            idempotency_key=keys.get(user.id),
         )
         submission.attachments = [
             Attachment(kind="file", stored_file=stored_file, name=name, added_by_id=by.id) for name, stored_file in stored
         ]
         db.session.add(submission)
         submissions.append(submission)
-    db.session.flush()
-    for submission in submissions:
-        record_audit(by, "submission.batch", submission,
-                     f"{by.full_name} batch submitted {certification.name} for {submission.user.full_name}",
-                     after=snapshot(submission, AUDITED_FIELDS))
-        if submission.status == "approved":
-            on_record_approved(submission)
-    db.session.commit()
+    try:
+        db.session.flush()
+        for submission in submissions:
+            record_audit(by, "submission.batch", submission,
+                         f"{by.full_name} batch submitted {certification.name} for {submission.user.full_name}",
+                         after=snapshot(submission, AUDITED_FIELDS))
+            if submission.status == "approved":
+                on_record_approved(submission)
+        db.session.commit()
+    except IntegrityError:
+        # Two posts of one form raced past the check: the other one stored them.
+        db.session.rollback()
+        if stored_before := _batch_stored(keys):
+            return stored_before
+        raise SubmissionError({"certification": [FORM_ALREADY_USED]}) from None
     return submissions
 
 

@@ -30,7 +30,7 @@ from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known
-from webapp.services.names import name_taken
+from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
 
@@ -72,12 +72,17 @@ def find_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+ROLE_NAME_TAKEN = "Another role already has this name."
+
+
 def _check_name(name: str | None, role: CertificationRole | None) -> dict[str, str]:
     name = (name or "").strip()
     if not name:
         return {"name": "Enter the role name."}
+    if too_long := name_too_long(CertificationRole, name):
+        return {"name": too_long}
     if name_taken(CertificationRole, name, role.id if role else None):
-        return {"name": "Another role already has this name."}
+        return {"name": ROLE_NAME_TAKEN}
     return {}
 
 
@@ -86,10 +91,11 @@ def create_role(actor: User, name: str) -> CertificationRole:
     if errors:
         raise RoleInvalid(errors)
     role = CertificationRole(name=name.strip())
-    db.session.add(role)
-    db.session.flush()
-    record_audit(actor, "role.create", role, f"Created role {role.name}", after={"name": role.name})
-    db.session.commit()
+    with saving_unique_name(CertificationRole, role.name, None, RoleInvalid, ROLE_NAME_TAKEN):
+        db.session.add(role)
+        db.session.flush()
+        record_audit(actor, "role.create", role, f"Created role {role.name}", after={"name": role.name})
+        db.session.commit()
     return role
 
 
@@ -149,12 +155,7 @@ def _set_certifications(role: CertificationRole, certification_ids: set[int]) ->
                                                certification_id=certification_id))
 
 
-def update_role(actor: User, role: CertificationRole, values: dict) -> CertificationRole:
-    """Define Role / Edit Role Info: description, requirements, tags, certifications, competency."""
-    errors = _check_info(values, role)
-    if errors:
-        raise RoleInvalid(errors)
-    before = _state(role)
+def _apply_info(role: CertificationRole, values: dict) -> None:
     role.name = values["name"].strip()
     for column in INFO_COLUMNS[1:]:
         setattr(role, column, values.get(column))
@@ -180,9 +181,19 @@ def update_role(actor: User, role: CertificationRole, values: dict) -> Certifica
     )
     if "certification_ids" in values:
         _set_certifications(role, set(values["certification_ids"]))
-    db.session.flush()
-    record_audit(actor, "role.update", role, f"Edited role {role.name}", before=before, after=_state(role))
-    db.session.commit()
+
+
+def update_role(actor: User, role: CertificationRole, values: dict) -> CertificationRole:
+    """Define Role / Edit Role Info: description, requirements, tags, certifications, competency."""
+    errors = _check_info(values, role)
+    if errors:
+        raise RoleInvalid(errors)
+    before = _state(role)
+    with saving_unique_name(CertificationRole, values["name"], role.id, RoleInvalid, ROLE_NAME_TAKEN):
+        _apply_info(role, values)
+        db.session.flush()
+        record_audit(actor, "role.update", role, f"Edited role {role.name}", before=before, after=_state(role))
+        db.session.commit()
     return role
 
 

@@ -17,6 +17,7 @@ from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import queue_email, render_mail
+from webapp.services.once import stored_once
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments, sight_of
 from webapp.services.storage import UploadError, check_uploads, store_file
 
@@ -50,21 +51,32 @@ def get_shared_report(actor: User, report_id: int) -> SharedReport | None:
     return db.session.scalar(reports_for(actor).where(SharedReport.id == report_id))
 
 
-def create_shared_report(actor: User, title: str, users, roles, certifications) -> SharedReport:
-    report = SharedReport(
-        title=title, created_by_id=actor.id, users=list(users), roles=list(roles), certifications=list(certifications)
-    )
-    db.session.add(report)
-    db.session.flush()
-    record_audit(actor, "shared_report_created", report, f"Created shared report {title}")
-    db.session.commit()
-    return report
+def create_shared_report(actor: User, title: str, users, roles, certifications,
+                         idempotency_key: str | None = None) -> SharedReport:
+    """Create the report; the same form's `idempotency_key` posted again returns the first one."""
+
+    def store() -> SharedReport:
+        report = SharedReport(title=title, created_by_id=actor.id, users=list(users), roles=list(roles),
+                              certifications=list(certifications), idempotency_key=idempotency_key or None)
+        db.session.add(report)
+        db.session.flush()
+        record_audit(actor, "shared_report_created", report, f"Created shared report {title}")
+        db.session.commit()
+        return report
+
+    return stored_once(SharedReport, idempotency_key, store)
 
 
-def delete_shared_report(actor: User, report: SharedReport) -> None:
+def delete_shared_report(actor: User, report: SharedReport) -> bool:
+    """Delete the report; False when someone else deleted it first (two clicks, two people)."""
+    # The row lock makes a second delete at the same moment wait, then find nothing.
+    if db.session.scalar(select(SharedReport.id).where(SharedReport.id == report.id).with_for_update()) is None:
+        db.session.rollback()
+        return False
     record_audit(actor, "shared_report_deleted", report, f"Deleted shared report {report.title}")
     db.session.delete(report)
     db.session.commit()
+    return True
 
 
 def _checked_files(files: Iterable[FileStorage]):

@@ -105,7 +105,8 @@ def check_uploads(files: Iterable[FileStorage | None]) -> tuple[list[CheckedUplo
     """Check several uploads, skipping empty file inputs: (the accepted ones, a message per refused one)."""
     checked, errors = [], []
     for upload in files:
-        if upload is None or not upload.filename:
+        # A file input posted as plain text (a script, not a browser) is no file either.
+        if not isinstance(upload, FileStorage) or not upload.filename:
             continue
         try:
             checked.append(check_upload(upload))

@@ -159,6 +159,9 @@ def new_attachments(checked, link_pairs, by: User) -> list[Attachment]:
     ] + [Attachment(kind="link", name=name, url=url, added_by_id=by.id) for name, url in link_pairs]
 
 
+FORM_ALREADY_USED = "This form was already used; reload the page and submit again."
+
+
 def _existing(idempotency_key: str | None, user: User) -> Submission | None:
     if not idempotency_key:
         return None
@@ -250,6 +253,6 @@ def submit_certification(
         db.session.rollback()
         existing = _existing(idempotency_key, user)
         if existing is None:
-            raise SubmissionError({"certification": ["This form was already used; reload the page and submit again."]})
+            raise SubmissionError({"certification": [FORM_ALREADY_USED]})
         return existing
     return submission
