@@ -14,7 +14,6 @@ from webapp.services.demo import load_demo_organisation
 
 
 # SQLite cannot reflect an index on expressions (group names by folder); PostgreSQL compares it.
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_build_the_schema_the_models_describe(database_url, tmp_path):
     """Upgrade an empty database to head, then find no drift between models and migrations."""
     if database_url.startswith("sqlite"):

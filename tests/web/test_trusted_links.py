@@ -4,6 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import csrf_token_for
 from webapp import create_app
 from webapp.config import DEV_SECRET_KEY, ConfigurationError
 from webapp.extensions import db
@@ -54,17 +55,19 @@ def test_a_shared_report_link_ignores_the_host(app, client, csrf, sign_in, facto
 
 def _failed_sign_in_address(app_under_test, headers) -> str:
     app_under_test.extensions["fieldcert_schema_checked"] = True
-    app_under_test.test_client().post("/auth/login", data={"identifier": "nobody", "password": "x"},
-                                      headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    client = app_under_test.test_client()
+    client.post("/auth/login", data={"identifier": "nobody", "password": "x",
+                                      "csrf_token": csrf_token_for(app_under_test, client)},
+                headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.2"})
     return db.session.scalar(select(AuditEntry.address).order_by(AuditEntry.id.desc()))
 
 
 def test_forwarded_headers_are_ignored_unless_proxies_are_configured(app, app_context, database_url, tmp_path):
     forged = {"X-Forwarded-For": "203.0.113.9"}
-    direct = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
+    direct = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
                         UPLOAD_FOLDER=str(tmp_path))
     assert _failed_sign_in_address(direct, forged) == "10.0.0.2"
-    behind_proxy = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
+    behind_proxy = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
                               UPLOAD_FOLDER=str(tmp_path), PROXY_COUNT=1)
     assert _failed_sign_in_address(behind_proxy, forged) == "203.0.113.9"
 

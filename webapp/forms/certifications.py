@@ -16,7 +16,6 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.bounds import database_int
 from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
@@ -51,9 +50,11 @@ def blank_to_none(value):
 
 
 def _int_or_none(value):
+    # Any whole number: one that names nothing (out of the database's range too) is refused by name
+    # when saved (services.known.check_known).
     if value in (None, "", "None"):
         return None
-    return database_int(value)
+    return int(value)
 
 
 class MultiCheckboxField(SelectMultipleField):

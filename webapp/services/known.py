@@ -6,16 +6,15 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from webapp.bounds import DATABASE_INT_MAX
 from webapp.extensions import db
-
-# The largest id an integer column holds: anything larger names nothing, and is not sent to the database.
-LARGEST_ID = 2**31 - 1
 
 
 def unknown_ids(model, ids: Iterable[int | None]) -> list[int]:
     """The ids among `ids` that name no row of `model`, smallest first."""
     wanted = {i for i in ids if i is not None}
-    plausible = [i for i in wanted if 0 < i <= LARGEST_ID]
+    # A larger id names nothing, and is not sent to the database.
+    plausible = [i for i in wanted if 0 < i <= DATABASE_INT_MAX]
     found = set(db.session.scalars(select(model.id).where(model.id.in_(plausible)))) if plausible else set()
     return sorted(wanted - found)
 
