@@ -1,4 +1,4 @@
-"""People administration: phone, employee number, invitations, erasure, photos
+"""People administration: phone, employee number, invitations (notice kind invitation), erasure, photos
 
 Revision ID: 0014
 Revises: 0007
@@ -11,6 +11,16 @@ revision = '0014'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
+
+OLD_KINDS = ('first_notice', 'second_notice', 'expired', 'deferral_ended', 'training_ended', 'competency', 'digest',
+             'declined', 'approved', 'notify', 'shared_report', 'password_reset', 'account_changed')
+NEW_KINDS = (*OLD_KINDS, 'invitation')
+
+
+def _allow_kinds(kinds):
+    with op.batch_alter_table('notices', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_notices_kind_allowed'), type_='check')
+        batch_op.create_check_constraint('kind_allowed', sa.text(f"kind IN ({', '.join(repr(k) for k in kinds)})"))
 
 
 def upgrade():
@@ -30,9 +40,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_photos_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user_photos'))
     )
+    _allow_kinds(NEW_KINDS)
 
 
 def downgrade():
+    op.execute("DELETE FROM notices WHERE kind = 'invitation'")
+    _allow_kinds(OLD_KINDS)
     op.drop_table('user_photos')
     with op.batch_alter_table('users', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_employee_number'), type_='unique')
