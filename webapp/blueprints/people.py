@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp import rate_limits
-from webapp.blueprints.common import add_errors, add_submission_errors
+from webapp.blueprints.common import add_errors, add_submission_errors, uploaded_bytes
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.my_account import DATE_HINT, parse_date, preview_on_change
@@ -194,11 +194,6 @@ def _account_input(form: EditAccountForm, may_set_levels: bool) -> AccountInput:
     )
 
 
-def _photo_upload(form: EditAccountForm) -> bytes | None:
-    upload = form.photo.data
-    return upload.read() if upload and getattr(upload, "filename", "") else None
-
-
 def _account_form(user: User) -> EditAccountForm:
     form = EditAccountForm(obj=None if request.method == "POST" else user)
     _choices(form, user)
@@ -219,7 +214,7 @@ def account(user_id: int):
     if form.validate_on_submit():
         try:
             edit_account(user, current_user, _account_input(form, may_set_levels), active=form.active.data,
-                         photo=_photo_upload(form))
+                         photo=uploaded_bytes(form.photo))
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
@@ -244,7 +239,7 @@ def add():
         try:
             person = create_person(current_user, _account_input(form, may_set_levels),
                                    roles={role_id: until for role_id in form.roles.data or ()},
-                                   photo=_photo_upload(form), day=today())
+                                   photo=uploaded_bytes(form.photo), day=today())
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:

@@ -1,11 +1,14 @@
-"""Forms of My Account: submitting a certification."""
+"""Forms of My Account: submitting a certification, and one's own profile."""
 from datetime import date, datetime
 from uuid import uuid4
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, FileField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from webapp.forms.validators import one_line
+
+from webapp.services.photos import PHOTO_ACCEPT
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # what <input type="date"> sends, and what people type
@@ -81,3 +84,12 @@ def preview_on_change(form, url: str) -> None:
     }
     form.certification.render_kw = on_change
     form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change}
+
+
+class ProfileForm(FlaskForm):
+    """My Account: what a person may change about themselves."""
+
+    first_name = StringField("First name", validators=[InputRequired("Enter your first name."), Length(max=80), one_line])
+    last_name = StringField("Last name", validators=[InputRequired("Enter your last name."), Length(max=80), one_line])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
+    photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})

@@ -22,8 +22,7 @@ from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.my_account import FlexibleDateField
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
-
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+from webapp.services.photos import PHOTO_ACCEPT
 
 
 class DeclineForm(FlaskForm):

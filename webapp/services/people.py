@@ -25,6 +25,7 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
+from webapp.rules.passwords import password_problem
 from webapp.rules.people import supervision_loop
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
@@ -32,7 +33,7 @@ from webapp.services.accounts import hash_password
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.mail import SECRET_LINK, external_url, queue_email, render_mail
-from webapp.services.organisation import create_user
+from webapp.services.organisation import create_user, ensure_built_in_module_levels
 from webapp.services.photos import PhotoInvalid, encode_photo, keep_photo
 from webapp.services.privacy import certification_visible_to
 from webapp.services.reset_tokens import INVITATION_DAYS
@@ -412,6 +413,36 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
     user.erased_at = utcnow()
     record_audit(by, "user.erase", user, f"Erased the personal data of {former} on request")
     db.session.commit()
+
+
+def create_administrator(*, username: str, email: str, first_name: str, last_name: str,
+                         password: str | None = None) -> User:
+    """A first administrator for an empty instance (`flask create-admin`): every built-in module level,
+    with `password`, or none anyone knows (then they choose one through an invitation link).
+
+    Raises AccountInvalid, writing nothing, for a taken username or e-mail address or a weak password.
+    """
+    errors: dict[str, str] = {}
+    if not username.strip() or not first_name.strip() or not last_name.strip():
+        errors["username"] = "Give a username, a first name and a last name."
+    if _taken(User.username, username.strip(), None):
+        errors["username"] = "Another user already has this username."
+    if _taken(User.email, email.strip(), None):
+        errors["email"] = "Another user already has this e-mail address."
+    if password is not None and (problem := password_problem(password)):
+        errors["password"] = problem
+    if errors:
+        raise AccountInvalid(errors)
+    levels = ensure_built_in_module_levels()
+    user = create_user(username=username.strip(), email=email.strip(), first_name=first_name.strip(),
+                       last_name=last_name.strip(),
+                       password_hash=hash_password(password) if password is not None else _unusable_password_hash())
+    user.module_levels = list(levels.values())
+    db.session.flush()
+    record_audit(None, "user.create", user, f"Added {user.full_name} as an administrator from the command line",
+                 after=_account_state(user))
+    _commit_account()
+    return user
 
 
 def sign_in_history(user: User, limit: int = 50) -> list[AuditEntry]:

@@ -13,6 +13,8 @@ from webapp.services.invalid import Invalid
 
 PHOTO_MAX_SIDE = 512
 PHOTO_MEDIA_TYPE = "image/jpeg"
+# What a file chooser offers; anything else Pillow opens is accepted too, and re-encoded alike.
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 # A phone photo is about 12 million pixels; far more is a decompression bomb, not a portrait.
 PHOTO_MAX_PIXELS = 50_000_000
 _NOT_AN_IMAGE = "Choose a photo: a JPEG, PNG, WebP or GIF image."
