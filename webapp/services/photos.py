@@ -29,16 +29,20 @@ def encode_photo(data: bytes) -> bytes:
 
     Raises PhotoInvalid for anything that is not an image, or that would open to too many pixels.
     """
+    too_large = PhotoInvalid({"photo": "This image is too large; choose one under 50 megapixels."})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
+                # Checked before the pixels are decoded: the header alone tells the size.
                 if image.width * image.height > PHOTO_MAX_PIXELS:
-                    raise PhotoInvalid({"photo": "This image is too large; choose one under 50 megapixels."})
+                    raise too_large
                 image.load()
                 upright = ImageOps.exif_transpose(image)
+    except PhotoInvalid:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoInvalid({"photo": "This image is too large; choose one under 50 megapixels."}) from None
+        raise too_large from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise PhotoInvalid({"photo": _NOT_AN_IMAGE}) from None
     upright = upright.convert("RGB")
