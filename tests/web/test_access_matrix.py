@@ -107,6 +107,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.notify": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.notify_requirement": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.photo": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "people.public_photo": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "people.reactivate": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.record": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.record_attach": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
@@ -178,6 +179,7 @@ ARGUMENTS = {
     ("public.calendar", "token"): "calendar_token",
     ("public.verify_certificate", "token"): "certificate_token",
     ("auth.reset_password", "token"): "reset_token",
+    ("people.public_photo", "token"): "qr_token",
     # A reset link is no invitation: its token is signed for another purpose.
     ("auth.accept_invitation", "token"): "reset_token",
 }

@@ -237,11 +237,25 @@ def test_my_account_changes_name_phone_and_photo_and_shows_sign_ins(client, csrf
     assert db.session.get(User, person.id).first_name == "Emmy"
 
 
-def test_the_photo_switch_is_off_until_turned_on(client, csrf, admin):
+def test_the_photo_switch_is_off_until_turned_on_and_rules_the_public_photo(client, csrf, factory, admin, sign_in):
+    person = factory.user()
+    client.post(f"/people/{person.id}/account", content_type="multipart/form-data", data={
+        "csrf_token": csrf(), "first_name": "P", "last_name": "Q", "email": person.email, "username": person.username,
+        "company": 0, "active": "y", "photo": (io.BytesIO(_image()), "me.png")})
     assert show_photos_on_qr() is False
     assert "Show photos on QR reports and wallet cards: <strong>No" in client.get("/settings/module-settings").get_data(as_text=True)
+    public_photo = f"/people/qr/{person.qr_token}/photo"
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    assert client.get(public_photo).status_code == 404
+    sign_in(admin)
     client.post("/settings/module-settings/photos", data={"csrf_token": csrf(), "show_photos": "y"})
     assert show_photos_on_qr() is True
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    response = client.get(public_photo)
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    sign_in(admin)
+    client.post(f"/people/{person.id}/deactivate", data={"csrf_token": csrf()})
+    assert client.get(public_photo).status_code == 404
 
 
 def test_create_admin_prints_a_one_time_link_and_refuses_a_duplicate(app, app_context, client, csrf, frozen_clock,

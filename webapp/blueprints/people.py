@@ -35,9 +35,10 @@ from webapp.models import (
     RoleAssignment,
     Submission,
     User,
+    UserPhoto,
 )
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
-from webapp.security import login_required, permission_required
+from webapp.security import login_required, permission_required, public
 from webapp.services.access import may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_chosen_submissions, pending_submissions
@@ -63,6 +64,7 @@ from webapp.services.people import (
     supervisor_choices,
 )
 from webapp.services.roles import list_roles
+from webapp.services.photos import qr_photo
 from webapp.services.records import attach_to_record, edit_record_dates, record_certification
 from webapp.services.requirements import (
     RequirementError,
@@ -75,6 +77,7 @@ from webapp.services.requirements import (
     set_training,
 )
 from webapp.services.sessions import end_all_sessions, list_live_sessions
+from webapp.services.settings import show_photos_on_qr
 from webapp.services.submissions import SubmissionError, preview_expiration
 from webapp.text import non_blank_lines
 
@@ -234,6 +237,9 @@ def add():
     _choices(form, None)
     form.roles.choices = [(role.id, role.name) for role, *_ in list_roles()]
     may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
+    if request.method == "GET":
+        form.company.data = 0
+        form.module_levels.data = [level_id for level_id, name in form.module_levels.choices if name == "Employee"]
     if form.validate_on_submit():
         until = form.training_until.date
         try:
@@ -319,7 +325,21 @@ def photo(user_id: int):
     user = db.session.get(User, user_id)
     if user is None or user.photo is None or (user.id != current_user.id and not may_act_on(current_user, user, "view")):
         abort(404)
-    return Response(user.photo.content, mimetype=user.photo.media_type,
+    return _photo_response(user.photo)
+
+
+@bp.get("/qr/<token>/photo")
+@public
+def public_photo(token: str):
+    """The photo on a QR report and wallet card: only while Module Settings shows photos there."""
+    found = qr_photo(token, show_photos_on_qr())
+    if found is None:
+        abort(404)
+    return _photo_response(found)
+
+
+def _photo_response(found: UserPhoto) -> Response:
+    return Response(found.content, mimetype=found.media_type,
                     headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
 
 

@@ -6,7 +6,9 @@ import io
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
 
+from webapp.extensions import db
 from webapp.models import User, UserPhoto
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
@@ -60,3 +62,12 @@ def keep_photo(user: User, by: User, content: bytes) -> None:
     else:
         user.photo.media_type, user.photo.content = PHOTO_MEDIA_TYPE, content
     record_audit(by, "user.photo", user, f"Changed the photo of {user.full_name}")
+
+
+def qr_photo(token: str, shown: bool) -> UserPhoto | None:
+    """The photo of the active person whose QR code holds `token`, when photos are `shown` on QR
+    reports (Module Settings); None otherwise, so a QR code tells no more than its report."""
+    if not shown:
+        return None
+    return db.session.scalar(
+        select(UserPhoto).join(User, User.id == UserPhoto.user_id).where(User.qr_token == token, User.active.is_(True)))
