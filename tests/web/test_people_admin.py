@@ -289,3 +289,15 @@ def test_the_demo_has_inactive_people_and_a_photo_made_through_the_people_servic
     added = {entry.entity_id for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.create"))}
     assert str(priya.id) in added and {str(user.id) for user in inactive if user.last_name in ("Lindqvist", "Vance")} <= added
     assert db.session.scalar(select(func.count(Notice.id)).where(Notice.kind == "invitation")) == 1
+
+
+def test_deactivating_on_edit_account_info_ends_the_sessions_too(client, csrf, factory, admin):
+    leaver = factory.user()
+    keys = start_session(leaver, address="192.0.2.1", user_agent="phone", remember=True)
+    response = client.post(f"/people/{leaver.id}/account", data={
+        "csrf_token": csrf(), "first_name": leaver.first_name, "last_name": leaver.last_name, "email": leaver.email,
+        "username": leaver.username, "company": 0})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert user_for_session(keys.key) is None
+    assert db.session.scalar(select(UserSession.revoked_at).where(UserSession.user_id == leaver.id)) is not None
