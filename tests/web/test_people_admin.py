@@ -197,6 +197,7 @@ def test_erase_needs_the_typed_username_and_keeps_records_as_a_former_employee(c
                               status="approved", submitted_by=admin))
     db.session.commit()
     keys = start_session(person, address="192.0.2.1", user_agent="phone", remember=False)
+    client.post(f"/people/{person.id}/invite", data={"csrf_token": csrf()})
     wrong = client.post(f"/people/{person.id}/erase", data={"csrf_token": csrf(), "confirmation": "Eve"})
     assert wrong.status_code == 422 and "Type the username eve to confirm the erasure." in wrong.get_data(as_text=True)
     db.session.expire_all()
@@ -209,8 +210,10 @@ def test_erase_needs_the_typed_username_and_keeps_records_as_a_former_employee(c
     assert (erased.phone, erased.employee_number, erased.email) == (None, None, f"erased-{person.id}@erased.invalid")
     assert db.session.scalar(select(func.count(Submission.id)).where(Submission.user_id == person.id)) == 1
     assert user_for_session(keys.key) is None
+    assert db.session.scalar(select(func.count(Notice.id))) == 0  # the invitation was still queued
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.erase"))
     assert entry.actor_id == admin.id and "Eve" not in entry.summary
+    assert f"Former employee {person.id}" in client.get("/people/?inactive=y").get_data(as_text=True)
     assert client.post(f"/people/{person.id}/reactivate", data={"csrf_token": csrf()}).status_code == 302
     db.session.expire_all()
     assert not db.session.get(User, person.id).active

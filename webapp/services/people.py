@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +17,7 @@ from webapp.models import (
     CertificationRole,
     Company,
     ModuleLevel,
+    Notice,
     RoleAssignment,
     User,
     new_token,
@@ -387,7 +388,7 @@ FORMER_EMPLOYEE = "Former employee"
 
 def erase_person(user: User, by: User, confirmation: str) -> None:
     """Erase `user`'s personal data on their request: name, username, e-mail, phone, employee number,
-    job title, photo, supervisors, module levels and sessions go; the account stays, inactive, as a
+    job title, photo, supervisors, module levels, sessions and mail still queued for them go; the account stays, inactive, as a
     "former employee" so the records the organisation must keep still have their holder. The erasure
     is recorded in the audit trail, which only ever grows: its older entries are left as they were.
 
@@ -402,6 +403,8 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
         raise AccountInvalid({"confirmation": f"Type the username {user.username} to confirm the erasure."})
     former = f"{FORMER_EMPLOYEE} {user.id}"
     revoke_user_sessions(user)
+    # Mail not yet sent would still go to the address being erased.
+    db.session.execute(delete(Notice).where(Notice.recipient_user_id == user.id, Notice.status == "queued"))
     user.first_name, user.last_name = FORMER_EMPLOYEE, str(user.id)
     user.username, user.email = f"erased-{user.id}", f"erased-{user.id}@erased.invalid"
     user.phone = user.employee_number = user.job_title = None
@@ -409,7 +412,7 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
     user.supervisors, user.supervised, user.module_levels = [], [], []
     user.password_hash = _unusable_password_hash()
     user.qr_token, user.calendar_token = new_token(), new_token()
-    user.active, user.hidden = False, True
+    user.active = False
     user.erased_at = utcnow()
     record_audit(by, "user.erase", user, f"Erased the personal data of {former} on request")
     db.session.commit()
