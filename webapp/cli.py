@@ -1,11 +1,13 @@
-"""Command-line commands: `flask demo` loads the demo organisation; `flask scheduler` runs the jobs;
-`flask backup` and `flask restore` copy the database and the file store to an archive and back."""
+"""Command-line commands: `flask demo` loads the demo organisation; `flask create-admin` adds an
+administrator; `flask scheduler` runs the jobs; `flask backup` and `flask restore` copy the database
+and the file store to an archive and back."""
 import logging
 from datetime import date
 from pathlib import Path
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 
 from webapp.clock import today
@@ -13,7 +15,10 @@ from webapp.errors import schema_problem
 from webapp.scheduler import build_scheduler
 from webapp.services.backups import BackupError, back_up, restore_backup
 from webapp.services.demo import DEMO_ACCOUNTS, load_demo_organisation
+from webapp.services.mail import external_url
 from webapp.services.notices import queue_scheduled_notices
+from webapp.services.people import AccountInvalid, create_administrator
+from webapp.services.reset_tokens import INVITATION_DAYS, make_invitation_token
 
 
 @click.command("demo")
@@ -29,6 +34,40 @@ def demo_command() -> None:
     click.echo("Sign in with:")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.level:<14} username {account.username:<6} password {account.password}")
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@click.command("create-admin")
+@click.option("--username", prompt=True, help="The administrator's username.")
+@click.option("--email", prompt="E-mail", callback=lambda _ctx, _param, value: _email(value), help="Their e-mail address.")
+@click.option("--first-name", prompt=True)
+@click.option("--last-name", prompt=True)
+@click.option("--password", "ask_password", is_flag=True,
+              help="Type the password now (asked twice, not shown) instead of printing a link to choose it.")
+def create_admin_command(username: str, email: str, first_name: str, last_name: str, ask_password: bool) -> None:
+    """Add an administrator (every built-in module level), e.g. to start an empty instance.
+
+    Prints a link, made from BASE_URL, where they choose their password: it works once, for 7 days.
+    """
+    problem = schema_problem()
+    if problem:
+        raise click.ClickException(problem)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if ask_password else None
+    try:
+        user = create_administrator(username=username, email=email, first_name=first_name, last_name=last_name,
+                                    password=password)
+    except AccountInvalid as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from invalid
+    click.echo(f"Administrator {user.username} added.")
+    if password is None:
+        click.echo(f"They choose their password here (works once, within {INVITATION_DAYS} days):")
+        click.echo(external_url("auth.accept_invitation", token=make_invitation_token(user)))
 
 
 @click.command("scheduler")
@@ -84,6 +123,7 @@ def restore_command(archive: Path) -> None:
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(queue_notices_command)
     app.cli.add_command(backup_command)

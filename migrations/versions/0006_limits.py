@@ -1,7 +1,7 @@
 """password resets held after an e-mail change; notice kind account_changed; no secret link kept in the outbox
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 05:30:00
 
 """

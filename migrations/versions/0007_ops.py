@@ -5,7 +5,7 @@ certification's audit trail, notices and saved links would attach to the next on
 PostgreSQL's sequences never reuse ids, so this changes nothing there.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa

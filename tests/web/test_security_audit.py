@@ -5,7 +5,7 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import PASSWORD
 from webapp.extensions import db
 from webapp.models import AuditEntry
-from webapp.services.people import edit_account
+from webapp.services.people import AccountInput, edit_account
 
 ADDRESS = {"REMOTE_ADDR": "198.51.100.4"}
 
@@ -39,8 +39,8 @@ def test_an_e_mail_change_is_audited_with_the_old_and_new_address(app, factory):
     admin = factory.user("Administrator")
     user = factory.user(email="old@example.test")
     with app.test_request_context(environ_base=ADDRESS):
-        edit_account(user, admin, first_name=user.first_name, last_name=user.last_name, email="new@example.test",
-                     username=user.username, job_title=None, company_id=None, supervisor_ids=set(), active=True)
+        edit_account(user, admin, AccountInput(first_name=user.first_name, last_name=user.last_name,
+                                               email="new@example.test", username=user.username), active=True)
     [entry] = _entries("user.edit_account")
     assert entry.before == {"email": "old@example.test"} and entry.after == {"email": "new@example.test"}
     assert entry.actor_id == admin.id and entry.address == "198.51.100.4"

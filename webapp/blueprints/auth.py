@@ -14,13 +14,14 @@ from webapp.security import forget_browser, login_required, public, remember_bro
 from webapp.services.accounts import (
     PasswordRefused,
     PasswordSignInOff,
+    accept_invitation as accept_invitation_with,
     authenticate_user,
     change_password,
     request_password_reset,
 )
 from webapp.services.accounts import reset_password as reset_password_to
 from webapp.services.mail import external_url
-from webapp.services.reset_tokens import user_for_reset_token
+from webapp.services.reset_tokens import user_for_invitation_token, user_for_reset_token
 from webapp.services.sessions import end_all_sessions, end_session, list_live_sessions, start_session
 from webapp.services.single_sign_on import (
     SignInRefused,
@@ -152,22 +153,35 @@ def forgot_password():
     return render("auth/forgot_password.html", form=form, status=422 if form.errors else 200)
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@public
-def reset_password(token: str):
-    user = user_for_reset_token(token)
+def _choose_password(user, set_password, done: str, **page):
+    """The choose-a-password form of a reset or invitation link, or the link's failure page."""
     if user is None:
-        return render("auth/reset_invalid.html", status=404)
+        return render("auth/reset_invalid.html", status=404, **page)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            reset_password_to(user, form.password.data)
+            set_password(user, form.password.data)
         except PasswordRefused as refused:
             add_errors(form, refused)
         else:
-            return _signed_out("Your password is changed. Sign in with the new one.", "success")
+            return _signed_out(done, "success")
     return render("auth/reset_password.html", form=form, user=user, hint=PASSWORD_HINT,
-                  status=422 if form.errors else 200)
+                  status=422 if form.errors else 200, **page)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    return _choose_password(user_for_reset_token(token), reset_password_to,
+                            "Your password is changed. Sign in with the new one.")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    """An invited person chooses their password: the link works once, for 7 days."""
+    return _choose_password(user_for_invitation_token(token), accept_invitation_with,
+                            "Your password is set. Sign in with your username and the new password.", invitation=True)
 
 
 @bp.route("/password", methods=["GET", "POST"])

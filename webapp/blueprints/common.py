@@ -14,6 +14,12 @@ from webapp.services.storage import INLINE_TYPES, file_path
 from webapp.services.submissions import SubmissionError
 
 
+def uploaded_bytes(field) -> bytes | None:
+    """The content of a file field's upload, or None when no file was chosen."""
+    upload = field.data
+    return upload.read() if upload and getattr(upload, "filename", "") else None
+
+
 def add_errors(form, invalid: Invalid) -> None:
     """Show each refusal of a service under its field, after the form's own errors; a refusal about
     something the form has no field for is flashed."""

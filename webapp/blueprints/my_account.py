@@ -4,21 +4,23 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.blueprints.common import add_errors, add_submission_errors, uploaded_bytes
 from webapp.bounds import database_int
-from webapp.blueprints.common import add_submission_errors
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.dates import DATE_HINT
-from webapp.forms.my_account import RequiredOnlyForm, SubmitCertificationForm, preview_on_change
+from webapp.forms.my_account import ProfileForm, RequiredOnlyForm, SubmitCertificationForm, preview_on_change
 from webapp.htmx import render
 from webapp.models import Attachment, Certification, Submission
 from webapp.permissions import Permission
-from webapp.security import permission_required
+from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
 from webapp.services.compliance import load_user_requirements
 from webapp.services.dates import read_typed_date
 from webapp.services.offline import list_offline_pages
+from webapp.services.people import AccountInvalid, edit_own_profile, sign_in_history
 from webapp.services.privacy import certification_visible_to, sight_of
+from webapp.services.sessions import list_live_sessions
 from webapp.services.submissions import (
     SubmissionError,
     load_records_on_file,
@@ -94,6 +96,25 @@ def certification(certification_id: int):
         awaiting_payment=awaiting_payment(current_user, certification),
         sight=sight_of(current_user),
     )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """My Account: one's name, phone and photo, the password and sessions, and one's sign-in history."""
+    form = ProfileForm(obj=None if request.method == "POST" else current_user)
+    if form.validate_on_submit():
+        try:
+            edit_own_profile(current_user, first_name=form.first_name.data, last_name=form.last_name.data,
+                             phone=form.phone.data, photo=uploaded_bytes(form.photo))
+        except AccountInvalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash("Your details are saved.", "success")
+            return redirect(url_for("my_account.profile"))
+    return render("my_account/profile.html", form=form, history=sign_in_history(current_user),
+                  sessions=list_live_sessions(current_user, current_user.session_key),
+                  status=422 if form.is_submitted() else 200)
 
 
 def _choices(required_only: bool) -> list[tuple[int, str]]:

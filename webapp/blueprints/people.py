@@ -1,11 +1,12 @@
-"""People > Users: the searchable users table and its per-user menu."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""People > Users: the searchable users table and its per-user menu; adding, inviting, deactivating
+and erasing people."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp import rate_limits
-from webapp.blueprints.common import add_errors, add_submission_errors
+from webapp.blueprints.common import add_errors, add_submission_errors, uploaded_bytes
 from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
@@ -13,11 +14,13 @@ from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
+    AddPersonForm,
     AttachForm,
     AssignRoleForm,
     CommentForm,
     DirectRequirementForm,
     EditAccountForm,
+    EraseForm,
     NotifyForm,
     PeopleFilterForm,
     RecordCertificationForm,
@@ -34,9 +37,10 @@ from webapp.models import (
     RoleAssignment,
     Submission,
     User,
+    UserPhoto,
 )
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
-from webapp.security import permission_required
+from webapp.security import login_required, permission_required, public
 from webapp.services.access import may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_chosen_submissions, pending_submissions
@@ -46,16 +50,24 @@ from webapp.services.dates import read_typed_date
 from webapp.services.module_levels import list_module_levels
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
 from webapp.services.people import (
+    AccountInput,
     AccountInvalid,
     company_choices,
+    create_person,
+    deactivate_person,
     edit_account,
+    erase_person,
     find_people,
     hide_user,
+    invite_person,
     notify_user,
+    reactivate_person,
     show_user,
     supervised_people,
     supervisor_choices,
 )
+from webapp.services.roles import list_roles
+from webapp.services.photos import qr_photo
 from webapp.services.records import attach_to_record, edit_record_dates, record_certification
 from webapp.services.requirements import (
     RequirementError,
@@ -68,6 +80,7 @@ from webapp.services.requirements import (
     set_training,
 )
 from webapp.services.sessions import end_all_sessions, list_live_sessions
+from webapp.services.settings import show_photos_on_qr
 from webapp.services.submissions import SubmissionError, preview_completion
 from webapp.text import non_blank_lines
 
@@ -105,6 +118,7 @@ def _table_context(form: PeopleFilterForm) -> dict:
         search=form.q.data if valid else None,
         company_id=int(company) if company else None,
         include_hidden=bool(form.include_hidden.data),
+        inactive=bool(form.inactive.data),
     )
     editable = set(db.session.scalars(
         users_in_reach(current_user, "edit_account").with_only_columns(User.id).where(User.id.in_([u.id for u in users]))
@@ -167,14 +181,28 @@ def show(user_id: int):
     return _row_or_list(user, f"{user.full_name} is shown in reports again.")
 
 
-def _account_form(user: User) -> EditAccountForm:
-    form = EditAccountForm(obj=None if request.method == "POST" else user)
+def _choices(form: EditAccountForm, user: User | None) -> None:
     form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices()[1:]]
     # Current supervisors first, so a long list opens on them.
-    current = {s.id for s in user.supervisors}
+    current = {s.id for s in user.supervisors} if user is not None else set()
     candidates = sorted(supervisor_choices(user), key=lambda s: s.id not in current)
     form.supervisors.choices = [(s.id, s.sort_name) for s in candidates]
     form.module_levels.choices = [(level.id, level.name) for level in list_module_levels()]
+
+
+def _account_input(form: EditAccountForm, may_set_levels: bool) -> AccountInput:
+    return AccountInput(
+        first_name=form.first_name.data, last_name=form.last_name.data, email=form.email.data,
+        username=form.username.data, job_title=form.job_title.data, phone=form.phone.data,
+        employee_number=form.employee_number.data, company_id=form.company.data or None,
+        supervisor_ids=frozenset(form.supervisors.data or ()),
+        level_ids=frozenset(form.module_levels.data or ()) if may_set_levels else None,
+    )
+
+
+def _account_form(user: User) -> EditAccountForm:
+    form = EditAccountForm(obj=None if request.method == "POST" else user)
+    _choices(form, user)
     if request.method == "GET":
         form.company.data = user.company_id or 0
         form.supervisors.data = [s.id for s in user.supervisors]
@@ -185,25 +213,137 @@ def _account_form(user: User) -> EditAccountForm:
 @bp.route("/<int:user_id>/account", methods=["GET", "POST"])
 @permission_required(*EDITORS)
 def account(user_id: int):
-    """Edit Account Info: name, e-mail, username, company, supervisors, module levels, active."""
+    """Edit Account Info: name, e-mail, username, phone, company, supervisors, module levels, photo, active."""
     user = _user_in_reach(user_id, "edit_account")
     form = _account_form(user)
     may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
     if form.validate_on_submit():
         try:
-            edit_account(
-                user, current_user, first_name=form.first_name.data, last_name=form.last_name.data,
-                email=form.email.data, username=form.username.data, job_title=form.job_title.data,
-                company_id=form.company.data or None, supervisor_ids=set(form.supervisors.data or ()),
-                active=form.active.data, level_ids=set(form.module_levels.data or ()) if may_set_levels else None,
-            )
+            edit_account(user, current_user, _account_input(form, may_set_levels), active=form.active.data,
+                         photo=uploaded_bytes(form.photo))
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
             flash(f"Account info of {user.full_name} saved.", "success")
             return redirect(url_for("people.index"))
     return render("people/account.html", user=user, form=form, may_set_levels=may_set_levels,
-                  sessions=list_live_sessions(user, current_user.session_key), status=422 if form.is_submitted() else 200)
+                  sessions=list_live_sessions(user, current_user.session_key), erase_form=EraseForm(formdata=None),
+                  status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_ALL_ACCOUNTS)
+def add():
+    """Add Person: the fields of Edit Account Info, roles with a training end date, and a photo; the
+    person is e-mailed an invitation to choose their password."""
+    form = AddPersonForm()
+    _choices(form, None)
+    form.roles.choices = [(role.id, role.name) for role, *_ in list_roles()]
+    may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
+    if request.method == "GET":
+        form.company.data = 0
+        form.module_levels.data = [level_id for level_id, name in form.module_levels.choices if name == "Employee"]
+    if form.validate_on_submit():
+        until = form.training_until.date
+        try:
+            person = create_person(current_user, _account_input(form, may_set_levels),
+                                   roles={role_id: until for role_id in form.roles.data or ()},
+                                   photo=uploaded_bytes(form.photo), day=today())
+        except AccountInvalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash(f"{person.full_name} was added and e-mailed an invitation to choose a password.", "success")
+            return redirect(url_for("people.account", user_id=person.id))
+    return render("people/add.html", form=form, may_set_levels=may_set_levels, date_hint=DATE_HINT,
+                  status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:user_id>/invite")
+@permission_required(*EDITORS)
+def invite(user_id: int):
+    """Send the invitation to choose a password again (a new link; the person's password is unchanged)."""
+    user = _user_in_reach(user_id, "edit_account")
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        invite_person(user, current_user)
+    except AccountInvalid as invalid:
+        flash(invalid.errors["invite"], "error")
+    else:
+        flash(f"{user.full_name} was e-mailed a new invitation.", "success")
+    return redirect(url_for("people.account", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/deactivate")
+@permission_required(*EDITORS)
+def deactivate(user_id: int):
+    user = _user_in_reach(user_id, "edit_account")
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        deactivate_person(user, current_user)
+    except AccountInvalid as invalid:
+        flash(invalid.errors["active"], "error")
+    else:
+        flash(f"{user.full_name} is deactivated and signed out everywhere.", "success")
+    return redirect(url_for("people.account", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/reactivate")
+@permission_required(*EDITORS)
+def reactivate(user_id: int):
+    user = _user_in_reach(user_id, "edit_account")
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        reactivate_person(user, current_user)
+    except AccountInvalid as invalid:
+        flash(invalid.errors["active"], "error")
+    else:
+        flash(f"{user.full_name} is active again.", "success")
+    return redirect(url_for("people.account", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/erase", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_ALL_ACCOUNTS)
+def erase(user_id: int):
+    """Erase a person's personal data on request, after their username is typed to confirm."""
+    user = _user_in_reach(user_id, "edit_account")
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            erase_person(user, current_user, form.confirmation.data)
+        except AccountInvalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash("The personal data was erased; the records stay under a former employee.", "success")
+            return redirect(url_for("people.index", inactive="y"))
+    return render("people/erase.html", user=user, form=form, status=422 if form.is_submitted() else 200)
+
+
+@bp.get("/<int:user_id>/photo")
+@login_required
+def photo(user_id: int):
+    """The person's photo, for themselves and those who may view them."""
+    user = db.session.get(User, user_id)
+    if user is None or user.photo is None or (user.id != current_user.id and not may_act_on(current_user, user, "view")):
+        abort(404)
+    return _photo_response(user.photo)
+
+
+@bp.get("/qr/<token>/photo")
+@public
+def public_photo(token: str):
+    """The photo on a QR report and wallet card: only while Module Settings shows photos there."""
+    found = qr_photo(token, show_photos_on_qr())
+    if found is None:
+        abort(404)
+    return _photo_response(found)
+
+
+def _photo_response(found: UserPhoto) -> Response:
+    return Response(found.content, mimetype=found.media_type,
+                    headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
 
 
 @bp.post("/<int:user_id>/sessions/end")

@@ -5,7 +5,7 @@ from flask_login import current_user
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
-from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm
+from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm
 from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
 from webapp.security import permission_required
@@ -26,8 +26,10 @@ from webapp.services.settings import (
     attachment_naming,
     notification_defaults,
     preview_attachment_name,
+    show_photos_on_qr,
     update_attachment_naming,
     update_notification_defaults,
+    update_photo_settings,
 )
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -130,7 +132,17 @@ def assign_levels():
 def module_settings():
     naming = attachment_naming()
     return render("settings/module_settings.html", notifications=notification_defaults(), options=NOTIFICATION_OPTIONS,
-                  naming=naming, preview=preview_attachment_name(naming["template"], today()))
+                  naming=naming, preview=preview_attachment_name(naming["template"], today()),
+                  show_photos=show_photos_on_qr())
+
+
+@bp.route("/module-settings/photos", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_photos():
+    form = PhotoSettingsForm(data=None if request.method == "POST" else {"show_photos": show_photos_on_qr()})
+    done = saved(form, lambda: update_photo_settings(current_user, form.show_photos.data),
+                 "Photo settings saved.", url_for("settings.module_settings"))
+    return done or render("settings/photos.html", form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/notifications", methods=["GET", "POST"])

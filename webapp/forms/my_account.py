@@ -1,12 +1,14 @@
-"""Forms of My Account: submitting a certification."""
+"""Forms of My Account: submitting a certification, and one's own profile."""
 from uuid import uuid4
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, FileField, HiddenField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webapp.forms.choices import SelectField
 from webapp.forms.dates import FlexibleDateField
+from webapp.forms.validators import one_line
+from webapp.services.photos import PHOTO_ACCEPT
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 
@@ -53,3 +55,12 @@ def preview_on_change(form, url: str) -> None:
     form.certification.render_kw = on_change
     # Not on "change": a date picker changes with every digit of the year (0002, 0020...).
     form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change, "hx-trigger": "date-complete"}
+
+
+class ProfileForm(FlaskForm):
+    """My Account: what a person may change about themselves."""
+
+    first_name = StringField("First name", validators=[InputRequired("Enter your first name."), Length(max=80), one_line])
+    last_name = StringField("Last name", validators=[InputRequired("Enter your last name."), Length(max=80), one_line])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
+    photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})

@@ -42,3 +42,8 @@ class AttachmentNamingForm(FlaskForm):
     enabled = RadioField("Attachment naming", choices=[("on", "On"), ("off", "Off")], default="off")
     template = StringField("Attachment Naming Template", filters=[blank_to_none], validators=[Length(max=300)])
     submit = SubmitField("Save")
+
+
+class PhotoSettingsForm(FlaskForm):
+    show_photos = BooleanField("Show photos on QR reports and wallet cards")
+    submit = SubmitField("Save")

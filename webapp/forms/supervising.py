@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    FileField,
     MultipleFileField,
     SearchField,
     StringField,
@@ -16,6 +17,7 @@ from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
+from webapp.services.photos import PHOTO_ACCEPT
 
 
 class DeclineForm(FlaskForm):
@@ -36,6 +38,7 @@ class PeopleFilterForm(FlaskForm):
     q = SearchField("Search by name, username or e-mail", validators=[Optional(), Length(max=100)])
     company = SelectField("Company", coerce=str, validators=[Optional()])
     include_hidden = BooleanField("Include hidden users")
+    inactive = BooleanField("Show inactive people instead")
 
 
 class ActionForm(FlaskForm):
@@ -129,8 +132,27 @@ class EditAccountForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80), one_line],
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
     job_title = StringField("Job title", validators=[Optional(), Length(max=120), one_line])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line],
+                        render_kw={"type": "tel", "autocomplete": "off"})
+    employee_number = StringField("Employee number", validators=[Optional(), Length(max=40), one_line],
+                                  render_kw={"autocomplete": "off"})
     company = SelectField("Company", coerce=int, validate_choice=False)
     supervisors = MultiCheckboxField("Supervisors", coerce=int, validate_choice=False)
     module_levels = MultiCheckboxField("Module levels", coerce=int, validate_choice=False)
+    photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})
     active = BooleanField("Active (may sign in)")
     submit = SubmitField("Save")
+
+
+class AddPersonForm(EditAccountForm):
+    """Edit Account Info's fields and checks, with roles; a new person is active and invited."""
+
+    active = None
+    roles = MultiCheckboxField("Roles", coerce=int, validate_choice=False)
+    training_until = FlexibleDateField("In training for the chosen roles until (optional)", validators=[Optional()])
+    submit = SubmitField("Add Person")
+
+
+class EraseForm(FlaskForm):
+    confirmation = StringField("Type the username to confirm", validators=[InputRequired("Type the username.")],
+                               render_kw={"autocomplete": "off", "autocapitalize": "none"})

@@ -16,7 +16,7 @@ from webapp.models.activities import (
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
 from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
-from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserSession, new_token
+from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import CertificationRole, CompanyRole, DirectRequirement, RequirementSetting, RoleAssignment, RoleRequirement
 
@@ -32,5 +32,5 @@ __all__ = [
     "CertificationRole", "Comment", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
     "FormEntry", "FormField", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
     "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
-    "StoredFile", "Submission", "Tag", "User", "UserSession", "WebhookReceipt", "new_token", "utcnow",
+    "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
 ]

@@ -27,6 +27,7 @@ NOTICE_KINDS = (
     "shared_report",
     "password_reset",
     "account_changed",
+    "invitation",
 )
 
 shared_report_users = Table(

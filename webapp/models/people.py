@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -114,14 +114,22 @@ class User(UserMixin, db.Model):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
     job_title: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    employee_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Password resets are refused until then: someone else changed the e-mail address (rules.accounts).
     password_reset_held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the last invitation to set a password was sent (services.people.invite_person).
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's personal data was erased on request: the row stays as a "former employee"
+    # so the records the organisation must keep still have their holder.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company | None] = relationship(back_populates="users")
+    photo: Mapped[UserPhoto | None] = relationship(cascade="all, delete-orphan", uselist=False)
     module_levels: Mapped[list[ModuleLevel]] = relationship(secondary=user_module_levels, lazy="selectin")
     supervisors: Mapped[list[User]] = relationship(
         secondary=supervisor_links,
@@ -161,6 +169,18 @@ class User(UserMixin, db.Model):
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
+
+
+class UserPhoto(db.Model):
+    """A person's photo, re-encoded on upload (services.photos), so only clean image bytes are kept."""
+
+    __tablename__ = "user_photos"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(20))
+    # Deferred: pages that only ask whether there is a photo do not load its bytes.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class UserSession(db.Model):

@@ -92,17 +92,27 @@ def request_password_reset(identifier: str) -> None:
     db.session.commit()
 
 
+def _set_password(user: User, password: str, action: str, summary: str) -> None:
+    if problem := password_problem(password):
+        raise PasswordRefused({"password": problem})
+    user.password_hash = hash_password(password)
+    ended = revoke_user_sessions(user)
+    record_audit(user, action, user, summary, after={"sessions_ended": ended})
+    db.session.commit()
+
+
 def reset_password(user: User, password: str) -> None:
     """Set the new password and sign the user out everywhere (whoever had the old one too).
 
     Raises PasswordRefused, changing nothing, for a short or common password.
     """
-    if problem := password_problem(password):
-        raise PasswordRefused({"password": problem})
-    user.password_hash = hash_password(password)
-    ended = revoke_user_sessions(user)
-    record_audit(user, "user.password_reset", user, f"{user.full_name} reset their password", after={"sessions_ended": ended})
-    db.session.commit()
+    _set_password(user, password, "user.password_reset", f"{user.full_name} reset their password")
+
+
+def accept_invitation(user: User, password: str) -> None:
+    """The invited person chooses their password; the invitation's link stops working (it was made
+    for the password the account had). Raises PasswordRefused, changing nothing, for a short or common one."""
+    _set_password(user, password, "user.invitation_accepted", f"{user.full_name} accepted the invitation")
 
 
 def change_password(user: User, current_password: str, new_password: str) -> int:

@@ -1,12 +1,15 @@
 """The demo organisation: companies, roles, certifications covering every tracking
-option, 40+ people and records in every status, relative to the day it is loaded."""
+option, 40+ people and records in every status, relative to the day it is loaded; people added,
+invited and deactivated through the services the People pages use, one with a photo."""
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fpdf import FPDF
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -35,6 +38,7 @@ from webapp.services.accounts import hash_password
 from webapp.services.activities import DocumentUpload, add_document_revision
 from webapp.services.compliance import tracking_policy
 from webapp.services.organisation import create_user, ensure_built_in_module_levels
+from webapp.services.people import AccountInput, create_person, deactivate_person
 from webapp.services.storage import CheckedUpload
 
 DEMO_PASSWORD = "fieldcert-demo"
@@ -227,7 +231,39 @@ def load_demo_organisation(today: date) -> bool:
     for person, names in required.items():
         _random_history(person, ada, [certifications[name] for name in names], today, rng)
     db.session.commit()
+    _people_added_by_ada(ada, sam, companies, roles, today)
     return True
+
+
+def _portrait() -> bytes:
+    """A drawn head and shoulders, made at load time so no binary file is kept in the repository."""
+    image = Image.new("RGB", (600, 600), (32, 96, 144))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((120, 380, 480, 760), fill=(240, 170, 40))
+    draw.ellipse((200, 120, 400, 340), fill=(236, 200, 170))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _people_added_by_ada(ada, sam, companies, roles, today) -> None:
+    """Added as on the Add Person page: one with a photo and a role in training, one invited and
+    waiting, and two who left, deactivated."""
+    def account(first, last, **fields):
+        return AccountInput(first_name=first, last_name=last, username=f"{first.lower()}.{last.lower()}",
+                            email=f"{first.lower()}.{last.lower()}@demo.fieldcert.org", **fields)
+
+    create_person(ada, account("Priya", "Patel", job_title="Electrician", phone="+1 555 0142", employee_number="E-1042",
+                               company_id=companies[1].id, supervisor_ids=frozenset({sam.id})),
+                  roles={roles["Field Technician"].id: today + timedelta(days=30)}, photo=_portrait(), day=today,
+                  invite=False)
+    create_person(ada, account("Omar", "Haddad", job_title="Apprentice", employee_number="E-1043",
+                               company_id=companies[0].id, supervisor_ids=frozenset({sam.id})),
+                  roles={roles["Field Technician"].id: None}, day=today)
+    for first, last, number in (("Lena", "Lindqvist", "E-0871"), ("Victor", "Vance", "E-0655")):
+        leaver = create_person(ada, account(first, last, employee_number=number, company_id=companies[2].id),
+                               roles={roles["Scaffolder"].id: None}, day=today, invite=False)
+        deactivate_person(leaver, ada)
 
 
 def _assign(user, role, training_until=None, notes=None) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
 from webapp.services.jobs import try_job_lock
-from webapp.services.reset_tokens import make_reset_token
+from webapp.services.reset_tokens import make_invitation_token, make_reset_token
 from webapp.services.storage import file_path
 
 # While a sender holds a row it is "sending" until this lease ends; then any sender may retry it.
@@ -157,16 +157,24 @@ def claim_notices(now: datetime, limit: int) -> list[Notice]:
     return notices
 
 
+# The mails that carry a secret link: the page it opens and how its token is made.
+SECRET_LINK_KINDS = {
+    "password_reset": ("auth.reset_password", make_reset_token),
+    "invitation": ("auth.accept_invitation", make_invitation_token),
+}
+
+
 def _secret_link(notice: Notice) -> str:
     user = db.session.get(User, notice.user_id) if notice.user_id is not None else None
     if user is None:
-        raise ValueError("the account this reset link is for no longer exists")
-    return external_url("auth.reset_password", token=make_reset_token(user))
+        raise ValueError("the account this link is for no longer exists")
+    endpoint, make_token = SECRET_LINK_KINDS[notice.kind]
+    return external_url(endpoint, token=make_token(user))
 
 
 def _bodies(notice: Notice) -> tuple[str, str | None]:
     """The text and HTML to send, with the secret link put in where the stored mail has SECRET_LINK."""
-    if notice.kind != "password_reset":
+    if notice.kind not in SECRET_LINK_KINDS:
         return notice.body_text, notice.body_html
     link = _secret_link(notice)
     return (notice.body_text.replace(SECRET_LINK, link),

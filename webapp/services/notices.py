@@ -373,7 +373,7 @@ def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | No
 
 # In the app: a person's own notices, and the administrators' outbox ("Sent mail").
 
-IN_APP_EXCLUDED = ("password_reset",)
+IN_APP_EXCLUDED = ("password_reset", "invitation")
 
 
 def _own_notices(user: User):

@@ -1,27 +1,52 @@
-"""Supervisors' actions on a person: edit account info, hide from or show in the users table, notify by e-mail."""
+"""People: add, invite, edit, deactivate, reactivate and erase a person; hide from or show in the users
+table; notify by e-mail. Each takes plain arguments, so the pages and an import call the same functions."""
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Certification, Company, ModuleLevel, User, utcnow
+from webapp.models import (
+    AuditEntry,
+    Certification,
+    CertificationRole,
+    Company,
+    ModuleLevel,
+    Notice,
+    RoleAssignment,
+    User,
+    new_token,
+    utcnow,
+)
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
+from webapp.rules.passwords import password_problem
+from webapp.rules.people import supervision_loop
+from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
+from webapp.services.accounts import hash_password
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
-from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.mail import SECRET_LINK, external_url, queue_email, render_mail
+from webapp.services.organisation import create_user, ensure_built_in_module_levels
+from webapp.services.photos import PhotoInvalid, encode_photo, keep_photo
 from webapp.services.privacy import certification_visible_to
+from webapp.services.reset_tokens import INVITATION_DAYS
+from webapp.services.sessions import revoke_user_sessions
+
 
 
 def find_people(actor: User, *, search: str | None = None, company_id: int | None = None,
-                include_hidden: bool = False) -> list[User]:
-    """The users `actor` may view, filtered, with their company, in two queries."""
-    query: Select = users_in_reach(actor, "view").where(User.active.is_(True))
+                include_hidden: bool = False, inactive: bool = False) -> list[User]:
+    """The active (or, with `inactive`, the inactive) users `actor` may view, filtered, with their
+    company, in two queries."""
+    query: Select = users_in_reach(actor, "view").where(User.active.is_(not inactive))
     if not include_hidden:
         query = query.where(User.hidden.is_(False))
     if company_id is not None:
@@ -91,20 +116,44 @@ def supervised_people(supervisor: User) -> list[User]:
     ))
 
 
-# ---- Edit Account Info -----------------------------------------------------------------------
+# ---- Add Person and Edit Account Info ----------------------------------------------------------
 
-ACCOUNT_FIELDS = ("first_name", "last_name", "email", "username", "job_title", "company_id", "active")
+ACCOUNT_FIELDS = ("first_name", "last_name", "email", "username", "job_title", "phone", "employee_number",
+                  "company_id", "active")
 
 
 class AccountInvalid(Invalid):
     """An account edit refused."""
 
 
-def supervisor_choices(user: User) -> list[User]:
-    """Who may supervise `user`: every other active user, by name."""
-    return list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.id != user.id).order_by(User.last_name, User.first_name, User.id)
-    ))
+@dataclass(frozen=True)
+class AccountInput:
+    """What Add Person and Edit Account Info (and an import) give for one person."""
+
+    first_name: str
+    last_name: str
+    email: str
+    username: str
+    job_title: str | None = None
+    phone: str | None = None
+    employee_number: str | None = None
+    company_id: int | None = None
+    supervisor_ids: frozenset[int] = frozenset()
+    # None: the module levels stay as they are (a new person gets Employee).
+    level_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    company: Company | None
+    supervisors: list[User]
+    levels: list[ModuleLevel] | None
+
+
+def supervisor_choices(user: User | None) -> list[User]:
+    """Who may supervise `user` (a new person: None): every other active user, by name."""
+    query = select(User).where(User.active.is_(True)).order_by(User.last_name, User.first_name, User.id)
+    return list(db.session.scalars(query if user is None else query.where(User.id != user.id)))
 
 
 def _account_state(user: User) -> dict:
@@ -115,8 +164,63 @@ def _account_state(user: User) -> dict:
     }
 
 
-def _taken(column, value: str, user: User) -> bool:
-    return db.session.scalar(select(User.id).where(func.lower(column) == value.lower(), User.id != user.id)) is not None
+def _taken(column, value: str, user: User | None) -> bool:
+    query = select(User.id).where(func.lower(column) == value.lower())
+    return db.session.scalar(query if user is None else query.where(User.id != user.id)) is not None
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _check_account(user: User | None, by: User, account: AccountInput, errors: dict[str, str]) -> _Checked:
+    """The checks Add Person (`user` None) and Edit Account Info share; adds refusals to `errors`."""
+    username, email = account.username.strip(), account.email.strip().lower()
+    employee_number = _blank_to_none(account.employee_number)
+    if _taken(User.username, username, user):
+        errors["username"] = "Another user already has this username."
+    if _taken(User.email, email, user):
+        errors["email"] = "Another user already has this e-mail address."
+    elif user is not None and email != user.email.lower() and not may_change_email(
+            by.permissions, user.permissions, own=user.id == by.id):
+        errors["email"] = "Only someone with every permission this person has may change their e-mail address."
+    if employee_number and _taken(User.employee_number, employee_number, user):
+        errors["employee_number"] = "Another user already has this employee number."
+    company = db.session.get(Company, account.company_id) if account.company_id else None
+    if account.company_id and company is None:
+        errors["company"] = "Choose an existing company."
+    supervisors = list(db.session.scalars(select(User).where(User.id.in_(account.supervisor_ids), User.active.is_(True))))
+    if user is not None and user.id in account.supervisor_ids:
+        errors["supervisors"] = "A user cannot supervise themselves."
+    elif len(supervisors) != len(account.supervisor_ids):
+        errors["supervisors"] = "Choose supervisors among the active users."
+    elif user is not None and supervision_loop(user.id, account.supervisor_ids,
+                                               db.session.execute(select(supervisor_links)).all()):
+        errors["supervisors"] = ("Someone chosen is supervised by this person, directly or through others: "
+                                 "nobody may end up supervising themselves.")
+    levels = None
+    if account.level_ids is not None:
+        if not by.can(Permission.MANAGE_MODULE_LEVELS):
+            raise PermissionError("choosing module levels needs the permission to manage them")
+        levels = list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(account.level_ids))))
+        if len(levels) != len(account.level_ids):
+            errors["module_levels"] = "Choose existing module levels."
+        elif user is not None and user.id == by.id and not any(
+                Permission.MANAGE_MODULE_LEVELS in level.permissions for level in levels):
+            errors["module_levels"] = "You cannot remove your own right to manage module levels."
+    return _Checked(company, supervisors, levels)
+
+
+def _apply_account(user: User, account: AccountInput, checked: _Checked) -> None:
+    user.first_name, user.last_name = account.first_name.strip(), account.last_name.strip()
+    user.email, user.username = account.email.strip().lower(), account.username.strip()
+    user.job_title = _blank_to_none(account.job_title)
+    user.phone = _blank_to_none(account.phone)
+    user.employee_number = _blank_to_none(account.employee_number)
+    user.company = checked.company
+    user.supervisors = checked.supervisors
+    if checked.levels is not None:
+        user.module_levels = checked.levels
 
 
 def _tell_old_address(user: User, by: User, old_email: str, old_username: str, held_until) -> None:
@@ -130,65 +234,247 @@ def _tell_old_address(user: User, by: User, old_email: str, old_username: str, h
     queue_email("account_changed", old_email, mail, user=user)
 
 
-def edit_account(user: User, by: User, *, first_name: str, last_name: str, email: str, username: str,
-                 job_title: str | None, company_id: int | None, supervisor_ids: set[int], active: bool,
-                 level_ids: set[int] | None = None) -> User:
-    """Save `user`'s account info, supervisors and (with `level_ids`, for people who manage module
-    levels) module levels. Raises AccountInvalid, changing nothing, when the input is refused.
+def _photo_bytes(photo: bytes | None, errors: dict[str, str]) -> bytes | None:
+    """The photo re-encoded, before anything is written; a refusal joins `errors`."""
+    if not photo:
+        return None
+    try:
+        return encode_photo(photo)
+    except PhotoInvalid as invalid:
+        errors.update(invalid.errors)
+        return None
+
+
+def _commit_account() -> None:
+    """Commit, or refuse as taken what another request stored meanwhile (the unique columns)."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountInvalid({"username": "Another user took this username, e-mail address or employee number "
+                                          "meanwhile; check them and save again."}) from None
+
+
+def edit_account(user: User, by: User, account: AccountInput, *, active: bool, photo: bytes | None = None) -> User:
+    """Save `user`'s account info, supervisors, (with `account.level_ids`, for people who manage module
+    levels) module levels, and a new photo if one is given. Raises AccountInvalid, changing nothing,
+    when the input is refused.
 
     A new e-mail address or username is told to the old address; someone else's new e-mail address
     holds password resets for a day (rules.accounts), and needs every permission the person has.
+    Deactivating ends the person's sessions.
     """
     errors: dict[str, str] = {}
-    username, email = username.strip(), email.strip().lower()
-    own = user.id == by.id
-    email_changed = email != user.email.lower()
-    if _taken(User.username, username, user):
-        errors["username"] = "Another user already has this username."
-    if _taken(User.email, email, user):
-        errors["email"] = "Another user already has this e-mail address."
-    elif email_changed and not may_change_email(by.permissions, user.permissions, own=own):
-        errors["email"] = "Only someone with every permission this person has may change their e-mail address."
-    company = db.session.get(Company, company_id) if company_id else None
-    if company_id and company is None:
-        errors["company"] = "Choose an existing company."
-    supervisors = list(db.session.scalars(select(User).where(User.id.in_(supervisor_ids), User.active.is_(True))))
-    if user.id in supervisor_ids:
-        errors["supervisors"] = "A user cannot supervise themselves."
-    elif len(supervisors) != len(supervisor_ids):
-        errors["supervisors"] = "Choose supervisors among the active users."
+    checked = _check_account(user, by, account, errors)
     if user.id == by.id and not active:
         errors["active"] = "You cannot deactivate your own account."
-    levels = None
-    if level_ids is not None:
-        if not by.can(Permission.MANAGE_MODULE_LEVELS):
-            raise PermissionError("changing module levels needs the permission to manage them")
-        levels = list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(level_ids))))
-        if len(levels) != len(level_ids):
-            errors["module_levels"] = "Choose existing module levels."
-        elif user.id == by.id and not any(Permission.MANAGE_MODULE_LEVELS in level.permissions for level in levels):
-            errors["module_levels"] = "You cannot remove your own right to manage module levels."
+    photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
     before = _account_state(user)
     old_email, old_username = user.email, user.username
+    own = user.id == by.id
     held_until = reset_hold_after_email_change(
-        utcnow(), own=own, by_administrator=by.can(Permission.MANAGE_MODULE_LEVELS)) if email_changed else None
+        utcnow(), own=own, by_administrator=by.can(Permission.MANAGE_MODULE_LEVELS)
+    ) if account.email.strip().lower() != user.email.lower() else None
     if held_until is not None:
         user.password_reset_held_until = held_until
-    user.first_name, user.last_name = first_name.strip(), last_name.strip()
-    user.email, user.username = email, username
-    user.job_title = (job_title or "").strip() or None
-    user.company = company
-    user.supervisors = supervisors
+    _apply_account(user, account, checked)
+    if user.active and not active:
+        revoke_user_sessions(user)
     user.active = active
-    if levels is not None:
-        user.module_levels = levels
+    if photo is not None:
+        keep_photo(user, by, photo)
     after = _account_state(user)
     if after != before:
         record_audit(by, "user.edit_account", user, f"Edited the account info of {user.full_name}",
                      before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
     _tell_old_address(user, by, old_email, old_username, held_until)
+    _commit_account()
+    return user
+
+
+def _unusable_password_hash() -> str:
+    # Nobody knows it: the person chooses their own password through the invitation.
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def create_person(by: User, account: AccountInput, *, roles: dict[int, date | None] | None = None,
+                  photo: bytes | None = None, day: date, invite: bool = True) -> User:
+    """Add a person with the checks of Edit Account Info, their roles (each with the date their
+    training ends, or None), and a photo; then e-mail them an invitation to choose a password, unless
+    `invite` is off. Raises AccountInvalid, writing nothing, when any of it is refused.
+
+    Nobody types or sees the person's password: the invitation's link is made as the mail is sent.
+    """
+    errors: dict[str, str] = {}
+    checked = _check_account(None, by, account, errors)
+    roles = roles or {}
+    found_roles = list(db.session.scalars(select(CertificationRole).where(CertificationRole.id.in_(roles))))
+    if len(found_roles) != len(roles):
+        errors["roles"] = "Choose existing roles."
+    elif any(until is not None and until <= day for until in roles.values()):
+        errors["training_until"] = f"The training end date must be after today ({format_date(day)})."
+    photo = _photo_bytes(photo, errors)
+    if errors:
+        raise AccountInvalid(errors)
+    user = create_user(username=account.username.strip(), email=account.email, first_name=account.first_name.strip(),
+                       last_name=account.last_name.strip(), password_hash=_unusable_password_hash())
+    _apply_account(user, account, checked)
+    if checked.levels is None:
+        user.module_levels = list(db.session.scalars(
+            select(ModuleLevel).where(ModuleLevel.built_in.is_(True), ModuleLevel.name == "Employee")))
+    db.session.add_all(RoleAssignment(user=user, role=role, training_until=roles[role.id]) for role in found_roles)
+    db.session.flush()
+    if photo is not None:
+        keep_photo(user, by, photo)
+    record_audit(by, "user.create", user, f"Added {user.full_name}", after={
+        **_account_state(user), "roles": sorted(role.name for role in found_roles), "photo": photo is not None})
+    if invite:
+        _queue_invitation(user, by)
+    _commit_account()
+    return user
+
+
+def _queue_invitation(user: User, by: User) -> None:
+    mail = render_mail("invitation", "You are invited to FieldCert", user=user, by=by, days=INVITATION_DAYS,
+                       link=SECRET_LINK)
+    queue_email("invitation", user, mail, user=user)
+    user.invited_at = utcnow()
+    record_audit(by, "user.invite", user, f"Invited {user.full_name} to choose a password")
+
+
+def invite_person(user: User, by: User) -> None:
+    """E-mail `user` a new invitation to choose a password (valid INVITATION_DAYS days, working once).
+
+    Raises AccountInvalid for an inactive or erased person, who cannot sign in.
+    """
+    if not user.active:
+        raise AccountInvalid({"invite": f"{user.full_name} is inactive: reactivate them first."})
+    _queue_invitation(user, by)
+    db.session.commit()
+
+
+def deactivate_person(user: User, by: User) -> int:
+    """Deactivate `user`: they cannot sign in, their sessions end, and they leave the active lists;
+    their records stay in history and in reports that include inactive people. How many sessions ended."""
+    if user.id == by.id:
+        raise AccountInvalid({"active": "You cannot deactivate your own account."})
+    if not user.active:
+        return 0
+    user.active = False
+    ended = revoke_user_sessions(user)
+    record_audit(by, "user.deactivate", user, f"Deactivated {user.full_name}",
+                 before={"active": True}, after={"active": False, "sessions_ended": ended})
+    db.session.commit()
+    return ended
+
+
+def reactivate_person(user: User, by: User) -> None:
+    """Let `user` sign in again. Raises AccountInvalid for an erased person, whose account is gone."""
+    if user.erased_at is not None:
+        raise AccountInvalid({"active": "This former employee's personal data was erased: add them again instead."})
+    if user.active:
+        return
+    user.active = True
+    record_audit(by, "user.reactivate", user, f"Reactivated {user.full_name}", before={"active": False},
+                 after={"active": True})
+    db.session.commit()
+
+
+FORMER_EMPLOYEE = "Former employee"
+
+
+def erase_person(user: User, by: User, confirmation: str) -> None:
+    """Erase `user`'s personal data on their request: name, username, e-mail, phone, employee number,
+    job title, photo, supervisors, module levels, sessions and mail still queued for them go; the account stays, inactive, as a
+    "former employee" so the records the organisation must keep still have their holder. The erasure
+    is recorded in the audit trail, which only ever grows: its older entries are left as they were.
+
+    `confirmation` must be the person's username, typed. Raises AccountInvalid otherwise, or for
+    oneself, changing nothing.
+    """
+    if user.id == by.id:
+        raise AccountInvalid({"confirmation": "You cannot erase your own account."})
+    if user.erased_at is not None:
+        raise AccountInvalid({"confirmation": "This person's personal data is already erased."})
+    if (confirmation or "").strip() != user.username:
+        raise AccountInvalid({"confirmation": f"Type the username {user.username} to confirm the erasure."})
+    former = f"{FORMER_EMPLOYEE} {user.id}"
+    revoke_user_sessions(user)
+    # Mail not yet sent would still go to the address being erased.
+    db.session.execute(delete(Notice).where(Notice.recipient_user_id == user.id, Notice.status == "queued"))
+    user.first_name, user.last_name = FORMER_EMPLOYEE, str(user.id)
+    user.username, user.email = f"erased-{user.id}", f"erased-{user.id}@erased.invalid"
+    user.phone = user.employee_number = user.job_title = None
+    user.photo = None
+    user.supervisors, user.supervised, user.module_levels = [], [], []
+    user.password_hash = _unusable_password_hash()
+    user.qr_token, user.calendar_token = new_token(), new_token()
+    user.active = False
+    user.erased_at = utcnow()
+    record_audit(by, "user.erase", user, f"Erased the personal data of {former} on request")
+    db.session.commit()
+
+
+def create_administrator(*, username: str, email: str, first_name: str, last_name: str,
+                         password: str | None = None) -> User:
+    """A first administrator for an empty instance (`flask create-admin`): every built-in module level,
+    with `password`, or none anyone knows (then they choose one through an invitation link).
+
+    Raises AccountInvalid, writing nothing, for a taken username or e-mail address or a weak password.
+    """
+    errors: dict[str, str] = {}
+    if not username.strip() or not first_name.strip() or not last_name.strip():
+        errors["username"] = "Give a username, a first name and a last name."
+    if _taken(User.username, username.strip(), None):
+        errors["username"] = "Another user already has this username."
+    if _taken(User.email, email.strip(), None):
+        errors["email"] = "Another user already has this e-mail address."
+    if password is not None and (problem := password_problem(password)):
+        errors["password"] = problem
+    if errors:
+        raise AccountInvalid(errors)
+    levels = ensure_built_in_module_levels()
+    user = create_user(username=username.strip(), email=email.strip(), first_name=first_name.strip(),
+                       last_name=last_name.strip(),
+                       password_hash=hash_password(password) if password is not None else _unusable_password_hash())
+    user.module_levels = list(levels.values())
+    db.session.flush()
+    record_audit(None, "user.create", user, f"Added {user.full_name} as an administrator from the command line",
+                 after=_account_state(user))
+    _commit_account()
+    return user
+
+
+def sign_in_history(user: User, limit: int = 50) -> list[AuditEntry]:
+    """`user`'s latest sign-ins and failed sign-ins, newest first, with address and time."""
+    return list(db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "User", AuditEntry.entity_id == str(user.id),
+               AuditEntry.action.in_(("user.sign_in", "user.sign_in_failed")))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    ))
+
+
+def edit_own_profile(user: User, *, first_name: str, last_name: str, phone: str | None,
+                     photo: bytes | None = None) -> User:
+    """My Account: the person changes their own name, phone and (if given) photo.
+    Raises AccountInvalid, changing nothing, for a photo that is not an image."""
+    errors: dict[str, str] = {}
+    photo = _photo_bytes(photo, errors)
+    if errors:
+        raise AccountInvalid(errors)
+    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    user.first_name, user.last_name, user.phone = first_name.strip(), last_name.strip(), _blank_to_none(phone)
+    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    if photo is not None:
+        keep_photo(user, user, photo)
+    if after != before:
+        record_audit(user, "user.edit_profile", user, f"{user.full_name} edited their profile",
+                     before={k: v for k, v in before.items() if after[k] != v},
+                     after={k: v for k, v in after.items() if before[k] != v})
     db.session.commit()
     return user

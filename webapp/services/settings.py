@@ -1,4 +1,4 @@
-"""Module settings kept in the Setting table: notification defaults and attachment naming."""
+"""Module settings kept in the Setting table: notification defaults, attachment naming, and photos."""
 from __future__ import annotations
 
 import re
@@ -12,6 +12,9 @@ from webapp.services.invalid import Invalid
 
 NOTIFICATIONS_KEY = "notification_defaults"
 NAMING_KEY = "attachment_naming"
+PHOTOS_KEY = "people_photos"
+# Off until the organisation decides: a photo on a public QR report shows a face to whoever scans it.
+PHOTOS_DEFAULTS = {"show_photos": False}
 
 # (setting, label): what is sent to whom. The timing of notices comes from each certification.
 NOTIFICATION_OPTIONS = (
@@ -75,6 +78,16 @@ def update_notification_defaults(actor: User, values: dict) -> None:
     value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour,
                                                                                 "digest_window_days": window}
     _save(actor, NOTIFICATIONS_KEY, NOTIFICATION_DEFAULTS, value, "Edited the default notification settings")
+
+
+def show_photos_on_qr() -> bool:
+    """Whether QR reports and wallet cards show the person's photo (Module Settings)."""
+    return bool(_load(PHOTOS_KEY, PHOTOS_DEFAULTS)["show_photos"])
+
+
+def update_photo_settings(actor: User, show_photos: bool) -> None:
+    _save(actor, PHOTOS_KEY, PHOTOS_DEFAULTS, {"show_photos": bool(show_photos)},
+          f"{'Showed' if show_photos else 'Stopped showing'} photos on QR reports and wallet cards")
 
 
 def attachment_naming() -> dict:
