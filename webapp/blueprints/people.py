@@ -242,7 +242,7 @@ def add():
     may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
     if request.method == "GET":
         form.company.data = 0
-        form.module_levels.data = [level_id for level_id, name in form.module_levels.choices if name == "Employee"]
+        form.module_levels.data = [choice.value for choice in form.module_levels.choices if choice.label == "Employee"]
     if form.validate_on_submit():
         until = form.training_until.date
         try:

@@ -40,7 +40,7 @@ from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
-from webapp.services.known import check_known
+from webapp.services.known import check_known, unknown_ids
 from webapp.services.names import name_taken, name_too_long, refusing_when_taken, saving_unique_name
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
@@ -613,7 +613,7 @@ def _check_group(name: str | None, parent_id: int | None, group: CertificationGr
         raise GroupInvalid({"name": "Enter the group name."})
     if any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
         raise GroupInvalid({"name": "The name cannot contain the characters ; < > \\ /"})
-    if parent_id is not None and get_group(parent_id) is None:
+    if parent_id is not None and unknown_ids(CertificationGroup, [parent_id]):
         raise GroupInvalid({"parent_id": "Choose an existing group."})
     if group is not None and parent_id is not None and parent_id in group_and_nested(group.id):
         raise GroupInvalid({"parent_id": "A group cannot move into itself or one of its own subgroups."})
