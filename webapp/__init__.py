@@ -12,6 +12,7 @@ from webapp.blueprints import (
     auth,
     certifications,
     companies,
+    credentials,
     files,
     home,
     my_account,
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     notices.bp,
     activities.bp,
     activity_admin.bp,
+    credentials.bp,
 )
 
 

@@ -9,9 +9,11 @@ from flask import Blueprint, abort, make_response, request, url_for
 from webapp.blueprints.common import send_stored_file
 from webapp.clock import today
 from webapp.htmx import render
+from webapp.models.base import utcnow
 from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
+from webapp.services.credentials import credential_code
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
 from webapp.services.submissions import is_web_address
@@ -32,7 +34,8 @@ def qr_report(token: str):
     report = load_qr_report(token, today())
     if report is None:
         return render("public/invalid_code.html", status=404)
-    return render("public/qr_report.html", report=report, token=token, day=today())
+    return render("public/qr_report.html", report=report, token=token, day=today(),
+                  credential=credential_code(report, utcnow()))
 
 
 def _send_attachment(attachment, report_url: str):

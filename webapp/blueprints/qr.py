@@ -3,12 +3,15 @@ from flask import Blueprint, abort, flash, make_response, redirect, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.models import User
+from webapp.models.base import utcnow
 from webapp.security import login_required
 from webapp.services.access import may_act_on, supervises
-from webapp.services.qr_codes import qr_png, qr_report_url, qr_svg_data_uri, reset_qr_token
+from webapp.services.credentials import credential_code
+from webapp.services.qr_codes import load_qr_report, qr_png, qr_report_url, qr_svg_data_uri, reset_qr_token
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
 
@@ -41,11 +44,13 @@ def show(user_id: int):
 
 def _code_page(user: User):
     url = qr_report_url(user)
+    report = load_qr_report(user.qr_token, today())
     return render(
         "qr/show.html",
         user=user,
         report_url=url,
         svg_uri=qr_svg_data_uri(url),
+        credential=credential_code(report, utcnow()) if report else None,
         may_reset=may_act_on(current_user, user, "edit_account"),
     )
 

@@ -33,6 +33,10 @@ class QRReport:
     attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
 
 
+# The audit entry of a QR reset, which also revokes the credentials issued before it.
+QR_RESET_ACTION = "qr_code_reset"
+
+
 def qr_report_url(user: User) -> str:
     return external_url("public.qr_report", token=user.qr_token)
 
@@ -58,7 +62,7 @@ def qr_png(url: str, scale: int = 10) -> bytes:
 def reset_qr_token(actor: User, user: User) -> None:
     """Issue a new token: every earlier code stops working."""
     user.qr_token = new_token()
-    record_audit(actor, "qr_code_reset", user, f"Reset the QR code of {user.full_name}")
+    record_audit(actor, QR_RESET_ACTION, user, f"Reset the QR code of {user.full_name}")
     db.session.commit()
 
 
