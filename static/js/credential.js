@@ -130,8 +130,8 @@ function toBeSigned(protectedBytes, payload) {
   return new Uint8Array(parts.flatMap((part) => [...part]));
 }
 
-function base64url(bytes) {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function hex(bytes) {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function forged(reason) {
@@ -173,7 +173,7 @@ export async function verifyCredential(code, keySet, revocations, now) {
     return forged("The code is damaged or incomplete.");
   }
   const kid = header.get(COSE_KID);
-  const jwk = kid instanceof Uint8Array && (keySet.keys || []).find((key) => key.kid === base64url(kid));
+  const jwk = kid instanceof Uint8Array && (keySet.keys || []).find((key) => key.kid === hex(kid));
   if (!jwk || header.get(COSE_ALG) !== ES256 || !(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) {
     return forged("The code was not signed by a key this organisation publishes.");
   }

@@ -89,7 +89,8 @@ def _unb64url(text: str) -> bytes:
 
 
 def encode_kid(kid: bytes) -> str:
-    return _b64url(kid)
+    """In hex, which a command line takes as it is (base64 may begin with a dash)."""
+    return kid.hex()
 
 
 def public_jwk(public_key: ec.EllipticCurvePublicKey) -> dict:
