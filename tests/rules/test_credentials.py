@@ -1,4 +1,4 @@
-"""The QR credential's rule (decisions 21-23): what a code says, and which verdict a verifier gives it."""
+"""The QR credential's rule (decisions 21-23 in docs/rules.md): what a code says, and which verdict a verifier gives it."""
 import zlib
 from datetime import UTC, date, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Signed credentials: what a QR code proves with no signal (rule C1-C5 in docs/rules.md).
+"""Signed credentials: what a QR code proves with no signal (decisions 21-24 in docs/rules.md).
 
 In the spirit of the EU Digital COVID Certificate: CBOR claims, signed as a COSE_Sign1 with
 ECDSA P-256 (ES256), compressed with zlib, written in base45 and prefixed `FC1:`. The browser's
@@ -64,7 +64,7 @@ class Verification:
 
 
 def not_after_for(issued_at: datetime, certifications: tuple[CertificationClaim, ...], days: int) -> datetime:
-    """C2: the earlier of `days` after issue and the first expiration still ahead, at its midnight (UTC)."""
+    """Decision 22: the earlier of `days` after issue and the first expiration still ahead, at its midnight (UTC)."""
     limit = issued_at + timedelta(days=days)
     ahead = [
         datetime.combine(c.expires_on, time(), UTC)
@@ -149,7 +149,7 @@ def _to_be_signed(protected: bytes, payload: bytes) -> bytes:
 
 
 def sign_credential(credential: Credential, private_key: ec.EllipticCurvePrivateKey) -> str:
-    """C1: the credential as the text its QR code holds."""
+    """Decision 21: the credential as the text its QR code holds."""
     protected = cbor2.dumps({COSE_ALG: ES256, COSE_KID: key_id(private_key.public_key())})
     payload = cbor2.dumps(_claims(credential))
     r, s = decode_dss_signature(private_key.sign(_to_be_signed(protected, payload), ec.ECDSA(hashes.SHA256())))
@@ -169,7 +169,7 @@ def verify_credential(
     revoked_before: Mapping[str, datetime],
     now: datetime,
 ) -> Verification:
-    """C3: the verdict on `code` given the published keys (by kid) and the revocation list
+    """Decision 23: the verdict on `code` given the published keys (by kid) and the revocation list
     (holder id -> credentials issued before this moment are revoked). Forged beats revoked beats expired."""
     code = code.strip()
     if not code.startswith(PREFIX):
