@@ -13,7 +13,13 @@ from PIL import Image
 
 from webapp.models.base import utcnow
 from webapp.rules.credentials import Verdict
-from webapp.services.credentials import check_credential, list_signing_keys, retire_signing_key, rotate_signing_key
+from webapp.services.credentials import (
+    check_credential,
+    list_signing_keys,
+    published_keys,
+    retire_signing_key,
+    rotate_signing_key,
+)
 from webapp.services.qr_codes import qr_png, qr_svg_data_uri
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -176,3 +182,8 @@ def test_the_verifier_page_calls_garbage_forged(client, factory, code):
 def test_the_verifier_page_renders_as_an_htmx_fragment_too(client, factory):
     response = client.get("/verify", headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Credential code" in response.get_data(as_text=True)
+
+
+def test_two_first_uses_at_once_make_one_key(app_context, at_once):
+    first, second = at_once(published_keys, published_keys)
+    assert first == second and len(list_signing_keys()) == 1
