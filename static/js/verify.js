@@ -38,12 +38,17 @@ async function loadLists() {
 }
 
 let lists = null;
-const ready = loadLists().then((loaded) => {
-  lists = loaded;
-  keyStatus.textContent = lists
-    ? `Keys and revocations as of ${formatMoment(lists.fetchedAt)}.`
-    : "The organisation’s keys could not be fetched: open this page once with signal.";
-});
+function refreshLists() {
+  return loadLists().then((loaded) => {
+    lists = loaded;
+    keyStatus.textContent = lists
+      ? `Keys and revocations as of ${formatMoment(lists.fetchedAt)}.`
+      : "The organisation’s keys could not be fetched: open this page once with signal.";
+  });
+}
+const ready = refreshLists();
+// Signal back: a key rotated or a card revoked meanwhile counts from the next check.
+window.addEventListener("online", refreshLists);
 
 function statusBadge(status) {
   const badge = page.querySelector(`[data-status-badges]`).content.querySelector(`[data-status="${CSS.escape(status)}"]`);
