@@ -58,6 +58,7 @@ def app(database_url, tmp_path_factory):
         "testing",
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("files")),
+        CREDENTIAL_KEYS_FILE=str(tmp_path_factory.mktemp("keys") / "credential-keys.json"),
     )
     # The suite builds the schema from the models; test_migrations proves the migrations match them.
     app.extensions["fieldcert_schema_checked"] = True

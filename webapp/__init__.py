@@ -14,6 +14,7 @@ from webapp.blueprints import (
     auth,
     certifications,
     companies,
+    credentials,
     files,
     home,
     my_account,
@@ -53,6 +54,7 @@ BLUEPRINTS = (
     notices.bp,
     activities.bp,
     activity_admin.bp,
+    credentials.bp,
 )
 
 

@@ -1,6 +1,7 @@
 """Command-line commands: `flask demo` loads the demo organisation; `flask create-admin` adds an
 administrator; `flask scheduler` runs the jobs; `flask backup` and `flask restore` copy the database
-and the file store to an archive and back."""
+and the file store to an archive and back; `flask credential-keys` rotates and retires the keys that
+sign QR credentials."""
 import logging
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from webapp.clock import today
 from webapp.errors import schema_problem
 from webapp.scheduler import build_scheduler
 from webapp.services.backups import BackupError, back_up, restore_backup
+from webapp.services.credentials import KeyRingError, list_signing_keys, retire_signing_key, rotate_signing_key
 from webapp.services.demo import DEMO_ACCOUNTS, load_demo_organisation
 from webapp.services.mail import external_url
 from webapp.services.notices import queue_scheduled_notices
@@ -121,7 +123,38 @@ def restore_command(archive: Path) -> None:
     click.echo(f"Restored the {summary.database} database and {summary.files} files from {archive}.")
 
 
+@click.group("credential-keys")
+def credential_keys_group() -> None:
+    """The keys that sign QR credentials (kept in CREDENTIAL_KEYS_FILE, never in the database)."""
+
+
+@credential_keys_group.command("list")
+def list_keys_command() -> None:
+    """List the keys: the signing key is the last one in use."""
+    for key in list_signing_keys():
+        state = f"retired {key['retired_at']}" if key["retired_at"] else "in use"
+        click.echo(f"{key['kid']}  created {key['created_at']}  {state}")
+
+
+@credential_keys_group.command("rotate")
+def rotate_key_command() -> None:
+    """Sign with a new key from now on; the old keys keep verifying until retired."""
+    click.echo(f"New signing key {rotate_signing_key()}; earlier keys keep verifying until retired.")
+
+
+@credential_keys_group.command("retire")
+@click.argument("kid")
+def retire_key_command(kid: str) -> None:
+    """Stop publishing KID: credentials it signed verify as forged from then on."""
+    try:
+        retire_signing_key(kid)
+    except KeyRingError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Retired {kid}: no longer published.")
+
+
 def init_cli(app: Flask) -> None:
+    app.cli.add_command(credential_keys_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(scheduler_command)

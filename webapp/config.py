@@ -59,6 +59,10 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "30"))
+    # The QR credential: valid at most this long, signed with keys kept in this file (mode 600, outside
+    # the database, so a stolen backup cannot forge one); unset: credential-keys.json in the instance folder.
+    CREDENTIAL_DAYS = int(os.environ.get("CREDENTIAL_DAYS", "30"))
+    CREDENTIAL_KEYS_FILE = os.environ.get("CREDENTIAL_KEYS_FILE")
     # A notice event older than this is not sent (a first run over old data must not flood anyone).
     NOTICE_CATCH_UP_DAYS = int(os.environ.get("NOTICE_CATCH_UP_DAYS", "7"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))

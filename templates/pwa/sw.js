@@ -11,6 +11,10 @@ const PRECACHE = {{ precache|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const OFFLINE_LIST_URL = {{ offline_list_url|tojson }};
 const SYNC_TAG = "send-submissions";
+// The credential verifier, its key set and revocation list: public, the same for everyone, kept
+// through sign-out so an inspector checks codes without signal; refreshed whenever online.
+const VERIFIER_CACHE = "fieldcert-verifier";
+const VERIFIER_URLS = {{ verifier_urls|tojson }};
 
 importScripts({{ queue_script|tojson }});
 
@@ -21,6 +25,7 @@ self.addEventListener("install", (event) => {
     // The offline page is the same for everyone, so it is fetched signed out.
     const offline = await fetch(OFFLINE_URL, { credentials: "omit" });
     if (offline.ok) await cache.put(OFFLINE_URL, offline);
+    await Promise.allSettled(VERIFIER_URLS.map(refreshVerifier));
     await self.skipWaiting();
   })());
 });
@@ -39,8 +44,29 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || request.method !== "GET" || request.headers.has("HX-Request")) return;
-  event.respondWith(url.pathname.startsWith(STATIC_PREFIX) ? cacheFirst(request) : networkFirst(request));
+  if (VERIFIER_URLS.includes(url.pathname)) event.respondWith(verifierFirst(event, url));
+  else event.respondWith(url.pathname.startsWith(STATIC_PREFIX) ? cacheFirst(request) : networkFirst(request));
 });
+
+// Fetched signed out, so the saved verifier never holds anyone's menu or form token.
+async function refreshVerifier(path) {
+  const response = await fetch(path, { credentials: "omit" });
+  if (response.ok) await (await caches.open(VERIFIER_CACHE)).put(path, response.clone());
+  return response;
+}
+
+async function verifierFirst(event, url) {
+  try {
+    // The page as this person sees it, while the saved copy is refreshed signed out.
+    const response = await fetch(event.request);
+    if (response.ok) event.waitUntil(refreshVerifier(url.pathname).catch(() => null));
+    return response;
+  } catch (error) {
+    const cached = await (await caches.open(VERIFIER_CACHE)).match(url.pathname);
+    if (cached) return markAsSavedCopy(cached);
+    throw error;
+  }
+}
 
 async function cacheFirst(request) {
   const cache = await caches.open(STATIC_CACHE);

@@ -9,9 +9,11 @@ from flask import Blueprint, abort, make_response, request, url_for
 from webapp.blueprints.common import send_stored_file
 from webapp.clock import today
 from webapp.htmx import render
+from webapp.models.base import utcnow
 from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
+from webapp.services.credentials import credential_code
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
 from webapp.services.submissions import is_web_address
@@ -33,8 +35,10 @@ def qr_report(token: str):
     report = load_qr_report(token, today(), request.args.get("role") or None)
     if report is None:
         return render("public/invalid_code.html", status=404)
+    # The signed credential speaks for the whole report, so a report narrowed to one role carries none.
+    credential = credential_code(report, utcnow()) if report.role_filter is None and report.unknown_role is None else None
     return render("public/qr_report.html", status=404 if report.unknown_role is not None else 200, report=report,
-                  token=token, day=today())
+                  token=token, day=today(), credential=credential)
 
 
 def _send_attachment(attachment, report_url: str):

@@ -22,11 +22,16 @@ PRECACHED_STATIC = (
     "vendor/htmx.min.js",
     "js/queue.js",
     "js/app.js",
+    "js/credential.js",
+    "js/verify.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/maskable-192.png",
     "icons/maskable-512.png",
 )
+
+# Public pages the service worker keeps for the credential verifier (sw.js, VERIFIER_CACHE).
+VERIFIER_ENDPOINTS = ("credentials.verify", "credentials.keys", "credentials.revocations")
 
 
 def static_version(folder: str) -> str:
@@ -95,6 +100,7 @@ def service_worker():
         queue_script=url_for("static", filename="js/queue.js"),
         offline_url=url_for("pwa.offline"),
         offline_list_url=url_for("my_account.offline_pages"),
+        verifier_urls=[url_for(endpoint) for endpoint in VERIFIER_ENDPOINTS],
     )
     response = make_response(body)
     response.mimetype = "text/javascript"

@@ -7,8 +7,10 @@ from webapp.clock import today
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.models import User
+from webapp.models.base import utcnow
 from webapp.security import login_required
 from webapp.services.access import may_act_on, supervises
+from webapp.services.credentials import credential_code
 from webapp.services.qr_codes import qr_png, qr_report_for, qr_report_url, qr_svg_data_uri, reset_qr_token
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
@@ -42,13 +44,15 @@ def show(user_id: int):
 
 def _code_page(user: User):
     url = qr_report_url(user)
+    report = qr_report_for(user, today())
     return render(
         "qr/show.html",
         user=user,
         report_url=url,
         svg_uri=qr_svg_data_uri(url),
-        report=qr_report_for(user, today()),
+        report=report,
         day=today(),
+        credential=credential_code(report, utcnow()),
         may_reset=may_act_on(current_user, user, "edit_account"),
     )
 

@@ -48,6 +48,15 @@ class QRReport:
     role_filter: RoleLine | None = None
     unknown_role: str | None = None
 
+    @property
+    def requirements(self) -> list[Requirement]:
+        """Every requirement the report shows, section by section."""
+        return [requirement for shown in self.sections.values() for requirement in shown]
+
+
+# The audit entry of a QR reset, which also revokes the credentials issued before it.
+QR_RESET_ACTION = "qr_code_reset"
+
 
 def qr_report_url(user: User) -> str:
     return external_url("public.qr_report", token=user.qr_token)
@@ -74,7 +83,7 @@ def qr_png(url: str, scale: int = 10) -> bytes:
 def reset_qr_token(actor: User, user: User) -> None:
     """Issue a new token: every earlier code stops working."""
     user.qr_token = new_token()
-    record_audit(actor, "qr_code_reset", user, f"Reset the QR code of {user.full_name}")
+    record_audit(actor, QR_RESET_ACTION, user, f"Reset the QR code of {user.full_name}")
     db.session.commit()
 
 
@@ -87,7 +96,7 @@ def load_qr_report(token: str, day: date, role_asked: str | None = None) -> QRRe
 
 
 def _matching_role(roles: list[RoleLine], asked: str) -> RoleLine | None:
-    """The person's role with this id, else with this name in any case (docs/rules.md 24)."""
+    """The person's role with this id, else with this name in any case (docs/rules.md 26)."""
     asked = asked.strip()
     by_id = next((r for r in roles if asked.isascii() and asked.isdigit() and r.id == int(asked)), None)
     return by_id or next((r for r in roles if r.name.casefold() == asked.casefold()), None)
