@@ -1,7 +1,12 @@
 """The QR report answers first: photo, name, company, a verdict per role; then valid, expiring, the rest."""
+import io
 from datetime import date
 
 import pytest
+from PIL import Image
+
+from webapp.services.photos import keep_photo
+from webapp.services.settings import update_photo_settings
 
 
 @pytest.fixture
@@ -55,6 +60,20 @@ def test_the_report_opens_with_photo_name_company_and_verdicts_then_sections_in_
 def test_the_initials_stand_in_for_the_photo(client, wanda):
     _, page = _page(client, wanda)
     assert 'role="img" aria-label="No photo on file"><span aria-hidden="true">WW</span>' in page
+
+
+def test_the_photo_shows_once_module_settings_allow_it(client, factory, wanda):
+    administrator = factory.user("Administrator")
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 40), (20, 90, 160)).save(picture, "PNG")
+    keep_photo(wanda, administrator, picture.getvalue())
+    photo = f'src="/people/qr/{wanda.qr_token}/photo" alt="Photo of Wanda Worker"'
+    _, page = _page(client, wanda)
+    assert photo not in page and 'aria-label="No photo on file"' in page
+    update_photo_settings(administrator, show_photos=True)
+    _, page = _page(client, wanda)
+    assert photo in page and 'aria-label="No photo on file"' not in page
+    assert client.get(f"/people/qr/{wanda.qr_token}/photo").mimetype == "image/jpeg"
 
 
 def test_a_verdict_names_each_blocking_requirement_with_status_and_date(client, factory, wanda):

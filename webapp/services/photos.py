@@ -64,6 +64,11 @@ def keep_photo(user: User, by: User, content: bytes) -> None:
     record_audit(by, "user.photo", user, f"Changed the photo of {user.full_name}")
 
 
+def has_photo(user: User) -> bool:
+    """Whether `user` has a photo on file (without loading it)."""
+    return db.session.scalar(select(UserPhoto.user_id).where(UserPhoto.user_id == user.id)) is not None
+
+
 def qr_photo(token: str, shown: bool) -> UserPhoto | None:
     """The photo of the active person whose QR code holds `token`, when photos are `shown` on QR
     reports (Module Settings); None otherwise, so a QR code tells no more than its report."""

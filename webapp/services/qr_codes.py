@@ -16,7 +16,9 @@ from webapp.rules.verdicts import Section, Verdict, VerdictItem, report_section,
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import external_url
+from webapp.services.photos import has_photo
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
+from webapp.services.settings import show_photos_on_qr
 
 
 @dataclass
@@ -47,6 +49,7 @@ class QRReport:
     attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
     role_filter: RoleLine | None = None
     unknown_role: str | None = None
+    photo_shown: bool = False  # Module Settings shows photos on QR reports, and this person has one
 
     @property
     def requirements(self) -> list[Requirement]:
@@ -118,6 +121,7 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
             .order_by(CertificationRole.name)
         )
     ]
+    photo_shown = show_photos_on_qr() and has_photo(user)
     every = load_requirements([user.id], day)[user.id]
     shown = [r for r in every if certification_visible(r.certification, Audience.QR)]
     attachments = public_attachments(shown, Audience.QR)
@@ -126,7 +130,7 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
         chosen = _matching_role(roles, role_asked)
         if chosen is None:
             nothing = {section: [] for section in Section}
-            return QRReport(user, [], nothing, attachments, unknown_role=role_asked.strip())
+            return QRReport(user, [], nothing, attachments, unknown_role=role_asked.strip(), photo_shown=photo_shown)
         roles = [chosen]
         shown = [r for r in shown if _required_by(r, chosen)]
     verdicts = [
@@ -148,7 +152,7 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
     sections = {section: [] for section in Section}
     for requirement in shown:
         sections[report_section(requirement.status, day)].append(requirement)
-    return QRReport(user, verdicts, sections, attachments, role_filter=chosen)
+    return QRReport(user, verdicts, sections, attachments, role_filter=chosen, photo_shown=photo_shown)
 
 
 def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
