@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from webapp.services.photos import keep_photo
+from webapp.services.photos import encode_photo, keep_photo
 from webapp.services.settings import update_photo_settings
 
 
@@ -66,7 +66,7 @@ def test_the_photo_shows_once_module_settings_allow_it(client, factory, wanda):
     administrator = factory.user("Administrator")
     picture = io.BytesIO()
     Image.new("RGB", (40, 40), (20, 90, 160)).save(picture, "PNG")
-    keep_photo(wanda, administrator, picture.getvalue())
+    keep_photo(wanda, administrator, encode_photo(picture.getvalue()))
     photo = f'src="/people/qr/{wanda.qr_token}/photo" alt="Photo of Wanda Worker"'
     _, page = _page(client, wanda)
     assert photo not in page and 'aria-label="No photo on file"' in page
