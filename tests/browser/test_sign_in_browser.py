@@ -44,7 +44,7 @@ def test_pages_run_under_the_strict_content_security_policy(signed_in_page, fact
     assert violations == []
 
 
-def test_a_phone_user_changes_their_password_from_the_menu(new_page, factory):
+def test_a_phone_user_changes_their_password_from_my_account(new_page, factory):
     factory.user(username="wanda", first_name="Wanda")
     page = new_page(viewport=(360, 740))
     page.goto("/auth/login")
@@ -52,6 +52,7 @@ def test_a_phone_user_changes_their_password_from_the_menu(new_page, factory):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Menu").click()
+    page.get_by_role("link", name="My Account").click()
     page.get_by_role("link", name="Change password").click()
     page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill("a brand new long secret")

@@ -123,7 +123,8 @@ def list_offline_pages(user: User, day: date) -> OfflineList:
         OfflineEntry(url_for("public.qr_report", token=user.qr_token), "Roles and Certifications Report"),
         OfflineEntry(url_for("reports.calendar"), "Calendar feed"),
         OfflineEntry(url_for("notices.index"), "Notices"),
-        # In the menu of every saved page; changing the password itself needs signal.
+        # My Account is in the menu of every saved page, and links to these; changing anything needs signal.
+        OfflineEntry(url_for("my_account.profile"), "My Account"),
         OfflineEntry(url_for("auth.password"), "Change password"),
         OfflineEntry(url_for("auth.sessions"), "Sessions"),
     ]
