@@ -7,7 +7,6 @@ import threading
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
-from werkzeug.wsgi import ClosingIterator
 
 from tests.factories import PASSWORD
 
@@ -48,7 +47,19 @@ class RequestsInFlight:
         except BaseException:
             self._finished(path)
             raise
-        return ClosingIterator(body, lambda: self._finished(path))
+        return self._served(body, path)
+
+    def _served(self, body, path: str):
+        # Finished once the body is sent, not only when the server closes it: werkzeug skips the
+        # close when the browser has already dropped the connection.
+        try:
+            yield from body
+        finally:
+            try:
+                if hasattr(body, "close"):
+                    body.close()
+            finally:
+                self._finished(path)
 
     def wait_until_idle(self, timeout: float = 10) -> bool:
         with self.changed:
