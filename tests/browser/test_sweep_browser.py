@@ -21,9 +21,6 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (360, 820, 1280)
-# axe-core takes most of the sweep's time; colours and names do not change between the phone and the
-# desktop layouts, so the tablet width is checked for everything else (layout, targets, errors) only.
-AXE_WIDTHS = (360, 1280)
 HEIGHT = 800
 # The employee, a supervisor, a supervisor of another team and the administrator; the employee's
 # pages are used on a phone in the field, so her targets are 44 px.
@@ -80,9 +77,8 @@ class Sweep:
         self.context = browser.new_context(base_url=live_server, viewport={"width": width, "height": HEIGHT},
                                            service_workers="block")
         self.context.set_default_timeout(15_000)
-        if width in AXE_WIDTHS:
-            # Through the DevTools protocol, which the page's Content-Security-Policy does not govern.
-            self.context.add_init_script(script=axe_source)
+        # Through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+        self.context.add_init_script(script=axe_source)
         self.page = self.context.new_page()
         self.console: list[str] = []
         self.page.on("console", lambda message: message.type == "error" and self.console.append(f"console: {message.text}"))
@@ -112,8 +108,7 @@ class Sweep:
             scroll = self.page.evaluate("document.documentElement.scrollWidth")
             if scroll > self.width:
                 problems.append(f"scrolls sideways: {scroll}px wide")
-        if self.width in AXE_WIDTHS:
-            problems += self.page.evaluate(AXE_RUN)
+        problems += self.page.evaluate(AXE_RUN)
         return problems + self.console
 
     def links(self) -> list[str]:
@@ -123,8 +118,8 @@ class Sweep:
         return [path for path in paths if not SKIP.search(urlsplit(path).path)]
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
 def test_every_role_sees_every_page_well_at_every_width(browser, live_server, app_context):
+    assert AXE.exists(), "axe-core is installed by `make setup` (npm ci)"
     load_demo_organisation(today())
     axe_source = AXE.read_text()
     started = time.monotonic()
