@@ -165,9 +165,10 @@ def test_an_employee_cannot_end_someone_elses_sessions(client, csrf, sign_in, fa
 
 
 @pytest.mark.parametrize("page", ["/auth/sessions", "/auth/password"])
-def test_account_pages_are_linked_from_the_menu(client, sign_in, factory, page):
+def test_account_pages_are_linked_from_my_account_in_the_menu(client, sign_in, factory, page):
     sign_in(factory.user())
-    assert f'href="{page}"' in client.get("/").get_data(as_text=True)
+    assert 'href="/my/profile"' in client.get("/").get_data(as_text=True)
+    assert f'href="{page}"' in client.get("/my/profile").get_data(as_text=True)
 
 
 def test_ended_sessions_are_cleared_at_the_next_sign_in(app, client, csrf, factory, frozen_clock):
