@@ -258,50 +258,37 @@ def add():
                   status=422 if form.is_submitted() else 200)
 
 
-@bp.post("/<int:user_id>/invite")
-@permission_required(*EDITORS)
-def invite(user_id: int):
-    """Send the invitation to choose a password again (a new link; the person's password is unchanged)."""
+def _act_on_account(user_id: int, act, refused_field: str, done: str):
+    """`act(person, actor)` on a person in reach; the refusal, or `done` (with the person's {name}), is flashed."""
     user = _user_in_reach(user_id, "edit_account")
     if not ActionForm().validate():
         abort(400)
     try:
-        invite_person(user, current_user)
+        act(user, current_user)
     except AccountInvalid as invalid:
-        flash(invalid.errors["invite"], "error")
+        flash(invalid.errors[refused_field], "error")
     else:
-        flash(f"{user.full_name} was e-mailed a new invitation.", "success")
+        flash(done.format(name=user.full_name), "success")
     return redirect(url_for("people.account", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/invite")
+@permission_required(*EDITORS)
+def invite(user_id: int):
+    """Send the invitation to choose a password again (a new link; the person's password is unchanged)."""
+    return _act_on_account(user_id, invite_person, "invite", "{name} was e-mailed a new invitation.")
 
 
 @bp.post("/<int:user_id>/deactivate")
 @permission_required(*EDITORS)
 def deactivate(user_id: int):
-    user = _user_in_reach(user_id, "edit_account")
-    if not ActionForm().validate():
-        abort(400)
-    try:
-        deactivate_person(user, current_user)
-    except AccountInvalid as invalid:
-        flash(invalid.errors["active"], "error")
-    else:
-        flash(f"{user.full_name} is deactivated and signed out everywhere.", "success")
-    return redirect(url_for("people.account", user_id=user.id))
+    return _act_on_account(user_id, deactivate_person, "active", "{name} is deactivated and signed out everywhere.")
 
 
 @bp.post("/<int:user_id>/reactivate")
 @permission_required(*EDITORS)
 def reactivate(user_id: int):
-    user = _user_in_reach(user_id, "edit_account")
-    if not ActionForm().validate():
-        abort(400)
-    try:
-        reactivate_person(user, current_user)
-    except AccountInvalid as invalid:
-        flash(invalid.errors["active"], "error")
-    else:
-        flash(f"{user.full_name} is active again.", "success")
-    return redirect(url_for("people.account", user_id=user.id))
+    return _act_on_account(user_id, reactivate_person, "active", "{name} is active again.")
 
 
 @bp.route("/<int:user_id>/erase", methods=["GET", "POST"])
