@@ -19,6 +19,7 @@ from webapp.services.invalid import Invalid
 from webapp.services.learning import create_integration
 from webapp.services.module_levels import create_module_level
 from webapp.services.roles import create_role
+from webapp.services.sessions import start_session
 from webapp.services.shared_reports import create_shared_report
 
 TOO_LARGE = ("2147483648", "9223372036854775808", "99999999999999999999999")
@@ -211,7 +212,7 @@ def posting_at_once(app, at_once):
     """Send posts from separate clients at the same moment, each signed in as `user`; their status codes."""
 
     def post_all(user, *posts):
-        session_id = user.get_id()
+        session_id = start_session(user, address="127.0.0.1", user_agent="pytest", remember=False).key
 
         def job(url, data):
             def send():
