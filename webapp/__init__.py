@@ -15,6 +15,7 @@ from webapp.blueprints import (
     certifications,
     companies,
     credentials,
+    data,
     files,
     home,
     my_account,
@@ -55,6 +56,7 @@ BLUEPRINTS = (
     activities.bp,
     activity_admin.bp,
     credentials.bp,
+    data.bp,
 )
 
 

@@ -40,6 +40,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session, so field forms survive long shifts
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
     UPLOAD_FOLDER = None  # defaults to <instance>/files
+    # Import files (webapp.services.imports): checked and imported in a worker thread unless JOBS_INLINE.
+    IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+    JOBS_INLINE = False
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldCert <noreply@fieldcert.invalid>")
@@ -149,6 +153,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = True
     RUN_SCHEDULER = False
+    JOBS_INLINE = True
     # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
     RATELIMIT_STORAGE_URI = "memory://"
 

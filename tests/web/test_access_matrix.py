@@ -64,6 +64,13 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "credentials.keys": (OK, OK, OK, OK),
     "credentials.revocations": (OK, OK, OK, OK),
     "credentials.verify": (OK, OK, OK, OK),
+    # Jobs are seen only by whoever uploaded the file (the other team's supervisor, here).
+    "data.confirm": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.export": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.index": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "data.job": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.template": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.upload": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "certifications.delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.detail": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.edit": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

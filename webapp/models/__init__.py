@@ -14,6 +14,7 @@ from webapp.models.activities import (
     WebhookReceipt,
 )
 from webapp.models.base import utcnow
+from webapp.models.imports import ImportJob
 from webapp.models.certifications import Certification, CertificationGroup
 from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
@@ -30,7 +31,7 @@ for _table in db.metadata.tables.values():
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
     "CertificationRole", "Comment", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
-    "FormEntry", "FormField", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
+    "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
     "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
     "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
 ]
