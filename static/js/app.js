@@ -459,3 +459,21 @@ document.addEventListener("submit", async (event) => {
   form.dataset.cleared = "true";
   form.submit();
 });
+
+// Copy buttons: data-copy="ID" copies the value of the field with that id, and says so in the
+// element with data-copy-status="ID". Without the clipboard (plain HTTP), the field is selected
+// so the person can copy it themselves.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    if (status) status.textContent = "Address copied.";
+  } catch {
+    field.select();
+    if (status) status.textContent = "Selected: copy it with your device's Copy command.";
+  }
+});
