@@ -95,6 +95,9 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "my_account.offline_pages": (SIGN_IN, OK, OK, OK),
     "my_account.preview": (SIGN_IN, OK, OK, OK),
     "my_account.profile": (SIGN_IN, OK, OK, OK),
+    "my_account.push_subscribe": (SIGN_IN, OK, OK, OK),
+    # Each is sent the other team's employee's subscription: only its owner may turn it off.
+    "my_account.push_unsubscribe": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "my_account.submit": (SIGN_IN, OK, OK, OK),
     "notices.index": (SIGN_IN, OK, OK, OK),
     "notices.outbox": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

@@ -20,6 +20,7 @@ from webapp.models import (
     LearningIntegration,
     ModuleLevel,
     Payment,
+    PushSubscription,
     QuizQuestion,
     SharedReport,
 )
@@ -92,7 +93,10 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         import_job = ImportJob(kind="people", created_by=supervisor, filename=f"{name.lower()}.csv", content=b"x",
                                state="checked", preview={"create": 0, "update": 0, "unchanged": 0, "errors": 0,
                                                          "digest": "", "rows": [], "error_rows": []})
-        db.session.add_all([comment, report, entry, payment, import_job])
+        subscription = PushSubscription(user=employee, endpoint=f"https://fcm.googleapis.com/{name}",
+                                        endpoint_hash=name.lower() * 8, p256dh="k", auth="a", device=f"{name} phone",
+                                        notices_since=datetime(2026, 6, 1, tzinfo=timezone.utc))
+        db.session.add_all([comment, report, entry, payment, import_job, subscription])
         db.session.commit()
         notice = notify_user(employee, supervisor, f"{name} notice")
         teams[name] = Team(_session_key(employee), _session_key(supervisor), {
@@ -101,6 +105,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
             "direct_certification_id": ladder.id, "job_id": import_job.id,
+            "subscription_id": subscription.id,
         })
     return teams, shared, _session_key(administrator)
 

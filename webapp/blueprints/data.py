@@ -6,7 +6,8 @@ from flask_login import current_user
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.imports import ConfirmImportForm, upload_form_for
+from webapp.forms.imports import upload_form_for
+from webapp.forms.supervising import ActionForm
 from webapp.htmx import is_htmx, render
 from webapp.jobs import run_job
 from webapp.models import ImportJob, utcnow
@@ -122,7 +123,7 @@ def upload(name: str):
 def job(job_id: int):
     """The job's progress (polled by htmx while it runs), then its preview or outcome."""
     import_job, kind = _job_or_404(job_id)
-    return render("data/job.html", block="job", job=import_job, kind=kind, form=ConfirmImportForm(),
+    return render("data/job.html", block="job", job=import_job, kind=kind, form=ActionForm(),
                   stopped=job_stopped(import_job, utcnow()))
 
 
@@ -130,7 +131,7 @@ def job(job_id: int):
 @permission_required(Permission.IMPORT_EXPORT)
 def confirm(job_id: int):
     import_job, kind = _job_or_404(job_id)
-    form = ConfirmImportForm()
+    form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -13,10 +13,6 @@ class ImportUploadForm(FlaskForm):
                      render_kw={"accept": ACCEPT_TABLES})
 
 
-class ConfirmImportForm(FlaskForm):
-    """Only the CSRF token: confirming an import has nothing to choose."""
-
-
 def upload_form_for(kind: ImportKind) -> ImportUploadForm:
     """The upload form with a tick box for each of the kind's options."""
     fields = {option.name: BooleanField(option.label, default=option.default) for option in kind.options}
