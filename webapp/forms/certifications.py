@@ -118,6 +118,7 @@ class CertificationForm(FlaskForm):
     first_notice_unit = SelectField("1st Notice unit", choices=PERIOD_CHOICES, default="months")
     second_notice_amount = amount_field("2nd Notice")
     second_notice_unit = SelectField("2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
+    expiry_as_printed = BooleanField("Expiry as printed: a record expires on the date printed on its card, when the card gives one")
     has_refresher = BooleanField("Certification has unique refresher training")
     refresher_cost = DecimalField("Refresher cost", places=2, validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")])
     refresher_time_to_complete = DecimalField("Refresher time to complete", validators=[Optional(), NumberRange(min=0, message="Enter a positive time.")])

@@ -52,7 +52,7 @@ COLUMNS = (
     "duration_amount", "duration_unit", "extend_to", "forced_expiration",
     "existing_window_opens", "existing_window_amount", "existing_window_unit",
     "existing_grace_amount", "existing_grace_unit",
-    "first_notice_amount", "first_notice_unit", "second_notice_amount", "second_notice_unit",
+    "first_notice_amount", "first_notice_unit", "second_notice_amount", "second_notice_unit", "expiry_as_printed",
     "has_refresher", "refresher_cost", "refresher_time_to_complete", "refresher_time_to_complete_unit",
     "refresher_duration_amount", "refresher_duration_unit", "refresher_extend_to",
     "refresher_first_notice_amount", "refresher_first_notice_unit",
@@ -140,6 +140,7 @@ def policy_from_values(values: dict) -> TrackingPolicy:
             first_notice=_period(values, "first_notice", "first_notice"),
             second_notice=_period(values, "second_notice", "second_notice"),
             refresher=refresher,
+            expiry_as_printed=bool(values.get("expiry_as_printed")),
         )
     except ValueError as error:
         name, message = _split(error)
@@ -291,7 +292,7 @@ def _apply(certification: Certification, values: dict) -> None:
                 "extend_to", "forced_expiration",
             ):
                 values[column] = None
-        values["has_refresher"] = False
+        values["has_refresher"] = values["expiry_as_printed"] = False
     if not values.get("has_refresher"):
         for column in COLUMNS:
             if column.startswith("refresher_"):
@@ -389,7 +390,7 @@ def recalculated_records(certification: Certification, policy: TrackingPolicy) -
     for record in records:
         existing = previous.get(record.user_id)
         result = expiration_for(policy, record.completed_on, existing[0] if existing else None,
-                                has_approved_record=existing is not None)
+                                has_approved_record=existing is not None, printed_expiration=record.printed_expiration)
         previous[record.user_id] = (result.expires_on,)
         if result.expires_on != record.expires_on:
             changes.append((record, result))

@@ -72,6 +72,7 @@ def tracking_policy(certification: Certification) -> TrackingPolicy:
         first_notice=_period(certification.first_notice_amount, certification.first_notice_unit),
         second_notice=_period(certification.second_notice_amount, certification.second_notice_unit),
         refresher=refresher,
+        expiry_as_printed=certification.expiry_as_printed,
     )
 
 

@@ -1,0 +1,42 @@
+"""What the card says: issuer, card number and printed expiry on records, card photos, expiry as printed
+
+Revision ID: 0015_cardinfo
+Revises: 0014
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0015_cardinfo'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.add_column(sa.Column('expiry_as_printed', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_check_constraint('printed_expiry_needs_expiry', sa.text('NOT expiry_as_printed OR expires'))
+    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.alter_column('expiry_as_printed', server_default=None)
+    with op.batch_alter_table('submissions', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.add_column(sa.Column('card_number', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('printed_expiration', sa.Date(), nullable=True))
+    with op.batch_alter_table('attachments', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.add_column(sa.Column('card_side', sa.String(length=10), nullable=True))
+        batch_op.create_check_constraint('card_side_allowed', sa.text("card_side IN ('front', 'back')"))
+        batch_op.create_check_constraint(
+            'card_photo_on_record', sa.text("card_side IS NULL OR (kind = 'file' AND submission_id IS NOT NULL)"))
+
+
+def downgrade():
+    with op.batch_alter_table('attachments', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_attachments_card_photo_on_record'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_attachments_card_side_allowed'), type_='check')
+        batch_op.drop_column('card_side')
+    with op.batch_alter_table('submissions', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_column('printed_expiration')
+        batch_op.drop_column('card_number')
+    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_certifications_printed_expiry_needs_expiry'), type_='check')
+        batch_op.drop_column('expiry_as_printed')
