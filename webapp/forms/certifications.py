@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FileField,
+    HiddenField,
     MultipleFileField,
     DecimalField,
     StringField,
@@ -159,6 +160,8 @@ class CertificationForm(FlaskForm):
     child_ids = MultiCheckboxField("Child Certification(s)", coerce=int, validate_choice=False)
     tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
     recalculate = BooleanField("Recalculate existing records with these settings")
+    # The digest of the rule-change preview shown (rules decision 36); rendered with the preview itself.
+    preview_digest = HiddenField(validators=[Length(max=64)])
     submit = SubmitField("Submit")
 
     def set_choices(self, choices: dict, editing=None) -> None:
