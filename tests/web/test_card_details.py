@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from tests.images import image_bytes, jpeg_with_location
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, StoredFile, Submission
 from webapp.services.storage import file_path
@@ -14,16 +15,8 @@ from webapp.services.storage import file_path
 HX = {"HX-Request": "true"}
 
 
-def _image(size=(2400, 1500), fmt="JPEG", **save) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (20, 90, 160)).save(out, fmt, **save)
-    return out.getvalue()
-
-
-def _phone_photo() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "Secret Camera Co"  # Make
-    return _image(exif=exif)
+def _image(fmt="JPEG") -> bytes:
+    return image_bytes((2400, 1500), fmt)
 
 
 def _count(model) -> int:
@@ -46,8 +39,8 @@ def test_submit_keeps_what_the_card_says_and_re_encodes_both_photos(client, csrf
     licence = factory.yearly_certification(name="Crane Licence", issuer="State Licensing Board")
     response = _submit(client, csrf, licence, issuer="  Crane Board East ", card_number="CL-20931",
                        printed_expiration="06/30/2027",
-                       card_front=(io.BytesIO(_phone_photo()), "IMG_0001.jpg"),
-                       card_back=(io.BytesIO(_image(fmt="PNG")), "back.png"))
+                       card_front=(io.BytesIO(jpeg_with_location((2400, 1500))), "IMG_0001.jpg"),
+                       card_back=(io.BytesIO(_image("PNG")), "back.png"))
     assert response.status_code == 302
     record = db.session.scalar(select(Submission))
     assert (record.issuer, record.card_number, record.printed_expiration) == ("Crane Board East", "CL-20931", date(2027, 6, 30))
