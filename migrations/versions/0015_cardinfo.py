@@ -1,4 +1,5 @@
-"""What the card says: issuer, card number and printed expiry on records, card photos, expiry as printed
+"""What the card says: issuer, card number and printed expiry on records, card photos, expiry as printed;
+competency certificates
 
 Revision ID: 0015_cardinfo
 Revises: 0014
@@ -27,9 +28,28 @@ def upgrade():
         batch_op.create_check_constraint('card_side_allowed', sa.text("card_side IN ('front', 'back')"))
         batch_op.create_check_constraint(
             'card_photo_on_record', sa.text("card_side IS NULL OR (kind = 'file' AND submission_id IS NOT NULL)"))
+    op.create_table('competency_certificates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role_id', sa.Integer(), nullable=False),
+    sa.Column('completed_on', sa.Date(), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('expires_on IS NULL OR expires_on > completed_on', name=op.f('ck_competency_certificates_expires_after_completion')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_competency_certificates_recorded_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['role_id'], ['roles.id'], name=op.f('fk_competency_certificates_role_id_roles'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_competency_certificates_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_competency_certificates')),
+    sqlite_autoincrement=True
+    )
+    op.create_index('ix_competency_certificates_user_role', 'competency_certificates', ['user_id', 'role_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_competency_certificates_user_role', table_name='competency_certificates')
+    op.drop_table('competency_certificates')
     with op.batch_alter_table('attachments', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_attachments_card_photo_on_record'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_attachments_card_side_allowed'), type_='check')

@@ -18,6 +18,7 @@ from webapp.forms.supervising import (
     AttachForm,
     AssignRoleForm,
     CommentForm,
+    CompetencyCertificateForm,
     DirectRequirementForm,
     EditAccountForm,
     EraseForm,
@@ -45,6 +46,14 @@ from webapp.services.access import may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_chosen_submissions, pending_submissions
 from webapp.services.cards import issuer_suggestions
+from webapp.services.competency import (
+    CompetencyInvalid,
+    competencies_of,
+    competency_duration,
+    competency_lead_time,
+    competency_role,
+    record_competency_certificate,
+)
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.dates import read_typed_date
@@ -394,6 +403,7 @@ def _details_context(user: User, **extra) -> dict:
         "may_approve": may_approve,
         "may_defer": may_act_on(current_user, user, "defer"),
         "may_record": may_act_on(current_user, user, "record"),
+        "competencies": competencies_of(user, today(), viewer=current_user),
         "may_manage": may_act_on(current_user, user, "manage_requirements"),
         "may_override_lock": may_override_lock(current_user),
         "action_form": ActionForm(),
@@ -749,6 +759,28 @@ def record(user_id: int):
     preview, _ = _preview_for(user, chosen, form.completed_on.date, printed_expiration=form.printed_expiration.date)
     return render("people/record.html", status=422, user=user, form=form, preview=preview, date_hint=DATE_HINT,
                   may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
+
+
+@bp.route("/<int:user_id>/competency/<int:role_id>", methods=["GET", "POST"])
+@permission_required(*RECORDERS)
+def competency(user_id: int, role_id: int):
+    """New Competency Certificate for a person in one of their roles that requires competency."""
+    user = _user_in_reach(user_id, "record")
+    role = competency_role(user, role_id)
+    if role is None:
+        abort(404)
+    form = CompetencyCertificateForm()
+    if form.validate_on_submit():
+        try:
+            record_competency_certificate(user, role, current_user, form.completed_on.date, form.notes.data, today())
+        except CompetencyInvalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash(f"Competency in {role.name} is recorded for {user.full_name}.", "success")
+            return redirect(url_for("people.certifications", user_id=user.id))
+    return render("people/competency.html", user=user, role=role, form=form, date_hint=DATE_HINT,
+                  duration=competency_duration(role), lead_time=competency_lead_time(role),
+                  status=422 if form.is_submitted() else 200)
 
 
 @bp.get("/<int:user_id>/record/preview")

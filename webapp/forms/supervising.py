@@ -85,6 +85,12 @@ class AttachForm(FlaskForm):
     links = TextAreaField("Add Link", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
 
 
+class CompetencyCertificateForm(FlaskForm):
+    completed_on = FlexibleDateField("Date competency was assessed", validators=[InputRequired("Enter the date competency was assessed.")])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    submit = SubmitField("Record Competency Certificate")
+
+
 class RecordCertificationForm(CardFields, FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
     completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])

@@ -18,7 +18,15 @@ from webapp.models.certifications import Certification, CertificationGroup
 from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
-from webapp.models.roles import CertificationRole, CompanyRole, DirectRequirement, RequirementSetting, RoleAssignment, RoleRequirement
+from webapp.models.roles import (
+    CertificationRole,
+    CompanyRole,
+    CompetencyCertificate,
+    DirectRequirement,
+    RequirementSetting,
+    RoleAssignment,
+    RoleRequirement,
+)
 
 # SQLite hands out the highest id again once its row is deleted; AUTOINCREMENT never reuses one, so a
 # deleted object's audit trail, notices, sessions and saved links cannot attach to a new object that
@@ -29,7 +37,7 @@ for _table in db.metadata.tables.values():
 
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
-    "CertificationRole", "Comment", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
+    "CertificationRole", "Comment", "CompetencyCertificate", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
     "FormEntry", "FormField", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
     "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
     "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
