@@ -117,6 +117,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.comment_edit": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.deactivate": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.delete_direct": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
+    "people.competency": (SIGN_IN, FORBIDDEN, NOT_FOUND, NOT_FOUND),
     "people.delete_role": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.end_sessions": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.erase": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

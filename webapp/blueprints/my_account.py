@@ -16,6 +16,7 @@ from webapp.models import Attachment, Certification, PushSubscription, Submissio
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
+from webapp.services.cards import issuer_suggestions
 from webapp.services.compliance import load_user_requirements
 from webapp.services.dates import read_typed_date
 from webapp.services.offline import list_offline_pages
@@ -33,6 +34,7 @@ from webapp.services.submissions import (
     SubmissionError,
     load_records_on_file,
     preview_completion,
+    standings_of,
     submit_certification,
 )
 from webapp.text import non_blank_lines
@@ -103,6 +105,7 @@ def certification(certification_id: int):
         history=history,
         awaiting_payment=awaiting_payment(current_user, certification),
         sight=sight_of(current_user),
+        standings=standings_of(history, today()),
     )
 
 
@@ -197,7 +200,9 @@ def submit():
             form.certification.data = chosen
         if request.headers.get("HX-Target") == "certification-field":
             return render("my_account/submit.html", block="certification_field", form=form, filters=filters)
-        return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT)
+        issuers = issuer_suggestions(_visible_certification(chosen)) if chosen in _offered(form) else []
+        return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT,
+                      issuers=issuers)
     queued_by = request.headers.get("X-Queued-By")
     if queued_by is not None and queued_by != str(current_user.id):
         # Queued on a shared phone by someone else: never stored under the person now signed in.
@@ -213,6 +218,8 @@ def submit():
                 files=request.files.getlist(form.photos.name) + request.files.getlist(form.files.name),
                 links=non_blank_lines(form.links.data),
                 idempotency_key=form.idempotency_key.data,
+                issuer=form.issuer.data,
+                card=form.card_details(),
             )
         except SubmissionError as error:
             add_submission_errors(form, error)
@@ -228,26 +235,35 @@ def submit():
             return redirect(url)
     if _wants_json():
         return jsonify(errors=form.errors), 422
-    preview = None
-    offered = {choice.value for choice in form.certification.choices if choice.value}
-    if form.completed_on.date and form.certification.data in offered:
+    preview, issuers = None, []
+    if form.certification.data in _offered(form):
         certification = _visible_certification(form.certification.data)
-        preview, _ = preview_completion(current_user, certification, form.completed_on.date, today())
-    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT)
+        issuers = issuer_suggestions(certification)
+        if form.completed_on.date:
+            preview, _ = preview_completion(current_user, certification, form.completed_on.date, today(),
+                                            form.printed_expiration.date)
+    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT,
+                  issuers=issuers)
+
+
+def _offered(form: SubmitCertificationForm) -> set[int]:
+    return {choice.value for choice in form.certification.choices if choice.value}
 
 
 @bp.route("/submit/preview")
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on, refusal = read_typed_date(request.args.get("completed_on"))
+    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
     certification_id = request.args.get("certification", type=database_int)
+    certification = _visible_certification(certification_id) if certification_id else None
     preview = None
-    if not certification_id:
+    if certification is None:
         preview_error = "Choose a certification to see its expiration."
     elif completed_on is None:
         preview_error = refusal
     else:
-        preview, preview_error = preview_completion(current_user, _visible_certification(certification_id),
-                                                    completed_on, today())
+        preview, preview_error = preview_completion(current_user, certification, completed_on, today(), printed_expiration)
     # Always a fragment: htmx swaps it into the form, whatever page the form is on.
-    return render_template("my_account/_expiration_preview.html", preview=preview, preview_error=preview_error)
+    return render_template("my_account/_expiration_preview.html", preview=preview, preview_error=preview_error,
+                           issuers=issuer_suggestions(certification))
