@@ -30,6 +30,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A signed number or phone number ("-5", "+44 20 7946 0000") is data, not a formula.
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s().,/-]*")
 _SEPARATORS = (",", ";", "\t")
+# Excel refuses these in a sheet's name (and names longer than 31 characters).
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 
 class TableUnreadable(ValueError):
@@ -188,7 +190,7 @@ def csv_chunks(rows: Iterable[Sequence], rows_per_chunk: int = 500) -> Iterator[
 def xlsx_bytes(rows: Iterable[Sequence], title: str) -> bytes:
     """An .xlsx workbook of `rows`, written row by row (openpyxl's write-only mode keeps none of them)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=_SHEET_NAME_FORBIDDEN.sub("-", title)[:31])
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
     with tempfile.TemporaryFile() as file:

@@ -79,6 +79,9 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     # What the kind's `write` needs to write the rows, in its own shape.
     work: Any = None
+    # The job the file came in with (set by the framework, not the kind): `write` may mark what it
+    # creates with it, so each row leads back to its import and the import's audit entry.
+    job_id: int | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -122,6 +125,15 @@ class ImportKind:
 
 class ImportRefused(Invalid):
     """The file or the step was refused; `errors` say why."""
+
+
+def _not_importable(*_args) -> ImportPlan:
+    raise ImportRefused({"file": "This kind is only exported."})
+
+
+def export_only_kind(**fields) -> ImportKind:
+    """A kind that is only exported (a report's rows): its pages offer no import, so it plans and writes nothing."""
+    return ImportKind(plan=_not_importable, write=_not_importable, importable=False, **fields)
 
 
 def may_use_kind(user: User, kind: ImportKind) -> bool:
@@ -200,6 +212,7 @@ def _plan(job: ImportJob, kind: ImportKind, by: User, day: date) -> ImportPlan:
             _set_progress(job_id, done, len(rows))
 
     plan = kind.plan(rows, by, day, progress)
+    plan.job_id = job_id
     plan.errors = sorted(errors + plan.errors, key=lambda error: (error.line, kind.headers.index(error.column)
                                                                   if error.column in kind.headers else -1))
     return plan
