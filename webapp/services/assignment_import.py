@@ -35,9 +35,9 @@ def _by_name(model, hidden: set[int] = frozenset()) -> dict[str, tuple[int, str]
 
 
 def _existing() -> tuple[set[tuple[int, int]], set[tuple[int, int, int]]]:
-    company_roles = set(db.session.execute(select(CompanyRole.company_id, CompanyRole.role_id)).tuples())
-    requirements = set(db.session.execute(
-        select(RoleRequirement.company_id, RoleRequirement.role_id, RoleRequirement.certification_id)).tuples())
+    company_roles = {tuple(row) for row in db.session.execute(select(CompanyRole.company_id, CompanyRole.role_id))}
+    requirements = {tuple(row) for row in db.session.execute(
+        select(RoleRequirement.company_id, RoleRequirement.role_id, RoleRequirement.certification_id))}
     return company_roles, requirements
 
 
@@ -111,12 +111,13 @@ def export_assignments(by: User) -> Iterator[tuple]:
     roles that apply to a company requiring nothing, then the roles that apply to no company. The grid is
     roles x companies x certifications: small enough to read at once."""
     requirements = (select(CertificationRole.name, Company.name, Certification.name)
+                    .select_from(RoleRequirement)
                     .join(CertificationRole, CertificationRole.id == RoleRequirement.role_id)
                     .join(Company, Company.id == RoleRequirement.company_id)
                     .join(Certification, Certification.id == RoleRequirement.certification_id)
                     .where(RoleRequirement.certification_id.not_in(hidden_certifications(by)))
                     .order_by(CertificationRole.name, Company.name, Certification.name))
-    yield from db.session.execute(requirements).tuples()
+    yield from db.session.execute(requirements)
     bare = (select(CertificationRole.name, Company.name).join(CompanyRole, CompanyRole.role_id == CertificationRole.id)
             .join(Company, Company.id == CompanyRole.company_id)
             .where(~select(RoleRequirement.role_id).where(RoleRequirement.role_id == CompanyRole.role_id,
