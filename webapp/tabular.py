@@ -125,6 +125,8 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence]:
 
 
 def _cell_text(value) -> str:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

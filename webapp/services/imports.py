@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,6 +41,8 @@ PREVIEW_ERRORS = 1000
 # A job nobody has moved for this long was cut off (the server stopped): it is shown as failed.
 STOPPED_AFTER = timedelta(minutes=15)
 PROGRESS_EVERY = 500
+# ... and at most once in this many seconds: each write is a commit of its own.
+PROGRESS_SECONDS = 1.0
 
 Progress = Callable[[int], None]
 
@@ -207,9 +210,12 @@ def _plan(job: ImportJob, kind: ImportKind, by: User, day: date) -> ImportPlan:
     job_id = job.id
     _set_progress(job_id, 0, len(rows))
 
+    written = [time.monotonic()]
+
     def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
+        if done % PROGRESS_EVERY == 0 and time.monotonic() - written[0] >= PROGRESS_SECONDS:
             _set_progress(job_id, done, len(rows))
+            written[0] = time.monotonic()
 
     plan = kind.plan(rows, by, day, progress)
     plan.job_id = job_id

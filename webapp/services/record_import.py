@@ -23,7 +23,8 @@ from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.chunks import batches, rows_by_key
 from webapp.services.compliance import tracking_policy
-from webapp.services.dates import read_typed_date
+from webapp.rules.dates import DateRange, read_date
+from webapp.services.dates import typed_date_range
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
 
@@ -43,6 +44,7 @@ class _NewRecord:
     status: str
     reason: str | None
     notes: str
+    label: str = ""
     expires_on: date | None = None
     explanation: str | None = None
 
@@ -76,29 +78,47 @@ def _text_problem(row: ImportRow, column: str) -> RowError | None:
     return None
 
 
-def _read_row(row: ImportRow, by: User, people: dict, certifications: dict) -> tuple[_NewRecord | None, list[RowError]]:
+def _read_date(text: str, within: DateRange) -> tuple[date | None, str | None]:
+    try:
+        return read_date(text, within), None
+    except ValueError as refusal:
+        return None, str(refusal)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the rows are checked against, loaded once for the whole file."""
+
+    people: dict[str, tuple[int, str]]
+    certifications: dict[str, Certification]
+    completions: DateRange
+    expirations: DateRange
+
+
+def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[_NewRecord | None, list[RowError]]:
     """One row as a record to create, or the reasons it cannot be one."""
     errors = []
 
     def refuse(column: str, message: str) -> None:
         errors.append(RowError(row.line, column, message))
 
-    person = people.get(row[USER].casefold())
+    person = known.people.get(row[USER].casefold())
     if not row[USER]:
         refuse(USER, "Enter the person's username or e-mail address.")
     elif person is None:
         refuse(USER, f"No one has the username or e-mail address {row[USER]}.")
     elif person[0] == by.id and not by.can(Permission.APPROVE_OWN_SUBMISSIONS):
         refuse(USER, "This is your own record: your module levels do not let you approve your own records.")
-    certification = certifications.get(row[CERTIFICATION].casefold())
+    certification = known.certifications.get(row[CERTIFICATION].casefold())
     if not row[CERTIFICATION]:
         refuse(CERTIFICATION, "Enter the certification's name.")
     elif certification is None:
         refuse(CERTIFICATION, f"There is no certification named {row[CERTIFICATION]}.")
-    completed_on, problem = read_typed_date(row[COMPLETED]) if row[COMPLETED] else (None, "Enter the completion date.")
+    completed_on, problem = (_read_date(row[COMPLETED], known.completions) if row[COMPLETED]
+                             else (None, "Enter the completion date."))
     if problem:
         refuse(COMPLETED, problem)
-    expires_on, problem = read_typed_date(row[EXPIRES], expiration=True) if row[EXPIRES] else (None, None)
+    expires_on, problem = _read_date(row[EXPIRES], known.expirations) if row[EXPIRES] else (None, None)
     if problem:
         refuse(EXPIRES, problem)
     status = None
@@ -113,8 +133,9 @@ def _read_row(row: ImportRow, by: User, people: dict, certifications: dict) -> t
     errors.extend(problem for problem in (_text_problem(row, REASON), _text_problem(row, NOTES)) if problem)
     if errors:
         return None, errors
+    label = f"{person[1]}: {certification.name}, completed {format_date(completed_on)}"
     return _NewRecord(row.line, person, certification, completed_on, expires_on, status, row[REASON] or None,
-                      row[NOTES]), []
+                      row[NOTES], label), []
 
 
 def _set_expirations(new: list[_NewRecord], on_file: dict[tuple[int, int], list[RecordFacts]]) -> list[RowError]:
@@ -143,22 +164,18 @@ def _set_expirations(new: list[_NewRecord], on_file: dict[tuple[int, int], list[
     return errors
 
 
-def _label(record: _NewRecord) -> str:
-    return f"{record.user[1]}: {record.certification.name}, completed {format_date(record.completed_on)}"
-
-
 def plan_records(rows: list[ImportRow], by: User, day: date, progress: Progress) -> ImportPlan:
     """Check every row: the person (username or e-mail), a certification the importer may see, the dates, the
     status; a record already on file is unchanged, the same record twice in the file an error. Writes nothing."""
-    people = _people()
     hidden = hidden_certification_ids(by)
-    certifications = {certification.name.casefold(): certification
-                      for certification in db.session.scalars(select(Certification))
-                      if certification.id not in hidden}
+    known = _Known(_people(), {certification.name.casefold(): certification
+                               for certification in db.session.scalars(select(Certification))
+                               if certification.id not in hidden},
+                   typed_date_range(), typed_date_range(expiration=True))
     plan, new, seen = ImportPlan(), [], {}
     read = []
     for done, row in enumerate(rows, start=1):
-        record, errors = _read_row(row, by, people, certifications)
+        record, errors = _read_row(row, by, known)
         plan.errors.extend(errors)
         read.append((row, record))
         progress(done)
@@ -170,7 +187,7 @@ def plan_records(rows: list[ImportRow], by: User, day: date, progress: Progress)
         if key in seen:
             plan.errors.append(RowError(row.line, COMPLETED, f"This record is in the file twice (also row {seen[key]})."))
         elif any(facts.completed_on == record.completed_on for facts in on_file.get(key[:2], ())):
-            plan.rows.append(PlannedRow(row.line, "unchanged", _label(record)))
+            plan.rows.append(PlannedRow(row.line, "unchanged", record.label))
         else:
             new.append(record)
         seen.setdefault(key, row.line)
@@ -180,7 +197,7 @@ def plan_records(rows: list[ImportRow], by: User, day: date, progress: Progress)
     for record in plan.work:
         expires = f"expires {format_date(record.expires_on)}" if record.expires_on else "never expires"
         changes = (expires,) + ((f"revoked: {record.reason}",) if record.reason else ())
-        plan.rows.append(PlannedRow(record.line, "create", _label(record), changes))
+        plan.rows.append(PlannedRow(record.line, "create", record.label, changes))
     plan.rows.sort(key=lambda planned: planned.line)
     return plan
 
