@@ -71,3 +71,8 @@ def test_an_imported_expiration_is_never_before_its_completion_or_refused_saying
         assert str(refusal).startswith("Expiration Date:") and given_on < completed
     else:
         assert result.expires_on is None or result.expires_on >= completed
+
+
+def test_never_keeps_a_record_without_expiration_whatever_the_settings():
+    result = imported_expiration(YEARLY, date(2020, 3, 1), None, None, never=True)
+    assert (result.expires_on, result.rule, result.explanation) == (None, "imported", "Never expires, as imported.")

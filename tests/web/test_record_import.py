@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, insert, select
 
 from webapp.extensions import db
-from webapp.models import AuditEntry, Comment, ImportJob, ModuleLevel, Submission, User
+from webapp.models import AuditEntry, Comment, CompanyRole, ImportJob, ModuleLevel, Submission, User
 from webapp.permissions import Permission
 from webapp.services.compliance import load_requirements, load_user_requirements
+from webapp.services.demo import load_demo_organisation
 from webapp.services.record_import import HEADERS
 
 HEADER = ",".join(HEADERS)
@@ -230,3 +231,33 @@ def test_the_export_is_the_import_file_and_moves_the_history_back_in_with_the_sa
     assert after == before
     assert db.session.scalar(select(Comment.body).join(Submission).where(Submission.certification_id == first_aid.id)) \
         == "=1+1 looks like a formula"
+
+
+def test_the_demo_organisations_assignments_and_records_move_out_and_back_in_with_the_same_statuses(
+        frozen_clock, client, csrf, sign_in, app_context):
+    """What exists so far of the whole-demo round trip: the people and certifications stay, their role
+    requirements and records leave through the exports and come back through the imports."""
+    load_demo_organisation(date(2026, 6, 15))
+    sign_in(db.session.scalar(select(User).where(User.username == "ada")))
+    user_ids = list(db.session.scalars(select(User.id)))
+
+    def statuses():
+        return {(user_id, r.certification.name): (r.status.status, r.status.completed_on, r.status.expires_on,
+                                                  r.status.pending)
+                for user_id, requirements in load_requirements(user_ids, date(2026, 6, 15)).items()
+                for r in requirements}
+
+    before = statuses()
+    assignments = client.get("/data/assignments/export.csv").get_data(as_text=True)
+    records = client.get("/data/records/export.csv").get_data(as_text=True)
+    moved = records.count("\n") - 1
+    db.session.execute(delete(Submission).where(Submission.status == "approved"))
+    db.session.execute(delete(CompanyRole))
+    db.session.commit()
+    assert statuses() != before
+    upload(client, csrf, assignments, kind="assignments")
+    assert confirm(client, csrf)[0].state == "imported"
+    upload(client, csrf, records)
+    job, _ = confirm(client, csrf)
+    assert job.state == "imported" and job.preview["create"] == moved > 50
+    assert statuses() == before

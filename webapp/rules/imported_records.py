@@ -13,6 +13,8 @@ from webapp.rules.status import RecordFacts
 # What the Status column may say (any case; blank is Approved), and what is stored.
 RECORD_STATUSES = {"approved": "approved", "revoked": "revoked"}
 STATUS_HELP = "Approved (or blank) or Revoked: only records come in, never pending or declined submissions."
+# The Expiration Date of a record that does not expire, as the export writes it.
+NEVER = "Never"
 
 
 def read_record_status(text: str) -> str:
@@ -31,10 +33,12 @@ def earlier_record(records: Iterable[RecordFacts], completed_on: date) -> Record
 
 
 def imported_expiration(policy: TrackingPolicy, completed_on: date, given: date | None,
-                        earlier: RecordFacts | None) -> ExpirationResult:
-    """The expiration of an imported record: the file's date when it gives one (history is kept as it was,
-    whatever today's settings would say), otherwise what the rules give after the `earlier` record.
-    Raises ValueError("Expiration Date: ...") for a given date before the completion date."""
+                        earlier: RecordFacts | None, *, never: bool = False) -> ExpirationResult:
+    """The expiration of an imported record: the file's date when it gives one, or none when it says Never
+    (`never`): history is kept as it was, whatever today's settings would say. Otherwise what the rules give
+    after the `earlier` record. Raises ValueError("Expiration Date: ...") for a date before the completion."""
+    if never:
+        return ExpirationResult(None, "Never expires, as imported.", "imported")
     if given is None:
         return expiration_for(policy, completed_on, earlier.expires_on if earlier is not None else None,
                               has_approved_record=earlier is not None)

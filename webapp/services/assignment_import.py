@@ -140,5 +140,6 @@ ASSIGNMENTS = ImportKind(
         CERTIFICATION: "A certification the role requires in that company. Blank: the role applies to the company "
                        "and requires nothing more. An import only adds: it never removes a requirement.",
     },
+    description="One row per certification a role requires in a company; roles that require nothing come too.",
     template_rows=(("Welder", "Acme Energy", "H2S Awareness"),),
 )

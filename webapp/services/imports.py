@@ -124,6 +124,8 @@ class ImportKind:
     options: tuple[ImportOption, ...] = ()
     after_commit: Callable[[Any, User, dict], None] | None = None
     importable: bool = True
+    # One sentence on the Import and Export page: what a row of the file is.
+    description: str = ""
 
 
 class ImportRefused(Invalid):

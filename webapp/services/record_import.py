@@ -18,7 +18,7 @@ from webapp.extensions import db
 from webapp.models import Certification, Comment, Submission, User, utcnow
 from webapp.permissions import Permission
 from webapp.rules import RecordFacts
-from webapp.rules.imported_records import STATUS_HELP, earlier_record, imported_expiration, read_record_status
+from webapp.rules.imported_records import NEVER, STATUS_HELP, earlier_record, imported_expiration, read_record_status
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.chunks import batches, rows_by_key
@@ -41,6 +41,7 @@ class _NewRecord:
     certification: Certification
     completed_on: date
     given_expiration: date | None
+    never: bool
     status: str
     reason: str | None
     notes: str
@@ -118,7 +119,8 @@ def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[_NewRecord | Non
                              else (None, "Enter the completion date."))
     if problem:
         refuse(COMPLETED, problem)
-    expires_on, problem = _read_date(row[EXPIRES], known.expirations) if row[EXPIRES] else (None, None)
+    never = row[EXPIRES].casefold() == NEVER.casefold()
+    expires_on, problem = _read_date(row[EXPIRES], known.expirations) if row[EXPIRES] and not never else (None, None)
     if problem:
         refuse(EXPIRES, problem)
     status = None
@@ -134,7 +136,7 @@ def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[_NewRecord | Non
     if errors:
         return None, errors
     label = f"{person[1]}: {certification.name}, completed {format_date(completed_on)}"
-    return _NewRecord(row.line, person, certification, completed_on, expires_on, status, row[REASON] or None,
+    return _NewRecord(row.line, person, certification, completed_on, expires_on, never, status, row[REASON] or None,
                       row[NOTES], label), []
 
 
@@ -155,7 +157,7 @@ def _set_expirations(new: list[_NewRecord], on_file: dict[tuple[int, int], list[
         for record in sorted(records, key=lambda record: record.completed_on):
             try:
                 result = imported_expiration(policy, record.completed_on, record.given_expiration,
-                                             earlier_record(history, record.completed_on))
+                                             earlier_record(history, record.completed_on), never=record.never)
             except ValueError as refusal:
                 errors.append(RowError(record.line, EXPIRES, str(refusal).removeprefix("Expiration Date: ")))
                 continue
@@ -244,7 +246,7 @@ def export_records(by: User) -> Iterator[tuple]:
                 .order_by(Comment.created_at, Comment.id)):
             notes[record_id].append(body)
         for record_id, username, certification, completed_on, expires_on, reason in chunk:
-            yield (username, certification, format_date(completed_on), format_date(expires_on) if expires_on else "",
+            yield (username, certification, format_date(completed_on), format_date(expires_on) if expires_on else NEVER,
                    "Revoked" if reason else "Approved", reason or "", "\n\n".join(notes[record_id]))
 
 
@@ -256,11 +258,14 @@ RECORDS = ImportKind(
         USER: "The person's username or e-mail address; they must already be in FieldCert.",
         CERTIFICATION: "The certification's name, as in FieldCert (any case).",
         COMPLETED: "The day it was completed, as MM/DD/YYYY (or YYYY-MM-DD). Required.",
-        EXPIRES: "Kept as given (history moves in as it was); not before the completion date. Blank: the "
-                 "certification's tracking settings give it, after the person's earlier records.",
+        EXPIRES: "Kept as given (history moves in as it was); not before the completion date. Never: the record "
+                 "does not expire. Blank: the certification's tracking settings give it, after the person's "
+                 "earlier records.",
         STATUS: STATUS_HELP,
         REASON: "Why the record was revoked: required for a revoked record, empty otherwise.",
         NOTES: "Optional; added to the record as a comment by you.",
     },
+    description="One row per record: a person's certification completed on a date, the history an organisation "
+                "moves in or out.",
     template_rows=(("emma", "First Aid", "07/01/2025", "07/01/2026", "Approved", "", "Paper card seen by HR"),),
 )

@@ -94,7 +94,9 @@ def export_instances(by: User) -> Iterator[tuple]:
 
 REQUIREMENTS = export_only_kind(
     name="requirements", title="Requirements and Statuses (Export All)", headers=REQUIREMENT_HEADERS,
-    permissions=frozenset({Permission.VIEW_REPORTS}), export_rows=export_requirements)
+    permissions=frozenset({Permission.VIEW_REPORTS}), export_rows=export_requirements,
+    description="One row per person and certification they must hold, with its status today and why.")
 INSTANCES = export_only_kind(
     name="instances", title="Certification Events (Export Instances)", headers=INSTANCE_HEADERS,
-    permissions=frozenset({Permission.VIEW_REPORTS}), export_rows=export_instances)
+    permissions=frozenset({Permission.VIEW_REPORTS}), export_rows=export_instances,
+    description="One row per submission: each certification event, pending, approved, declined or revoked.")
