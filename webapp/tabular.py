@@ -171,7 +171,8 @@ def safe_cell(value) -> str | int | float:
     if isinstance(value, (int, float)):
         return value
     text = value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text[:1] in _FORMULA_STARTS else text
+    # Blank text (a lone tab or return) runs nothing, and an apostrophe before it would survive the import's trim.
+    return "'" + text if text[:1] in _FORMULA_STARTS and text.strip() else text
 
 
 def csv_chunks(rows: Iterable[Sequence], rows_per_chunk: int = 500) -> Iterator[str]:
