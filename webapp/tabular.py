@@ -30,6 +30,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A signed number or phone number ("-5", "+44 20 7946 0000") is data, not a formula.
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s().,/-]*")
 _SEPARATORS = (",", ";", "\t")
+# Excel refuses these in a sheet's name (and names longer than 31 characters).
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 
 class TableUnreadable(ValueError):
@@ -123,6 +125,8 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence]:
 
 
 def _cell_text(value) -> str:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -167,7 +171,8 @@ def safe_cell(value) -> str | int | float:
     if isinstance(value, (int, float)):
         return value
     text = value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text[:1] in _FORMULA_STARTS else text
+    # Blank text (a lone tab or return) runs nothing, and an apostrophe before it would survive the import's trim.
+    return "'" + text if text[:1] in _FORMULA_STARTS and text.strip() else text
 
 
 def csv_chunks(rows: Iterable[Sequence], rows_per_chunk: int = 500) -> Iterator[str]:
@@ -188,7 +193,7 @@ def csv_chunks(rows: Iterable[Sequence], rows_per_chunk: int = 500) -> Iterator[
 def xlsx_bytes(rows: Iterable[Sequence], title: str) -> bytes:
     """An .xlsx workbook of `rows`, written row by row (openpyxl's write-only mode keeps none of them)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=_SHEET_NAME_FORBIDDEN.sub("-", title)[:31])
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
     with tempfile.TemporaryFile() as file:

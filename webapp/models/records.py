@@ -64,6 +64,8 @@ class Submission(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    # The import that brought the record in (source "import"); its audit entry says who and from which file.
+    import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     certification: Mapped[Certification] = relationship()

@@ -1,4 +1,12 @@
 """Every kind of file FieldCert imports and exports, by the name its pages use."""
+from webapp.services.assignment_import import ASSIGNMENTS
 from webapp.services.imports import ImportKind
+from webapp.services.record_import import RECORDS
+from webapp.services.status_exports import INSTANCES, REQUIREMENTS
 
-IMPORT_KINDS: dict[str, ImportKind] = {kind.name: kind for kind in ()}
+IMPORT_KINDS: dict[str, ImportKind] = {kind.name: kind for kind in (
+    ASSIGNMENTS,
+    RECORDS,
+    REQUIREMENTS,
+    INSTANCES,
+)}

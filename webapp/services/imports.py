@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,6 +41,8 @@ PREVIEW_ERRORS = 1000
 # A job nobody has moved for this long was cut off (the server stopped): it is shown as failed.
 STOPPED_AFTER = timedelta(minutes=15)
 PROGRESS_EVERY = 500
+# ... and at most once in this many seconds: each write is a commit of its own.
+PROGRESS_SECONDS = 1.0
 
 Progress = Callable[[int], None]
 
@@ -79,6 +82,9 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     # What the kind's `write` needs to write the rows, in its own shape.
     work: Any = None
+    # The job the file came in with (set by the framework, not the kind): `write` may mark what it
+    # creates with it, so each row leads back to its import and the import's audit entry.
+    job_id: int | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -118,10 +124,21 @@ class ImportKind:
     options: tuple[ImportOption, ...] = ()
     after_commit: Callable[[Any, User, dict], None] | None = None
     importable: bool = True
+    # One sentence on the Import and Export page: what a row of the file is.
+    description: str = ""
 
 
 class ImportRefused(Invalid):
     """The file or the step was refused; `errors` say why."""
+
+
+def _not_importable(*_args) -> ImportPlan:
+    raise ImportRefused({"file": "This kind is only exported."})
+
+
+def export_only_kind(**fields) -> ImportKind:
+    """A kind that is only exported (a report's rows): its pages offer no import, so it plans and writes nothing."""
+    return ImportKind(plan=_not_importable, write=_not_importable, importable=False, **fields)
 
 
 def may_use_kind(user: User, kind: ImportKind) -> bool:
@@ -195,11 +212,15 @@ def _plan(job: ImportJob, kind: ImportKind, by: User, day: date) -> ImportPlan:
     job_id = job.id
     _set_progress(job_id, 0, len(rows))
 
+    written = [time.monotonic()]
+
     def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
+        if done % PROGRESS_EVERY == 0 and time.monotonic() - written[0] >= PROGRESS_SECONDS:
             _set_progress(job_id, done, len(rows))
+            written[0] = time.monotonic()
 
     plan = kind.plan(rows, by, day, progress)
+    plan.job_id = job_id
     plan.errors = sorted(errors + plan.errors, key=lambda error: (error.line, kind.headers.index(error.column)
                                                                   if error.column in kind.headers else -1))
     return plan

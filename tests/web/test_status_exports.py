@@ -1,0 +1,84 @@
+"""Export All (a row per requirement, its status today) and Export Instances (a row per certification event),
+the HSE documents' exports: export only, the exporter's reach and privacy applied, read in chunks."""
+import csv
+import io
+from datetime import date
+
+from sqlalchemy import insert
+
+from webapp.extensions import db
+from webapp.models import ModuleLevel, Submission
+from webapp.permissions import Permission, SUPERVISOR_PERMISSIONS
+from webapp.services import status_exports
+
+
+def rows(client, url):
+    return list(csv.reader(io.StringIO(client.get(url).get_data(as_text=True).removeprefix("\ufeff"))))
+
+
+def test_export_all_gives_each_requirement_with_the_status_the_rules_give(frozen_clock, client, factory, sign_in):
+    sign_in(factory.user("Administrator"))
+    first_aid, h2s = factory.yearly_certification(name="First Aid"), factory.yearly_certification(name="H2S")
+    secret = factory.yearly_certification(name="Secret")
+    secret.hidden_from_levels = [factory.levels["Administrator"]]
+    company = factory.company(name="Acme")
+    role = factory.role(first_aid, h2s, secret, name="Welder", companies=[company])
+    emma = factory.user(username="emma", first_name="Emma", last_name="Field", company=company)
+    factory.assign(emma, role)
+    factory.record(emma, first_aid, date(2025, 7, 1))
+    factory.record(emma, h2s, date(2025, 1, 1), status="pending")
+    exported = rows(client, "/data/requirements/export.csv")
+    assert exported[0] == list(status_exports.REQUIREMENT_HEADERS)
+    assert [row[:13] for row in exported[1:]] == [
+        ["emma", "Field", "Emma", "Acme", "First Aid", "Welder", "Due", "No", "07/01/2025", "07/01/2026",
+         "06/01/2026", "06/24/2026", "16"],
+        ["emma", "Field", "Emma", "Acme", "H2S", "Welder", "Nothing on File", "Yes", "", "", "", "", ""],
+    ]
+    assert exported[1][13] == "Due since 06/01/2026: the 1st notice (1 month) before the expiration 07/01/2026."
+    assert client.get("/data/requirements/import").status_code == 404  # export only
+
+
+def test_export_instances_gives_every_event_of_the_people_in_reach(frozen_clock, client, factory, sign_in):
+    sam = factory.user("Supervisor", username="sam")
+    emma = factory.user(username="emma", first_name="Emma", last_name="Field", supervisors=[sam])
+    other = factory.user(username="other")
+    first_aid = factory.yearly_certification(name="First Aid")
+    factory.record(emma, first_aid, date(2024, 7, 1), decided_by=sam)
+    factory.record(emma, first_aid, date(2025, 7, 1), status="pending")
+    factory.record(emma, first_aid, date(2023, 7, 1), revoked_reason="Forged", revoked_at=db.func.now())
+    factory.record(other, first_aid, date(2025, 7, 1))
+    level = ModuleLevel(name="Supervisor with exports")
+    level.permissions = SUPERVISOR_PERMISSIONS | {Permission.IMPORT_EXPORT}
+    sam.module_levels = [level]
+    db.session.commit()
+    sign_in(sam)
+    exported = rows(client, "/data/instances/export.csv")
+    assert [(row[1], row[4], row[5], row[6], row[7], row[12], row[13]) for row in exported[1:]] == [
+        ("emma", "First Aid", "07/01/2024", "07/01/2025", "Approved", "sam", ""),
+        ("emma", "First Aid", "07/01/2025", "07/01/2026", "Pending", "", ""),
+        ("emma", "First Aid", "07/01/2023", "07/01/2024", "Revoked", "", "Forged"),
+    ]  # not the person sam does not supervise
+    assert client.get("/data/records/export.csv").status_code == 404  # recording for all is not his
+    assert client.get("/data/instances/export.xlsx").data.startswith(b"PK\x03\x04")
+
+
+def test_the_exports_read_a_large_organisation_in_chunks_in_a_fixed_number_of_queries(
+        frozen_clock, client, factory, sign_in, count_queries, monkeypatch):
+    sign_in(factory.user("Administrator"))
+    first_aid = factory.yearly_certification(name="First Aid")
+    company = factory.company(name="Acme")
+    role = factory.role(first_aid, name="Welder", companies=[company])
+    people = [factory.user(company=company) for _ in range(12)]
+    for person in people:
+        factory.assign(person, role)
+    db.session.execute(insert(Submission), [
+        {"user_id": person.id, "certification_id": first_aid.id, "completed_on": date(2025, 1, 1 + n),
+         "status": "approved", "submitted_by_id": person.id} for person in people for n in range(10)])
+    db.session.commit()
+    monkeypatch.setattr(status_exports, "PEOPLE_PER_CHUNK", 5)
+    with count_queries() as queries:
+        assert len(rows(client, "/data/requirements/export.csv")) == 1 + 12
+    with count_queries() as few:
+        assert len(rows(client, "/data/instances/export.csv")) == 1 + 120
+    # three chunks of people (and an empty fourth) whatever the number of records; the instances: two chunks
+    assert len(queries) < 60 and len(few) < 20

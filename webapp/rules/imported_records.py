@@ -1,0 +1,48 @@
+"""Records moved in from a file (docs/rules.md, decisions 38 to 41): which statuses a row may carry and
+which expiration an imported record gets. Pure: no Flask, no database, no clock."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from webapp.rules.expiration import ExpirationResult, expiration_for
+from webapp.rules.periods import format_date
+from webapp.rules.policy import TrackingPolicy
+from webapp.rules.status import RecordFacts
+
+# What the Status column may say (any case; blank is Approved), and what is stored.
+RECORD_STATUSES = {"approved": "approved", "revoked": "revoked"}
+STATUS_HELP = "Approved (or blank) or Revoked: only records come in, never pending or declined submissions."
+# The Expiration Date of a record that does not expire, as the export writes it.
+NEVER = "Never"
+
+
+def read_record_status(text: str) -> str:
+    """"approved" or "revoked" from the Status cell. Raises ValueError("Status: ...") otherwise."""
+    status = RECORD_STATUSES.get(text.strip().casefold() or "approved")
+    if status is None:
+        raise ValueError(f"Status: '{text}' is not a status a record can be imported with; use {STATUS_HELP}")
+    return status
+
+
+def earlier_record(records: Iterable[RecordFacts], completed_on: date) -> RecordFacts | None:
+    """The record that was current before one completed on `completed_on`: the latest not revoked
+    completed strictly before it (the same day: the later expiration, never expiring counts as latest)."""
+    earlier = [record for record in records if record.revoked_reason is None and record.completed_on < completed_on]
+    return max(earlier, key=lambda record: (record.completed_on, record.expires_on or date.max), default=None)
+
+
+def imported_expiration(policy: TrackingPolicy, completed_on: date, given: date | None,
+                        earlier: RecordFacts | None, *, never: bool = False) -> ExpirationResult:
+    """The expiration of an imported record: the file's date when it gives one, or none when it says Never
+    (`never`): history is kept as it was, whatever today's settings would say. Otherwise what the rules give
+    after the `earlier` record. Raises ValueError("Expiration Date: ...") for a date before the completion."""
+    if never:
+        return ExpirationResult(None, "Never expires, as imported.", "imported")
+    if given is None:
+        return expiration_for(policy, completed_on, earlier.expires_on if earlier is not None else None,
+                              has_approved_record=earlier is not None)
+    if given < completed_on:
+        raise ValueError(f"Expiration Date: {format_date(given)} is before the completion date "
+                         f"{format_date(completed_on)}.")
+    return ExpirationResult(given, f"{format_date(given)} as imported", "imported")
