@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, ForeignKeyConstraint, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -103,7 +103,10 @@ class RoleAssignment(db.Model):
     """A user holds a role, possibly in training until a date."""
 
     __tablename__ = "role_assignments"
-    __table_args__ = (UniqueConstraint("user_id", "role_id", name="uq_role_assignments_user_role"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "role_id", name="uq_role_assignments_user_role"),
+        Index("ix_role_assignments_role", "role_id"),  # who holds a role (reports, candidates, requirements)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -120,6 +123,7 @@ class DirectRequirement(db.Model):
     """An "Other Required Certification": required of a user regardless of roles."""
 
     __tablename__ = "direct_requirements"
+    __table_args__ = (Index("ix_direct_requirements_certification", "certification_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     certification_id: Mapped[int] = mapped_column(

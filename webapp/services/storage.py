@@ -18,10 +18,13 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.datastructures import FileStorage
 
 from webapp.extensions import db
 from webapp.models import StoredFile
+from webapp.models.base import utcnow
 
 # Content signatures of the types we accept: what the bytes are, not what the name says.
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -119,15 +122,25 @@ def _path_for(sha256: str) -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / sha256[:2] / sha256
 
 
+_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
 def store_file(checked: CheckedUpload) -> StoredFile:
-    """Write the content once (same bytes, same file) and return its row, added to the session."""
+    """Write the content once (same bytes, same file) and return its row.
+
+    Insert-or-get in one statement (`ON CONFLICT DO NOTHING`, then read): two requests storing the
+    same new bytes at once share one row, where two plain inserts would fail the second request's
+    whole transaction on the unique hash.
+    """
     sha256 = hashlib.sha256(checked.data).hexdigest()
-    stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == sha256))
     write_content(sha256, checked.data)
-    if stored is None:
-        stored = StoredFile(sha256=sha256, size=len(checked.data), content_type=checked.content_type)
-        db.session.add(stored)
-    return stored
+    insert = _INSERTS[db.engine.dialect.name]
+    db.session.execute(
+        insert(StoredFile)
+        .values(sha256=sha256, size=len(checked.data), content_type=checked.content_type, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[StoredFile.sha256])
+    )
+    return db.session.scalars(select(StoredFile).where(StoredFile.sha256 == sha256)).one()
 
 
 def write_content(sha256: str, data: bytes) -> None:
