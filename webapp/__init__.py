@@ -33,6 +33,7 @@ from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.htmx import init_htmx
 from webapp.navigation import init_navigation
 from webapp.scheduler import init_scheduler
+from webapp.services.page_cache import init_page_cache
 from webapp.template_tests import init_template_tests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -108,6 +109,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.register_blueprint(blueprint)
     security.init_security(app)
     init_htmx(app)
+    init_page_cache(app, (PROJECT_ROOT / "webapp", PROJECT_ROOT / "templates"))
     init_navigation(app)
     init_template_tests(app)
     errors.init_errors(app)

@@ -79,6 +79,9 @@ class Config:
     # set, so every worker shares the counts; in each process's memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Rendered public pages (QR report, certificate check) are kept in this Redis, shared by every worker;
+    # unset: in each process's memory (services/page_cache.py).
+    REDIS_URL = os.environ.get("REDIS_URL")
     # Redis gone away: count in this process's memory meanwhile, rather than answer with errors.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
@@ -151,6 +154,7 @@ class TestingConfig(Config):
     RUN_SCHEDULER = False
     # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None  # the Redis test sets its own store
 
 
 CONFIGS = {

@@ -1,4 +1,4 @@
-"""Scale: indexes for the status, expiration and pending lookups
+"""Scale: indexes for the status, expiration and pending lookups; the data version of the kept public pages
 
 Revision ID: 0015_ops
 Revises: 0014
@@ -26,9 +26,16 @@ def upgrade():
                     sqlite_where=sa.text(RECORD_ON_FILE), postgresql_where=sa.text(RECORD_ON_FILE))
     op.create_index('ix_role_assignments_role', 'role_assignments', ['role_id'])
     op.create_index('ix_direct_requirements_certification', 'direct_requirements', ['certification_id'])
+    op.create_table('data_versions',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_data_versions')),
+    sqlite_autoincrement=True
+    )
 
 
 def downgrade():
+    op.drop_table('data_versions')
     op.drop_index('ix_direct_requirements_certification', table_name='direct_requirements')
     op.drop_index('ix_role_assignments_role', table_name='role_assignments')
     op.drop_index('ix_submissions_records_expiring', table_name='submissions')

@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.extensions import db
+from webapp.services.page_cache import bump_data_version
 from webapp.models import AuditEntry, Submission, User
 from webapp.models.base import utcnow
 from webapp.rules.credentials import (
@@ -124,6 +125,7 @@ def rotate_signing_key() -> str:
         entry = _new_entry()
         ring["keys"].append(entry)
         _write_ring(ring)
+    _renew_public_pages()
     return entry["kid"]
 
 
@@ -139,6 +141,13 @@ def retire_signing_key(kid: str) -> None:
             raise KeyRingError(f"{kid} is the signing key: run `flask credential-keys rotate` first.")
         entry["retired_at"] = utcnow().isoformat()
         _write_ring(ring)
+    _renew_public_pages()
+
+
+def _renew_public_pages() -> None:
+    """The kept public pages carry credentials signed with the old key set: render them afresh."""
+    bump_data_version()
+    db.session.commit()
 
 
 def list_signing_keys() -> list[dict]:
