@@ -24,12 +24,11 @@ from pathlib import Path
 import redis
 from flask import Flask, current_app
 from sqlalchemy import event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
 from webapp.models import AuditEntry, DataVersion, Notice, User, UserSession, WebhookReceipt
+from webapp.models.base import upsert_insert
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +42,6 @@ UNSHOWN_COLUMNS = {
 MEMORY_PAGES = 2048
 REDIS_SECONDS = 2 * 24 * 3600  # a page's key holds its day, so nothing older is ever asked for
 _CHANGED = "page_cache.changed"
-_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-
-
 class MemoryPages:
     """The most recently used pages of this process, at most `size` of them."""
 
@@ -119,7 +115,7 @@ def data_version() -> int:
 
 def bump_data_version() -> None:
     """Add one to the data version in the current transaction (insert-or-update, so a new database needs no row)."""
-    insert = _INSERTS[db.engine.dialect.name]
+    insert = upsert_insert(db.engine.dialect.name)
     statement = insert(DataVersion).values(name=DATA, value=1)
     db.session.execute(
         statement.on_conflict_do_update(index_elements=[DataVersion.name], set_={"value": DataVersion.value + 1})

@@ -22,13 +22,11 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.datastructures import FileStorage
 
 from webapp.extensions import db
 from webapp.models import StoredFile
-from webapp.models.base import utcnow
+from webapp.models.base import upsert_insert, utcnow
 
 # Content signatures of the types we accept: what the bytes are, not what the name says.
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -122,9 +120,6 @@ def check_uploads(files: Iterable[FileStorage | None]) -> tuple[list[CheckedUplo
     return checked, errors
 
 
-_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-
-
 def store_file(checked: CheckedUpload) -> StoredFile:
     """Write the content once (same bytes, same file) and return its row.
 
@@ -134,7 +129,7 @@ def store_file(checked: CheckedUpload) -> StoredFile:
     """
     sha256 = hashlib.sha256(checked.data).hexdigest()
     write_content(sha256, checked.data)
-    insert = _INSERTS[db.engine.dialect.name]
+    insert = upsert_insert(db.engine.dialect.name)
     db.session.execute(
         insert(StoredFile)
         .values(sha256=sha256, size=len(checked.data), content_type=checked.content_type, created_at=utcnow())
