@@ -15,6 +15,7 @@ from webapp.blueprints import (
     certifications,
     companies,
     credentials,
+    data,
     files,
     home,
     my_account,
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     activity_admin.bp,
     credentials.bp,
     ops.bp,
+    data.bp,
 )
 
 

@@ -7,6 +7,7 @@ variables override single values.
 import os
 from pathlib import Path
 
+from webapp.rules.push import DEFAULT_PUSH_SERVICES
 from webapp.rules.single_sign_on import PASSWORD_SIGN_IN_ADMINS_ONLY, PASSWORD_SIGN_IN_ON, PASSWORD_SIGN_IN_POLICIES
 
 # Signs development and test sessions only: production refuses to start with it.
@@ -52,6 +53,15 @@ class Config:
     S3_PREFIX = os.environ.get("S3_PREFIX", "files/")
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # unset: AWS itself; MinIO etc.: their address
     S3_REGION = os.environ.get("S3_REGION")
+    # Web Push (webapp.services.push): the push services FieldCert posts to (origins, * for a subdomain),
+    # the contact in its VAPID signature, and where its key pair is kept (default <instance>/vapid-keys.json).
+    PUSH_SERVICES = tuple(filter(None, os.environ.get("PUSH_SERVICES", ",".join(DEFAULT_PUSH_SERVICES)).split(",")))
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:noreply@fieldcert.invalid")
+    VAPID_KEYS_FILE = os.environ.get("VAPID_KEYS_FILE")
+    # Import files (webapp.services.imports): checked and imported in a worker thread unless JOBS_INLINE.
+    IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+    JOBS_INLINE = False
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldCert <noreply@fieldcert.invalid>")
@@ -172,6 +182,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = True
     RUN_SCHEDULER = False
+    JOBS_INLINE = True
     # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # the Redis test sets its own store

@@ -1,4 +1,5 @@
 """Certifications page: table, Add/Edit form validation (one test per documented rule), details tabs, delete."""
+import re
 from datetime import date
 from io import BytesIO
 
@@ -18,6 +19,17 @@ def _post(client, csrf, url, **fields):
     data = {"name": "Forklift", "type": "employee", "never_expires": "y", "activity_type": "none", "csrf_token": csrf()}
     data.update(fields)
     return client.post(url, data={k: v for k, v in data.items() if v is not None})
+
+
+def _previewed_post(client, csrf, certification, **fields):
+    """Save the edit form as a browser does: with the digest of the rule-change preview it shows."""
+    url = f"/certifications/{certification.id}"
+    data = {"name": "Forklift", "type": "employee", "never_expires": "y", "activity_type": "none", "csrf_token": csrf(),
+            **fields}
+    preview = client.post(f"{url}/recalculate-preview", headers={"HX-Request": "true"},
+                          data={k: v for k, v in data.items() if v is not None})
+    digest = re.search(r'name="preview_digest" value="([0-9a-f]{64})"', _page(preview)).group(1)
+    return _post(client, csrf, f"{url}/edit", **fields, preview_digest=digest)
 
 
 EXPIRING = dict(never_expires=None, duration_amount="1", duration_unit="years", first_notice_amount="1",
@@ -275,9 +287,9 @@ def test_editing_tracking_settings_keeps_stored_expirations_and_changes_status(f
     assert record.expires_on == date(2026, 7, 1)
     before = _page(client.get(f"/certifications/{certification.id}?tab=users"))
     assert "status-due" in before  # 1st notice of 1 month: blue from 06/01/2026
-    response = _post(client, csrf, f"/certifications/{certification.id}/edit",
-                     **{**EXPIRING, "first_notice_amount": "1", "first_notice_unit": "weeks",
-                        "second_notice_amount": "1", "second_notice_unit": "days"})
+    response = _previewed_post(client, csrf, certification,
+                               **{**EXPIRING, "first_notice_amount": "1", "first_notice_unit": "weeks",
+                                  "second_notice_amount": "1", "second_notice_unit": "days"})
     assert response.status_code == 302
     assert db.session.get(Submission, record.id).expires_on == date(2026, 7, 1)
     after = _page(client.get(f"/certifications/{certification.id}?tab=users"))
@@ -524,7 +536,7 @@ def test_recalculate_preview_counts_changes_and_changes_nothing(frozen_clock, cl
     response = client.post(f"/certifications/{certification.id}/recalculate-preview", headers={"HX-Request": "true"},
                            data={"csrf_token": csrf(), "name": "Forklift", **{k: v for k, v in EXPIRING.items() if v},
                                  "duration_amount": "2"})
-    assert "<strong>3</strong> existing records would get a new expiration date." in _page(response)
+    assert "<strong>3</strong> existing records would get a new expiration date if you recalculate." in _page(response)
     assert {r.expires_on.year for r in db.session.scalars(select(Submission))} == {2027}
     unchanged = client.post(f"/certifications/{certification.id}/recalculate-preview", headers={"HX-Request": "true"},
                             data={"csrf_token": csrf(), "name": "Forklift", **{k: v for k, v in EXPIRING.items() if v}})
@@ -536,7 +548,9 @@ def test_recalculate_rewrites_stored_expirations_only_when_chosen(frozen_clock, 
     url = f"/certifications/{certification.id}/edit"
     _post(client, csrf, url, **{**EXPIRING, "duration_amount": "2"})
     assert {r.expires_on.year for r in db.session.scalars(select(Submission))} == {2027}
-    _post(client, csrf, url, **{**EXPIRING, "duration_amount": "2"}, recalculate="y")
+    assert _post(client, csrf, url, **{**EXPIRING, "duration_amount": "2"}, recalculate="y").status_code == 422
+    assert _previewed_post(client, csrf, certification, **{**EXPIRING, "duration_amount": "2"},
+                           recalculate="y").status_code == 302
     db.session.expire_all()
     assert {r.expires_on.year for r in db.session.scalars(select(Submission))} == {2028}
     audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certification.recalculate"))

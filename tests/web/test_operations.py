@@ -63,6 +63,9 @@ def json_lines(monkeypatch):
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     monkeypatch.setattr(root, "handlers", [handler])
+    for name in ("webapp", "fieldcert.requests"):
+        # A migration run earlier in this process (alembic's fileConfig) disables the loggers it finds.
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
     level = root.level
     root.setLevel(logging.INFO)  # setLevel, not an attribute: loggers cache what their level allows
     yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]

@@ -19,7 +19,7 @@ from webapp.services.page_cache import RedisPages, data_version
 from webapp.services.photos import encode_photo, keep_photo
 from webapp.services.requirements import add_direct_requirement, assign_role
 from webapp.services.settings import update_photo_settings
-from tests.web.test_people_admin import _image
+from tests.images import image_bytes
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -126,7 +126,7 @@ def _photos_on(f, c):
 
 
 def _photo_kept(f, c):
-    keep_photo(c.worker, c.admin, encode_photo(_image()))
+    keep_photo(c.worker, c.admin, encode_photo(image_bytes()))
     db.session.commit()
     return {}
 

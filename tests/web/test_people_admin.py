@@ -9,6 +9,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from tests.conftest import FROZEN_NOW
+from tests.images import image_bytes as _image, jpeg_with_location as _jpeg_with_location
 from webapp.extensions import db
 from webapp.models import AuditEntry, Notice, RoleAssignment, Submission, User, UserSession
 from webapp.services.accounts import authenticate_user
@@ -17,19 +18,6 @@ from webapp.services.mail import SECRET_LINK, deliver_notices
 from webapp.services.photos import PHOTO_MAX_SIDE
 from webapp.services.sessions import start_session, user_for_session
 from webapp.services.settings import show_photos_on_qr
-
-
-def _image(size=(800, 600), fmt="PNG", **save) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, fmt, **save)
-    return out.getvalue()
-
-
-def _jpeg_with_location() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "Secret Camera Co"  # Make
-    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPS latitude
-    return _image((1200, 900), "JPEG", exif=exif)
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ from webapp.services.certifications import (
     list_active_users,
     list_certifications,
     policy_from_values,
-    recalculated_records,
     role_grid,
     set_associated_roles,
     set_direct_users,
@@ -40,6 +39,7 @@ from webapp.services.certifications import (
 )
 from webapp.services.compliance import tracking_policy
 from webapp.services.invalid import Invalid
+from webapp.services.rule_changes import preview_rule_change
 
 bp = Blueprint("certifications", __name__, url_prefix="/certifications")
 ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
@@ -80,7 +80,8 @@ def _save(form: CertificationForm, certification=None):
             return None
         if certification is None:
             return create_certification(current_user, values)
-        return update_certification(current_user, certification, values, recalculate=form.recalculate.data)
+        return update_certification(current_user, certification, values, recalculate=form.recalculate.data,
+                                    previewed=form.preview_digest.data or "")
     except CertificationInvalid as invalid:
         add_errors(form, invalid)
         return None
@@ -90,18 +91,18 @@ def _form_page(form: CertificationForm, certification=None, status=200):
     return render("certifications/form.html", form=form, certification=certification,
                   document=current_document(certification) if certification is not None else None,
                   example=_example(form) if form.is_submitted() else _saved_example(certification),
-                  recalculate_count=_recalculate_count(form, certification), status=status)
+                  rule_change=_rule_change(form, certification), status=status)
 
 
-def _recalculate_count(form: CertificationForm, certification) -> int | None:
-    """How many stored expirations "recalculate existing records" would change (None: settings invalid)."""
+def _rule_change(form: CertificationForm, certification):
+    """Who saving these tracking settings would affect, and how (None: a new certification, or settings invalid)."""
     if certification is None:
         return None
     try:
         policy = policy_from_values(form.values()) if form.is_submitted() else tracking_policy(certification)
     except CertificationInvalid:
         return None
-    return len(recalculated_records(certification, policy))
+    return preview_rule_change(certification, policy, bool(form.recalculate.data), current_user, today())
 
 
 def _example(form: CertificationForm):
@@ -159,11 +160,10 @@ def example():
 @bp.route("/<int:certification_id>/recalculate-preview", methods=["POST"])
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def recalculate_preview(certification_id: int):
-    """The live count of records "recalculate existing records" would change; changes nothing."""
+    """The live list of who saving these settings would affect (expiration, status, notice); changes nothing."""
     certification = _certification_or_404(certification_id)
     form = CertificationForm()  # as for the example: tracking settings only
-    return render_fragment("certifications/form.html", "recalculate",
-                           recalculate_count=_recalculate_count(form, certification))
+    return render_fragment("certifications/form.html", "recalculate", rule_change=_rule_change(form, certification))
 
 
 @bp.route("/<int:certification_id>")

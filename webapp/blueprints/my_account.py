@@ -10,21 +10,31 @@ from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import ProfileForm, RequiredOnlyForm, SubmitCertificationForm, preview_on_change
+from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
-from webapp.models import Attachment, Certification, Submission
+from webapp.models import Attachment, Certification, PushSubscription, Submission
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
+from webapp.services.cards import issuer_suggestions
 from webapp.services.compliance import load_user_requirements
 from webapp.services.dates import read_typed_date
 from webapp.services.offline import list_offline_pages
 from webapp.services.people import AccountInvalid, edit_own_profile, sign_in_history
+from webapp.services.push import (
+    PushRefused,
+    application_server_key,
+    list_push_subscriptions,
+    subscribe_push,
+    unsubscribe_push,
+)
 from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.sessions import list_live_sessions
 from webapp.services.submissions import (
     SubmissionError,
     load_records_on_file,
     preview_completion,
+    standings_of,
     submit_certification,
 )
 from webapp.text import non_blank_lines
@@ -95,6 +105,7 @@ def certification(certification_id: int):
         history=history,
         awaiting_payment=awaiting_payment(current_user, certification),
         sight=sight_of(current_user),
+        standings=standings_of(history, today()),
     )
 
 
@@ -114,7 +125,38 @@ def profile():
             return redirect(url_for("my_account.profile"))
     return render("my_account/profile.html", form=form, history=sign_in_history(current_user),
                   sessions=list_live_sessions(current_user, current_user.session_key),
-                  status=422 if form.is_submitted() else 200)
+                  push_key=application_server_key(), push_subscriptions=list_push_subscriptions(current_user),
+                  action_form=ActionForm(), status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/push-subscriptions")
+@login_required
+def push_subscribe():
+    """A browser's push subscription, as `PushSubscription.toJSON()` gives it (static/js/push.js)."""
+    sent = request.get_json(silent=True)
+    keys = sent.get("keys") if isinstance(sent, dict) else None
+    if not isinstance(keys, dict) or not all(isinstance(value, str) for value in (
+            sent.get("endpoint"), keys.get("p256dh"), keys.get("auth"), sent.get("device", ""))):
+        return jsonify(error="Send the subscription as the browser gives it."), 422
+    try:
+        subscribe_push(current_user, endpoint=sent["endpoint"], p256dh=keys["p256dh"], auth=keys["auth"],
+                       device=sent.get("device", ""))
+    except PushRefused as refused:
+        return jsonify(error=refused.errors["subscription"]), 422
+    return jsonify(ok=True), 201
+
+
+@bp.post("/push-subscriptions/<int:subscription_id>/delete")
+@login_required
+def push_unsubscribe(subscription_id: int):
+    subscription = db.session.get(PushSubscription, database_int(subscription_id))
+    if subscription is None or subscription.user_id != current_user.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    unsubscribe_push(current_user, subscription)
+    flash(f"Notifications are off on {subscription.device}.", "success")
+    return redirect(url_for("my_account.profile"))
 
 
 def _choices(required_only: bool) -> list[tuple[int, str]]:
@@ -158,7 +200,9 @@ def submit():
             form.certification.data = chosen
         if request.headers.get("HX-Target") == "certification-field":
             return render("my_account/submit.html", block="certification_field", form=form, filters=filters)
-        return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT)
+        issuers = issuer_suggestions(_visible_certification(chosen)) if chosen in _offered(form) else []
+        return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT,
+                      issuers=issuers)
     queued_by = request.headers.get("X-Queued-By")
     if queued_by is not None and queued_by != str(current_user.id):
         # Queued on a shared phone by someone else: never stored under the person now signed in.
@@ -174,6 +218,8 @@ def submit():
                 files=request.files.getlist(form.photos.name) + request.files.getlist(form.files.name),
                 links=non_blank_lines(form.links.data),
                 idempotency_key=form.idempotency_key.data,
+                issuer=form.issuer.data,
+                card=form.card_details(),
             )
         except SubmissionError as error:
             add_submission_errors(form, error)
@@ -189,26 +235,35 @@ def submit():
             return redirect(url)
     if _wants_json():
         return jsonify(errors=form.errors), 422
-    preview = None
-    offered = {choice.value for choice in form.certification.choices if choice.value}
-    if form.completed_on.date and form.certification.data in offered:
+    preview, issuers = None, []
+    if form.certification.data in _offered(form):
         certification = _visible_certification(form.certification.data)
-        preview, _ = preview_completion(current_user, certification, form.completed_on.date, today())
-    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT)
+        issuers = issuer_suggestions(certification)
+        if form.completed_on.date:
+            preview, _ = preview_completion(current_user, certification, form.completed_on.date, today(),
+                                            form.printed_expiration.date)
+    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT,
+                  issuers=issuers)
+
+
+def _offered(form: SubmitCertificationForm) -> set[int]:
+    return {choice.value for choice in form.certification.choices if choice.value}
 
 
 @bp.route("/submit/preview")
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on, refusal = read_typed_date(request.args.get("completed_on"))
+    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
     certification_id = request.args.get("certification", type=database_int)
+    certification = _visible_certification(certification_id) if certification_id else None
     preview = None
-    if not certification_id:
+    if certification is None:
         preview_error = "Choose a certification to see its expiration."
     elif completed_on is None:
         preview_error = refusal
     else:
-        preview, preview_error = preview_completion(current_user, _visible_certification(certification_id),
-                                                    completed_on, today())
+        preview, preview_error = preview_completion(current_user, certification, completed_on, today(), printed_expiration)
     # Always a fragment: htmx swaps it into the form, whatever page the form is on.
-    return render_template("my_account/_expiration_preview.html", preview=preview, preview_error=preview_error)
+    return render_template("my_account/_expiration_preview.html", preview=preview, preview_error=preview_error,
+                           issuers=issuer_suggestions(certification))

@@ -18,6 +18,7 @@ from webapp.forms.supervising import (
     AttachForm,
     AssignRoleForm,
     CommentForm,
+    CompetencyCertificateForm,
     DirectRequirementForm,
     EditAccountForm,
     EraseForm,
@@ -44,6 +45,15 @@ from webapp.security import login_required, permission_required, public
 from webapp.services.access import may_act_on, may_approve_for, users_in_reach
 from webapp.services.activities import activity_evidence
 from webapp.services.approvals import approve_chosen_submissions, pending_submissions
+from webapp.services.cards import issuer_suggestions
+from webapp.services.competency import (
+    CompetencyInvalid,
+    competencies_of,
+    competency_duration,
+    competency_lead_time,
+    competency_role,
+    record_competency_certificate,
+)
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.dates import read_typed_date
@@ -81,7 +91,7 @@ from webapp.services.requirements import (
 )
 from webapp.services.sessions import end_all_sessions, list_live_sessions
 from webapp.services.settings import show_photos_on_qr
-from webapp.services.submissions import SubmissionError, preview_completion
+from webapp.services.submissions import SubmissionError, preview_completion, standings_of
 from webapp.text import non_blank_lines
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -393,6 +403,7 @@ def _details_context(user: User, **extra) -> dict:
         "may_approve": may_approve,
         "may_defer": may_act_on(current_user, user, "defer"),
         "may_record": may_act_on(current_user, user, "record"),
+        "competencies": competencies_of(user, today(), viewer=current_user),
         "may_manage": may_act_on(current_user, user, "manage_requirements"),
         "may_override_lock": may_override_lock(current_user),
         "action_form": ActionForm(),
@@ -691,13 +702,21 @@ def _record_form(user: User) -> RecordCertificationForm:
     return form
 
 
-def _preview_for(user: User, certification_id: int | None, completed_on, refusal: str | None = None):
+def _recordable(certification_id: int | None) -> Certification | None:
+    """The certification to record, unless it does not exist or privacy hides it from the recorder."""
     certification = db.session.get(Certification, certification_id) if certification_id else None
     if certification is None or certification.id in hidden_certification_ids(current_user):
+        return None
+    return certification
+
+
+def _preview_for(user: User, certification: Certification | None, completed_on, refusal: str | None = None,
+                 printed_expiration=None):
+    if certification is None:
         return None, "Choose a certification to see its expiration."
     if completed_on is None:
         return None, refusal or "Enter the completion date as MM/DD/YYYY to see the expiration."
-    return preview_completion(user, certification, completed_on, today())
+    return preview_completion(user, certification, completed_on, today(), printed_expiration)
 
 
 @bp.route("/<int:user_id>/record", methods=["GET", "POST"])
@@ -709,11 +728,12 @@ def record(user_id: int):
         form.certification.data = request.args.get("certification", type=database_int) or 0
         form.completed_on.date = today()
         form.completed_on.data = today().isoformat()
-        preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
+        chosen = _recordable(form.certification.data)
+        preview, _ = _preview_for(user, chosen, form.completed_on.date)
         if preview is not None and preview.expires_on:
             form.expires_on.data = preview.expires_on.isoformat()
         return render("people/record.html", user=user, form=form, preview=preview, date_hint=DATE_HINT,
-                      may_approve=may_approve_for(current_user, user))
+                      may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
     certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
     if form.is_submitted() and not form.errors and certification is None:
         form.certification.errors = ["Choose a certification."]
@@ -726,6 +746,8 @@ def record(user_id: int):
                 links=non_blank_lines(form.links.data),
                 comment=form.comment.data,
                 idempotency_key=form.idempotency_key.data,
+                issuer=form.issuer.data,
+                card=form.card_details(),
             )
         except SubmissionError as error:
             add_submission_errors(form, error)
@@ -733,22 +755,48 @@ def record(user_id: int):
             state = "approved" if submission.status == "approved" else "submitted and pending approval"
             flash(f"{certification.name} for {user.full_name} is {state}.", "success")
             return redirect(url_for("people.certifications", user_id=user.id))
-    preview, _ = _preview_for(user, form.certification.data, form.completed_on.date)
+    chosen = _recordable(form.certification.data)
+    preview, _ = _preview_for(user, chosen, form.completed_on.date, printed_expiration=form.printed_expiration.date)
     return render("people/record.html", status=422, user=user, form=form, preview=preview, date_hint=DATE_HINT,
-                  may_approve=may_approve_for(current_user, user))
+                  may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
+
+
+@bp.route("/<int:user_id>/competency/<int:role_id>", methods=["GET", "POST"])
+@permission_required(*RECORDERS)
+def competency(user_id: int, role_id: int):
+    """New Competency Certificate for a person in one of their roles that requires competency."""
+    user = _user_in_reach(user_id, "record")
+    role = competency_role(user, role_id)
+    if role is None:
+        abort(404)
+    form = CompetencyCertificateForm()
+    if form.validate_on_submit():
+        try:
+            record_competency_certificate(user, role, current_user, form.completed_on.date, form.notes.data, today())
+        except CompetencyInvalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash(f"Competency in {role.name} is recorded for {user.full_name}.", "success")
+            return redirect(url_for("people.certifications", user_id=user.id))
+    return render("people/competency.html", user=user, role=role, form=form, date_hint=DATE_HINT,
+                  duration=competency_duration(role), lead_time=competency_lead_time(role),
+                  status=422 if form.is_submitted() else 200)
 
 
 @bp.get("/<int:user_id>/record/preview")
 @permission_required(*RECORDERS)
 def record_preview(user_id: int):
     user = _user_in_reach(user_id, "record")
-    preview, error = _preview_for(user, request.args.get("certification", type=database_int),
-                                  *read_typed_date(request.args.get("completed_on")))
+    certification = _recordable(request.args.get("certification", type=database_int))
+    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
+    preview, error = _preview_for(user, certification, *read_typed_date(request.args.get("completed_on")),
+                                  printed_expiration=printed_expiration)
     # Always a fragment: the shared preview, and the expiration field refilled from the rules.
     expires_on = RecordCertificationForm(formdata=None).expires_on
     if preview is not None and preview.expires_on:
         expires_on.process_data(preview.expires_on)
-    return render_template("people/_record_preview.html", preview=preview, preview_error=error, expires_on=expires_on)
+    return render_template("people/_record_preview.html", preview=preview, preview_error=error, expires_on=expires_on,
+                           issuers=issuer_suggestions(certification))
 
 
 # ---- Certification history and comments ----------------------------------------------------
@@ -767,7 +815,7 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ))
     context = {"user": user, "certification": certification, "submissions": submissions,
-               "sight": sight_of(current_user),
+               "sight": sight_of(current_user), "standings": standings_of(submissions, today()),
                "evidence": activity_evidence(s.id for s in submissions),
                "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
     if wants_fragment():

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FileField,
+    HiddenField,
     MultipleFileField,
     DecimalField,
     StringField,
@@ -118,6 +119,7 @@ class CertificationForm(FlaskForm):
     first_notice_unit = SelectField("1st Notice unit", choices=PERIOD_CHOICES, default="months")
     second_notice_amount = amount_field("2nd Notice")
     second_notice_unit = SelectField("2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
+    expiry_as_printed = BooleanField("Expiry as printed: a record expires on the date printed on its card, when the card gives one")
     has_refresher = BooleanField("Certification has unique refresher training")
     refresher_cost = DecimalField("Refresher cost", places=2, validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")])
     refresher_time_to_complete = DecimalField("Refresher time to complete", validators=[Optional(), NumberRange(min=0, message="Enter a positive time.")])
@@ -158,6 +160,8 @@ class CertificationForm(FlaskForm):
     child_ids = MultiCheckboxField("Child Certification(s)", coerce=int, validate_choice=False)
     tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
     recalculate = BooleanField("Recalculate existing records with these settings")
+    # The digest of the rule-change preview shown (rules decision 36); rendered with the preview itself.
+    preview_digest = HiddenField(validators=[Length(max=64)])
     submit = SubmitField("Submit")
 
     def set_choices(self, choices: dict, editing=None) -> None:

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from webapp.forms.choices import SelectField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
+from webapp.services.cards import CARD_NUMBER_MAX, ISSUER_MAX, CardDetails
 from webapp.services.photos import PHOTO_ACCEPT
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
@@ -17,7 +18,24 @@ def one_time_key() -> HiddenField:
     return HiddenField(default=lambda: uuid4().hex, validators=[Length(max=40)])
 
 
-class SubmitCertificationForm(FlaskForm):
+class CardFields:
+    """What the card says, on Submit Certification and Record New Certification."""
+
+    issuer = StringField("Issuer", validators=[Optional(), Length(max=ISSUER_MAX), one_line],
+                         render_kw={"list": "issuer-suggestions", "autocomplete": "off"})
+    card_number = StringField("Card or licence number", validators=[Optional(), Length(max=CARD_NUMBER_MAX), one_line],
+                              render_kw={"autocomplete": "off"})
+    printed_expiration = FlexibleDateField("Expiry printed on the card", validators=[Optional()], expiration=True)
+    card_front = FileField("Photo of the front", render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
+    card_back = FileField("Photo of the back", render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
+
+    def card_details(self) -> CardDetails:
+        """The card as submit_certification takes it (files straight from the request)."""
+        return CardDetails(number=self.card_number.data, printed_expiration=self.printed_expiration.date,
+                           front=self.card_front.data, back=self.card_back.data)
+
+
+class SubmitCertificationForm(CardFields, FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[DataRequired(message="Choose a certification.")])
     completed_on = FlexibleDateField(
         "Completion date", validators=[DataRequired(message="Enter the date you completed it.")]
@@ -41,12 +59,12 @@ class RequiredOnlyForm(FlaskForm):
 
 
 def preview_on_change(form, url: str) -> None:
-    """Refresh the expiration preview (from `url`) whenever the certification or completion date changes
-    (the date once its year is typed in full, or when it is left)."""
+    """Refresh the expiration preview (from `url`) whenever the certification, the completion date or
+    the expiry printed on the card changes (a date once its year is typed in full, or when it is left)."""
     on_change = {
         "hx-get": url,
         "hx-trigger": "change",
-        "hx-include": "#certification, #completed_on",
+        "hx-include": "#certification, #completed_on, #printed_expiration",
         "hx-target": "#expiration-preview",
         "hx-swap": "outerHTML",
         # The latest change wins: an earlier, slower answer must not overwrite a later one.
@@ -54,7 +72,8 @@ def preview_on_change(form, url: str) -> None:
     }
     form.certification.render_kw = on_change
     # Not on "change": a date picker changes with every digit of the year (0002, 0020...).
-    form.completed_on.render_kw = {**form.completed_on.render_kw, **on_change, "hx-trigger": "date-complete"}
+    for date_field in (form.completed_on, form.printed_expiration):
+        date_field.render_kw = {**date_field.render_kw, **on_change, "hx-trigger": "date-complete"}
 
 
 class ProfileForm(FlaskForm):

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
-from webapp.forms.my_account import one_time_key
+from webapp.forms.my_account import CardFields, one_time_key
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
 from webapp.services.photos import PHOTO_ACCEPT
@@ -85,7 +85,13 @@ class AttachForm(FlaskForm):
     links = TextAreaField("Add Link", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
 
 
-class RecordCertificationForm(FlaskForm):
+class CompetencyCertificateForm(FlaskForm):
+    completed_on = FlexibleDateField("Date competency was assessed", validators=[InputRequired("Enter the date competency was assessed.")])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    submit = SubmitField("Record Competency Certificate")
+
+
+class RecordCertificationForm(CardFields, FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
     completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
     expires_on = FlexibleDateField("Expiration date (prefilled from the rules; change it only if the certificate says otherwise)",

@@ -122,6 +122,7 @@ class Certification(db.Model):
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         CheckConstraint("NOT expires OR duration_amount IS NOT NULL", name="expiring_has_duration"),
         CheckConstraint("NOT has_refresher OR expires", name="refresher_needs_expiry"),
+        CheckConstraint("NOT expiry_as_printed OR expires", name="printed_expiry_needs_expiry"),
         CheckConstraint("NOT required_at_login OR auto_approve_on_activity", name="login_implies_auto_approve"),
         CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
     )
@@ -148,6 +149,8 @@ class Certification(db.Model):
     first_notice_amount, first_notice_unit = _period_columns("first_notice")
     second_notice_amount, second_notice_unit = _period_columns("second_notice")
     allow_upcoming: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A record expires on the date printed on its card, when the card gives one (rules decision 34).
+    expiry_as_printed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Tracking settings (unique refresher training)
     has_refresher: Mapped[bool] = mapped_column(Boolean, default=False)
     refresher_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

@@ -14,6 +14,7 @@ from webapp.models.people import User, new_token
 SUBMISSION_STATUSES = ("pending", "approved", "declined")
 SUBMISSION_SOURCES = ("user", "supervisor", "batch", "activity", "import", "inbox")
 ATTACHMENT_KINDS = ("file", "link")
+CARD_SIDES = ("front", "back")
 
 
 class StoredFile(db.Model):
@@ -60,6 +61,9 @@ class Submission(db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date)
     expiration_explanation: Mapped[str | None] = mapped_column(Text)
     issuer: Mapped[str | None] = mapped_column(String(200))
+    # What the card says: its number and the expiry printed on it (rules decision 34).
+    card_number: Mapped[str | None] = mapped_column(String(100))
+    printed_expiration: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     source: Mapped[str] = mapped_column(String(20), default="user")
     # A device that replays an offline submission sends the same key each time.
@@ -93,6 +97,11 @@ class Submission(db.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def printed_differs(self) -> bool:
+        """The card's printed expiry disagrees with the record's expiration (rules decision 34)."""
+        return self.printed_expiration is not None and self.printed_expiration != self.expires_on
+
 
 class Attachment(db.Model):
     """A file or link on a record, a certification's supporting material, or in the attachment inbox."""
@@ -110,6 +119,8 @@ class Attachment(db.Model):
             " OR (kind = 'link' AND url IS NOT NULL AND stored_file_id IS NULL)",
             name="file_or_link",
         ),
+        one_of("card_side", CARD_SIDES),
+        CheckConstraint("card_side IS NULL OR (kind = 'file' AND submission_id IS NOT NULL)", name="card_photo_on_record"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +132,7 @@ class Attachment(db.Model):
     name: Mapped[str] = mapped_column(String(255))  # original or template-made file name, or link title
     url: Mapped[str | None] = mapped_column(String(2000))
     generated: Mapped[bool] = mapped_column(default=False)  # a certificate of completion we made
+    card_side: Mapped[str | None] = mapped_column(String(10))  # a photo of the card's front or back
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -4,7 +4,7 @@ Pure functions over frozen dataclasses: no Flask, no database, no clock (every f
 takes the day it reasons about).
 """
 
-from .expiration import ExpirationResult, NoticeDates, expiration_for, notice_dates
+from .expiration import ExpirationResult, NoticeDates, expiration_for, notice_dates, printed_differs
 from .periods import Period, parse_period_unit
 from .policy import TrackingPolicy
 from .requirements import RequirementSources, candidate_users, resolve_requirements
@@ -16,6 +16,7 @@ from .status import (
     RequirementStatus,
     RoleSource,
     Status,
+    record_standings,
     status_on,
 )
 
@@ -36,6 +37,8 @@ __all__ = [
     "expiration_for",
     "notice_dates",
     "parse_period_unit",
+    "printed_differs",
+    "record_standings",
     "resolve_requirements",
     "status_on",
 ]

@@ -18,8 +18,9 @@ _WINDOW_WORDS = {
 class ExpirationResult:
     """An expiration date (None: never expires), the rule that gave it and why, in words.
 
-    rule: "never_expires", "existing_record", "forced", "duration", or "beyond_calendar"
-    (the rules give a day after 12/31/9999: it never expires within the calendar).
+    rule: "never_expires", "existing_record", "forced", "duration", "as_printed" (the expiry
+    printed on the card, decision 34) or "beyond_calendar" (the rules give a day after
+    12/31/9999: it never expires within the calendar).
     """
 
     expires_on: date | None
@@ -45,16 +46,24 @@ def expiration_for(
     existing_expiration: date | None = None,
     *,
     has_approved_record: bool | None = None,
+    printed_expiration: date | None = None,
 ) -> ExpirationResult:
     """Expiration of a record completed on `completed_on` (PRODUCT.md "Expiration rules").
 
     `existing_expiration` is the expiration of the user's current approved record, if any;
     `has_approved_record` (default: whether that is given) selects the refresher stage.
+    `printed_expiration` is the expiry printed on the record's card: it is the expiration
+    when the policy says "expiry as printed" and it is not before the completion (decision 34).
     """
     check_date(completed_on, "completed_on")
     check_date(existing_expiration, "existing_expiration", optional=True)
+    check_date(printed_expiration, "printed_expiration", optional=True)
     if not policy.expires:
         return _NEVER
+    if policy.expiry_as_printed and printed_expiration is not None and printed_expiration >= completed_on:
+        return ExpirationResult(
+            printed_expiration, f"{format_date(printed_expiration)} as printed on the card", "as_printed"
+        )
     if has_approved_record is None:
         has_approved_record = existing_expiration is not None
     stage = policy.for_stage(has_approved_record)
@@ -94,6 +103,12 @@ def expiration_for(
     if stage is not policy:
         how += ", with the refresher settings"
     return ExpirationResult(expires_on, f"{format_date(expires_on)} = {how}", rule)
+
+
+def printed_differs(result: ExpirationResult, printed_expiration: date | None) -> bool:
+    """Whether the card's printed expiry disagrees with the expiration the rules gave (decision 34):
+    never when the card gives none or the printed one was used."""
+    return printed_expiration is not None and result.rule != "as_printed" and result.expires_on != printed_expiration
 
 
 def _existing_window(stage: TrackingPolicy, existing: date | None) -> tuple[date, date] | None:

@@ -74,6 +74,25 @@ def notice_event(
     return max(candidates, key=lambda event: event.on)
 
 
+def notice_after_change(
+    day: date,
+    before: RequirementStatus,
+    after: RequirementStatus,
+    *,
+    deferred_until: date | None = None,
+    training_until: date | None = None,
+    catch_up_days: int = 7,
+) -> NoticeEvent | None:
+    """The notice a change of tracking settings brings on `day` (decision 36): the one owed under
+    the new status, unless the old status owed the same one (same kind and key date), which the
+    daily job has sent or sends anyway."""
+    holds = {"deferred_until": deferred_until, "training_until": training_until, "catch_up_days": catch_up_days}
+    event = notice_event(day, after, **holds)
+    if event is None or event == notice_event(day, before, **holds):
+        return None
+    return event
+
+
 def _days_before(day: date, days: int) -> date:
     """day - days, stopping at 01/01/0001 where the calendar begins."""
     return date.fromordinal(max(1, day.toordinal() - days))

@@ -40,6 +40,9 @@ class TrackingPolicy:
     `refresher` holds the settings used once the user has an approved record (duration,
     extend_to and notices); the forced date and the existing-record rule always come from
     the initial settings, so the refresher must not set them.
+
+    `expiry_as_printed`: a record's expiration is the one printed on its card when the card
+    gives one (decision 34); the computed rules apply to a card without one.
     """
 
     expires: bool = False
@@ -51,6 +54,7 @@ class TrackingPolicy:
     first_notice: Period | None = None
     second_notice: Period | None = None
     refresher: TrackingPolicy | None = None
+    expiry_as_printed: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.expires, bool):
@@ -68,6 +72,10 @@ class TrackingPolicy:
             )
         if self.refresher is not None and not isinstance(self.refresher, TrackingPolicy):
             raise ValueError("refresher: must be tracking settings")
+        if not isinstance(self.expiry_as_printed, bool):
+            raise ValueError("expiry_as_printed: must be True or False")
+        if self.expiry_as_printed and not self.expires:
+            raise ValueError("expiry_as_printed: a certification that never expires cannot use the printed expiry")
         if self.expires:
             self._check_expiring()
         else:
@@ -107,6 +115,8 @@ class TrackingPolicy:
             raise ValueError("refresher: the existing-record rule comes from the initial settings")
         if refresher.refresher is not None:
             raise ValueError("refresher: refresher training cannot have its own refresher")
+        if refresher.expiry_as_printed:
+            raise ValueError("refresher: the printed expiry setting comes from the initial settings")
 
     @cached_property
     def _notice_memo(self) -> dict:

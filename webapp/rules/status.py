@@ -331,6 +331,22 @@ def _split(
     return current, upcoming
 
 
+def record_standings(day: date, records: tuple[RecordFacts, ...]) -> dict[Hashable, str]:
+    """How each approved record stands on `day` (decision 35), by record_id: "current" (the record
+    the status reads), "superseded" (an earlier one it replaced), "upcoming" (dated after the day)
+    or "revoked"."""
+    current, _ = _split(day, records)
+    standings = {}
+    for r in records:
+        if r.revoked_reason is not None:
+            standings[r.record_id] = "revoked"
+        elif r.completed_on > day:
+            standings[r.record_id] = "upcoming"
+        else:
+            standings[r.record_id] = "current" if r is current else "superseded"
+    return standings
+
+
 def _newer(a: RecordFacts, b: RecordFacts) -> bool:
     if a.completed_on != b.completed_on:
         return a.completed_on > b.completed_on

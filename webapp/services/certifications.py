@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import selectinload
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import (
     Attachment,
@@ -42,6 +43,7 @@ from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known, unknown_ids
 from webapp.services.names import name_taken, name_too_long, refusing_when_taken, saving_unique_name
+from webapp.services.rule_changes import preview_rule_change, recalculated_records
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
 
@@ -52,7 +54,7 @@ COLUMNS = (
     "duration_amount", "duration_unit", "extend_to", "forced_expiration",
     "existing_window_opens", "existing_window_amount", "existing_window_unit",
     "existing_grace_amount", "existing_grace_unit",
-    "first_notice_amount", "first_notice_unit", "second_notice_amount", "second_notice_unit",
+    "first_notice_amount", "first_notice_unit", "second_notice_amount", "second_notice_unit", "expiry_as_printed",
     "has_refresher", "refresher_cost", "refresher_time_to_complete", "refresher_time_to_complete_unit",
     "refresher_duration_amount", "refresher_duration_unit", "refresher_extend_to",
     "refresher_first_notice_amount", "refresher_first_notice_unit",
@@ -140,6 +142,7 @@ def policy_from_values(values: dict) -> TrackingPolicy:
             first_notice=_period(values, "first_notice", "first_notice"),
             second_notice=_period(values, "second_notice", "second_notice"),
             refresher=refresher,
+            expiry_as_printed=bool(values.get("expiry_as_printed")),
         )
     except ValueError as error:
         name, message = _split(error)
@@ -291,7 +294,7 @@ def _apply(certification: Certification, values: dict) -> None:
                 "extend_to", "forced_expiration",
             ):
                 values[column] = None
-        values["has_refresher"] = False
+        values["has_refresher"] = values["expiry_as_printed"] = False
     if not values.get("has_refresher"):
         for column in COLUMNS:
             if column.startswith("refresher_"):
@@ -348,9 +351,28 @@ def create_certification(actor: User, values: dict) -> Certification:
     return certification
 
 
-def update_certification(actor: User, certification: Certification, values: dict, *, recalculate: bool = False) -> Certification:
-    """Save the settings. Stored expirations change only when `recalculate` is chosen."""
+class RuleChangeMoved(CertificationInvalid):
+    """Who a change of tracking settings affects is no longer what the reader previewed."""
+
+    def __init__(self):
+        super().__init__({"recalculate": "Who this change affects has changed since the preview: check the new list "
+                                         "below and save again."})
+
+
+def update_certification(actor: User, certification: Certification, values: dict, *, recalculate: bool = False,
+                         previewed: str | None = None) -> Certification:
+    """Save the settings. Stored expirations change only when `recalculate` is chosen.
+
+    `previewed` is the digest of the rule-change preview the actor saw (rules decision 36): when the
+    change would now affect anyone differently, RuleChangeMoved is raised and nothing is saved.
+    """
     policy = check_certification(values, certification)
+    changes = None
+    if previewed is not None:
+        preview = preview_rule_change(certification, policy, recalculate, actor, today())
+        if preview.changes_anyone and preview.digest != previewed:
+            raise RuleChangeMoved()
+        changes = preview.recalculated
     before = _audit_state(certification)
     _apply(certification, values)
     _apply_attachments(actor, certification, values)
@@ -359,7 +381,8 @@ def update_certification(actor: User, certification: Certification, values: dict
     record_audit(actor, "certification.update", certification, f"Edited certification {certification.name}",
                  before=before, after=_audit_state(certification))
     if recalculate:
-        changes = recalculated_records(certification, policy)
+        if changes is None:
+            changes = recalculated_records(certification, policy)
         old = {str(record.id): _iso(record.expires_on) for record, _ in changes}
         for record, result in changes:
             record.expires_on, record.expiration_explanation = result.expires_on, result.explanation
@@ -372,28 +395,6 @@ def update_certification(actor: User, certification: Certification, values: dict
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
-
-
-def recalculated_records(certification: Certification, policy: TrackingPolicy) -> list[tuple[Submission, ExpirationResult]]:
-    """Approved, unrevoked records whose expiration would differ under `policy`, with the new result.
-
-    Each user's records are replayed in completion order, so the existing-record rule and the
-    refresher stage see the expiration the previous record would now have.
-    """
-    records = db.session.scalars(
-        select(Submission).where(
-            Submission.certification_id == certification.id, Submission.status == "approved", Submission.revoked_at.is_(None)
-        ).order_by(Submission.user_id, Submission.completed_on, Submission.id)
-    )
-    changes, previous = [], {}
-    for record in records:
-        existing = previous.get(record.user_id)
-        result = expiration_for(policy, record.completed_on, existing[0] if existing else None,
-                                has_approved_record=existing is not None)
-        previous[record.user_id] = (result.expires_on,)
-        if result.expires_on != record.expires_on:
-            changes.append((record, result))
-    return changes
 
 
 def count_certification_records(certification: Certification) -> int:

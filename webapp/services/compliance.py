@@ -6,7 +6,7 @@ in a fixed number of queries however many people and requirements there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -72,6 +72,7 @@ def tracking_policy(certification: Certification) -> TrackingPolicy:
         first_notice=_period(certification.first_notice_amount, certification.first_notice_unit),
         second_notice=_period(certification.second_notice_amount, certification.second_notice_unit),
         refresher=refresher,
+        expiry_as_printed=certification.expiry_as_printed,
     )
 
 
@@ -94,6 +95,16 @@ class Requirement:
         return names
 
 
+@dataclass(frozen=True)
+class SettingsOverride:
+    """Statuses as they would be under other tracking settings of one certification: its new
+    policy, and the recalculated expiration of some of its records (record id -> expiration)."""
+
+    certification_id: int
+    policy: TrackingPolicy
+    expirations: Mapping[int, date | None]
+
+
 @dataclass
 class _Facts:
     assignments: dict[int, list[tuple[str, date | None]]] = field(default_factory=lambda: defaultdict(list))
@@ -108,9 +119,10 @@ class _Facts:
 
 
 @collector_paused()
-def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requirement]]:
-    """Every requirement of each user, with its status on `day`, in ten queries at most
-    (two more when a document or video is to be acknowledged)."""
+def load_requirements(user_ids: Iterable[int], day: date,
+                      override: SettingsOverride | None = None) -> dict[int, list[Requirement]]:
+    """Every requirement of each user, with its status on `day` (under the `override`, when given),
+    in ten queries at most (two more when a document or video is to be acknowledged)."""
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
@@ -186,6 +198,8 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
         )
         .order_by(Submission.completed_on, Submission.id)
     ):
+        if override is not None and certification_id == override.certification_id:
+            expires_on = override.expirations.get(record_id, expires_on)
         facts.records[(user_id, certification_id)].append(
             RecordFacts(completed_on, expires_on, revoked_reason, record_id)
         )
@@ -200,6 +214,8 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
     _load_documents(facts, user_ids, [cid for cid in certification_ids if certifications[cid].activity_type == "document"])
 
     policies = {cid: tracking_policy(c) for cid, c in certifications.items()}
+    if override is not None and override.certification_id in policies:
+        policies[override.certification_id] = override.policy
     parent_of = {cid: c.parent_id for cid, c in certifications.items()}
     alphabetical = sorted(certifications, key=lambda cid: certifications[cid].name.lower())
     by_name = {cid: rank for rank, cid in enumerate(alphabetical)}

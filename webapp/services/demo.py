@@ -186,6 +186,10 @@ def load_demo_organisation(today: date) -> bool:
             company_role.requirements = [RoleRequirement(certification=certifications[c]) for c in required]
             db.session.add(company_role)
     certifications["Defensive Driving"].batch_roles = [roles["Site Supervisor"]]
+    # Field Technicians are assessed for competency every 2 years, warned a month before.
+    roles["Field Technician"].require_competency = roles["Field Technician"].competency_expires = True
+    roles["Field Technician"].competency_duration_amount, roles["Field Technician"].competency_duration_unit = 2, Y
+    roles["Field Technician"].competency_lead_time_amount, roles["Field Technician"].competency_lead_time_unit = 1, M
     db.session.flush()
 
     ada = create_user(username="ada", email="ada@demo.fieldcert.org", first_name="Ada", last_name="Admin",

@@ -18,7 +18,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
-from webapp.models import CertificationRole, ModuleLevelPermission, Notice, RoleAssignment, User, utcnow
+from webapp.models import (
+    CertificationRole,
+    CompetencyCertificate,
+    ModuleLevelPermission,
+    Notice,
+    RoleAssignment,
+    User,
+    utcnow,
+)
 from webapp.models.people import supervisor_links, user_module_levels
 from webapp.permissions import Permission
 from webapp.rules import Period, Status
@@ -178,9 +186,17 @@ def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, set
 def _competency_rows(day, user_ids, people, existing, link, now, catch_up):
     """One notice per user and competency expiration date, naming every role expiring then.
 
-    Competency is held from the end of training in the role (or from the assignment),
-    and renews every duration from then.
+    Competency is held from the latest competency certificate (rules decision 37), else from the
+    end of training in the role (or from the assignment), and renews every duration from then.
     """
+    certified = {
+        (user_id, role_id): completed_on
+        for user_id, role_id, completed_on in db.session.execute(
+            select(CompetencyCertificate.user_id, CompetencyCertificate.role_id, func.max(CompetencyCertificate.completed_on))
+            .where(CompetencyCertificate.user_id.in_(user_ids), CompetencyCertificate.completed_on <= day)
+            .group_by(CompetencyCertificate.user_id, CompetencyCertificate.role_id)
+        )
+    }
     due: dict[tuple[int, date], list[str]] = defaultdict(list)
     for row in db.session.execute(
         select(RoleAssignment.user_id, RoleAssignment.training_until, RoleAssignment.assigned_at, CertificationRole)
@@ -189,7 +205,7 @@ def _competency_rows(day, user_ids, people, existing, link, now, catch_up):
                CertificationRole.competency_expires.is_(True))
     ):
         role = row.CertificationRole
-        held_from = row.training_until or row.assigned_at.date()
+        held_from = certified.get((row.user_id, role.id)) or row.training_until or row.assigned_at.date()
         expires_on = competency_notice_due(
             held_from, Period(role.competency_duration_amount, role.competency_duration_unit),
             Period(role.competency_lead_time_amount, role.competency_lead_time_unit), day, catch_up,

@@ -27,14 +27,26 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
-from webapp.models import AuditEntry, DataVersion, Notice, User, UserSession, WebhookReceipt
+from webapp.models import (
+    AuditEntry,
+    DataVersion,
+    ImportJob,
+    Notice,
+    PushDelivery,
+    PushSubscription,
+    User,
+    UserSession,
+    WebhookReceipt,
+)
 from webapp.models.base import upsert_insert
 
 log = logging.getLogger(__name__)
 
 DATA = "data"
-# Rows no public page shows, written often (a visit, the outbox, the audit trail): they leave the version alone.
-UNSHOWN_TABLES = frozenset(model.__tablename__ for model in (AuditEntry, DataVersion, Notice, UserSession, WebhookReceipt))
+# Rows no public page shows, written often (a visit, the outbox, the audit trail, push deliveries, an import's
+# progress): they leave the version alone. What an import or a push changes elsewhere still bumps it.
+UNSHOWN_TABLES = frozenset(model.__tablename__ for model in (
+    AuditEntry, DataVersion, ImportJob, Notice, PushDelivery, PushSubscription, UserSession, WebhookReceipt))
 # Columns of shown rows that no public page shows: signing in must not empty the cache.
 UNSHOWN_COLUMNS = {
     User.__tablename__: frozenset({"last_login_at", "password_hash", "password_reset_held_until", "invited_at"}),

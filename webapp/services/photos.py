@@ -26,8 +26,8 @@ class PhotoInvalid(Invalid):
     """A photo refused: not an image, or one too large to open safely."""
 
 
-def encode_photo(data: bytes) -> bytes:
-    """`data` as a JPEG of at most PHOTO_MAX_SIDE pixels a side, turned upright, with no metadata.
+def encode_photo(data: bytes, max_side: int = PHOTO_MAX_SIDE) -> bytes:
+    """`data` as a JPEG of at most `max_side` pixels a side, turned upright, with no metadata.
 
     Raises PhotoInvalid for anything that is not an image, or that would open to too many pixels.
     """
@@ -48,7 +48,7 @@ def encode_photo(data: bytes) -> bytes:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise PhotoInvalid({"photo": _NOT_AN_IMAGE}) from None
     upright = upright.convert("RGB")
-    upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    upright.thumbnail((max_side, max_side))
     out = io.BytesIO()
     # A new image from the pixels alone: no EXIF, ICC or comments are carried over.
     Image.frombytes("RGB", upright.size, upright.tobytes()).save(out, "JPEG", quality=85, optimize=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import segno
@@ -17,6 +17,7 @@ from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import external_url
 from webapp.services.photos import has_photo
+from webapp.services.competency import CompetencyLine, competencies_of
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 from webapp.services.settings import show_photos_on_qr
 
@@ -50,6 +51,7 @@ class QRReport:
     role_filter: RoleLine | None = None
     unknown_role: str | None = None
     photo_shown: bool = False  # Module Settings shows photos on QR reports, and this person has one
+    competencies: list[CompetencyLine] = field(default_factory=list)  # roles' competency QR privacy allows
 
     @property
     def requirements(self) -> list[Requirement]:
@@ -152,7 +154,10 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
     sections = {section: [] for section in Section}
     for requirement in shown:
         sections[report_section(requirement.status, day)].append(requirement)
-    return QRReport(user, verdicts, sections, attachments, role_filter=chosen, photo_shown=photo_shown)
+    competencies = [line for line in competencies_of(user, day, audience=Audience.QR)
+                    if chosen is None or line.role.id == chosen.id]
+    return QRReport(user, verdicts, sections, attachments, role_filter=chosen, photo_shown=photo_shown,
+                    competencies=competencies)
 
 
 def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:

@@ -17,6 +17,7 @@ from webapp.models.certifications import certification_batch_roles
 from webapp.rules import expiration_for
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.cards import NO_CARD, CardDetails
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
 from webapp.services.access import approvable_ids, ids_in_reach
 from webapp.services.privacy import hidden_certifications
@@ -52,6 +53,7 @@ def edit_record_dates(record: Submission, by: User, completed_on: date, expires_
         result = expiration_for(
             tracking_policy(record.certification), completed_on,
             previous.expires_on if previous is not None else None, has_approved_record=previous is not None,
+            printed_expiration=record.printed_expiration,
         )
         expires_on, explanation = result.expires_on, result.explanation
     if (completed_on, expires_on) == (record.completed_on, record.expires_on):
@@ -89,16 +91,19 @@ def attach_to_record(record: Submission, by: User, files: Iterable[FileStorage] 
 
 def record_certification(user: User, certification: Certification, by: User, completed_on: date, *,
                          expires_on: date | None = None, files: Iterable[FileStorage] = (), links: Iterable[str] = (),
-                         comment: str | None = None, idempotency_key: str | None = None) -> Submission:
-    """Record a certification for `user`, approved when `by` may approve for them (see submit_certification).
+                         comment: str | None = None, idempotency_key: str | None = None, issuer: str | None = None,
+                         card: CardDetails = NO_CARD) -> Submission:
+    """Record a certification for `user`, approved when `by` may approve for them (see submit_certification,
+    which keeps the `issuer` and what the `card` says).
 
     An expiration equal to what the rules give is not an override, so the record keeps the rules' explanation.
     Raises SubmissionError when the input is refused.
     """
-    if expires_on is not None and expires_on == preview_expiration(user, certification, completed_on, today()).expires_on:
+    if expires_on is not None and expires_on == preview_expiration(
+            user, certification, completed_on, today(), card.printed_expiration).expires_on:
         expires_on = None
     submission = submit_certification(user, certification, completed_on, expires_on=expires_on, files=files,
-                                      links=links, idempotency_key=idempotency_key, by=by)
+                                      links=links, idempotency_key=idempotency_key, by=by, issuer=issuer, card=card)
     comment = (comment or "").strip()
     # A replayed post returns the first submission, which already carries this comment.
     if comment and not db.session.scalar(

@@ -18,9 +18,19 @@ from webapp.permissions import Permission
 from webapp.rules.periods import format_date
 from webapp.services.access import may_approve_for
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.cards import NO_CARD, CardDetails, card_attachments, card_number_of, check_card
 from webapp.services.certificates import on_record_approved
 from webapp.services.storage import check_uploads, store_file
-from webapp.rules import ExpirationResult, NoticeDates, Status, expiration_for, notice_dates
+from webapp.rules import (
+    ExpirationResult,
+    NoticeDates,
+    RecordFacts,
+    Status,
+    expiration_for,
+    notice_dates,
+    printed_differs,
+    record_standings,
+)
 from webapp.services.compliance import current_record, tracking_policy
 from webapp.services.privacy import certification_visible_to
 
@@ -36,6 +46,8 @@ class ExpirationPreview:
     notices: NoticeDates | None
     existing_expiration: date | None
     is_upcoming: bool
+    printed_expiration: date | None = None
+    printed_differs: bool = False
 
     @property
     def stages(self) -> list[tuple[Status, date]]:
@@ -59,9 +71,20 @@ def load_records_on_file(user: User, *options) -> list[Submission]:
     ).all()
 
 
-def preview_expiration(user: User, certification: Certification, completed_on: date, day: date) -> ExpirationPreview:
-    """The expiration and notice dates a record completed on `completed_on` would get on `day`."""
-    return preview_after(current_record(user, certification), certification, completed_on, day)
+def standings_of(submissions: Iterable[Submission], day: date) -> dict[int, str]:
+    """Record id -> "current", "superseded", "upcoming" or "revoked" (rules decision 35) for the
+    approved ones among one person's submissions of one certification."""
+    return record_standings(day, tuple(
+        RecordFacts(s.completed_on, s.expires_on, s.revoked_reason, record_id=s.id)
+        for s in submissions if s.status == "approved"
+    ))
+
+
+def preview_expiration(user: User, certification: Certification, completed_on: date, day: date,
+                       printed_expiration: date | None = None) -> ExpirationPreview:
+    """The expiration and notice dates a record completed on `completed_on` (with the expiry
+    `printed_expiration` on its card) would get on `day`."""
+    return preview_after(current_record(user, certification), certification, completed_on, day, printed_expiration)
 
 
 def completion_refusal(certification: Certification, completed_on: date, day: date) -> str | None:
@@ -72,17 +95,17 @@ def completion_refusal(certification: Certification, completed_on: date, day: da
 
 
 def preview_completion(user: User, certification: Certification, completed_on: date,
-                       day: date) -> tuple[ExpirationPreview | None, str | None]:
+                       day: date, printed_expiration: date | None = None) -> tuple[ExpirationPreview | None, str | None]:
     """(the preview, None), or (None, why a submission would be refused): a live preview never
     promises an expiration, or Upcoming, for a completion the submission refuses."""
     refusal = completion_refusal(certification, completed_on, day)
     if refusal is not None:
         return None, refusal
-    return preview_expiration(user, certification, completed_on, day), None
+    return preview_expiration(user, certification, completed_on, day, printed_expiration), None
 
 
 def preview_after(existing: Submission | None, certification: Certification, completed_on: date,
-                  day: date) -> ExpirationPreview:
+                  day: date, printed_expiration: date | None = None) -> ExpirationPreview:
     """preview_expiration for a user whose current record is `existing` (None: nothing on file)."""
     policy = tracking_policy(certification)
     result: ExpirationResult = expiration_for(
@@ -90,6 +113,7 @@ def preview_after(existing: Submission | None, certification: Certification, com
         completed_on,
         existing.expires_on if existing is not None else None,
         has_approved_record=existing is not None,
+        printed_expiration=printed_expiration,
     )
     notices = None
     if result.expires_on is not None:
@@ -102,10 +126,13 @@ def preview_after(existing: Submission | None, certification: Certification, com
         notices=notices,
         existing_expiration=existing.expires_on if existing is not None else None,
         is_upcoming=completed_on > day,
+        printed_expiration=printed_expiration,
+        printed_differs=printed_differs(result, printed_expiration),
     )
 
 
-AUDITED_FIELDS = ("user_id", "certification_id", "completed_on", "expires_on", "status", "source")
+AUDITED_FIELDS = ("user_id", "certification_id", "completed_on", "expires_on", "status", "source",
+                  "issuer", "card_number", "printed_expiration")
 
 
 class SubmissionError(ValueError):
@@ -181,8 +208,13 @@ def submit_certification(
     idempotency_key: str | None = None,
     by: User | None = None,
     issuer: str | None = None,
+    card: CardDetails = NO_CARD,
 ) -> Submission:
     """Store a submission of `certification` by `user` (or, with `by`, for them) and commit it.
+
+    The record names `issuer` (default: the certification's) and keeps what the `card` says: its
+    number, printed expiry (the expiration when the certification takes it as printed) and
+    photos of both sides, re-encoded and attached.
 
     A repeated `idempotency_key` (a double click, an offline replay) returns the first submission.
     Raises SubmissionError, storing nothing, when the input is refused.
@@ -205,12 +237,15 @@ def submit_certification(
     checked, link_pairs, attachment_errors = check_attachments(files, links)
     for name, messages in attachment_errors.items():
         errors.setdefault(name, []).extend(messages)
-    if certification.require_attachment and not checked and not link_pairs and "files" not in errors:
+    photos, card_errors = check_card(card, completed_on, issuer)
+    for name, messages in card_errors.items():
+        errors.setdefault(name, []).extend(messages)
+    if certification.require_attachment and not checked and not link_pairs and not photos and "files" not in errors:
         errors.setdefault("files", []).append("This certification requires an attachment.")
     if errors:
         raise SubmissionError(errors)
 
-    preview = preview_expiration(user, certification, completed_on, day)
+    preview = preview_expiration(user, certification, completed_on, day, card.printed_expiration)
     explanation = preview.explanation
     if expires_on is not None:
         explanation = f"{format_date(expires_on)} set by {by.full_name} (the rules give {preview.explanation})"
@@ -224,7 +259,9 @@ def submit_certification(
         completed_on=completed_on,
         expires_on=expires_on,
         expiration_explanation=explanation,
-        issuer=issuer or certification.issuer,
+        issuer=(issuer or "").strip() or certification.issuer,
+        card_number=card_number_of(card),
+        printed_expiration=card.printed_expiration,
         status="approved" if approved else "pending",
         source="user" if by.id == user.id else "supervisor",
         idempotency_key=idempotency_key or None,
@@ -233,7 +270,7 @@ def submit_certification(
     if approved:
         submission.decided_at = utcnow()
         submission.decided_by = by if approved_by_submitter else None
-    submission.attachments = new_attachments(checked, link_pairs, by)
+    submission.attachments = card_attachments(photos, by) + new_attachments(checked, link_pairs, by)
     db.session.add(submission)
     try:
         db.session.flush()

@@ -1,14 +1,14 @@
 """Scale: indexes for the status, expiration and pending lookups; the data version of the kept public pages
 
-Revision ID: 0015_ops
-Revises: 0014
+Revision ID: 0018_ops
+Revises: 0017
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015_ops'
-down_revision = '0014'
+revision = '0018_ops'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
