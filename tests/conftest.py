@@ -28,6 +28,7 @@ from tests.push_service import PushService
 from webapp import create_app
 from webapp.config import _database_url
 from webapp.extensions import db, limiter
+from webapp.services.page_cache import page_store
 from webapp.services.sessions import start_session
 
 FROZEN_NOW = datetime.fromisoformat("2026-06-15T09:00:00+00:00")
@@ -80,6 +81,7 @@ def _clean_database(request):
         return
     app = request.getfixturevalue("app")
     limiter.reset()  # the testing storage is memory, never a Redis that others share
+    page_store(app).clear()
     with app.app_context():
         db.session.remove()
         tables = db.metadata.sorted_tables

@@ -20,6 +20,7 @@ from webapp.blueprints import (
     home,
     my_account,
     notices,
+    ops,
     people,
     public,
     pwa,
@@ -32,8 +33,10 @@ from webapp.blueprints import (
 from webapp.config import CONFIGS, check_production_config, check_sign_in_config, database_url_for, https_settings
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.htmx import init_htmx
+from webapp.logs import init_logging
 from webapp.navigation import init_navigation
 from webapp.scheduler import init_scheduler
+from webapp.services.page_cache import init_page_cache
 from webapp.template_tests import init_template_tests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +59,7 @@ BLUEPRINTS = (
     activities.bp,
     activity_admin.bp,
     credentials.bp,
+    ops.bp,
     data.bp,
 )
 
@@ -99,6 +103,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if app.testing:
         # A variable a view forgot fails the test that renders it, not quietly as an empty string.
         app.jinja_env.undefined = FalsyStrictUndefined
+    init_logging(app)  # first: every later before_request may log, with the request's id
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
@@ -110,6 +115,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.register_blueprint(blueprint)
     security.init_security(app)
     init_htmx(app)
+    init_page_cache(app, (PROJECT_ROOT / "webapp", PROJECT_ROOT / "templates"))
     init_navigation(app)
     init_template_tests(app)
     errors.init_errors(app)

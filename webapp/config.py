@@ -32,7 +32,13 @@ def _database_url(default: str) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app from the instance path
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Each worker process has its own pool: size it so (workers x (pool + overflow)) + the scheduler stays
+    # under PostgreSQL's max_connections (README, "Production"); unset: SQLAlchemy's 5 + 10.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        **({"pool_size": int(os.environ["DATABASE_POOL_SIZE"])} if os.environ.get("DATABASE_POOL_SIZE") else {}),
+        **({"max_overflow": int(os.environ["DATABASE_MAX_OVERFLOW"])} if os.environ.get("DATABASE_MAX_OVERFLOW") else {}),
+    }
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Our own remember-me cookie, not Flask-Login's (a fixed signed id for a year): a one-use token
@@ -41,6 +47,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session, so field forms survive long shifts
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
     UPLOAD_FOLDER = None  # defaults to <instance>/files
+    # Where stored files live: "disk" (UPLOAD_FOLDER) or "s3", an S3-compatible bucket every app host shares.
+    FILE_STORE = os.environ.get("FILE_STORE", "disk")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "files/")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # unset: AWS itself; MinIO etc.: their address
+    S3_REGION = os.environ.get("S3_REGION")
     # Web Push (webapp.services.push): the push services FieldCert posts to (origins, * for a subdomain),
     # the contact in its VAPID signature, and where its key pair is kept (default <instance>/vapid-keys.json).
     PUSH_SERVICES = tuple(filter(None, os.environ.get("PUSH_SERVICES", ",".join(DEFAULT_PUSH_SERVICES)).split(",")))
@@ -82,6 +94,11 @@ class Config:
     DATE_LATEST_YEAR = int(os.environ.get("DATE_LATEST_YEAR", "2100"))
     ORGANISATION_TIMEZONE = os.environ.get("ORGANISATION_TIMEZONE", "UTC")
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "0") == "1"
+    # Logs (webapp/logs.py): "json", one object a line with the request id, or "text"; production defaults to json.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # 1: take the request id from X-Request-ID (set it only when the proxy in front sets or strips that header).
+    TRUST_REQUEST_ID = os.environ.get("TRUST_REQUEST_ID", "0") == "1"
     # Served over HTTPS (directly or behind a TLS proxy): HSTS, secure `__Host-` cookies, https links.
     HTTPS = os.environ.get("HTTPS", "0") == "1"
     # Rate limits (webapp/rate_limits.py), in Flask-Limiter's notation; "a; b" applies both, so
@@ -89,6 +106,9 @@ class Config:
     # set, so every worker shares the counts; in each process's memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Rendered public pages (QR report, certificate check) are kept in this Redis, shared by every worker;
+    # unset: in each process's memory (services/page_cache.py).
+    REDIS_URL = os.environ.get("REDIS_URL")
     # Redis gone away: count in this process's memory meanwhile, rather than answer with errors.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
@@ -123,6 +143,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     BASE_URL = os.environ.get("BASE_URL")
     HTTPS = os.environ.get("HTTPS", "1") == "1"
@@ -137,6 +158,8 @@ def check_production_config(config) -> None:
                         "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
     if not config.get("BASE_URL"):
         problems.append("BASE_URL must be set to the site's address (e.g. https://fieldcert.example.org)")
+    if config.get("FILE_STORE") not in ("disk", "s3") or (config.get("FILE_STORE") == "s3" and not config.get("S3_BUCKET")):
+        problems.append("FILE_STORE must be disk or s3, and s3 needs S3_BUCKET")
     if problems:
         raise ConfigurationError("Production configuration refused: " + "; ".join(problems) + ".")
 
@@ -162,6 +185,7 @@ class TestingConfig(Config):
     JOBS_INLINE = True
     # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None  # the Redis test sets its own store
 
 
 CONFIGS = {

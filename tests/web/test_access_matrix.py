@@ -129,6 +129,9 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.notify": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.notify_requirement": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.photo": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    # Liveness and readiness, for load balancers: "ok"/"unavailable" per check, nothing else.
+    "ops.healthz": (OK, OK, OK, OK),
+    "ops.readyz": (OK, OK, OK, OK),
     "people.public_photo": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "people.reactivate": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.record": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),

@@ -155,7 +155,7 @@ def test_verification_page_says_genuine_and_valid_and_is_not_indexed(client, iss
     assert response.status_code == 200
     assert "Genuine and valid" in page and "Wanda Worker" in page and "Forklift" in page
     assert "06/01/2026" in page and "06/01/2027" in page
-    assert response.headers["X-Robots-Tag"] == "noindex, nofollow" and "no-store" in response.headers["Cache-Control"]
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow" and response.headers["Cache-Control"] == "private, no-cache"
     assert '<meta name="robots" content="noindex, nofollow">' in page
 
 

@@ -1,5 +1,6 @@
 """What the area blueprints share: a service's refusals onto a form, sending a stored file,
 and the delete confirmation."""
+import io
 import re
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from webapp.forms.certifications import DeleteForm
 from webapp.htmx import render
 from webapp.models import StoredFile
 from webapp.services.invalid import Invalid
-from webapp.services.storage import INLINE_TYPES, file_path
+from webapp.services.storage import INLINE_TYPES, read_content
 from webapp.services.submissions import SubmissionError
 
 
@@ -50,15 +51,16 @@ def safe_download_name(name: str) -> str:
 def send_stored_file(stored: StoredFile, name: str, *, download: bool = False):
     """A stored file under `name`: inline when a phone can show it (images, PDFs, videos) unless
     `download`, never sniffed into another type, and kept by no cache (ASVS 14.3.2)."""
-    path = file_path(stored)
-    if not path.exists():
+    data = read_content(stored)
+    if data is None:
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(data),
         mimetype=stored.content_type,
         as_attachment=download or stored.content_type not in INLINE_TYPES,
         download_name=safe_download_name(name),
         conditional=True,
+        etag=stored.sha256,  # the content's own hash: the same name always means the same bytes
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

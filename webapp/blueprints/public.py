@@ -4,16 +4,20 @@ the calendar feed.
 They carry private data behind an unguessable token, so search engines are told not to
 index them and shared caches are told not to keep them.
 """
-from flask import Blueprint, abort, make_response, request, url_for
+import hashlib
+
+from flask import Blueprint, abort, current_app, g, make_response, request, url_for
+from flask_login import current_user
 
 from webapp.blueprints.common import send_stored_file
 from webapp.clock import today
-from webapp.htmx import render
+from webapp.htmx import render, wants_fragment
 from webapp.models.base import utcnow
 from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.credentials import credential_code
+from webapp.services.page_cache import data_version, page_store
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
 from webapp.services.submissions import is_web_address
@@ -24,13 +28,43 @@ bp = Blueprint("public", __name__)
 @bp.after_request
 def private_and_unindexed(response):
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def _kept_page(page: str, token: str, build):
+    """The page `build` renders, kept server side for visitors who are not signed in (a signed-in visitor's
+    page carries their menu), under a key of everything it depends on (services/page_cache.py); a
+    matching `If-None-Match` is answered 304. Only a 200 holding nothing of this visitor's is kept."""
+    if current_user.is_authenticated:
+        return build()
+    parts = (page, token, today().isoformat(), str(data_version()), request.args.get("role") or "",
+             "fragment" if wants_fragment() else "page", current_app.extensions["page_cache_release"])
+    key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    etag = key[:40]
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    elif (kept := page_store().get(key)) is not None:
+        response = make_response(kept)
+    else:
+        response = build()
+        if response.status_code != 200 or current_app.config["WTF_CSRF_FIELD_NAME"] in g:
+            return response
+        page_store().set(key, response.get_data())
+    response.vary.add("HX-Request")
+    response.set_etag(etag)
+    # The browser keeps it but asks each time (If-None-Match); shared caches still keep nothing.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
 @bp.get("/r/<token>")
 @public
 def qr_report(token: str):
+    return _kept_page("qr_report", token, lambda: _render_qr_report(token))
+
+
+def _render_qr_report(token: str):
     # An empty ?role= (a cleared filter box) asks for every role.
     report = load_qr_report(token, today(), request.args.get("role") or None)
     if report is None:
@@ -76,6 +110,10 @@ def shared_report_attachment(token: str, attachment_id: int):
 @bp.get("/c/<token>")
 @public
 def verify_certificate(token: str):
+    return _kept_page("certificate", token, lambda: _render_certificate_check(token))
+
+
+def _render_certificate_check(token: str):
     verification = load_verification(token, today())
     return render("public/certificate.html", status=200 if verification else 404, verification=verification,
                   day=today())

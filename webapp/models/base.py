@@ -2,6 +2,13 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import CheckConstraint, DateTime, TypeDecorator
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+
+def upsert_insert(dialect_name: str):
+    """The dialect's `insert()`, the one with `on_conflict_do_nothing/do_update` (PostgreSQL and SQLite alike)."""
+    return postgresql_insert if dialect_name == "postgresql" else sqlite_insert
 
 
 def utcnow() -> datetime:

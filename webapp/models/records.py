@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -29,6 +29,10 @@ class StoredFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# An approved record not revoked: the rows the expiration lookups read.
+RECORD_ON_FILE = "status = 'approved' AND revoked_at IS NULL"
+
+
 class Submission(db.Model):
     """A claim that a user completed a certification on a date; approved ones are records."""
 
@@ -40,6 +44,14 @@ class Submission(db.Model):
         CheckConstraint("revoked_at IS NULL OR status = 'approved'", name="only_records_revoked"),
         CheckConstraint("(revoked_at IS NULL) = (revoked_reason IS NULL)", name="revocation_has_reason"),
         Index("ix_submissions_user_certification", "user_id", "certification_id"),
+        # Statuses: a person's records and pending flags, read by (user, status) for every page that shows them.
+        Index("ix_submissions_user_status_certification", "user_id", "status", "certification_id"),
+        # Pending Approvals: only the pending few, by certification.
+        Index("ix_submissions_pending", "certification_id", "user_id",
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        # Expirations: records on file by the day they expire (notices, reports, "expires within").
+        Index("ix_submissions_records_expiring", "expires_on", "certification_id",
+              sqlite_where=text(RECORD_ON_FILE), postgresql_where=text(RECORD_ON_FILE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +64,7 @@ class Submission(db.Model):
     # What the card says: its number and the expiry printed on it (rules decision 34).
     card_number: Mapped[str | None] = mapped_column(String(100))
     printed_expiration: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     source: Mapped[str] = mapped_column(String(20), default="user")
     # A device that replays an offline submission sends the same key each time.
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)

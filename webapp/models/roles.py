@@ -116,7 +116,10 @@ class RoleAssignment(db.Model):
     """A user holds a role, possibly in training until a date."""
 
     __tablename__ = "role_assignments"
-    __table_args__ = (UniqueConstraint("user_id", "role_id", name="uq_role_assignments_user_role"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "role_id", name="uq_role_assignments_user_role"),
+        Index("ix_role_assignments_role", "role_id"),  # who holds a role (reports, candidates, requirements)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -133,6 +136,7 @@ class DirectRequirement(db.Model):
     """An "Other Required Certification": required of a user regardless of roles."""
 
     __tablename__ = "direct_requirements"
+    __table_args__ = (Index("ix_direct_requirements_certification", "certification_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     certification_id: Mapped[int] = mapped_column(

@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL
 
 from webapp.extensions import db
 from webapp.models import utcnow
-from webapp.services.storage import PARTIAL_SUFFIX, stored_content, write_content
+from webapp.services.storage import PARTIAL_SUFFIX, file_store, stored_names, write_content
 
 ARCHIVE_FORMAT = 1
 _DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
@@ -112,7 +112,7 @@ def back_up(archive: Path) -> BackupSummary:
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / _DATABASE_MEMBERS[dialect]
         _dump_database(dialect, dump)
-        files = list(stored_content())
+        files = stored_names()
         summary = BackupSummary(database=dialect, files=len(files), schema=_schema_heads())
         manifest = json.dumps({"format": ARCHIVE_FORMAT, "database": dialect, "files": len(files),
                                "schema": summary.schema, "created_at": utcnow().isoformat()}, indent=2).encode()
@@ -122,8 +122,11 @@ def back_up(archive: Path) -> BackupSummary:
                 info.size = len(manifest)
                 tar.addfile(info, io.BytesIO(manifest))
                 tar.add(dump, arcname=dump.name)
-                for sha256, path in files:
-                    tar.add(path, arcname=f"files/{sha256[:2]}/{sha256}")
+                for sha256 in files:
+                    data = file_store().read(sha256)
+                    info = tarfile.TarInfo(f"files/{sha256[:2]}/{sha256}")
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
             partial.replace(archive)
         finally:
             partial.unlink(missing_ok=True)

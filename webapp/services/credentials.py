@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.extensions import db
+from webapp.services.page_cache import bump_data_version
 from webapp.models import AuditEntry, Submission, User
 from webapp.models.base import utcnow
 from webapp.rules.credentials import (
@@ -95,6 +96,7 @@ def rotate_signing_key() -> str:
         entry = _new_entry()
         ring["keys"].append(entry)
         write_key_file(_key_file(), ring)
+    _renew_public_pages()
     return entry["kid"]
 
 
@@ -110,6 +112,13 @@ def retire_signing_key(kid: str) -> None:
             raise KeyRingError(f"{kid} is the signing key: run `flask credential-keys rotate` first.")
         entry["retired_at"] = utcnow().isoformat()
         write_key_file(_key_file(), ring)
+    _renew_public_pages()
+
+
+def _renew_public_pages() -> None:
+    """The kept public pages carry credentials signed with the old key set: render them afresh."""
+    bump_data_version()
+    db.session.commit()
 
 
 def list_signing_keys() -> list[dict]:

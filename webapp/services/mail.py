@@ -26,7 +26,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
 from webapp.services.jobs import try_job_lock
 from webapp.services.reset_tokens import make_invitation_token, make_reset_token
-from webapp.services.storage import file_path
+from webapp.services.storage import read_content
 
 # While a sender holds a row it is "sending" until this lease ends; then any sender may retry it.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -199,7 +199,10 @@ def build_message(notice: Notice) -> EmailMessage:
         message.add_alternative(html, subtype="html")
     for name, stored in _attached_files(notice.attachment_ids or []):
         maintype, _, subtype = stored.content_type.partition("/")
-        message.add_attachment(file_path(stored).read_bytes(), maintype=maintype,
+        data = read_content(stored)
+        if data is None:
+            raise FileNotFoundError(f"Stored file {stored.sha256} is missing from the file store.")
+        message.add_attachment(data, maintype=maintype,
                                subtype=subtype or "octet-stream", filename=name)
     return message
 
