@@ -288,3 +288,30 @@ def test_the_demo_organisation_round_trips_unchanged_as_csv_and_excel(client, cs
         assert errors_of(job) == [] and (job.preview["create"], job.preview["update"]) == (0, 0), job.preview["rows"]
         assert job.preview["unchanged"] == count
     assert exported(client) == before
+
+
+TOKENS = ["", "Yes", "no", "1", "2", "0", "-1", "1.5", "12,50", "Days", "Weeks", "Months", "Years", "None", "Month",
+          "Hours", "Employee", "Employee; Supervisor", "Site Supervisor", "First Aid", "Forklift", "=1+1", "a/b",
+          "https://example.com", "9" * 30]
+VALID = {**row(), "Certification Expires": "Yes", "Duration": "2", "Duration Period": "Years", "Due": "1",
+         "Due Period": "Months", "Overdue": "2", "Overdue Period": "Weeks"}
+cell_text = st.one_of(st.sampled_from(TOKENS), st.text(max_size=8))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.dictionaries(st.sampled_from(HEADERS), cell_text, max_size=4), min_size=1, max_size=3),
+       st.integers(0, 10_000))
+def test_random_rows_never_fail_the_server_nor_import_half(client, csrf, administrator, factory, edits, salt):
+    if not db.session.scalar(select(func.count(Certification.id))):
+        factory.yearly_certification(name="First Aid")
+        factory.role(name="Site Supervisor")
+    before = db.session.scalar(select(func.count(Certification.id)))
+    rows = [{**VALID, "Name": f"Random {salt} {n}", **changes} for n, changes in enumerate(edits)]
+    job = upload(client, csrf, csv_bytes(*rows))
+    assert client.get(f"/data/imports/{job.id}").status_code == 200
+    assert job.state in ("checked", "failed") and job.message != "The file could not be checked."
+    if job.state == "checked" and not job.preview["errors"] and job.preview["create"] + job.preview["update"]:
+        assert confirm(client, csrf, job).state == "imported", job.message
+        assert db.session.scalar(select(func.count(Certification.id))) == before + job.preview["create"]
+    else:
+        assert db.session.scalar(select(func.count(Certification.id))) == before

@@ -67,11 +67,12 @@ def write_boolean(value) -> str:
 def read_positive_integer(text: str) -> int | None:
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or int(text) == 0:
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not digits:
         raise CellInvalid(f"“{text}” is not a positive whole number (1, 2, 3...).")
-    if len(text.lstrip("0")) > _MAX_DIGITS:
-        raise CellInvalid(f"{text} is too large.")
-    return int(text)
+    if len(digits) > _MAX_DIGITS:
+        raise CellInvalid(f"{text[:20]}{'...' if len(text) > 20 else ''} is too large.")
+    return int(digits)
 
 
 def read_unit(units: tuple[str, ...]) -> Callable[[str], str | None]:

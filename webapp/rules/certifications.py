@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
+from functools import lru_cache
 from typing import Hashable
 
 FORBIDDEN_NAME_CHARACTERS = ";<>\\/"
@@ -58,30 +59,33 @@ def family_problems(own: Hashable | None, parent: Hashable | None, children: Col
     return errors
 
 
+@lru_cache(maxsize=8)
+def _column_groups(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The expiring-only settings, the refresher's, and the (amount, unit) pairs among `columns`."""
+    return (tuple(c for c in columns if c.startswith(_EXPIRING_ONLY_PREFIXES) or c in _EXPIRING_ONLY),
+            tuple(c for c in columns if c.startswith("refresher_")),
+            tuple((c, c.removesuffix("_amount") + "_unit") for c in columns if c.endswith("_amount")))
+
+
 def settle_settings(values: Mapping, columns: Iterable[str]) -> dict:
     """The settings as stored, once each setting's consequences for the others are drawn: a certification
     that never expires keeps no expiring-only setting (decision 3), only the chosen activity keeps its
     settings, required at login auto-approves, hiding a certification hides its attachments, and batch
     roles count only when batch submission is allowed. `columns` are the stored settings' names."""
-    columns = tuple(columns)
+    expiring_only, refresher_only, amounts = _column_groups(tuple(columns))
     values = {**values, "name": values["name"].strip()}
     if not values.get("expires"):
-        for column in columns:
-            if column.startswith(_EXPIRING_ONLY_PREFIXES) or column in _EXPIRING_ONLY:
-                values[column] = None
+        values.update(dict.fromkeys(expiring_only))
         values["has_refresher"] = False
     if not values.get("has_refresher"):
-        for column in columns:
-            if column.startswith("refresher_"):
-                values[column] = None
+        values.update(dict.fromkeys(refresher_only))
     if values.get("existing_window_opens") != "custom":
         values["existing_window_amount"] = values["existing_window_unit"] = None
-    for column in columns:
-        if column.endswith("_amount"):
-            if values.get(column) is None:
-                values[column.removesuffix("_amount") + "_unit"] = None
-            else:
-                values[column] = int(values[column])
+    for amount, unit in amounts:
+        if values.get(amount) is None:
+            values[unit] = None
+        else:
+            values[amount] = int(values[amount])
     activity = values.get("activity_type")
     values["course_id"] = values.get("course_id") if activity == "course" else None
     values["form_id"] = values.get("form_id") if activity == "form" else None

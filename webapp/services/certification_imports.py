@@ -310,7 +310,7 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
     parents = set(final.values())
     for entry in entries:
         children = final_children[entry.key]
-        for child in sorted(children - listed[entry.key] & by_key.keys()):
+        for child in sorted(child for child in children - listed[entry.key] if child in by_key):
             by_key[child].errors.append(RowError(by_key[child].line, PARENT, f"“{entry.name}” (row {entry.line}) does "
                                                  f"not list “{name_of[child]}” in its Child Certification(s): add it "
                                                  "there, or change this parent."))
