@@ -5,7 +5,7 @@ import that creates and updates certifications with the checks of the certificat
 The import changes only what the file says: settings the file has no column for (type, group, tags,
 activity, forced expiration, existing-record rule) keep their stored values, or the form's defaults
 for a new certification (decision 34). Names of certifications hidden from the importer are neither
-shown nor accepted, and their links stay as they are (decision 36).
+shown nor accepted, and their links stay as they are (decision 37).
 """
 from __future__ import annotations
 
@@ -287,7 +287,7 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
                 links.remove(entry.key)
         kept = stored.get(entry.key)
         if not parent and kept is not None and not known.shown(known.by_name[kept]):
-            parent = [kept]  # a parent hidden from the importer stays (decision 36)
+            parent = [kept]  # a parent hidden from the importer stays (decision 37)
         claims[entry.key].append((parent[0] if parent else None, entry, PARENT))
         for child in listed[entry.key]:
             claims[child].append((entry.key, entry, CHILDREN))
