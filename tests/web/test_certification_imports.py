@@ -315,3 +315,10 @@ def test_random_rows_never_fail_the_server_nor_import_half(client, csrf, adminis
         assert db.session.scalar(select(func.count(Certification.id))) == before + job.preview["create"]
     else:
         assert db.session.scalar(select(func.count(Certification.id))) == before
+
+
+def test_the_certifications_page_offers_import_and_export_to_whoever_may_use_them(client, factory, sign_in):
+    sign_in(factory.user("Administrator"))
+    page = client.get("/certifications/").get_data(as_text=True)
+    assert 'href="/data/certifications/import">Import Certifications' in page
+    assert 'href="/data/certifications/export.csv" download>Export Certifications' in page
