@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import literal, select, text
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -33,6 +33,7 @@ from webapp.models import (
     CoursePage,
     Form,
     FormField,
+    ImportJob,
     LearningIntegration,
     ModuleLevel,
     Notice,
@@ -43,8 +44,10 @@ from webapp.models import (
     Submission,
     User,
 )
+from webapp.services.certification_imports import CERTIFICATIONS
 from webapp.services.comments import add_comment
 from webapp.services.demo import load_demo_organisation
+from webapp.services.imports import check_import, start_import
 from webapp.services.learning import create_integration
 from webapp.services.shared_reports import create_shared_report
 
@@ -83,6 +86,7 @@ ID_SOURCES = {
     "course_id": select(Course.id),
     "question_id": select(QuizQuestion.id).order_by(QuizQuestion.id),
     "payment_id": select(Payment.id),
+    "job_id": select(ImportJob.id),
 }
 TOKEN_SOURCES = {
     "public.qr_report": select(User.qr_token).where(User.username == "emma"),
@@ -91,6 +95,7 @@ TOKEN_SOURCES = {
     "public.shared_report_attachment": select(SharedReport.token),
     "public.verify_certificate": select(Certificate.token),
     "public.calendar": select(User.calendar_token).where(User.username == "emma"),
+    "data.upload": select(literal(CERTIFICATIONS.name)),
 }
 REFUSED = range(400, 500)
 
@@ -311,6 +316,9 @@ def organisation(app_context, frozen_clock):
     add_comment(record, ada, "Checked the card.")
     create_shared_report(ada, "Crew", [emma], [], [record.certification])
     create_integration(ada, "LMS")
+    job = start_import(CERTIFICATIONS, ada, "certifications.csv",
+                       ",".join(CERTIFICATIONS.headers).encode() + b"\nnot,enough,cells\n", {})
+    check_import(job.id, CERTIFICATIONS, date(2026, 6, 15))
     return ada, emma
 
 
