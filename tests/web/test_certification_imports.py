@@ -15,7 +15,9 @@ from webapp.extensions import db
 from webapp.models import Certification, ImportJob, ModuleLevel, User
 from webapp.permissions import Permission
 from webapp.rules.certification_columns import HEADERS
+from webapp.services.certification_imports import export_certifications, plan_certifications, write_certifications
 from webapp.services.demo import load_demo_organisation
+from webapp.services.imports import ImportRow
 
 BLANK = dict.fromkeys(HEADERS, "")
 
@@ -322,3 +324,27 @@ def test_the_certifications_page_offers_import_and_export_to_whoever_may_use_the
     page = client.get("/certifications/").get_data(as_text=True)
     assert 'href="/data/certifications/import">Import Certifications' in page
     assert 'href="/data/certifications/export.csv" download>Export Certifications' in page
+
+
+def test_checking_importing_and_exporting_take_as_many_queries_for_12_certifications_as_for_2(
+        factory, count_queries):
+    admin = factory.user("Administrator")
+    factory.role(name="Site Supervisor")
+    factory.yearly_certification(name="Existing", hidden_from_levels=[factory.levels["Supervisor"]])
+    counts, stored = [], 1
+    for size in (4, 2, 12):  # the first round loads what stays in the session (the administrator's levels)
+        names = [f"Bulk {size} {n}" for n in range(size)]
+        rows = [ImportRow(n + 2, row(Name=name, Hide_From_People_Module_Levels="Employee",
+                                     Allowed_Batch_Submission_Roles="Site Supervisor",
+                                     Child_Certifications=names[n + 1] if n % 2 == 0 else "",
+                                     Parent_Certification=names[n - 1] if n % 2 else ""))
+                for n, name in enumerate(names)]
+        with count_queries() as queries:
+            plan = plan_certifications(rows, admin, date(2026, 6, 15), lambda done: None)
+            assert plan.errors == [] and plan.count("create") == size
+            write_certifications(plan, admin, date(2026, 6, 15))
+            db.session.commit()
+            stored += size
+            assert len(list(export_certifications(admin))) == stored
+        counts.append(len(queries))
+    assert counts[1] == counts[2], counts

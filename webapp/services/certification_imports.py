@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
@@ -144,15 +144,17 @@ class CertificationWork:
     parents: dict[str, str | None] = field(default_factory=dict)
 
 
-def _resolve(entry: _Entry, column_key: str, known: dict, what: str) -> list[int]:
-    found, missing = [], []
-    for name in entry.settings[column_key]:
-        thing = known.get(name.casefold())
-        (found if thing is not None else missing).append(thing.id if thing is not None else name)
+def _refuse_unknown(entry: _Entry, column: str, what: str, missing: list[str]) -> None:
     if missing:
-        entry.errors.append(RowError(entry.line, HEADER_OF[column_key], f"No {what} is named "
+        entry.errors.append(RowError(entry.line, column, f"No {what} is named "
                                      + ", ".join(f"“{name}”" for name in missing) + "."))
-    return found
+
+
+def _resolve(entry: _Entry, column_key: str, known: dict, what: str) -> list[int]:
+    """The ids of the things a column names (module levels, roles), in any case; an error for unknown names."""
+    names = entry.settings[column_key]
+    _refuse_unknown(entry, HEADER_OF[column_key], what, [name for name in names if name.casefold() not in known])
+    return [known[name.casefold()].id for name in names if name.casefold() in known]
 
 
 def _identify(row: ImportRow, settings: dict, known: _Known, seen: dict[str, int]) -> tuple[_Entry | None, list[RowError]]:
@@ -246,10 +248,7 @@ def _named(ids, known: dict) -> str:
 
 def _referred(entry: _Entry, names, column: str, referable: set[str]) -> list[str]:
     """The casefolded names of certifications the row may link to; an error for any other name."""
-    missing = [name for name in names if name.casefold() not in referable]
-    if missing:
-        entry.errors.append(RowError(entry.line, column, "No certification is named "
-                                     + ", ".join(f"“{name}”" for name in missing) + "."))
+    _refuse_unknown(entry, column, "certification", [name for name in names if name.casefold() not in referable])
     return [name.casefold() for name in names if name.casefold() in referable]
 
 
