@@ -14,12 +14,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
-from webapp.forms.validators import one_line
+from webapp.forms.validators import WEB_ADDRESS, one_line
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
@@ -87,13 +87,13 @@ class CertificationForm(FlaskForm):
     information = TextAreaField("Information", filters=[blank_to_none])
     external_url = StringField(
         "External / reference URL", filters=[blank_to_none],
-        validators=[Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=1000)],
+        validators=[Optional(), WEB_ADDRESS, Length(max=1000)],
     )
     group_id = SelectField("Group", coerce=_int_or_none, validate_choice=False)
     supporting_files = MultipleFileField("Supporting Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE},
                                          description="PDF is recommended; any accepted file type can be attached.")
     supporting_link = StringField("Add a link", filters=[blank_to_none], validators=[
-        Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=2000)])
+        Optional(), WEB_ADDRESS, Length(max=2000)])
     supporting_link_title = StringField("Link title", filters=[blank_to_none], validators=[Length(max=255)])
     remove_attachment_ids = MultiCheckboxField("Remove attachments", coerce=int, validate_choice=False)
     # Tracking settings

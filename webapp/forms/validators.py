@@ -1,14 +1,24 @@
-"""Validators shared by the forms of several areas."""
-import re
+"""Validators shared by the forms of several areas (and by the imports, which check the same fields)."""
+from types import SimpleNamespace
 
-from wtforms.validators import ValidationError
+from wtforms.validators import URL, ValidationError
 
-# Line breaks (CR, LF and the Unicode ones) and other control characters: a value that becomes a
-# mail header (titles, names, subjects) with one of these could not be sent, or would add headers.
-_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+from webapp.rules.certifications import NOT_ONE_LINE
+
+# A web address someone is sent to: http(s), a host with a top-level domain (or an IP address).
+WEB_ADDRESS = URL(message="Enter a full web address, starting with https://")
 
 
 def one_line(form, field) -> None:
     """Refuse a value that is not a single line of printable text."""
-    if isinstance(field.data, str) and _NOT_ONE_LINE.search(field.data):
+    if isinstance(field.data, str) and NOT_ONE_LINE.search(field.data):
         raise ValidationError(f"Write the {field.label.text.lower()} on one line, without line breaks or tabs.")
+
+
+def web_address_problem(text: str) -> str | None:
+    """WEB_ADDRESS's refusal of `text` outside a form (an imported cell), or None."""
+    try:
+        WEB_ADDRESS(None, SimpleNamespace(data=text))
+    except ValidationError as refusal:
+        return str(refusal)
+    return None

@@ -30,7 +30,6 @@ CERTIFICATION_TYPES = ("employee", "asset", "client", "location")
 ACTIVITY_TYPES = ("none", "course", "external_course", "document", "form")
 EXTEND_TO = ("month", "year")
 EXISTING_WINDOW_OPENS = ("first_notice", "second_notice", "custom")
-FORBIDDEN_NAME_CHARACTERS = ";<>\\/"
 
 certification_tags = Table(
     "certification_tags",

@@ -34,8 +34,8 @@ from webapp.models import (
     Tag,
     User,
 )
-from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
+from webapp.rules.certifications import FORBIDDEN_NAME_CHARACTERS, family_problems, name_problem, settle_settings
 from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
 from webapp.services.audit import record_audit, snapshot
@@ -165,6 +165,7 @@ def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
 
 
 CERTIFICATION_NAME_TAKEN = "Another certification already has this name."
+NAME_LIMIT = Certification.__table__.c.name.type.length
 
 
 def check_certification(values: dict, certification: Certification | None) -> TrackingPolicy:
@@ -172,12 +173,8 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     errors: dict[str, str] = {}
     name = (values.get("name") or "").strip()
     own_id = certification.id if certification is not None else None
-    if not name:
-        errors["name"] = "Enter the certification name."
-    elif any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
-        errors["name"] = "The name cannot contain the characters ; < > \\ /"
-    elif too_long := name_too_long(Certification, name):
-        errors["name"] = too_long
+    if problem := name_problem(name, NAME_LIMIT):
+        errors["name"] = problem
     elif name_taken(Certification, name, own_id):
         errors["name"] = CERTIFICATION_NAME_TAKEN
     parent_id, child_ids = values.get("parent_id"), set(values.get("child_ids") or ())
@@ -189,22 +186,9 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
                 "module level")
     check_known(errors, "batch_role_ids", CertificationRole, values.get("batch_role_ids") or (), "role")
     # An unknown parent or child keeps its own message: it says what to do.
-    if parent_id and child_ids:
-        errors.setdefault("parent_id", "A certification can have a parent or children, not both.")
-    elif own_id is not None and (parent_id == own_id or own_id in child_ids):
-        errors.setdefault("parent_id" if parent_id == own_id else "child_ids",
-                          "A certification cannot be its own parent or child.")
-    else:
-        parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
-        # The submitted parent and children replace the stored ones, so only other
-        # certifications' links are checked against the database.
-        if parent_id and parent_of.get(parent_id) is not None:
-            errors["parent_id"] = "This certification is itself a child; choose a certification without a parent."
-        if child_ids:
-            has_children = {pid for cid, pid in parent_of.items() if pid is not None and pid != own_id}
-            taken = [cid for cid in child_ids if parent_of.get(cid) not in (None, own_id) or cid in has_children]
-            if taken:
-                errors["child_ids"] = "A child must not already have another parent or children of its own."
+    parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
+    for field, message in family_problems(own_id, parent_id, child_ids, parent_of).items():
+        errors.setdefault(field, message)
     if certification is not None and values.get("type") != certification.type and db.session.scalar(
         select(Submission.id).where(Submission.certification_id == certification.id).limit(1)
     ):
@@ -286,53 +270,13 @@ def _apply_attachments(actor: User, certification: Certification, values: dict) 
 
 
 def _apply(certification: Certification, values: dict) -> None:
-    values = {**values, "name": values["name"].strip()}
-    if not values.get("expires"):
-        # A certification that never expires keeps none of the expiring-only settings.
-        for column in COLUMNS:
-            if column.startswith(("duration", "first_notice", "second_notice", "existing_", "refresher_")) or column in (
-                "extend_to", "forced_expiration",
-            ):
-                values[column] = None
-        values["has_refresher"] = values["expiry_as_printed"] = False
-    if not values.get("has_refresher"):
-        for column in COLUMNS:
-            if column.startswith("refresher_"):
-                values[column] = None
-    if values.get("existing_window_opens") != "custom":
-        values["existing_window_amount"] = values["existing_window_unit"] = None
-    for column in COLUMNS:
-        if column.endswith("_amount"):
-            unit = column.removesuffix("_amount") + "_unit"
-            if values.get(column) is None:
-                values[unit] = None
-            else:
-                values[column] = int(values[column])
-    activity = values.get("activity_type")
-    # Only the chosen activity's settings are kept.
-    values["course_id"] = values.get("course_id") if activity == "course" else None
-    values["form_id"] = values.get("form_id") if activity == "form" else None
-    if activity != "external_course":
-        values["learning_integration_id"] = values["external_course_ref"] = None
-    if values.get("required_at_login"):
-        # Required at login forces auto-approval, or the user could never get past the login.
-        values["auto_approve_on_activity"] = True
+    values = settle_settings(values, COLUMNS)
     for column in COLUMNS:
         setattr(certification, column, values.get(column))
     certification.tags = tags_named(values.get("tag_names") or ())
-    hidden = _by_ids(ModuleLevel, values.get("hidden_level_ids"))
-    certification.hidden_from_levels = hidden
-    # Hiding the certification hides its attachments too.
-    certification.attachments_hidden_from_levels = sorted(
-        set(hidden) | set(_by_ids(ModuleLevel, values.get("attachments_hidden_level_ids"))), key=lambda level: level.id
-    )
-    if certification.hide_from_shared_reports:
-        certification.hide_attachments_from_shared_reports = True
-    if certification.hide_from_qr_reports:
-        certification.hide_attachments_from_qr_reports = True
-    certification.batch_roles = (
-        _by_ids(CertificationRole, values.get("batch_role_ids")) if certification.allow_batch_submission else []
-    )
+    certification.hidden_from_levels = _by_ids(ModuleLevel, values.get("hidden_level_ids"))
+    certification.attachments_hidden_from_levels = _by_ids(ModuleLevel, values["attachments_hidden_level_ids"])
+    certification.batch_roles = _by_ids(CertificationRole, values["batch_role_ids"])
     certification.children = [child for child in _by_ids(Certification, values.get("child_ids")) if child is not certification]
 
 

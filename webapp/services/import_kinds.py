@@ -1,5 +1,6 @@
 """Every kind of file FieldCert imports and exports, by the name its pages use."""
 from webapp.services.assignment_import import ASSIGNMENTS
+from webapp.services.certification_imports import CERTIFICATIONS
 from webapp.services.imports import ImportKind
 from webapp.services.record_import import RECORDS
 from webapp.services.status_exports import INSTANCES, REQUIREMENTS
@@ -9,4 +10,5 @@ IMPORT_KINDS: dict[str, ImportKind] = {kind.name: kind for kind in (
     RECORDS,
     REQUIREMENTS,
     INSTANCES,
+    CERTIFICATIONS,
 )}
