@@ -17,6 +17,7 @@ from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
+from webapp.rules.people import EMAIL_PATTERN
 from webapp.services.photos import PHOTO_ACCEPT
 
 
@@ -127,7 +128,7 @@ class EditAccountForm(FlaskForm):
     last_name = StringField("Last name", validators=[InputRequired("Enter the last name."), Length(max=80), one_line],
                             render_kw={"autocomplete": "off"})
     email = StringField("E-mail", validators=[InputRequired("Enter the e-mail address."), Length(max=254),
-                                              Regexp(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$", message="Enter an e-mail address such as name@example.com.")],
+                                              Regexp(EMAIL_PATTERN, message="Enter an e-mail address such as name@example.com.")],
                         render_kw={"type": "email", "autocomplete": "off"})
     username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80), one_line],
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})

@@ -1,4 +1,7 @@
 """Every kind of file FieldCert imports and exports, by the name its pages use."""
 from webapp.services.imports import ImportKind
+from webapp.services.people_import import PEOPLE
 
-IMPORT_KINDS: dict[str, ImportKind] = {kind.name: kind for kind in ()}
+IMPORT_KINDS: dict[str, ImportKind] = {kind.name: kind for kind in (
+    PEOPLE,
+)}
