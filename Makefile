@@ -51,3 +51,4 @@ bench: setup ## print the speed figures
 	$(PY) bench/bench_rules.py
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_notices.py
+	$(PY) bench/bench_people_import.py
