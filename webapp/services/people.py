@@ -324,8 +324,9 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
     found_roles = list(db.session.scalars(select(CertificationRole).where(CertificationRole.id.in_(roles))))
     if len(found_roles) != len(roles):
         errors["roles"] = "Choose existing roles."
-    elif any(until is not None and until <= day for until in roles.values()):
-        errors["training_until"] = f"The training end date must be after today ({format_date(day)})."
+    for role_id, until in roles.items():
+        if until is not None and until <= day:
+            errors[f"training_until_{role_id}"] = f"The training end date must be after today ({format_date(day)})."
     photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
