@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import literal, select, text
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -33,6 +33,7 @@ from webapp.models import (
     CoursePage,
     Form,
     FormField,
+    ImportJob,
     LearningIntegration,
     ModuleLevel,
     Notice,
@@ -83,6 +84,7 @@ ID_SOURCES = {
     "course_id": select(Course.id),
     "question_id": select(QuizQuestion.id).order_by(QuizQuestion.id),
     "payment_id": select(Payment.id),
+    "job_id": select(ImportJob.id),
 }
 TOKEN_SOURCES = {
     "public.qr_report": select(User.qr_token).where(User.username == "emma"),
@@ -91,6 +93,7 @@ TOKEN_SOURCES = {
     "public.shared_report_attachment": select(SharedReport.token),
     "public.verify_certificate": select(Certificate.token),
     "public.calendar": select(User.calendar_token).where(User.username == "emma"),
+    "data.upload": select(literal("people")),
 }
 REFUSED = range(400, 500)
 
