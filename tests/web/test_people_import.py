@@ -259,3 +259,23 @@ def test_importing_and_exporting_people_needs_the_right_to_edit_every_account(cl
     assert client.get("/data/people/import").status_code == 404
     assert client.get("/data/people/export.csv").status_code == 404
     assert "People" not in client.get("/data/").get_data(as_text=True).split("<main")[1]
+
+
+def test_checking_importing_and_exporting_take_the_same_queries_for_2_and_12_people(
+        client, csrf, administrator, factory, count_queries):
+    factory.company(name="North Yard")
+    factory.role(name="Rigger")
+    counts = []
+    for people in (2, 12):
+        rows = [f"p{people}-{n},p{people}-{n}@example.com,P,N{n},,,North Yard,"
+                f"{f'p{people}-{n + 1}' if n + 1 < people else 'admin'},,Rigger (training until 01/31/2099),Yes"
+                for n in range(people)]
+        with count_queries() as checking:
+            job, _ = check(client, csrf, csv(*rows))
+        assert job.preview["create"] == people
+        with count_queries() as importing:
+            confirm(client, csrf, job)
+        with count_queries() as exporting:
+            assert client.get("/data/people/export.csv").status_code == 200
+        counts.append((len(checking), len(importing), len(exporting)))
+    assert counts[0] == counts[1]
