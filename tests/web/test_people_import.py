@@ -102,7 +102,8 @@ def test_imported_people_have_no_usable_password_until_the_invitation(client, cs
 
 def test_updates_are_matched_by_username_or_email_and_blank_cells_clear_or_keep(frozen_clock, client, csrf,
                                                                                 administrator, factory):
-    worker = factory.user(username="worker", email="worker@example.test", job_title="Welder", employee_number="E7")
+    worker = factory.user(username="worker", email="worker@example.test", job_title="Welder", employee_number="E7",
+                          last_name="Worker")
     other = factory.user(username="other", email="other@example.test")
     job, page = check(client, csrf, csv(
         "WORKER,worker@example.test,Test,Worker,,Foreman,,admin,,,",
@@ -116,6 +117,11 @@ def test_updates_are_matched_by_username_or_email_and_blank_cells_clear_or_keep(
     assert [s.username for s in worker.supervisors] == ["admin"]
     assert [level.name for level in worker.module_levels] == ["Employee"]  # blank: kept
     assert other.username == "renamed" and not other.active
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.edit_account",
+                                                        AuditEntry.entity_id == str(worker.id))).one()
+    assert entry.before == {"username": "worker", "job_title": "Welder", "employee_number": "E7", "supervisors": []}
+    assert entry.after == {"username": "WORKER", "job_title": "Foreman", "employee_number": None,
+                           "supervisors": ["admin"]}
     told = db.session.scalars(select(Notice).where(Notice.kind == "account_changed")).all()
     assert {notice.recipient_email for notice in told} >= {"other@example.test"}
 

@@ -475,17 +475,32 @@ def _write_roles(people: list[PersonRow], ids: dict[Key, int], known: _Known) ->
 
 
 def _state(person: PersonRow, known: _Known, usernames: dict[Key, str]) -> dict:
+    """The person as the import leaves them, in the shape of the form's audit entries."""
     return {**person.values, "active": person.active, "supervisors": sorted(usernames[key] for key in person.supervisor_keys),
             "module_levels": sorted(known.level_names[i] for i in person.level_ids or ()),
             "roles": _roles_text(person.roles, known)}
 
 
+def _stored_state(user_id: int, known: _Known, usernames: dict[Key, str]) -> dict:
+    """An existing person as they are before the import, in the same shape."""
+    user = known.users[user_id]
+    return {**{name: user[name] for name, _ in TEXT_COLUMNS.values()}, "company_id": user["company_id"],
+            "active": user["active"], "supervisors": sorted(usernames[key] for key in known.supervisors_of.get(user_id, ())),
+            "module_levels": sorted(known.level_names[i] for i in known.levels_of.get(user_id, ())),
+            "roles": _roles_text(known.roles_of.get(user_id, {}), known)}
+
+
 def _audit_of(person: PersonRow, user_id: int, by: User, known: _Known, usernames: dict[Key, str]) -> dict:
     name = f"{person.values['first_name']} {person.values['last_name']}"
+    after = _state(person, known, usernames)
     if person.user_id is None:
-        return _audit(by, "user.create", user_id, f"Added {name} by import", None, _state(person, known, usernames))
-    return _audit(by, "user.edit_account", user_id, f"Edited the account info of {name} by import", None,
-                  {"changes": list(person.changes)})
+        return _audit(by, "user.create", user_id, f"Added {name} by import", None, after)
+    if person.level_ids is None:
+        after.pop("module_levels")
+    before = _stored_state(user_id, known, usernames)
+    changed = [key for key, value in after.items() if before[key] != value]
+    return _audit(by, "user.edit_account", user_id, f"Edited the account info of {name} by import",
+                  {key: before[key] for key in changed}, {key: after[key] for key in changed})
 
 
 def _after_account_changes(updated: list[PersonRow], by: User, known: _Known) -> None:
