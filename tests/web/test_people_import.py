@@ -1,6 +1,7 @@
 """The people import and export (issue 17, part 3): the checks of Add Person and Edit Account Info over a
 whole file, all or nothing, invitations after the commit, and an export that imports back unchanged."""
 import io
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.models import AuditEntry, ImportJob, ModuleLevel, Notice, RoleAssignment, User
 from webapp.services.accounts import authenticate_user, password_matches
+from webapp.services.mail import build_message
 from webapp.services.people_import import HEADERS
 
 HEADER = ",".join(HEADERS)
@@ -98,6 +100,21 @@ def test_imported_people_have_no_usable_password_until_the_invitation(client, cs
         assert not password_matches(jane.password_hash, guess)
         assert authenticate_user("jdoe", guess) is None
     assert db.session.scalar(select(func.count(Notice.id)).where(Notice.kind == "invitation")) == 0  # not ticked
+
+
+def test_the_invitation_replaces_the_unusable_password_and_then_works_no_more(client, csrf, administrator):
+    job, _ = check(client, csrf, csv("jdoe,jane@example.com,Jane,Doe,,,,,,,"), invite="y")
+    confirm(client, csrf, job)
+    notice = db.session.scalars(select(Notice).where(Notice.kind == "invitation")).one()
+    path = re.search(r"http://[^/\s]+(/auth/invitation/\S+)", build_message(notice).get_body(("plain",))
+                     .get_content()).group(1)
+    client.post("/auth/logout", data={"csrf_token": csrf()})
+    chosen = {"csrf_token": csrf(), "password": "a long new secret", "confirm": "a long new secret"}
+    assert client.post(path, data=chosen).status_code == 302
+    jane = by_username("jdoe")
+    assert not jane.password_hash.startswith("!")
+    assert authenticate_user("jane@example.com", "a long new secret") == jane
+    assert client.get(path).status_code == 404
 
 
 def test_updates_are_matched_by_username_or_email_and_blank_cells_clear_or_keep(frozen_clock, client, csrf,
