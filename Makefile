@@ -52,3 +52,4 @@ bench: setup ## print the speed figures
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_notices.py
 	$(PY) bench/bench_records_import.py
+	$(PY) bench/bench_people_import.py

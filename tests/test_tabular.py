@@ -26,6 +26,7 @@ def rows_of(table):
     b"Name,Size\r\nCaf\xc3\xa9,1\r\n",              # UTF-8, Windows line ends
     b"\xef\xbb\xbfName,Size\nCaf\xc3\xa9,1\n",       # UTF-8 with a BOM (Excel's "CSV UTF-8")
     b"Name,Size\r\nCaf\xe9,1\r\n",                  # Excel's cp1252
+    b"\xef\xbb\xbfName,Size\r\nCaf\xe9,1\r\n",      # cp1252 behind a UTF-8 BOM, Windows line ends
     b"Name;Size\r\nCaf\xe9;1\r\n",                  # semicolons, where the decimal mark is a comma
     b"Name\tSize\nCaf\xc3\xa9\t1\n",                # tabs
 ])

@@ -91,8 +91,8 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        # Excel's "CSV" on Windows, for files that are not UTF-8.
-        return codecs.decode(data, "cp1252")
+        # Excel's "CSV" on Windows, for files that are not UTF-8; some tools put a UTF-8 BOM before it anyway.
+        return codecs.decode(data.removeprefix(codecs.BOM_UTF8), "cp1252")
     except UnicodeDecodeError:
         raise TableUnreadable("The file's characters cannot be read: save it as CSV UTF-8.") from None
 

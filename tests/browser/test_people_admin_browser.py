@@ -5,6 +5,7 @@ No frozen clock (the browser needs real time).
 """
 import io
 import re
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Notice, User
+from webapp.models import Notice, RoleAssignment, User
 from webapp.services.mail import build_message
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,8 @@ def test_an_administrator_adds_a_person_who_accepts_the_invitation(signed_in_pag
     page.get_by_label("Last name").fill("New")
     page.get_by_label("E-mail").fill("nia@example.test")
     page.get_by_label("Username").fill("ADA")
-    page.get_by_label("Rigging").check()
+    page.get_by_label("Rigging", exact=True).check()
+    page.get_by_label("Rigging: in training until (optional)").fill("2099-01-31")
     page.get_by_label("Photo (JPEG, PNG, WebP or GIF)").set_input_files(str(_photo(tmp_path)))
     page.get_by_role("button", name="Add Person").click()
     expect(page.locator("#username-error")).to_have_text("Another user already has this username.")
@@ -46,6 +48,9 @@ def test_an_administrator_adds_a_person_who_accepts_the_invitation(signed_in_pag
     expect(page.get_by_role("heading", name="Edit Account Info: Nia New")).to_be_visible()
     expect(page.get_by_role("img", name="Photo of Nia New")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    nia = db.session.scalar(select(User).where(User.username == "nia"))
+    assert [a.training_until for a in db.session.scalars(select(RoleAssignment).where(
+        RoleAssignment.user_id == nia.id))] == [date(2099, 1, 31)]
 
     notice = db.session.scalar(select(Notice).where(Notice.kind == "invitation"))
     text = build_message(notice).get_body(("plain",)).get_content()

@@ -2,7 +2,7 @@
 erase, My Account, the photo switch, `flask create-admin` and the demo's people."""
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
@@ -55,7 +55,7 @@ def test_add_person_invites_them_to_choose_a_password_once(client, csrf, factory
     role = factory.role(name="Rigging")
     response = _add(client, csrf, company=acme.id, supervisors=[boss.id], roles=[role.id],
                     module_levels=[factory.levels["Employee"].id],
-                    training_until="07/01/2026", photo=(io.BytesIO(_image()), "me.png"))
+                    **{f"training_until_{role.id}": "07/01/2026"}, photo=(io.BytesIO(_image()), "me.png"))
     assert response.status_code == 302
     nia = db.session.scalar(select(User).where(User.username == "nia"))
     assert (nia.company_id, [s.id for s in nia.supervisors], [lvl.name for lvl in nia.module_levels]) == (
@@ -75,6 +75,33 @@ def test_add_person_invites_them_to_choose_a_password_once(client, csrf, factory
     assert authenticate_user("nia", "a long new secret") is not None
     used = client.get(path)
     assert used.status_code == 404 and "Invitation links work once" in used.get_data(as_text=True)
+
+
+def test_each_role_of_add_person_has_its_own_training_end_date(client, csrf, factory, admin, frozen_clock):
+    rigger, welder, crane = factory.role(name="Rigger"), factory.role(name="Welder"), factory.role(name="Crane")
+    page = client.get("/people/new").get_data(as_text=True)
+    assert f'<label for="training_until_{welder.id}">Welder: in training until (optional)</label>' in page
+    response = _add(client, csrf, roles=[rigger.id, welder.id, crane.id],
+                    **{f"training_until_{rigger.id}": "07/01/2026", f"training_until_{welder.id}": "2027-01-31"})
+    assert response.status_code == 302
+    nia = db.session.scalar(select(User).where(User.username == "nia"))
+    assignments = {a.role_id: a.training_until for a in db.session.scalars(
+        select(RoleAssignment).where(RoleAssignment.user_id == nia.id))}
+    assert assignments == {rigger.id: date(2026, 7, 1), welder.id: date(2027, 1, 31), crane.id: None}
+
+
+def test_a_refused_training_end_date_shows_beside_its_role_and_adds_nobody(client, csrf, factory, admin,
+                                                                         frozen_clock):
+    rigger, welder = factory.role(name="Rigger"), factory.role(name="Welder")
+    response = _add(client, csrf, roles=[rigger.id, welder.id],
+                    **{f"training_until_{rigger.id}": "06/01/2026", f"training_until_{welder.id}": "01/31/2027"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and _users() == 1
+    assert f'id="training_until_{rigger.id}-error">The training end date must be after today (06/15/2026)' in page
+    assert f'id="training_until_{welder.id}-error"' not in page and 'value="2027-01-31"' in page
+    response = _add(client, csrf, roles=[rigger.id], **{f"training_until_{rigger.id}": "01/31/27"})
+    assert response.status_code == 422 and _users() == 1
+    assert f'id="training_until_{rigger.id}-error">Enter the year with four digits' in response.get_data(as_text=True)
 
 
 def test_an_invitation_expires_after_seven_days_and_can_be_sent_again(client, csrf, admin, sign_in, smtp,
@@ -97,7 +124,10 @@ def test_an_invitation_expires_after_seven_days_and_can_be_sent_again(client, cs
     (lambda f: {"company": 9999}, "Choose an existing company."),
     (lambda f: {"module_levels": [9999]}, "Choose existing module levels."),
     (lambda f: {"roles": [9999]}, "Choose existing roles."),
-    (lambda f: {"roles": [f.role().id], "training_until": "06/15/2026"}, "The training end date must be after today"),
+    (lambda f: (role := f.role()) and {"roles": [role.id], f"training_until_{role.id}": "06/15/2026"},
+     "The training end date must be after today"),
+    (lambda f: (role := f.role()) and {f"training_until_{role.id}": "07/01/2026"},
+     "Tick this role too, or clear its training end date."),
     (lambda f: {"supervisors": [9999]}, "Choose supervisors among the active users."),
     (lambda f: {"photo": (io.BytesIO(b"%PDF-1.4 not an image"), "me.png")}, "Choose a photo: a JPEG, PNG, WebP or GIF"),
 ])

@@ -14,7 +14,6 @@ from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
-    AddPersonForm,
     AttachForm,
     AssignRoleForm,
     CommentForm,
@@ -28,6 +27,7 @@ from webapp.forms.supervising import (
     RecordDatesForm,
     RequirementStateForm,
     TrainingForm,
+    add_person_form,
 )
 from webapp.htmx import render, wants_fragment
 from webapp.models import (
@@ -246,18 +246,15 @@ def account(user_id: int):
 def add():
     """Add Person: the fields of Edit Account Info, roles with a training end date, and a photo; the
     person is e-mailed an invitation to choose their password."""
-    form = AddPersonForm()
+    form = add_person_form([(role.id, role.name) for role, *_ in list_roles()])
     _choices(form, None)
-    form.roles.choices = [(role.id, role.name) for role, *_ in list_roles()]
     may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
     if request.method == "GET":
         form.company.data = 0
         form.module_levels.data = [choice.value for choice in form.module_levels.choices if choice.label == "Employee"]
     if form.validate_on_submit():
-        until = form.training_until.date
         try:
-            person = create_person(current_user, _account_input(form, may_set_levels),
-                                   roles={role_id: until for role_id in form.roles.data or ()},
+            person = create_person(current_user, _account_input(form, may_set_levels), roles=form.chosen_roles(),
                                    photo=uploaded_bytes(form.photo), day=today())
         except AccountInvalid as invalid:
             add_errors(form, invalid)

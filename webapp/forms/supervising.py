@@ -1,4 +1,6 @@
 """Forms for supervisors: decisions, notices, people search, requirement settings, roles and record dates."""
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +19,7 @@ from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import CardFields, one_time_key
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
+from webapp.rules.people import EMAIL_PATTERN
 from webapp.services.photos import PHOTO_ACCEPT
 
 
@@ -133,7 +136,7 @@ class EditAccountForm(FlaskForm):
     last_name = StringField("Last name", validators=[InputRequired("Enter the last name."), Length(max=80), one_line],
                             render_kw={"autocomplete": "off"})
     email = StringField("E-mail", validators=[InputRequired("Enter the e-mail address."), Length(max=254),
-                                              Regexp(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$", message="Enter an e-mail address such as name@example.com.")],
+                                              Regexp(EMAIL_PATTERN, message="Enter an e-mail address such as name@example.com.")],
                         render_kw={"type": "email", "autocomplete": "off"})
     username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80), one_line],
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
@@ -150,13 +153,44 @@ class EditAccountForm(FlaskForm):
     submit = SubmitField("Save")
 
 
+TRAINING_PREFIX = "training_until_"
+
+
 class AddPersonForm(EditAccountForm):
-    """Edit Account Info's fields and checks, with roles; a new person is active and invited."""
+    """Edit Account Info's fields and checks, with roles, each with its own optional training end date
+    (fields named training_until_<role id>: see add_person_form); a new person is active and invited."""
 
     active = None
     roles = MultiCheckboxField("Roles", coerce=int, validate_choice=False)
-    training_until = FlexibleDateField("In training for the chosen roles until (optional)", validators=[Optional()])
     submit = SubmitField("Add Person")
+
+    def training_field(self, role_id: int):
+        return self[f"{TRAINING_PREFIX}{role_id}"] if f"{TRAINING_PREFIX}{role_id}" in self else None
+
+    def chosen_roles(self) -> dict[int, date | None]:
+        """Each ticked role with its training end date, or None."""
+        return {role_id: field.date if (field := self.training_field(role_id)) else None
+                for role_id in self.roles.data or ()}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        chosen = set(self.roles.data or ())
+        for name, field in self._fields.items():
+            if name.startswith(TRAINING_PREFIX) and field.date is not None and \
+                    int(name.removeprefix(TRAINING_PREFIX)) not in chosen:
+                field.errors = [*field.errors, "Tick this role too, or clear its training end date."]
+                valid = False
+        return valid
+
+
+def add_person_form(roles: list[tuple[int, str]]) -> AddPersonForm:
+    """Add Person with a training end date field for each of `roles` (id, name)."""
+    fields = {f"{TRAINING_PREFIX}{role_id}": FlexibleDateField(f"{name}: in training until (optional)",
+                                                               validators=[Optional()])
+              for role_id, name in roles}
+    form = type("AddPersonWithRolesForm", (AddPersonForm,), fields)()
+    form.roles.choices = roles
+    return form
 
 
 class EraseForm(FlaskForm):

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from wtforms.validators import URL, ValidationError
 
-from webapp.rules.certifications import NOT_ONE_LINE
+from webapp.rules.cells import NOT_ONE_LINE
 
 # A web address someone is sent to: http(s), a host with a top-level domain (or an IP address).
 WEB_ADDRESS = URL(message="Enter a full web address, starting with https://")

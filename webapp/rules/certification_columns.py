@@ -11,10 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from webapp.rules.certifications import NOT_ONE_LINE
+from webapp.rules.cells import NOT_ONE_LINE, read_yes_no
 
-TRUE_WORDS = ("yes", "y", "on", "true", "1")
-FALSE_WORDS = ("", "no", "n", "off", "false", "0")
 PERIOD_UNITS = ("days", "weeks", "months", "years")
 # The Overdue Periods cannot be Years (the source document); FieldCert's 2nd notice can: it is written in
 # months (12 per year), which is the same period (decision 44).
@@ -52,12 +50,10 @@ def _text(text: str) -> str | None:
 
 
 def read_boolean(text: str) -> bool:
-    word = text.strip().casefold()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise CellInvalid(f"“{text}” is not a yes or no: write {BOOLEAN_HELP}")
+    try:
+        return bool(read_yes_no(text))
+    except ValueError:
+        raise CellInvalid(f"“{text}” is not a yes or no: write {BOOLEAN_HELP}") from None
 
 
 def write_boolean(value) -> str:

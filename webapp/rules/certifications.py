@@ -2,15 +2,13 @@
 and children may link, and what one setting implies for the others."""
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from typing import Hashable
 
+from webapp.rules.cells import NOT_ONE_LINE
+
 FORBIDDEN_NAME_CHARACTERS = ";<>\\/"
-# Line breaks (CR, LF and the Unicode ones) and other control characters: a value that becomes a
-# mail header (titles, names, subjects) with one of these could not be sent, or would add headers.
-NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 BOTH_PARENT_AND_CHILDREN = "A certification can have a parent or children, not both."
 OWN_PARENT = "A certification cannot be its own parent or child."

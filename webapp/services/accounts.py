@@ -1,4 +1,6 @@
 """Accounts: passwords, signing in, and changing or resetting a password."""
+import secrets
+
 from flask import current_app
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,8 +20,28 @@ from webapp.services.sessions import revoke_user_sessions
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
+# Marks a password hash no password matches (decision 51): werkzeug's hashes start with their method.
+UNUSABLE_PREFIX = "!"
+
+
 def hash_password(password: str) -> str:
     return generate_password_hash(password)  # scrypt, werkzeug's default
+
+
+def unusable_password_hash() -> str:
+    """A stored "hash" no password matches, made in microseconds (an import makes thousands): the person
+    chooses their password through an invitation, which replaces it. Unique per person, so the
+    invitation's fingerprint of it (services.reset_tokens) differs from one person to the next."""
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(32)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether `password` is the one `password_hash` was made from; never for an unusable hash, which
+    takes as long to refuse as a wrong password, so timing tells nobody the account has none yet."""
+    if password_hash.startswith(UNUSABLE_PREFIX):
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return check_password_hash(password_hash, password)
 
 
 def _user_signing_in_as(identifier: str) -> User | None:
@@ -55,7 +77,7 @@ def authenticate_user(identifier: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)
         # The typed identifier is not kept: people type their password into it by mistake.
         record_audit(None, "user.sign_in_failed", None, "Failed sign-in for an unknown account")
-    elif not check_password_hash(user.password_hash, password) or not user.active:
+    elif not password_matches(user.password_hash, password) or not user.active:
         record_audit(None, "user.sign_in_failed", user, f"Failed sign-in as {user.username}")
         user = None
     elif not password_sign_in_allowed(current_app.config["PASSWORD_SIGN_IN"],
@@ -123,7 +145,7 @@ def change_password(user: User, current_password: str, new_password: str) -> int
     is short or common.
     """
     errors = {}
-    if not check_password_hash(user.password_hash, current_password):
+    if not password_matches(user.password_hash, current_password):
         errors["current"] = "This is not your current password."
     if problem := password_problem(new_password):
         errors["password"] = problem

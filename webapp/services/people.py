@@ -2,7 +2,6 @@
 table; notify by e-mail. Each takes plain arguments, so the pages and an import call the same functions."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,10 +26,10 @@ from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
 from webapp.rules.passwords import password_problem
-from webapp.rules.people import supervision_loop
+from webapp.rules.people import removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
-from webapp.services.accounts import hash_password
+from webapp.services.accounts import hash_password, unusable_password_hash
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.mail import SECRET_LINK, external_url, queue_email, render_mail
@@ -174,41 +173,57 @@ def _blank_to_none(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
+# The refusals Add Person, Edit Account Info and the people import share, by field.
+REFUSED = {
+    "username": "Another user already has this username.",
+    "email": "Another user already has this e-mail address.",
+    "email_permissions": "Only someone with every permission this person has may change their e-mail address.",
+    "employee_number": "Another user already has this employee number.",
+    "company": "Choose an existing company.",
+    "self_supervisor": "A user cannot supervise themselves.",
+    "inactive_supervisor": "Choose supervisors among the active users.",
+    "supervision_loop": ("Someone chosen is supervised by this person, directly or through others: "
+                         "nobody may end up supervising themselves."),
+    "module_levels": "Choose existing module levels.",
+    "own_module_levels": "You cannot remove your own right to manage module levels.",
+    "own_active": "You cannot deactivate your own account.",
+}
+
+
 def _check_account(user: User | None, by: User, account: AccountInput, errors: dict[str, str]) -> _Checked:
     """The checks Add Person (`user` None) and Edit Account Info share; adds refusals to `errors`."""
     username, email = account.username.strip(), account.email.strip().lower()
     employee_number = _blank_to_none(account.employee_number)
     if _taken(User.username, username, user):
-        errors["username"] = "Another user already has this username."
+        errors["username"] = REFUSED["username"]
     if _taken(User.email, email, user):
-        errors["email"] = "Another user already has this e-mail address."
+        errors["email"] = REFUSED["email"]
     elif user is not None and email != user.email.lower() and not may_change_email(
             by.permissions, user.permissions, own=user.id == by.id):
-        errors["email"] = "Only someone with every permission this person has may change their e-mail address."
+        errors["email"] = REFUSED["email_permissions"]
     if employee_number and _taken(User.employee_number, employee_number, user):
-        errors["employee_number"] = "Another user already has this employee number."
+        errors["employee_number"] = REFUSED["employee_number"]
     company = db.session.get(Company, account.company_id) if account.company_id else None
     if account.company_id and company is None:
-        errors["company"] = "Choose an existing company."
+        errors["company"] = REFUSED["company"]
     supervisors = list(db.session.scalars(select(User).where(User.id.in_(account.supervisor_ids), User.active.is_(True))))
     if user is not None and user.id in account.supervisor_ids:
-        errors["supervisors"] = "A user cannot supervise themselves."
+        errors["supervisors"] = REFUSED["self_supervisor"]
     elif len(supervisors) != len(account.supervisor_ids):
-        errors["supervisors"] = "Choose supervisors among the active users."
+        errors["supervisors"] = REFUSED["inactive_supervisor"]
     elif user is not None and supervision_loop(user.id, account.supervisor_ids,
                                                db.session.execute(select(supervisor_links)).all()):
-        errors["supervisors"] = ("Someone chosen is supervised by this person, directly or through others: "
-                                 "nobody may end up supervising themselves.")
+        errors["supervisors"] = REFUSED["supervision_loop"]
     levels = None
     if account.level_ids is not None:
         if not by.can(Permission.MANAGE_MODULE_LEVELS):
             raise PermissionError("choosing module levels needs the permission to manage them")
         levels = list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(account.level_ids))))
         if len(levels) != len(account.level_ids):
-            errors["module_levels"] = "Choose existing module levels."
-        elif user is not None and user.id == by.id and not any(
-                Permission.MANAGE_MODULE_LEVELS in level.permissions for level in levels):
-            errors["module_levels"] = "You cannot remove your own right to manage module levels."
+            errors["module_levels"] = REFUSED["module_levels"]
+        elif user is not None and removes_own_level_management(user.id == by.id, [level.permissions for level in levels],
+                                                               Permission.MANAGE_MODULE_LEVELS):
+            errors["module_levels"] = REFUSED["own_module_levels"]
     return _Checked(company, supervisors, levels)
 
 
@@ -224,7 +239,7 @@ def _apply_account(user: User, account: AccountInput, checked: _Checked) -> None
         user.module_levels = checked.levels
 
 
-def _tell_old_address(user: User, by: User, old_email: str, old_username: str, held_until) -> None:
+def tell_old_address(user: User, by: User, old_email: str, old_username: str, held_until) -> None:
     """Mail the address the account had, so its owner learns of a change they did not make."""
     changes = [(what, old, new) for what, old, new in (("e-mail address", old_email, user.email),
                                                        ("username", old_username, user.username)) if old != new]
@@ -268,7 +283,7 @@ def edit_account(user: User, by: User, account: AccountInput, *, active: bool, p
     errors: dict[str, str] = {}
     checked = _check_account(user, by, account, errors)
     if user.id == by.id and not active:
-        errors["active"] = "You cannot deactivate your own account."
+        errors["active"] = REFUSED["own_active"]
     photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
@@ -291,14 +306,9 @@ def edit_account(user: User, by: User, account: AccountInput, *, active: bool, p
         record_audit(by, "user.edit_account", user, f"Edited the account info of {user.full_name}",
                      before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
-    _tell_old_address(user, by, old_email, old_username, held_until)
+    tell_old_address(user, by, old_email, old_username, held_until)
     _commit_account()
     return user
-
-
-def _unusable_password_hash() -> str:
-    # Nobody knows it: the person chooses their own password through the invitation.
-    return hash_password(secrets.token_urlsafe(32))
 
 
 def create_person(by: User, account: AccountInput, *, roles: dict[int, date | None] | None = None,
@@ -315,13 +325,14 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
     found_roles = list(db.session.scalars(select(CertificationRole).where(CertificationRole.id.in_(roles))))
     if len(found_roles) != len(roles):
         errors["roles"] = "Choose existing roles."
-    elif any(until is not None and until <= day for until in roles.values()):
-        errors["training_until"] = f"The training end date must be after today ({format_date(day)})."
+    for role_id, until in roles.items():
+        if until is not None and until <= day:
+            errors[f"training_until_{role_id}"] = f"The training end date must be after today ({format_date(day)})."
     photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
     user = create_user(username=account.username.strip(), email=account.email, first_name=account.first_name.strip(),
-                       last_name=account.last_name.strip(), password_hash=_unusable_password_hash())
+                       last_name=account.last_name.strip(), password_hash=unusable_password_hash())
     _apply_account(user, account, checked)
     if checked.levels is None:
         user.module_levels = list(db.session.scalars(
@@ -333,12 +344,12 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
     record_audit(by, "user.create", user, f"Added {user.full_name}", after={
         **_account_state(user), "roles": sorted(role.name for role in found_roles), "photo": photo is not None})
     if invite:
-        _queue_invitation(user, by)
+        queue_invitation(user, by)
     _commit_account()
     return user
 
 
-def _queue_invitation(user: User, by: User) -> None:
+def queue_invitation(user: User, by: User) -> None:
     mail = render_mail("invitation", "You are invited to FieldCert", user=user, by=by, days=INVITATION_DAYS,
                        link=SECRET_LINK)
     queue_email("invitation", user, mail, user=user)
@@ -353,7 +364,7 @@ def invite_person(user: User, by: User) -> None:
     """
     if not user.active:
         raise AccountInvalid({"invite": f"{user.full_name} is inactive: reactivate them first."})
-    _queue_invitation(user, by)
+    queue_invitation(user, by)
     db.session.commit()
 
 
@@ -361,7 +372,7 @@ def deactivate_person(user: User, by: User) -> int:
     """Deactivate `user`: they cannot sign in, their sessions end, and they leave the active lists;
     their records stay in history and in reports that include inactive people. How many sessions ended."""
     if user.id == by.id:
-        raise AccountInvalid({"active": "You cannot deactivate your own account."})
+        raise AccountInvalid({"active": REFUSED["own_active"]})
     if not user.active:
         return 0
     user.active = False
@@ -412,7 +423,7 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
     user.phone = user.employee_number = user.job_title = None
     user.photo = None
     user.supervisors, user.supervised, user.module_levels = [], [], []
-    user.password_hash = _unusable_password_hash()
+    user.password_hash = unusable_password_hash()
     user.qr_token, user.calendar_token = new_token(), new_token()
     user.active = False
     user.erased_at = utcnow()
@@ -441,7 +452,7 @@ def create_administrator(*, username: str, email: str, first_name: str, last_nam
     levels = ensure_built_in_module_levels()
     user = create_user(username=username.strip(), email=email.strip(), first_name=first_name.strip(),
                        last_name=last_name.strip(),
-                       password_hash=hash_password(password) if password is not None else _unusable_password_hash())
+                       password_hash=hash_password(password) if password is not None else unusable_password_hash())
     user.module_levels = list(levels.values())
     db.session.flush()
     record_audit(None, "user.create", user, f"Added {user.full_name} as an administrator from the command line",
