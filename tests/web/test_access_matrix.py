@@ -123,6 +123,8 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.record": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.record_attach": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.record_dates": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
+    "people.restore": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "people.revoke": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.record_preview": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.requirement_state": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.show": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),

@@ -7,7 +7,7 @@ from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render, render_fragment
-from webapp.permissions import Permission
+from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.services.access import users_in_reach
 from webapp.services.activities import current_document
@@ -183,6 +183,7 @@ def detail(certification_id: int):
     else:
         context["users"] = associated_users(certification, today(), current_user)
         context["direct_ids"] = direct_user_ids(certification)
+        context["may_view_people"] = any(current_user.can(p) for p in ACTIONS_ON_PEOPLE["view"])
     return render("certifications/detail.html", **context)
 
 

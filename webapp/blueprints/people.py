@@ -26,6 +26,7 @@ from webapp.forms.supervising import (
     RecordCertificationForm,
     RecordDatesForm,
     RequirementStateForm,
+    RevocationForm,
     TrainingForm,
 )
 from webapp.htmx import render, wants_fragment
@@ -69,6 +70,7 @@ from webapp.services.people import (
 from webapp.services.roles import list_roles
 from webapp.services.photos import qr_photo
 from webapp.services.records import attach_to_record, edit_record_dates, record_certification
+from webapp.services.revocations import RevocationRefused, restore_record, revoke_record
 from webapp.services.requirements import (
     RequirementError,
     add_direct_requirement,
@@ -762,12 +764,16 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
             selectinload(Submission.attachments),
             selectinload(Submission.decided_by),
             selectinload(Submission.submitted_by),
+            selectinload(Submission.revoked_by),
             selectinload(Submission.comments).selectinload(Comment.author),
         )
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ))
+    may_revoke = may_approve_for(current_user, user)
     context = {"user": user, "certification": certification, "submissions": submissions,
-               "sight": sight_of(current_user),
+               "sight": sight_of(current_user), "may_revoke": may_revoke,
+               "may_restore": may_revoke and current_user.can(Permission.APPROVE_ALL),
+               "revocation_form": RevocationForm(formdata=None),
                "evidence": activity_evidence(s.id for s in submissions),
                "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
     if wants_fragment():
@@ -845,3 +851,43 @@ def comment_delete(user_id: int, comment_id: int):
     certification = comment.submission.certification
     delete_comment(comment, current_user)
     return _history(user, certification, message="Comment deleted.")
+
+
+# ---- Revoke and restore a record ------------------------------------------------------------
+
+
+def _revoked_or_restored(user: User, record: Submission, act, done: str):
+    """`act(record, actor, reason)` with the posted reason; the history again, with `done` or the refusal."""
+    form = RevocationForm()
+    if form.validate():
+        try:
+            act(record, current_user, form.reason.data)
+        except RevocationRefused as error:
+            form.reason.errors = [error.errors["reason"]]
+        else:
+            return _history(user, record.certification, message=done)
+    return _history(user, record.certification, 422, invalid_revocation=(record.id, form))
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/revoke")
+@permission_required(*APPROVERS)
+def revoke(user_id: int, record_id: int):
+    user = _user_in_reach(user_id, "approve")
+    if not may_approve_for(current_user, user):
+        abort(404)
+    record = _record_of(user, record_id)
+    return _revoked_or_restored(user, record, revoke_record,
+                                f"Revoked {record.certification.name} completed {record.completed_on:%m/%d/%Y}; "
+                                f"{user.full_name} was told.")
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/restore")
+@permission_required(Permission.APPROVE_ALL)
+def restore(user_id: int, record_id: int):
+    user = _user_in_reach(user_id, "approve")
+    if not may_approve_for(current_user, user):
+        abort(404)
+    record = _record_of(user, record_id)
+    return _revoked_or_restored(user, record, restore_record,
+                                f"Restored {record.certification.name} completed {record.completed_on:%m/%d/%Y}; "
+                                f"{user.full_name} was told.")

@@ -28,6 +28,8 @@ NOTICE_KINDS = (
     "password_reset",
     "account_changed",
     "invitation",
+    "revoked",
+    "restored",
 )
 
 shared_report_users = Table(
