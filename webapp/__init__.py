@@ -11,6 +11,7 @@ from webapp.bounds import init_bounds
 from webapp.blueprints import (
     activities,
     activity_admin,
+    audit,
     auth,
     certifications,
     companies,
@@ -55,6 +56,7 @@ BLUEPRINTS = (
     activities.bp,
     activity_admin.bp,
     credentials.bp,
+    audit.bp,
 )
 
 

@@ -29,6 +29,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES),
     NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),
     NavItem("Sent mail", "notices.outbox", Permission.MANAGE_SETTINGS),
+    NavItem("Audit trail", "audit.index", Permission.VIEW_AUDIT_LOG),
 )
 
 

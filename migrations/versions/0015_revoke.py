@@ -1,4 +1,5 @@
-"""Revoke and restore records: notice kinds revoked and restored
+"""Revoke and restore records (notice kinds revoked and restored); the audit trail page: each entry's
+person and certification
 
 Revision ID: 0015
 Revises: 0014
@@ -16,6 +17,18 @@ OLD_KINDS = ('first_notice', 'second_notice', 'expired', 'deferral_ended', 'trai
              'declined', 'approved', 'notify', 'shared_report', 'password_reset', 'account_changed', 'invitation')
 NEW_KINDS = (*OLD_KINDS, 'revoked', 'restored')
 
+# Entries written before this migration: the person and certification their object names.
+BACKFILL = (
+    "UPDATE audit_entries SET subject_user_id = CAST(entity_id AS INTEGER)"
+    " WHERE entity_type = 'User' AND entity_id <> '' AND EXISTS (SELECT 1 FROM users WHERE CAST(users.id AS VARCHAR(60)) = audit_entries.entity_id)",
+    "UPDATE audit_entries SET certification_id = CAST(entity_id AS INTEGER)"
+    " WHERE entity_type = 'Certification' AND entity_id <> '' AND EXISTS (SELECT 1 FROM certifications WHERE CAST(certifications.id AS VARCHAR(60)) = audit_entries.entity_id)",
+    "UPDATE audit_entries SET"
+    " subject_user_id = (SELECT user_id FROM submissions WHERE CAST(submissions.id AS VARCHAR(60)) = audit_entries.entity_id),"
+    " certification_id = (SELECT certification_id FROM submissions WHERE CAST(submissions.id AS VARCHAR(60)) = audit_entries.entity_id)"
+    " WHERE entity_type = 'Submission'",
+)
+
 
 def _allow_kinds(kinds):
     with op.batch_alter_table('notices', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
@@ -25,8 +38,20 @@ def _allow_kinds(kinds):
 
 def upgrade():
     _allow_kinds(NEW_KINDS)
+    with op.batch_alter_table('audit_entries', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.add_column(sa.Column('subject_user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('certification_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_audit_entries_subject_user_id'), ['subject_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_certification_id'), ['certification_id'], unique=False)
+    for statement in BACKFILL:
+        op.execute(statement)
 
 
 def downgrade():
+    with op.batch_alter_table('audit_entries', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entries_certification_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entries_subject_user_id'))
+        batch_op.drop_column('certification_id')
+        batch_op.drop_column('subject_user_id')
     op.execute("DELETE FROM notices WHERE kind IN ('revoked', 'restored')")
     _allow_kinds(OLD_KINDS)

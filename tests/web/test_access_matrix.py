@@ -49,6 +49,8 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "activity_admin.remove_page": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "activity_admin.remove_question": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "activity_admin.toggle_integration": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "audit.export": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "audit.index": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "auth.accept_invitation": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "auth.end_other_sessions": (SIGN_IN, OK, OK, OK),
     "auth.forgot_password": (OK, OK, OK, OK),

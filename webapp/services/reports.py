@@ -236,7 +236,7 @@ CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification",
               "Pending Approval", "Completed", "Expires", "Days Left"]
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
     if isinstance(value, int):
         return str(value)
@@ -248,7 +248,7 @@ def report_csv_rows(lines: list[ReportLine]):
     yield CSV_HEADER
     for line in lines:
         s = line.requirement.status
-        yield [_cell(value) for value in [
+        yield [csv_cell(value) for value in [
             line.user.last_name, line.user.first_name, line.user.username,
             line.user.company.name if line.user.company else "",
             line.requirement.certification.name, "; ".join(line.requirement.source_names), s.status.label,
