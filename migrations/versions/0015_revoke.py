@@ -1,5 +1,5 @@
 """Revoke and restore records (notice kinds revoked and restored); the audit trail page: each entry's
-person and certification
+person and certification; archived certifications
 
 Revision ID: 0015
 Revises: 0014
@@ -45,9 +45,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_certification_id'), ['certification_id'], unique=False)
     for statement in BACKFILL:
         op.execute(statement)
+    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+        batch_op.drop_column('archived_at')
     with op.batch_alter_table('audit_entries', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_certification_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_subject_user_id'))

@@ -71,6 +71,8 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "certifications.edit": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.edit_group": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.edit_roles": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "certifications.erase": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),  # only an archived one, and none is
+    "certifications.restore": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.edit_users": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.example": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.group_delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

@@ -570,7 +570,8 @@ def _manage_context(user: User, **extra) -> dict:
                               if r.id not in held]
     direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
     direct_form.certification.choices = [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+        (c.id, c.name) for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                                   .order_by(Certification.name))
         if c.id not in directly | hidden
     ]
     training_forms = {
@@ -654,7 +655,8 @@ def training(user_id: int, assignment_id: int):
 def add_direct(user_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
     form = DirectRequirementForm()
-    form.certification.choices = [(c.id, c.name) for c in db.session.scalars(select(Certification))]
+    form.certification.choices = [
+        (c.id, c.name) for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None)))]
     if not form.validate():
         return _manage(user, status=422, direct_form=form)
     certification = db.session.get(Certification, form.certification.data)
@@ -685,7 +687,7 @@ def _record_form(user: User) -> RecordCertificationForm:
         (c.id, c.name)
         for c in db.session.scalars(
             select(Certification)
-            .where(Certification.id.not_in(hidden_certifications(current_user)))
+            .where(Certification.id.not_in(hidden_certifications(current_user)), Certification.archived_at.is_(None))
             .order_by(Certification.name)
         )
     ]

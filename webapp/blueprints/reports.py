@@ -141,7 +141,8 @@ def _shared_form() -> tuple[SharedReportForm, dict]:
     roles = {r.id: r for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))}
     hidden = hidden_certification_ids(current_user)
     certifications = {
-        c.id: c for c in db.session.scalars(select(Certification).order_by(Certification.name)) if c.id not in hidden
+        c.id: c for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                            .order_by(Certification.name)) if c.id not in hidden
     }
     form.users.choices = [(u.id, u.sort_name) for u in users.values()]
     form.roles.choices = [(r.id, r.name) for r in roles.values()]

@@ -33,6 +33,7 @@ from webapp.models import (
     Tag,
     User,
 )
+from webapp.models.base import utcnow
 from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.services.access import change_within_reach, ids_managed_by
@@ -400,7 +401,7 @@ def count_certification_records(certification: Certification) -> int:
     return db.session.scalar(select(func.count(Submission.id)).where(Submission.certification_id == certification.id))
 
 
-def delete_certification(actor: User, certification: Certification) -> int:
+def _delete_with_records(actor: User, certification: Certification, action: str, summary: str) -> int:
     """Delete the certification with its records, requirements and settings; returns the records deleted."""
     before = _audit_state(certification)
     records = count_certification_records(certification)
@@ -413,15 +414,56 @@ def delete_certification(actor: User, certification: Certification) -> int:
         db.session.execute(delete(model).where(model.certification_id == certification.id))
     for child in certification.children:
         child.parent = None
-    record_audit(actor, "certification.delete", certification,
-                 f"Deleted certification {certification.name} and its {records} records", before=before)
+    record_audit(actor, action, certification, summary.format(name=certification.name, records=records), before=before)
     db.session.delete(certification)
     db.session.commit()
     return records
 
 
-def list_certifications(search: str = "", tag_id: int | None = None, group_id: int | None = None) -> list[Certification]:
+def delete_certification(actor: User, certification: Certification) -> int:
+    """Delete a certification nobody has a record of (one with records is archived or erased instead)."""
+    if count_certification_records(certification):
+        raise Invalid({"certification": f"{certification.name} has records: archive it instead, or erase it."})
+    return _delete_with_records(actor, certification, "certification.delete", "Deleted certification {name}")
+
+
+def archive_certification(actor: User, certification: Certification) -> Certification:
+    """Hide the certification from lists and requirements, keeping its records, roles and settings (decision 37)."""
+    if certification.archived_at is not None:
+        raise Invalid({"certification": f"{certification.name} is already archived."})
+    certification.archived_at = utcnow()
+    record_audit(actor, "certification.archive", certification,
+                 f"Archived certification {certification.name} with its {count_certification_records(certification)} records",
+                 before={"archived_at": None}, after=snapshot(certification, ("archived_at",)))
+    db.session.commit()
+    return certification
+
+
+def restore_certification(actor: User, certification: Certification) -> Certification:
+    """Bring an archived certification back into lists and requirements, as it was."""
+    if certification.archived_at is None:
+        raise Invalid({"certification": f"{certification.name} is not archived."})
+    before = snapshot(certification, ("archived_at",))
+    certification.archived_at = None
+    record_audit(actor, "certification.restore", certification, f"Restored certification {certification.name}",
+                 before=before, after={"archived_at": None})
+    db.session.commit()
+    return certification
+
+
+def erase_certification(actor: User, certification: Certification, typed_name: str | None) -> int:
+    """Erase the certification and every record of it, for good, once its name is typed to confirm."""
+    if (typed_name or "").strip() != certification.name:
+        raise Invalid({"confirm_name": f"Type the certification's name, {certification.name}, exactly, to erase it."})
+    return _delete_with_records(actor, certification, "certification.erase",
+                                "Erased certification {name} and its {records} records")
+
+
+def list_certifications(search: str = "", tag_id: int | None = None, group_id: int | None = None, *,
+                        archived: bool = False) -> list[Certification]:
+    """The certifications in use (or, with `archived`, the archived ones) matching the filters, by name."""
     query = select(Certification).options(selectinload(Certification.tags), selectinload(Certification.group))
+    query = query.where(Certification.archived_at.is_not(None) if archived else Certification.archived_at.is_(None))
     if search.strip():
         query = query.where(Certification.name.ilike(f"%{search.strip()}%"))
     if tag_id:

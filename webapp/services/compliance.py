@@ -107,6 +107,11 @@ class _Facts:
     acknowledged_on: dict[tuple[int, int], date] = field(default_factory=dict)  # (user, certification) -> latest
 
 
+def _archived_certifications():
+    """The ids of the archived certifications: required of nobody while archived (decision 37)."""
+    return select(Certification.id).where(Certification.archived_at.is_not(None))
+
+
 @collector_paused()
 def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requirement]]:
     """Every requirement of each user, with its status on `day`, in ten queries at most
@@ -130,12 +135,14 @@ def load_requirements(user_ids: Iterable[int], day: date) -> dict[int, list[Requ
         for company_id, role_name, certification_id in db.session.execute(
             select(RoleRequirement.company_id, CertificationRole.name, RoleRequirement.certification_id)
             .join(CertificationRole, CertificationRole.id == RoleRequirement.role_id)
-            .where(RoleRequirement.role_id.in_(role_ids), RoleRequirement.company_id.in_(companies))
+            .where(RoleRequirement.role_id.in_(role_ids), RoleRequirement.company_id.in_(companies),
+                   RoleRequirement.certification_id.not_in(_archived_certifications()))
         ):
             facts.role_requirements[(company_id, role_name)].append(certification_id)
     for user_id, certification_id in db.session.execute(
         select(DirectRequirement.user_id, DirectRequirement.certification_id).where(
-            DirectRequirement.user_id.in_(user_ids)
+            DirectRequirement.user_id.in_(user_ids),
+            DirectRequirement.certification_id.not_in(_archived_certifications()),
         )
     ):
         facts.direct[user_id].append(certification_id)

@@ -67,7 +67,8 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
         "supervisor": [(u.id, u.sort_name) for u in supervisors],
         "certification": [
             (c.id, c.name)
-            for c in db.session.scalars(select(Certification).order_by(Certification.name))
+            for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                        .order_by(Certification.name))
             if c.id not in hidden
         ],
     }
@@ -75,7 +76,7 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
 
 def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certification]:
     """The columns: certifications the viewer may see, narrowed by group and role."""
-    query = select(Certification).order_by(Certification.name)
+    query = select(Certification).where(Certification.archived_at.is_(None)).order_by(Certification.name)
     hidden = hidden_certification_ids(viewer)
     if hidden:
         query = query.where(Certification.id.not_in(hidden))

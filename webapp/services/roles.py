@@ -285,6 +285,7 @@ def delete_role(actor: User, role: CertificationRole) -> None:
 
 def role_choices() -> dict:
     return {
-        "certifications": list(db.session.scalars(select(Certification).order_by(func.lower(Certification.name)))),
+        "certifications": list(db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                                  .order_by(func.lower(Certification.name)))),
         "levels": list(db.session.scalars(select(ModuleLevel).order_by(ModuleLevel.name))),
     }
