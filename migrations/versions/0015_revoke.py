@@ -1,5 +1,5 @@
 """Revoke and restore records (notice kinds revoked and restored); the audit trail page: each entry's
-person and certification; archived certifications
+person and certification; archived certifications, roles and companies
 
 Revision ID: 0015
 Revises: 0014
@@ -16,6 +16,8 @@ depends_on = None
 OLD_KINDS = ('first_notice', 'second_notice', 'expired', 'deferral_ended', 'training_ended', 'competency', 'digest',
              'declined', 'approved', 'notify', 'shared_report', 'password_reset', 'account_changed', 'invitation')
 NEW_KINDS = (*OLD_KINDS, 'revoked', 'restored')
+
+ARCHIVABLE = ('certifications', 'roles', 'companies')
 
 # Entries written before this migration: the person and certification their object names.
 BACKFILL = (
@@ -45,13 +47,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_certification_id'), ['certification_id'], unique=False)
     for statement in BACKFILL:
         op.execute(statement)
-    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
-        batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
+    for table in ARCHIVABLE:
+        with op.batch_alter_table(table, schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+            batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('certifications', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
-        batch_op.drop_column('archived_at')
+    for table in ARCHIVABLE:
+        with op.batch_alter_table(table, schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+            batch_op.drop_column('archived_at')
     with op.batch_alter_table('audit_entries', schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_certification_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_subject_user_id'))

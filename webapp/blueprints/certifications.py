@@ -2,11 +2,10 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
+from webapp.blueprints.common import add_errors, confirm_delete, erase_archived, restore_archived, saved, tab_items
 from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
-from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, EraseCertificationForm, GroupForm
-from webapp.forms.supervising import ActionForm
+from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render, render_fragment
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
@@ -14,7 +13,6 @@ from webapp.services.access import users_in_reach
 from webapp.services.activities import current_document
 from webapp.services.certifications import (
     CertificationInvalid,
-    archive_certification,
     associated_roles,
     associated_users,
     check_certification,
@@ -35,7 +33,6 @@ from webapp.services.certifications import (
     list_certifications,
     policy_from_values,
     recalculated_records,
-    restore_certification,
     role_grid,
     set_associated_roles,
     set_direct_users,
@@ -43,6 +40,8 @@ from webapp.services.certifications import (
     update_group,
 )
 from webapp.services.compliance import tracking_policy
+from webapp.rules.periods import plural
+from webapp.services.archive import archive_item
 from webapp.services.invalid import Invalid
 
 bp = Blueprint("certifications", __name__, url_prefix="/certifications")
@@ -66,7 +65,7 @@ def index():
         "certifications/index.html",
         block="results" if request.headers.get("HX-Target") == "certification-results" else "content",
         certifications=list_certifications(search, tag_id, group_id, archived=archived),
-        archived=archived, action_form=ActionForm(),
+        archived=archived,
         **filter_choices(),
         activity_labels=ACTIVITY_LABELS,
         search=search, tag_id=tag_id, group_id=group_id,
@@ -259,7 +258,7 @@ def delete(certification_id: int):
                     " stays in the people's history and the audit trail. Restore it from Archived Certifications at any"
                     " time; an administrator may erase it for good from there.",
         button="Archive Certification", cancel_url=cancel_url,
-        delete=lambda: archive_certification(current_user, certification),
+        delete=lambda: archive_item(current_user, certification, f" with its {plural(records, 'records')}"),
         done=f"Certification {certification.name} archived, with its {records} record{'s' if records != 1 else ''}.",
         done_url=url_for("certifications.index"),
     )
@@ -269,15 +268,8 @@ def delete(certification_id: int):
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def restore(certification_id: int):
     certification = _certification_or_404(certification_id)
-    if not ActionForm().validate():
-        abort(400)
-    try:
-        restore_certification(current_user, certification)
-    except Invalid as invalid:
-        flash(" ".join(invalid.errors.values()), "error")
-    else:
-        flash(f"Certification {certification.name} restored.", "success")
-    return redirect(url_for("certifications.detail", certification_id=certification.id))
+    return restore_archived(certification, current_user,
+                            url_for("certifications.detail", certification_id=certification.id))
 
 
 @bp.route("/<int:certification_id>/erase", methods=["GET", "POST"])
@@ -285,20 +277,17 @@ def restore(certification_id: int):
 def erase(certification_id: int):
     """Erase an archived certification and all its records for good, once its name is typed (administrators)."""
     certification = _certification_or_404(certification_id)
-    if certification.archived_at is None or not current_user.can(Permission.MANAGE_CERTIFICATIONS):
-        abort(404)
-    form = EraseCertificationForm()
-    if form.validate_on_submit():
-        try:
-            records = erase_certification(current_user, certification, form.confirm_name.data)
-        except Invalid as invalid:
-            add_errors(form, invalid)
-        else:
-            flash(f"Certification {certification.name} erased, with its {records} record{'s' if records != 1 else ''}.",
-                  "success")
-            return redirect(url_for("certifications.index", archived=1))
-    return render("certifications/erase.html", certification=certification, form=form,
-                  records=count_certification_records(certification), status=422 if form.is_submitted() else 200)
+    records = count_certification_records(certification)
+    return erase_archived(
+        certification, what="certification", manager=Permission.MANAGE_CERTIFICATIONS,
+        explanation=f"Erasing {certification.name} deletes it and its {plural(records, 'records')} (submissions, with"
+                    " their attachments and comments) for good, removes it from every role and every user's Other"
+                    " Required Certifications, and detaches its child certifications.",
+        erase=lambda typed: erase_certification(current_user, certification, typed),
+        cancel_url=url_for("certifications.detail", certification_id=certification.id),
+        done=f"Certification {certification.name} erased, with its {plural(records, 'records')}.",
+        done_url=url_for("certifications.index", archived=1),
+    )
 
 
 @bp.route("/groups", methods=["GET", "POST"])

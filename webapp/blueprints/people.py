@@ -184,7 +184,8 @@ def show(user_id: int):
 
 
 def _choices(form: EditAccountForm, user: User | None) -> None:
-    form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices()[1:]]
+    keep = user.company_id if user is not None else None
+    form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices(keep)[1:]]
     # Current supervisors first, so a long list opens on them.
     current = {s.id for s in user.supervisors} if user is not None else set()
     candidates = sorted(supervisor_choices(user), key=lambda s: s.id not in current)
@@ -566,7 +567,8 @@ def _manage_context(user: User, **extra) -> dict:
     ) if d.certification_id not in hidden]
     directly = {d.certification_id for d in direct}
     role_form = extra.pop("role_form", None) or AssignRoleForm()
-    role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))
+    role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))
                               if r.id not in held]
     direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
     direct_form.certification.choices = [
@@ -602,7 +604,8 @@ def manage(user_id: int):
 def add_role(user_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
     form = AssignRoleForm()
-    form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole))]
+    form.role.choices = [(r.id, r.name) for r in db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)))]
     if not form.validate():
         return _manage(user, status=422, role_form=form)
     role = db.session.get(CertificationRole, form.role.data)
@@ -858,8 +861,13 @@ def comment_delete(user_id: int, comment_id: int):
 # ---- Revoke and restore a record ------------------------------------------------------------
 
 
-def _revoked_or_restored(user: User, record: Submission, act, done: str):
-    """`act(record, actor, reason)` with the posted reason; the history again, with `done` or the refusal."""
+def _revocation(user_id: int, record_id: int, act, verb: str):
+    """`act(record, actor, reason)` with the posted reason on a record of someone the actor approves for;
+    the history again, saying what was done (and that the person was told) or why it was refused."""
+    user = _user_in_reach(user_id, "approve")
+    if not may_approve_for(current_user, user):
+        abort(404)
+    record = _record_of(user, record_id)
     form = RevocationForm()
     if form.validate():
         try:
@@ -867,29 +875,18 @@ def _revoked_or_restored(user: User, record: Submission, act, done: str):
         except RevocationRefused as error:
             form.reason.errors = [error.errors["reason"]]
         else:
-            return _history(user, record.certification, message=done)
+            return _history(user, record.certification, message=f"{verb} {record.certification.name} completed"
+                                                                 f" {record.completed_on:%m/%d/%Y}; {user.full_name} was told.")
     return _history(user, record.certification, 422, invalid_revocation=(record.id, form))
 
 
 @bp.post("/<int:user_id>/records/<int:record_id>/revoke")
 @permission_required(*APPROVERS)
 def revoke(user_id: int, record_id: int):
-    user = _user_in_reach(user_id, "approve")
-    if not may_approve_for(current_user, user):
-        abort(404)
-    record = _record_of(user, record_id)
-    return _revoked_or_restored(user, record, revoke_record,
-                                f"Revoked {record.certification.name} completed {record.completed_on:%m/%d/%Y}; "
-                                f"{user.full_name} was told.")
+    return _revocation(user_id, record_id, revoke_record, "Revoked")
 
 
 @bp.post("/<int:user_id>/records/<int:record_id>/restore")
 @permission_required(Permission.APPROVE_ALL)
 def restore(user_id: int, record_id: int):
-    user = _user_in_reach(user_id, "approve")
-    if not may_approve_for(current_user, user):
-        abort(404)
-    record = _record_of(user, record_id)
-    return _revoked_or_restored(user, record, restore_record,
-                                f"Restored {record.certification.name} completed {record.completed_on:%m/%d/%Y}; "
-                                f"{user.full_name} was told.")
+    return _revocation(user_id, record_id, restore_record, "Restored")

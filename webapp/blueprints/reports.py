@@ -138,7 +138,8 @@ def _shared_form() -> tuple[SharedReportForm, dict]:
     """The create form with only the users in reach and the certifications the actor may see."""
     form = SharedReportForm()
     users = {u.id: u for u in db.session.scalars(users_in_reach(current_user, "view").order_by(User.last_name, User.first_name))}
-    roles = {r.id: r for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))}
+    roles = {r.id: r for r in db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))}
     hidden = hidden_certification_ids(current_user)
     certifications = {
         c.id: c for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))

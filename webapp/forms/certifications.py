@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms.choices import SelectField, SelectMultipleField
@@ -285,8 +285,3 @@ class GroupForm(FlaskForm):
             (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]
 
-
-class EraseCertificationForm(FlaskForm):
-    confirm_name = StringField("Type the certification's name to confirm",
-                               validators=[InputRequired("Type the certification's name.")],
-                               render_kw={"autocomplete": "off", "autocapitalize": "none"})

@@ -33,11 +33,11 @@ from webapp.models import (
     Tag,
     User,
 )
-from webapp.models.base import utcnow
 from webapp.models.certifications import FORBIDDEN_NAME_CHARACTERS
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
+from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
@@ -427,34 +427,9 @@ def delete_certification(actor: User, certification: Certification) -> int:
     return _delete_with_records(actor, certification, "certification.delete", "Deleted certification {name}")
 
 
-def archive_certification(actor: User, certification: Certification) -> Certification:
-    """Hide the certification from lists and requirements, keeping its records, roles and settings (decision 37)."""
-    if certification.archived_at is not None:
-        raise Invalid({"certification": f"{certification.name} is already archived."})
-    certification.archived_at = utcnow()
-    record_audit(actor, "certification.archive", certification,
-                 f"Archived certification {certification.name} with its {count_certification_records(certification)} records",
-                 before={"archived_at": None}, after=snapshot(certification, ("archived_at",)))
-    db.session.commit()
-    return certification
-
-
-def restore_certification(actor: User, certification: Certification) -> Certification:
-    """Bring an archived certification back into lists and requirements, as it was."""
-    if certification.archived_at is None:
-        raise Invalid({"certification": f"{certification.name} is not archived."})
-    before = snapshot(certification, ("archived_at",))
-    certification.archived_at = None
-    record_audit(actor, "certification.restore", certification, f"Restored certification {certification.name}",
-                 before=before, after={"archived_at": None})
-    db.session.commit()
-    return certification
-
-
 def erase_certification(actor: User, certification: Certification, typed_name: str | None) -> int:
     """Erase the certification and every record of it, for good, once its name is typed to confirm."""
-    if (typed_name or "").strip() != certification.name:
-        raise Invalid({"confirm_name": f"Type the certification's name, {certification.name}, exactly, to erase it."})
+    check_typed_name(certification, typed_name)
     return _delete_with_records(actor, certification, "certification.erase",
                                 "Erased certification {name} and its {records} records")
 

@@ -61,8 +61,10 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
     )
     hidden = hidden_certification_ids(viewer)
     return {
-        "company": [(c.id, c.name) for c in db.session.scalars(select(Company).order_by(Company.name))],
-        "role": [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))],
+        "company": [(c.id, c.name) for c in db.session.scalars(
+            select(Company).where(Company.archived_at.is_(None)).order_by(Company.name))],
+        "role": [(r.id, r.name) for r in db.session.scalars(
+            select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))],
         "group": [(g.id, g.name) for g in db.session.scalars(select(CertificationGroup).order_by(CertificationGroup.name))],
         "supervisor": [(u.id, u.sort_name) for u in supervisors],
         "certification": [
