@@ -33,7 +33,7 @@ def test_an_administrator_revokes_a_record_on_a_phone(signed_in_page, factory, d
     page = signed_in_page(ada, viewport=PHONE)
     page.goto(f"/people/{emma.id}/history/{forklift.id}")
     expect(page.get_by_role("heading", name="Forklift: history for Emma Employee")).to_be_visible()
-    page.get_by_text("Revoke", exact=True).click()
+    page.locator("summary", has_text="Revoke the record completed").click()
     reason = page.get_by_label("Reason for revoking (required)")
     reason.fill("   ")
     page.get_by_role("button", name="Revoke Record").click()
@@ -45,7 +45,7 @@ def test_an_administrator_revokes_a_record_on_a_phone(signed_in_page, factory, d
     page.get_by_role("button", name="Revoke Record").click()
     expect(page.get_by_text("Revoked Forklift completed")).to_be_visible()
     expect(page.get_by_text("Card found to be forged")).to_be_visible()
-    expect(page.get_by_text("Restore", exact=True)).to_be_visible()
+    expect(page.locator("summary", has_text="Restore the record completed")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
     db.session.expire_all()
