@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 CSV_HEADER = ["When (UTC)", "Actor", "Action", "Object", "Object ID", "Person", "Summary", "Before", "After", "Address"]
 # The objects the entries name, as the filter offers them.
 OBJECT_LABELS = {
-    "Submission": "Record or submission",
+    "Submission": "Record",
     "User": "Person",
     "Certification": "Certification",
     "CertificationRole": "Role",
