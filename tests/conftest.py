@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from tests.factories import Factory
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, PROVIDER_NAME, Provider
+from tests.push_service import PushService
 from webapp import create_app
 from webapp.config import _database_url
 from webapp.extensions import db, limiter
@@ -247,6 +248,23 @@ def smtp(app, monkeypatch):
     inbox.controller = controller
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def push_service_server():
+    """A real Web Push service on 127.0.0.1 (tests/push_service.py)."""
+    service = PushService()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def push_service(app, push_service_server, monkeypatch, tmp_path):
+    """FieldCert allowed to push to the test service, with a VAPID key pair of its own for the test."""
+    monkeypatch.setitem(app.config, "PUSH_SERVICES", (push_service_server.origin,))
+    monkeypatch.setitem(app.config, "VAPID_KEYS_FILE", str(tmp_path / "vapid-keys.json"))
+    push_service_server.reset()
+    return push_service_server
 
 
 @pytest.fixture(scope="session")

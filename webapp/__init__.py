@@ -16,6 +16,7 @@ from webapp.blueprints import (
     certifications,
     companies,
     credentials,
+    data,
     files,
     home,
     my_account,
@@ -57,6 +58,7 @@ BLUEPRINTS = (
     activity_admin.bp,
     credentials.bp,
     audit.bp,
+    data.bp,
 )
 
 

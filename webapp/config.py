@@ -7,6 +7,7 @@ variables override single values.
 import os
 from pathlib import Path
 
+from webapp.rules.push import DEFAULT_PUSH_SERVICES
 from webapp.rules.single_sign_on import PASSWORD_SIGN_IN_ADMINS_ONLY, PASSWORD_SIGN_IN_ON, PASSWORD_SIGN_IN_POLICIES
 
 # Signs development and test sessions only: production refuses to start with it.
@@ -40,6 +41,15 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session, so field forms survive long shifts
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
     UPLOAD_FOLDER = None  # defaults to <instance>/files
+    # Web Push (webapp.services.push): the push services FieldCert posts to (origins, * for a subdomain),
+    # the contact in its VAPID signature, and where its key pair is kept (default <instance>/vapid-keys.json).
+    PUSH_SERVICES = tuple(filter(None, os.environ.get("PUSH_SERVICES", ",".join(DEFAULT_PUSH_SERVICES)).split(",")))
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:noreply@fieldcert.invalid")
+    VAPID_KEYS_FILE = os.environ.get("VAPID_KEYS_FILE")
+    # Import files (webapp.services.imports): checked and imported in a worker thread unless JOBS_INLINE.
+    IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+    JOBS_INLINE = False
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldCert <noreply@fieldcert.invalid>")
@@ -149,6 +159,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = True
     RUN_SCHEDULER = False
+    JOBS_INLINE = True
     # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
     RATELIMIT_STORAGE_URI = "memory://"
 

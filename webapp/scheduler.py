@@ -20,6 +20,7 @@ from webapp.clock import today
 from webapp.extensions import db
 from webapp.services.mail import deliver_notices
 from webapp.services.notices import queue_scheduled_notices
+from webapp.services.push import deliver_push
 from webapp.services.settings import notification_defaults
 from webapp.services.storage import remove_orphan_files
 
@@ -41,9 +42,11 @@ def run_daily_notices(app: Flask) -> None:
 
 
 def run_delivery(app: Flask) -> None:
+    """Send the outbox: mail, then the same notices as push notifications to the phones that asked."""
     with app.app_context():
         try:
             deliver_notices()
+            deliver_push()
         finally:
             db.session.remove()
 

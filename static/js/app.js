@@ -459,3 +459,63 @@ document.addEventListener("submit", async (event) => {
   form.dataset.cleared = "true";
   form.submit();
 });
+
+// Copy buttons: data-copy="ID" copies the value of the field with that id, and says so in the
+// element with data-copy-status="ID". Without the clipboard (plain HTTP), the field is selected
+// so the person can copy it themselves.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    if (status) status.textContent = "Address copied.";
+  } catch {
+    field.select();
+    if (status) status.textContent = "Selected: copy it with your device's Copy command.";
+  }
+});
+
+// My Account: turn on push notifications for this browser. The button shows only where the
+// browser can take pushes; the subscription goes to the server with the page's CSRF token.
+function setUpPush() {
+  const box = document.querySelector("[data-push-key]");
+  const status = document.querySelector("[data-push-status]");
+  if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
+  box.hidden = false;
+  status.textContent = Notification.permission === "denied"
+    ? "Notifications are blocked for FieldCert in this browser's settings." : "";
+  box.querySelector("[data-push-on]").addEventListener("click", async () => {
+    if (await Notification.requestPermission() !== "granted") {
+      status.textContent = "Notifications were not allowed, so none will arrive on this device.";
+      return;
+    }
+    status.textContent = "Turning on…";
+    try {
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: box.dataset.pushKey,
+      });
+      const response = await fetch(box.dataset.pushUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": currentCsrfToken() },
+        body: JSON.stringify({ ...subscription.toJSON(), device: deviceName() }),
+      });
+      if (!response.ok) throw new Error((await response.json()).error);
+      window.location.reload();
+    } catch (error) {
+      status.textContent = `Notifications could not be turned on: ${error.message}`;
+    }
+  });
+}
+
+function deviceName() {
+  const agent = navigator.userAgent;
+  const system = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"].find((name) => agent.includes(name));
+  const browser = ["Edg", "Firefox", "Chrome", "Safari"].find((name) => agent.includes(name));
+  return `${browser === "Edg" ? "Edge" : browser || "A browser"} on ${system || "a device"}`;
+}
+
+document.addEventListener("DOMContentLoaded", setUpPush);

@@ -187,3 +187,39 @@ self.addEventListener("message", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(sendQueue());
 });
+
+// Web Push: a notice arrives as {title, body, url, tag}. Shown even with no page open; a newer
+// push about the same certification replaces the older one (same tag).
+self.addEventListener("push", (event) => {
+  let notice;
+  try {
+    notice = event.data.json();
+  } catch {
+    notice = { title: "FieldCert", body: event.data ? event.data.text() : "", url: "/" };
+  }
+  event.waitUntil(self.registration.showNotification(notice.title, {
+    body: notice.body,
+    tag: notice.tag,
+    icon: {{ url_for('static', filename='icons/icon-192.png')|tojson }},
+    badge: {{ url_for('static', filename='icons/maskable-192.png')|tojson }},
+    data: { url: notice.url },
+  }));
+});
+
+// A tap opens the notice's page: in a FieldCert tab already open if there is one, else a new one.
+// Only our own pages: the address comes from the push, so anything else opens the home page.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const wanted = new URL(event.notification.data && event.notification.data.url || "/", self.location.origin);
+  const url = wanted.origin === self.location.origin ? wanted.href : new URL("/", self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (open) {
+      // Focus needs the tap's user activation, which some browsers do not pass on: navigate anyway.
+      await open.focus().catch(() => {});
+      return open.navigate(url);
+    }
+    return self.clients.openWindow(url);
+  })());
+});

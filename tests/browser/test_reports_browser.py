@@ -64,3 +64,17 @@ def test_inspector_phone_verifies_a_certificate_issued_on_approval(signed_in_pag
     assert inspector.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     inspector.goto(f"/c/{token[:-2]}xx")
     expect(inspector.get_by_role("heading", name="Not a genuine certificate")).to_be_visible()
+
+
+def test_a_phone_subscribes_to_its_calendar_in_one_tap_or_copies_the_address(signed_in_page, factory):
+    worker = factory.user(first_name="Wanda", last_name="Worker")
+    page = signed_in_page(worker, viewport=PHONE)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/reports/calendar")
+    subscribe = page.get_by_role("link", name="Subscribe in my calendar")
+    expect(subscribe).to_be_visible()
+    expect(subscribe).to_have_attribute("href", f"webcal://127.0.0.1:5000/cal/{worker.calendar_token}.ics")
+    page.get_by_role("button", name="Copy address").click()
+    expect(page.get_by_text("Address copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"/cal/{worker.calendar_token}.ics")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -66,6 +66,13 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "credentials.keys": (OK, OK, OK, OK),
     "credentials.revocations": (OK, OK, OK, OK),
     "credentials.verify": (OK, OK, OK, OK),
+    # Jobs are seen only by whoever uploaded the file (the other team's supervisor, here).
+    "data.confirm": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.export": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.index": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "data.job": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.template": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "data.upload": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "certifications.delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.detail": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.edit": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
@@ -94,6 +101,9 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "my_account.offline_pages": (SIGN_IN, OK, OK, OK),
     "my_account.preview": (SIGN_IN, OK, OK, OK),
     "my_account.profile": (SIGN_IN, OK, OK, OK),
+    "my_account.push_subscribe": (SIGN_IN, OK, OK, OK),
+    # Each is sent the other team's employee's subscription: only its owner may turn it off.
+    "my_account.push_unsubscribe": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "my_account.submit": (SIGN_IN, OK, OK, OK),
     "notices.index": (SIGN_IN, OK, OK, OK),
     "notices.outbox": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

@@ -189,3 +189,47 @@ def test_calendar_lines_are_folded(client, factory, frozen_clock):
     factory.record(worker, cert, date(2026, 1, 1))
     feed = client.get(f"/cal/{worker.calendar_token}.ics").get_data(as_text=True)
     assert all(len(line.encode()) <= 75 for line in feed.split("\r\n"))
+
+
+def _events(feed: str) -> list[str]:
+    return feed.split("BEGIN:VEVENT")[1:]
+
+
+def test_calendar_expirations_carry_alarms_at_the_notice_dates_at_the_notice_hour(client, factory, frozen_clock):
+    worker = factory.user()
+    cert = factory.yearly_certification(name="Forklift")
+    factory.require(worker, cert)
+    factory.record(worker, cert, date(2025, 8, 1))  # expires 08/01/2026: 1st notice 07/01, 2nd 07/25
+    feed = client.get(f"/cal/{worker.calendar_token}.ics").get_data(as_text=True)
+    expires = next(e for e in _events(feed) if "SUMMARY:Forklift expires" in e)
+    # Notices go out at 07:00 in the organisation's time zone (UTC in tests).
+    assert expires.count("BEGIN:VALARM") == 2
+    assert "TRIGGER;VALUE=DATE-TIME:20260701T070000Z" in expires
+    assert "TRIGGER;VALUE=DATE-TIME:20260725T070000Z" in expires
+    assert "DESCRIPTION:Forklift: 1st notice (due)\\, expires 08/01/2026" in expires
+    assert "@127.0.0.1" in expires  # the UID names BASE_URL's host, never the request's
+
+
+def test_calendar_has_deferral_and_training_end_dates(client, factory, frozen_clock):
+    boss = factory.user("Supervisor")
+    worker = factory.user(supervisors=[boss], first_name="Wanda", last_name="Worker")
+    cert = factory.yearly_certification(name="Harness")
+    factory.require(worker, cert)
+    factory.setting(worker, cert, "deferred", deferred_until=date(2026, 9, 30))
+    rigging = factory.yearly_certification(name="Rigging")
+    factory.assign(worker, factory.role(rigging, name="Rigger"), training_until=date(2026, 10, 15))
+    own = client.get(f"/cal/{worker.calendar_token}.ics").get_data(as_text=True)
+    deferral = next(e for e in _events(own) if "SUMMARY:Harness deferral ends" in e)
+    assert "DTSTART;VALUE=DATE:20260930" in deferral and "TRIGGER;VALUE=DATE-TIME:20260930T070000Z" in deferral
+    training = next(e for e in _events(own) if "SUMMARY:Rigger training ends" in e)
+    assert "DTSTART;VALUE=DATE:20261015" in training
+    supervisor_feed = client.get(f"/cal/{boss.calendar_token}.ics").get_data(as_text=True)
+    assert "SUMMARY:Wanda Worker: Rigger training ends" in supervisor_feed
+    assert "SUMMARY:Wanda Worker: Harness deferral ends" in supervisor_feed
+
+
+def test_the_calendar_page_offers_a_one_tap_subscription_and_a_copy_button(client, factory, sign_in, frozen_clock):
+    worker = sign_in(factory.user())
+    page = client.get("/reports/calendar").get_data(as_text=True)
+    assert f'href="webcal://127.0.0.1:5000/cal/{worker.calendar_token}.ics"' in page
+    assert 'data-copy="feed-url"' in page and 'id="feed-url"' in page

@@ -16,9 +16,11 @@ from webapp.models import (
     Form,
     FormEntry,
     FormField,
+    ImportJob,
     LearningIntegration,
     ModuleLevel,
     Payment,
+    PushSubscription,
     QuizQuestion,
     SharedReport,
 )
@@ -70,7 +72,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         "level_id": level.id, "form_id": form.id, "field_id": form.fields[0].id, "course_id": course.id,
         "page_id": course.pages[0].id, "question_id": course.questions[0].id, "integration_id": integration.id,
         "document_id": document.id, "certificate_token": "no-such-certificate", "reset_token": "no-such-reset",
-        "filename": "css/app.css",
+        "filename": "css/app.css", "name": "people", "file_format": "csv",
     }
     teams = {}
     for name in TEAMS:
@@ -88,7 +90,13 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         entry = FormEntry(form=form, user_id=employee.id, certification_id=crane.id, status="submitted", answers={},
                           submitted_at=datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc))
         payment = Payment(form_entry=entry, amount=10, currency="USD")
-        db.session.add_all([comment, report, entry, payment])
+        import_job = ImportJob(kind="people", created_by=supervisor, filename=f"{name.lower()}.csv", content=b"x",
+                               state="checked", preview={"create": 0, "update": 0, "unchanged": 0, "errors": 0,
+                                                         "digest": "", "rows": [], "error_rows": []})
+        subscription = PushSubscription(user=employee, endpoint=f"https://fcm.googleapis.com/{name}",
+                                        endpoint_hash=name.lower() * 8, p256dh="k", auth="a", device=f"{name} phone",
+                                        notices_since=datetime(2026, 6, 1, tzinfo=timezone.utc))
+        db.session.add_all([comment, report, entry, payment, import_job, subscription])
         db.session.commit()
         notice = notify_user(employee, supervisor, f"{name} notice")
         teams[name] = Team(_session_key(employee), _session_key(supervisor), {
@@ -96,7 +104,8 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
             "assignment_id": assignment.id, "attachment_id": record_file.id, "file_id": inbox_file.id,
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
-            "direct_certification_id": ladder.id,
+            "direct_certification_id": ladder.id, "job_id": import_job.id,
+            "subscription_id": subscription.id,
         })
     return teams, shared, _session_key(administrator)
 

@@ -10,8 +10,9 @@ from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import ProfileForm, RequiredOnlyForm, SubmitCertificationForm, preview_on_change
+from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
-from webapp.models import Attachment, Certification, Submission
+from webapp.models import Attachment, Certification, PushSubscription, Submission
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
@@ -19,6 +20,13 @@ from webapp.services.compliance import load_user_requirements
 from webapp.services.dates import read_typed_date
 from webapp.services.offline import list_offline_pages
 from webapp.services.people import AccountInvalid, edit_own_profile, sign_in_history
+from webapp.services.push import (
+    PushRefused,
+    application_server_key,
+    list_push_subscriptions,
+    subscribe_push,
+    unsubscribe_push,
+)
 from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.sessions import list_live_sessions
 from webapp.services.submissions import (
@@ -114,7 +122,38 @@ def profile():
             return redirect(url_for("my_account.profile"))
     return render("my_account/profile.html", form=form, history=sign_in_history(current_user),
                   sessions=list_live_sessions(current_user, current_user.session_key),
-                  status=422 if form.is_submitted() else 200)
+                  push_key=application_server_key(), push_subscriptions=list_push_subscriptions(current_user),
+                  action_form=ActionForm(), status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/push-subscriptions")
+@login_required
+def push_subscribe():
+    """A browser's push subscription, as `PushSubscription.toJSON()` gives it (static/js/push.js)."""
+    sent = request.get_json(silent=True)
+    keys = sent.get("keys") if isinstance(sent, dict) else None
+    if not isinstance(keys, dict) or not all(isinstance(value, str) for value in (
+            sent.get("endpoint"), keys.get("p256dh"), keys.get("auth"), sent.get("device", ""))):
+        return jsonify(error="Send the subscription as the browser gives it."), 422
+    try:
+        subscribe_push(current_user, endpoint=sent["endpoint"], p256dh=keys["p256dh"], auth=keys["auth"],
+                       device=sent.get("device", ""))
+    except PushRefused as refused:
+        return jsonify(error=refused.errors["subscription"]), 422
+    return jsonify(ok=True), 201
+
+
+@bp.post("/push-subscriptions/<int:subscription_id>/delete")
+@login_required
+def push_unsubscribe(subscription_id: int):
+    subscription = db.session.get(PushSubscription, database_int(subscription_id))
+    if subscription is None or subscription.user_id != current_user.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    unsubscribe_push(current_user, subscription)
+    flash(f"Notifications are off on {subscription.device}.", "success")
+    return redirect(url_for("my_account.profile"))
 
 
 def _choices(required_only: bool) -> list[tuple[int, str]]:

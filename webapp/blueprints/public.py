@@ -87,6 +87,6 @@ def calendar(token: str):
     user = user_for_calendar(token)
     if user is None:
         abort(404)
-    response = make_response(calendar_feed(user, today(), request.host.split(":")[0]))
+    response = make_response(calendar_feed(user, today()))
     response.mimetype = "text/calendar"
     return response

@@ -213,7 +213,9 @@ def shared_delete(report_id: int):
 def calendar():
     """The signed-in user's own feed address; nobody else's, so there is no id to edit."""
     feed_url = external_url("public.calendar", token=current_user.calendar_token)
-    return render("reports/calendar.html", feed_url=feed_url)
+    # webcal: opens the device's calendar app at "Subscribe", whatever the feed's own scheme.
+    subscribe_url = "webcal:" + feed_url.split(":", 1)[1]
+    return render("reports/calendar.html", feed_url=feed_url, subscribe_url=subscribe_url)
 
 
 @bp.post("/calendar/reset")

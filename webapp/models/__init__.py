@@ -15,8 +15,10 @@ from webapp.models.activities import (
 )
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
+from webapp.models.imports import ImportJob
 from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
+from webapp.models.push import PushDelivery, PushSubscription
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import CertificationRole, CompanyRole, DirectRequirement, RequirementSetting, RoleAssignment, RoleRequirement
 
@@ -30,7 +32,7 @@ for _table in db.metadata.tables.values():
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
     "CertificationRole", "Comment", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
-    "FormEntry", "FormField", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
-    "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
+    "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
+    "PushDelivery", "PushSubscription", "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
     "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
 ]

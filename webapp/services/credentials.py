@@ -5,14 +5,11 @@ newest key that is not retired signs; every key not retired is published and kee
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,9 +34,8 @@ from webapp.rules.credentials import (
     sign_credential,
     verify_credential,
 )
+from webapp.services.key_files import key_file_lock, write_key_file
 from webapp.services.qr_codes import QR_RESET_ACTION, QRReport, qr_report_url, qr_svg_data_uri
-
-KEY_FILE_MODE = 0o600
 
 
 class KeyRingError(Exception):
@@ -51,36 +47,11 @@ def _key_file() -> Path:
     return Path(configured or os.path.join(current_app.instance_path, "credential-keys.json"))
 
 
-@contextmanager
-def _ring_lock() -> Iterator[None]:
-    """One change to the key file at a time, across workers: two first uses must not make two keys
-    of which one is lost with the credentials it signed."""
-    path = _key_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path.with_suffix(".lock"), os.O_WRONLY | os.O_CREAT, KEY_FILE_MODE)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
-
-
 def _read_ring() -> dict:
     path = _key_file()
     if not path.exists():
         return {"holder_secret": secrets.token_hex(32), "keys": []}
     return json.loads(path.read_text())
-
-
-def _write_ring(ring: dict) -> None:
-    path = _key_file()
-    # Written beside and renamed over, so a crash never leaves half a key file; created 600, never wider.
-    partial = path.with_suffix(".partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, KEY_FILE_MODE)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(ring, handle, indent=1)
-    os.chmod(partial, KEY_FILE_MODE)
-    os.replace(partial, path)
 
 
 def _private_key(entry: dict) -> ec.EllipticCurvePrivateKey:
@@ -109,27 +80,27 @@ def _ring_with_signing_key() -> dict:
     ring = _read_ring()
     if _active(ring):
         return ring
-    with _ring_lock():
+    with key_file_lock(_key_file()):
         ring = _read_ring()
         if not _active(ring):
             ring["keys"].append(_new_entry())
-            _write_ring(ring)
+            write_key_file(_key_file(), ring)
     return ring
 
 
 def rotate_signing_key() -> str:
     """A new signing key from now on; earlier keys keep verifying until retired. Returns the new kid."""
-    with _ring_lock():
+    with key_file_lock(_key_file()):
         ring = _read_ring()
         entry = _new_entry()
         ring["keys"].append(entry)
-        _write_ring(ring)
+        write_key_file(_key_file(), ring)
     return entry["kid"]
 
 
 def retire_signing_key(kid: str) -> None:
     """Stop publishing `kid`: every credential it signed verifies as forged from then on."""
-    with _ring_lock():
+    with key_file_lock(_key_file()):
         ring = _read_ring()
         active = _active(ring)
         entry = next((e for e in active if e["kid"] == kid), None)
@@ -138,7 +109,7 @@ def retire_signing_key(kid: str) -> None:
         if entry is active[-1]:
             raise KeyRingError(f"{kid} is the signing key: run `flask credential-keys rotate` first.")
         entry["retired_at"] = utcnow().isoformat()
-        _write_ring(ring)
+        write_key_file(_key_file(), ring)
 
 
 def list_signing_keys() -> list[dict]:

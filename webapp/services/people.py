@@ -37,6 +37,7 @@ from webapp.services.mail import SECRET_LINK, external_url, queue_email, render_
 from webapp.services.organisation import create_user, ensure_built_in_module_levels
 from webapp.services.photos import PhotoInvalid, encode_photo, keep_photo
 from webapp.services.privacy import certification_visible_to
+from webapp.services.push import forget_push_subscriptions
 from webapp.services.reset_tokens import INVITATION_DAYS
 from webapp.services.sessions import revoke_user_sessions
 
@@ -390,7 +391,7 @@ FORMER_EMPLOYEE = "Former employee"
 
 def erase_person(user: User, by: User, confirmation: str) -> None:
     """Erase `user`'s personal data on their request: name, username, e-mail, phone, employee number,
-    job title, photo, supervisors, module levels, sessions and mail still queued for them go; the account stays, inactive, as a
+    job title, photo, supervisors, module levels, sessions, push subscriptions and mail still queued for them go; the account stays, inactive, as a
     "former employee" so the records the organisation must keep still have their holder. The erasure
     is recorded in the audit trail, which only ever grows: its older entries are left as they were.
 
@@ -405,6 +406,7 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
         raise AccountInvalid({"confirmation": f"Type the username {user.username} to confirm the erasure."})
     former = f"{FORMER_EMPLOYEE} {user.id}"
     revoke_user_sessions(user)
+    forget_push_subscriptions(user)
     # Mail not yet sent would still go to the address being erased.
     db.session.execute(delete(Notice).where(Notice.recipient_user_id == user.id, Notice.status == "queued"))
     user.first_name, user.last_name = FORMER_EMPLOYEE, str(user.id)

@@ -1,15 +1,15 @@
 """Revoke and restore records (notice kinds revoked and restored); the audit trail page: each entry's
 person and certification; archived certifications, roles and companies
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015'
-down_revision = '0014'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
