@@ -33,10 +33,12 @@ from webapp.models import (
     CoursePage,
     Form,
     FormField,
+    ImportJob,
     LearningIntegration,
     ModuleLevel,
     Notice,
     Payment,
+    PushSubscription,
     QuizQuestion,
     RoleAssignment,
     SharedReport,
@@ -83,6 +85,8 @@ ID_SOURCES = {
     "course_id": select(Course.id),
     "question_id": select(QuizQuestion.id).order_by(QuizQuestion.id),
     "payment_id": select(Payment.id),
+    "job_id": select(ImportJob.id),
+    "subscription_id": select(PushSubscription.id),
 }
 TOKEN_SOURCES = {
     "public.qr_report": select(User.qr_token).where(User.username == "emma"),
