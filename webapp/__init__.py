@@ -11,6 +11,7 @@ from webapp.bounds import init_bounds
 from webapp.blueprints import (
     activities,
     activity_admin,
+    audit,
     auth,
     certifications,
     companies,
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     activities.bp,
     activity_admin.bp,
     credentials.bp,
+    audit.bp,
     ops.bp,
     data.bp,
 )

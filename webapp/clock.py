@@ -5,5 +5,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 
+def organisation_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["ORGANISATION_TIMEZONE"])
+
+
 def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["ORGANISATION_TIMEZONE"])).date()
+    return datetime.now(organisation_zone()).date()

@@ -30,6 +30,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Import and Export", "data.index", Permission.IMPORT_EXPORT),
     NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),
     NavItem("Sent mail", "notices.outbox", Permission.MANAGE_SETTINGS),
+    NavItem("Audit trail", "audit.index", Permission.VIEW_AUDIT_LOG),
 )
 
 

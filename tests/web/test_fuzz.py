@@ -38,6 +38,7 @@ from webapp.models import (
     ModuleLevel,
     Notice,
     Payment,
+    PushSubscription,
     QuizQuestion,
     RoleAssignment,
     SharedReport,
@@ -87,6 +88,7 @@ ID_SOURCES = {
     "question_id": select(QuizQuestion.id).order_by(QuizQuestion.id),
     "payment_id": select(Payment.id),
     "job_id": select(ImportJob.id),
+    "subscription_id": select(PushSubscription.id),
 }
 TOKEN_SOURCES = {
     "public.qr_report": select(User.qr_token).where(User.username == "emma"),

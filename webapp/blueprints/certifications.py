@@ -2,12 +2,12 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
+from webapp.blueprints.common import add_errors, confirm_delete, erase_archived, restore_archived, saved, tab_items
 from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
 from webapp.htmx import render, render_fragment
-from webapp.permissions import Permission
+from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.services.access import users_in_reach
 from webapp.services.activities import current_document
@@ -22,6 +22,7 @@ from webapp.services.certifications import (
     delete_certification,
     delete_group,
     direct_user_ids,
+    erase_certification,
     example_for,
     filter_choices,
     form_choices,
@@ -38,6 +39,8 @@ from webapp.services.certifications import (
     update_group,
 )
 from webapp.services.compliance import tracking_policy
+from webapp.rules.periods import plural
+from webapp.services.archive import archive_item
 from webapp.services.invalid import Invalid
 from webapp.services.rule_changes import preview_rule_change
 
@@ -57,10 +60,12 @@ def _certification_or_404(certification_id: int):
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def index():
     search, tag_id, group_id = request.args.get("q", ""), request.args.get("tag", type=database_int), request.args.get("group", type=database_int)
+    archived = bool(request.args.get("archived"))
     return render(
         "certifications/index.html",
         block="results" if request.headers.get("HX-Target") == "certification-results" else "content",
-        certifications=list_certifications(search, tag_id, group_id),
+        certifications=list_certifications(search, tag_id, group_id, archived=archived),
+        archived=archived,
         **filter_choices(),
         activity_labels=ACTIVITY_LABELS,
         search=search, tag_id=tag_id, group_id=group_id,
@@ -183,6 +188,7 @@ def detail(certification_id: int):
     else:
         context["users"] = associated_users(certification, today(), current_user)
         context["direct_ids"] = direct_user_ids(certification)
+        context["may_view_people"] = any(current_user.can(p) for p in ACTIONS_ON_PEOPLE["view"])
     return render("certifications/detail.html", **context)
 
 
@@ -231,19 +237,56 @@ def edit_users(certification_id: int):
 @bp.route("/<int:certification_id>/delete", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def delete(certification_id: int):
+    """Delete a certification nobody has a record of; one with records is archived instead (decision 55)."""
     certification = _certification_or_404(certification_id)
     records = count_certification_records(certification)
+    cancel_url = url_for("certifications.detail", certification_id=certification.id)
+    if not records:
+        return confirm_delete(
+            heading=f"Delete Certification: {certification.name}",
+            explanation=f"This cannot be undone. Nobody has a record of {certification.name}; deleting it removes it"
+                        " from every role and from every user's Other Required Certifications, and detaches its child"
+                        " certifications.",
+            button="Permanently Delete Certification", cancel_url=cancel_url,
+            delete=lambda: delete_certification(current_user, certification),
+            done=f"Certification {certification.name} deleted.", done_url=url_for("certifications.index"),
+        )
     return confirm_delete(
-        heading=f"Delete Certification: {certification.name}",
-        explanation=f"This cannot be undone. Deleting {certification.name} also permanently deletes its {records}"
-                    f" record{'s' if records != 1 else ''} (submissions, with their attachments and comments), removes it"
-                    " from every role and from every user's Other Required Certifications, and detaches its child"
-                    " certifications.",
-        button="Permanently Delete Certification",
-        cancel_url=url_for("certifications.detail", certification_id=certification.id),
-        delete=lambda: delete_certification(current_user, certification),
-        done=f"Certification {certification.name} deleted, with its {records} record{'s' if records != 1 else ''}.",
+        heading=f"Archive Certification: {certification.name}",
+        explanation=f"{certification.name} has {records} record{'s' if records != 1 else ''}, so it is archived, not"
+                    " deleted: it leaves the lists, the roles' and users' requirements and the reports, and every record"
+                    " stays in the people's history and the audit trail. Restore it from Archived Certifications at any"
+                    " time; an administrator may erase it for good from there.",
+        button="Archive Certification", cancel_url=cancel_url,
+        delete=lambda: archive_item(current_user, certification, f" with its {plural(records, 'records')}"),
+        done=f"Certification {certification.name} archived, with its {records} record{'s' if records != 1 else ''}.",
         done_url=url_for("certifications.index"),
+    )
+
+
+@bp.post("/<int:certification_id>/restore")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def restore(certification_id: int):
+    certification = _certification_or_404(certification_id)
+    return restore_archived(certification, current_user,
+                            url_for("certifications.detail", certification_id=certification.id))
+
+
+@bp.route("/<int:certification_id>/erase", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def erase(certification_id: int):
+    """Erase an archived certification and all its records for good, once its name is typed (administrators)."""
+    certification = _certification_or_404(certification_id)
+    records = count_certification_records(certification)
+    return erase_archived(
+        certification, what="certification", manager=Permission.MANAGE_CERTIFICATIONS,
+        explanation=f"Erasing {certification.name} deletes it and its {plural(records, 'records')} (submissions, with"
+                    " their attachments and comments) for good, removes it from every role and every user's Other"
+                    " Required Certifications, and detaches its child certifications.",
+        erase=lambda typed: erase_certification(current_user, certification, typed),
+        cancel_url=url_for("certifications.detail", certification_id=certification.id),
+        done=f"Certification {certification.name} erased, with its {plural(records, 'records')}.",
+        done_url=url_for("certifications.index", archived=1),
     )
 
 

@@ -1,15 +1,20 @@
 """What the area blueprints share: a service's refusals onto a form, sending a stored file,
-and the delete confirmation."""
+the delete confirmation, and restoring or erasing what was archived."""
 import io
 import re
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, send_file, url_for
+from flask_login import current_user
 
 from webapp.extensions import db
+from webapp.forms.archive import EraseByNameForm
 from webapp.forms.certifications import DeleteForm
+from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
 from webapp.models import StoredFile
+from webapp.permissions import Permission
+from webapp.services.archive import restore_item
 from webapp.services.invalid import Invalid
 from webapp.services.storage import INLINE_TYPES, read_content
 from webapp.services.submissions import SubmissionError
@@ -115,3 +120,38 @@ def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: s
             return redirect(done_url)
     return render("confirm_delete.html", form=form, heading=heading, explanation=explanation, button=button,
                   cancel_url=cancel_url, error=error, status=422 if form.is_submitted() else 200)
+
+
+def restore_archived(item, actor, back_url: str):
+    """Post of a Restore button: the archived `item` back in use, or why not, on the page at `back_url`."""
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        restore_item(actor, item)
+    except Invalid as invalid:
+        flash(" ".join(invalid.errors.values()), "error")
+    else:
+        flash(f"{item.name} restored.", "success")
+    return redirect(back_url)
+
+
+def erase_archived(item, *, what: str, manager: Permission, explanation: str, erase: Callable[[str], object],
+                   cancel_url: str, done: str, done_url: str):
+    """The typed-name confirmation page for erasing an archived `item` (a `what`) for good, for an administrator
+    (the view asks for `manage_module_levels`) who also holds `manager`; posting it with the exact name calls
+    `erase(typed name)`. Only archived items are erased: 404 otherwise."""
+    if not current_user.can(manager):
+        abort(403)
+    if item.archived_at is None:
+        abort(404)
+    form = EraseByNameForm()
+    if form.validate_on_submit():
+        try:
+            erase(form.confirm_name.data)
+        except Invalid as invalid:
+            add_errors(form, invalid)
+        else:
+            flash(done, "success")
+            return redirect(done_url)
+    return render("erase.html", item=item, what=what, explanation=explanation, form=form, cancel_url=cancel_url,
+                  status=422 if form.is_submitted() else 200)

@@ -2,18 +2,22 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete
+from webapp.blueprints.common import add_errors, confirm_delete, erase_archived, restore_archived
 from webapp.forms.companies import CompanyForm
 from webapp.htmx import render
 from webapp.permissions import Permission
+from webapp.rules.periods import plural
 from webapp.security import permission_required
+from webapp.services.archive import archive_item
 from webapp.services.companies import (
     CompanyInvalid,
     all_roles,
+    company_people,
     company_roles,
     create_company,
     delete_company,
     delete_refusal,
+    erase_company,
     get_company,
     list_companies,
     roles_to_remove,
@@ -46,7 +50,8 @@ def _save(form: CompanyForm, company=None):
 @bp.route("/")
 @permission_required(Permission.MANAGE_COMPANIES)
 def index():
-    return render("companies/index.html", companies=list_companies())
+    archived = bool(request.args.get("archived"))
+    return render("companies/index.html", companies=list_companies(archived=archived), archived=archived)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -108,17 +113,51 @@ def edit_roles(company_id: int):
 @bp.route("/<int:company_id>/delete", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_COMPANIES)
 def delete(company_id: int):
+    """Delete a company nobody belongs to; one with people is archived instead (decision 55)."""
     company = _company_or_404(company_id)
-    roles = len(company_roles(company))
+    roles, people = len(company_roles(company)), company_people(company)
+    cancel_url = url_for("companies.detail", company_id=company.id)
+    if not people:
+        return confirm_delete(
+            heading=f"Permanently Delete Company: {company.name}",
+            explanation=f"This cannot be undone. Nobody belongs to {company.name}; deleting it also deletes its"
+                        f" {plural(roles, 'company roles')} and their certification requirements.",
+            button="Permanently Delete Company", cancel_url=cancel_url,
+            delete=lambda: delete_company(current_user, company),
+            done=f"Company {company.name} permanently deleted.", done_url=url_for("companies.index"),
+            refusal=delete_refusal(company),
+        )
     return confirm_delete(
-        heading=f"Permanently Delete Company: {company.name}",
-        explanation=f"This cannot be undone. Deleting {company.name} also deletes its {roles} company"
-                    f" role{'s' if roles != 1 else ''} and their certification requirements. Its users are kept,"
-                    " without a company.",
-        button="Permanently Delete Company",
-        cancel_url=url_for("companies.detail", company_id=company.id),
-        delete=lambda: delete_company(current_user, company),
-        done=f"Company {company.name} permanently deleted.",
-        done_url=url_for("companies.index"),
+        heading=f"Archive Company: {company.name}",
+        explanation=f"{company.name} has {plural(people, 'members')}, so it is archived, not deleted: it leaves"
+                    " the lists and pickers and its roles require nothing of anyone; its people, their records, its"
+                    " roles and their requirements are kept. Restore it from Archived Companies at any time; an"
+                    " administrator may erase it for good from there.",
+        button="Archive Company", cancel_url=cancel_url,
+        delete=lambda: archive_item(current_user, company, f" with its {plural(people, 'members')}"),
+        done=f"Company {company.name} archived; its people remain.", done_url=url_for("companies.index"),
         refusal=delete_refusal(company),
+    )
+
+
+@bp.post("/<int:company_id>/restore")
+@permission_required(Permission.MANAGE_COMPANIES)
+def restore(company_id: int):
+    company = _company_or_404(company_id)
+    return restore_archived(company, current_user, url_for("companies.detail", company_id=company.id))
+
+
+@bp.route("/<int:company_id>/erase", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def erase(company_id: int):
+    """Erase an archived company for good, once its name is typed (administrators)."""
+    company = _company_or_404(company_id)
+    return erase_archived(
+        company, what="company", manager=Permission.MANAGE_COMPANIES,
+        explanation=f"Erasing {company.name} deletes it and its {plural(len(company_roles(company)), 'company roles')}"
+                    f" with their certification requirements, for good; its {plural(company_people(company), 'members')}"
+                    " stay, without a company, with their records.",
+        erase=lambda typed: erase_company(current_user, company, typed),
+        cancel_url=url_for("companies.detail", company_id=company.id),
+        done=f"Company {company.name} erased.", done_url=url_for("companies.index", archived=1),
     )

@@ -162,7 +162,7 @@ def push_unsubscribe(subscription_id: int):
 def _choices(required_only: bool) -> list[tuple[int, str]]:
     certifications = db.session.scalars(
         select(Certification)
-        .where(Certification.type == "employee")
+        .where(Certification.type == "employee", Certification.archived_at.is_(None))
         .options(selectinload(Certification.hidden_from_levels))
         .order_by(Certification.name)
     ).all()

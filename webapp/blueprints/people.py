@@ -26,6 +26,7 @@ from webapp.forms.supervising import (
     RecordCertificationForm,
     RecordDatesForm,
     RequirementStateForm,
+    RevocationForm,
     TrainingForm,
     add_person_form,
 )
@@ -79,6 +80,7 @@ from webapp.services.people import (
 from webapp.services.roles import list_roles
 from webapp.services.photos import qr_photo
 from webapp.services.records import attach_to_record, edit_record_dates, record_certification
+from webapp.services.revocations import RevocationRefused, restore_record, revoke_record
 from webapp.services.requirements import (
     RequirementError,
     add_direct_requirement,
@@ -192,7 +194,8 @@ def show(user_id: int):
 
 
 def _choices(form: EditAccountForm, user: User | None) -> None:
-    form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices()[1:]]
+    keep = user.company_id if user is not None else None
+    form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices(keep)[1:]]
     # Current supervisors first, so a long list opens on them.
     current = {s.id for s in user.supervisors} if user is not None else set()
     candidates = sorted(supervisor_choices(user), key=lambda s: s.id not in current)
@@ -572,11 +575,13 @@ def _manage_context(user: User, **extra) -> dict:
     ) if d.certification_id not in hidden]
     directly = {d.certification_id for d in direct}
     role_form = extra.pop("role_form", None) or AssignRoleForm()
-    role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))
+    role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))
                               if r.id not in held]
     direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
     direct_form.certification.choices = [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(Certification.name))
+        (c.id, c.name) for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                                   .order_by(Certification.name))
         if c.id not in directly | hidden
     ]
     training_forms = {
@@ -607,7 +612,8 @@ def manage(user_id: int):
 def add_role(user_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
     form = AssignRoleForm()
-    form.role.choices = [(r.id, r.name) for r in db.session.scalars(select(CertificationRole))]
+    form.role.choices = [(r.id, r.name) for r in db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)))]
     if not form.validate():
         return _manage(user, status=422, role_form=form)
     role = db.session.get(CertificationRole, form.role.data)
@@ -660,7 +666,8 @@ def training(user_id: int, assignment_id: int):
 def add_direct(user_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
     form = DirectRequirementForm()
-    form.certification.choices = [(c.id, c.name) for c in db.session.scalars(select(Certification))]
+    form.certification.choices = [
+        (c.id, c.name) for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None)))]
     if not form.validate():
         return _manage(user, status=422, direct_form=form)
     certification = db.session.get(Certification, form.certification.data)
@@ -691,7 +698,7 @@ def _record_form(user: User) -> RecordCertificationForm:
         (c.id, c.name)
         for c in db.session.scalars(
             select(Certification)
-            .where(Certification.id.not_in(hidden_certifications(current_user)))
+            .where(Certification.id.not_in(hidden_certifications(current_user)), Certification.archived_at.is_(None))
             .order_by(Certification.name)
         )
     ]
@@ -807,12 +814,16 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
             selectinload(Submission.attachments),
             selectinload(Submission.decided_by),
             selectinload(Submission.submitted_by),
+            selectinload(Submission.revoked_by),
             selectinload(Submission.comments).selectinload(Comment.author),
         )
         .order_by(Submission.completed_on.desc(), Submission.id.desc())
     ))
+    may_revoke = may_approve_for(current_user, user)
     context = {"user": user, "certification": certification, "submissions": submissions,
                "sight": sight_of(current_user), "standings": standings_of(submissions, today()),
+               "may_revoke": may_revoke, "may_restore": may_revoke and current_user.can(Permission.APPROVE_ALL),
+               "revocation_form": RevocationForm(formdata=None),
                "evidence": activity_evidence(s.id for s in submissions),
                "comment_form": CommentForm(formdata=None), "may_change_comment": may_change_comment, **extra}
     if wants_fragment():
@@ -890,3 +901,37 @@ def comment_delete(user_id: int, comment_id: int):
     certification = comment.submission.certification
     delete_comment(comment, current_user)
     return _history(user, certification, message="Comment deleted.")
+
+
+# ---- Revoke and restore a record ------------------------------------------------------------
+
+
+def _revocation(user_id: int, record_id: int, act, verb: str):
+    """`act(record, actor, reason)` with the posted reason on a record of someone the actor approves for;
+    the history again, saying what was done (and that the person was told) or why it was refused."""
+    user = _user_in_reach(user_id, "approve")
+    if not may_approve_for(current_user, user):
+        abort(404)
+    record = _record_of(user, record_id)
+    form = RevocationForm()
+    if form.validate():
+        try:
+            act(record, current_user, form.reason.data)
+        except RevocationRefused as error:
+            form.reason.errors = [error.errors["reason"]]
+        else:
+            return _history(user, record.certification, message=f"{verb} {record.certification.name} completed"
+                                                                 f" {record.completed_on:%m/%d/%Y}; {user.full_name} was told.")
+    return _history(user, record.certification, 422, invalid_revocation=(record.id, form))
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/revoke")
+@permission_required(*APPROVERS)
+def revoke(user_id: int, record_id: int):
+    return _revocation(user_id, record_id, revoke_record, "Revoked")
+
+
+@bp.post("/<int:user_id>/records/<int:record_id>/restore")
+@permission_required(Permission.APPROVE_ALL)
+def restore(user_id: int, record_id: int):
+    return _revocation(user_id, record_id, restore_record, "Restored")

@@ -138,10 +138,12 @@ def _shared_form() -> tuple[SharedReportForm, dict]:
     """The create form with only the users in reach and the certifications the actor may see."""
     form = SharedReportForm()
     users = {u.id: u for u in db.session.scalars(users_in_reach(current_user, "view").order_by(User.last_name, User.first_name))}
-    roles = {r.id: r for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))}
+    roles = {r.id: r for r in db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))}
     hidden = hidden_certification_ids(current_user)
     certifications = {
-        c.id: c for c in db.session.scalars(select(Certification).order_by(Certification.name)) if c.id not in hidden
+        c.id: c for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                            .order_by(Certification.name)) if c.id not in hidden
     }
     form.users.choices = [(u.id, u.sort_name) for u in users.values()]
     form.roles.choices = [(r.id, r.name) for r in roles.values()]

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors, confirm_delete, saved, tab_items
+from webapp.blueprints.common import add_errors, confirm_delete, erase_archived, restore_archived, saved, tab_items
 from webapp.clock import today
 from webapp.forms.roles import RoleForm, RoleNameForm
 from webapp.htmx import render
@@ -10,6 +10,8 @@ from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.access import may_act_on, users_in_reach
 from webapp.services.certifications import list_active_users
+from webapp.rules.periods import plural
+from webapp.services.archive import archive_item
 from webapp.services.invalid import Invalid
 from webapp.services.roles import (
     RoleInvalid,
@@ -17,6 +19,7 @@ from webapp.services.roles import (
     assigned_user_ids,
     create_role,
     delete_role,
+    erase_role,
     find_user,
     get_role,
     list_roles,
@@ -43,7 +46,8 @@ def _role_or_404(role_id: int):
 @bp.route("/")
 @permission_required(Permission.MANAGE_ROLES)
 def index():
-    return render("roles/index.html", roles=list_roles())
+    archived = bool(request.args.get("archived"))
+    return render("roles/index.html", roles=list_roles(archived=archived), archived=archived)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -151,16 +155,48 @@ def edit_certifications(role_id: int):
 @bp.route("/<int:role_id>/delete", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_ROLES)
 def delete(role_id: int):
+    """Delete a role nobody holds; one with assigned users is archived instead (decision 55)."""
     role = _role_or_404(role_id)
     users = len(assigned_user_ids(role))
+    cancel_url = url_for("roles.detail", role_id=role.id)
+    if not users:
+        return confirm_delete(
+            heading=f"Delete Role: {role.name}",
+            explanation=f"This cannot be undone. Nobody is assigned {role.name}; deleting it removes the certification"
+                        " requirements it sets. The certifications themselves are not deleted.",
+            button="Delete Role", cancel_url=cancel_url,
+            delete=lambda: delete_role(current_user, role),
+            done=f"Role {role.name} deleted.", done_url=url_for("roles.index"),
+        )
     return confirm_delete(
-        heading=f"Delete Role: {role.name}",
-        explanation=f"This cannot be undone. Deleting {role.name} removes the certification requirements it gives its"
-                    f" {users} assigned user{'s' if users != 1 else ''}. The users and the certifications themselves"
-                    " are not deleted.",
-        button="Delete Role",
+        heading=f"Archive Role: {role.name}",
+        explanation=f"{role.name} is assigned to {plural(users, 'users')}, so it is archived, not deleted: it leaves the"
+                    " lists and pickers and requires nothing of anyone, and its assignments and requirements are kept."
+                    " Restore it from Archived Roles at any time; an administrator may erase it for good from there.",
+        button="Archive Role", cancel_url=cancel_url,
+        delete=lambda: archive_item(current_user, role, f" assigned to {plural(users, 'users')}"),
+        done=f"Role {role.name} archived; its users and certifications remain.", done_url=url_for("roles.index"),
+    )
+
+
+@bp.post("/<int:role_id>/restore")
+@permission_required(Permission.MANAGE_ROLES)
+def restore(role_id: int):
+    role = _role_or_404(role_id)
+    return restore_archived(role, current_user, url_for("roles.detail", role_id=role.id))
+
+
+@bp.route("/<int:role_id>/erase", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_MODULE_LEVELS)
+def erase(role_id: int):
+    """Erase an archived role for good, once its name is typed (administrators)."""
+    role = _role_or_404(role_id)
+    users = len(assigned_user_ids(role))
+    return erase_archived(
+        role, what="role", manager=Permission.MANAGE_ROLES,
+        explanation=f"Erasing {role.name} deletes it, its {plural(users, 'assignments')} and the certification"
+                    " requirements it sets, for good. The users and the certifications themselves stay.",
+        erase=lambda typed: erase_role(current_user, role, typed),
         cancel_url=url_for("roles.detail", role_id=role.id),
-        delete=lambda: delete_role(current_user, role),
-        done=f"Role {role.name} deleted. Its users and certifications remain.",
-        done_url=url_for("roles.index"),
+        done=f"Role {role.name} erased.", done_url=url_for("roles.index", archived=1),
     )

@@ -288,3 +288,4 @@ class GroupForm(FlaskForm):
         self.parent_id.choices = [("", "Top level")] + [
             (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]
+

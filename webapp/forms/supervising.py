@@ -112,6 +112,13 @@ class CommentForm(FlaskForm):
     idempotency_key = one_time_key()
 
 
+class RevocationForm(FlaskForm):
+    """Revoke a record, or restore a revoked one: the reason is required either way."""
+
+    reason = TextAreaField("Reason", validators=[InputRequired("Give the reason."), Length(max=2000)],
+                           render_kw={"rows": 3})
+
+
 class BatchSubmitForm(FlaskForm):
     certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
     completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])

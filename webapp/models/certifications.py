@@ -186,6 +186,8 @@ class Certification(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Archived: hidden from lists and requirements, its records kept (decision 55); None: in use.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[CertificationGroup | None] = relationship(back_populates="certifications")
     parent: Mapped[Certification | None] = relationship(remote_side=[id], back_populates="children")

@@ -28,6 +28,8 @@ NOTICE_KINDS = (
     "password_reset",
     "account_changed",
     "invitation",
+    "revoked",
+    "restored",
 )
 
 shared_report_users = Table(
@@ -151,5 +153,12 @@ class AuditEntry(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     # The request's remote address (the client's, once PROXY_COUNT trusts the proxies in front).
     address: Mapped[str | None] = mapped_column(String(64))
+    # The person the entry is about, and the certification, when there is one: the audit trail page
+    # filters by them and applies the privacy rule through them (decision 54). Plain ids, no foreign
+    # keys: an entry outlives what it is about (an erased certification keeps its trail).
+    subject_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    certification_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject_user: Mapped[User | None] = relationship(
+        primaryjoin="foreign(AuditEntry.subject_user_id) == User.id", viewonly=True)

@@ -97,6 +97,8 @@ class Company(db.Model):
     url: Mapped[str | None] = mapped_column(String(500))
     information: Mapped[str | None] = mapped_column(Text)
     is_original: Mapped[bool | None] = mapped_column(Boolean, unique=True, default=None)
+    # Archived: in no list or picker and its roles require nothing, its people kept (decision 55); None: in use.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tags: Mapped[list[Tag]] = relationship(secondary=company_tags)
     users: Mapped[list[User]] = relationship(back_populates="company")
 

@@ -66,6 +66,8 @@ class CertificationRole(db.Model):
     hide_competency_from_shared_reports: Mapped[bool] = mapped_column(Boolean, default=False)
     hide_competency_from_qr_reports: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Archived: in no list or picker and requiring nothing, its assignments kept (decision 55); None: in use.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tags: Mapped[list[Tag]] = relationship(secondary=role_tags)
     competency_hidden_from_levels: Mapped[list[ModuleLevel]] = relationship(secondary=role_competency_hidden_from_levels)

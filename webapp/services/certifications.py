@@ -38,6 +38,7 @@ from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, 
 from webapp.rules.certifications import FORBIDDEN_NAME_CHARACTERS, family_problems, name_problem, settle_settings
 from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
+from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
 from webapp.services.invalid import Invalid
@@ -217,7 +218,7 @@ def _activity_errors(values: dict, certification: Certification | None) -> dict[
     errors: dict[str, str] = {}
     if activity in _ACTIVITY_CHOICE:
         column, model, message = _ACTIVITY_CHOICE[activity]
-        if not values.get(column) or db.session.get(model, values[column]) is None:
+        if not values.get(column) or unknown_ids(model, [values[column]]):
             errors[column] = message
     if activity == "external_course" and not (values.get("external_course_ref") or "").strip():
         errors["external_course_ref"] = "Enter the course's id in the learning system, as its completions name it."
@@ -345,7 +346,7 @@ def count_certification_records(certification: Certification) -> int:
     return db.session.scalar(select(func.count(Submission.id)).where(Submission.certification_id == certification.id))
 
 
-def delete_certification(actor: User, certification: Certification) -> int:
+def _delete_with_records(actor: User, certification: Certification, action: str, summary: str) -> int:
     """Delete the certification with its records, requirements and settings; returns the records deleted."""
     before = _audit_state(certification)
     records = count_certification_records(certification)
@@ -358,15 +359,31 @@ def delete_certification(actor: User, certification: Certification) -> int:
         db.session.execute(delete(model).where(model.certification_id == certification.id))
     for child in certification.children:
         child.parent = None
-    record_audit(actor, "certification.delete", certification,
-                 f"Deleted certification {certification.name} and its {records} records", before=before)
+    record_audit(actor, action, certification, summary.format(name=certification.name, records=records), before=before)
     db.session.delete(certification)
     db.session.commit()
     return records
 
 
-def list_certifications(search: str = "", tag_id: int | None = None, group_id: int | None = None) -> list[Certification]:
+def delete_certification(actor: User, certification: Certification) -> int:
+    """Delete a certification nobody has a record of (one with records is archived or erased instead)."""
+    if count_certification_records(certification):
+        raise Invalid({"certification": f"{certification.name} has records: archive it instead, or erase it."})
+    return _delete_with_records(actor, certification, "certification.delete", "Deleted certification {name}")
+
+
+def erase_certification(actor: User, certification: Certification, typed_name: str | None) -> int:
+    """Erase the certification and every record of it, for good, once its name is typed to confirm."""
+    check_typed_name(certification, typed_name)
+    return _delete_with_records(actor, certification, "certification.erase",
+                                "Erased certification {name} and its {records} records")
+
+
+def list_certifications(search: str = "", tag_id: int | None = None, group_id: int | None = None, *,
+                        archived: bool = False) -> list[Certification]:
+    """The certifications in use (or, with `archived`, the archived ones) matching the filters, by name."""
     query = select(Certification).options(selectinload(Certification.tags), selectinload(Certification.group))
+    query = query.where(Certification.archived_at.is_not(None) if archived else Certification.archived_at.is_(None))
     if search.strip():
         query = query.where(Certification.name.ilike(f"%{search.strip()}%"))
     if tag_id:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import CertificationRole, Company, CompanyRole, User
+from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.invalid import Invalid
 from webapp.services.names import name_taken, name_too_long, saving_unique_name
@@ -22,9 +23,12 @@ class CompanyInvalid(Invalid):
     """Company input refused."""
 
 
-def list_companies() -> list[Company]:
+def list_companies(*, archived: bool = False) -> list[Company]:
+    """The companies in use (or, with `archived`, the archived ones), by name."""
     return list(db.session.scalars(
-        select(Company).options(selectinload(Company.tags)).order_by(func.lower(Company.name))
+        select(Company).options(selectinload(Company.tags))
+        .where(Company.archived_at.is_not(None) if archived else Company.archived_at.is_(None))
+        .order_by(func.lower(Company.name))
     ))
 
 
@@ -121,8 +125,7 @@ def delete_refusal(company: Company) -> str | None:
     return None
 
 
-def delete_company(actor: User, company: Company) -> None:
-    """Permanently delete a company with its roles (and their requirements); its users stay, without a company."""
+def _delete_company(actor: User, company: Company, action: str, summary: str) -> None:
     if refusal := delete_refusal(company):
         raise CompanyInvalid({"company": refusal})
     before = {**_state(company), "roles": [company_role.role.name for company_role in company_roles(company)]}
@@ -130,6 +133,24 @@ def delete_company(actor: User, company: Company) -> None:
         db.session.delete(company_role)
     for user in db.session.scalars(select(User).where(User.company_id == company.id)):
         user.company = None
-    record_audit(actor, "company.delete", company, f"Deleted company {company.name}", before=before)
+    record_audit(actor, action, company, summary, before=before)
     db.session.delete(company)
     db.session.commit()
+
+
+def company_people(company: Company) -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.company_id == company.id))
+
+
+def delete_company(actor: User, company: Company) -> None:
+    """Permanently delete a company nobody belongs to, with its roles (and their requirements); one with
+    people is archived or erased instead (decision 55)."""
+    if company_people(company):
+        raise CompanyInvalid({"company": f"{company.name} has people: archive it instead, or erase it."})
+    _delete_company(actor, company, "company.delete", f"Deleted company {company.name}")
+
+
+def erase_company(actor: User, company: Company, typed_name: str | None) -> None:
+    """Erase an archived company for good, once its name is typed: its roles go, its people stay without a company."""
+    check_typed_name(company, typed_name)
+    _delete_company(actor, company, "company.erase", f"Erased company {company.name}")

@@ -19,6 +19,7 @@ from webapp.models import (
     ActivityDocument,
     Certification,
     CertificationRole,
+    Company,
     DirectRequirement,
     RequirementSetting,
     RoleAssignment,
@@ -118,6 +119,11 @@ class _Facts:
     acknowledged_on: dict[tuple[int, int], date] = field(default_factory=dict)  # (user, certification) -> latest
 
 
+def _archived_certifications():
+    """The ids of the archived certifications: required of nobody while archived (decision 55)."""
+    return select(Certification.id).where(Certification.archived_at.is_not(None))
+
+
 @collector_paused()
 def load_requirements(user_ids: Iterable[int], day: date,
                       override: SettingsOverride | None = None) -> dict[int, list[Requirement]]:
@@ -132,7 +138,7 @@ def load_requirements(user_ids: Iterable[int], day: date,
     for user_id, role_id, role_name, training_until in db.session.execute(
         select(RoleAssignment.user_id, RoleAssignment.role_id, CertificationRole.name, RoleAssignment.training_until)
         .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
-        .where(RoleAssignment.user_id.in_(user_ids))
+        .where(RoleAssignment.user_id.in_(user_ids), CertificationRole.archived_at.is_(None))
         .order_by(CertificationRole.name)
     ):
         facts.assignments[user_id].append((role_name, training_until))
@@ -142,12 +148,15 @@ def load_requirements(user_ids: Iterable[int], day: date,
         for company_id, role_name, certification_id in db.session.execute(
             select(RoleRequirement.company_id, CertificationRole.name, RoleRequirement.certification_id)
             .join(CertificationRole, CertificationRole.id == RoleRequirement.role_id)
-            .where(RoleRequirement.role_id.in_(role_ids), RoleRequirement.company_id.in_(companies))
+            .where(RoleRequirement.role_id.in_(role_ids), RoleRequirement.company_id.in_(companies),
+                   RoleRequirement.certification_id.not_in(_archived_certifications()),
+                   RoleRequirement.company_id.not_in(select(Company.id).where(Company.archived_at.is_not(None))))
         ):
             facts.role_requirements[(company_id, role_name)].append(certification_id)
     for user_id, certification_id in db.session.execute(
         select(DirectRequirement.user_id, DirectRequirement.certification_id).where(
-            DirectRequirement.user_id.in_(user_ids)
+            DirectRequirement.user_id.in_(user_ids),
+            DirectRequirement.certification_id.not_in(_archived_certifications()),
         )
     ):
         facts.direct[user_id].append(certification_id)

@@ -65,9 +65,11 @@ def find_people(actor: User, *, search: str | None = None, company_id: int | Non
     ))
 
 
-def company_choices() -> list[tuple[str, str]]:
+def company_choices(keep_id: int | None = None) -> list[tuple[str, str]]:
+    """The companies in use (and the archived one `keep_id`, a person's own, so their form still saves)."""
     return [("", "All companies")] + [
-        (str(company.id), company.name) for company in db.session.scalars(select(Company).order_by(Company.name))
+        (str(company.id), company.name) for company in db.session.scalars(
+            select(Company).where(or_(Company.archived_at.is_(None), Company.id == keep_id)).order_by(Company.name))
     ]
 
 

@@ -119,6 +119,7 @@ def batch_certifications(actor: User) -> list[Certification]:
         select(Certification)
         .where(
             Certification.allow_batch_submission.is_(True),
+            Certification.archived_at.is_(None),
             Certification.id.not_in(hidden_certifications(actor)),
             exists().where(
                 certification_batch_roles.c.certification_id == Certification.id,

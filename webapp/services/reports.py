@@ -61,13 +61,16 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
     )
     hidden = hidden_certification_ids(viewer)
     return {
-        "company": [(c.id, c.name) for c in db.session.scalars(select(Company).order_by(Company.name))],
-        "role": [(r.id, r.name) for r in db.session.scalars(select(CertificationRole).order_by(CertificationRole.name))],
+        "company": [(c.id, c.name) for c in db.session.scalars(
+            select(Company).where(Company.archived_at.is_(None)).order_by(Company.name))],
+        "role": [(r.id, r.name) for r in db.session.scalars(
+            select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))],
         "group": [(g.id, g.name) for g in db.session.scalars(select(CertificationGroup).order_by(CertificationGroup.name))],
         "supervisor": [(u.id, u.sort_name) for u in supervisors],
         "certification": [
             (c.id, c.name)
-            for c in db.session.scalars(select(Certification).order_by(Certification.name))
+            for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                        .order_by(Certification.name))
             if c.id not in hidden
         ],
     }
@@ -75,7 +78,7 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
 
 def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certification]:
     """The columns: certifications the viewer may see, narrowed by group and role."""
-    query = select(Certification).order_by(Certification.name)
+    query = select(Certification).where(Certification.archived_at.is_(None)).order_by(Certification.name)
     hidden = hidden_certification_ids(viewer)
     if hidden:
         query = query.where(Certification.id.not_in(hidden))
@@ -236,7 +239,7 @@ CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification",
               "Pending Approval", "Completed", "Expires", "Days Left"]
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
     if isinstance(value, int):
         return str(value)
@@ -248,7 +251,7 @@ def report_csv_rows(lines: list[ReportLine]):
     yield CSV_HEADER
     for line in lines:
         s = line.requirement.status
-        yield [_cell(value) for value in [
+        yield [csv_cell(value) for value in [
             line.user.last_name, line.user.first_name, line.user.username,
             line.user.company.name if line.user.company else "",
             line.requirement.certification.name, "; ".join(line.requirement.source_names), s.status.label,

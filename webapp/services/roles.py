@@ -26,6 +26,7 @@ from webapp.models import (
 from webapp.rules import Period, candidate_users
 from webapp.rules.policy import REFERENCE_EXPIRATION
 from webapp.services.access import change_within_reach, ids_managed_by
+from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
@@ -45,8 +46,9 @@ class RoleInvalid(Invalid):
     """Role input refused."""
 
 
-def list_roles() -> list[tuple[CertificationRole, int, int]]:
-    """Every role alphabetically, with its number of assigned users and required certifications."""
+def list_roles(*, archived: bool = False) -> list[tuple[CertificationRole, int, int]]:
+    """Every role in use (or, with `archived`, every archived one) alphabetically, with its number of assigned
+    users and required certifications."""
     users = select(func.count(RoleAssignment.id)).where(RoleAssignment.role_id == CertificationRole.id).scalar_subquery()
     certifications = (
         select(func.count(func.distinct(RoleRequirement.certification_id)))
@@ -54,7 +56,9 @@ def list_roles() -> list[tuple[CertificationRole, int, int]]:
         .scalar_subquery()
     )
     return [tuple(row) for row in db.session.execute(
-        select(CertificationRole, users, certifications).order_by(func.lower(CertificationRole.name))
+        select(CertificationRole, users, certifications)
+        .where(CertificationRole.archived_at.is_not(None) if archived else CertificationRole.archived_at.is_(None))
+        .order_by(func.lower(CertificationRole.name))
     )]
 
 
@@ -271,20 +275,34 @@ def role_users_table(role: CertificationRole, day: date, viewer: User):
     )
 
 
-def delete_role(actor: User, role: CertificationRole) -> None:
+def _delete_role(actor: User, role: CertificationRole, action: str, summary: str) -> None:
     """Delete the role with the requirements it created; users and certifications stay.
 
     The ORM cascades remove its company roles (with their requirements) and assignments.
     """
     before = _state(role)
     before["user_ids"] = sorted(assigned_user_ids(role))
-    record_audit(actor, "role.delete", role, f"Deleted role {role.name}", before=before)
+    record_audit(actor, action, role, summary, before=before)
     db.session.delete(role)
     db.session.commit()
 
 
+def delete_role(actor: User, role: CertificationRole) -> None:
+    """Delete a role nobody is assigned to (one with users is archived or erased instead, decision 55)."""
+    if assigned_user_ids(role):
+        raise RoleInvalid({"role": f"{role.name} has assigned users: archive it instead, or erase it."})
+    _delete_role(actor, role, "role.delete", f"Deleted role {role.name}")
+
+
+def erase_role(actor: User, role: CertificationRole, typed_name: str | None) -> None:
+    """Erase an archived role for good, with its assignments and requirements, once its name is typed."""
+    check_typed_name(role, typed_name)
+    _delete_role(actor, role, "role.erase", f"Erased role {role.name} and its {len(assigned_user_ids(role))} assignments")
+
+
 def role_choices() -> dict:
     return {
-        "certifications": list(db.session.scalars(select(Certification).order_by(func.lower(Certification.name)))),
+        "certifications": list(db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
+                                                  .order_by(func.lower(Certification.name)))),
         "levels": list(db.session.scalars(select(ModuleLevel).order_by(ModuleLevel.name))),
     }

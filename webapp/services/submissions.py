@@ -226,6 +226,9 @@ def submit_certification(
     errors: dict[str, list[str]] = {}
     if not certification_visible_to(user, certification):
         errors.setdefault("certification", []).append(_hidden_message(user, certification, by))
+    elif certification.archived_at is not None:
+        errors.setdefault("certification", []).append(
+            f"{certification.name} is archived: it can no longer be submitted or recorded.")
     day = today()
     if refusal := completion_refusal(certification, completed_on, day):
         errors.setdefault("completed_on", []).append(refusal)
