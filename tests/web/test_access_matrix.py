@@ -175,6 +175,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "settings.naming_preview": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "static": (OK, OK, OK, OK),
     "submissions.approve": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
+    "submissions.approve_selected": (SIGN_IN, FORBIDDEN, OK, OK),
     "submissions.batch": (SIGN_IN, FORBIDDEN, OK, OK),
     "submissions.decline": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "submissions.delete": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),

@@ -1,6 +1,6 @@
 """Bulk work on a certification's Associated Users: tick people, then e-mail them, set Not Applicable,
 defer, or record one completion for all. All or nothing; refusals name the people."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.models import AuditEntry, ModuleLevel, Notice, RequirementSetting, Submission
 from webapp.permissions import Permission
+from webapp.services.approvals import approve_submission
 
 
 @pytest.fixture
@@ -152,3 +153,80 @@ def test_without_csrf_nothing_is_done(client, factory, sign_in, crew):
     sign_in(factory.user("Administrator"))
     response = client.post(f"/certifications/{certification.id}/users/email", data={"user_id": [people[0].id]})
     assert response.status_code in (400, 422) and _count(Notice) == 0
+
+
+# --- Pending Approvals: filters and Approve Selected ---
+
+@pytest.fixture
+def waiting(factory, frozen_clock):
+    """A supervisor and four pending submissions of two people at two companies, submitted on two days."""
+    supervisor = factory.user("Supervisor")
+    north, south = factory.company(name="North"), factory.company(name="South")
+    ann = factory.user(supervisors=[supervisor], company=north, first_name="Ann", last_name="Lee")
+    bob = factory.user(supervisors=[supervisor], company=south, first_name="Bob", last_name="Ray")
+    forklift, crane = factory.yearly_certification(name="Forklift"), factory.yearly_certification(name="Crane")
+    early, late = datetime(2026, 6, 2, 23, 30, tzinfo=UTC), datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+    submissions = {
+        (person.first_name, certification.name): factory.record(person, certification, date(2026, 6, 1),
+                                                                status="pending", submitted_at=when)
+        for person, certification, when in ((ann, forklift, early), (ann, crane, late), (bob, forklift, late),
+                                            (bob, crane, early))
+    }
+    return supervisor, ann, bob, forklift, north, submissions
+
+
+def _rows(page: str) -> int:
+    return page.count('name="submission_id"')
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", 4), ("person={ann}", 2), ("certification={forklift}", 2), ("company={north}", 2),
+    ("person={ann}&certification={forklift}", 1), ("submitted_from=06/03/2026", 2), ("submitted_to=06/02/2026", 2),
+    ("submitted_from=06/02/2026&submitted_to=06/02/2026", 2), ("submitted_from=06/11/2026", 0),
+    ("person=999999", 4),  # an unknown option is no filter, never an error
+])
+def test_pending_approvals_filters(client, sign_in, waiting, query, expected):
+    supervisor, ann, bob, forklift, north, _ = waiting
+    sign_in(supervisor)
+    response = client.get("/submissions/pending?" + query.format(ann=ann.id, forklift=forklift.id, north=north.id))
+    assert response.status_code == 200 and _rows(response.get_data(as_text=True)) == expected
+
+
+def test_a_bad_date_filter_says_so(client, sign_in, waiting):
+    sign_in(waiting[0])
+    page = client.get("/submissions/pending?submitted_from=13/45/2026").get_data(as_text=True)
+    assert 'id="submitted_from-error"' in page and _rows(page) == 4
+
+
+def test_approve_selected_approves_the_ticked_and_names_what_it_could_not(client, csrf, sign_in, factory, waiting):
+    supervisor, ann, bob, forklift, north, submissions = waiting
+    chosen = [submissions["Ann", "Forklift"], submissions["Bob", "Crane"], submissions["Ann", "Crane"]]
+    approve_submission(chosen[2], factory.user("Administrator"))  # someone else was quicker
+    sign_in(supervisor)
+    response = client.post(f"/submissions/pending/approve-selected?person={ann.id}",
+                           data={"csrf_token": csrf(), "submission_id": [s.id for s in chosen]})
+    assert response.status_code == 302 and response.location.endswith(f"/submissions/pending?person={ann.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Approved 2 certifications." in page
+    assert "Crane for Ann Lee, completed 06/01/2026: someone else approved it first." in page
+    statuses = {key: db.session.get(Submission, s.id).status for key, s in submissions.items()}
+    assert statuses == {("Ann", "Forklift"): "approved", ("Ann", "Crane"): "approved",
+                        ("Bob", "Forklift"): "pending", ("Bob", "Crane"): "approved"}
+
+
+def test_approve_selected_never_approves_out_of_reach(client, csrf, sign_in, factory, waiting):
+    supervisor, *_ = waiting
+    stranger = factory.user()
+    theirs = factory.record(stranger, waiting[3], date(2026, 6, 1), status="pending")
+    sign_in(supervisor)
+    response = client.post("/submissions/pending/approve-selected",
+                           data={"csrf_token": csrf(), "submission_id": [theirs.id]}, follow_redirects=True)
+    assert "1 other selected submission" in response.get_data(as_text=True)
+    assert db.session.get(Submission, theirs.id).status == "pending"
+
+
+def test_approve_selected_with_nothing_ticked_changes_nothing(client, csrf, sign_in, waiting):
+    sign_in(waiting[0])
+    response = client.post("/submissions/pending/approve-selected", data={"csrf_token": csrf()})
+    assert response.status_code == 422 and "Select at least one" in response.get_data(as_text=True)
+    assert {s.status for s in db.session.scalars(select(Submission))} == {"pending"}

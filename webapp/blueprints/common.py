@@ -3,7 +3,7 @@ and the delete confirmation."""
 import re
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 
 from webapp.extensions import db
 from webapp.forms.certifications import DeleteForm
@@ -113,3 +113,19 @@ def confirm_delete(*, heading: str, explanation: str, button: str, cancel_url: s
             return redirect(done_url)
     return render("confirm_delete.html", form=form, heading=heading, explanation=explanation, button=button,
                   cancel_url=cancel_url, error=error, status=422 if form.is_submitted() else 200)
+
+
+def filter_form(form_class, choices: dict[str, list[tuple]], id_fields: tuple[str, ...]):
+    """A GET filter form over request.args, its id fields offering `choices[name]` after "Any ..."."""
+    form = form_class(request.args)
+    for name in id_fields:
+        field = getattr(form, name)
+        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
+    if not form.validate():
+        for field in form:
+            if field.errors:
+                field.data = field.default
+                if field.type == "SelectField":
+                    # An unknown option in a bookmarked URL just means "no filter", never an error.
+                    field.errors = []
+    return form

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import rate_limits
+from webapp.blueprints.common import filter_form
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
@@ -42,20 +43,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _filter_form(form_class, id_fields: tuple[str, ...]):
-    """A GET filter form over request.args, its id fields offering what the viewer may filter by."""
-    form = form_class(request.args)
-    choices = filter_choices(current_user)
-    for name in id_fields:
-        field = getattr(form, name)
-        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
-    if not form.validate():
-        for field in form:
-            if field.errors:
-                field.data = field.default
-                if field.type == "SelectField":
-                    # An unknown option in a bookmarked URL just means "no filter", never an error.
-                    field.errors = []
-    return form
+    return filter_form(form_class, filter_choices(current_user), id_fields)
 
 
 def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:

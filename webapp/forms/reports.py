@@ -15,7 +15,7 @@ from webapp.services.storage import ACCEPT_ATTRIBUTE
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 
 
-def _optional_id(value):
+def optional_id(value):
     return database_id(str(value)) if value is not None else None
 
 
@@ -23,10 +23,10 @@ class MatrixFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    company = SelectField("Company", coerce=_optional_id)
-    role = SelectField("Role", coerce=_optional_id)
-    group = SelectField("Certification group", coerce=_optional_id)
-    supervisor = SelectField("Supervisor", coerce=_optional_id)
+    company = SelectField("Company", coerce=optional_id)
+    role = SelectField("Role", coerce=optional_id)
+    group = SelectField("Certification group", coerce=optional_id)
+    supervisor = SelectField("Supervisor", coerce=optional_id)
     status = SelectField(
         "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in Status], validate_choice=True
     )
@@ -57,10 +57,10 @@ class ReportFilterForm(FlaskForm):
 
     status = SelectField("Status", choices=REPORT_STATUSES)
     within_days = IntegerField("N days (for expiring)", default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
-    certification = SelectField("Certification", coerce=_optional_id)
-    role = SelectField("Role", coerce=_optional_id)
-    company = SelectField("Company", coerce=_optional_id)
-    supervisor = SelectField("Supervisor", coerce=_optional_id)
+    certification = SelectField("Certification", coerce=optional_id)
+    role = SelectField("Role", coerce=optional_id)
+    company = SelectField("Company", coerce=optional_id)
+    supervisor = SelectField("Supervisor", coerce=optional_id)
 
 
 class SharedReportForm(FlaskForm):

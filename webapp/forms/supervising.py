@@ -15,6 +15,7 @@ from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
+from webapp.forms.reports import optional_id
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
 from webapp.services.photos import PHOTO_ACCEPT
@@ -39,6 +40,19 @@ class PeopleFilterForm(FlaskForm):
     company = SelectField("Company", coerce=str, validators=[Optional()])
     include_hidden = BooleanField("Include hidden users")
     inactive = BooleanField("Show inactive people instead")
+
+
+class PendingFilterForm(FlaskForm):
+    """Pending Approvals' filters: a GET form, so a filtered list can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Person", coerce=optional_id)
+    certification = SelectField("Certification", coerce=optional_id)
+    company = SelectField("Company", coerce=optional_id)
+    submitted_from = FlexibleDateField("Submitted on or after", validators=[Optional()])
+    submitted_to = FlexibleDateField("Submitted on or before", validators=[Optional()])
 
 
 class ActionForm(FlaskForm):
