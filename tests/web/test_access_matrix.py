@@ -151,6 +151,12 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "reports.export": (SIGN_IN, FORBIDDEN, OK, OK),
     "reports.index": (SIGN_IN, FORBIDDEN, OK, OK),
     "reports.matrix": (SIGN_IN, FORBIDDEN, OK, OK),
+    "reports.scheduled": (SIGN_IN, FORBIDDEN, OK, OK),
+    "reports.scheduled_delete": (SIGN_IN, FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    "reports.scheduled_edit": (SIGN_IN, FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    "reports.scheduled_new": (SIGN_IN, FORBIDDEN, OK, OK),
+    "reports.scheduled_pause": (SIGN_IN, FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    "reports.scheduled_resume": (SIGN_IN, FORBIDDEN, NOT_FOUND, NOT_FOUND),
     "reports.shared": (SIGN_IN, FORBIDDEN, OK, OK),
     "reports.shared_delete": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "reports.shared_show": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
@@ -188,6 +194,10 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
 # A route argument that must name something other than its usual object.
 ARGUMENTS = {
     ("people.delete_direct", "certification_id"): "direct_certification_id",
+    ("reports.scheduled_delete", "report_id"): "scheduled_report_id",
+    ("reports.scheduled_edit", "report_id"): "scheduled_report_id",
+    ("reports.scheduled_pause", "report_id"): "scheduled_report_id",
+    ("reports.scheduled_resume", "report_id"): "scheduled_report_id",
     ("public.qr_report", "token"): "qr_token",
     ("public.qr_report_attachment", "token"): "qr_token",
     ("public.shared_report", "token"): "shared_token",

@@ -20,6 +20,7 @@ from webapp.models import (
     ModuleLevel,
     Payment,
     QuizQuestion,
+    ScheduledReport,
     SharedReport,
 )
 from webapp.services.people import notify_user
@@ -85,10 +86,13 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         inbox_file = _file(f"{name.lower()}-inbox.pdf", inbox_owner_id=supervisor.id)
         comment = Comment(submission_id=record.id, author_id=supervisor.id, body=f"{name} comment")
         report = SharedReport(title=f"{name} report", created_by=supervisor, roles=[role])
+        scheduled = ScheduledReport(title=f"{name} weekly", owner=supervisor, frequency="weekly", recipients=[supervisor],
+                                    filters={"status": None, "within_days": 30, "certification_id": None, "role_id": None,
+                                             "company_id": None, "supervisor_id": None})
         entry = FormEntry(form=form, user_id=employee.id, certification_id=crane.id, status="submitted", answers={},
                           submitted_at=datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc))
         payment = Payment(form_entry=entry, amount=10, currency="USD")
-        db.session.add_all([comment, report, entry, payment])
+        db.session.add_all([comment, report, scheduled, entry, payment])
         db.session.commit()
         notice = notify_user(employee, supervisor, f"{name} notice")
         teams[name] = Team(_session_key(employee), _session_key(supervisor), {
@@ -96,7 +100,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
             "assignment_id": assignment.id, "attachment_id": record_file.id, "file_id": inbox_file.id,
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
-            "direct_certification_id": ladder.id,
+            "direct_certification_id": ladder.id, "scheduled_report_id": scheduled.id,
         })
     return teams, shared, _session_key(administrator)
 

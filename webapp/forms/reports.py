@@ -3,10 +3,11 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.bounds import database_id
-from webapp.forms.choices import SelectField, SelectMultipleField
+from webapp.forms.certifications import MultiCheckboxField
+from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import one_line
 from webapp.rules import Status
@@ -61,6 +62,20 @@ class ReportFilterForm(FlaskForm):
     role = SelectField("Role", coerce=optional_id)
     company = SelectField("Company", coerce=optional_id)
     supervisor = SelectField("Supervisor", coerce=optional_id)
+
+
+class ScheduledReportForm(ReportFilterForm):
+    """Reports' filters saved under a title, sent weekly or monthly to the chosen recipients."""
+
+    class Meta:
+        csrf = True
+
+    status = SelectField("Status", choices=REPORT_STATUSES, default="")
+    title = StringField("Report title", validators=[DataRequired("Enter a title."), Length(max=200), one_line])
+    frequency = RadioField("Send it", choices=[("weekly", "Weekly"), ("monthly", "Monthly")],
+                           default="weekly", validators=[InputRequired("Choose weekly or monthly.")])
+    recipients = MultiCheckboxField("Recipients", coerce=int, validators=[Optional()])
+    idempotency_key = one_time_key()
 
 
 class SharedReportForm(FlaskForm):

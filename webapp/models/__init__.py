@@ -15,7 +15,7 @@ from webapp.models.activities import (
 )
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
-from webapp.models.operations import AuditEntry, Notice, Setting, SharedReport
+from webapp.models.operations import AuditEntry, Notice, ScheduledReport, ScheduledReportRun, Setting, SharedReport
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import CertificationRole, CompanyRole, DirectRequirement, RequirementSetting, RoleAssignment, RoleRequirement
@@ -31,6 +31,7 @@ __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
     "CertificationRole", "Comment", "Company", "CompanyRole", "Course", "CoursePage", "DirectRequirement", "Form",
     "FormEntry", "FormField", "LearningIntegration", "ModuleLevel", "ModuleLevelPermission", "Notice", "Payment",
-    "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
+    "QuizQuestion", "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun",
+    "Setting", "SharedReport",
     "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
 ]
