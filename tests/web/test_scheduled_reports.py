@@ -235,3 +235,22 @@ def test_two_senders_at_once_send_once(teams, at_once):
     outcomes = at_once(lambda: send_scheduled_report(report_id, MONDAY), lambda: send_scheduled_report(report_id, MONDAY))
     assert sorted(outcomes, key=str) == [None, "sent"]
     assert db.session.scalar(select(func.count()).select_from(Notice).where(Notice.recipient_user_id == admin_id)) == 1
+
+
+def test_the_list_loads_in_fixed_queries(client, sign_in, factory, teams, count_queries):
+    sam, sue, ann, bob, admin, forklift = teams
+    sign_in(admin)
+
+    def count(reports: int) -> int:
+        for n in range(reports):
+            gone = factory.certification(name=f"Gone {n}")
+            report = _schedule(admin, [admin, sam], certification_id=gone.id, role_id=None)
+            report.title = f"Report {n}"
+            db.session.delete(gone)
+            db.session.commit()
+        with count_queries() as queries:
+            page = client.get("/reports/scheduled").get_data(as_text=True)
+        assert page.count("was deleted") == db.session.scalar(select(func.count()).select_from(ScheduledReport))
+        return len(queries)
+
+    assert count(2) == count(10)

@@ -40,12 +40,11 @@ from webapp.services.reports import (
 from webapp.services.scheduled_reports import (
     ScheduleInput,
     delete_scheduled_report,
-    filter_problems,
     get_scheduled_report,
     last_runs,
     next_sending,
     recipient_choices,
-    recipient_problems,
+    report_problems,
     save_scheduled_report,
     scheduled_reports_of,
     set_paused,
@@ -260,7 +259,7 @@ def scheduled():
     runs = last_runs(reports)
     return render("reports/scheduled.html", reports=reports, runs=runs, action_form=ActionForm(),
                   next_sending={r.id: next_sending(r, today(), runs.get(r.id)) for r in reports},
-                  problems={r.id: filter_problems(r.filters) + recipient_problems(r) for r in reports})
+                  problems=report_problems(reports))
 
 
 def _save_scheduled(report=None):
@@ -270,7 +269,7 @@ def _save_scheduled(report=None):
                  lambda saved_report: f"Scheduled report {saved_report.title} saved.", url_for("reports.scheduled"))
     if done:
         return done
-    problems = filter_problems(report.filters) + recipient_problems(report) if report is not None else []
+    problems = report_problems([report])[report.id] if report is not None else []
     return render("reports/scheduled_form.html", form=form, report=report, problems=problems,
                   status=422 if form.is_submitted() else 200)
 

@@ -72,11 +72,26 @@ def recipient_choices() -> list[User]:
 
 def filter_problems(filters: dict) -> list[str]:
     """Why a report's saved filters no longer mean what they said: each thing filtered by that was deleted."""
-    return [f"The {label} it is filtered by was deleted." for key, (model, label) in FILTERED_BY.items()
-            if filters.get(key) is not None and db.session.get(model, filters[key]) is None]
+    return _filter_problems([filters])[0]
 
 
-def recipient_problems(report: ScheduledReport) -> list[str]:
+def _filter_problems(many: list[dict]) -> list[list[str]]:
+    """filter_problems for each of `many` filters, in one query per kind of thing filtered by."""
+    existing = {}
+    for key, (model, _) in FILTERED_BY.items():
+        ids = {filters[key] for filters in many if filters.get(key) is not None}
+        existing[key] = set(db.session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+    return [[f"The {label} it is filtered by was deleted." for key, (_, label) in FILTERED_BY.items()
+             if filters.get(key) is not None and filters[key] not in existing[key]] for filters in many]
+
+
+def report_problems(reports: list[ScheduledReport]) -> dict[int, list[str]]:
+    """What stops or narrows each report's sending: deleted filters, recipients who left (a fixed number of queries)."""
+    return {report.id: filters + _recipient_problems(report)
+            for report, filters in zip(reports, _filter_problems([r.filters for r in reports]))}
+
+
+def _recipient_problems(report: ScheduledReport) -> list[str]:
     """Recipients who left (deactivated or erased): they are no longer sent the report."""
     left = [user for user in report.recipients if not user.active]
     return [f"{names_of(left)} left and {'are' if len(left) > 1 else 'is'} no longer sent this report."] if left else []
