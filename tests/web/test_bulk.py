@@ -230,3 +230,45 @@ def test_approve_selected_with_nothing_ticked_changes_nothing(client, csrf, sign
     response = client.post("/submissions/pending/approve-selected", data={"csrf_token": csrf()})
     assert response.status_code == 422 and "Select at least one" in response.get_data(as_text=True)
     assert {s.status for s in db.session.scalars(select(Submission))} == {"pending"}
+
+
+# --- Users: role, status and inactive filters ---
+
+def test_users_page_filters_by_role_status_and_inactive(frozen_clock, client, sign_in, factory):
+    admin = sign_in(factory.user("Administrator", first_name="Ada", last_name="Admin"))
+    forklift = factory.yearly_certification(name="Forklift")
+    company = factory.company()
+    driver = factory.role(forklift, companies=[company], name="Driver")
+    ann = factory.user(company=company, first_name="Ann", last_name="Valid")
+    bob = factory.user(company=company, first_name="Bob", last_name="Missing")
+    cat = factory.user(company=company, first_name="Cat", last_name="Gone", active=False)
+    for person in (ann, bob, cat):
+        factory.assign(person, driver)
+    factory.record(ann, forklift, date(2026, 1, 10))
+
+    def names(query: str) -> set[str]:
+        page = client.get("/people/?" + query).get_data(as_text=True)
+        return {p.last_name for p in (admin, ann, bob, cat) if f"{p.first_name} {p.last_name}</a>" in page}
+
+    assert names("") == {"Admin", "Valid", "Missing"}
+    assert names(f"role={driver.id}") == {"Valid", "Missing"}
+    assert names("status=missing") == {"Missing"}
+    assert names(f"role={driver.id}&status=valid") == {"Valid"}
+    assert names("status=expired") == set()
+    assert names("inactive=y") == {"Gone"}
+    assert names(f"inactive=y&role={driver.id}&status=missing") == {"Gone"}
+    assert "Any role" in client.get("/people/").get_data(as_text=True)
+
+
+def test_users_status_filter_in_fixed_queries(frozen_clock, client, sign_in, factory, count_queries):
+    sign_in(factory.user("Administrator"))
+    forklift = factory.yearly_certification(name="Forklift")
+
+    def count(people: int) -> int:
+        for _ in range(people):
+            factory.require(factory.user(), forklift)
+        with count_queries() as queries:
+            client.get("/people/?status=missing")
+        return len(queries)
+
+    assert count(2) == count(10)

@@ -16,6 +16,7 @@ from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.reports import optional_id
+from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
 from webapp.services.photos import PHOTO_ACCEPT
@@ -38,6 +39,9 @@ class PeopleFilterForm(FlaskForm):
 
     q = SearchField("Search by name, username or e-mail", validators=[Optional(), Length(max=100)])
     company = SelectField("Company", coerce=str, validators=[Optional()])
+    role = SelectField("Role", coerce=str, validators=[Optional()])
+    status = SelectField("Holds a certification that is", validators=[Optional()],
+                         choices=[("", "Any status")] + [(s.value, s.label) for s in Status])
     include_hidden = BooleanField("Include hidden users")
     inactive = BooleanField("Show inactive people instead")
 
