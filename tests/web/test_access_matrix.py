@@ -194,10 +194,6 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
 # A route argument that must name something other than its usual object.
 ARGUMENTS = {
     ("people.delete_direct", "certification_id"): "direct_certification_id",
-    ("reports.scheduled_delete", "report_id"): "scheduled_report_id",
-    ("reports.scheduled_edit", "report_id"): "scheduled_report_id",
-    ("reports.scheduled_pause", "report_id"): "scheduled_report_id",
-    ("reports.scheduled_resume", "report_id"): "scheduled_report_id",
     ("public.qr_report", "token"): "qr_token",
     ("public.qr_report_attachment", "token"): "qr_token",
     ("public.shared_report", "token"): "shared_token",

@@ -39,6 +39,7 @@ from webapp.models import (
     Payment,
     QuizQuestion,
     RoleAssignment,
+    ScheduledReport,
     SharedReport,
     Submission,
     User,
@@ -46,6 +47,8 @@ from webapp.models import (
 from webapp.services.comments import add_comment
 from webapp.services.demo import load_demo_organisation
 from webapp.services.learning import create_integration
+from webapp.services.reports import ReportFilters
+from webapp.services.scheduled_reports import ScheduleInput, save_scheduled_report
 from webapp.services.shared_reports import create_shared_report
 
 INTEGERS = ("9223372036854775808", "2147483648", "-2147483649", "-1", "0", "1e3", "٣")
@@ -74,6 +77,7 @@ ID_SOURCES = {
     "company_id": select(Company.id).order_by(Company.id.desc()),
     "level_id": select(ModuleLevel.id).where(ModuleLevel.name == "Supervisor"),
     "report_id": select(SharedReport.id),
+    "scheduled_id": select(ScheduledReport.id),
     "notice_id": select(Notice.id),
     "document_id": select(ActivityDocument.id),
     "page_id": select(CoursePage.id).order_by(CoursePage.id),
@@ -310,6 +314,7 @@ def organisation(app_context, frozen_clock):
     db.session.commit()
     add_comment(record, ada, "Checked the card.")
     create_shared_report(ada, "Crew", [emma], [], [record.certification])
+    save_scheduled_report(ada, ScheduleInput("Weekly gaps", "weekly", ReportFilters(status="lapsed"), frozenset({ada.id})))
     create_integration(ada, "LMS")
     return ada, emma
 

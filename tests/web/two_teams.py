@@ -100,7 +100,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
             "assignment_id": assignment.id, "attachment_id": record_file.id, "file_id": inbox_file.id,
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
-            "direct_certification_id": ladder.id, "scheduled_report_id": scheduled.id,
+            "direct_certification_id": ladder.id, "scheduled_id": scheduled.id,
         })
     return teams, shared, _session_key(administrator)
 

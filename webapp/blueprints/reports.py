@@ -245,8 +245,8 @@ def _schedule_input(form: ScheduledReportForm) -> ScheduleInput:
     return ScheduleInput(form.title.data or "", form.frequency.data, filters, frozenset(form.recipients.data or ()))
 
 
-def _scheduled_report_or_404(report_id: int):
-    report = get_scheduled_report(current_user, report_id)
+def _scheduled_report_or_404(scheduled_id: int):
+    report = get_scheduled_report(current_user, scheduled_id)
     if report is None:
         abort(404)
     return report
@@ -280,14 +280,14 @@ def scheduled_new():
     return _save_scheduled()
 
 
-@bp.route("/scheduled/<int:report_id>/edit", methods=["GET", "POST"])
+@bp.route("/scheduled/<int:scheduled_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
-def scheduled_edit(report_id: int):
-    return _save_scheduled(_scheduled_report_or_404(report_id))
+def scheduled_edit(scheduled_id: int):
+    return _save_scheduled(_scheduled_report_or_404(scheduled_id))
 
 
-def _act_on_scheduled(report_id: int, act, done: str):
-    report = _scheduled_report_or_404(report_id)
+def _act_on_scheduled(scheduled_id: int, act, done: str):
+    report = _scheduled_report_or_404(scheduled_id)
     if not ActionForm().validate():
         abort(400)
     title = report.title
@@ -296,24 +296,24 @@ def _act_on_scheduled(report_id: int, act, done: str):
     return redirect(url_for("reports.scheduled"))
 
 
-@bp.post("/scheduled/<int:report_id>/pause")
+@bp.post("/scheduled/<int:scheduled_id>/pause")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
-def scheduled_pause(report_id: int):
-    return _act_on_scheduled(report_id, lambda owner, report: set_paused(owner, report, True),
+def scheduled_pause(scheduled_id: int):
+    return _act_on_scheduled(scheduled_id, lambda owner, report: set_paused(owner, report, True),
                              "Scheduled report {title} paused: nothing is sent until you resume it.")
 
 
-@bp.post("/scheduled/<int:report_id>/resume")
+@bp.post("/scheduled/<int:scheduled_id>/resume")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
-def scheduled_resume(report_id: int):
-    return _act_on_scheduled(report_id, lambda owner, report: set_paused(owner, report, False),
+def scheduled_resume(scheduled_id: int):
+    return _act_on_scheduled(scheduled_id, lambda owner, report: set_paused(owner, report, False),
                              "Scheduled report {title} resumed.")
 
 
-@bp.post("/scheduled/<int:report_id>/delete")
+@bp.post("/scheduled/<int:scheduled_id>/delete")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
-def scheduled_delete(report_id: int):
-    return _act_on_scheduled(report_id, delete_scheduled_report, "Scheduled report {title} deleted.")
+def scheduled_delete(scheduled_id: int):
+    return _act_on_scheduled(scheduled_id, delete_scheduled_report, "Scheduled report {title} deleted.")
 
 
 @bp.get("/calendar")

@@ -241,7 +241,7 @@ def send_scheduled_report(report_id: int, day: date) -> str | None:
         if report.owner.active:
             mail = render_mail("scheduled_report_not_sent", f"Scheduled report not sent: {report.title}",
                                report=report, reasons=reasons, period=period,
-                               link=external_url("reports.scheduled_edit", report_id=report.id))
+                               link=external_url("reports.scheduled_edit", scheduled_id=report.id))
             queue_email("scheduled_report", report.owner, mail)
     else:
         lines = load_report(report.owner, ReportFilters(**report.filters), day)
