@@ -36,7 +36,7 @@ def chosen_people(certification: Certification, by: User, user_ids: Iterable[int
     """
     user_ids = set(user_ids)
     if not user_ids:
-        raise Invalid({"user_ids": "Select at least one person."})
+        raise Invalid({"user_ids": f"Select at least one person. {NOTHING_CHANGED}"})
     users = list(db.session.scalars(
         select(User)
         .where(User.id.in_(user_ids), User.id.in_(ids_managed_by(by)), required_to_hold(certification.id))
