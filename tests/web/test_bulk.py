@@ -272,3 +272,13 @@ def test_users_status_filter_in_fixed_queries(frozen_clock, client, sign_in, fac
         return len(queries)
 
     assert count(2) == count(10)
+
+
+def test_email_selected_counts_each_person_against_the_hand_mail_allowance(app, client, csrf, factory, sign_in, crew,
+                                                                           monkeypatch):
+    certification, people = crew
+    monkeypatch.setitem(app.config, "MAIL_RECIPIENTS_LIMIT_PER_USER", "4 per hour")
+    sign_in(factory.user("Administrator"))
+    assert _post(client, csrf, certification, "email", people).status_code == 302  # 3 of 4
+    assert _post(client, csrf, certification, "email", people).status_code == 429  # 3 more: over
+    assert _count(Notice) == 3
