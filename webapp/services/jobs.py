@@ -9,7 +9,7 @@ from webapp.extensions import db
 JOB_LOCKS = {
     "queue_scheduled_notices": 0x46434E0001,
     "claim_notices": 0x46434E0002,
-    "send_scheduled_reports": 0x46434E0003,
+    "send_scheduled_reports": 0x46434E0004,
 }
 
 
