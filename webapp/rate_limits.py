@@ -43,6 +43,10 @@ def _shared_report_recipients() -> int:
     return max(len(split_addresses(request.form.get("emails", ""))), 1)
 
 
+def _ticked_people() -> int:
+    return max(len(request.form.getlist("user_id")), 1)
+
+
 def _limit(setting: str, key_func, counts):
     return limiter.limit(_setting(setting), key_func=key_func, methods=["POST"], deduct_when=counts)
 
@@ -64,3 +68,4 @@ reset_per_account = _limit("RESET_LIMIT_PER_ACCOUNT", _account, _went_through)
 reset_per_address = _limit("RESET_LIMIT_PER_ADDRESS", get_remote_address, _went_through)
 shared_report_recipients = _mail_recipients(_shared_report_recipients)
 notify_recipients = _mail_recipients()
+notify_many_recipients = _mail_recipients(_ticked_people)

@@ -21,12 +21,14 @@ from webapp.extensions import db
 from webapp.services.mail import deliver_notices
 from webapp.services.notices import queue_scheduled_notices
 from webapp.services.push import deliver_push
+from webapp.services.scheduled_reports import send_scheduled_reports
 from webapp.services.settings import notification_defaults
 from webapp.services.storage import remove_orphan_files
 
 log = logging.getLogger(__name__)
 DAILY_JOB = "queue_scheduled_notices"
 FILE_CLEANUP_JOB = "remove_orphan_files"
+SCHEDULED_REPORTS_JOB = "send_scheduled_reports"
 
 
 def run_daily_notices(app: Flask) -> None:
@@ -49,6 +51,18 @@ def run_delivery(app: Flask) -> None:
             deliver_push()
         finally:
             db.session.remove()
+
+
+def run_scheduled_reports(app: Flask) -> None:
+    with app.app_context():
+        try:
+            result = send_scheduled_reports(today())
+        finally:
+            db.session.remove()
+    if result is None:
+        log.info("Scheduled reports skipped: another runner holds the job.")
+    elif result.sent or result.not_sent:
+        log.info("Scheduled reports: %d sent, %d not sent.", result.sent, result.not_sent)
 
 
 def run_file_cleanup(app: Flask) -> None:
@@ -91,6 +105,9 @@ def build_scheduler(app: Flask, scheduler_class=BackgroundScheduler):
     scheduler.add_job(run_file_cleanup, CronTrigger(hour=3, minute=30, timezone=app.config["ORGANISATION_TIMEZONE"]),
                       args=[app], id=FILE_CLEANUP_JOB)
     scheduler.add_job(follow_send_hour, IntervalTrigger(minutes=5), args=[app, scheduler], id="follow_send_hour")
+    # Each report goes out once per period (a unique run per report and period): hourly, and at start.
+    scheduler.add_job(run_scheduled_reports, IntervalTrigger(hours=1), args=[app], id=SCHEDULED_REPORTS_JOB)
+    scheduler.add_job(run_scheduled_reports, args=[app], id="scheduled_reports_on_start")
     # A runner started after today's hour still queues today's notices (queueing is idempotent).
     scheduler.add_job(run_daily_notices, args=[app], id="queue_on_start")
     return scheduler

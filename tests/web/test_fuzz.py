@@ -41,6 +41,7 @@ from webapp.models import (
     PushSubscription,
     QuizQuestion,
     RoleAssignment,
+    ScheduledReport,
     SharedReport,
     Submission,
     User,
@@ -50,6 +51,8 @@ from webapp.services.demo import load_demo_organisation
 from webapp.services.import_kinds import IMPORT_KINDS
 from webapp.services.imports import check_import, start_import
 from webapp.services.learning import create_integration
+from webapp.services.reports import ReportFilters
+from webapp.services.scheduled_reports import ScheduleInput, save_scheduled_report
 from webapp.services.shared_reports import create_shared_report
 
 INTEGERS = ("9223372036854775808", "2147483648", "-2147483649", "-1", "0", "1e3", "٣")
@@ -78,6 +81,7 @@ ID_SOURCES = {
     "company_id": select(Company.id).order_by(Company.id.desc()),
     "level_id": select(ModuleLevel.id).where(ModuleLevel.name == "Supervisor"),
     "report_id": select(SharedReport.id),
+    "scheduled_id": select(ScheduledReport.id),
     "notice_id": select(Notice.id),
     "document_id": select(ActivityDocument.id),
     "page_id": select(CoursePage.id).order_by(CoursePage.id),
@@ -317,6 +321,7 @@ def organisation(app_context, frozen_clock):
     db.session.commit()
     add_comment(record, ada, "Checked the card.")
     create_shared_report(ada, "Crew", [emma], [], [record.certification])
+    save_scheduled_report(ada, ScheduleInput("Weekly gaps", "weekly", ReportFilters(status="lapsed"), frozenset({ada.id})))
     create_integration(ada, "LMS")
     job = start_import(IMPORT_KINDS["records"], ada, "records.csv",
                        b"Username or E-mail,Certification,Completion Date,Expiration Date,Status,Revocation Reason,Notes\n"

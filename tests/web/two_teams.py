@@ -22,6 +22,7 @@ from webapp.models import (
     Payment,
     PushSubscription,
     QuizQuestion,
+    ScheduledReport,
     SharedReport,
 )
 from webapp.services.people import notify_user
@@ -87,6 +88,9 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         inbox_file = _file(f"{name.lower()}-inbox.pdf", inbox_owner_id=supervisor.id)
         comment = Comment(submission_id=record.id, author_id=supervisor.id, body=f"{name} comment")
         report = SharedReport(title=f"{name} report", created_by=supervisor, roles=[role])
+        scheduled = ScheduledReport(title=f"{name} weekly", owner=supervisor, frequency="weekly", recipients=[supervisor],
+                                    filters={"status": None, "within_days": 30, "certification_id": None, "role_id": None,
+                                             "company_id": None, "supervisor_id": None})
         entry = FormEntry(form=form, user_id=employee.id, certification_id=crane.id, status="submitted", answers={},
                           submitted_at=datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc))
         payment = Payment(form_entry=entry, amount=10, currency="USD")
@@ -96,7 +100,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         subscription = PushSubscription(user=employee, endpoint=f"https://fcm.googleapis.com/{name}",
                                         endpoint_hash=name.lower() * 8, p256dh="k", auth="a", device=f"{name} phone",
                                         notices_since=datetime(2026, 6, 1, tzinfo=timezone.utc))
-        db.session.add_all([comment, report, entry, payment, import_job, subscription])
+        db.session.add_all([comment, report, entry, payment, import_job, subscription, scheduled])
         db.session.commit()
         notice = notify_user(employee, supervisor, f"{name} notice")
         teams[name] = Team(_session_key(employee), _session_key(supervisor), {
@@ -105,7 +109,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
             "direct_certification_id": ladder.id, "job_id": import_job.id,
-            "subscription_id": subscription.id,
+            "subscription_id": subscription.id, "scheduled_id": scheduled.id,
         })
     return teams, shared, _session_key(administrator)
 

@@ -2,14 +2,19 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp import rate_limits
 from webapp.blueprints.common import add_errors, confirm_delete, erase_archived, restore_archived, saved, tab_items
 from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
-from webapp.forms.certifications import ACTIVITY_CHOICES, CertificationForm, GroupForm
+from webapp.extensions import db
+from webapp.forms.certifications import ACTIVITY_CHOICES, AssociatedUsersForm, CertificationForm, GroupForm
+from webapp.forms.dates import DATE_HINT
 from webapp.htmx import render, render_fragment
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
-from webapp.services.access import users_in_reach
+from webapp.rules.periods import format_date
+from webapp.services.access import names_of, users_in_reach
+from webapp.services.bulk import chosen_people, notify_people, record_completion_for_people, set_requirement_states
 from webapp.services.activities import current_document
 from webapp.services.certifications import (
     CertificationInvalid,
@@ -178,6 +183,11 @@ def detail(certification_id: int):
     tab = request.args.get("tab", "info")
     if tab not in TABS:
         abort(404)
+    return _detail_page(certification, tab)
+
+
+def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUsersForm | None = None,
+                 chosen: frozenset[int] = frozenset()):
     context = {"certification": certification, "tab": tab, "activity_labels": ACTIVITY_LABELS,
                "tab_items": tab_items(TABS, tab, "certifications.detail", certification_id=certification.id)}
     if tab == "info":
@@ -189,7 +199,69 @@ def detail(certification_id: int):
         context["users"] = associated_users(certification, today(), current_user)
         context["direct_ids"] = direct_user_ids(certification)
         context["may_view_people"] = any(current_user.can(p) for p in ACTIONS_ON_PEOPLE["view"])
-    return render("certifications/detail.html", **context)
+        context["form"] = form or AssociatedUsersForm(formdata=None)
+        context["chosen"] = chosen
+        context["date_hint"] = DATE_HINT
+    return render("certifications/detail.html", status=status, **context)
+
+
+def _bulk(certification_id: int, act, done):
+    """A bulk action over the people ticked on Associated Users: `act(certification, users, form)` (a
+    service, all or nothing), then `done(form, users, result)` flashed; a refusal shows the page again, 422."""
+    certification = _certification_or_404(certification_id)
+    form = AssociatedUsersForm()
+    chosen = frozenset(database_ids(request.form.getlist("user_id")))
+    if form.validate():
+        try:
+            users = chosen_people(certification, current_user, chosen)
+            result = act(certification, users, form)
+        except Invalid as invalid:
+            db.session.rollback()
+            add_errors(form, invalid)
+        else:
+            flash(done(form, users, result), "success")
+            return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))
+    return _detail_page(certification, "users", status=422, form=form, chosen=chosen)
+
+
+@bp.post("/<int:certification_id>/users/email")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+@rate_limits.notify_many_recipients
+def bulk_email(certification_id: int):
+    return _bulk(certification_id,
+                 lambda certification, users, form: notify_people(certification, current_user, users, form.message.data),
+                 lambda form, users, _: f"E-mailed {names_of(users)}.")
+
+
+@bp.post("/<int:certification_id>/users/not-applicable")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def bulk_not_applicable(certification_id: int):
+    return _bulk(certification_id,
+                 lambda certification, users, form: set_requirement_states(
+                     certification, current_user, users, "not_applicable", notes=form.notes.data, day=today()),
+                 lambda form, users, _: f"Not applicable to {names_of(users)}.")
+
+
+@bp.post("/<int:certification_id>/users/defer")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def bulk_defer(certification_id: int):
+    return _bulk(certification_id,
+                 lambda certification, users, form: set_requirement_states(
+                     certification, current_user, users, "deferred", deferred_until=form.deferred_until.date,
+                     notes=form.notes.data, day=today()),
+                 lambda form, users, _: f"Deferred until {format_date(form.deferred_until.date)} for {names_of(users)}.")
+
+
+@bp.post("/<int:certification_id>/users/record")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def bulk_record(certification_id: int):
+    return _bulk(certification_id,
+                 lambda certification, users, form: record_completion_for_people(
+                     certification, current_user, users, form.completed_on.date,
+                     request.files.getlist(form.files.name), form.idempotency_key.data),
+                 lambda form, users, records: "Recorded the completion for " + ", ".join(
+                     f"{r.user.full_name} ({'approved' if r.status == 'approved' else 'pending approval'})" for r in records)
+                 + ".")
 
 
 @bp.route("/<int:certification_id>/roles", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ import io
 import re
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from webapp.extensions import db
@@ -155,3 +155,19 @@ def erase_archived(item, *, what: str, manager: Permission, explanation: str, er
             return redirect(done_url)
     return render("erase.html", item=item, what=what, explanation=explanation, form=form, cancel_url=cancel_url,
                   status=422 if form.is_submitted() else 200)
+
+
+def filter_form(form_class, choices: dict[str, list[tuple]], id_fields: tuple[str, ...]):
+    """A GET filter form over request.args, its id fields offering `choices[name]` after "Any ..."."""
+    form = form_class(request.args)
+    for name in id_fields:
+        field = getattr(form, name)
+        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
+    if not form.validate():
+        for field in form:
+            if field.errors:
+                field.data = field.default
+                if field.type == "SelectField":
+                    # An unknown option in a bookmarked URL just means "no filter", never an error.
+                    field.errors = []
+    return form

@@ -119,18 +119,23 @@ def _user_in_reach(user_id: int, action: str) -> User:
 def _filters() -> PeopleFilterForm:
     form = PeopleFilterForm(request.args)
     form.company.choices = company_choices()
+    form.role.choices = [("", "Any role")] + [(str(role.id), role.name) for role, *_ in list_roles()]
     return form
 
 
 def _table_context(form: PeopleFilterForm) -> dict:
     valid = form.validate()
     company = form.company.data if valid and (form.company.data or "").isdigit() else None
+    role = form.role.data if valid and (form.role.data or "").isdigit() else None
     users = find_people(
         current_user,
         search=form.q.data if valid else None,
         company_id=int(company) if company else None,
         include_hidden=bool(form.include_hidden.data),
         inactive=bool(form.inactive.data),
+        role_id=int(role) if role else None,
+        status=(form.status.data or None) if valid else None,
+        day=today(),
     )
     editable = set(db.session.scalars(
         users_in_reach(current_user, "edit_account").with_only_columns(User.id).where(User.id.in_([u.id for u in users]))

@@ -1,4 +1,4 @@
-"""Reports: the users x certifications matrix, the status report with CSV export, shared reports."""
+"""Reports: the users x certifications matrix, the status report with CSV export, shared and scheduled reports."""
 import csv
 import io
 
@@ -7,10 +7,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import rate_limits
+from webapp.blueprints.common import filter_form, saved
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.reports import MatrixFilterForm, ReportFilterForm, ShareByEmailForm, SharedReportForm
+from webapp.forms.reports import (
+    MatrixFilterForm,
+    ReportFilterForm,
+    ScheduledReportForm,
+    ShareByEmailForm,
+    SharedReportForm,
+)
+from webapp.forms.supervising import ActionForm
 from webapp.models import Certification, CertificationRole, User
 from webapp.htmx import render
 from webapp.permissions import Permission
@@ -29,6 +37,18 @@ from webapp.services.reports import (
     record_report_export,
     report_csv_rows,
 )
+from webapp.services.scheduled_reports import (
+    ScheduleInput,
+    delete_scheduled_report,
+    get_scheduled_report,
+    last_runs,
+    next_sending,
+    recipient_choices,
+    report_problems,
+    save_scheduled_report,
+    scheduled_reports_of,
+    set_paused,
+)
 from webapp.services.shared_reports import (
     create_shared_report,
     delete_shared_report,
@@ -42,20 +62,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _filter_form(form_class, id_fields: tuple[str, ...]):
-    """A GET filter form over request.args, its id fields offering what the viewer may filter by."""
-    form = form_class(request.args)
-    choices = filter_choices(current_user)
-    for name in id_fields:
-        field = getattr(form, name)
-        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
-    if not form.validate():
-        for field in form:
-            if field.errors:
-                field.data = field.default
-                if field.type == "SelectField":
-                    # An unknown option in a bookmarked URL just means "no filter", never an error.
-                    field.errors = []
-    return form
+    return filter_form(form_class, filter_choices(current_user), id_fields)
 
 
 def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
@@ -206,6 +213,109 @@ def shared_delete(report_id: int):
         abort(404)
     flash("The shared report was deleted.", "success")
     return redirect(url_for("reports.shared"))
+
+
+# ---- Scheduled reports ----------------------------------------------------------------------
+
+
+def _scheduled_form(report=None) -> ScheduledReportForm:
+    """The form with what the owner may filter by and who may receive reports; an edit starts from the report."""
+    form = ScheduledReportForm(formdata=request.form if request.method == "POST" else None)
+    choices = filter_choices(current_user)
+    for name in ("certification", "role", "company", "supervisor"):
+        field = form[name]
+        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
+    form.recipients.choices = [(user.id, user.sort_name) for user in recipient_choices()]
+    if request.method == "GET" and report is not None:
+        form.title.data, form.frequency.data = report.title, report.frequency
+        form.status.data, form.within_days.data = report.filters["status"] or "", report.filters["within_days"]
+        for name in ("certification", "role", "company", "supervisor"):
+            form[name].data = report.filters[f"{name}_id"]
+        form.recipients.data = [user.id for user in report.recipients]
+    elif request.method == "GET":
+        form.recipients.data = [current_user.id]
+    return form
+
+
+def _schedule_input(form: ScheduledReportForm) -> ScheduleInput:
+    filters = ReportFilters(
+        status=form.status.data or None,
+        within_days=form.within_days.data if form.within_days.data is not None else 30,
+        certification_id=form.certification.data, role_id=form.role.data, company_id=form.company.data,
+        supervisor_id=form.supervisor.data,
+    )
+    return ScheduleInput(form.title.data or "", form.frequency.data, filters, frozenset(form.recipients.data or ()))
+
+
+def _scheduled_report_or_404(scheduled_id: int):
+    report = get_scheduled_report(current_user, scheduled_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.get("/scheduled")
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def scheduled():
+    reports = scheduled_reports_of(current_user)
+    runs = last_runs(reports)
+    return render("reports/scheduled.html", reports=reports, runs=runs, action_form=ActionForm(),
+                  next_sending={r.id: next_sending(r, today(), runs.get(r.id)) for r in reports},
+                  problems=report_problems(reports))
+
+
+def _save_scheduled(report=None):
+    form = _scheduled_form(report)
+    done = saved(form, lambda: save_scheduled_report(current_user, _schedule_input(form), report,
+                                                     idempotency_key=form.idempotency_key.data),
+                 lambda saved_report: f"Scheduled report {saved_report.title} saved.", url_for("reports.scheduled"))
+    if done:
+        return done
+    problems = report_problems([report])[report.id] if report is not None else []
+    return render("reports/scheduled_form.html", form=form, report=report, problems=problems,
+                  status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/scheduled/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def scheduled_new():
+    return _save_scheduled()
+
+
+@bp.route("/scheduled/<int:scheduled_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def scheduled_edit(scheduled_id: int):
+    return _save_scheduled(_scheduled_report_or_404(scheduled_id))
+
+
+def _act_on_scheduled(scheduled_id: int, act, done: str):
+    report = _scheduled_report_or_404(scheduled_id)
+    if not ActionForm().validate():
+        abort(400)
+    title = report.title
+    act(current_user, report)
+    flash(done.format(title=title), "success")
+    return redirect(url_for("reports.scheduled"))
+
+
+@bp.post("/scheduled/<int:scheduled_id>/pause")
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def scheduled_pause(scheduled_id: int):
+    return _act_on_scheduled(scheduled_id, lambda owner, report: set_paused(owner, report, True),
+                             "Scheduled report {title} paused: nothing is sent until you resume it.")
+
+
+@bp.post("/scheduled/<int:scheduled_id>/resume")
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def scheduled_resume(scheduled_id: int):
+    return _act_on_scheduled(scheduled_id, lambda owner, report: set_paused(owner, report, False),
+                             "Scheduled report {title} resumed.")
+
+
+@bp.post("/scheduled/<int:scheduled_id>/delete")
+@permission_required(Permission.MANAGE_SHARED_REPORTS)
+def scheduled_delete(scheduled_id: int):
+    return _act_on_scheduled(scheduled_id, delete_scheduled_report, "Scheduled report {title} deleted.")
 
 
 @bp.get("/calendar")

@@ -2,11 +2,19 @@
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_submission_errors
+from webapp.blueprints.common import add_submission_errors, filter_form
+from webapp.bounds import database_ids
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.dates import DATE_HINT
-from webapp.forms.supervising import ActionForm, BatchSubmitForm, DeclineForm, InboxUploadForm, RenameAttachmentForm
+from webapp.forms.supervising import (
+    ActionForm,
+    BatchSubmitForm,
+    DeclineForm,
+    InboxUploadForm,
+    PendingFilterForm,
+    RenameAttachmentForm,
+)
 from webapp.htmx import render, wants_fragment
 from webapp.models import Attachment, Submission, User
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
@@ -14,10 +22,14 @@ from webapp.security import permission_required
 from webapp.services.access import approvable_submissions, may_act_on, users_in_reach
 from webapp.services.approvals import (
     AlreadyDecided,
+    PendingFilters,
+    approve_selected_submissions,
     approve_submission,
     decidable_submission,
     decline_submission,
     delete_submission,
+    filter_pending,
+    pending_filter_choices,
     pending_submissions,
 )
 from webapp.services.compliance import load_requirements, required_to_hold
@@ -63,12 +75,36 @@ def _outcome(submission_id: int, message: str, category: str = "success"):
     return redirect(url_for("submissions.pending"))
 
 
+def _pending_page(status: int = 200, **extra):
+    """Pending Approvals, narrowed by the filters in the query string."""
+    form = filter_form(PendingFilterForm, pending_filter_choices(current_user), ("person", "certification", "company"))
+    filters = PendingFilters(person_id=form.person.data, certification_id=form.certification.data,
+                             company_id=form.company.data, submitted_from=form.submitted_from.date,
+                             submitted_to=form.submitted_to.date)
+    submissions = pending_submissions(filter_pending(approvable_submissions(current_user), filters))
+    return render("submissions/pending.html", status=status, submissions=submissions, decline_form=DeclineForm(),
+                  filter_form=form, filtered=any(request.args.values()), sight=sight_of(current_user), **extra)
+
+
 @bp.get("/pending")
 @permission_required(*APPROVERS)
 def pending():
-    submissions = pending_submissions(approvable_submissions(current_user))
-    return render("submissions/pending.html", submissions=submissions, decline_form=DeclineForm(),
-                  sight=sight_of(current_user))
+    return _pending_page()
+
+
+@bp.post("/pending/approve-selected")
+@permission_required(*APPROVERS)
+def approve_selected():
+    """Approve Selected: each ticked submission the current user may approve; the others are named."""
+    ids = database_ids(request.form.getlist("submission_id"))
+    if not ActionForm().validate() or not ids:
+        return _pending_page(422, page_error="Select at least one submitted certification to approve. Nothing was changed.")
+    approved, not_approved = approve_selected_submissions(ids, current_user)
+    if approved:
+        flash(f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}.", "success")
+    if not_approved:
+        flash(f"Not approved: {' '.join(not_approved)}", "error")
+    return redirect(url_for("submissions.pending", **request.args))
 
 
 @bp.post("/<int:submission_id>/approve")
@@ -92,9 +128,7 @@ def decline(submission_id: int):
             # Errors go back into the dialog's form, not over the table row the form targets.
             headers = {"HX-Retarget": f"#decline-form-{submission.id}", "HX-Reswap": "outerHTML"}
             return render_template("submissions/_decline_form.html", submission=submission, form=form), 422, headers
-        submissions = pending_submissions(approvable_submissions(current_user))
-        return render("submissions/pending.html", status=422, submissions=submissions, decline_form=DeclineForm(),
-                      invalid_form=form, invalid_id=submission.id, sight=sight_of(current_user))
+        return _pending_page(422, invalid_form=form, invalid_id=submission.id)
     try:
         decline_submission(submission, current_user, form.comment.data)
     except AlreadyDecided:

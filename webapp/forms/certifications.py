@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
+from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import WEB_ADDRESS, one_line
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
@@ -289,3 +290,17 @@ class GroupForm(FlaskForm):
             (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]
 
+
+class AssociatedUsersForm(FlaskForm):
+    """The bulk actions over the people ticked on a certification's Associated Users. The people are
+    the posted `user_id` boxes; each action's button posts the fields it needs."""
+
+    user_ids = HiddenField()  # where refusals about the chosen people are shown
+    state = HiddenField()  # where a refusal of the state (a locked requirement) is shown
+    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    deferred_until = FlexibleDateField("Defer until", validators=[Optional()])
+    notes = TextAreaField("Notes (public on the QR report)", validators=[Optional(), Length(max=2000)],
+                          render_kw={"rows": 2})
+    completed_on = FlexibleDateField("Completion date", validators=[Optional()])
+    files = MultipleFileField("Attachments (added to every record)", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    idempotency_key = one_time_key()

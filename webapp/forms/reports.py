@@ -3,10 +3,11 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.bounds import database_id
-from webapp.forms.choices import SelectField, SelectMultipleField
+from webapp.forms.certifications import MultiCheckboxField
+from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import one_line
 from webapp.rules import Status
@@ -15,7 +16,7 @@ from webapp.services.storage import ACCEPT_ATTRIBUTE
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 
 
-def _optional_id(value):
+def optional_id(value):
     return database_id(str(value)) if value is not None else None
 
 
@@ -23,10 +24,10 @@ class MatrixFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    company = SelectField("Company", coerce=_optional_id)
-    role = SelectField("Role", coerce=_optional_id)
-    group = SelectField("Certification group", coerce=_optional_id)
-    supervisor = SelectField("Supervisor", coerce=_optional_id)
+    company = SelectField("Company", coerce=optional_id)
+    role = SelectField("Role", coerce=optional_id)
+    group = SelectField("Certification group", coerce=optional_id)
+    supervisor = SelectField("Supervisor", coerce=optional_id)
     status = SelectField(
         "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in Status], validate_choice=True
     )
@@ -57,10 +58,24 @@ class ReportFilterForm(FlaskForm):
 
     status = SelectField("Status", choices=REPORT_STATUSES)
     within_days = IntegerField("N days (for expiring)", default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
-    certification = SelectField("Certification", coerce=_optional_id)
-    role = SelectField("Role", coerce=_optional_id)
-    company = SelectField("Company", coerce=_optional_id)
-    supervisor = SelectField("Supervisor", coerce=_optional_id)
+    certification = SelectField("Certification", coerce=optional_id)
+    role = SelectField("Role", coerce=optional_id)
+    company = SelectField("Company", coerce=optional_id)
+    supervisor = SelectField("Supervisor", coerce=optional_id)
+
+
+class ScheduledReportForm(ReportFilterForm):
+    """Reports' filters saved under a title, sent weekly or monthly to the chosen recipients."""
+
+    class Meta:
+        csrf = True
+
+    status = SelectField("Status", choices=REPORT_STATUSES, default="")
+    title = StringField("Report title", validators=[DataRequired("Enter a title."), Length(max=200), one_line])
+    frequency = RadioField("Send it", choices=[("weekly", "Weekly"), ("monthly", "Monthly")],
+                           default="weekly", validators=[InputRequired("Choose weekly or monthly.")])
+    recipients = MultiCheckboxField("Recipients", coerce=int, validators=[Optional()])
+    idempotency_key = one_time_key()
 
 
 class SharedReportForm(FlaskForm):

@@ -17,6 +17,8 @@ from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import CardFields, one_time_key
+from webapp.forms.reports import optional_id
+from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 from webapp.forms.validators import one_line
 from webapp.rules.people import EMAIL_PATTERN
@@ -40,8 +42,24 @@ class PeopleFilterForm(FlaskForm):
 
     q = SearchField("Search by name, username or e-mail", validators=[Optional(), Length(max=100)])
     company = SelectField("Company", coerce=str, validators=[Optional()])
+    role = SelectField("Role", coerce=str, validators=[Optional()])
+    status = SelectField("Holds a certification that is", validators=[Optional()],
+                         choices=[("", "Any status")] + [(s.value, s.label) for s in Status])
     include_hidden = BooleanField("Include hidden users")
     inactive = BooleanField("Show inactive people instead")
+
+
+class PendingFilterForm(FlaskForm):
+    """Pending Approvals' filters: a GET form, so a filtered list can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Person", coerce=optional_id)
+    certification = SelectField("Certification", coerce=optional_id)
+    company = SelectField("Company", coerce=optional_id)
+    submitted_from = FlexibleDateField("Submitted on or after", validators=[Optional()])
+    submitted_to = FlexibleDateField("Submitted on or before", validators=[Optional()])
 
 
 class ActionForm(FlaskForm):

@@ -16,7 +16,15 @@ from webapp.models.activities import (
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
 from webapp.models.imports import ImportJob
-from webapp.models.operations import AuditEntry, DataVersion, Notice, Setting, SharedReport
+from webapp.models.operations import (
+    AuditEntry,
+    DataVersion,
+    Notice,
+    ScheduledReport,
+    ScheduledReportRun,
+    Setting,
+    SharedReport,
+)
 from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
 from webapp.models.push import PushDelivery, PushSubscription
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
@@ -42,6 +50,7 @@ __all__ = [
     "CertificationRole", "Comment", "CompetencyCertificate", "Company", "CompanyRole", "Course", "CoursePage",
     "DataVersion", "DirectRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
-    "RequirementSetting", "RoleAssignment", "RoleRequirement", "Setting", "SharedReport",
+    "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
+    "SharedReport",
     "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
 ]

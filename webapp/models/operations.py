@@ -1,9 +1,23 @@
-"""Notices (the outbox), shared reports, settings and the audit trail."""
+"""Notices (the outbox), shared and scheduled reports, settings and the audit trail."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -11,6 +25,7 @@ from webapp.models.base import UTCDateTime, one_of, utcnow
 from webapp.models.certifications import Certification
 from webapp.models.people import User, new_token
 from webapp.models.roles import CertificationRole
+from webapp.rules.schedules import FREQUENCIES
 
 NOTICE_STATUSES = ("queued", "sending", "sent", "failed")
 NOTICE_KINDS = (
@@ -30,6 +45,7 @@ NOTICE_KINDS = (
     "invitation",
     "revoked",
     "restored",
+    "scheduled_report",
 )
 
 shared_report_users = Table(
@@ -115,6 +131,52 @@ class SharedReport(db.Model):
     roles: Mapped[list[CertificationRole]] = relationship(secondary=shared_report_roles)
     certifications: Mapped[list[Certification]] = relationship(secondary=shared_report_certifications)
     created_by: Mapped[User | None] = relationship()
+
+
+scheduled_report_recipients = Table(
+    "scheduled_report_recipients",
+    db.metadata,
+    Column("scheduled_report_id", ForeignKey("scheduled_reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ScheduledReport(db.Model):
+    """A Reports page's filters, e-mailed weekly or monthly (CSV attached) to chosen people."""
+
+    __tablename__ = "scheduled_reports"
+    __table_args__ = (one_of("frequency", FREQUENCIES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    frequency: Mapped[str] = mapped_column(String(10))
+    # ReportFilters as saved: ids of the things filtered by, checked at each sending (they may be deleted since).
+    filters: Mapped[dict] = mapped_column(JSON)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)  # the form's: a double post creates one
+
+    owner: Mapped[User] = relationship()
+    recipients: Mapped[list[User]] = relationship(secondary=scheduled_report_recipients, order_by="User.last_name")
+
+
+class ScheduledReportRun(db.Model):
+    """A scheduled report's sending for one period: its unique key makes it once, whatever runs the sender."""
+
+    __tablename__ = "scheduled_report_runs"
+    __table_args__ = (
+        UniqueConstraint("report_id", "period", name="uq_scheduled_report_runs_report_period"),
+        one_of("outcome", ("sent", "not_sent")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("scheduled_reports.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text)  # to whom it went, or why it did not
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Setting(db.Model):

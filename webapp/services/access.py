@@ -46,6 +46,18 @@ def ids_in_reach(actor: User, action: str, user_ids: Iterable[int]) -> set[int]:
     return set(db.session.scalars(users_in_reach(actor, action).where(User.id.in_(list(user_ids))).with_only_columns(User.id)))
 
 
+def out_of_reach(actor: User, action: str, users: Iterable[User]) -> list[User]:
+    """Those of `users` `actor` may not do `action` to, in one query (for refusals that name them)."""
+    users = list(users)
+    allowed = ids_in_reach(actor, action, (user.id for user in users))
+    return [user for user in users if user.id not in allowed]
+
+
+def names_of(users: Iterable[User]) -> str:
+    """People named in a refusal: "Ann Lee, Bob Ray"."""
+    return ", ".join(user.full_name for user in users)
+
+
 def approvable_ids(actor: User, user_ids: Iterable[int]) -> set[int]:
     """Those of `user_ids` whose submissions `actor` may approve, in one query (may_approve_for for many)."""
     return {user_id for user_id in ids_in_reach(actor, "approve", user_ids) if _approves_own_or_other(actor, user_id)}

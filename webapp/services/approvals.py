@@ -6,11 +6,14 @@ row; the other gets AlreadyDecided and changes nothing (no second record, no sec
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Attachment, Comment, Submission, User
+from webapp.models import Attachment, Certification, Comment, Company, Submission, User
 from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
 from webapp.services.access import approvable_submissions
@@ -95,13 +98,25 @@ def approve_chosen_submissions(user: User, submission_ids: list[int], by: User) 
     Each refusal names the submission ("Forklift, completed 06/01/2026: someone deleted it"), or counts
     the chosen ones that were gone (or never `by`'s to approve) before they could be named.
     """
+    return _approve_chosen(approvable_submissions(by, pending_only=False).where(Submission.user_id == user.id),
+                           submission_ids, by, lambda s: f"{s.certification.name}, completed {format_date(s.completed_on)}")
+
+
+def approve_selected_submissions(submission_ids: list[int], by: User) -> tuple[list[Submission], list[str]]:
+    """Pending Approvals' Approve Selected: as approve_chosen_submissions, over everyone `by` may approve
+    for; each refusal also names the person ("Forklift for Ann Lee, completed 06/01/2026: ...")."""
+    return _approve_chosen(approvable_submissions(by, pending_only=False), submission_ids, by,
+                           lambda s: f"{s.certification.name} for {s.user.full_name}, completed {format_date(s.completed_on)}")
+
+
+def _approve_chosen(approvable, submission_ids: list[int], by: User, name_of) -> tuple[list[Submission], list[str]]:
     chosen = list(db.session.scalars(
-        approvable_submissions(by, pending_only=False)
-        .where(Submission.id.in_(submission_ids), Submission.user_id == user.id)
-        .options(selectinload(Submission.certification))
+        approvable.where(Submission.id.in_(submission_ids))
+        .options(selectinload(Submission.certification), selectinload(Submission.user))
+        .order_by(Submission.submitted_at, Submission.id)
     ))
     # Named now: one deleted meanwhile can no longer be loaded to say what it was.
-    names = {s.id: f"{s.certification.name}, completed {format_date(s.completed_on)}" for s in chosen}
+    names = {s.id: name_of(s) for s in chosen}
     approved, refused = [], []
     for submission_id, name in names.items():
         submission = db.session.get(Submission, submission_id)
@@ -117,6 +132,46 @@ def approve_chosen_submissions(user: User, submission_ids: list[int], by: User) 
         refused.append(f"{gone} other selected submission{'s' if gone != 1 else ''}: someone deleted "
                        f"{'them' if gone != 1 else 'it'} before you approved.")
     return approved, refused
+
+
+@dataclass(frozen=True)
+class PendingFilters:
+    person_id: int | None = None
+    certification_id: int | None = None
+    company_id: int | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+
+
+def filter_pending(query: Select, filters: PendingFilters) -> Select:
+    """`query` (of submissions) narrowed to a person, a certification, a person's company, and the days
+    (UTC, as the list shows them) they were submitted."""
+    if filters.person_id is not None:
+        query = query.where(Submission.user_id == filters.person_id)
+    if filters.certification_id is not None:
+        query = query.where(Submission.certification_id == filters.certification_id)
+    if filters.company_id is not None:
+        query = query.where(Submission.user_id.in_(select(User.id).where(User.company_id == filters.company_id)))
+    if filters.submitted_from is not None:
+        query = query.where(Submission.submitted_at >= datetime.combine(filters.submitted_from, time(), UTC))
+    if filters.submitted_to is not None:
+        query = query.where(Submission.submitted_at < datetime.combine(filters.submitted_to + timedelta(days=1), time(), UTC))
+    return query
+
+
+def pending_filter_choices(actor: User) -> dict[str, list[tuple[int, str]]]:
+    """What Pending Approvals may be filtered by: the people and certifications of the submissions
+    waiting for `actor`, and every company; three queries."""
+    waiting = approvable_submissions(actor).subquery()
+    people = db.session.scalars(select(User).where(User.id.in_(select(waiting.c.user_id)))
+                                .order_by(User.last_name, User.first_name, User.id))
+    certifications = db.session.scalars(select(Certification).where(Certification.id.in_(select(waiting.c.certification_id)))
+                                        .order_by(Certification.name))
+    return {
+        "person": [(u.id, u.sort_name) for u in people],
+        "certification": [(c.id, c.name) for c in certifications],
+        "company": [(c.id, c.name) for c in db.session.scalars(select(Company).order_by(Company.name))],
+    }
 
 
 def decline_submission(submission: Submission, by: User, comment: str | None) -> Submission:

@@ -10,6 +10,7 @@ JOB_LOCKS = {
     "queue_scheduled_notices": 0x46434E0001,
     "claim_notices": 0x46434E0002,
     "claim_push": 0x46434E0003,
+    "send_scheduled_reports": 0x46434E0004,
 }
 
 

@@ -35,7 +35,8 @@ from webapp.services.invalid import Invalid
 from webapp.services.mail import SECRET_LINK, external_url, queue_email, render_mail
 from webapp.services.organisation import create_user, ensure_built_in_module_levels
 from webapp.services.photos import PhotoInvalid, encode_photo, keep_photo
-from webapp.services.privacy import certification_visible_to
+from webapp.services.compliance import load_requirements
+from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.push import forget_push_subscriptions
 from webapp.services.reset_tokens import INVITATION_DAYS
 from webapp.services.sessions import revoke_user_sessions
@@ -43,14 +44,18 @@ from webapp.services.sessions import revoke_user_sessions
 
 
 def find_people(actor: User, *, search: str | None = None, company_id: int | None = None,
-                include_hidden: bool = False, inactive: bool = False) -> list[User]:
+                include_hidden: bool = False, inactive: bool = False, role_id: int | None = None,
+                status: str | None = None, day: date | None = None) -> list[User]:
     """The active (or, with `inactive`, the inactive) users `actor` may view, filtered, with their
-    company, in two queries."""
+    company, in two queries; `role_id` keeps holders of the role; `status` (with `day`) keeps those
+    with at least one requirement in that status on `day` whose certification `actor` may see."""
     query: Select = users_in_reach(actor, "view").where(User.active.is_(not inactive))
     if not include_hidden:
         query = query.where(User.hidden.is_(False))
     if company_id is not None:
         query = query.where(User.company_id == company_id)
+    if role_id is not None:
+        query = query.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role_id == role_id)))
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
@@ -60,9 +65,15 @@ def find_people(actor: User, *, search: str | None = None, company_id: int | Non
                 db.func.lower(User.email).like(pattern),
             )
         )
-    return list(db.session.scalars(
+    people = list(db.session.scalars(
         query.options(selectinload(User.company)).order_by(User.last_name, User.first_name, User.id)
     ))
+    if status is None or not people:
+        return people
+    sight = sight_of(actor)
+    requirements = load_requirements([user.id for user in people], day)
+    return [user for user in people
+            if any(r.status.status.value == status for r in sight.shown(requirements.get(user.id, [])))]
 
 
 def company_choices(keep_id: int | None = None) -> list[tuple[str, str]]:

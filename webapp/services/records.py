@@ -19,7 +19,7 @@ from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.cards import NO_CARD, CardDetails
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
-from webapp.services.access import approvable_ids, ids_in_reach
+from webapp.services.access import approvable_ids, names_of, out_of_reach
 from webapp.services.privacy import hidden_certifications
 from webapp.services.comments import add_comment
 from webapp.services.compliance import current_record, current_records, tracking_policy
@@ -146,16 +146,31 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
     A repeated `idempotency_key` (a double click) returns the records the first post stored.
     Raises SubmissionError, storing nothing, when the input is refused.
     """
+    refusals = {}
+    if certification.id not in {c.id for c in batch_certifications(by)}:
+        refusals["certification"] = ["You may not batch submit this certification."]
+    return record_for_people(certification, by, completed_on, users, files, idempotency_key, refusals=refusals)
+
+
+def record_for_people(certification: Certification, by: User, completed_on: date, users: list[User],
+                      files: Iterable[FileStorage] = (), idempotency_key: str | None = None, *,
+                      refusals: dict[str, list[str]] | None = None) -> list[Submission]:
+    """One record of the same completion per user, all in one transaction: all are stored or none
+    (Batch Submit, and Record Completion on a certification's Associated Users).
+
+    Each record is approved when `by` may approve for that user, else it waits for approval. The
+    users `by` may not record for are named in the refusal. `refusals` are the caller's own.
+    A repeated `idempotency_key` (a double click) returns the records the first post stored.
+    Raises SubmissionError, storing nothing, when the input is refused.
+    """
     keys = {user.id: f"{idempotency_key}:{user.id}" for user in users} if idempotency_key else {}
     if stored_before := _batch_stored(keys):
         return stored_before
-    errors: dict[str, list[str]] = {}
-    if certification.id not in {c.id for c in batch_certifications(by)}:
-        errors["certification"] = ["You may not batch submit this certification."]
+    errors: dict[str, list[str]] = dict(refusals or {})
     if not users:
         errors["users"] = ["Select at least one user."]
-    elif ids_in_reach(by, "record", (user.id for user in users)) != {user.id for user in users}:
-        errors["users"] = ["You may not record certifications for some of the selected users."]
+    elif refused := out_of_reach(by, "record", users):
+        errors["users"] = [f"You may not record certifications for {names_of(refused)}."]
     day = today()
     if refusal := completion_refusal(certification, completed_on, day):
         errors["completed_on"] = [refusal]

@@ -18,6 +18,7 @@ from webapp.services.audit import record_audit, snapshot
 
 # "none" removes the setting: the requirement applies as usual.
 STATES = ("none", "not_applicable", "deferred", "required")
+LOCKED = "This requirement cannot be deferred: an administrator has set it as required."
 SETTING_FIELDS = ("state", "deferred_until", "notes")
 ASSIGNMENT_FIELDS = ("training_until", "training_notes")
 
@@ -38,15 +39,14 @@ def may_override_lock(actor: User) -> bool:
     return actor.can(Permission.DEFER_ALL)
 
 
-def set_requirement_state(user: User, certification: Certification, by: User, state: str, *,
-                          deferred_until: date | None = None, notes: str | None = None, day: date) -> RequirementSetting | None:
-    """Mark a requirement not applicable, deferred until a date (with public notes), locked, or as usual."""
-    setting = requirement_setting(user, certification)
+def requirement_state_refusals(setting: RequirementSetting | None, by: User, state: str, deferred_until: date | None,
+                               day: date) -> dict[str, list[str]]:
+    """Why `by` may not give a requirement (its current `setting`) this state, by form field; {} when allowed."""
     errors: dict[str, list[str]] = {}
     if state not in STATES:
         errors["state"] = ["Choose one of the options."]
     elif setting is not None and setting.state == "required" and not may_override_lock(by):
-        errors["state"] = ["This requirement cannot be deferred: an administrator has set it as required."]
+        errors["state"] = [LOCKED]
     elif state == "required" and not may_override_lock(by):
         errors["state"] = ["Only an administrator may set a requirement as cannot be deferred."]
     if state == "deferred":
@@ -54,7 +54,14 @@ def set_requirement_state(user: User, certification: Certification, by: User, st
             errors["deferred_until"] = ["A valid date is required to indicate the end of the deferment period."]
         elif deferred_until <= day:
             errors["deferred_until"] = [f"The deferment must end after today ({format_date(day)})."]
-    if errors:
+    return errors
+
+
+def set_requirement_state(user: User, certification: Certification, by: User, state: str, *,
+                          deferred_until: date | None = None, notes: str | None = None, day: date) -> RequirementSetting | None:
+    """Mark a requirement not applicable, deferred until a date (with public notes), locked, or as usual."""
+    setting = requirement_setting(user, certification)
+    if errors := requirement_state_refusals(setting, by, state, deferred_until, day):
         raise RequirementError(errors)
     notes = (notes or "").strip() or None
     before = snapshot(setting, SETTING_FIELDS) if setting is not None else None
