@@ -43,10 +43,21 @@ from webapp.services.sessions import revoke_user_sessions
 
 
 
+PEOPLE_PER_PAGE = 50
+
+
+@dataclass
+class PeoplePage:
+    users: list[User]
+    total: int  # everyone the filters keep, counted in SQL
+    page: int
+    pages: int
+
+
 def find_people(actor: User, *, search: str | None = None, company_id: int | None = None,
-                include_hidden: bool = False, inactive: bool = False) -> list[User]:
-    """The active (or, with `inactive`, the inactive) users `actor` may view, filtered, with their
-    company, in two queries."""
+                include_hidden: bool = False, inactive: bool = False, page: int = 1) -> PeoplePage:
+    """One page of the active (or, with `inactive`, the inactive) users `actor` may view, filtered and
+    counted in SQL, with their company, in three queries however many there are."""
     query: Select = users_in_reach(actor, "view").where(User.active.is_(not inactive))
     if not include_hidden:
         query = query.where(User.hidden.is_(False))
@@ -61,9 +72,14 @@ def find_people(actor: User, *, search: str | None = None, company_id: int | Non
                 db.func.lower(User.email).like(pattern),
             )
         )
-    return list(db.session.scalars(
+    total = db.session.scalar(query.with_only_columns(func.count(User.id)).order_by(None))
+    pages = max(1, -(-total // PEOPLE_PER_PAGE))
+    page = min(max(page, 1), pages)
+    users = list(db.session.scalars(
         query.options(selectinload(User.company)).order_by(User.last_name, User.first_name, User.id)
+        .offset((page - 1) * PEOPLE_PER_PAGE).limit(PEOPLE_PER_PAGE)
     ))
+    return PeoplePage(users, total, page, pages)
 
 
 def company_choices() -> list[tuple[str, str]]:
