@@ -360,7 +360,8 @@ def end_sessions(user_id: int):
 def notify_dialog(user_id: int):
     """The Notify form, fetched into the users page's one dialog when asked for (or a page without script)."""
     user = _user_in_reach(user_id, "view")
-    return render("people/notify.html", block="form", user=user, form=NotifyForm())
+    return render("people/notify.html", block="form", user=user, form=NotifyForm(),
+                  heading="h2" if wants_fragment() else "h1")
 
 
 @bp.post("/<int:user_id>/notify")
@@ -373,7 +374,7 @@ def notify(user_id: int):
         if wants_fragment():
             headers = {"HX-Retarget": f"#notify-form-{user.id}", "HX-Reswap": "outerHTML"}
             return render_template("people/_notify_form.html", user=user, form=form), 422, headers
-        return render("people/notify.html", status=422, user=user, form=form)
+        return render("people/notify.html", status=422, user=user, form=form, heading="h1")
     notify_user(user, current_user, form.message.data)
     message = f"{user.full_name} was e-mailed."
     if wants_fragment():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from webapp.extensions import db
 from webapp.models import (
@@ -217,6 +217,8 @@ def generate_organisation(people: int, seed: int, day: date) -> GeneratedOrganis
         db.session.execute(insert(Submission), rows)
         requirements += sum(len({c for r, _ in p.roles for c in _role_certifications(r)} | set(p.direct)) for p in plans)
         records += len(rows)
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))  # the planner's statistics, stale after a bulk load, would mislead it
     db.session.commit()
     return GeneratedOrganisation(people, len(companies), requirements, records)
 
