@@ -5,14 +5,16 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.factories import Factory
 from webapp.extensions import db
 from webapp.models import Attachment, CertificationGroup, Notice, SharedReport, StoredFile, User
 from webapp.services.compliance import load_user_requirements
 from webapp.services.demo import load_demo_organisation
+from webapp.services.exports import csv_chunks
 from webapp.services.mail import build_message, deliver_notices
 from webapp.services.privacy import hidden_certification_ids
-from webapp.services.exports import csv_chunks
 from webapp.services.reports import PAGE_SIZE, REPORT_PAGE_PEOPLE
+from webapp.services.sessions import start_session
 from webapp.services.storage import file_path
 
 
@@ -519,3 +521,20 @@ def test_the_streamed_export_of_the_whole_demo_matches_the_rules_person_by_perso
                                  requirement.status.status.label, "Yes" if requirement.status.pending else "No"])
     assert len(expected) > 200 and len({row[2] for row in expected}) >= 8
     assert [[row[2], row[4].lstrip("'=+-@"), row[6], row[7]] for row in exported] == expected
+
+
+def test_the_export_streams_after_the_requests_own_session_is_gone(app, client, frozen_clock):
+    """A server tears the request's app context down before sending a streamed body: the export must
+    not need the signed-in user's session by then (no outer app context here, unlike most tests)."""
+    with app.app_context():
+        factory = Factory()
+        _org(factory, n=3)
+        admin = factory.user("Administrator", last_name="Admin")
+        db.session.commit()
+        keys = start_session(admin, address="127.0.0.1", user_agent="pytest", remember=False)
+    with client.session_transaction() as session:
+        session["_user_id"] = keys.key
+        session["_fresh"] = True
+    response = client.get("/reports/export.csv?all=1")
+    assert response.status_code == 200
+    assert len(response.get_data(as_text=True).splitlines()) == 1 + 3 * 2

@@ -286,9 +286,16 @@ def count_report_people(viewer: User, filters: ReportFilters) -> int:
 
 def iter_report(viewer: User, filters: ReportFilters, day: date) -> Iterator[ReportLine]:
     """Every line of the report, computed by the rules over chunks of EXPORT_CHUNK people, so an
-    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk)."""
+    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk).
+
+    What depends on the viewer is read now; the chunks are read as the response is sent, when the
+    request's session (and the viewer loaded in it) may be gone."""
     keep = _line_filter(viewer, filters)
     user_ids = list(db.session.scalars(_report_users(viewer, filters).with_only_columns(User.id)))
+    return _report_chunks(keep, filters, user_ids, day)
+
+
+def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int], day: date) -> Iterator[ReportLine]:
     for start in range(0, len(user_ids), EXPORT_CHUNK):
         chunk = user_ids[start:start + EXPORT_CHUNK]
         users = db.session.scalars(
