@@ -13,8 +13,15 @@ from webapp.services.large_organisation import _certification_settings, plan_per
 DAY = FROZEN_NOW.date()
 
 
+def _unsaved(settings: dict) -> Certification:
+    """A certification as it is once flushed: the columns' defaults filled in."""
+    defaults = {column.key: column.default.arg for column in Certification.__table__.columns
+                if column.default is not None and column.default.is_scalar}
+    return Certification(**{**defaults, **settings})
+
+
 def _policies():
-    return [(tracking_policy(Certification(**settings)), bool(settings.get("allow_upcoming")))
+    return [(tracking_policy(_unsaved(settings)), bool(settings.get("allow_upcoming")))
             for _, settings in _certification_settings()]
 
 

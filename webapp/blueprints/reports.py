@@ -13,7 +13,6 @@ from webapp.htmx import render
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.calendar import reset_calendar_token
-from webapp.services.exports import csv_chunks
 from webapp.services.access import users_in_reach
 from webapp.services.mail import external_url
 from webapp.services.privacy import hidden_certification_ids
@@ -37,6 +36,7 @@ from webapp.services.shared_reports import (
     list_shared_reports,
 )
 from webapp.services.storage import UploadError
+from webapp.tabular import csv_chunks
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
