@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 export FLASK_APP := wsgi
 
-.PHONY: run setup test test-sqlite test-postgres chromium postgres redis bench
+.PHONY: run setup test test-sqlite test-postgres chromium postgres redis bench bench-scale
 
 run: setup ## install, migrate, load the demo organisation, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
@@ -53,3 +53,6 @@ bench: setup ## print the speed figures
 	$(PY) bench/bench_notices.py
 	$(PY) bench/bench_records_import.py
 	$(PY) bench/bench_people_import.py
+
+bench-scale: setup postgres ## the key pages small against large (BENCH_PEOPLE, default 10000) through gunicorn: one table
+	$(PY) bench/bench_scale.py

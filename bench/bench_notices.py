@@ -1,4 +1,4 @@
-"""Benchmark the daily notice scan: 10,000 users x 30 required certifications = 300,000 requirements.
+"""Benchmark the daily notice scan: 10,000 generated people x about 30 requirements = 300,000 requirements.
 
 Run from the repository root:
     .venv/bin/python bench/bench_notices.py                      # SQLite in a temporary file
@@ -12,71 +12,29 @@ from __future__ import annotations
 
 import gc
 import os
-import random
 import resource
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dateutil.relativedelta import relativedelta  # noqa: E402
 from benchdb import bench_app  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from webapp.extensions import db  # noqa: E402
-from webapp.models import Certification, DirectRequirement, Notice, Submission, User, new_token  # noqa: E402
-from webapp.models.people import supervisor_links, user_module_levels  # noqa: E402
+from webapp.models import Notice  # noqa: E402
+from webapp.services.large_organisation import generate_organisation  # noqa: E402
 from webapp.services.notices import queue_scheduled_notices  # noqa: E402
-from webapp.services.organisation import ensure_built_in_module_levels  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_USERS", "10000"))
-PER_USER = 30
 DAY = date(2026, 6, 15)
 
 
 def populate() -> int:
-    """Users, each with a supervisor and 30 direct requirements with approved records; returns requirements."""
-    levels = ensure_built_in_module_levels()
-    certifications = [
-        Certification(name=f"Bench certification {i:02d}", expires=True, duration_amount=1, duration_unit="years",
-                      first_notice_amount=1, first_notice_unit="months", second_notice_amount=1,
-                      second_notice_unit="weeks")
-        for i in range(PER_USER)
-    ]
-    db.session.add_all(certifications)
-    db.session.flush()
-    rng = random.Random(11)
-    for start in range(0, USERS, 2000):
-        db.session.execute(insert(User), [
-            dict(username=f"b{i}", email=f"b{i}@bench.test", first_name="Bench", last_name=f"B{i:05d}",
-                 password_hash="x", qr_token=new_token(), calendar_token=new_token(), active=True, hidden=False,
-                 session_version=1)
-            for i in range(start, min(start + 2000, USERS))
-        ])
-    user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
-    db.session.execute(insert(user_module_levels), [
-        {"user_id": uid, "module_level_id": levels["Administrator" if n == 0 else "Employee"].id}
-        for n, uid in enumerate(user_ids)
-    ])
-    db.session.execute(insert(supervisor_links), [
-        {"supervisor_id": user_ids[n - n % 20], "user_id": uid} for n, uid in enumerate(user_ids) if n % 20
-    ])
-    for start in range(0, len(user_ids), 1000):
-        chunk = user_ids[start:start + 1000]
-        db.session.execute(insert(DirectRequirement), [
-            {"user_id": uid, "certification_id": c.id} for uid in chunk for c in certifications
-        ])
-        records = []
-        for uid in chunk:
-            for c in certifications:
-                completed = DAY - timedelta(days=rng.randint(0, 400))
-                records.append(dict(user_id=uid, certification_id=c.id, completed_on=completed,
-                                    expires_on=completed + relativedelta(years=1), status="approved", source="import"))
-        db.session.execute(insert(Submission), records)
-    db.session.commit()
-    return len(user_ids) * PER_USER
+    """The generated organisation (`flask generate-organisation`) of USERS people; returns its requirements."""
+    return generate_organisation(USERS, 11, DAY).requirements
 
 
 def timed_scan() -> tuple[float, float, int]:

@@ -1,8 +1,10 @@
-"""Command-line commands: `flask demo` loads the demo organisation; `flask create-admin` adds an
+"""Command-line commands: `flask demo` loads the demo organisation; `flask generate-organisation`
+adds a large generated one beside it (for measuring scale); `flask create-admin` adds an
 administrator; `flask scheduler` runs the jobs; `flask backup` and `flask restore` copy the database
 and the file store to an archive and back; `flask credential-keys` rotates and retires the keys that
 sign QR credentials."""
 import logging
+import time
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from webapp.scheduler import build_scheduler
 from webapp.services.backups import BackupError, back_up, restore_backup
 from webapp.services.credentials import KeyRingError, list_signing_keys, retire_signing_key, rotate_signing_key
 from webapp.services.demo import DEMO_ACCOUNTS, load_demo_organisation
+from webapp.services.large_organisation import generate_organisation
 from webapp.services.mail import external_url
 from webapp.services.notices import queue_scheduled_notices
 from webapp.services.people import AccountInvalid, create_administrator
@@ -36,6 +39,26 @@ def demo_command() -> None:
     click.echo("Sign in with:")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.level:<14} username {account.username:<6} password {account.password}")
+
+
+@click.command("generate-organisation")
+@click.option("--people", default=10_000, show_default=True, help="How many people to generate.")
+@click.option("--seed", default=1, show_default=True, help="The same seed (and day) gives the same organisation.")
+def generate_organisation_command(people: int, seed: int) -> None:
+    """Add a large generated organisation (bulk inserts) beside the demo's, to measure scale.
+
+    People are named large00000, large00001, ...; one in 20 is a supervisor of the next 19.
+    """
+    problem = schema_problem()
+    if problem:
+        raise click.ClickException(problem)
+    started = time.perf_counter()
+    try:
+        made = generate_organisation(people, seed, today())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Generated {made.people:,} people in {made.companies} companies: {made.requirements:,} requirements, "
+               f"{made.records:,} submissions, in {time.perf_counter() - started:.0f} s.")
 
 
 def _email(value: str) -> str:
@@ -156,6 +179,7 @@ def retire_key_command(kid: str) -> None:
 def init_cli(app: Flask) -> None:
     app.cli.add_command(credential_keys_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(generate_organisation_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(queue_notices_command)

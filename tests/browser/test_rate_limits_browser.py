@@ -15,7 +15,7 @@ def test_notify_over_the_mail_limit_says_so_on_a_phone(app, signed_in_page, fact
         page.goto("/people/")
         row = page.get_by_role("row").filter(has_text="Emma Employee")
         row.get_by_label(f"Actions for {emma.full_name}").click()
-        row.get_by_role("button", name="Notify").click()
+        row.get_by_role("link", name="Notify").click()
         page.get_by_role("dialog").get_by_role("button", name="Send Notification").click()
 
     notify_emma()

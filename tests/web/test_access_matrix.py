@@ -137,6 +137,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.invite": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.manage": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.notify": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
+    "people.notify_dialog": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.notify_requirement": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.photo": (SIGN_IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     # Liveness and readiness, for load balancers: "ok"/"unavailable" per check, nothing else.

@@ -18,6 +18,7 @@ from webapp.models import (
     Submission,
     User,
 )
+from webapp.services.people import PEOPLE_PER_PAGE
 from webapp.services.reset_tokens import make_reset_token
 
 HX = {"HX-Request": "true"}
@@ -125,6 +126,49 @@ def test_users_table_loads_in_fixed_queries(client, sign_in, factory, count_quer
     for _ in range(8):
         factory.user(supervisors=[supervisor], company=factory.company())
     assert queries() == two
+
+
+def test_users_page_is_paged_in_sql_keeping_search_and_filters_in_its_links(client, sign_in, factory, team):
+    supervisor, _alice, _bob, acme = team
+    for i in range(PEOPLE_PER_PAGE + 3):
+        factory.user(supervisors=[supervisor], company=acme, first_name="Crew", last_name=f"Member{i:03d}")
+    sign_in(supervisor)
+    first = _page(client, f"?q=crew&company={acme.id}")
+    assert first.count('<tr id="user-') == PEOPLE_PER_PAGE and "Member000" in first and "Alice Able" not in first
+    assert f"{PEOPLE_PER_PAGE + 3} users; showing {PEOPLE_PER_PAGE} on page 1 of 2." in first
+    assert f'rel="next" href="/people/?page=2&amp;q=crew&amp;company={acme.id}"' in first
+    second = _page(client, f"?q=crew&company={acme.id}&page=2")
+    assert second.count('<tr id="user-') == 3 and f"Member{PEOPLE_PER_PAGE + 2:03d}" in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert "on page 2 of 2." in _page(client, "?page=99")  # past the end: the last page
+    assert "on page 1 of 2." in _page(client, "?page=99999999999999999999")  # not a page number: the first
+
+
+def test_notify_dialog_is_loaded_on_demand_not_once_a_row(client, sign_in, team):
+    supervisor, alice, *_ = team
+    sign_in(supervisor)
+    page = _page(client)
+    assert page.count("<dialog") == 1 and 'name="message"' not in page
+    assert f'hx-get="/people/{alice.id}/notify" hx-target="#notify-body"' in page
+    fragment = client.get(f"/people/{alice.id}/notify", headers=HX).get_data(as_text=True)
+    assert f'id="notify-form-{alice.id}"' in fragment and alice.email in fragment and "<h1" not in fragment
+    assert '<h2 id="notify-title">Notify Alice Able</h2>' in fragment
+    whole = client.get(f"/people/{alice.id}/notify").get_data(as_text=True)
+    assert '<h1 id="notify-title">Notify Alice Able</h1>' in whole and 'name="message"' in whole
+
+
+def test_notify_bad_input_without_script_shows_the_form_again(client, sign_in, csrf, team):
+    supervisor, alice, *_ = team
+    sign_in(supervisor)
+    response = client.post(f"/people/{alice.id}/notify", data={"csrf_token": csrf(), "message": "x" * 2001})
+    assert response.status_code == 422 and "Notify Alice Able</h1>" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 0
+
+
+def test_notify_form_of_someone_out_of_reach_is_404(client, sign_in, factory, team):
+    supervisor, *_ = team
+    sign_in(supervisor)
+    assert client.get(f"/people/{factory.user().id}/notify").status_code == 404
 
 
 # ---- Certifications Details page ------------------------------------------------------------

@@ -1,11 +1,19 @@
 """The matrix: statuses, filters, reach, privacy, paging, cell details and a fixed query count."""
+import csv
 import io
 from datetime import date
 
+from sqlalchemy import select
+
+from tests.factories import Factory
 from webapp.extensions import db
-from webapp.models import Attachment, CertificationGroup, Notice, SharedReport, StoredFile
+from webapp.models import Attachment, CertificationGroup, Notice, SharedReport, StoredFile, User
+from webapp.services.compliance import load_user_requirements
+from webapp.services.demo import load_demo_organisation
 from webapp.services.mail import build_message, deliver_notices
-from webapp.services.reports import PAGE_SIZE
+from webapp.services.privacy import hidden_certification_ids
+from webapp.services.reports import PAGE_SIZE, REPORT_PAGE_PEOPLE
+from webapp.services.sessions import start_session
 from webapp.services.storage import file_path
 
 
@@ -169,7 +177,7 @@ def test_report_csv_exports_filtered_and_all(client, factory, sign_in, frozen_cl
     filtered = client.get("/reports/export.csv?status=missing")
     assert filtered.mimetype == "text/csv" and "attachment" in filtered.headers["Content-Disposition"]
     rows = filtered.get_data(as_text=True).splitlines()
-    assert rows[0].startswith("Last Name,First Name") and len(rows) == 3  # header + 2 missing rows
+    assert rows[0].lstrip("\ufeff").startswith("Last Name,First Name") and len(rows) == 3  # header + 2 missing rows
     assert "'=Missing Cert" in rows[1]  # never a spreadsheet formula
     everything = client.get("/reports/export.csv?all=1&status=missing").get_data(as_text=True).splitlines()
     assert len(everything) == 5  # header, the worker's 3 requirements and Ghost's 1
@@ -182,7 +190,7 @@ def test_report_refused_without_permission_and_scoped_for_supervisor(client, fac
     assert client.get("/reports/export.csv").status_code == 403
     sign_in(factory.user("Supervisor"))
     page = client.get("/reports/").get_data(as_text=True)
-    assert worker.sort_name not in page and "0 requirements shown." in page
+    assert worker.sort_name not in page and "0 requirements shown" in page
 
 
 def test_report_fixed_number_of_queries(client, factory, sign_in, count_queries, frozen_clock):
@@ -432,3 +440,93 @@ def test_a_shared_report_link_is_sent_but_never_shown_on_sent_mail_nor_kept_once
     sent = db.session.get(Notice, notice.id)
     assert sent.status == "sent" and report.token not in sent.body_text + sent.body_html
     assert report.token not in client.get(f"/notices/sent-mail/{notice.id}").get_data(as_text=True)
+
+
+def test_report_pages_people_in_sql_and_keeps_the_filters_in_its_links(client, factory, sign_in, frozen_clock):
+    _company, _role, _first_aid, _forklift, users = _org(factory, n=REPORT_PAGE_PEOPLE + 2)
+    sign_in(factory.user("Administrator", last_name="Zz Admin"))
+    first = client.get("/reports/?status=missing").get_data(as_text=True)
+    # Each worker's Forklift is missing; the admin (last) requires nothing.
+    assert first.count("<td>Forklift</td>") == REPORT_PAGE_PEOPLE
+    assert f"people 1 to {REPORT_PAGE_PEOPLE} of {REPORT_PAGE_PEOPLE + 3}" in first
+    assert "Page 1 of 2." in first and 'rel="next" href="/reports/?page=2&amp;status=missing"' in first
+    assert 'rel="prev"' not in first
+    second = client.get("/reports/?status=missing&page=2").get_data(as_text=True)
+    assert second.count("<td>Forklift</td>") == 2 and users[-1].sort_name in second
+    assert 'rel="prev" href="/reports/?page=1&amp;status=missing"' in second and 'rel="next"' not in second
+    assert client.get("/reports/?status=missing&page=99").get_data(as_text=True).count("<td>Forklift</td>") == 2
+
+
+def test_report_role_filter_pages_only_the_role_holders(client, factory, sign_in, frozen_clock):
+    company, role, _first_aid, _forklift, users = _org(factory, n=3)
+    factory.user(company=company, last_name="Roleless")
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    page = client.get(f"/reports/?role={role.id}").get_data(as_text=True)
+    assert "for people 1 to 3 of 3." in page and "Roleless" not in page
+
+
+def test_report_export_is_streamed_in_chunks_with_every_row(client, factory, sign_in, frozen_clock, monkeypatch,
+                                                             count_queries):
+    monkeypatch.setattr("webapp.services.reports.EXPORT_CHUNK", 2)
+    _org(factory, n=5)
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    with count_queries() as few:
+        response = client.get("/reports/export.csv?all=1")
+        assert response.is_streamed
+        rows = response.get_data(as_text=True).splitlines()
+    assert len(rows) == 1 + 5 * 2 and rows[1].startswith("Worker000,Test,")
+    assert [row.split(",")[0] for row in rows[1::2]] == [f"Worker{i:03d}" for i in range(5)]
+    for i in range(2):
+        factory.user(company=None, last_name=f"Zz Extra{i}")
+    with count_queries() as more:
+        client.get("/reports/export.csv?all=1").get_data()
+    # Two more people are one more chunk: a fixed number of queries a chunk, never one a person.
+    assert len(few) < len(more) <= len(few) + 6
+
+
+def test_filter_choices_read_supervisors_as_names_not_whole_users(client, factory, sign_in, frozen_clock,
+                                                                  count_queries):
+    company, *_ = _org(factory, n=1)
+    boss = factory.user("Supervisor", company=company, first_name="Bo", last_name="Boss")
+    factory.user(company=company, supervisors=[boss])
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    with count_queries() as queries:
+        page = client.get("/reports/matrix").get_data(as_text=True)
+    assert f'<option value="{boss.id}">Boss, Bo</option>' in page
+    supervisor_reads = [q for q in queries if "supervisor_links" in q and "users.email" in q]
+    assert supervisor_reads == []
+
+
+def test_the_streamed_export_of_the_whole_demo_matches_the_rules_person_by_person(client, app_context, sign_in, frozen_clock,
+                                                                                 monkeypatch):
+    monkeypatch.setattr("webapp.services.reports.EXPORT_CHUNK", 7)  # many chunks, one of them partial
+    load_demo_organisation(date(2026, 6, 15))
+    ada = db.session.scalar(select(User).where(User.username == "ada"))
+    sign_in(ada)
+    exported = list(csv.reader(io.StringIO(client.get("/reports/export.csv?all=1").get_data(as_text=True))))[1:]
+    hidden = hidden_certification_ids(ada)
+    expected = []
+    for user in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.last_name, User.first_name, User.id)):
+        for requirement in load_user_requirements(user, date(2026, 6, 15)):
+            if requirement.certification.id not in hidden:
+                expected.append([user.username, requirement.certification.name.lstrip("=+-@"),
+                                 requirement.status.status.label, "Yes" if requirement.status.pending else "No"])
+    assert len(expected) > 200 and len({row[2] for row in expected}) >= 8
+    assert [[row[2], row[4].lstrip("'=+-@"), row[6], row[7]] for row in exported] == expected
+
+
+def test_the_export_streams_after_the_requests_own_session_is_gone(app, client, frozen_clock):
+    """A server tears the request's app context down before sending a streamed body: the export must
+    not need the signed-in user's session by then (no outer app context here, unlike most tests)."""
+    with app.app_context():
+        factory = Factory()
+        _org(factory, n=3)
+        admin = factory.user("Administrator", last_name="Admin")
+        db.session.commit()
+        keys = start_session(admin, address="127.0.0.1", user_agent="pytest", remember=False)
+    with client.session_transaction() as session:
+        session["_user_id"] = keys.key
+        session["_fresh"] = True
+    response = client.get("/reports/export.csv?all=1")
+    assert response.status_code == 200
+    assert len(response.get_data(as_text=True).splitlines()) == 1 + 3 * 2

@@ -108,7 +108,7 @@ def test_sending_mails_each_recipient_a_summary_and_the_csv_once_per_week(teams)
     assert "2 requirements: 1 nothing on file, 1 valid.\nThe whole list is attached as Forklift-weekly-2026-W25.csv." \
         in mail.body_text
     table = _csv(mail)
-    assert table.splitlines()[0].startswith("Last Name,First Name") and "Lee,Ann" in table and "Ray,Bob" in table
+    assert table.splitlines()[0].startswith("\ufeffLast Name,First Name") and "Lee,Ann" in table and "Ray,Bob" in table
     for later in (MONDAY, date(2026, 6, 21)):  # the same week: nothing more
         assert send_scheduled_reports(later).sent == 0
     assert send_scheduled_reports(date(2026, 6, 22)).sent == 1  # the next week

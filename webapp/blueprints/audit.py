@@ -1,6 +1,4 @@
 """The audit trail page: every entry the reader may read (decision 54), filtered, paged, exported as CSV."""
-import csv
-import io
 
 from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
@@ -19,6 +17,7 @@ from webapp.services.audit_trail import (
     entry_changes,
     record_audit_export,
 )
+from webapp.tabular import CSV_MEDIA_TYPE, csv_chunks
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -60,16 +59,6 @@ def export():
     if not valid:
         return _page(form, filters, valid)
     record_audit_export(current_user, filters)
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in audit_csv_rows(current_user, filters):
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    response = Response(stream_with_context(lines()), mimetype="text/csv")
+    response = Response(stream_with_context(csv_chunks(audit_csv_rows(current_user, filters))), mimetype=CSV_MEDIA_TYPE)
     response.headers["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     return response

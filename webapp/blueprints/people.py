@@ -127,7 +127,7 @@ def _table_context(form: PeopleFilterForm) -> dict:
     valid = form.validate()
     company = form.company.data if valid and (form.company.data or "").isdigit() else None
     role = form.role.data if valid and (form.role.data or "").isdigit() else None
-    users = find_people(
+    found = find_people(
         current_user,
         search=form.q.data if valid else None,
         company_id=int(company) if company else None,
@@ -136,11 +136,14 @@ def _table_context(form: PeopleFilterForm) -> dict:
         role_id=int(role) if role else None,
         status=(form.status.data or None) if valid else None,
         day=today(),
+        page=max(request.args.get("page", 1, type=database_int), 1),
     )
+    users = found.users
     editable = set(db.session.scalars(
         users_in_reach(current_user, "edit_account").with_only_columns(User.id).where(User.id.in_([u.id for u in users]))
     )) if users else set()
-    return {"form": form, "users": users, "notify_form": NotifyForm(), "editable": editable}
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    return {"form": form, "found": found, "users": users, "editable": editable, "query": query}
 
 
 @bp.get("/")
@@ -154,8 +157,7 @@ def index():
 def _row_or_list(user: User, message: str):
     """The user's updated row for htmx, or back to the list with a flash message."""
     if wants_fragment():
-        return render_template("people/_user_row.html", user=user, notify_form=NotifyForm(),
-                               editable={user.id}, message=message)
+        return render_template("people/_user_row.html", user=user, editable={user.id}, message=message)
     return _back_to_list(message)
 
 
@@ -358,6 +360,15 @@ def end_sessions(user_id: int):
     return redirect(url_for("people.account", user_id=user.id))
 
 
+@bp.get("/<int:user_id>/notify")
+@permission_required(*VIEWERS)
+def notify_dialog(user_id: int):
+    """The Notify form, fetched into the users page's one dialog when asked for (or a page without script)."""
+    user = _user_in_reach(user_id, "view")
+    return render("people/notify.html", block="form", user=user, form=NotifyForm(),
+                  heading="h2" if wants_fragment() else "h1")
+
+
 @bp.post("/<int:user_id>/notify")
 @permission_required(*VIEWERS)
 @rate_limits.notify_recipients
@@ -368,8 +379,7 @@ def notify(user_id: int):
         if wants_fragment():
             headers = {"HX-Retarget": f"#notify-form-{user.id}", "HX-Reswap": "outerHTML"}
             return render_template("people/_notify_form.html", user=user, form=form), 422, headers
-        context = _table_context(_filters())
-        return render("people/index.html", status=422, invalid_form=form, invalid_id=user.id, **context)
+        return render("people/notify.html", status=422, user=user, form=form, heading="h1")
     notify_user(user, current_user, form.message.data)
     message = f"{user.full_name} was e-mailed."
     if wants_fragment():

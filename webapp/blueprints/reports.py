@@ -1,8 +1,5 @@
 """Reports: the users x certifications matrix, the status report with CSV export, shared and scheduled reports."""
-import csv
-import io
-
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,8 +29,10 @@ from webapp.services.reports import (
     ReportFilters,
     filter_choices,
     load_cell,
+    count_report_people,
+    iter_report,
     load_matrix_page,
-    load_report,
+    load_report_page,
     record_report_export,
     report_csv_rows,
 )
@@ -57,6 +56,7 @@ from webapp.services.shared_reports import (
     list_shared_reports,
 )
 from webapp.services.storage import UploadError
+from webapp.tabular import csv_chunks
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -118,8 +118,10 @@ def _report_filters() -> tuple[ReportFilterForm, ReportFilters]:
 @permission_required(Permission.VIEW_REPORTS)
 def index():
     form, filters = _report_filters()
-    lines = load_report(current_user, filters, today())
-    return render("reports/index.html", form=form, lines=lines, query=request.args.to_dict())
+    page = max(request.args.get("page", 1, type=database_int), 1)
+    report = load_report_page(current_user, filters, today(), page)
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    return render("reports/index.html", form=form, report=report, query=query)
 
 
 @bp.get("/export.csv")
@@ -130,15 +132,11 @@ def export():
         filters = ReportFilters()
     else:
         _, filters = _report_filters()
-    lines = load_report(current_user, filters, today())
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(report_csv_rows(lines))
-    record_report_export(current_user, len(lines), everything=bool(request.args.get("all")))
-    response = make_response(buffer.getvalue())
-    response.mimetype = "text/csv"
+    record_report_export(current_user, count_report_people(current_user, filters), everything=bool(request.args.get("all")))
+    rows = report_csv_rows(iter_report(current_user, filters, today()))
     name = "certifications-report-all.csv" if request.args.get("all") else "certifications-report-filtered.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _shared_form() -> tuple[SharedReportForm, dict]:

@@ -20,7 +20,6 @@ from webapp.models import AuditEntry, User
 from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.privacy import hidden_certifications
-from webapp.services.reports import csv_cell
 
 PAGE_SIZE = 50
 CSV_HEADER = ["When (UTC)", "Actor", "Action", "Object", "Object ID", "Person", "Summary", "Before", "After", "Address"]
@@ -139,15 +138,16 @@ def _name(user: User | None) -> str:
 
 
 def audit_csv_rows(reader: User, filters: AuditFilters) -> Iterator[list[str]]:
-    """Every matching entry `reader` may read, as CSV rows (cells neutralised against formulas), 500 at a time."""
+    """Every matching entry `reader` may read, as CSV rows, 500 at a time (written by tabular.csv_chunks, which
+    neutralises formulas)."""
     yield CSV_HEADER
     query = _filtered(reader, filters).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject_user))
     for entry in db.session.scalars(query.execution_options(yield_per=500)):
-        yield [csv_cell(value) for value in (
+        yield [
             entry.at.strftime("%Y-%m-%d %H:%M:%S"), _name(entry.actor), entry.action, entry.entity_type,
             entry.entity_id or "", _name(entry.subject_user), entry.summary, _values(entry.before),
             _values(entry.after), entry.address or "",
-        )]
+        ]
 
 
 def record_audit_export(reader: User, filters: AuditFilters) -> None:

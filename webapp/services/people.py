@@ -41,14 +41,25 @@ from webapp.services.push import forget_push_subscriptions
 from webapp.services.reset_tokens import INVITATION_DAYS
 from webapp.services.sessions import revoke_user_sessions
 
+PEOPLE_PER_PAGE = 50
+STATUS_CHUNK = 1000
+
+
+@dataclass
+class PeoplePage:
+    users: list[User]
+    total: int  # everyone the filters keep, counted in SQL
+    page: int
+    pages: int
 
 
 def find_people(actor: User, *, search: str | None = None, company_id: int | None = None,
                 include_hidden: bool = False, inactive: bool = False, role_id: int | None = None,
-                status: str | None = None, day: date | None = None) -> list[User]:
-    """The active (or, with `inactive`, the inactive) users `actor` may view, filtered, with their
-    company, in two queries; `role_id` keeps holders of the role; `status` (with `day`) keeps those
-    with at least one requirement in that status on `day` whose certification `actor` may see."""
+                status: str | None = None, day: date | None = None, page: int = 1) -> PeoplePage:
+    """One page of the active (or, with `inactive`, the inactive) users `actor` may view, filtered and
+    counted in SQL, with their company, in three queries however many there are; `role_id` keeps holders
+    of the role; `status` (with `day`) keeps those with at least one requirement in that status on `day`
+    whose certification `actor` may see (worked out by the rules, over the candidates in chunks)."""
     query: Select = users_in_reach(actor, "view").where(User.active.is_(not inactive))
     if not include_hidden:
         query = query.where(User.hidden.is_(False))
@@ -65,15 +76,30 @@ def find_people(actor: User, *, search: str | None = None, company_id: int | Non
                 db.func.lower(User.email).like(pattern),
             )
         )
-    people = list(db.session.scalars(
+    if status is not None:
+        query = query.where(User.id.in_(_holding_status(actor, query, status, day)))
+    total = db.session.scalar(query.with_only_columns(func.count(User.id)).order_by(None))
+    pages = max(1, -(-total // PEOPLE_PER_PAGE))
+    page = min(max(page, 1), pages)
+    users = list(db.session.scalars(
         query.options(selectinload(User.company)).order_by(User.last_name, User.first_name, User.id)
+        .offset((page - 1) * PEOPLE_PER_PAGE).limit(PEOPLE_PER_PAGE)
     ))
-    if status is None or not people:
-        return people
+    return PeoplePage(users, total, page, pages)
+
+
+def _holding_status(actor: User, query: Select, status: str, day: date) -> list[int]:
+    """The ids of `query`'s people with a requirement in `status` on `day` that `actor` may see. A status
+    comes from the rules, not a column, so the candidates are worked through STATUS_CHUNK at a time."""
     sight = sight_of(actor)
-    requirements = load_requirements([user.id for user in people], day)
-    return [user for user in people
-            if any(r.status.status.value == status for r in sight.shown(requirements.get(user.id, [])))]
+    candidates = list(db.session.scalars(query.with_only_columns(User.id).order_by(None)))
+    holding = []
+    for start in range(0, len(candidates), STATUS_CHUNK):
+        chunk = candidates[start:start + STATUS_CHUNK]
+        requirements = load_requirements(chunk, day)
+        holding += [user_id for user_id in chunk
+                    if any(r.status.status.value == status for r in sight.shown(requirements.get(user_id, [])))]
+    return holding
 
 
 def company_choices(keep_id: int | None = None) -> list[tuple[str, str]]:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
@@ -26,6 +27,8 @@ from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
 
 PAGE_SIZE = 50
+REPORT_PAGE_PEOPLE = 50
+EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -52,27 +55,26 @@ class MatrixPage:
 
 
 def filter_choices(viewer: User) -> dict[str, list[tuple]]:
-    """Options for the matrix filters: companies, roles, groups and supervisors in the viewer's reach."""
+    """Options for the matrix and report filters: companies, roles, groups and supervisors in the
+    viewer's reach, read as (id, name) columns only, never as whole users, however many there are."""
     in_reach = users_in_reach(viewer, "view").with_only_columns(User.id)
-    supervisors = db.session.scalars(
-        select(User)
+    supervisors = db.session.execute(
+        select(User.id, User.last_name, User.first_name)
         .where(User.id.in_(select(supervisor_links.c.supervisor_id).where(supervisor_links.c.user_id.in_(in_reach))))
         .order_by(User.last_name, User.first_name)
     )
     hidden = hidden_certification_ids(viewer)
+
+    def named(model, *in_use) -> list[tuple]:
+        return [tuple(row) for row in db.session.execute(select(model.id, model.name).where(*in_use).order_by(model.name))]
+
     return {
-        "company": [(c.id, c.name) for c in db.session.scalars(
-            select(Company).where(Company.archived_at.is_(None)).order_by(Company.name))],
-        "role": [(r.id, r.name) for r in db.session.scalars(
-            select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))],
-        "group": [(g.id, g.name) for g in db.session.scalars(select(CertificationGroup).order_by(CertificationGroup.name))],
-        "supervisor": [(u.id, u.sort_name) for u in supervisors],
-        "certification": [
-            (c.id, c.name)
-            for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
-                                        .order_by(Certification.name))
-            if c.id not in hidden
-        ],
+        "company": named(Company, Company.archived_at.is_(None)),
+        "role": named(CertificationRole, CertificationRole.archived_at.is_(None)),
+        "group": named(CertificationGroup),
+        "supervisor": [(user_id, f"{last}, {first}") for user_id, last, first in supervisors],
+        "certification": [(i, name) for i, name in named(Certification, Certification.archived_at.is_(None))
+                          if i not in hidden],
     }
 
 
@@ -203,26 +205,45 @@ def _matches(requirement: Requirement, filters: ReportFilters, day: date) -> boo
     return status.status.value in _OUTSTANDING_GROUPS.get(wanted, {wanted})
 
 
-def load_report(viewer: User, filters: ReportFilters, day: date) -> list[ReportLine]:
-    """Every requirement of every user in reach (hidden users included) that the filters keep."""
+def _report_users(viewer: User, filters: ReportFilters):
+    """The active users in reach (hidden users included) that the people filters keep, in report order.
+
+    A role filter keeps the holders of the role here, in SQL; the rules then keep their requirements
+    that the role brings."""
     query = (
         users_in_reach(viewer, "view")
-        .options(selectinload(User.company))
         .where(User.active.is_(True))
         .order_by(User.last_name, User.first_name, User.id)
     )
     if filters.company_id:
         query = query.where(User.company_id == filters.company_id)
+    if filters.role_id:
+        query = query.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role_id == filters.role_id)))
     if filters.supervisor_id:
         query = query.where(
             User.id.in_(
                 select(supervisor_links.c.user_id).where(supervisor_links.c.supervisor_id == filters.supervisor_id)
             )
         )
-    role_name = db.session.get(CertificationRole, filters.role_id).name if filters.role_id else None
-    users = list(db.session.scalars(query))
+    return query
+
+
+@dataclass(frozen=True)
+class _LineFilter:
+    """What keeps a requirement on the report, beside its status: the viewer's sight and the role filter."""
+    hidden: set[int]
+    role_name: str | None
+
+
+def _line_filter(viewer: User, filters: ReportFilters) -> _LineFilter:
+    role = db.session.get(CertificationRole, filters.role_id) if filters.role_id else None
+    return _LineFilter(hidden_certification_ids(viewer), role.name if role else None)
+
+
+def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], day: date) -> list[ReportLine]:
+    """The requirements of `users` that the filters keep, their statuses from the rules."""
+    hidden, role_name = keep.hidden, keep.role_name
     requirements = load_requirements([u.id for u in users], day)
-    hidden = hidden_certification_ids(viewer)
     lines = []
     for user in users:
         for requirement in requirements[user.id]:
@@ -235,23 +256,65 @@ def load_report(viewer: User, filters: ReportFilters, day: date) -> list[ReportL
     return lines
 
 
+@dataclass
+class ReportPage:
+    lines: list[ReportLine]
+    people: int  # everyone the people filters keep, counted in SQL
+    page: int
+    pages: int
+    first: int  # the page's first and last person, counted from 1
+    last: int
+
+
+def load_report_page(viewer: User, filters: ReportFilters, day: date, page: int = 1) -> ReportPage:
+    """One page of the report: REPORT_PAGE_PEOPLE people (counted and paged in SQL) and those of their
+    requirements the filters keep, in a fixed number of queries however large the organisation."""
+    query = _report_users(viewer, filters)
+    people = db.session.scalar(query.with_only_columns(func.count(User.id)).order_by(None))
+    pages = max(1, -(-people // REPORT_PAGE_PEOPLE))
+    page = min(max(page, 1), pages)
+    offset = (page - 1) * REPORT_PAGE_PEOPLE
+    users = list(db.session.scalars(
+        query.options(selectinload(User.company)).offset(offset).limit(REPORT_PAGE_PEOPLE)
+    ))
+    return ReportPage(_report_lines(_line_filter(viewer, filters), filters, users, day), people, page, pages,
+                      offset + 1 if users else 0, offset + len(users))
+
+
+def count_report_people(viewer: User, filters: ReportFilters) -> int:
+    return db.session.scalar(_report_users(viewer, filters).with_only_columns(func.count(User.id)).order_by(None))
+
+
+def iter_report(viewer: User, filters: ReportFilters, day: date) -> Iterator[ReportLine]:
+    """Every line of the report, computed by the rules over chunks of EXPORT_CHUNK people, so an
+    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk).
+
+    What depends on the viewer is read now; the chunks are read as the response is sent, when the
+    request's session (and the viewer loaded in it) may be gone."""
+    keep = _line_filter(viewer, filters)
+    user_ids = list(db.session.scalars(_report_users(viewer, filters).with_only_columns(User.id)))
+    return _report_chunks(keep, filters, user_ids, day)
+
+
+def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int], day: date) -> Iterator[ReportLine]:
+    for start in range(0, len(user_ids), EXPORT_CHUNK):
+        chunk = user_ids[start:start + EXPORT_CHUNK]
+        users = db.session.scalars(
+            select(User).options(selectinload(User.company)).where(User.id.in_(chunk))
+        ).all()
+        by_id = {u.id: u for u in users}
+        yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
+
+
 CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification", "Required By", "Status",
               "Pending Approval", "Completed", "Expires", "Days Left"]
 
 
-def csv_cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def report_csv_rows(lines: list[ReportLine]):
+def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
     yield CSV_HEADER
     for line in lines:
         s = line.requirement.status
-        yield [csv_cell(value) for value in [
+        yield [
             line.user.last_name, line.user.first_name, line.user.username,
             line.user.company.name if line.user.company else "",
             line.requirement.certification.name, "; ".join(line.requirement.source_names), s.status.label,
@@ -259,12 +322,14 @@ def report_csv_rows(lines: list[ReportLine]):
             s.completed_on.strftime("%m/%d/%Y") if s.completed_on else "",
             s.expires_on.strftime("%m/%d/%Y") if s.expires_on else "",
             "" if s.days_left is None else s.days_left,
-        ]]
+        ]
 
 
-def record_report_export(actor: User, rows: int, everything: bool) -> None:
-    """Note in the audit log that `actor` downloaded the report as CSV: the data leaves FieldCert with them."""
+def record_report_export(actor: User, people: int, everything: bool) -> None:
+    """Note in the audit log that `actor` is downloading the report as CSV: the data leaves FieldCert with them.
+
+    Noted before the first row is sent (the export is streamed), with the number of people it covers."""
     which = "the whole report" if everything else "the filtered report"
-    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({rows} rows)",
-                 after={"rows": rows, "everything": everything})
+    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({people} people)",
+                 after={"people": people, "everything": everything})
     db.session.commit()

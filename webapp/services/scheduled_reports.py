@@ -10,8 +10,6 @@ owner's reach and privacy), narrowed to what the recipient may see themselves.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -41,8 +39,9 @@ from webapp.services.jobs import try_job_lock
 from webapp.services.mail import external_url, queue_email, render_mail
 from webapp.services.once import stored_once
 from webapp.services.privacy import hidden_certification_ids
-from webapp.services.reports import ReportFilters, ReportLine, load_report, report_csv_rows
+from webapp.services.reports import ReportFilters, ReportLine, iter_report, report_csv_rows
 from webapp.services.storage import CheckedUpload, store_file
+from webapp.tabular import CSV_MEDIA_TYPE, csv_chunks
 
 # What each saved filter id names, for the check that it still exists.
 FILTERED_BY = {"certification_id": (Certification, "certification"), "role_id": (CertificationRole, "role"),
@@ -244,7 +243,7 @@ def send_scheduled_report(report_id: int, day: date) -> str | None:
                                link=external_url("reports.scheduled_edit", scheduled_id=report.id))
             queue_email("scheduled_report", report.owner, mail)
     else:
-        lines = load_report(report.owner, ReportFilters(**report.filters), day)
+        lines = list(iter_report(report.owner, ReportFilters(**report.filters), day))
         for recipient in recipients:
             _mail_report(report, recipient, _seen_by(recipient, lines), period, day)
         run.detail = f"Sent to {names_of(recipients)}."
@@ -265,10 +264,9 @@ def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLin
     counts = Counter(line.requirement.status.status.label for line in lines)
     files = []
     if lines:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(report_csv_rows(lines))
+        content = "".join(csv_chunks(report_csv_rows(lines))).encode()
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', report.title).strip('-')[:60] or 'report'}-{period}.csv"
-        files = [(name, store_file(CheckedUpload(buffer.getvalue().encode(), "text/csv", name)))]
+        files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id
     query = {key.removesuffix("_id"): value for key, value in report.filters.items() if value is not None}
     mail = render_mail("scheduled_report", f"{report.title}: {period}", report=report, recipient=recipient,
