@@ -5,44 +5,15 @@ import tarfile
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import MetaData, create_engine, func, select
-from sqlalchemy.engine import make_url
 
-from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Attachment, Submission, User
 from webapp.services.demo import load_demo_organisation
 from webapp.services.storage import CheckedUpload, store_file
 
 PDF = b"%PDF-1.4 a scanned card"
-
-
-def _admin_url(url) -> str:
-    return url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def empty_instance(database_url, tmp_path):
-    """A second instance with an empty database (a new one on PostgreSQL) and an empty file store."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    else:
-        source = make_url(database_url)
-        target = source.set(database=f"{source.database}_restore")
-        with psycopg.connect(_admin_url(source), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{target.database}"')
-        url = target.render_as_string(hide_password=False)
-    instance = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_FOLDER=str(tmp_path / "restored-files"))
-    instance.extensions["fieldcert_schema_checked"] = True
-    yield instance
-    with instance.app_context():
-        db.engine.dispose()
-    if not database_url.startswith("sqlite"):
-        with psycopg.connect(_admin_url(make_url(database_url)), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def _tables(url) -> dict[str, list[tuple]]:
