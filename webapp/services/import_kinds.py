@@ -4,12 +4,14 @@ from webapp.services.certification_imports import CERTIFICATIONS
 from webapp.services.imports import ImportKind
 from webapp.services.people_import import PEOPLE
 from webapp.services.record_import import RECORDS
+from webapp.services.requirement_import import PERSON_REQUIREMENTS
 from webapp.services.status_exports import INSTANCES, REQUIREMENTS
 
 IMPORT_KINDS: dict[str, ImportKind] = {kind.name: kind for kind in (
     PEOPLE,
     CERTIFICATIONS,
     ASSIGNMENTS,
+    PERSON_REQUIREMENTS,
     RECORDS,
     REQUIREMENTS,
     INSTANCES,
