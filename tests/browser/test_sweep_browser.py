@@ -17,7 +17,7 @@ import pytest
 from webapp.clock import today
 from webapp.services.demo import DEMO_PASSWORD, load_demo_organisation
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sweep]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (360, 820, 1280)

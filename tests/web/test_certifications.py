@@ -601,3 +601,24 @@ def test_switching_from_children_to_a_parent_in_one_save(client, csrf, admin, fa
     db.session.expire_all()
     assert db.session.get(Certification, certification.id).parent_id == parent.id
     assert db.session.get(Certification, child.id).parent_id is None
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("cost", "9223372036854775808", "Enter a cost from 0 to 9,999,999,999.99."),
+    ("time_to_complete", "2147483648", "Enter a time from 0 to 999,999.99."),
+    ("tags", "x" * 81, "Keep each tag to 80 characters."),
+])
+def test_numbers_and_tags_beyond_what_is_stored_are_refused(client, factory, sign_in, csrf, field, value, message):
+    certification = factory.yearly_certification(name="Crane")
+    sign_in(factory.user("Administrator"))
+    response = client.post(f"/certifications/{certification.id}/edit",
+                           data={"csrf_token": csrf(), "name": "Crane", "expires": "y", "duration_amount": "1",
+                                 "duration_unit": "years", field: value})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_a_company_tag_beyond_what_is_stored_is_refused(client, factory, sign_in, csrf):
+    company = factory.company(name="Acme")
+    sign_in(factory.user("Administrator"))
+    response = client.post(f"/companies/{company.id}/edit", data={"csrf_token": csrf(), "name": "Acme", "tags": "y" * 81})
+    assert response.status_code == 422 and "Keep each tag to 80 characters." in response.get_data(as_text=True)

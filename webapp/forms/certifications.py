@@ -3,6 +3,8 @@
 The form only parses; every rule is checked by services.certifications (through the
 rules module for tracking settings), whose messages are put on these fields.
 """
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
-from webapp.forms.validators import WEB_ADDRESS, one_line
+from webapp.forms.validators import WEB_ADDRESS, one_line, tag_list
 from webapp.models.certifications import CERTIFICATION_TYPES
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
@@ -49,6 +51,12 @@ def blank_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+# What the columns hold: Numeric(12, 2) for a cost, Numeric(8, 2) for a time to complete.
+COST_MAX, TIME_MAX = Decimal("9999999999.99"), Decimal("999999.99")
+COST_RANGE = "Enter a cost from 0 to 9,999,999,999.99."
+TIME_RANGE = "Enter a time from 0 to 999,999.99."
 
 
 def _int_or_none(value):
@@ -98,8 +106,8 @@ class CertificationForm(FlaskForm):
     supporting_link_title = StringField("Link title", filters=[blank_to_none], validators=[Length(max=255)])
     remove_attachment_ids = MultiCheckboxField("Remove attachments", coerce=int, validate_choice=False)
     # Tracking settings
-    cost = DecimalField("Cost", places=2, validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")])
-    time_to_complete = DecimalField("Time to complete", validators=[Optional(), NumberRange(min=0, message="Enter a positive time.")])
+    cost = DecimalField("Cost", places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
+    time_to_complete = DecimalField("Time to complete", validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
     time_to_complete_unit = SelectField("Time unit", choices=TIME_CHOICES, default="hours")
     never_expires = BooleanField("Certification never expires", default=True)
     duration_amount = amount_field("Duration a certification is valid")
@@ -122,8 +130,8 @@ class CertificationForm(FlaskForm):
     second_notice_unit = SelectField("2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
     expiry_as_printed = BooleanField("Expiry as printed: a record expires on the date printed on its card, when the card gives one")
     has_refresher = BooleanField("Certification has unique refresher training")
-    refresher_cost = DecimalField("Refresher cost", places=2, validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")])
-    refresher_time_to_complete = DecimalField("Refresher time to complete", validators=[Optional(), NumberRange(min=0, message="Enter a positive time.")])
+    refresher_cost = DecimalField("Refresher cost", places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
+    refresher_time_to_complete = DecimalField("Refresher time to complete", validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
     refresher_time_to_complete_unit = SelectField("Refresher time unit", choices=TIME_CHOICES, default="hours")
     refresher_duration_amount = amount_field("Duration the refresher certification is valid")
     refresher_duration_unit = SelectField("Refresher duration unit", choices=PERIOD_CHOICES, default="years")
@@ -159,7 +167,7 @@ class CertificationForm(FlaskForm):
     attach_files_to_approval_emails = BooleanField("Include uploaded certification attachments in any approval email notifications")
     parent_id = SelectField("Parent Certification", coerce=_int_or_none, validate_choice=False)
     child_ids = MultiCheckboxField("Child Certification(s)", coerce=int, validate_choice=False)
-    tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
+    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
     recalculate = BooleanField("Recalculate existing records with these settings")
     # The digest of the rule-change preview shown (rules decision 36); rendered with the preview itself.
     preview_digest = HiddenField(validators=[Length(max=64)])

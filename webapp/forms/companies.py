@@ -4,6 +4,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Length, Optional
 
 from webapp.forms.certifications import blank_to_none
+from webapp.forms.validators import tag_list
 
 
 class CompanyForm(FlaskForm):
@@ -11,7 +12,7 @@ class CompanyForm(FlaskForm):
     url = StringField("URL", filters=[blank_to_none],
                       validators=[Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=500)])
     information = TextAreaField("Information", filters=[blank_to_none])
-    tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
+    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
     submit = SubmitField("Save")
 
     def fill_from(self, company) -> None:

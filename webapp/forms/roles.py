@@ -6,7 +6,7 @@ from wtforms.validators import Length
 
 from webapp.forms.certifications import PERIOD_CHOICES, MultiCheckboxField, amount_field, blank_to_none
 from webapp.forms.choices import RadioField, SelectField
-from webapp.forms.validators import one_line
+from webapp.forms.validators import one_line, tag_list
 from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
 from webapp.services.roles import INFO_COLUMNS
 
@@ -21,7 +21,7 @@ class RoleForm(FlaskForm):
     description = TextAreaField("Role Description", filters=[blank_to_none])
     role_requirements = TextAreaField("Role Requirements", filters=[blank_to_none],
                                       description="Requirements specific to your organisation, one per line.")
-    tags = StringField("Tags", filters=[blank_to_none], description="Separate tags with commas.")
+    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
     certification_ids = MultiCheckboxField("Select Required Certifications", coerce=int, validate_choice=False)
     require_competency = BooleanField("Require competency for this role")
     competency_certificate = RadioField("Competency certificate", default="default", choices=[

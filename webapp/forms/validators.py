@@ -22,3 +22,13 @@ def web_address_problem(text: str) -> str | None:
     except ValidationError as refusal:
         return str(refusal)
     return None
+
+
+# A tag name is stored in 80 characters (models.people.Tag).
+TAG_NAME_MAX = 80
+
+
+def tag_list(form, field) -> None:
+    """A comma-separated list of tags, each short enough to store."""
+    if any(len(tag.strip()) > TAG_NAME_MAX for tag in (field.data or "").split(",")):
+        raise ValidationError(f"Keep each tag to {TAG_NAME_MAX} characters.")
