@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from tests.browser.test_sweep_browser import AXE, AXE_RUN, PAGE_CHECKS
-from tests.browser.test_verdict_browser import _above_the_fold
+from tests.browser.test_sweep_browser import AXE
+from tests.browser.test_verdict_browser import _above_the_fold, pages_problems
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +40,8 @@ def test_entity_pages_pass_the_sweeps_checks(crane, factory, signed_in_page, wid
     certification_id = crane.requirements[0].certification_id
     page = signed_in_page(admin, viewport=(width, 740))
     page.context.add_init_script(script=AXE.read_text())
-    problems = {}
-    for path in ("/assets/", f"/assets/{crane.id}", "/assets/new", f"/a/{crane.qr_token}",
-                 f"/certifications/{certification_id}/entities", f"/certifications/{certification_id}/entities/add",
-                 f"/assets/{crane.id}/requirements/{crane.requirements[0].id}/record"):
-        page.goto(path)
-        found = page.evaluate(PAGE_CHECKS, 44) + page.evaluate(AXE_RUN)
-        if page.evaluate("document.documentElement.scrollWidth") > width:
-            found.append("scrolls sideways")
-        if found:
-            problems[path] = found
+    problems = pages_problems(page, width, (
+        "/assets/", f"/assets/{crane.id}", "/assets/new", f"/a/{crane.qr_token}",
+        f"/certifications/{certification_id}/entities", f"/certifications/{certification_id}/entities/add",
+        f"/assets/{crane.id}/requirements/{crane.requirements[0].id}/record"))
     assert problems == {}
