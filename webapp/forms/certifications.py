@@ -23,7 +23,7 @@ from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import WEB_ADDRESS, one_line, tag_list
-from webapp.models.certifications import CERTIFICATION_TYPES
+from webapp.models.certifications import CERTIFICATION_TYPE_LABELS
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
 from webapp.services.activities import DocumentUpload
@@ -92,7 +92,8 @@ def amount_field(label):
 class CertificationForm(FlaskForm):
     # General
     name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200), one_line])
-    type = SelectField("Type", choices=[(t, t.capitalize()) for t in CERTIFICATION_TYPES], default="employee")
+    type = SelectField("Type", choices=list(CERTIFICATION_TYPE_LABELS.items()), default="employee")
+    locked_type: str | None = None  # the type of a certification in use (lock_type)
     information = TextAreaField("Information", filters=[blank_to_none])
     external_url = StringField(
         "External / reference URL", filters=[blank_to_none],
@@ -194,6 +195,12 @@ class CertificationForm(FlaskForm):
         if editing is not None:
             self.remove_attachment_ids.choices = [(a.id, a.name) for a in editing.supporting_attachments]
 
+    def lock_type(self, current: str) -> None:
+        """The certification is in use: its type shows, disabled, and a form without it keeps `current`
+        (one that posts another type is refused by the service, decision 66)."""
+        self.type.render_kw = {"disabled": True}
+        self.locked_type = current
+
     def fill_from(self, certification) -> None:
         """Put a saved certification's settings into the form (GET of the edit page)."""
         for column in COLUMNS:
@@ -229,6 +236,8 @@ class CertificationForm(FlaskForm):
     def values(self) -> dict:
         """The submitted settings as the service takes them (column names plus relations)."""
         values = {column: self[column].data for column in COLUMNS if column in self._fields}
+        if not self.type.raw_data:
+            values["type"] = self.locked_type or self.type.data
         values["expires"] = not self.never_expires.data
         values["forced_expiration"] = self.forced_expiration.date if self.force_expiration.data else None
         if not self.use_existing_rule.data:
