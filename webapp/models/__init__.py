@@ -32,6 +32,7 @@ from webapp.models.roles import (
     CertificationRole,
     CompanyRole,
     CompetencyCertificate,
+    CompetencyFile,
     DirectRequirement,
     RequirementSetting,
     RoleAssignment,
@@ -47,7 +48,7 @@ for _table in db.metadata.tables.values():
 
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
-    "CertificationRole", "Comment", "CompetencyCertificate", "Company", "CompanyRole", "Course", "CoursePage",
+    "CertificationRole", "Comment", "CompetencyCertificate", "CompetencyFile", "Company", "CompanyRole", "Course", "CoursePage",
     "DataVersion", "DirectRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
