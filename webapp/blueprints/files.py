@@ -44,12 +44,12 @@ def view(attachment_id: int):
     return send_stored_file(attachment.stored_file, attachment.name)
 
 
-@bp.route("/competency/<int:file_id>")
+@bp.route("/competency/<int:competency_file_id>")
 @login_required
-def competency(file_id: int):
+def competency(competency_file_id: int):
     """A competency certificate's file: its holder and those who may view them, as the role's competency
     privacy allows (decision 63)."""
-    file = competency_file_for(current_user, file_id)
+    file = competency_file_for(current_user, competency_file_id)
     if file is None:
         abort(404)
     return send_stored_file(file.stored_file, file.name)

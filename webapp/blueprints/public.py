@@ -97,10 +97,10 @@ def _send_competency_file(file):
     return send_stored_file(file.stored_file, file.name, download=True)
 
 
-@bp.get("/r/<token>/competency-files/<int:file_id>")
+@bp.get("/r/<token>/competency-files/<int:competency_file_id>")
 @public
-def qr_report_competency_file(token: str, file_id: int):
-    return _send_competency_file(qr_competency_file(token, file_id, today()))
+def qr_report_competency_file(token: str, competency_file_id: int):
+    return _send_competency_file(qr_competency_file(token, competency_file_id, today()))
 
 
 @bp.get("/s/<token>")
@@ -119,10 +119,10 @@ def shared_report_attachment(token: str, attachment_id: int):
                             url_for("public.shared_report", token=token))
 
 
-@bp.get("/s/<token>/competency-files/<int:file_id>")
+@bp.get("/s/<token>/competency-files/<int:competency_file_id>")
 @public
-def shared_report_competency_file(token: str, file_id: int):
-    return _send_competency_file(shared_competency_file(token, file_id, today()))
+def shared_report_competency_file(token: str, competency_file_id: int):
+    return _send_competency_file(shared_competency_file(token, competency_file_id, today()))
 
 
 @bp.get("/c/<token>")
