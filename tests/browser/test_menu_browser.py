@@ -5,8 +5,9 @@ have no Admin group."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in_demo
 from webapp.clock import today
-from webapp.services.demo import DEMO_PASSWORD, load_demo_organisation
+from webapp.services.demo import load_demo_organisation
 
 pytestmark = pytest.mark.browser
 
@@ -21,13 +22,7 @@ def demo(app_context):
 
 
 def _sign_in(new_page, username, width):
-    page = new_page(viewport=(width, 800))
-    page.goto("/auth/login")
-    page.get_by_label("Username or e-mail").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-    return page
+    return sign_in_demo(new_page, username, (width, 800))
 
 
 def _header_height(page) -> float:

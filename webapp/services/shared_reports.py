@@ -172,30 +172,25 @@ def load_shared_report(token: str, day: date) -> SharedView | None:
     return None if report is None else _view(report, day)
 
 
-def shared_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
-    """An attachment shown on the shared report for `token`, or None when privacy hides it.
-
-    Decided by what the report shows of the attachment's owner alone, not by loading everyone on it.
-    """
+def _view_of_holder(token: str, holder_id_query, day: date) -> SharedView | None:
+    """What the report for `token` shows of the one person `holder_id_query` selects (the holder of a file),
+    not loading everyone on it; None when there is no such report or holder."""
     report = _report(token)
-    owner_id = db.session.scalar(
-        select(Submission.user_id).join(Attachment, Attachment.submission_id == Submission.id)
-        .where(Attachment.id == attachment_id)
-    )
-    if report is None or owner_id is None:
+    holder_id = db.session.scalar(holder_id_query)
+    if report is None or holder_id is None:
         return None
-    return find_attachment(_view(report, day, only_user_id=owner_id).attachments, attachment_id)
+    return _view(report, day, only_user_id=holder_id)
+
+
+def shared_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
+    """An attachment shown on the shared report for `token`, or None when privacy hides it."""
+    view = _view_of_holder(token, select(Submission.user_id).join(Attachment, Attachment.submission_id == Submission.id)
+                           .where(Attachment.id == attachment_id), day)
+    return None if view is None else find_attachment(view.attachments, attachment_id)
 
 
 def shared_competency_file(token: str, file_id: int, day: date) -> CompetencyFile | None:
-    """A competency certificate's file shown on the shared report for `token`, or None when privacy hides it;
-    decided by what the report shows of the file's holder alone."""
-    report = _report(token)
-    holder_id = db.session.scalar(
-        select(CompetencyCertificate.user_id).join(CompetencyFile, CompetencyFile.certificate_id == CompetencyCertificate.id)
-        .where(CompetencyFile.id == file_id)
-    )
-    if report is None or holder_id is None:
-        return None
-    shown = _view(report, day, only_user_id=holder_id).competencies
-    return find_competency_file((line for _, line in shown), file_id)
+    """A competency certificate's file shown on the shared report for `token`, or None when privacy hides it."""
+    view = _view_of_holder(token, select(CompetencyCertificate.user_id).join(
+        CompetencyFile, CompetencyFile.certificate_id == CompetencyCertificate.id).where(CompetencyFile.id == file_id), day)
+    return None if view is None else find_competency_file((line for _, line in view.competencies), file_id)
