@@ -75,7 +75,7 @@ def competency_shown(role: CertificationRole, viewer: User | None, audience: Aud
 
 def load_competencies(user_ids: Iterable[int], day: date) -> dict[int, list[CompetencyLine]]:
     """Each person's competency for each of their roles that requires it, by the latest certificate
-    completed by `day` (with its files), whatever privacy shows; in four queries however many people."""
+    completed by `day` (with its files), whatever privacy shows; in a fixed number of queries however many people."""
     user_ids = list(user_ids)
     held = db.session.execute(
         select(RoleAssignment.user_id, CertificationRole)
