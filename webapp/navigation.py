@@ -1,4 +1,5 @@
-"""The main navigation: each entry shows only to people whose permissions allow it."""
+"""The main navigation: each entry shows only to people whose permissions allow it; the entries of a
+group share one disclosure ("Admin"), so an administrator's header stays one row on a wide screen."""
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -12,8 +13,22 @@ class NavItem:
     label: str
     endpoint: str
     permission: Permission | None = None  # None: any signed-in user
+    group: str | None = None  # shown inside this group's disclosure, with the other entries of the group
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """Two or more visible entries of one group, shown where the first of them would be."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def endpoints(self) -> set[str]:
+        return {item.endpoint for item in self.items}
+
+
+ADMIN = "Admin"
 # Areas add their entries here; an entry whose endpoint is not registered is not shown.
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home.index"),
@@ -23,15 +38,15 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("People", "people.index", Permission.VIEW_SUPERVISED_USERS),
     NavItem("Matrix", "reports.matrix", Permission.VIEW_MATRIX),
     NavItem("Reports", "reports.index", Permission.VIEW_REPORTS),
-    NavItem("Certifications", "certifications.index", Permission.MANAGE_CERTIFICATIONS),
-    NavItem("Activities", "activity_admin.documents", Permission.MANAGE_CERTIFICATIONS),
-    NavItem("Roles", "roles.index", Permission.MANAGE_ROLES),
-    NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES),
-    NavItem("Assets, Clients and Job Locations", "entities.index", Permission.MANAGE_CERTIFICATIONS),
-    NavItem("Import and Export", "data.index", Permission.IMPORT_EXPORT),
-    NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),
-    NavItem("Sent mail", "notices.outbox", Permission.MANAGE_SETTINGS),
-    NavItem("Audit trail", "audit.index", Permission.VIEW_AUDIT_LOG),
+    NavItem("Certifications", "certifications.index", Permission.MANAGE_CERTIFICATIONS, ADMIN),
+    NavItem("Activities", "activity_admin.documents", Permission.MANAGE_CERTIFICATIONS, ADMIN),
+    NavItem("Roles", "roles.index", Permission.MANAGE_ROLES, ADMIN),
+    NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES, ADMIN),
+    NavItem("Assets, Clients and Job Locations", "entities.index", Permission.MANAGE_CERTIFICATIONS, ADMIN),
+    NavItem("Import and Export", "data.index", Permission.IMPORT_EXPORT, ADMIN),
+    NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS, ADMIN),
+    NavItem("Sent mail", "notices.outbox", Permission.MANAGE_SETTINGS, ADMIN),
+    NavItem("Audit trail", "audit.index", Permission.VIEW_AUDIT_LOG, ADMIN),
 )
 
 
@@ -46,6 +61,24 @@ def visible_nav_items() -> list[NavItem]:
     ]
 
 
+def visible_nav_entries() -> list[NavItem | NavGroup]:
+    """The visible entries in order, those of a group gathered where its first one is; a group with a
+    single visible entry is shown as that entry."""
+    items = visible_nav_items()
+    grouped: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group is not None:
+            grouped.setdefault(item.group, []).append(item)
+    entries: list[NavItem | NavGroup] = []
+    for item in items:
+        members = grouped.get(item.group, [])
+        if len(members) < 2:
+            entries.append(item)
+        elif members[0] is item:
+            entries.append(NavGroup(item.group, tuple(members)))
+    return entries
+
+
 def init_navigation(app: Flask) -> None:
-    app.jinja_env.globals["nav_items"] = visible_nav_items
+    app.jinja_env.globals["nav_entries"] = visible_nav_entries
     app.jinja_env.globals["view_functions"] = app.view_functions

@@ -25,6 +25,22 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// The header's Admin group is a <details> and works without this; this only closes an open group
+// when Escape is pressed (focus back on its summary) or when a click lands outside it.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const group = document.activeElement?.closest?.(".nav-group > details[open]");
+  if (group) {
+    group.open = false;
+    group.querySelector("summary").focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  document.querySelectorAll(".nav-group > details[open]").forEach((group) => {
+    if (!group.contains(event.target)) group.open = false;
+  });
+});
+
 // My Account: a form with data-disable-on-submit disables its buttons once sent, so a
 // double tap sends it once (the server also stores one submission per idempotency key).
 document.addEventListener("submit", (event) => {

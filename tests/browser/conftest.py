@@ -9,6 +9,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.factories import PASSWORD
+from webapp.services.demo import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -132,3 +133,14 @@ def signed_in_page(new_page):
         return page
 
     return sign_in
+
+
+def sign_in_demo(new_page, username: str, viewport: tuple[int, int]):
+    """A page of the given size signed in as a person of the demo organisation, through the sign-in form."""
+    page = new_page(viewport=viewport)
+    page.goto("/auth/login")
+    page.get_by_label("Username or e-mail").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    return page

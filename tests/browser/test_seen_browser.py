@@ -8,10 +8,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from tests.browser.conftest import sign_in_demo
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Attachment, User
-from webapp.services.demo import DEMO_PASSWORD, load_demo_organisation
+from webapp.services.demo import load_demo_organisation
 from webapp.services.records import add_inbox_files
 
 pytestmark = pytest.mark.browser
@@ -40,15 +41,6 @@ def demo(app_context):
     load_demo_organisation(today())
 
 
-def _sign_in(new_page, username, viewport):
-    page = new_page(viewport=viewport)
-    page.goto("/auth/login")
-    page.get_by_label("Username or e-mail").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-    return page
-
 
 def _dismiss_next_confirmation(page) -> list[str]:
     """Answer the next confirmation with Cancel; returns the list its question is added to."""
@@ -64,9 +56,10 @@ def _dismiss_next_confirmation(page) -> list[str]:
 
 @pytest.mark.parametrize("viewport", [(900, 700), TABLET_LANDSCAPE, DESKTOP])
 def test_the_menu_shows_on_wide_screens(new_page, demo, viewport):
-    page = _sign_in(new_page, "ada", viewport)
+    page = sign_in_demo(new_page, "ada", viewport)
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.get_by_role("link", name="My QR Code")).to_be_visible()
+    menu.locator(".nav-group summary").click()  # the administrator's setup pages share one disclosure
     expect(menu.get_by_role("link", name="Settings")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     menu.get_by_role("link", name="My QR Code").click()
@@ -74,7 +67,7 @@ def test_the_menu_shows_on_wide_screens(new_page, demo, viewport):
 
 
 def test_the_menu_is_one_tap_away_on_a_phone(new_page, demo):
-    page = _sign_in(new_page, "emma", PHONE)
+    page = sign_in_demo(new_page, "emma", PHONE)
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     page.get_by_text("Menu").click()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="My QR Code")).to_be_visible()
@@ -85,12 +78,12 @@ def test_the_menu_is_one_tap_away_on_a_phone(new_page, demo):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
 def test_primary_buttons_can_be_read(new_page, demo, viewport):
     emma = db.session.scalar(select(User).where(User.username == "emma"))
-    page = _sign_in(new_page, "ada", viewport)
+    page = sign_in_demo(new_page, "ada", viewport)
     page.goto(f"/people/{emma.id}/record")
     approve = page.get_by_role("button", name="Approve Certification")
     expect(approve).to_be_visible()
     assert approve.evaluate(CONTRAST) >= 4.5
-    page = _sign_in(new_page, "sam", viewport)
+    page = sign_in_demo(new_page, "sam", viewport)
     page.goto("/submissions/batch")
     submit = page.get_by_role("button", name="Submit Certifications")
     expect(submit).to_be_visible()
@@ -98,7 +91,7 @@ def test_primary_buttons_can_be_read(new_page, demo, viewport):
 
 
 def test_icons_are_drawn_from_the_sprite_not_a_font(new_page, demo):
-    page = _sign_in(new_page, "emma", PHONE)
+    page = sign_in_demo(new_page, "emma", PHONE)
     page.goto("/my/certifications")
     deferred = page.locator(".status-deferred").first
     expect(deferred).to_contain_text("Deferred")
@@ -118,7 +111,7 @@ def test_icons_are_drawn_from_the_sprite_not_a_font(new_page, demo):
 def test_resetting_a_qr_code_asks_first(new_page, demo):
     emma = db.session.scalar(select(User).where(User.username == "emma"))
     token = emma.qr_token
-    page = _sign_in(new_page, "ada", DESKTOP)
+    page = sign_in_demo(new_page, "ada", DESKTOP)
     page.goto("/people/")
     asked = _dismiss_next_confirmation(page)
     page.get_by_label("Actions for Emma Employee").click()
@@ -139,7 +132,7 @@ def test_removing_an_inbox_file_asks_first(new_page, demo):
     sam = db.session.scalar(select(User).where(User.username == "sam"))
     add_inbox_files(sam, [FileStorage(io.BytesIO(PDF), filename="forklift card.pdf", content_type="application/pdf")])
     db.session.commit()
-    page = _sign_in(new_page, "sam", TABLET_LANDSCAPE)
+    page = sign_in_demo(new_page, "sam", TABLET_LANDSCAPE)
     page.goto("/submissions/inbox")
     asked = _dismiss_next_confirmation(page)
     page.get_by_role("button", name="Remove forklift card.pdf").click()

@@ -3,13 +3,17 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from webapp.rules import Period, RecordFacts, RequirementFacts, RoleSource, Status, TrackingPolicy, status_on
+from webapp.rules.competency import competency_certificate_expiration, competency_status
 from webapp.rules.verdicts import (
     Section,
     VerdictItem,
     blocking_summary,
     clears,
+    competency_item,
     report_section,
     verdict_for_role,
 )
@@ -185,3 +189,37 @@ def test_a_record_that_never_expires_is_valid_not_expiring():
     day = date(2026, 6, 15)
     status = status_on(day, RequirementFacts(TrackingPolicy(), records=(RecordFacts(date(2020, 1, 1), None),)))
     assert report_section(status, day) is Section.VALID and clears(status, day)
+
+
+# Competency in a role (decision 63): (case, day, latest certificate's completion, its expiration, clears, summary).
+CRANE_LEAD = Period(1, "months")
+COMPETENCY_CASES = [
+    ("nothing on file", date(2026, 6, 15), None, None, False, "nothing on file"),
+    ("valid", date(2026, 6, 15), date(2025, 6, 1), date(2027, 6, 1), True, None),
+    ("due in the lead time", date(2027, 5, 15), date(2025, 6, 1), date(2027, 6, 1), True, None),
+    ("expired", date(2027, 6, 1), date(2025, 6, 1), date(2027, 6, 1), False, "expired 06/01/2027"),
+    ("never expires", date(2090, 1, 1), date(2025, 6, 1), None, True, None),
+]
+
+
+@pytest.mark.parametrize("case, day, completed_on, expires_on, cleared, summary", COMPETENCY_CASES,
+                         ids=[case[0] for case in COMPETENCY_CASES])
+def test_competency_counts_in_the_roles_verdict(case, day, completed_on, expires_on, cleared, summary):
+    status = competency_status(day, completed_on, expires_on, CRANE_LEAD)
+    item = competency_item("Crane Operator", status, completed_on, expires_on)
+    assert item.certification == "Competency in Crane Operator"
+    verdict = verdict_for_role([item], day)
+    assert verdict.cleared is cleared
+    assert [b.summary for b in verdict.blocking] == ([summary] if summary else [])
+
+
+@given(day=st.dates(date(2000, 1, 1), date(2100, 1, 1)), completed_on=st.dates(date(2000, 1, 1), date(2100, 1, 1)),
+       years=st.integers(1, 10), shown=st.booleans())
+def test_competency_clears_exactly_while_its_certificate_has_not_expired(day, completed_on, years, shown):
+    completed_on = min(completed_on, day)
+    expires_on = competency_certificate_expiration(completed_on, Period(years, "years"))
+    status = competency_status(day, completed_on, expires_on, CRANE_LEAD)
+    verdict = verdict_for_role([competency_item("Crane Operator", status, completed_on, expires_on, shown)], day)
+    assert verdict.cleared is (day < expires_on)
+    assert len(verdict.blocking) + verdict.unshown_blocking == (0 if verdict.cleared else 1)
+    assert verdict.unshown_blocking == (0 if verdict.cleared or shown else 1)

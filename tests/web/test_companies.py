@@ -105,3 +105,22 @@ def test_delete_company_with_confirmation(client, csrf, admin, factory):
     assert "also deletes its 1 company role" in _page(client.get(f"/companies/{company.id}/delete"))
     assert client.post(f"/companies/{company.id}/delete", data={"csrf_token": csrf()}).status_code == 302
     assert db.session.get(Company, company.id) is None and db.session.scalar(select(RoleRequirement)) is None
+
+
+def test_edit_company_roles_leaves_an_archived_role_out_and_keeps_it_for_its_restore(client, csrf, admin, factory):
+    company = factory.company(name="Acme")
+    certification = factory.certification()
+    driver = factory.role(certification, companies=[company], name="Driver")
+    rigger = factory.role(certification, companies=[company], name="Rigger")
+    factory.assign(factory.user("Employee"), driver)  # in use: deleting it archives it
+    client.post(f"/roles/{driver.id}/delete", data={"csrf_token": csrf()}, follow_redirects=True)
+    editor = _page(client.get(f"/companies/{company.id}/roles"))
+    assert "Rigger" in editor and "Driver" not in editor
+    assert "Driver" not in _page(client.get(f"/companies/{company.id}"))
+    # Saving the editor (Rigger kept) asks nothing about the archived role and keeps its company role.
+    response = client.post(f"/companies/{company.id}/roles", data={"csrf_token": csrf(), "role_id": [str(rigger.id)]})
+    assert response.status_code == 302
+    assert db.session.get(CompanyRole, (company.id, driver.id)) is not None
+    assert client.post(f"/roles/{driver.id}/restore", data={"csrf_token": csrf()}).status_code == 302
+    editor = _page(client.get(f"/companies/{company.id}/roles"))
+    assert f'value="{driver.id}" id="role-{driver.id}" checked' in editor

@@ -7,6 +7,7 @@ organisation's rows (by parameter name) and out-of-range ids.
 """
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from sqlalchemy import literal, select, text
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -28,6 +30,7 @@ from webapp.models import (
     CertificationGroup,
     CertificationRole,
     Comment,
+    CompetencyFile,
     Company,
     Course,
     CoursePage,
@@ -49,6 +52,7 @@ from webapp.models import (
     User,
 )
 from webapp.services.comments import add_comment
+from webapp.services.competency import record_competency_certificate
 from webapp.services.demo import load_demo_organisation
 from webapp.services.import_kinds import IMPORT_KINDS
 from webapp.services.imports import check_import, start_import
@@ -76,6 +80,7 @@ ID_SOURCES = {
     .where(User.username == "emma", Submission.status == "approved").order_by(Submission.id),
     "attachment_id": select(Attachment.id).order_by(Attachment.id),
     "file_id": select(Attachment.id).where(Attachment.inbox_owner_id.is_not(None)),
+    "competency_file_id": select(CompetencyFile.id),
     "assignment_id": select(RoleAssignment.id).join(User).where(User.username == "emma"),
     "comment_id": select(Comment.id),
     "group_id": select(CertificationGroup.id).where(CertificationGroup.name == "Working at Height"),
@@ -104,6 +109,8 @@ TOKEN_SOURCES = {
     "public.qr_report_attachment": select(User.qr_token).where(User.username == "emma"),
     "public.shared_report": select(SharedReport.token),
     "public.shared_report_attachment": select(SharedReport.token),
+    "public.qr_report_competency_file": select(User.qr_token).where(User.username == "emma"),
+    "public.shared_report_competency_file": select(SharedReport.token),
     "public.verify_certificate": select(Certificate.token),
     "public.calendar": select(User.calendar_token).where(User.username == "emma"),
     "public.asset_status": select(Entity.qr_token).where(Entity.identifier == "CR-01"),
@@ -329,6 +336,9 @@ def organisation(app_context, frozen_clock):
     create_shared_report(ada, "Crew", [emma], [], [record.certification])
     save_scheduled_report(ada, ScheduleInput("Weekly gaps", "weekly", ReportFilters(status="lapsed"), frozenset({ada.id})))
     create_integration(ada, "LMS")
+    technician = db.session.scalar(select(CertificationRole).where(CertificationRole.name == "Field Technician"))
+    record_competency_certificate(emma, technician, ada, date(2026, 1, 10), None, date(2026, 6, 15),
+                                  files=[FileStorage(io.BytesIO(b"%PDF-1.4 assessed"), "assessment.pdf")])
     job = start_import(IMPORT_KINDS["records"], ada, "records.csv",
                        b"Username or E-mail,Certification,Completion Date,Expiration Date,Status,Revocation Reason,Notes\n"
                        b"emma,Vehicle Pre-Start Check,01/02/2026,,,,\n", {})

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import AuditEntry, Notice, ScheduledReport, ScheduledReportRun, StoredFile, User
+from webapp.services.archive import archive_item
 from webapp.services.mail import _attached_files
 from webapp.services.reports import ReportFilters
 from webapp.services.scheduled_reports import (
@@ -254,3 +255,24 @@ def test_the_list_loads_in_fixed_queries(client, sign_in, factory, teams, count_
         return len(queries)
 
     assert count(2) == count(10)
+
+
+def test_a_report_including_archived_certifications_sends_their_records_labelled_archived(client, csrf, sign_in,
+                                                                                          teams):
+    sam, sue, ann, bob, admin, forklift = teams
+    archive_item(admin, forklift)
+    sign_in(admin)
+    response = client.post("/reports/scheduled/new", data={
+        "csrf_token": csrf(), "title": "History", "frequency": "weekly", "within_days": "30",
+        "include_archived": "y", "recipients": [admin.id]})
+    assert response.status_code == 302
+    report = db.session.scalar(select(ScheduledReport))
+    assert report.filters["include_archived"] is True
+    edit = client.get(f"/reports/scheduled/{report.id}/edit").get_data(as_text=True)
+    assert 'checked id="include_archived" name="include_archived" type="checkbox"' in edit
+    assert send_scheduled_reports(MONDAY).sent == 1
+    [mail] = _mails(admin)
+    assert "1 requirement: 1 archived." in mail.body_text
+    rows = [row.split(",") for row in _csv(mail).splitlines()[1:]]
+    assert [(row[0], row[4], row[6]) for row in rows] == [("Lee", "Forklift", "Archived")]
+    assert "include_archived=True" in mail.body_text and "include_archived=False" not in mail.body_text

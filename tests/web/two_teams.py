@@ -11,6 +11,8 @@ from webapp.models import (
     Attachment,
     CertificationGroup,
     Comment,
+    CompetencyCertificate,
+    CompetencyFile,
     Course,
     Entity,
     EntityAttachment,
@@ -60,7 +62,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
     company = factory.company(name="Acme")
     crane = factory.yearly_certification(name="Crane Operation", activity_type="document")
     ladder = factory.yearly_certification(name="Ladder Safety")
-    role = factory.role(crane, companies=[company], name="Rigger")
+    role = factory.role(crane, companies=[company], name="Rigger", require_competency=True)
     # An Asset, a Client and a Job Location certification, each held by each team's entity of that kind.
     entity_certifications = {kind: factory.yearly_certification(name=f"{kind.title()} check", type=kind)
                              for kind in ENTITY_KINDS}
@@ -95,6 +97,10 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         record_file = _file(f"{name.lower()}-record.pdf", submission=record)
         _file(f"{name.lower()}-pending.pdf", submission=pending)
         inbox_file = _file(f"{name.lower()}-inbox.pdf", inbox_owner_id=supervisor.id)
+        competency_file = CompetencyFile(name=f"{name.lower()}-competency.pdf", stored_file=store_file(CheckedUpload(
+            data=PDF + name.encode() + b" competency", content_type="application/pdf", name="competency.pdf")))
+        db.session.add(CompetencyCertificate(user=employee, role=role, completed_on=date(2026, 1, 10),
+                                             files=[competency_file]))
         comment = Comment(submission_id=record.id, author_id=supervisor.id, body=f"{name} comment")
         report = SharedReport(title=f"{name} report", created_by=supervisor, roles=[role])
         scheduled = ScheduledReport(title=f"{name} weekly", owner=supervisor, frequency="weekly", recipients=[supervisor],
@@ -119,7 +125,8 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
             "direct_certification_id": ladder.id, "job_id": import_job.id,
-            "subscription_id": subscription.id, "scheduled_id": scheduled.id, **entity_ids,
+            "subscription_id": subscription.id, "scheduled_id": scheduled.id, "competency_file_id": competency_file.id,
+            **entity_ids,
         })
     return teams, shared, _session_key(administrator)
 

@@ -154,7 +154,7 @@ def erase(company_id: int):
     company = _company_or_404(company_id)
     return erase_archived(
         company, what="company", manager=Permission.MANAGE_COMPANIES,
-        explanation=f"Erasing {company.name} deletes it and its {plural(len(company_roles(company)), 'company roles')}"
+        explanation=f"Erasing {company.name} deletes it and its {plural(len(company_roles(company, with_archived=True)), 'company roles')}"
                     f" with their certification requirements, for good; its {plural(company_people(company), 'members')}"
                     " stay, without a company, with their records.",
         erase=lambda typed: erase_company(current_user, company, typed),

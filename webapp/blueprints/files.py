@@ -8,6 +8,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.security import login_required
 from webapp.services.access import may_act_on
+from webapp.services.competency import competency_file_for
 from webapp.services.privacy import attachments_visible_to, certification_visible_to
 
 bp = Blueprint("files", __name__, url_prefix="/files")
@@ -41,3 +42,14 @@ def view(attachment_id: int):
     if attachment is None or attachment.kind != "file" or not may_view(current_user, attachment):
         abort(404)
     return send_stored_file(attachment.stored_file, attachment.name)
+
+
+@bp.route("/competency/<int:competency_file_id>")
+@login_required
+def competency(competency_file_id: int):
+    """A competency certificate's file: its holder and those who may view them, as the role's competency
+    privacy allows (decision 63)."""
+    file = competency_file_for(current_user, competency_file_id)
+    if file is None:
+        abort(404)
+    return send_stored_file(file.stored_file, file.name)

@@ -791,7 +791,8 @@ def competency(user_id: int, role_id: int):
     form = CompetencyCertificateForm()
     if form.validate_on_submit():
         try:
-            record_competency_certificate(user, role, current_user, form.completed_on.date, form.notes.data, today())
+            record_competency_certificate(user, role, current_user, form.completed_on.date, form.notes.data, today(),
+                                          files=request.files.getlist(form.files.name))
         except CompetencyInvalid as invalid:
             add_errors(form, invalid)
         else:

@@ -19,8 +19,8 @@ from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.credentials import credential_code
 from webapp.services.entities import load_status_page
 from webapp.services.page_cache import data_version, page_store
-from webapp.services.qr_codes import load_qr_report, qr_attachment
-from webapp.services.shared_reports import load_shared_report, shared_attachment
+from webapp.services.qr_codes import load_qr_report, qr_attachment, qr_competency_file
+from webapp.services.shared_reports import load_shared_report, shared_attachment, shared_competency_file
 from webapp.services.submissions import is_web_address
 
 bp = Blueprint("public", __name__)
@@ -102,6 +102,18 @@ def asset_status(token: str):
     return render("public/asset_status.html", page=page, day=today())
 
 
+def _send_competency_file(file):
+    if file is None:
+        abort(404)
+    return send_stored_file(file.stored_file, file.name, download=True)
+
+
+@bp.get("/r/<token>/competency-files/<int:competency_file_id>")
+@public
+def qr_report_competency_file(token: str, competency_file_id: int):
+    return _send_competency_file(qr_competency_file(token, competency_file_id, today()))
+
+
 @bp.get("/s/<token>")
 @public
 def shared_report(token: str):
@@ -116,6 +128,12 @@ def shared_report(token: str):
 def shared_report_attachment(token: str, attachment_id: int):
     return _send_attachment(shared_attachment(token, attachment_id, today()),
                             url_for("public.shared_report", token=token))
+
+
+@bp.get("/s/<token>/competency-files/<int:competency_file_id>")
+@public
+def shared_report_competency_file(token: str, competency_file_id: int):
+    return _send_competency_file(shared_competency_file(token, competency_file_id, today()))
 
 
 @bp.get("/c/<token>")

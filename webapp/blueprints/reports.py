@@ -110,6 +110,7 @@ def _report_filters() -> tuple[ReportFilterForm, ReportFilters]:
         role_id=form.role.data,
         company_id=form.company.data,
         supervisor_id=form.supervisor.data,
+        include_archived=bool(form.include_archived.data),
     )
     return form, filters
 
@@ -229,6 +230,7 @@ def _scheduled_form(report=None) -> ScheduledReportForm:
         form.status.data, form.within_days.data = report.filters["status"] or "", report.filters["within_days"]
         for name in ("certification", "role", "company", "supervisor"):
             form[name].data = report.filters[f"{name}_id"]
+        form.include_archived.data = report.filters.get("include_archived", False)
         form.recipients.data = [user.id for user in report.recipients]
     elif request.method == "GET":
         form.recipients.data = [current_user.id]
@@ -240,7 +242,7 @@ def _schedule_input(form: ScheduledReportForm) -> ScheduleInput:
         status=form.status.data or None,
         within_days=form.within_days.data if form.within_days.data is not None else 30,
         certification_id=form.certification.data, role_id=form.role.data, company_id=form.company.data,
-        supervisor_id=form.supervisor.data,
+        supervisor_id=form.supervisor.data, include_archived=bool(form.include_archived.data),
     )
     return ScheduleInput(form.title.data or "", form.frequency.data, filters, frozenset(form.recipients.data or ()))
 

@@ -62,6 +62,7 @@ class ReportFilterForm(FlaskForm):
     role = SelectField("Role", coerce=optional_id)
     company = SelectField("Company", coerce=optional_id)
     supervisor = SelectField("Supervisor", coerce=optional_id)
+    include_archived = BooleanField("Include archived certifications")
 
 
 class ScheduledReportForm(ReportFilterForm):

@@ -109,6 +109,7 @@ class AttachForm(FlaskForm):
 class CompetencyCertificateForm(FlaskForm):
     completed_on = FlexibleDateField("Date competency was assessed", validators=[InputRequired("Enter the date competency was assessed.")])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    files = MultipleFileField("Certificate files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     submit = SubmitField("Record Competency Certificate")
 
 

@@ -33,6 +33,7 @@ from webapp.models.roles import (
     CertificationRole,
     CompanyRole,
     CompetencyCertificate,
+    CompetencyFile,
     DirectRequirement,
     RequirementSetting,
     RoleAssignment,
@@ -48,8 +49,9 @@ for _table in db.metadata.tables.values():
 
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
-    "CertificationRole", "Comment", "CompetencyCertificate", "Company", "CompanyRole", "Course", "CoursePage",
-    "DataVersion", "DirectRequirement", "Entity", "EntityAttachment", "EntityRecord", "EntityRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
+    "CertificationRole", "Comment", "CompetencyCertificate", "CompetencyFile", "Company", "CompanyRole", "Course",
+    "CoursePage", "DataVersion", "DirectRequirement", "Entity", "EntityAttachment", "EntityRecord", "EntityRequirement",
+    "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
     "SharedReport",

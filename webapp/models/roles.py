@@ -23,6 +23,7 @@ from webapp.extensions import db
 from webapp.models.base import PERIOD_UNITS, UTCDateTime, one_of, utcnow
 from webapp.models.certifications import Certification
 from webapp.models.people import Company, ModuleLevel, Tag, User
+from webapp.models.records import StoredFile
 
 REQUIREMENT_STATES = ("required", "not_applicable", "deferred")
 
@@ -194,3 +195,19 @@ class CompetencyCertificate(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     role: Mapped[CertificationRole] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    files: Mapped[list[CompetencyFile]] = relationship(
+        back_populates="certificate", cascade="all, delete-orphan", order_by="CompetencyFile.id")
+
+
+class CompetencyFile(db.Model):
+    """A file of a competency certificate (the signed assessment, a photo of it), stored as records' files are."""
+
+    __tablename__ = "competency_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("competency_certificates.id", ondelete="CASCADE"), index=True)
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(255))
+
+    certificate: Mapped[CompetencyCertificate] = relationship(back_populates="files")
+    stored_file: Mapped[StoredFile] = relationship()

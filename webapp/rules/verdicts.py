@@ -1,5 +1,5 @@
 """The inspector's verdict: is a person cleared for a role today, and if not, what blocks it
-(docs/rules.md, decisions 21 to 24)."""
+(docs/rules.md, decisions 21 to 24, and 63 for competency)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,14 @@ class Verdict:
     cleared: bool
     blocking: tuple[Blocker, ...]
     unshown_blocking: int = 0
+
+
+def competency_item(role: str, status: Status, completed_on: date | None, expires_on: date | None,
+                    shown: bool = True) -> VerdictItem:
+    """The role's own competency as one more requirement of its verdict (decision 63): its latest
+    competency certificate clears like a record (valid, or due within the lead time); nothing on file,
+    expired or upcoming blocks."""
+    return VerdictItem(f"Competency in {role}", RequirementStatus(status, None, False, completed_on, expires_on), shown)
 
 
 def verdict_for_role(items: Iterable[VerdictItem], day: date) -> Verdict:

@@ -83,15 +83,21 @@ def update_company(actor: User, company: Company, values: dict) -> Company:
     return company
 
 
-def company_roles(company: Company) -> list[CompanyRole]:
-    return list(db.session.scalars(
-        select(CompanyRole).join(CertificationRole).where(CompanyRole.company_id == company.id)
-        .options(selectinload(CompanyRole.role)).order_by(func.lower(CertificationRole.name))
-    ))
+def company_roles(company: Company, *, with_archived: bool = False) -> list[CompanyRole]:
+    """The company's roles in use; `with_archived` adds those of archived roles, which an edit keeps
+    untouched for their restore (decision 55) and only deleting the company removes."""
+    query = (select(CompanyRole).join(CertificationRole).where(CompanyRole.company_id == company.id)
+             .options(selectinload(CompanyRole.role)).order_by(func.lower(CertificationRole.name)))
+    if not with_archived:
+        query = query.where(CertificationRole.archived_at.is_(None))
+    return list(db.session.scalars(query))
 
 
 def all_roles() -> list[CertificationRole]:
-    return list(db.session.scalars(select(CertificationRole).order_by(func.lower(CertificationRole.name))))
+    """The roles in use, for Edit Company Roles: an archived role is not offered until it is restored."""
+    return list(db.session.scalars(
+        select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(func.lower(CertificationRole.name))
+    ))
 
 
 def roles_to_remove(company: Company, applied: dict[int, str | None]) -> list[CertificationRole]:
@@ -128,8 +134,9 @@ def delete_refusal(company: Company) -> str | None:
 def _delete_company(actor: User, company: Company, action: str, summary: str) -> None:
     if refusal := delete_refusal(company):
         raise CompanyInvalid({"company": refusal})
-    before = {**_state(company), "roles": [company_role.role.name for company_role in company_roles(company)]}
-    for company_role in company_roles(company):
+    every_role = company_roles(company, with_archived=True)
+    before = {**_state(company), "roles": [company_role.role.name for company_role in every_role]}
+    for company_role in every_role:
         db.session.delete(company_role)
     for user in db.session.scalars(select(User).where(User.company_id == company.id)):
         user.company = None

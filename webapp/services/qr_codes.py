@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
-from webapp.models import Attachment, CertificationRole, RoleAssignment, User, new_token
-from webapp.rules.verdicts import Section, Verdict, VerdictItem, report_section, verdict_for_role
+from webapp.models import Attachment, CertificationRole, CompetencyFile, RoleAssignment, User, new_token
+from webapp.rules.verdicts import Section, Verdict, VerdictItem, competency_item, report_section, verdict_for_role
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import external_url
 from webapp.services.photos import has_photo
-from webapp.services.competency import CompetencyLine, competencies_of
+from webapp.services.competency import CompetencyLine, competency_shown, find_competency_file, load_competencies
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 from webapp.services.settings import show_photos_on_qr
 
@@ -111,6 +111,16 @@ def _required_by(requirement: Requirement, role: RoleLine) -> bool:
     return any(source.role_name == role.name for source in requirement.sources.roles)
 
 
+def _competency_items(held: CompetencyLine | None) -> list[VerdictItem]:
+    """The role's competency as an item of its verdict, when the role requires competency."""
+    if held is None:
+        return []
+    certificate = held.certificate
+    return [competency_item(held.role.name, held.status, certificate.completed_on if certificate else None,
+                            certificate.expires_on if certificate else None,
+                            competency_shown(held.role, None, Audience.QR))]
+
+
 def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRReport:
     """What the public sees of `user` on `day` (the QR report and the wallet card): a verdict per
     role, or only for `role_asked` (an id or a name), then what privacy allows, by section."""
@@ -135,6 +145,8 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
             return QRReport(user, [], nothing, attachments, unknown_role=role_asked.strip(), photo_shown=photo_shown)
         roles = [chosen]
         shown = [r for r in shown if _required_by(r, chosen)]
+    # A role that requires competency is cleared only with a current competency certificate (decision 63).
+    competency = {line.role.id: line for line in load_competencies([user.id], day)[user.id]}
     verdicts = [
         RoleVerdict(
             line,
@@ -145,7 +157,8 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
                     )
                     for r in every
                     if _required_by(r, line)
-                ],
+                ]
+                + _competency_items(competency.get(line.id)),
                 day,
             ),
         )
@@ -154,8 +167,8 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
     sections = {section: [] for section in Section}
     for requirement in shown:
         sections[report_section(requirement.status, day)].append(requirement)
-    competencies = [line for line in competencies_of(user, day, audience=Audience.QR)
-                    if chosen is None or line.role.id == chosen.id]
+    competencies = [line for line in competency.values() if competency_shown(line.role, None, Audience.QR)
+                    and (chosen is None or line.role.id == chosen.id)]
     return QRReport(user, verdicts, sections, attachments, role_filter=chosen, photo_shown=photo_shown,
                     competencies=competencies)
 
@@ -164,3 +177,9 @@ def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | Non
     """An attachment shown on the QR report for `token`, or None when privacy hides it."""
     report = load_qr_report(token, day)
     return None if report is None else find_attachment(report.attachments, attachment_id)
+
+
+def qr_competency_file(token: str, file_id: int, day: date) -> CompetencyFile | None:
+    """A competency certificate's file shown on the QR report for `token`, or None when privacy hides it."""
+    report = load_qr_report(token, day)
+    return None if report is None else find_competency_file(report.competencies, file_id)

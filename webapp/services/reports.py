@@ -17,6 +17,7 @@ from webapp.models import (
     Company,
     RoleAssignment,
     RoleRequirement,
+    Submission,
     User,
 )
 from webapp.models.people import supervisor_links
@@ -74,7 +75,9 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
         "group": named(CertificationGroup),
         "supervisor": [(user_id, f"{last}, {first}") for user_id, last, first in supervisors],
         "certification": [(i, name) for i, name in named(Certification, Certification.archived_at.is_(None))
-                          if i not in hidden],
+                          if i not in hidden]
+        + [(i, f"{name} (archived)") for i, name in named(Certification, Certification.archived_at.is_not(None))
+           if i not in hidden],
     }
 
 
@@ -176,12 +179,32 @@ class ReportFilters:
     role_id: int | None = None
     company_id: int | None = None
     supervisor_id: int | None = None
+    include_archived: bool = False
 
 
 @dataclass
 class ReportLine:
+    """A requirement of the person's, or (`archived`) their latest record of an archived certification,
+    which nothing requires any more but stays reportable (decision 64)."""
+
     user: User
-    requirement: Requirement
+    requirement: Requirement | None
+    archived: Submission | None = None
+
+    @property
+    def certification(self) -> Certification:
+        return self.archived.certification if self.archived else self.requirement.certification
+
+    @property
+    def source_names(self) -> list[str]:
+        return [] if self.archived else self.requirement.source_names
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; an archived certification's record has none, only its history."""
+        if self.archived:
+            return "Archived, revoked" if self.archived.revoked_at else "Archived"
+        return self.requirement.status.status.label
 
 
 _OUTSTANDING_GROUPS = {"active": {"valid"}, "lapsed": {"expired", "missing", "revoked"}}
@@ -240,10 +263,38 @@ def _line_filter(viewer: User, filters: ReportFilters) -> _LineFilter:
     return _LineFilter(hidden_certification_ids(viewer), role.name if role else None)
 
 
+def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[int]) -> dict[int, list[Submission]]:
+    """With "Include archived certifications", each person's latest record of each archived certification
+    the viewer may see, by person, in one query; none under a status or role filter, which an archived
+    certification (required of nobody, with no status) never matches (decision 64)."""
+    if not filters.include_archived or filters.status or keep.role_name or not user_ids:
+        return {}
+    query = (
+        select(Submission)
+        .join(Certification, Certification.id == Submission.certification_id)
+        .where(Submission.user_id.in_(user_ids), Submission.status == "approved", Certification.archived_at.is_not(None))
+        .options(selectinload(Submission.certification))
+        .order_by(Submission.user_id, Certification.name, Submission.completed_on.desc(), Submission.id.desc())
+    )
+    if keep.hidden:
+        query = query.where(Submission.certification_id.not_in(keep.hidden))
+    if filters.certification_id:
+        query = query.where(Submission.certification_id == filters.certification_id)
+    latest: dict[tuple[int, int], Submission] = {}
+    for record in db.session.scalars(query):
+        latest.setdefault((record.user_id, record.certification_id), record)
+    by_user: dict[int, list[Submission]] = {}
+    for (user_id, _), record in latest.items():
+        by_user.setdefault(user_id, []).append(record)
+    return by_user
+
+
 def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], day: date) -> list[ReportLine]:
-    """The requirements of `users` that the filters keep, their statuses from the rules."""
+    """The requirements of `users` that the filters keep, their statuses from the rules, each person's
+    followed by their archived certifications' records when the filters ask for them."""
     hidden, role_name = keep.hidden, keep.role_name
     requirements = load_requirements([u.id for u in users], day)
+    archived = _archived_records(keep, filters, [u.id for u in users])
     lines = []
     for user in users:
         for requirement in requirements[user.id]:
@@ -253,6 +304,7 @@ def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], 
                 continue
             if _matches(requirement, filters, day):
                 lines.append(ReportLine(user, requirement))
+        lines += [ReportLine(user, None, record) for record in archived.get(user.id, [])]
     return lines
 
 
@@ -310,17 +362,24 @@ CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification",
               "Pending Approval", "Completed", "Expires", "Days Left"]
 
 
+def _day(value: date | None) -> str:
+    return value.strftime("%m/%d/%Y") if value else ""
+
+
 def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
     yield CSV_HEADER
     for line in lines:
+        person = [line.user.last_name, line.user.first_name, line.user.username,
+                  line.user.company.name if line.user.company else ""]
+        if line.archived:
+            record = line.archived
+            yield [*person, record.certification.name, "", line.status_label, "No", _day(record.completed_on),
+                   _day(record.expires_on), ""]
+            continue
         s = line.requirement.status
         yield [
-            line.user.last_name, line.user.first_name, line.user.username,
-            line.user.company.name if line.user.company else "",
-            line.requirement.certification.name, "; ".join(line.requirement.source_names), s.status.label,
-            "Yes" if s.pending else "No",
-            s.completed_on.strftime("%m/%d/%Y") if s.completed_on else "",
-            s.expires_on.strftime("%m/%d/%Y") if s.expires_on else "",
+            *person, line.requirement.certification.name, "; ".join(line.requirement.source_names), line.status_label,
+            "Yes" if s.pending else "No", _day(s.completed_on), _day(s.expires_on),
             "" if s.days_left is None else s.days_left,
         ]
 

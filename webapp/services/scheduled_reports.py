@@ -257,18 +257,18 @@ def _seen_by(recipient: User, lines: list[ReportLine]) -> list[ReportLine]:
     privacy does not hide from them."""
     reach = ids_in_reach(recipient, "view", {line.user.id for line in lines}) | {recipient.id}
     hidden = hidden_certification_ids(recipient)
-    return [line for line in lines if line.user.id in reach and line.requirement.certification.id not in hidden]
+    return [line for line in lines if line.user.id in reach and line.certification.id not in hidden]
 
 
 def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLine], period: str, day: date) -> None:
-    counts = Counter(line.requirement.status.status.label for line in lines)
+    counts = Counter(line.status_label for line in lines)
     files = []
     if lines:
         content = "".join(csv_chunks(report_csv_rows(lines))).encode()
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', report.title).strip('-')[:60] or 'report'}-{period}.csv"
         files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id
-    query = {key.removesuffix("_id"): value for key, value in report.filters.items() if value is not None}
+    query = {key.removesuffix("_id"): value for key, value in report.filters.items() if value not in (None, False)}
     mail = render_mail("scheduled_report", f"{report.title}: {period}", report=report, recipient=recipient,
                        lines=len(lines), counts=sorted(counts.items()), period=period, day=day,
                        file_name=files[0][0] if files else None, link=external_url("reports.index", **query))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from webapp.extensions import db
-from webapp.models import Attachment, RoleAssignment, SharedReport, Submission, User
+from webapp.models import Attachment, CompetencyCertificate, CompetencyFile, RoleAssignment, SharedReport, Submission, User
 from webapp.permissions import Permission
 from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
+from webapp.services.competency import CompetencyLine, competency_shown, find_competency_file, load_competencies
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import queue_email, render_mail
 from webapp.services.once import stored_once
@@ -33,6 +34,7 @@ class SharedView:
     report: SharedReport
     lines: list[SharedLine]
     attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
+    competencies: list[tuple[User, CompetencyLine]] = field(default_factory=list)  # as competency privacy allows
 
 
 def reports_for(actor: User):
@@ -150,7 +152,18 @@ def _view(report: SharedReport, day: date, *, only_user_id: int | None = None) -
         and (not wanted or r.certification.id in wanted)
     ]
     shown = (line.requirement for line in lines if sight.shows_files(line.requirement.certification.id))
-    return SharedView(report, lines, public_attachments(shown, Audience.SHARED))
+    return SharedView(report, lines, public_attachments(shown, Audience.SHARED),
+                      _shared_competencies(creator, users, set(role_ids), day))
+
+
+def _shared_competencies(creator: User, users: list[User], role_ids: set[int],
+                         day: date) -> list[tuple[User, CompetencyLine]]:
+    """Each person's competency in their roles (those the report names, when it names roles) that the
+    creator's module levels and shared-report privacy let the report show (decision 63)."""
+    held = load_competencies([user.id for user in users], day)
+    return [(user, line) for user in users for line in held[user.id]
+            if (not role_ids or line.role.id in role_ids)
+            and competency_shown(line.role, creator, Audience.SHARED)]
 
 
 def load_shared_report(token: str, day: date) -> SharedView | None:
@@ -159,16 +172,25 @@ def load_shared_report(token: str, day: date) -> SharedView | None:
     return None if report is None else _view(report, day)
 
 
-def shared_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
-    """An attachment shown on the shared report for `token`, or None when privacy hides it.
-
-    Decided by what the report shows of the attachment's owner alone, not by loading everyone on it.
-    """
+def _view_of_holder(token: str, holder_id_query, day: date) -> SharedView | None:
+    """What the report for `token` shows of the one person `holder_id_query` selects (the holder of a file),
+    not loading everyone on it; None when there is no such report or holder."""
     report = _report(token)
-    owner_id = db.session.scalar(
-        select(Submission.user_id).join(Attachment, Attachment.submission_id == Submission.id)
-        .where(Attachment.id == attachment_id)
-    )
-    if report is None or owner_id is None:
+    holder_id = db.session.scalar(holder_id_query)
+    if report is None or holder_id is None:
         return None
-    return find_attachment(_view(report, day, only_user_id=owner_id).attachments, attachment_id)
+    return _view(report, day, only_user_id=holder_id)
+
+
+def shared_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:
+    """An attachment shown on the shared report for `token`, or None when privacy hides it."""
+    view = _view_of_holder(token, select(Submission.user_id).join(Attachment, Attachment.submission_id == Submission.id)
+                           .where(Attachment.id == attachment_id), day)
+    return None if view is None else find_attachment(view.attachments, attachment_id)
+
+
+def shared_competency_file(token: str, file_id: int, day: date) -> CompetencyFile | None:
+    """A competency certificate's file shown on the shared report for `token`, or None when privacy hides it."""
+    view = _view_of_holder(token, select(CompetencyCertificate.user_id).join(
+        CompetencyFile, CompetencyFile.certificate_id == CompetencyCertificate.id).where(CompetencyFile.id == file_id), day)
+    return None if view is None else find_competency_file((line for _, line in view.competencies), file_id)
