@@ -11,8 +11,8 @@ from webapp.services.demo import load_demo_organisation
 
 pytestmark = pytest.mark.browser
 
-ADMIN_PAGES = ("Certifications", "Activities", "Roles", "Companies", "Import and Export", "Settings", "Sent mail",
-               "Audit trail")
+ADMIN_PAGES = ("Certifications", "Activities", "Roles", "Companies", "Assets, Clients and Job Locations",
+               "Import and Export", "Settings", "Sent mail", "Audit trail")
 ONE_ROW = 60  # px: the header's own row is 52 px (a 44 px target and its padding)
 
 

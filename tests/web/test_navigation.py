@@ -6,8 +6,8 @@ from webapp.extensions import db
 from webapp.models import ModuleLevel
 from webapp.permissions import Permission
 
-ADMIN_PAGES = ["Certifications", "Activities", "Roles", "Companies", "Import and Export", "Settings", "Sent mail",
-               "Audit trail"]
+ADMIN_PAGES = ["Certifications", "Activities", "Roles", "Companies", "Assets, Clients and Job Locations",
+               "Import and Export", "Settings", "Sent mail", "Audit trail"]
 
 
 def _nav(client) -> str:
