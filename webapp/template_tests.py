@@ -8,8 +8,10 @@ from flask import Flask, request
 from wtforms import Field
 
 from webapp.clock import today
+from webapp.locales import text_direction
 from webapp.rules.periods import plural
 from webapp.rules.status import in_training
+from webapp.services.dates import date_hint, typed_date_format
 
 
 def training_running(training_until: date | None) -> bool:
@@ -32,3 +34,6 @@ def init_template_tests(app: Flask) -> None:
     app.jinja_env.tests["files_not_kept"] = files_not_kept
     # `{{ amount|plural(unit) }}`: "1 year", "2 years", as every period is written.
     app.jinja_env.filters["plural"] = plural
+    # The person's date order beside every date field, and the page's reading direction (decision 90).
+    app.jinja_env.globals.update(date_hint=date_hint, typed_date_format=typed_date_format,
+                                 text_direction=text_direction)

@@ -6,7 +6,6 @@ from webapp.blueprints.common import add_submission_errors, filter_form
 from webapp.bounds import database_ids
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT
 from webapp.forms.supervising import (
     ActionForm,
     BatchSubmitForm,
@@ -165,7 +164,7 @@ def _candidates(certification_id: int | None, show_all: bool) -> list[User]:
 def _batch_page(form: BatchSubmitForm, status: int = 200, block: str = "content"):
     candidates = _candidates(form.certification.data, bool(form.show_all.data))
     chosen = set(form.users.data or [])
-    return render("submissions/batch.html", block=block, status=status, form=form, date_hint=DATE_HINT,
+    return render("submissions/batch.html", block=block, status=status, form=form,
                   available=[u for u in candidates if u.id not in chosen],
                   selected=[u for u in candidates if u.id in chosen])
 

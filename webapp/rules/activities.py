@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from .dates import DateRange, read_date
+from .dates import US, DateOrder, DateRange, read_date
 
 # A delivery signed more than this many seconds from our clock is refused, so a captured
 # request cannot be replayed later (replays inside the window are refused by delivery id).
@@ -32,11 +32,13 @@ class FieldSpec:
 ANSWER_DATES = DateRange.of_years(1900, 2100)
 
 
-def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_submission: bool) -> tuple[object, str | None]:
+def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_submission: bool,
+                 order: DateOrder = US) -> tuple[object, str | None]:
     """The stored value of one answer and the message refusing it (None when it is fine).
 
     A draft keeps any well-formed answer and may leave required ones empty; a submission
-    needs every required answer. Files are checked by the storage service, not here.
+    needs every required answer. Files are checked by the storage service, not here. A date is
+    typed in `order` (the person's) or sent as ISO by the date picker.
     """
     text = (raw or "").strip()
     if spec.kind == "checkbox":
@@ -58,7 +60,7 @@ def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_subm
         return str(number), None
     if spec.kind == "date":
         try:
-            return read_date(text, ANSWER_DATES).isoformat(), None
+            return read_date(text, ANSWER_DATES, order).isoformat(), None
         except ValueError as refusal:
             return text, f"“{spec.label}”: {refusal}"
     if spec.kind == "choice":

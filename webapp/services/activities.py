@@ -33,6 +33,7 @@ from webapp.rules import Status
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
+from webapp.services.dates import typed_date_format
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known
 from webapp.services.storage import CheckedUpload, store_file
@@ -166,7 +167,7 @@ def check_document_upload(certification: Certification | None, upload: DocumentU
     ):
         errors["document_revision"] = f"Revision {revision} was uploaded already; give the new file a new revision."
     if upload.revision_date is None:
-        errors["document_revision_date"] = "Enter the revision date as MM/DD/YYYY."
+        errors["document_revision_date"] = f"Enter the revision date as {typed_date_format()}."
     check_known(errors, "document_owner_user_ids", User, upload.owner_user_ids, "user")
     check_known(errors, "document_owner_role_ids", CertificationRole, upload.owner_role_ids, "role")
     return errors

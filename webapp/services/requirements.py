@@ -15,6 +15,7 @@ from webapp.models import Certification, CertificationRole, DirectRequirement, R
 from webapp.permissions import Permission
 from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.dates import typed_date_format
 
 # "none" removes the setting: the requirement applies as usual.
 STATES = ("none", "not_applicable", "deferred", "required")
@@ -92,7 +93,7 @@ def set_training(assignment: RoleAssignment, by: User, *, in_training: bool, unt
     """Put the user in training for the role until a required end date, or end the training."""
     if in_training:
         if until is None:
-            raise RequirementError({"training_until": ["Enter the training end date (MM/DD/YYYY)."]})
+            raise RequirementError({"training_until": [f"Enter the training end date ({typed_date_format()})."]})
         if until <= day:
             raise RequirementError({"training_until": [f"The training end date must be after today ({format_date(day)})."]})
     before = snapshot(assignment, ASSIGNMENT_FIELDS)
