@@ -116,7 +116,7 @@ def profile():
     if form.validate_on_submit():
         try:
             edit_own_profile(current_user, first_name=form.first_name.data, last_name=form.last_name.data,
-                             phone=form.phone.data, photo=uploaded_bytes(form.photo))
+                             phone=form.phone.data, photo=uploaded_bytes(form.photo), time_zone=form.time_zone.data)
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:

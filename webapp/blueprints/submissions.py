@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from webapp.blueprints.common import add_submission_errors, filter_form
 from webapp.bounds import database_ids
-from webapp.clock import today
+from webapp.clock import display_zone, today
 from webapp.extensions import db
 from webapp.forms.supervising import (
     ActionForm,
@@ -79,7 +79,7 @@ def _pending_page(status: int = 200, **extra):
     form = filter_form(PendingFilterForm, pending_filter_choices(current_user), ("person", "certification", "company"))
     filters = PendingFilters(person_id=form.person.data, certification_id=form.certification.data,
                              company_id=form.company.data, submitted_from=form.submitted_from.date,
-                             submitted_to=form.submitted_to.date)
+                             submitted_to=form.submitted_to.date, zone=display_zone())
     submissions = pending_submissions(filter_pending(approvable_submissions(current_user), filters))
     return render("submissions/pending.html", status=status, submissions=submissions, decline_form=DeclineForm(),
                   filter_form=form, filtered=any(request.args.values()), sight=sight_of(current_user), **extra)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from .dates import US, DateOrder, DateRange, read_date
@@ -30,6 +30,19 @@ class FieldSpec:
 
 # A form may ask for a birth date, so its answers go back further than completion dates.
 ANSWER_DATES = DateRange.of_years(1900, 2100)
+
+HOLDING_ACTIVITIES = ("document", "form")  # the documents offer required at login for these two
+# The key date of the activity_required notice of a form never completed (decision 92).
+NEVER_COMPLETED = date(1970, 1, 1)
+
+
+def activity_notice_date(activity_type: str, *, revision_date: date | None, expires_on: date | None) -> date:
+    """The outbox key date of an activity_required notice (decision 92): a person hears once of each
+    document revision they must acknowledge, and once of each time a form is due (never completed, or
+    each expiration of the last one)."""
+    if activity_type == "document" and revision_date is not None:
+        return revision_date
+    return expires_on or NEVER_COMPLETED
 
 
 def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_submission: bool,

@@ -10,10 +10,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, DirectRequirement, RequirementSetting, RoleAssignment, User
 from webapp.permissions import Permission
 from webapp.rules.periods import format_date
+from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.dates import typed_date_format
 
@@ -118,6 +120,7 @@ def assign_role(user: User, role: CertificationRole, by: User) -> RoleAssignment
     db.session.flush()
     record_audit(by, "role.assign", assignment, f"Assigned {role.name} to {user.full_name}",
                  after={"user_id": user.id, "role_id": role.id})
+    queue_activity_notices([user.id], today())
     db.session.commit()
     return assignment
 
@@ -139,6 +142,8 @@ def add_direct_requirement(user: User, certification: Certification, by: User) -
     db.session.add(requirement)
     record_audit(by, "requirement.add_direct", user, f"{certification.name} required of {user.full_name}",
                  after={"certification_id": certification.id})
+    db.session.flush()
+    queue_activity_notices([user.id], today())
     db.session.commit()
     return requirement
 
