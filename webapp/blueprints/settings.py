@@ -142,19 +142,24 @@ def module_settings():
 @permission_required(Permission.MANAGE_SETTINGS)
 def edit_time_zone():
     """The organisation's time zone: its midnight turns statuses, and notices go out at its hour."""
-    form = TimeZoneForm(data=None if request.method == "POST" else {"time_zone": organisation_time_zone()})
-    done = saved(form, lambda: update_organisation_time_zone(current_user, form.time_zone.data),
-                 "Time zone saved.", url_for("settings.module_settings"))
-    return done or render("settings/time_zone.html", form=form, status=422 if form.is_submitted() else 200)
+    return _edit_module_setting(TimeZoneForm, {"time_zone": organisation_time_zone()},
+                                lambda form: update_organisation_time_zone(current_user, form.time_zone.data),
+                                "Time zone saved.", "settings/time_zone.html")
+
+
+def _edit_module_setting(form_class, current: dict, save, done: str, template: str):
+    """A one-form Module Settings page: the form filled with `current`; `save(form)` once it validates."""
+    form = form_class(data=None if request.method == "POST" else current)
+    return saved(form, lambda: save(form), done, url_for("settings.module_settings")) or render(
+        template, form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/photos", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_SETTINGS)
 def edit_photos():
-    form = PhotoSettingsForm(data=None if request.method == "POST" else {"show_photos": show_photos_on_qr()})
-    done = saved(form, lambda: update_photo_settings(current_user, form.show_photos.data),
-                 "Photo settings saved.", url_for("settings.module_settings"))
-    return done or render("settings/photos.html", form=form, status=422 if form.is_submitted() else 200)
+    return _edit_module_setting(PhotoSettingsForm, {"show_photos": show_photos_on_qr()},
+                                lambda form: update_photo_settings(current_user, form.show_photos.data),
+                                "Photo settings saved.", "settings/photos.html")
 
 
 @bp.route("/module-settings/notifications", methods=["GET", "POST"])
