@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.locales import KNOWN_LOCALES
 from webapp.models import Submission
 
 
@@ -67,3 +68,11 @@ def test_the_live_preview_reads_the_persons_order(client, factory, employee):
     refused = client.get(f"/my/submit/preview?certification={certification.id}&completed_on=01/05/26",
                          headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert "Enter the year with four digits, as DD/MM/YYYY." in refused
+
+
+def test_the_page_reads_right_to_left_in_a_right_to_left_locale(client, monkeypatch):
+    assert 'dir="ltr"' in client.get("/auth/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    # None ships yet: a right-to-left locale as one would be added.
+    monkeypatch.setitem(KNOWN_LOCALES, "ar", "ar")
+    page = client.get("/auth/login", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert 'dir="rtl"' in page
