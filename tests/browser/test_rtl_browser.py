@@ -29,25 +29,9 @@ def _right_to_left(route):
     route.fulfill(response=response, body=response.text().replace('dir="ltr"', 'dir="rtl"', 1))
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    """Pages in fresh contexts without the service worker, which would answer pages before the route."""
-    contexts = []
-
-    def open_page(viewport):
-        context = browser.new_context(base_url=live_server, viewport={"width": viewport[0], "height": viewport[1]},
-                                      service_workers="block")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def _signed_in_rtl(new_page, username, viewport):
-    page = new_page(viewport)
+    # Without the service worker, which would answer pages before the route could turn them.
+    page = new_page(viewport, service_workers="block")
     page.route(re.compile(r".*/(?!static/)[^.]*$"), _right_to_left)
     page.goto("/auth/login")
     page.get_by_label("Username or e-mail").fill(username)

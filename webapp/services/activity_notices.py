@@ -59,10 +59,10 @@ def activity_notice_rows(requirements: dict[int, list[Requirement]], people: dic
     documents = {document.certification_id: document for document in db.session.scalars(
         select(ActivityDocument).where(ActivityDocument.certification_id.in_(activities),
                                        ActivityDocument.current.is_(True)))}
-    acknowledged = set(db.session.execute(
+    acknowledged = {(user_id, document_id) for user_id, document_id in db.session.execute(
         select(Acknowledgement.user_id, Acknowledgement.document_id)
         .where(Acknowledgement.user_id.in_(people), Acknowledgement.document_id.in_([d.id for d in documents.values()]))
-    ).tuples()) if documents else set()
+    )} if documents else set()
     rows = []
     for user_id, person in people.items():
         for requirement in requirements.get(user_id, ()):
