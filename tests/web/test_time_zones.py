@@ -1,6 +1,6 @@
 """Time zones (issue 23 part 2, decision 91): the organisation's zone is a setting (its midnight turns
 statuses, its hour sends notices); each person may see moments in their own zone."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask_login import login_user
@@ -112,3 +112,19 @@ def test_display_zone_is_the_persons_else_the_organisations(app, factory, frozen
     with app.test_request_context():
         login_user(person)
         assert str(display_zone()) == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize(("zone", "query", "expected"), [
+    ("", "submitted_to=06/02/2026", 1),  # 23:30 UTC on 06/02: that day in UTC
+    ("Asia/Tokyo", "submitted_to=06/02/2026", 0),  # ... and 08:30 on 06/03 in Tokyo
+    ("Asia/Tokyo", "submitted_from=06/03/2026&submitted_to=06/03/2026", 1),
+    ("America/Chicago", "submitted_to=06/02/2026", 1),
+])
+def test_pending_approvals_filter_the_days_the_reader_sees(client, factory, sign_in, frozen_clock, zone, query,
+                                                           expected):
+    supervisor = sign_in(factory.user("Supervisor", time_zone=zone))
+    ann = factory.user(supervisors=[supervisor], first_name="Ann")
+    factory.record(ann, factory.yearly_certification(name="Forklift"), date(2026, 6, 1), status="pending",
+                   submitted_at=datetime(2026, 6, 2, 23, 30, tzinfo=UTC))
+    page = client.get("/submissions/pending?" + query).get_data(as_text=True)
+    assert page.count('name="submission_id"') == expected
