@@ -1,7 +1,7 @@
 """The organisation's today (statuses change at its midnight, not UTC midnight), and the zone a
 person sees moments in (decision 91)."""
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_login import current_user
 
@@ -14,9 +14,13 @@ def organisation_zone() -> ZoneInfo:
 
 
 def display_zone() -> ZoneInfo:
-    """The zone moments are shown in: the signed-in person's own, else the organisation's."""
+    """The zone moments are shown in: the signed-in person's own, else the organisation's (also when
+    their zone is no longer one this machine knows, after a zoneinfo update)."""
     own = getattr(current_user, "time_zone", "") if current_user else ""
-    return ZoneInfo(own) if own else organisation_zone()
+    try:
+        return ZoneInfo(own) if own else organisation_zone()
+    except (ZoneInfoNotFoundError, ValueError):
+        return organisation_zone()
 
 
 def local_time(moment: datetime) -> datetime:

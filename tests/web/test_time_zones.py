@@ -128,3 +128,11 @@ def test_pending_approvals_filter_the_days_the_reader_sees(client, factory, sign
                    submitted_at=datetime(2026, 6, 2, 23, 30, tzinfo=UTC))
     page = client.get("/submissions/pending?" + query).get_data(as_text=True)
     assert page.count('name="submission_id"') == expected
+
+
+def test_a_zone_zoneinfo_no_longer_knows_shows_the_organisations(client, factory, sign_in, frozen_clock):
+    person = sign_in(factory.user())
+    person.time_zone = "Gone/Removed_Zone"
+    db.session.commit()
+    page = client.get("/my/profile")
+    assert page.status_code == 200 and "06/15/2026 09:00 UTC" in page.get_data(as_text=True)
