@@ -22,7 +22,7 @@ from webapp.services.mail import deliver_notices
 from webapp.services.notices import queue_scheduled_notices
 from webapp.services.push import deliver_push
 from webapp.services.scheduled_reports import send_scheduled_reports
-from webapp.services.settings import notification_defaults
+from webapp.services.settings import notification_defaults, organisation_time_zone
 from webapp.services.storage import remove_orphan_files
 
 log = logging.getLogger(__name__)
@@ -74,36 +74,38 @@ def run_file_cleanup(app: Flask) -> None:
     log.info("File store: %d orphan or partial files removed.", removed)
 
 
-def _daily_trigger(app: Flask, hour: int) -> CronTrigger:
-    return CronTrigger(hour=hour, minute=0, timezone=app.config["ORGANISATION_TIMEZONE"])
+def _daily_trigger(hour: int, zone: str) -> CronTrigger:
+    return CronTrigger(hour=hour, minute=0, timezone=zone)
 
 
-def _send_hour(app: Flask) -> int:
+def _send_time(app: Flask) -> tuple[int, str]:
+    """The hour notices go out at, and the organisation's time zone it is in (both Module Settings)."""
     with app.app_context():
         try:
-            return notification_defaults()["send_hour"]
+            return notification_defaults()["send_hour"], organisation_time_zone()
         finally:
             db.session.remove()
 
 
 def follow_send_hour(app: Flask, scheduler) -> None:
-    """Move the daily job when an administrator changes the hour notices go out."""
-    hour = _send_hour(app)
+    """Move the daily job when an administrator changes the hour notices go out, or the organisation's zone."""
+    hour, zone = _send_time(app)
     job = scheduler.get_job(DAILY_JOB)
-    if job is not None and {f.name: str(f) for f in job.trigger.fields}["hour"] != str(hour):
-        scheduler.reschedule_job(DAILY_JOB, trigger=_daily_trigger(app, hour))
-        log.info("Daily notices now run at %02d:00 %s.", hour, app.config["ORGANISATION_TIMEZONE"])
+    if job is not None and ({f.name: str(f) for f in job.trigger.fields}["hour"], str(job.trigger.timezone)) != (
+            str(hour), zone):
+        scheduler.reschedule_job(DAILY_JOB, trigger=_daily_trigger(hour, zone))
+        log.info("Daily notices now run at %02d:00 %s.", hour, zone)
 
 
 def build_scheduler(app: Flask, scheduler_class=BackgroundScheduler):
-    scheduler = scheduler_class(timezone=app.config["ORGANISATION_TIMEZONE"],
+    hour, zone = _send_time(app)
+    scheduler = scheduler_class(timezone=zone,
                                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-    scheduler.add_job(run_daily_notices, _daily_trigger(app, _send_hour(app)), args=[app], id=DAILY_JOB)
+    scheduler.add_job(run_daily_notices, _daily_trigger(hour, zone), args=[app], id=DAILY_JOB)
     scheduler.add_job(run_delivery, IntervalTrigger(seconds=app.config["MAIL_DELIVERY_SECONDS"]), args=[app],
                       id="deliver_notices")
     # Deleting is idempotent, so this job needs no lock; the night hour keeps it off busy times.
-    scheduler.add_job(run_file_cleanup, CronTrigger(hour=3, minute=30, timezone=app.config["ORGANISATION_TIMEZONE"]),
-                      args=[app], id=FILE_CLEANUP_JOB)
+    scheduler.add_job(run_file_cleanup, CronTrigger(hour=3, minute=30, timezone=zone), args=[app], id=FILE_CLEANUP_JOB)
     scheduler.add_job(follow_send_hour, IntervalTrigger(minutes=5), args=[app, scheduler], id="follow_send_hour")
     # Each report goes out once per period (a unique run per report and period): hourly, and at start.
     scheduler.add_job(run_scheduled_reports, IntervalTrigger(hours=1), args=[app], id=SCHEDULED_REPORTS_JOB)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, request
+from flask_login import current_user
 from wtforms import Field
 
-from webapp.clock import today
+from webapp.clock import display_zone, local_time, today
+from webapp.locales import text_direction
 from webapp.rules.periods import plural
 from webapp.rules.status import in_training
+from webapp.services.dates import date_hint, typed_date_format
 
 
 def training_running(training_until: date | None) -> bool:
@@ -27,8 +30,22 @@ def files_not_kept(field: Field) -> bool:
     return any(chosen)
 
 
+def resolve_display_zone() -> dict:
+    """A signed-in page reads the reader's zone once as it renders, whether or not it shows a moment,
+    so its query count does not depend on what it lists."""
+    if current_user.is_authenticated:
+        display_zone()
+    return {}
+
+
 def init_template_tests(app: Flask) -> None:
     app.jinja_env.tests["training_running"] = training_running
     app.jinja_env.tests["files_not_kept"] = files_not_kept
     # `{{ amount|plural(unit) }}`: "1 year", "2 years", as every period is written.
     app.jinja_env.filters["plural"] = plural
+    # `{{ (moment|local_time).strftime(...) }}`: a stored (UTC) moment in the reader's zone (decision 91).
+    app.jinja_env.filters["local_time"] = local_time
+    app.context_processor(resolve_display_zone)
+    # The person's date order beside every date field, and the page's reading direction (decision 90).
+    app.jinja_env.globals.update(date_hint=date_hint, typed_date_format=typed_date_format,
+                                 text_direction=text_direction)

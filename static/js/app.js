@@ -111,7 +111,7 @@ document.addEventListener("change", (event) => {
 // once the year has four digits, not on each digit: a date picker reports 0002, 0020, 0202
 // while "2026" is typed, and a preview of each would show wrong expirations. Leaving the field
 // sends it too, so a date the server refuses gets its message.
-const COMPLETE_DATE = /^([1-9]\d{3}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{4})$/;
+const COMPLETE_DATE = /^([1-9]\d{3}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})$/;
 function sendDateComplete(input) {
   if (input.dataset.sentValue === input.value) return;
   input.dataset.sentValue = input.value;

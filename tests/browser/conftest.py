@@ -100,11 +100,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open pages in fresh browser contexts; `new_page(viewport=(w, h))`."""
+    """Open pages in fresh browser contexts; `new_page(viewport=(w, h))`, with more of the context's
+    options when given (`service_workers="block"`)."""
     contexts = []
 
-    def open_page(viewport=(1280, 800)):
-        context = browser.new_context(base_url=live_server, viewport={"width": viewport[0], "height": viewport[1]})
+    def open_page(viewport=(1280, 800), **options):
+        context = browser.new_context(base_url=live_server, viewport={"width": viewport[0], "height": viewport[1]},
+                                      **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -1,16 +1,19 @@
 """Rules of activities: form answers, quiz marks and webhook signatures."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from webapp.rules.activities import (
+    NEVER_COMPLETED,
     WEBHOOK_TOLERANCE_SECONDS,
     FieldSpec,
+    activity_notice_date,
     check_answer,
     check_webhook,
     mark_quiz,
     webhook_signature,
 )
+from webapp.rules.dates import date_order
 
 NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 
@@ -89,3 +92,20 @@ def test_bad_signature_tampered_body_or_old_timestamp_is_refused(secret, timesta
 def test_missing_headers_are_refused():
     assert "no timestamp or signature" in check_webhook("s", None, None, b"{}", NOW)
     assert "whole seconds" in check_webhook("s", "yesterday", "x", b"{}", NOW)
+
+
+@pytest.mark.parametrize(("activity", "revision_date", "expires_on", "key"), [
+    ("document", date(2026, 6, 1), None, date(2026, 6, 1)),  # once per revision
+    ("document", date(2026, 6, 12), date(2027, 1, 1), date(2026, 6, 12)),
+    ("form", None, None, NEVER_COMPLETED),  # never completed: once
+    ("form", None, date(2026, 5, 1), date(2026, 5, 1)),  # expired: once per expiration
+])
+def test_the_activity_notice_key_makes_it_once_per_revision_or_cycle(activity, revision_date, expires_on, key):
+    assert activity_notice_date(activity, revision_date=revision_date, expires_on=expires_on) == key
+
+
+def test_a_date_answer_is_read_in_the_persons_order():
+    spec = FieldSpec("1", "Birth date", "date", True, ())
+    assert check_answer(spec, "04/05/1990", signer_name="E", for_submission=True, order=date_order("dd/MM/y")) == (
+        "1990-05-04", None)
+    assert check_answer(spec, "04/05/1990", signer_name="E", for_submission=True) == ("1990-04-05", None)

@@ -5,6 +5,7 @@ import pytest
 
 from webapp.rules.push import (
     DEFAULT_PUSH_SERVICES,
+    PUSHED_KINDS,
     PushTarget,
     push_gone,
     push_service_allowed,
@@ -64,3 +65,8 @@ def test_a_tap_opens_the_persons_certification_or_the_supervised_persons_page(re
 @pytest.mark.parametrize("status, gone", [(404, True), (410, True), (201, False), (429, False), (500, False), (None, False)])
 def test_a_subscription_is_gone_when_the_push_service_says_so(status, gone):
     assert push_gone(status) is gone
+
+
+def test_a_required_at_login_activity_opens_its_own_page():
+    assert push_target("activity_required", 9, 4, 4, 7) == PushTarget("activities.show", {"certification_id": 7})
+    assert "activity_required" in PUSHED_KINDS

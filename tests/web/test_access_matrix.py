@@ -218,6 +218,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "settings.edit_naming": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.edit_notifications": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.edit_photos": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "settings.edit_time_zone": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.index": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.module_levels": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.module_settings": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

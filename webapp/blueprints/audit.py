@@ -4,6 +4,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
 
 from webapp.bounds import database_int
+from webapp.clock import display_zone
 from webapp.forms.audit import AuditFilterForm
 from webapp.htmx import render
 from webapp.permissions import Permission
@@ -34,6 +35,7 @@ def _filters() -> tuple[AuditFilterForm, AuditFilters, bool]:
         person=form.person.data or "", person_id=int(form.person_id.data) if form.person_id.data else None,
         actor=form.actor.data or "", action=form.action.data or "", object_type=form.object_type.data or "",
         object_id=form.object_id.data or "", date_from=form.date_from.date, date_to=form.date_to.date,
+        zone=display_zone(),
     )
     return form, filters, True
 

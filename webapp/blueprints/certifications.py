@@ -8,7 +8,6 @@ from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.certifications import ACTIVITY_CHOICES, AssociatedUsersForm, CertificationForm, GroupForm
-from webapp.forms.dates import DATE_HINT
 from webapp.htmx import render, render_fragment
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
@@ -215,7 +214,6 @@ def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUse
         context["may_view_people"] = any(current_user.can(p) for p in ACTIONS_ON_PEOPLE["view"])
         context["form"] = form or AssociatedUsersForm(formdata=None)
         context["chosen"] = chosen
-        context["date_hint"] = DATE_HINT
     return render("certifications/detail.html", status=status, **context)
 
 

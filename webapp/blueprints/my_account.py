@@ -8,7 +8,6 @@ from webapp.blueprints.common import add_errors, add_submission_errors, uploaded
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import ProfileForm, RequiredOnlyForm, SubmitCertificationForm, preview_on_change
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
@@ -18,7 +17,7 @@ from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
 from webapp.services.cards import issuer_suggestions
 from webapp.services.compliance import load_user_requirements
-from webapp.services.dates import read_typed_date
+from webapp.services.dates import read_person_date
 from webapp.services.offline import list_offline_pages
 from webapp.services.people import AccountInvalid, edit_own_profile, sign_in_history
 from webapp.services.push import (
@@ -117,7 +116,7 @@ def profile():
     if form.validate_on_submit():
         try:
             edit_own_profile(current_user, first_name=form.first_name.data, last_name=form.last_name.data,
-                             phone=form.phone.data, photo=uploaded_bytes(form.photo))
+                             phone=form.phone.data, photo=uploaded_bytes(form.photo), time_zone=form.time_zone.data)
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
@@ -201,7 +200,7 @@ def submit():
         if request.headers.get("HX-Target") == "certification-field":
             return render("my_account/submit.html", block="certification_field", form=form, filters=filters)
         issuers = issuer_suggestions(_visible_certification(chosen)) if chosen in _offered(form) else []
-        return render("my_account/submit.html", form=form, filters=filters, preview=None, date_hint=DATE_HINT,
+        return render("my_account/submit.html", form=form, filters=filters, preview=None,
                       issuers=issuers)
     queued_by = request.headers.get("X-Queued-By")
     if queued_by is not None and queued_by != str(current_user.id):
@@ -242,7 +241,7 @@ def submit():
         if form.completed_on.date:
             preview, _ = preview_completion(current_user, certification, form.completed_on.date, today(),
                                             form.printed_expiration.date)
-    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT,
+    return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview,
                   issuers=issuers)
 
 
@@ -253,8 +252,8 @@ def _offered(form: SubmitCertificationForm) -> set[int]:
 @bp.route("/submit/preview")
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
-    completed_on, refusal = read_typed_date(request.args.get("completed_on"))
-    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
+    completed_on, refusal = read_person_date(request.args.get("completed_on"))
+    printed_expiration, _ = read_person_date(request.args.get("printed_expiration"), expiration=True)
     certification_id = request.args.get("certification", type=database_int)
     certification = _visible_certification(certification_id) if certification_id else None
     preview = None

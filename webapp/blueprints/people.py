@@ -10,7 +10,6 @@ from webapp.blueprints.common import add_errors, add_submission_errors, uploaded
 from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import preview_on_change
 from webapp.forms.supervising import (
     ActionForm,
@@ -57,7 +56,7 @@ from webapp.services.competency import (
 )
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
-from webapp.services.dates import read_typed_date
+from webapp.services.dates import read_person_date, typed_date_format
 from webapp.services.module_levels import list_module_levels
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
 from webapp.services.people import (
@@ -271,7 +270,7 @@ def add():
         else:
             flash(f"{person.full_name} was added and e-mailed an invitation to choose a password.", "success")
             return redirect(url_for("people.account", user_id=person.id))
-    return render("people/add.html", form=form, may_set_levels=may_set_levels, date_hint=DATE_HINT,
+    return render("people/add.html", form=form, may_set_levels=may_set_levels,
                   status=422 if form.is_submitted() else 200)
 
 
@@ -734,7 +733,7 @@ def _preview_for(user: User, certification: Certification | None, completed_on, 
     if certification is None:
         return None, "Choose a certification to see its expiration."
     if completed_on is None:
-        return None, refusal or "Enter the completion date as MM/DD/YYYY to see the expiration."
+        return None, refusal or f"Enter the completion date as {typed_date_format()} to see the expiration."
     return preview_completion(user, certification, completed_on, today(), printed_expiration)
 
 
@@ -751,7 +750,7 @@ def record(user_id: int):
         preview, _ = _preview_for(user, chosen, form.completed_on.date)
         if preview is not None and preview.expires_on:
             form.expires_on.data = preview.expires_on.isoformat()
-        return render("people/record.html", user=user, form=form, preview=preview, date_hint=DATE_HINT,
+        return render("people/record.html", user=user, form=form, preview=preview,
                       may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
     certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
     if form.is_submitted() and not form.errors and certification is None:
@@ -776,7 +775,7 @@ def record(user_id: int):
             return redirect(url_for("people.certifications", user_id=user.id))
     chosen = _recordable(form.certification.data)
     preview, _ = _preview_for(user, chosen, form.completed_on.date, printed_expiration=form.printed_expiration.date)
-    return render("people/record.html", status=422, user=user, form=form, preview=preview, date_hint=DATE_HINT,
+    return render("people/record.html", status=422, user=user, form=form, preview=preview,
                   may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
 
 
@@ -798,7 +797,7 @@ def competency(user_id: int, role_id: int):
         else:
             flash(f"Competency in {role.name} is recorded for {user.full_name}.", "success")
             return redirect(url_for("people.certifications", user_id=user.id))
-    return render("people/competency.html", user=user, role=role, form=form, date_hint=DATE_HINT,
+    return render("people/competency.html", user=user, role=role, form=form,
                   duration=competency_duration(role), lead_time=competency_lead_time(role),
                   status=422 if form.is_submitted() else 200)
 
@@ -808,8 +807,8 @@ def competency(user_id: int, role_id: int):
 def record_preview(user_id: int):
     user = _user_in_reach(user_id, "record")
     certification = _recordable(request.args.get("certification", type=database_int))
-    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
-    preview, error = _preview_for(user, certification, *read_typed_date(request.args.get("completed_on")),
+    printed_expiration, _ = read_person_date(request.args.get("printed_expiration"), expiration=True)
+    preview, error = _preview_for(user, certification, *read_person_date(request.args.get("completed_on")),
                                   printed_expiration=printed_expiration)
     # Always a fragment: the shared preview, and the expiration field refilled from the rules.
     expires_on = RecordCertificationForm(formdata=None).expires_on

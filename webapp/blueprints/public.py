@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, g, make_response, request, url_
 from flask_login import current_user
 
 from webapp.blueprints.common import send_stored_file
-from webapp.clock import today
+from webapp.clock import quarter_hour, today
 from webapp.htmx import render, wants_fragment
 from webapp.models.base import utcnow
 from webapp.security import public
@@ -39,7 +39,7 @@ def _kept_page(page: str, token: str, build):
     matching `If-None-Match` is answered 304. Only a 200 holding nothing of this visitor's is kept."""
     if current_user.is_authenticated:
         return build()
-    parts = (page, token, today().isoformat(), str(data_version()), request.args.get("role") or "",
+    parts = (page, token, quarter_hour(), str(data_version()), request.args.get("role") or "",
              "fragment" if wants_fragment() else "page", current_app.extensions["page_cache_release"])
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     etag = key[:40]

@@ -5,7 +5,7 @@ from flask_login import current_user
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
-from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm
+from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm, TimeZoneForm
 from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
 from webapp.security import permission_required
@@ -25,10 +25,12 @@ from webapp.services.settings import (
     TEMPLATE_TOKENS,
     attachment_naming,
     notification_defaults,
+    organisation_time_zone,
     preview_attachment_name,
     show_photos_on_qr,
     update_attachment_naming,
     update_notification_defaults,
+    update_organisation_time_zone,
     update_photo_settings,
 )
 
@@ -133,16 +135,31 @@ def module_settings():
     naming = attachment_naming()
     return render("settings/module_settings.html", notifications=notification_defaults(), options=NOTIFICATION_OPTIONS,
                   naming=naming, preview=preview_attachment_name(naming["template"], today()),
-                  show_photos=show_photos_on_qr())
+                  show_photos=show_photos_on_qr(), time_zone=organisation_time_zone())
+
+
+@bp.route("/module-settings/time-zone", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_time_zone():
+    """The organisation's time zone: its midnight turns statuses, and notices go out at its hour."""
+    return _edit_module_setting(TimeZoneForm, {"time_zone": organisation_time_zone()},
+                                lambda form: update_organisation_time_zone(current_user, form.time_zone.data),
+                                "Time zone saved.", "settings/time_zone.html")
+
+
+def _edit_module_setting(form_class, current: dict, save, done: str, template: str):
+    """A one-form Module Settings page: the form filled with `current`; `save(form)` once it validates."""
+    form = form_class(data=None if request.method == "POST" else current)
+    return saved(form, lambda: save(form), done, url_for("settings.module_settings")) or render(
+        template, form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/photos", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_SETTINGS)
 def edit_photos():
-    form = PhotoSettingsForm(data=None if request.method == "POST" else {"show_photos": show_photos_on_qr()})
-    done = saved(form, lambda: update_photo_settings(current_user, form.show_photos.data),
-                 "Photo settings saved.", url_for("settings.module_settings"))
-    return done or render("settings/photos.html", form=form, status=422 if form.is_submitted() else 200)
+    return _edit_module_setting(PhotoSettingsForm, {"show_photos": show_photos_on_qr()},
+                                lambda form: update_photo_settings(current_user, form.show_photos.data),
+                                "Photo settings saved.", "settings/photos.html")
 
 
 @bp.route("/module-settings/notifications", methods=["GET", "POST"])

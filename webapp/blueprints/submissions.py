@@ -4,9 +4,8 @@ from flask_login import current_user
 
 from webapp.blueprints.common import add_submission_errors, filter_form
 from webapp.bounds import database_ids
-from webapp.clock import today
+from webapp.clock import display_zone, today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT
 from webapp.forms.supervising import (
     ActionForm,
     BatchSubmitForm,
@@ -80,7 +79,7 @@ def _pending_page(status: int = 200, **extra):
     form = filter_form(PendingFilterForm, pending_filter_choices(current_user), ("person", "certification", "company"))
     filters = PendingFilters(person_id=form.person.data, certification_id=form.certification.data,
                              company_id=form.company.data, submitted_from=form.submitted_from.date,
-                             submitted_to=form.submitted_to.date)
+                             submitted_to=form.submitted_to.date, zone=display_zone())
     submissions = pending_submissions(filter_pending(approvable_submissions(current_user), filters))
     return render("submissions/pending.html", status=status, submissions=submissions, decline_form=DeclineForm(),
                   filter_form=form, filtered=any(request.args.values()), sight=sight_of(current_user), **extra)
@@ -165,7 +164,7 @@ def _candidates(certification_id: int | None, show_all: bool) -> list[User]:
 def _batch_page(form: BatchSubmitForm, status: int = 200, block: str = "content"):
     candidates = _candidates(form.certification.data, bool(form.show_all.data))
     chosen = set(form.users.data or [])
-    return render("submissions/batch.html", block=block, status=status, form=form, date_hint=DATE_HINT,
+    return render("submissions/batch.html", block=block, status=status, form=form,
                   available=[u for u in candidates if u.id not in chosen],
                   selected=[u for u in candidates if u.id in chosen])
 

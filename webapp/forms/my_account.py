@@ -10,6 +10,7 @@ from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
 from webapp.services.cards import CARD_NUMBER_MAX, ISSUER_MAX, CardDetails
 from webapp.services.photos import PHOTO_ACCEPT
+from webapp.services.settings import known_time_zones, organisation_time_zone
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 
@@ -83,3 +84,10 @@ class ProfileForm(FlaskForm):
     last_name = StringField("Last name", validators=[InputRequired("Enter your last name."), Length(max=80), one_line])
     phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
     photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})
+    # Checked by the service (decision 91): a zone zoneinfo does not know gets its message there.
+    time_zone = SelectField("Time zone for times shown to you", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [("", f"The organisation's ({organisation_time_zone()})"),
+                                  *((zone, zone) for zone in known_time_zones())]

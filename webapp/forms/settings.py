@@ -4,9 +4,9 @@ from wtforms import BooleanField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from webapp.forms.certifications import MultiCheckboxField, blank_to_none
-from webapp.forms.choices import RadioField
+from webapp.forms.choices import RadioField, SelectField
 from webapp.permissions import CATEGORIES
-from webapp.services.settings import DIGEST_WINDOW_DAYS, NOTIFICATION_OPTIONS
+from webapp.services.settings import DIGEST_WINDOW_DAYS, NOTIFICATION_OPTIONS, known_time_zones
 
 
 def permission_label(permission) -> str:
@@ -42,6 +42,16 @@ class AttachmentNamingForm(FlaskForm):
     enabled = RadioField("Attachment naming", choices=[("on", "On"), ("off", "Off")], default="off")
     template = StringField("Attachment Naming Template", filters=[blank_to_none], validators=[Length(max=300)])
     submit = SubmitField("Save")
+
+
+class TimeZoneForm(FlaskForm):
+    # Checked by the service (decision 91), so a name zoneinfo does not know gets a clear message.
+    time_zone = SelectField("The organisation's time zone", validate_choice=False)
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [(zone, zone) for zone in known_time_zones()]
 
 
 class PhotoSettingsForm(FlaskForm):

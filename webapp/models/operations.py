@@ -46,6 +46,7 @@ NOTICE_KINDS = (
     "revoked",
     "restored",
     "scheduled_report",
+    "activity_required",
 )
 
 shared_report_users = Table(

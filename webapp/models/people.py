@@ -129,6 +129,8 @@ class User(UserMixin, db.Model):
     # Set when the person's personal data was erased on request: the row stays as a "former employee"
     # so the records the organisation must keep still have their holder.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The zone the person sees moments in (My Account); '' = the organisation's (decision 91).
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     photo: Mapped[UserPhoto | None] = relationship(cascade="all, delete-orphan", uselist=False)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .dates import DateRange, read_date
+from .dates import US, DateOrder, DateRange, read_date
 
 # A delivery signed more than this many seconds from our clock is refused, so a captured
 # request cannot be replayed later (replays inside the window are refused by delivery id).
@@ -31,12 +31,27 @@ class FieldSpec:
 # A form may ask for a birth date, so its answers go back further than completion dates.
 ANSWER_DATES = DateRange.of_years(1900, 2100)
 
+HOLDING_ACTIVITIES = ("document", "form")  # the documents offer required at login for these two
+# The key date of the activity_required notice of a form never completed (decision 92).
+NEVER_COMPLETED = date(1970, 1, 1)
 
-def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_submission: bool) -> tuple[object, str | None]:
+
+def activity_notice_date(activity_type: str, *, revision_date: date | None, expires_on: date | None) -> date:
+    """The outbox key date of an activity_required notice (decision 92): a person hears once of each
+    document revision they must acknowledge, and once of each time a form is due (never completed, or
+    each expiration of the last one)."""
+    if activity_type == "document" and revision_date is not None:
+        return revision_date
+    return expires_on or NEVER_COMPLETED
+
+
+def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_submission: bool,
+                 order: DateOrder = US) -> tuple[object, str | None]:
     """The stored value of one answer and the message refusing it (None when it is fine).
 
     A draft keeps any well-formed answer and may leave required ones empty; a submission
-    needs every required answer. Files are checked by the storage service, not here.
+    needs every required answer. Files are checked by the storage service, not here. A date is
+    typed in `order` (the person's) or sent as ISO by the date picker.
     """
     text = (raw or "").strip()
     if spec.kind == "checkbox":
@@ -58,7 +73,7 @@ def check_answer(spec: FieldSpec, raw: str | None, *, signer_name: str, for_subm
         return str(number), None
     if spec.kind == "date":
         try:
-            return read_date(text, ANSWER_DATES).isoformat(), None
+            return read_date(text, ANSWER_DATES, order).isoformat(), None
         except ValueError as refusal:
             return text, f"“{spec.label}”: {refusal}"
     if spec.kind == "choice":

@@ -1,5 +1,8 @@
-"""Reading a date a person typed (MM/DD/YYYY) or a date picker sent (YYYY-MM-DD).
+"""Reading a date a person typed in their locale's order (MM/DD/YYYY in the United States,
+DD/MM/YYYY in Britain, Spain and France) or a date picker sent (YYYY-MM-DD).
 
+The order comes from the locale's short date pattern (CLDR, as Babel gives it: `M/d/yy`,
+`dd/MM/y`); the caller passes the pattern, so these rules need neither Babel nor a request.
 A year must have four digits and fall in a range the caller gives: `11/20/26` is refused
 rather than read as the year 26, which would look right on screen and be wrong.
 """
@@ -12,8 +15,58 @@ from datetime import date
 
 from .periods import format_date
 
-_TYPED = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d+)")
 _PICKED = re.compile(r"(?P<year>\d+)-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+# What a field letter of a CLDR pattern stands for; other letters (eras, weekdays) are ignored.
+_PATTERN_FIELDS = {"d": "day", "M": "month", "L": "month", "y": "year", "Y": "year", "u": "year"}
+_HINT_WORDS = {"day": "DD", "month": "MM", "year": "YYYY"}
+# A person may type any of these between the numbers, whatever the locale writes.
+_SEPARATORS = "/.-"
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """The order in which a locale writes day, month and year, and the character between them."""
+
+    fields: tuple[str, str, str]
+    separator: str = "/"
+
+    @property
+    def hint(self) -> str:
+        """What to show beside a date field: `DD/MM/YYYY`."""
+        return self.separator.join(_HINT_WORDS[name] for name in self.fields)
+
+    def format(self, day: date) -> str:
+        values = {"day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": f"{day.year:04d}"}
+        return self.separator.join(values[name] for name in self.fields)
+
+    @property
+    def pattern(self) -> re.Pattern:
+        between = f"[{re.escape(_SEPARATORS)}]"
+        parts = [rf"(?P<{name}>\d+)" if name == "year" else rf"(?P<{name}>\d{{1,2}})" for name in self.fields]
+        return re.compile(between.join(parts))
+
+
+US = DateOrder(("month", "day", "year"))
+ISO = DateOrder(("year", "month", "day"), "-")
+
+
+def date_order(pattern: str) -> DateOrder:
+    """The order of a CLDR short date pattern (`M/d/yy` -> MM/DD/YYYY, `dd.MM.yy` -> DD.MM.YYYY).
+
+    A pattern without all three fields (none ships so) gives the United States order; a locale
+    that writes the year first (`y/MM/dd`) keeps its order, with the year still in four digits.
+    """
+    literal = re.sub(r"'[^']*'", "", pattern)
+    fields, separator = [], None
+    for letter in re.findall(r"([A-Za-z])\1*|([^A-Za-z\s\u200e\u200f])", literal):
+        name = _PATTERN_FIELDS.get(letter[0])
+        if letter[0] and name and name not in fields:
+            fields.append(name)
+        elif letter[1] and separator is None and letter[1] in _SEPARATORS:
+            separator = letter[1]
+    if len(fields) != 3:
+        return US
+    return DateOrder((fields[0], fields[1], fields[2]), separator or "/")
 
 
 @dataclass(frozen=True)
@@ -27,22 +80,26 @@ class DateRange:
     def of_years(cls, first: int, last: int) -> DateRange:
         return cls(date(first, 1, 1), date(last, 12, 31))
 
+    def describe(self, order: DateOrder) -> str:
+        return f"{order.format(self.earliest)} to {order.format(self.latest)}"
+
     def __str__(self) -> str:
         return f"{format_date(self.earliest)} to {format_date(self.latest)}"
 
 
-def read_date(text: str | None, within: DateRange) -> date:
-    """The date in `text`; ValueError with a message fit to show beside the field otherwise."""
+def read_date(text: str | None, within: DateRange, order: DateOrder = US) -> date:
+    """The date in `text`, typed in `order` or as ISO; ValueError with a message fit to show beside
+    the field otherwise."""
     text = (text or "").strip()
-    match = _TYPED.fullmatch(text) or _PICKED.fullmatch(text)
+    match = order.pattern.fullmatch(text) or _PICKED.fullmatch(text)
     if match is None:
-        raise ValueError("Enter the date as MM/DD/YYYY.")
+        raise ValueError(f"Enter the date as {order.hint}.")
     if len(match["year"]) != 4:
-        raise ValueError("Enter the year with four digits, as MM/DD/YYYY.")
+        raise ValueError(f"Enter the year with four digits, as {order.hint}.")
     try:
         day = date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         raise ValueError(f"There is no such day: {text}.") from None
     if not within.earliest <= day <= within.latest:
-        raise ValueError(f"Enter a date from {within}.")
+        raise ValueError(f"Enter a date from {within.describe(order)}.")
     return day

@@ -24,6 +24,7 @@ PUSHED_KINDS = {
     "expired": "It has expired.",
     "approved": "Your certification was approved.",
     "declined": "Your certification was declined: see why.",
+    "activity_required": "Complete it before anything else in FieldCert.",
 }
 
 # A push is worth nothing once stale: the push service drops it after this long undelivered.
@@ -40,8 +41,10 @@ class PushTarget:
 
 def push_target(kind: str, notice_id: int, recipient_id: int | None, person_id: int | None,
                 certification_id: int | None) -> PushTarget:
-    """The page a pushed notice opens: the person's own certification, the supervised person's page, or
-    the notice itself."""
+    """The page a pushed notice opens: a required-at-login activity's page, the person's own
+    certification, the supervised person's page, or the notice itself."""
+    if kind == "activity_required" and certification_id is not None:
+        return PushTarget("activities.show", {"certification_id": certification_id})
     if person_id is not None and certification_id is not None and recipient_id == person_id:
         return PushTarget("my_account.certification", {"certification_id": certification_id})
     if person_id is not None and recipient_id != person_id:

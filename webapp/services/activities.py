@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
-from webapp.clock import today
+from webapp.clock import local_time, today
 from webapp.extensions import db
 from webapp.models import (
     Acknowledgement,
@@ -30,16 +30,17 @@ from webapp.models import (
 )
 from webapp.models.base import utcnow
 from webapp.rules import Status
+from webapp.rules.activities import HOLDING_ACTIVITIES
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
+from webapp.services.dates import typed_date_format
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.services.privacy import certification_visible_to
 from webapp.services.submissions import AUDITED_FIELDS, preview_expiration
 
-HOLDING_ACTIVITIES = ("document", "form")  # the documents offer required at login for these two
 DOCUMENT_TYPES = ("application/pdf", "video/mp4", "video/webm")
 ACTIVITY_ACTIONS = {
     "course": "Take Course",
@@ -166,7 +167,7 @@ def check_document_upload(certification: Certification | None, upload: DocumentU
     ):
         errors["document_revision"] = f"Revision {revision} was uploaded already; give the new file a new revision."
     if upload.revision_date is None:
-        errors["document_revision_date"] = "Enter the revision date as MM/DD/YYYY."
+        errors["document_revision_date"] = f"Enter the revision date as {typed_date_format()}."
     check_known(errors, "document_owner_user_ids", User, upload.owner_user_ids, "user")
     check_known(errors, "document_owner_role_ids", CertificationRole, upload.owner_role_ids, "role")
     return errors
@@ -322,12 +323,12 @@ def activity_evidence(submission_ids: Iterable[int]) -> dict[int, ActivityEviden
                                   .options(selectinload(Acknowledgement.document))):
         found[ack.submission_id] = ActivityEvidence(
             f"Acknowledged {ack.document.title}, revision {ack.document.revision}, on"
-            f" {ack.acknowledged_at:%m/%d/%Y %H:%M} UTC.", [])
+            f" {local_time(ack.acknowledged_at):%m/%d/%Y %H:%M %Z}.", [])
     entries = db.session.scalars(select(FormEntry).where(FormEntry.submission_id.in_(ids)).options(
         selectinload(FormEntry.form).selectinload(Form.fields), selectinload(FormEntry.payments),
     ))
     for entry in entries:
-        summary = f"Form {entry.form.name} submitted {entry.submitted_at:%m/%d/%Y %H:%M} UTC."
+        summary = f"Form {entry.form.name} submitted {local_time(entry.submitted_at):%m/%d/%Y %H:%M %Z}."
         for payment in entry.payments:
             if payment.status == "confirmed":
                 summary += (f" Paid {payment.amount} {payment.currency} on {payment.paid_on:%m/%d/%Y},"

@@ -15,6 +15,7 @@ from webapp.models.base import utcnow
 from webapp.rules.activities import FieldSpec, check_answer
 from webapp.services.activities import complete_form_entry, swap_positions
 from webapp.services.audit import record_audit
+from webapp.services.dates import person_date_order
 from webapp.services.invalid import Invalid
 from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.payments import open_payment
@@ -183,7 +184,8 @@ def save_form_entry(user: User, certification: Certification, formdata: Mapping[
             if submit and field.required and not kept:
                 errors[key] = f"“{field.label}” is required: choose a file."
             continue
-        value, message = check_answer(_spec(field), formdata.get(key), signer_name=user.full_name, for_submission=submit)
+        value, message = check_answer(_spec(field), formdata.get(key), signer_name=user.full_name, for_submission=submit,
+                                      order=person_date_order())
         answers[str(field.id)] = value
         if message:
             errors[key] = message

@@ -7,7 +7,7 @@ row; the other gets AlreadyDecided and changes nothing (no second record, no sec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import selectinload
@@ -141,11 +141,13 @@ class PendingFilters:
     company_id: int | None = None
     submitted_from: date | None = None
     submitted_to: date | None = None
+    # The days are the reader's, as the list shows them (clock.display_zone, decision 91).
+    zone: tzinfo = UTC
 
 
 def filter_pending(query: Select, filters: PendingFilters) -> Select:
     """`query` (of submissions) narrowed to a person, a certification, a person's company, and the days
-    (UTC, as the list shows them) they were submitted."""
+    (in `filters.zone`, as the list shows them) they were submitted."""
     if filters.person_id is not None:
         query = query.where(Submission.user_id == filters.person_id)
     if filters.certification_id is not None:
@@ -153,9 +155,9 @@ def filter_pending(query: Select, filters: PendingFilters) -> Select:
     if filters.company_id is not None:
         query = query.where(Submission.user_id.in_(select(User.id).where(User.company_id == filters.company_id)))
     if filters.submitted_from is not None:
-        query = query.where(Submission.submitted_at >= datetime.combine(filters.submitted_from, time(), UTC))
+        query = query.where(Submission.submitted_at >= datetime.combine(filters.submitted_from, time(), filters.zone))
     if filters.submitted_to is not None:
-        query = query.where(Submission.submitted_at < datetime.combine(filters.submitted_to + timedelta(days=1), time(), UTC))
+        query = query.where(Submission.submitted_at < datetime.combine(filters.submitted_to + timedelta(days=1), time(), filters.zone))
     return query
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -45,6 +45,7 @@ class AuditFilters:
     object_id: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    zone: tzinfo | None = None  # whose days the dates are (the reader's, decision 91); None: the organisation's
 
 
 @dataclass
@@ -69,9 +70,9 @@ def _matching(people, text: str):
                func.lower(people.username).like(pattern), func.lower(people.email).like(pattern))
 
 
-def _moment(day: date) -> datetime:
-    """The start of `day` in the organisation's time zone: date filters mean the organisation's days."""
-    return datetime.combine(day, time.min, tzinfo=organisation_zone())
+def _moment(day: date, zone: tzinfo | None) -> datetime:
+    """The start of `day` in `zone` (the organisation's when None): date filters mean the days the trail shows."""
+    return datetime.combine(day, time.min, tzinfo=zone or organisation_zone())
 
 
 def _filtered(reader: User, filters: AuditFilters) -> Select:
@@ -91,9 +92,9 @@ def _filtered(reader: User, filters: AuditFilters) -> Select:
     if filters.object_id.strip():
         query = query.where(AuditEntry.entity_id == filters.object_id.strip())
     if filters.date_from is not None:
-        query = query.where(AuditEntry.at >= _moment(filters.date_from))
+        query = query.where(AuditEntry.at >= _moment(filters.date_from, filters.zone))
     if filters.date_to is not None:
-        query = query.where(AuditEntry.at < _moment(filters.date_to + timedelta(days=1)))
+        query = query.where(AuditEntry.at < _moment(filters.date_to + timedelta(days=1), filters.zone))
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
@@ -152,6 +153,6 @@ def audit_csv_rows(reader: User, filters: AuditFilters) -> Iterator[list[str]]:
 
 def record_audit_export(reader: User, filters: AuditFilters) -> None:
     """Note in the audit log that `reader` downloaded (part of) the audit trail as CSV."""
-    shown = {name: str(value) for name, value in vars(filters).items() if value not in (None, "")}
+    shown = {name: str(value) for name, value in vars(filters).items() if value not in (None, "") and name != "zone"}
     record_audit(reader, "audit.export", reader, "Exported the audit trail as CSV", after={"filters": shown})
     db.session.commit()

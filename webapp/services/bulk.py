@@ -17,6 +17,7 @@ from webapp.extensions import db
 from webapp.models import Certification, RequirementSetting, Submission, User
 from webapp.services.access import ids_managed_by, names_of, out_of_reach
 from webapp.services.compliance import required_to_hold
+from webapp.services.dates import typed_date_format
 from webapp.services.invalid import Invalid
 from webapp.services.people import notify_user
 from webapp.services.records import record_for_people
@@ -91,7 +92,7 @@ def record_completion_for_people(certification: Certification, by: User, users: 
                                  files: Iterable[FileStorage] = (), idempotency_key: str | None = None) -> list[Submission]:
     """One record of the same completion for each of `users`, all stored or none (as Batch Submit)."""
     if completed_on is None:
-        raise Invalid({"completed_on": "Enter the completion date (MM/DD/YYYY)."})
+        raise Invalid({"completed_on": f"Enter the completion date ({typed_date_format()})."})
     try:
         return record_for_people(certification, by, completed_on, users, files, idempotency_key)
     except SubmissionError as error:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.clock import organisation_zone
 from webapp.extensions import db
 from webapp.models import RoleAssignment, User, new_token
 from webapp.rules.status import Status
@@ -48,8 +48,7 @@ class _Feed:
         self.stamp = datetime.now(timezone.utc)
         # UIDs name the organisation's own address (BASE_URL), never the request's Host.
         self.domain = urlsplit(current_app.config["BASE_URL"]).hostname or "fieldcert"
-        zone = ZoneInfo(current_app.config["ORGANISATION_TIMEZONE"])
-        self.notice_time = time(notification_defaults()["send_hour"], tzinfo=zone)
+        self.notice_time = time(notification_defaults()["send_hour"], tzinfo=organisation_zone())
 
     def event(self, uid: str, when: date, summary: str) -> Event:
         event = Event()

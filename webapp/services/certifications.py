@@ -37,6 +37,7 @@ from webapp.models import (
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.rules.certifications import FORBIDDEN_NAME_CHARACTERS, family_problems, name_problem, settle_settings
 from webapp.services.access import change_within_reach, ids_managed_by
+from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
 from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
@@ -546,6 +547,8 @@ def set_direct_users(actor: User, certification: Certification, user_ids: set[in
     record_audit(actor, "certification.direct_users", certification,
                  f"Edited the users required to hold {certification.name}",
                  before={"user_ids": sorted(before)}, after={"user_ids": sorted(wanted)})
+    db.session.flush()
+    queue_activity_notices(wanted - before, today())
     db.session.commit()
 
 

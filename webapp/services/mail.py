@@ -21,6 +21,7 @@ from email.utils import format_datetime, parseaddr
 
 from flask import current_app, url_for
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
@@ -99,6 +100,15 @@ def queue_email(kind: str, recipient: User | str, mail: RenderedMail, *, user: U
     )
     db.session.add(notice)
     return notice
+
+
+def insert_notices(rows: list[dict]) -> None:
+    """Add outbox rows with INSERT ... ON CONFLICT DO NOTHING: a notice its unique key already holds
+    (a re-run, a second runner) is not added again. The caller commits."""
+    if rows:
+        dialect = db.session.get_bind().dialect.name
+        db.session.execute((postgresql if dialect == "postgresql" else sqlite).insert(Notice).on_conflict_do_nothing(),
+                           rows)
 
 
 def message_id_for(notice: Notice) -> str:

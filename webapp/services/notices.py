@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
@@ -44,10 +43,11 @@ from webapp.rules.notices import (
 from webapp.rules.periods import format_date, plural
 from webapp.rules.status import training_end
 from webapp.services.access import reaches_everyone, users_in_reach
+from webapp.services.activity_notices import ACTIVITY_SETTING, activity_notice_rows
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.jobs import try_job_lock
-from webapp.services.mail import external_url, render_mail
+from webapp.services.mail import external_url, insert_notices, render_mail
 from webapp.services.privacy import Sights, sights_of
 from webapp.services.settings import notification_defaults
 
@@ -93,11 +93,6 @@ class DigestLine:
 class ScanResult:
     requirements: int = 0
     queued: int = 0
-
-
-def _insert_ignoring_duplicates():
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Notice).on_conflict_do_nothing()
 
 
 def _user_chunks(chunk: int):
@@ -363,9 +358,10 @@ def _queue_chunk(scan: _Scan, user_ids: list[int]) -> None:
                             digest.add(line)
     if settings["competency_user"]:
         rows += _competency_rows(day, user_ids, people, existing, link, now, catch_up)
-    if rows:
-        db.session.execute(_insert_ignoring_duplicates(), rows)
-        scan.result.queued += len(rows)
+    if settings[ACTIVITY_SETTING]:
+        rows += activity_notice_rows(requirements, people, sights, now)
+    insert_notices(rows)
+    scan.result.queued += len(rows)
 
 
 def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | None:
@@ -380,9 +376,9 @@ def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | No
     for user_ids in _user_chunks(chunk):
         with collector_paused():
             _queue_chunk(scan, user_ids)
-    if digests := _digest_rows(scan):
-        db.session.execute(_insert_ignoring_duplicates(), digests)
-        scan.result.queued += len(digests)
+    digests = _digest_rows(scan)
+    insert_notices(digests)
+    scan.result.queued += len(digests)
     db.session.commit()
     return scan.result
 

@@ -49,7 +49,8 @@ UNSHOWN_TABLES = frozenset(model.__tablename__ for model in (
     AuditEntry, DataVersion, ImportJob, Notice, PushDelivery, PushSubscription, UserSession, WebhookReceipt))
 # Columns of shown rows that no public page shows: signing in must not empty the cache.
 UNSHOWN_COLUMNS = {
-    User.__tablename__: frozenset({"last_login_at", "password_hash", "password_reset_held_until", "invited_at"}),
+    User.__tablename__: frozenset({"last_login_at", "password_hash", "password_reset_held_until", "invited_at",
+                                   "time_zone"}),
 }
 MEMORY_PAGES = 2048
 REDIS_SECONDS = 2 * 24 * 3600  # a page's key holds its day, so nothing older is ever asked for

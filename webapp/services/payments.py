@@ -25,6 +25,7 @@ from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
 from webapp.services.activities import complete_form_entry
 from webapp.services.audit import record_audit
+from webapp.services.dates import typed_date_format
 from webapp.services.invalid import Invalid
 from webapp.services.storage import CheckedUpload, store_file
 
@@ -117,7 +118,7 @@ def settle_payment(payment: Payment, by: User | None, receipt_number: str | None
     elif paid != payment.amount:
         errors["amount"] = f"The amount paid ({paid}) is not the fee ({payment.amount} {payment.currency})."
     if paid_on is None:
-        errors["paid_on"] = "Enter the date it was paid as MM/DD/YYYY."
+        errors["paid_on"] = f"Enter the date it was paid as {typed_date_format()}."
     elif paid_on > today():
         errors["paid_on"] = f"The payment date cannot be after today ({format_date(today())})."
     if errors:

@@ -28,7 +28,9 @@ from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_emai
 from webapp.rules.passwords import password_problem
 from webapp.rules.people import removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
+from webapp.rules.time_zones import check_time_zone
 from webapp.services.access import users_in_reach
+from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.accounts import hash_password, unusable_password_hash
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
@@ -40,6 +42,7 @@ from webapp.services.privacy import certification_visible_to, sight_of
 from webapp.services.push import forget_push_subscriptions
 from webapp.services.reset_tokens import INVITATION_DAYS
 from webapp.services.sessions import revoke_user_sessions
+from webapp.services.settings import known_time_zones
 
 PEOPLE_PER_PAGE = 50
 STATUS_CHUNK = 1000
@@ -384,6 +387,7 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
         **_account_state(user), "roles": sorted(role.name for role in found_roles), "photo": photo is not None})
     if invite:
         queue_invitation(user, by)
+    queue_activity_notices([user.id], day)
     _commit_account()
     return user
 
@@ -512,16 +516,24 @@ def sign_in_history(user: User, limit: int = 50) -> list[AuditEntry]:
 
 
 def edit_own_profile(user: User, *, first_name: str, last_name: str, phone: str | None,
-                     photo: bytes | None = None) -> User:
-    """My Account: the person changes their own name, phone and (if given) photo.
-    Raises AccountInvalid, changing nothing, for a photo that is not an image."""
+                     photo: bytes | None = None, time_zone: str | None = None) -> User:
+    """My Account: the person changes their own name, phone, (if given) photo, and the time zone
+    moments are shown to them in ('' or None: the organisation's).
+    Raises AccountInvalid, changing nothing, for a photo that is not an image or an unknown zone."""
     errors: dict[str, str] = {}
     photo = _photo_bytes(photo, errors)
+    try:
+        time_zone = check_time_zone(time_zone, known_time_zones(), blank_allowed=True)
+    except ValueError as refusal:
+        errors["time_zone"] = str(refusal)
     if errors:
         raise AccountInvalid(errors)
-    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
+              "time_zone": user.time_zone}
     user.first_name, user.last_name, user.phone = first_name.strip(), last_name.strip(), _blank_to_none(phone)
-    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    user.time_zone = time_zone
+    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
+             "time_zone": user.time_zone}
     if photo is not None:
         keep_photo(user, user, photo)
     if after != before:

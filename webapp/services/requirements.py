@@ -10,11 +10,14 @@ from datetime import date
 
 from sqlalchemy import select
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, DirectRequirement, RequirementSetting, RoleAssignment, User
 from webapp.permissions import Permission
 from webapp.rules.periods import format_date
+from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.dates import typed_date_format
 
 # "none" removes the setting: the requirement applies as usual.
 STATES = ("none", "not_applicable", "deferred", "required")
@@ -92,7 +95,7 @@ def set_training(assignment: RoleAssignment, by: User, *, in_training: bool, unt
     """Put the user in training for the role until a required end date, or end the training."""
     if in_training:
         if until is None:
-            raise RequirementError({"training_until": ["Enter the training end date (MM/DD/YYYY)."]})
+            raise RequirementError({"training_until": [f"Enter the training end date ({typed_date_format()})."]})
         if until <= day:
             raise RequirementError({"training_until": [f"The training end date must be after today ({format_date(day)})."]})
     before = snapshot(assignment, ASSIGNMENT_FIELDS)
@@ -117,6 +120,7 @@ def assign_role(user: User, role: CertificationRole, by: User) -> RoleAssignment
     db.session.flush()
     record_audit(by, "role.assign", assignment, f"Assigned {role.name} to {user.full_name}",
                  after={"user_id": user.id, "role_id": role.id})
+    queue_activity_notices([user.id], today())
     db.session.commit()
     return assignment
 
@@ -138,6 +142,8 @@ def add_direct_requirement(user: User, certification: Certification, by: User) -
     db.session.add(requirement)
     record_audit(by, "requirement.add_direct", user, f"{certification.name} required of {user.full_name}",
                  after={"certification_id": certification.id})
+    db.session.flush()
+    queue_activity_notices([user.id], today())
     db.session.commit()
     return requirement
 

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import (
     Certification,
@@ -26,6 +27,7 @@ from webapp.models import (
 from webapp.rules import Period, candidate_users
 from webapp.rules.policy import REFERENCE_EXPIRATION
 from webapp.services.access import change_within_reach, ids_managed_by
+from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
@@ -231,6 +233,8 @@ def set_role_users(actor: User, role: CertificationRole, user_ids: set[int]) -> 
         db.session.add(RoleAssignment(role_id=role.id, user_id=user_id))
     record_audit(actor, "role.users", role, f"Edited the users assigned to {role.name}",
                  before={"user_ids": sorted(before)}, after={"user_ids": sorted(wanted)})
+    db.session.flush()
+    queue_activity_notices(wanted - before, today())
     db.session.commit()
 
 
@@ -240,6 +244,8 @@ def add_role_user(actor: User, role: CertificationRole, user: User) -> None:
     db.session.add(RoleAssignment(role_id=role.id, user_id=user.id))
     record_audit(actor, "role.users", role, f"Assigned {user.full_name} to {role.name}",
                  before=None, after={"user_id": user.id})
+    db.session.flush()
+    queue_activity_notices([user.id], today())
     db.session.commit()
 
 

@@ -1,18 +1,25 @@
-"""Module settings kept in the Setting table: notification defaults, attachment naming, and photos."""
+"""Module settings kept in the Setting table: notification defaults, attachment naming, photos, and
+the organisation's time zone."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask import current_app, g
 
 from webapp.extensions import db
 from webapp.models import Setting, User
+from webapp.rules.time_zones import check_time_zone
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
 NOTIFICATIONS_KEY = "notification_defaults"
 NAMING_KEY = "attachment_naming"
 PHOTOS_KEY = "people_photos"
+TIME_ZONE_KEY = "organisation_time_zone"
 # Off until the organisation decides: a photo on a public QR report shows a face to whoever scans it.
 PHOTOS_DEFAULTS = {"show_photos": False}
 
@@ -27,6 +34,7 @@ NOTIFICATION_OPTIONS = (
     ("decline_user", "On decline: e-mail the user (with the supervisor's comment)"),
     ("competency_user", "Competency lead time: e-mail the user"),
     ("hold_ended_user", "Deferral or training ended: e-mail the user"),
+    ("activity_required_user", "Required-at-login activity given to the user: e-mail them and notify their phone"),
     ("digest_administrators", "Digest of what expires within the digest window: e-mail administrators"),
 )
 # Ontraccr's window: administrators hear of what expires within 90 days.
@@ -88,6 +96,35 @@ def show_photos_on_qr() -> bool:
 def update_photo_settings(actor: User, show_photos: bool) -> None:
     _save(actor, PHOTOS_KEY, PHOTOS_DEFAULTS, {"show_photos": bool(show_photos)},
           f"{'Showed' if show_photos else 'Stopped showing'} photos on QR reports and wallet cards")
+
+
+@cache
+def known_time_zones() -> tuple[str, ...]:
+    """Every IANA zone this machine's zoneinfo knows, sorted (the time zone pickers' options)."""
+    return tuple(sorted(available_timezones()))
+
+
+def _time_zone_defaults() -> dict:
+    return {"time_zone": current_app.config["ORGANISATION_TIMEZONE"]}
+
+
+def organisation_time_zone() -> str:
+    """The organisation's zone (Module Settings); ORGANISATION_TIMEZONE until an administrator sets one.
+    Read once per request or job: every "today" asks for it."""
+    if "organisation_time_zone" not in g:
+        g.organisation_time_zone = _load(TIME_ZONE_KEY, _time_zone_defaults())["time_zone"]
+    return g.organisation_time_zone
+
+
+def update_organisation_time_zone(actor: User, name: str | None) -> None:
+    """Set the organisation's zone: its midnight turns statuses, its hour sends notices (decision 91).
+    Raises SettingInvalid, changing nothing, for a name zoneinfo does not know."""
+    try:
+        zone = check_time_zone(name, known_time_zones(), blank_allowed=False)
+    except ValueError as refusal:
+        raise SettingInvalid({"time_zone": str(refusal)}) from None
+    _save(actor, TIME_ZONE_KEY, _time_zone_defaults(), {"time_zone": zone}, f"Set the organisation's time zone to {zone}")
+    g.pop("organisation_time_zone", None)
 
 
 def attachment_naming() -> dict:
