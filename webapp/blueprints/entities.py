@@ -9,7 +9,6 @@ from webapp.blueprints.common import add_errors, confirm_delete, restore_archive
 from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.dates import DATE_HINT
 from webapp.forms.entities import EntityForm, EntityRecordForm, RevokeAssociationForm
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
@@ -167,7 +166,7 @@ def record(kind: str, entity_id: int, requirement_id: int):
             flash(f"{requirement.certification.name} recorded for {entity.name}.", "success")
             return redirect(url_for("entities.detail", kind=kind, entity_id=entity.id))
     return render("entities/record.html", kind=kind, words=KINDS[kind], entity=entity, requirement=requirement,
-                  form=form, date_hint=DATE_HINT, status=422 if form.is_submitted() else 200)
+                  form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.get("/entity-files/<int:attachment_id>")
