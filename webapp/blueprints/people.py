@@ -589,6 +589,8 @@ def _manage_context(user: User, **extra) -> dict:
         .order_by(Certification.name)
     ) if d.certification_id not in hidden]
     directly = {d.certification_id for d in direct}
+    from_roles = {r.certification.id: r for r in load_user_requirements(user, today())
+                  if r.sources.roles and r.certification.id not in hidden}
     role_form = extra.pop("role_form", None) or AssignRoleForm()
     role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(
         select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))
@@ -604,7 +606,7 @@ def _manage_context(user: User, **extra) -> dict:
                            notes=a.training_notes)
         for a in assignments
     } | extra.pop("training_forms", {})
-    return {"user": user, "assignments": assignments, "direct": direct, "role_form": role_form,
+    return {"user": user, "assignments": assignments, "direct": direct, "from_roles": from_roles, "role_form": role_form,
             "direct_form": direct_form, "action_form": ActionForm(), "training_forms": training_forms, **extra}
 
 
@@ -694,14 +696,16 @@ def add_direct(user_id: int):
 @permission_required(*MANAGERS)
 def delete_direct(user_id: int, certification_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
-    requirement = db.session.get(DirectRequirement, (user.id, certification_id))
-    if requirement is None:
+    certification = db.session.get(Certification, certification_id)
+    if certification is None or certification.id in hidden_certification_ids(current_user):
         abort(404)
     if not ActionForm().validate():
         abort(400)
-    name = requirement.certification.name
-    remove_direct_requirement(requirement, current_user)
-    return _manage(user, f"{name} is no longer directly required of {user.full_name}.")
+    try:
+        remove_direct_requirement(user, certification, current_user)
+    except RequirementError as error:
+        return _manage(user, status=422, refusal=" ".join(error.errors["certification"]))
+    return _manage(user, f"{certification.name} is no longer directly required of {user.full_name}.")
 
 
 # ---- Record New Certification for (user) ---------------------------------------------------
