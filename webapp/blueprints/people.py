@@ -11,7 +11,7 @@ from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
 from webapp.forms.dates import DATE_HINT
-from webapp.forms.my_account import preview_on_change
+from webapp.forms.my_account import preview_on_change, typed_completion, without_completion_date
 from webapp.forms.supervising import (
     ActionForm,
     AttachForm,
@@ -93,7 +93,7 @@ from webapp.services.requirements import (
 )
 from webapp.services.sessions import end_all_sessions, list_live_sessions
 from webapp.services.settings import show_photos_on_qr
-from webapp.services.submissions import SubmissionError, preview_completion, standings_of
+from webapp.services.submissions import SubmissionError, preview_completion, record_date, standings_of
 from webapp.text import non_blank_lines
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -737,6 +737,7 @@ def _preview_for(user: User, certification: Certification | None, completed_on, 
                  printed_expiration=None):
     if certification is None:
         return None, "Choose a certification to see its expiration."
+    completed_on = record_date(certification, completed_on)
     if completed_on is None:
         return None, refusal or "Enter the completion date as MM/DD/YYYY to see the expiration."
     return preview_completion(user, certification, completed_on, today(), printed_expiration)
@@ -752,18 +753,20 @@ def record(user_id: int):
         form.completed_on.date = today()
         form.completed_on.data = today().isoformat()
         chosen = _recordable(form.certification.data)
-        preview, _ = _preview_for(user, chosen, form.completed_on.date)
+        without_completion_date(form, chosen)
+        preview, _ = _preview_for(user, chosen, today())
         if preview is not None and preview.expires_on:
             form.expires_on.data = preview.expires_on.isoformat()
         return render("people/record.html", user=user, form=form, preview=preview, date_hint=DATE_HINT,
                       may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
+    without_completion_date(form, _recordable(form.certification.data))
     certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
     if form.is_submitted() and not form.errors and certification is None:
         form.certification.errors = ["Choose a certification."]
     if certification is not None:
         try:
             submission = record_certification(
-                user, certification, current_user, form.completed_on.date,
+                user, certification, current_user, typed_completion(form),
                 expires_on=form.expires_on.date,
                 files=request.files.getlist(form.files.name),
                 links=non_blank_lines(form.links.data),
@@ -779,7 +782,7 @@ def record(user_id: int):
             flash(f"{certification.name} for {user.full_name} is {state}.", "success")
             return redirect(url_for("people.certifications", user_id=user.id))
     chosen = _recordable(form.certification.data)
-    preview, _ = _preview_for(user, chosen, form.completed_on.date, printed_expiration=form.printed_expiration.date)
+    preview, _ = _preview_for(user, chosen, typed_completion(form), printed_expiration=form.printed_expiration.date)
     return render("people/record.html", status=422, user=user, form=form, preview=preview, date_hint=DATE_HINT,
                   may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
 

@@ -148,6 +148,8 @@ class Certification(db.Model):
     first_notice_amount, first_notice_unit = _period_columns("first_notice")
     second_notice_amount, second_notice_unit = _period_columns("second_notice")
     allow_upcoming: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Valid When Added: a record's date is the day it is added, none is asked (rules decision 80).
+    valid_when_added: Mapped[bool] = mapped_column(Boolean, default=False)
     # A record expires on the date printed on its card, when the card gives one (rules decision 34).
     expiry_as_printed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Tracking settings (unique refresher training)

@@ -51,7 +51,7 @@ from webapp.services.tags import tags_named
 # Columns of Certification set from the form, in the order of its sections.
 COLUMNS = (
     "name", "type", "information", "external_url", "group_id",
-    "cost", "time_to_complete", "time_to_complete_unit", "expires",
+    "cost", "time_to_complete", "time_to_complete_unit", "valid_when_added", "expires",
     "duration_amount", "duration_unit", "extend_to", "forced_expiration",
     "existing_window_opens", "existing_window_amount", "existing_window_unit",
     "existing_grace_amount", "existing_grace_unit",
