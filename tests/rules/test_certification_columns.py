@@ -286,7 +286,7 @@ def test_family_rules(own, parent, children, parent_of, errors):
 
 COLUMN_NAMES = ("name", "expires", "duration_amount", "duration_unit", "extend_to", "has_refresher",
                 "refresher_duration_amount", "refresher_duration_unit", "existing_window_opens", "existing_window_amount",
-                "existing_window_unit", "activity_type", "course_id", "form_id", "learning_integration_id",
+                "existing_window_unit", "activity_type", "course_id", "learning_integration_id",
                 "external_course_ref", "required_at_login", "auto_approve_on_activity", "hide_from_shared_reports",
                 "hide_attachments_from_shared_reports", "hide_from_qr_reports", "hide_attachments_from_qr_reports",
                 "allow_batch_submission")
@@ -295,16 +295,18 @@ COLUMN_NAMES = ("name", "expires", "duration_amount", "duration_unit", "extend_t
 def test_settled_settings_draw_each_settings_consequences():
     settled = settle_settings({
         "name": " Forklift ", "expires": False, "duration_amount": "3", "duration_unit": "years", "extend_to": "month",
-        "has_refresher": True, "refresher_duration_amount": 1, "activity_type": "course", "course_id": 4, "form_id": 5,
+        "has_refresher": True, "refresher_duration_amount": 1, "activity_type": "course", "course_id": 4, "form_ids": [5],
         "required_at_login": True, "hide_from_shared_reports": True, "hide_from_qr_reports": False,
         "hidden_level_ids": [3, 1], "attachments_hidden_level_ids": [2], "batch_role_ids": [9],
         "allow_batch_submission": False,
     }, COLUMN_NAMES)
     assert settled["name"] == "Forklift" and settled["duration_amount"] is None and settled["duration_unit"] is None
     assert settled["extend_to"] is None and settled["has_refresher"] is False and settled["refresher_duration_amount"] is None
-    assert (settled["course_id"], settled["form_id"]) == (4, None) and settled["auto_approve_on_activity"] is True
+    assert (settled["course_id"], settled["form_ids"]) == (4, []) and settled["auto_approve_on_activity"] is True
     assert settled["hide_attachments_from_shared_reports"] is True and not settled.get("hide_attachments_from_qr_reports")
     assert settled["attachments_hidden_level_ids"] == [1, 2, 3] and settled["batch_role_ids"] == []
+    assert settle_settings({"name": "Forms", "activity_type": "form", "form_ids": [None, 7, None, 2]},
+                           COLUMN_NAMES)["form_ids"] == [7, 2]  # in order, blank places skipped (decision 81)
 
 
 def test_settled_settings_of_an_expiring_certification_keep_its_periods_as_numbers():

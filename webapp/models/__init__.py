@@ -14,7 +14,7 @@ from webapp.models.activities import (
     WebhookReceipt,
 )
 from webapp.models.base import utcnow
-from webapp.models.certifications import Certification, CertificationGroup
+from webapp.models.certifications import Certification, CertificationForm, CertificationGroup
 from webapp.models.imports import ImportJob
 from webapp.models.operations import (
     AuditEntry,
@@ -46,7 +46,7 @@ for _table in db.metadata.tables.values():
     _table.dialect_kwargs["sqlite_autoincrement"] = True
 
 __all__ = [
-    "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
+    "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationForm", "CertificationGroup",
     "CertificationRole", "Comment", "CompetencyCertificate", "Company", "CompanyRole", "Course", "CoursePage",
     "DataVersion", "DirectRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
