@@ -111,7 +111,7 @@ class CertificationForm(FlaskForm):
     cost = DecimalField("Cost", places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
     time_to_complete = DecimalField("Time to complete", validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
     time_to_complete_unit = SelectField("Time unit", choices=TIME_CHOICES, default="hours")
-    valid_when_added = BooleanField("Valid When Added: a record counts as valid from the day it is added")
+    valid_when_added = BooleanField("Valid When Added")
     never_expires = BooleanField("Certification never expires", default=True)
     duration_amount = amount_field("Duration a certification is valid")
     duration_unit = SelectField("Duration unit", choices=PERIOD_CHOICES, default="years")
