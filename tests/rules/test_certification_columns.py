@@ -1,4 +1,4 @@
-"""The 42 columns of a certifications file: each column's reading (table tests), the rules between
+"""The 42 columns of a certifications file and Valid When Added (decision 80): each column's reading (table tests), the rules between
 columns, writing back, and the certification rules the form and the import share."""
 from decimal import Decimal
 
@@ -40,12 +40,12 @@ def read(header: str, text: str):
     return next(c for c in COLUMNS if c.header == header).read(text)
 
 
-def test_the_42_headers_in_the_documents_order():
-    assert len(HEADERS) == 42 and len(set(HEADERS)) == 42
+def test_the_42_headers_in_the_documents_order_then_valid_when_added():
+    assert len(HEADERS) == 43 and len(set(HEADERS)) == 43
     assert HEADERS[:4] == ("Certification ID", "Name", "Information", "External URL")
     assert HEADERS[7:15] == ("Certification Expires", "Duration", "Duration Period", "Extend Duration", "Due",
                              "Due Period", "Overdue", "Overdue Period")
-    assert HEADERS[-2:] == ("Parent Certification", "Child Certification(s)")
+    assert HEADERS[-3:] == ("Parent Certification", "Child Certification(s)", "Valid When Added")
     # Every column is one of the kinds below, so every column has its table test.
     covered = {"Certification ID", "Name", "Information", "External URL", "Parent Certification", *BOOLEANS, *AMOUNTS,
                *PERIODS, *OVERDUE_PERIODS, *TIME_PERIODS, *DECIMALS, *EXTENDS, *NAME_LISTS}
@@ -248,12 +248,12 @@ def test_a_row_reads_into_the_settings_and_writes_back_the_same():
     assert settings["id"] == 7 and settings["duration_amount"] == 1 and settings["duration_unit"] == "years"
     assert settings["hidden_levels"] == ("Employee", "Supervisor") and settings["require_attachment"] is True
     written = write_row(settings)
-    assert len(written) == 42 and written[:2] == (7, "Forklift") and written[HEADERS.index("Overdue Period")] == "Weeks"
+    assert len(written) == 43 and written[:2] == (7, "Forklift") and written[HEADERS.index("Overdue Period")] == "Weeks"
     again, _ = read_row({header: str(cell) for header, cell in zip(HEADERS, written)})
     assert again == settings
 
 
-@given(st.lists(st.text(max_size=12), min_size=42, max_size=42))
+@given(st.lists(st.text(max_size=12), min_size=43, max_size=43))
 def test_any_text_reads_into_settings_or_messages_never_an_exception(texts):
     settings, errors = read_row(dict(zip(HEADERS, (text.strip() for text in texts))))
     failed = {error.column for error in errors}
@@ -286,7 +286,7 @@ def test_family_rules(own, parent, children, parent_of, errors):
 
 COLUMN_NAMES = ("name", "expires", "duration_amount", "duration_unit", "extend_to", "has_refresher",
                 "refresher_duration_amount", "refresher_duration_unit", "existing_window_opens", "existing_window_amount",
-                "existing_window_unit", "activity_type", "course_id", "form_id", "learning_integration_id",
+                "existing_window_unit", "activity_type", "course_id", "learning_integration_id",
                 "external_course_ref", "required_at_login", "auto_approve_on_activity", "hide_from_shared_reports",
                 "hide_attachments_from_shared_reports", "hide_from_qr_reports", "hide_attachments_from_qr_reports",
                 "allow_batch_submission")
@@ -295,16 +295,18 @@ COLUMN_NAMES = ("name", "expires", "duration_amount", "duration_unit", "extend_t
 def test_settled_settings_draw_each_settings_consequences():
     settled = settle_settings({
         "name": " Forklift ", "expires": False, "duration_amount": "3", "duration_unit": "years", "extend_to": "month",
-        "has_refresher": True, "refresher_duration_amount": 1, "activity_type": "course", "course_id": 4, "form_id": 5,
+        "has_refresher": True, "refresher_duration_amount": 1, "activity_type": "course", "course_id": 4, "form_ids": [5],
         "required_at_login": True, "hide_from_shared_reports": True, "hide_from_qr_reports": False,
         "hidden_level_ids": [3, 1], "attachments_hidden_level_ids": [2], "batch_role_ids": [9],
         "allow_batch_submission": False,
     }, COLUMN_NAMES)
     assert settled["name"] == "Forklift" and settled["duration_amount"] is None and settled["duration_unit"] is None
     assert settled["extend_to"] is None and settled["has_refresher"] is False and settled["refresher_duration_amount"] is None
-    assert (settled["course_id"], settled["form_id"]) == (4, None) and settled["auto_approve_on_activity"] is True
+    assert (settled["course_id"], settled["form_ids"]) == (4, []) and settled["auto_approve_on_activity"] is True
     assert settled["hide_attachments_from_shared_reports"] is True and not settled.get("hide_attachments_from_qr_reports")
     assert settled["attachments_hidden_level_ids"] == [1, 2, 3] and settled["batch_role_ids"] == []
+    assert settle_settings({"name": "Forms", "activity_type": "form", "form_ids": [None, 7, None, 2]},
+                           COLUMN_NAMES)["form_ids"] == [7, 2]  # in order, blank places skipped (decision 81)
 
 
 def test_settled_settings_of_an_expiring_certification_keep_its_periods_as_numbers():

@@ -16,6 +16,7 @@ from webapp.models import (
     Acknowledgement,
     ActivityDocument,
     Attachment,
+    CertificationForm,
     Certificate,
     Course,
     CoursePage,
@@ -125,7 +126,7 @@ def test_document_activity_without_a_good_upload_is_refused(client, csrf, sign_i
 
 @pytest.mark.parametrize("activity, field, message", [
     ("course", "course_id", "Choose the course a user must take."),
-    ("form", "form_id", "Choose the form a user must fill in."),
+    ("form", "form_ids", "Choose the form a user must fill in."),
     ("external_course", "learning_integration_id", "Choose the learning system that reports completions."),
 ])
 def test_activity_needs_its_course_form_or_learning_system(client, csrf, sign_in, admin, activity, field, message):
@@ -143,15 +144,15 @@ def test_certification_form_chooses_course_form_and_learning_system(client, csrf
     page = _page(client.get("/certifications/new"))
     assert "Ladders" in page and "Vehicle check" in page and "Moodle" in page
     assert _certification_post(client, csrf, "/certifications/new", name="A", activity_type="course",
-                               course_id=str(course.id), form_id=str(form.id)).status_code == 302
-    assert _certification_post(client, csrf, "/certifications/new", name="B", activity_type="form", form_id=str(form.id),
+                               course_id=str(course.id), **{"form_ids-0": str(form.id)}).status_code == 302
+    assert _certification_post(client, csrf, "/certifications/new", name="B", activity_type="form", **{"form_ids-0": str(form.id)},
                                required_at_login="y").status_code == 302
     assert _certification_post(client, csrf, "/certifications/new", name="C", activity_type="external_course",
                                learning_integration_id=str(integration.id), external_course_ref="LAD-1").status_code == 302
     from webapp.models import Certification
     made = {c.name: c for c in db.session.scalars(select(Certification))}
-    assert made["A"].course_id == course.id and made["A"].form_id is None  # only the chosen activity's setting is kept
-    assert made["B"].form_id == form.id and made["B"].auto_approve_on_activity
+    assert made["A"].course_id == course.id and made["A"].form_links == []  # only the chosen activity's setting is kept
+    assert [link.form_id for link in made["B"].form_links] == [form.id] and made["B"].auto_approve_on_activity
     assert (made["C"].learning_integration_id, made["C"].external_course_ref) == (integration.id, "LAD-1")
 
 
@@ -451,7 +452,8 @@ def _form_certification(factory, employee, fee=None, name="Vehicle Check", **fie
     ]
     db.session.add(form)
     db.session.commit()
-    certification = factory.certification(name=name, activity_type="form", form_id=form.id, **fields)
+    certification = factory.certification(name=name, activity_type="form",
+                                          form_links=[CertificationForm(form_id=form.id, position=1)], **fields)
     factory.require(employee, certification)
     return certification, {f.label: f"field_{f.id}" for f in form.fields}
 
@@ -461,15 +463,15 @@ def test_form_modal_saves_a_draft_and_submits(client, csrf, sign_in, factory, em
     sign_in(employee)
     page = _page(client.get(f"/activity/{certification.id}"))
     assert 'data-open-dialog="form-dialog"' in page
-    fragment = _page(client.get(f"/activity/{certification.id}/form", headers={"HX-Request": "true"}))
+    fragment = _page(client.get(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", headers={"HX-Request": "true"}))
     assert "<html" not in fragment and "Save Draft" in fragment
-    response = client.post(f"/activity/{certification.id}/form", headers={"HX-Request": "true"},
+    response = client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", headers={"HX-Request": "true"},
                            data={"csrf_token": csrf(), "action": "draft", keys["Plate"]: "AB-123"})
     assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/activity/{certification.id}"
     entry = db.session.scalar(select(FormEntry))
     assert entry.status == "draft" and entry.answers[keys["Plate"].removeprefix("field_")] == "AB-123"
-    assert "AB-123" in _page(client.get(f"/activity/{certification.id}/form"))  # come back to the draft
-    response = client.post(f"/activity/{certification.id}/form", data={
+    assert "AB-123" in _page(client.get(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}"))  # come back to the draft
+    response = client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", data={
         "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-123", keys["Tyres"]: "Good",
         keys["Signature"]: "emma employee", keys["Photo"]: (BytesIO(PDF), "tyres.pdf"),
     })
@@ -490,7 +492,7 @@ def test_form_modal_saves_a_draft_and_submits(client, csrf, sign_in, factory, em
 def test_form_with_missing_or_bad_answers_is_refused(client, csrf, sign_in, factory, employee, answers, message):
     certification, keys = _form_certification(factory, employee)
     sign_in(employee)
-    response = client.post(f"/activity/{certification.id}/form", headers={"HX-Request": "true"},
+    response = client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", headers={"HX-Request": "true"},
                            data={"csrf_token": csrf(), "action": "submit", **{keys[k]: v for k, v in answers.items()}})
     assert response.status_code == 422 and message in _page(response)
     assert "<html" not in _page(response)  # the modal's form, not a page
@@ -503,7 +505,7 @@ def test_supervisor_sees_the_entry_on_the_record(client, csrf, sign_in, factory,
     employee.supervisors = [supervisor]
     db.session.commit()
     sign_in(employee)
-    client.post(f"/activity/{certification.id}/form", data={
+    client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", data={
         "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-123", keys["Signature"]: "Emma Employee"})
     sign_in(supervisor)
     page = _page(client.get(f"/people/{employee.id}/history/{certification.id}"))
@@ -516,7 +518,7 @@ def test_supervisor_sees_the_entry_on_the_record(client, csrf, sign_in, factory,
 def test_fee_is_paid_offline_and_confirmed_by_an_administrator(client, csrf, sign_in, factory, admin, employee, frozen_clock):
     certification, keys = _form_certification(factory, employee, fee=25)
     sign_in(employee)
-    client.post(f"/activity/{certification.id}/form", data={
+    client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", data={
         "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-1", keys["Signature"]: "Emma Employee"})
     payment = db.session.scalar(select(Payment))
     assert (payment.status, payment.amount, payment.provider) == ("recorded", 25, "manual")
@@ -551,7 +553,7 @@ def test_form_sent_with_its_payment_awaiting_confirmation_is_not_nothing_on_file
     sign_in(employee)
     row = _page(client.get("/my/certifications")).split(f">{certification.name}</a>")[1].split("</tr>")[0]
     assert "Nothing on File" in row and "awaiting payment" not in row
-    client.post(f"/activity/{certification.id}/form", data={
+    client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", data={
         "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-1", keys["Signature"]: "Emma Employee"})
     row = _page(client.get("/my/certifications")).split(f">{certification.name}</a>")[1].split("</tr>")[0]
     assert "Awaiting payment confirmation" in row
@@ -565,7 +567,7 @@ def test_required_at_login_form_with_fee_releases_once_submitted(client, csrf, f
     certification, keys = _form_certification(factory, employee, fee=10, required_at_login=True, auto_approve_on_activity=True)
     _login(client, csrf, employee, next_path="/my/certifications")
     assert client.get("/my/certifications").location == "/activity/required"
-    response = client.post(f"/activity/{certification.id}/form", data={
+    response = client.post(f"/activity/{certification.id}/form/{certification.form_links[0].form_id}", data={
         "csrf_token": csrf(), "action": "submit", keys["Plate"]: "AB-1", keys["Signature"]: "Emma Employee"})
     assert response.location == "/my/certifications"
     assert client.get("/my/certifications").status_code == 200
@@ -732,7 +734,7 @@ def test_documents_and_payments_pages_load_in_fixed_queries(client, sign_in, fac
         for _ in range(n):
             employee = factory.user()
             certification, _ = _form_certification(factory, employee, fee=5, name=f"Check of {employee.username}")
-            entry = FormEntry(form_id=certification.form_id, user_id=employee.id, certification_id=certification.id,
+            entry = FormEntry(form_id=certification.form_links[0].form_id, user_id=employee.id, certification_id=certification.id,
                               status="submitted", answers={}, submitted_at=utcnow())
             db.session.add(Payment(form_entry=entry, amount=5, currency="USD", status="recorded"))
             document_certification = factory.certification(activity_type="document")

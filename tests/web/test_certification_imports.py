@@ -206,7 +206,7 @@ def test_parent_and_children_in_the_same_file_must_agree(client, csrf, administr
 
 
 @pytest.mark.parametrize("data, filename, outcome", [
-    (csv_bytes(row(), headers=HEADERS[:-1]), "c.csv", "The header row does not match (missing: Child Certification(s))"),
+    (csv_bytes(row(), headers=HEADERS[:-1]), "c.csv", "The header row does not match (missing: Valid When Added)"),
     (csv_bytes(row(), headers=(HEADERS[1], HEADERS[0], *HEADERS[2:])), "c.csv", "The columns are in the wrong order"),
     (b"\xef\xbb\xbf" + csv_bytes(row()), "c.csv", 1),
     (csv_bytes(row(), newline="\r\n"), "c.csv", 1),
@@ -269,11 +269,11 @@ def test_importing_needs_manage_certifications_besides_import_export(client, fac
     assert "Import Certifications" not in client.get("/data/").get_data(as_text=True)
 
 
-def test_the_template_has_the_42_headers_and_an_example_that_imports(client, csrf, administrator):
+def test_the_template_has_the_43_headers_and_an_example_that_imports(client, csrf, administrator):
     template = client.get("/data/certifications/template.csv").data
     lines = list(csv.reader(io.StringIO(template.decode("utf-8-sig"))))
-    assert tuple(lines[0]) == HEADERS and len(HEADERS) == 42 and HEADERS[0] == "Certification ID"
-    assert HEADERS[-1] == "Child Certification(s)"
+    assert tuple(lines[0]) == HEADERS and len(HEADERS) == 43 and HEADERS[0] == "Certification ID"
+    assert HEADERS[-2:] == ("Child Certification(s)", "Valid When Added")
     job = upload(client, csrf, template)
     assert errors_of(job) == [] and job.preview["create"] == 1
     page = client.get("/data/certifications/import").get_data(as_text=True)
@@ -348,3 +348,14 @@ def test_checking_importing_and_exporting_take_as_many_queries_for_12_certificat
             assert len(list(export_certifications(admin))) == stored
         counts.append(len(queries))
     assert counts[1] == counts[2], counts
+
+
+def test_valid_when_added_goes_out_and_comes_back_in_its_column(client, csrf, factory, administrator):
+    factory.certification(name="Site Induction", valid_when_added=True)
+    factory.yearly_certification(name="First Aid")
+    lines = list(csv.DictReader(io.StringIO(exported(client).decode("utf-8-sig"))))
+    assert {line["Name"]: line["Valid When Added"] for line in lines} == {"Site Induction": "Yes", "First Aid": "No"}
+    job = confirm(client, csrf, upload(client, csrf, csv_bytes(row(Name="Visitor Briefing", Valid_When_Added="y"))))
+    assert errors_of(job) == [] and certification("Visitor Briefing").valid_when_added is True
+    refused = upload(client, csrf, csv_bytes(row(Name="Gate Pass", Valid_When_Added="maybe")))
+    assert errors_of(refused) and errors_of(refused)[0][1] == "Valid When Added"

@@ -11,18 +11,19 @@ from webapp.bounds import database_int
 from webapp.extensions import csrf, db
 from webapp.forms.activities import AcknowledgeForm
 from webapp.htmx import is_htmx, render
-from webapp.models import ActivityDocument, Certification, User
+from webapp.models import ActivityDocument, Certification, Form, FormEntry, User
+from webapp.rules.required_forms import FormState
 from webapp.security import login_required, public
 from webapp.services.activities import (
     ACTIVITY_ACTIONS,
     acknowledge_document,
     activity_certification,
-    awaiting_payment,
     current_document,
+    form_progress,
     has_acknowledged,
     held_certifications,
 )
-from webapp.services.activity_forms import get_form, latest_entry, save_form_entry
+from webapp.services.activity_forms import required_form, save_form_entry
 from webapp.services.courses import complete_course, get_course
 from webapp.services.invalid import Invalid
 from webapp.services.learning import receive_completion
@@ -139,7 +140,9 @@ def _activity_context(certification: Certification) -> dict:
         context.update(document=document, acknowledged=document is not None and has_acknowledged(current_user, document),
                        ack_form=AcknowledgeForm(formdata=None))
     elif kind == "form":
-        context.update(_form_context(certification))
+        context["progress"] = progress = form_progress(current_user, certification)
+        context["payment_steps"] = {p.form.id: payment_step(p.entry.payments[-1]) for p in progress
+                                    if p.state is FormState.AWAITING_PAYMENT and p.entry.payments}
     elif kind == "course":
         context["course"] = get_course(certification.course_id or 0)
     return context
@@ -180,45 +183,53 @@ def acknowledge(certification_id: int):
 # ---- Forms and payments -----------------------------------------------------------------------
 
 
-def _form_context(certification: Certification, errors=None, values=None) -> dict:
-    entry = latest_entry(current_user, certification)
-    payment = None
-    if entry is not None and entry.status == "submitted" and entry.submission_id is None and entry.payments:
-        payment = entry.payments[-1]
-    draft = entry if entry is not None and entry.status == "draft" else None
+def _form_context(certification: Certification, activity_form: Form, errors=None, values=None) -> dict:
+    progress = next(p for p in form_progress(current_user, certification) if p.form.id == activity_form.id)
+    entry = progress.entry
+    payment = entry.payments[-1] if progress.state is FormState.AWAITING_PAYMENT and entry.payments else None
+    draft = entry if progress.state is FormState.DRAFT else None
     return {
-        "activity_form": get_form(certification.form_id or 0), "entry": entry, "draft": draft,
+        "activity_form": activity_form, "entry": entry, "draft": draft, "state": progress.state,
         "answers": values if values is not None else (draft.answers if draft else {}),
         "form_errors": errors or {}, "payment": payment, "payment_step": payment_step(payment) if payment else None,
-        "awaiting_payment": awaiting_payment(current_user, certification),
     }
 
 
-@bp.route("/<int:certification_id>/form", methods=["GET", "POST"])
+def _sent_message(certification: Certification, activity_form: Form, entry: FormEntry) -> str:
+    if entry.submission_id is not None:
+        return f"Your forms for {certification.name} are sent: the required activity is complete."
+    progress = form_progress(current_user, certification)
+    if any(p.state is FormState.AWAITING_PAYMENT for p in progress if p.form.id == activity_form.id):
+        return (f"Your form {activity_form.name} for {certification.name} is sent; the activity completes once the"
+                f" payment is confirmed and every form it requires is sent.")
+    outstanding = [p.form.name for p in progress if p.state not in (FormState.SENT, FormState.AWAITING_PAYMENT)]
+    return (f"Your form {activity_form.name} for {certification.name} is sent. Still to send: {', '.join(outstanding)}."
+            if outstanding else f"Your form {activity_form.name} for {certification.name} is sent.")
+
+
+@bp.route("/<int:certification_id>/form/<int:form_id>", methods=["GET", "POST"])
 @login_required
-def fill_form(certification_id: int):
-    """The form in its modal (htmx) or as a page; save a draft or submit."""
+def fill_form(certification_id: int, form_id: int):
+    """One of the forms required to certify, in its modal (htmx) or as a page; save a draft or submit."""
     certification = _certification_or_404(certification_id)
-    if certification.activity_type != "form":
+    activity_form = required_form(certification, form_id) if certification.activity_type == "form" else None
+    if activity_form is None:
         abort(404)
     if request.method == "POST":
         submit = request.form.get("action") == "submit"
         try:
-            entry = save_form_entry(current_user, certification, request.form, request.files, submit=submit)
+            entry = save_form_entry(current_user, certification, activity_form, request.form, request.files,
+                                    submit=submit)
         except Invalid as invalid:
             values = {key.removeprefix("field_"): value for key, value in request.form.items()}
-            return render("activities/form.html", block="form_panel", status=422,
-                          certification=certification, **_form_context(certification, invalid.errors, values))
+            return render("activities/form.html", block="form_panel", status=422, certification=certification,
+                          **_form_context(certification, activity_form, invalid.errors, values))
         if not submit:
             flash("Your draft is saved. Come back any time to finish it.", "success")
             return _go(url_for("activities.show", certification_id=certification.id))
-        if entry.submission_id is None:
-            message = f"Your form for {certification.name} is submitted; the activity completes once the payment is confirmed."
-        else:
-            message = f"Your form for {certification.name} is submitted: the required activity is complete."
-        return _go(_continue(certification, message).location)
+        return _go(_continue(certification, _sent_message(certification, activity_form, entry)).location)
     return render("activities/form.html", block="form_panel",
-                  certification=certification, **_form_context(certification))
+                  certification=certification, **_form_context(certification, activity_form))
 
 
 # ---- Courses ----------------------------------------------------------------------------------

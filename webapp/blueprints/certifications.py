@@ -44,7 +44,7 @@ from webapp.services.certifications import (
     update_certification,
     update_group,
 )
-from webapp.services.compliance import tracking_policy
+from webapp.services.compliance import roles_requiring, tracking_policy
 from webapp.rules.periods import plural
 from webapp.services.archive import archive_item
 from webapp.services.invalid import Invalid
@@ -212,6 +212,7 @@ def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUse
         context["users"] = associated_users(certification, today(), current_user)
         context["direct_ids"] = direct_user_ids(certification)
         context["may_view_people"] = any(current_user.can(p) for p in ACTIONS_ON_PEOPLE["view"])
+        context["may_manage_people"] = any(current_user.can(p) for p in ACTIONS_ON_PEOPLE["manage_requirements"])
         context["form"] = form or AssociatedUsersForm(formdata=None)
         context["chosen"] = chosen
     return render("certifications/detail.html", status=status, **context)
@@ -310,12 +311,13 @@ def edit_users(certification_id: int):
         except Invalid as invalid:
             users = list_active_users(users_in_reach(current_user, "manage_requirements"))
             return render("certifications/users.html", certification=certification, users=users, direct_ids=ids,
-                          page_error=invalid.errors["user_ids"], status=422)
+                          from_roles=roles_requiring(certification.id), page_error=invalid.errors["user_ids"],
+                          status=422)
         flash("Assigned users saved.", "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))
     return render("certifications/users.html", certification=certification, users=users,
-                  direct_ids=direct_user_ids(certification))
+                  direct_ids=direct_user_ids(certification), from_roles=roles_requiring(certification.id))
 
 
 @bp.route("/<int:certification_id>/delete", methods=["GET", "POST"])

@@ -8,7 +8,14 @@ from webapp.blueprints.common import add_errors, add_submission_errors, uploaded
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import ProfileForm, RequiredOnlyForm, SubmitCertificationForm, preview_on_change
+from webapp.forms.my_account import (
+    ProfileForm,
+    RequiredOnlyForm,
+    SubmitCertificationForm,
+    preview_on_change,
+    typed_completion,
+    without_completion_date,
+)
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
 from webapp.models import Attachment, Certification, PushSubscription, Submission
@@ -33,6 +40,7 @@ from webapp.services.submissions import (
     SubmissionError,
     load_records_on_file,
     preview_completion,
+    record_date,
     standings_of,
     submit_certification,
 )
@@ -199,20 +207,24 @@ def submit():
             form.certification.data = chosen
         if request.headers.get("HX-Target") == "certification-field":
             return render("my_account/submit.html", block="certification_field", form=form, filters=filters)
-        issuers = issuer_suggestions(_visible_certification(chosen)) if chosen in _offered(form) else []
+        certification = _visible_certification(chosen) if chosen in _offered(form) else None
+        without_completion_date(form, certification)
+        issuers = issuer_suggestions(certification) if certification else []
         return render("my_account/submit.html", form=form, filters=filters, preview=None,
                       issuers=issuers)
     queued_by = request.headers.get("X-Queued-By")
     if queued_by is not None and queued_by != str(current_user.id):
         # Queued on a shared phone by someone else: never stored under the person now signed in.
         return jsonify(errors={"user": ["Another person is signed in on this phone."]}), 409
+    if form.certification.data in _offered(form):
+        without_completion_date(form, _visible_certification(form.certification.data))
     if form.validate():
         certification = _visible_certification(form.certification.data)
         try:
             submission = submit_certification(
                 current_user,
                 certification,
-                form.completed_on.date,
+                typed_completion(form),
                 expires_on=form.expires_on.date if "expires_on" in form else None,
                 files=request.files.getlist(form.photos.name) + request.files.getlist(form.files.name),
                 links=non_blank_lines(form.links.data),
@@ -238,8 +250,8 @@ def submit():
     if form.certification.data in _offered(form):
         certification = _visible_certification(form.certification.data)
         issuers = issuer_suggestions(certification)
-        if form.completed_on.date:
-            preview, _ = preview_completion(current_user, certification, form.completed_on.date, today(),
+        if completed_on := record_date(certification, typed_completion(form)):
+            preview, _ = preview_completion(current_user, certification, completed_on, today(),
                                             form.printed_expiration.date)
     return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview,
                   issuers=issuers)
@@ -259,7 +271,7 @@ def preview():
     preview = None
     if certification is None:
         preview_error = "Choose a certification to see its expiration."
-    elif completed_on is None:
+    elif (completed_on := record_date(certification, completed_on)) is None:
         preview_error = refusal
     else:
         preview, preview_error = preview_completion(current_user, certification, completed_on, today(), printed_expiration)

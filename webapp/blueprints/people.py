@@ -10,7 +10,7 @@ from webapp.blueprints.common import add_errors, add_submission_errors, uploaded
 from webapp.bounds import database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.my_account import preview_on_change
+from webapp.forms.my_account import preview_on_change, typed_completion, without_completion_date
 from webapp.forms.supervising import (
     ActionForm,
     AttachForm,
@@ -92,7 +92,7 @@ from webapp.services.requirements import (
 )
 from webapp.services.sessions import end_all_sessions, list_live_sessions
 from webapp.services.settings import show_photos_on_qr
-from webapp.services.submissions import SubmissionError, preview_completion, standings_of
+from webapp.services.submissions import SubmissionError, preview_completion, record_date, standings_of
 from webapp.text import non_blank_lines
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -588,6 +588,8 @@ def _manage_context(user: User, **extra) -> dict:
         .order_by(Certification.name)
     ) if d.certification_id not in hidden]
     directly = {d.certification_id for d in direct}
+    from_roles = {r.certification.id: r for r in load_user_requirements(user, today())
+                  if r.sources.roles and r.certification.id not in hidden}
     role_form = extra.pop("role_form", None) or AssignRoleForm()
     role_form.role.choices = [(r.id, r.name) for r in db.session.scalars(
         select(CertificationRole).where(CertificationRole.archived_at.is_(None)).order_by(CertificationRole.name))
@@ -603,7 +605,7 @@ def _manage_context(user: User, **extra) -> dict:
                            notes=a.training_notes)
         for a in assignments
     } | extra.pop("training_forms", {})
-    return {"user": user, "assignments": assignments, "direct": direct, "role_form": role_form,
+    return {"user": user, "assignments": assignments, "direct": direct, "from_roles": from_roles, "role_form": role_form,
             "direct_form": direct_form, "action_form": ActionForm(), "training_forms": training_forms, **extra}
 
 
@@ -693,14 +695,16 @@ def add_direct(user_id: int):
 @permission_required(*MANAGERS)
 def delete_direct(user_id: int, certification_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
-    requirement = db.session.get(DirectRequirement, (user.id, certification_id))
-    if requirement is None:
+    certification = db.session.get(Certification, certification_id)
+    if certification is None or certification.id in hidden_certification_ids(current_user):
         abort(404)
     if not ActionForm().validate():
         abort(400)
-    name = requirement.certification.name
-    remove_direct_requirement(requirement, current_user)
-    return _manage(user, f"{name} is no longer directly required of {user.full_name}.")
+    try:
+        remove_direct_requirement(user, certification, current_user)
+    except RequirementError as error:
+        return _manage(user, status=422, refusal=" ".join(error.errors["certification"]))
+    return _manage(user, f"{certification.name} is no longer directly required of {user.full_name}.")
 
 
 # ---- Record New Certification for (user) ---------------------------------------------------
@@ -732,6 +736,7 @@ def _preview_for(user: User, certification: Certification | None, completed_on, 
                  printed_expiration=None):
     if certification is None:
         return None, "Choose a certification to see its expiration."
+    completed_on = record_date(certification, completed_on)
     if completed_on is None:
         return None, refusal or f"Enter the completion date as {typed_date_format()} to see the expiration."
     return preview_completion(user, certification, completed_on, today(), printed_expiration)
@@ -747,18 +752,20 @@ def record(user_id: int):
         form.completed_on.date = today()
         form.completed_on.data = today().isoformat()
         chosen = _recordable(form.certification.data)
-        preview, _ = _preview_for(user, chosen, form.completed_on.date)
+        without_completion_date(form, chosen)
+        preview, _ = _preview_for(user, chosen, today())
         if preview is not None and preview.expires_on:
             form.expires_on.data = preview.expires_on.isoformat()
         return render("people/record.html", user=user, form=form, preview=preview,
                       may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
+    without_completion_date(form, _recordable(form.certification.data))
     certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
     if form.is_submitted() and not form.errors and certification is None:
         form.certification.errors = ["Choose a certification."]
     if certification is not None:
         try:
             submission = record_certification(
-                user, certification, current_user, form.completed_on.date,
+                user, certification, current_user, typed_completion(form),
                 expires_on=form.expires_on.date,
                 files=request.files.getlist(form.files.name),
                 links=non_blank_lines(form.links.data),
@@ -774,7 +781,7 @@ def record(user_id: int):
             flash(f"{certification.name} for {user.full_name} is {state}.", "success")
             return redirect(url_for("people.certifications", user_id=user.id))
     chosen = _recordable(form.certification.data)
-    preview, _ = _preview_for(user, chosen, form.completed_on.date, printed_expiration=form.printed_expiration.date)
+    preview, _ = _preview_for(user, chosen, typed_completion(form), printed_expiration=form.printed_expiration.date)
     return render("people/record.html", status=422, user=user, form=form, preview=preview,
                   may_approve=may_approve_for(current_user, user), issuers=issuer_suggestions(chosen))
 

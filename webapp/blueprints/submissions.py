@@ -6,6 +6,7 @@ from webapp.blueprints.common import add_submission_errors, filter_form
 from webapp.bounds import database_ids
 from webapp.clock import display_zone, today
 from webapp.extensions import db
+from webapp.forms.my_account import typed_completion, without_completion_date
 from webapp.forms.supervising import (
     ActionForm,
     BatchSubmitForm,
@@ -179,14 +180,15 @@ def batch():
     form.certification.render_kw = {"hx-get": url_for("submissions.batch"), "hx-trigger": "change",
                                     "hx-target": "#batch-users", "hx-swap": "outerHTML",
                                     "hx-include": "#certification, #show_all"}
+    certification = next((c for c in allowed if c.id == form.certification.data), None)
+    without_completion_date(form, certification)
     if request.method == "GET":
-        if not form.completed_on.data:
+        if form.completed_on is not None and not form.completed_on.data:
             form.completed_on.date = today()
             form.completed_on.data = today().isoformat()
         block = "batch_users" if request.headers.get("HX-Target") == "batch-users" else "content"
         return _batch_page(form, block=block)
     if form.validate():
-        certification = next((c for c in allowed if c.id == form.certification.data), None)
         in_reach = users_in_reach(current_user, "record").where(User.id.in_(form.users.data or []))
         users = list(db.session.scalars(in_reach.order_by(User.last_name, User.first_name)))
         if certification is None:
@@ -195,7 +197,7 @@ def batch():
             form.users.errors = ["Select at least one user you may record certifications for."]
         else:
             try:
-                submissions = batch_submit(certification, current_user, form.completed_on.date, users,
+                submissions = batch_submit(certification, current_user, typed_completion(form), users,
                                            request.files.getlist(form.files.name),
                                            idempotency_key=form.idempotency_key.data)
             except SubmissionError as error:

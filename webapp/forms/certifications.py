@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     MultipleFileField,
     DecimalField,
+    FieldList,
     StringField,
     SubmitField,
     TextAreaField,
@@ -25,6 +26,7 @@ from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import WEB_ADDRESS, one_line, tag_list
 from webapp.models.certifications import CERTIFICATION_TYPE_LABELS
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
+from webapp.rules.required_forms import MOST_FORMS
 from webapp.services.certifications import COLUMNS
 from webapp.services.activities import DocumentUpload
 from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
@@ -110,6 +112,7 @@ class CertificationForm(FlaskForm):
     cost = DecimalField("Cost", places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
     time_to_complete = DecimalField("Time to complete", validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
     time_to_complete_unit = SelectField("Time unit", choices=TIME_CHOICES, default="hours")
+    valid_when_added = BooleanField("Valid When Added")
     never_expires = BooleanField("Certification never expires", default=True)
     duration_amount = amount_field("Duration a certification is valid")
     duration_unit = SelectField("Duration unit", choices=PERIOD_CHOICES, default="years")
@@ -148,7 +151,9 @@ class CertificationForm(FlaskForm):
     auto_approve_on_activity = BooleanField("Auto-approve certifications submitted on completion of an activity")
     required_at_login = BooleanField("Required at Login (also auto-approves on activity completion)")
     course_id = SelectField("Choose a Course", coerce=_int_or_none, validate_choice=False)
-    form_id = SelectField("Choose a Form", coerce=_int_or_none, validate_choice=False)
+    # Forms required to certify, in order (decision 81): one place each, blank places skipped.
+    form_ids = FieldList(SelectField("Form", coerce=_int_or_none, validate_choice=False),
+                         min_entries=MOST_FORMS, max_entries=MOST_FORMS)
     learning_integration_id = SelectField("Learning system", coerce=_int_or_none, validate_choice=False)
     external_course_ref = StringField("Course id in the learning system", filters=[blank_to_none],
                                       validators=[Length(max=120)])
@@ -184,9 +189,12 @@ class CertificationForm(FlaskForm):
         self.parent_id.choices = [("", "No parent")] + others
         self.child_ids.choices = others
         self.course_id.choices = [("", "Choose a course")] + [(c.id, c.name) for c in choices["courses"]]
-        self.form_id.choices = [("", "Choose a form")] + [
+        forms = [("", "No form")] + [
             (f.id, f"{f.name} (fee {f.fee_amount} {f.fee_currency})" if f.fee_amount else f.name) for f in choices["forms"]
         ]
+        for number, place in enumerate(self.form_ids, start=1):
+            place.choices = forms
+            place.label.text = f"Form {number}"
         self.learning_integration_id.choices = [("", "Choose a learning system")] + [
             (i.id, i.name) for i in choices["integrations"]
         ]
@@ -224,6 +232,9 @@ class CertificationForm(FlaskForm):
         self.attachments_hidden_level_ids.data = [level.id for level in certification.attachments_hidden_from_levels]
         self.batch_role_ids.data = [role.id for role in certification.batch_roles]
         self.child_ids.data = [child.id for child in certification.children]
+        linked = [link.form_id for link in certification.form_links]
+        for number, place in enumerate(self.form_ids):
+            place.data = linked[number] if number < len(linked) else None
         self.tags.data = ", ".join(tag.name for tag in certification.tags)
 
     def validate(self, extra_validators=None) -> bool:
@@ -252,6 +263,7 @@ class CertificationForm(FlaskForm):
         values["attachments_hidden_level_ids"] = self.attachments_hidden_level_ids.data or []
         values["batch_role_ids"] = self.batch_role_ids.data or []
         values["child_ids"] = self.child_ids.data or []
+        values["form_ids"] = [place.data for place in self.form_ids]
         values["remove_attachment_ids"] = self.remove_attachment_ids.data or []
         values["new_link"] = (self.supporting_link.data, self.supporting_link_title.data) if self.supporting_link.data else None
         return values

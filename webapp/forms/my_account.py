@@ -1,4 +1,5 @@
 """Forms of My Account: submitting a certification, and one's own profile."""
+from datetime import date
 from uuid import uuid4
 
 from flask_wtf import FlaskForm
@@ -91,3 +92,15 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = [("", f"The organisation's ({organisation_time_zone()})"),
                                   *((zone, zone) for zone in known_time_zones())]
+
+
+def without_completion_date(form, certification) -> None:
+    """A certification valid when added asks for no completion date (decision 80): its field goes, after
+    preview_on_change, so the page shows what the record counts from instead."""
+    if certification is not None and certification.valid_when_added:
+        del form.completed_on
+
+
+def typed_completion(form) -> date | None:
+    """The completion date typed, or None when the form asks for none."""
+    return None if form.completed_on is None else form.completed_on.date

@@ -14,7 +14,7 @@ from webapp.models.activities import (
     WebhookReceipt,
 )
 from webapp.models.base import utcnow
-from webapp.models.certifications import Certification, CertificationGroup
+from webapp.models.certifications import Certification, CertificationForm, CertificationGroup
 from webapp.models.entities import Entity, EntityAttachment, EntityRecord, EntityRequirement
 from webapp.models.imports import ImportJob
 from webapp.models.operations import (
@@ -48,10 +48,10 @@ for _table in db.metadata.tables.values():
     _table.dialect_kwargs["sqlite_autoincrement"] = True
 
 __all__ = [
-    "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
-    "CertificationRole", "Comment", "CompetencyCertificate", "CompetencyFile", "Company", "CompanyRole", "Course",
-    "CoursePage", "DataVersion", "DirectRequirement", "Entity", "EntityAttachment", "EntityRecord", "EntityRequirement",
-    "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
+    "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification",
+    "CertificationForm", "CertificationGroup", "CertificationRole", "Comment", "CompetencyCertificate", "CompetencyFile",
+    "Company", "CompanyRole", "Course", "CoursePage", "DataVersion", "DirectRequirement", "Entity", "EntityAttachment",
+    "EntityRecord", "EntityRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
     "SharedReport",

@@ -79,6 +79,23 @@ def _period_checks(prefix: str, units=PERIOD_UNITS):
     )
 
 
+class CertificationForm(db.Model):
+    """A form a person must complete to earn the certification, at its place in the list (decision 81)."""
+
+    __tablename__ = "certification_forms"
+    __table_args__ = (
+        UniqueConstraint("certification_id", "position", name="uq_certification_forms_position"),
+        CheckConstraint("position > 0", name="position_positive"),
+    )
+
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    form = relationship("Form")
+
+
 class CertificationGroup(db.Model):
     """A folder of certifications; groups nest."""
 
@@ -150,6 +167,8 @@ class Certification(db.Model):
     first_notice_amount, first_notice_unit = _period_columns("first_notice")
     second_notice_amount, second_notice_unit = _period_columns("second_notice")
     allow_upcoming: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Valid When Added: a record's date is the day it is added, none is asked (rules decision 80).
+    valid_when_added: Mapped[bool] = mapped_column(Boolean, default=False)
     # A record expires on the date printed on its card, when the card gives one (rules decision 34).
     expiry_as_printed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Tracking settings (unique refresher training)
@@ -164,7 +183,6 @@ class Certification(db.Model):
     # Activity
     activity_type: Mapped[str] = mapped_column(String(20), default="none")
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
-    form_id: Mapped[int | None] = mapped_column(ForeignKey("forms.id", ondelete="SET NULL"))
     # An external learning system reports completions of its course `external_course_ref`.
     learning_integration_id: Mapped[int | None] = mapped_column(
         ForeignKey("learning_integrations.id", ondelete="SET NULL")
@@ -201,7 +219,12 @@ class Certification(db.Model):
     )
     batch_roles = relationship("CertificationRole", secondary=certification_batch_roles)
     course = relationship("Course")
-    form = relationship("Form")
+    # Forms required to certify, in the order they are shown (decision 81).
+    form_links: Mapped[list[CertificationForm]] = relationship(
+        cascade="all, delete-orphan", order_by="CertificationForm.position"
+    )
+    forms = relationship("Form", secondary="certification_forms", order_by="CertificationForm.position",
+                         viewonly=True)
     supporting_attachments = relationship(
         "Attachment",
         primaryjoin="Attachment.certification_id == Certification.id",

@@ -1,5 +1,6 @@
-"""The 42 columns of a certifications file, in the main source document's order (Import Certifications):
-each read from a cell's text into a setting, with a message naming what is wrong, and written back.
+"""The 42 columns of a certifications file, in the main source document's order (Import Certifications),
+then Valid When Added (the HSE documents' field, decision 80): each read from a cell's text into a
+setting, with a message naming what is wrong, and written back.
 
 Pure: text in, settings out. Names (module levels, roles, certifications) are read as lists of names;
 whether they exist is for the import to say, which knows the data.
@@ -240,6 +241,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Child Certification(s)", "children", read_names, write_names,
            "Names of existing certifications (or ones in this file) this one makes valid, separated by semicolons. "
            "A certification has a parent or children, not both."),
+    _boolean("Valid When Added", "valid_when_added"),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 BY_KEY = {column.key: column for column in COLUMNS}

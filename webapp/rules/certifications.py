@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Hashable
 
 from webapp.rules.cells import NOT_ONE_LINE
+from webapp.rules.required_forms import chosen_forms
 
 FORBIDDEN_NAME_CHARACTERS = ";<>\\/"
 
@@ -86,7 +87,7 @@ def settle_settings(values: Mapping, columns: Iterable[str]) -> dict:
             values[amount] = int(values[amount])
     activity = values.get("activity_type")
     values["course_id"] = values.get("course_id") if activity == "course" else None
-    values["form_id"] = values.get("form_id") if activity == "form" else None
+    values["form_ids"] = chosen_forms(values.get("form_ids") or ())[0] if activity == "form" else []
     if activity != "external_course":
         values["learning_integration_id"] = values["external_course_ref"] = None
     if values.get("required_at_login"):

@@ -67,3 +67,20 @@ def candidate_users(
         if user_id not in assigned
         and all(statuses.get(cert_id) == Status.VALID for cert_id in required)
     ]
+
+
+def direct_removal_refusal(sources: RequirementSources | None, certification_name: str,
+                           person_name: str) -> str | None:
+    """Why a person's requirement cannot be removed from them alone (decision 79); None when it can.
+
+    Only a direct assignment ("Other Required Certification") is removed from one person: a
+    requirement inherited from a role ends when the role, or the role's certifications, change.
+    Removing the direct assignment of a requirement a role also makes leaves it required.
+    """
+    if sources is not None and sources.direct:
+        return None
+    if sources is None or not sources.roles:
+        return f"{certification_name} is not an Other Required Certification of {person_name}: nothing to remove."
+    roles = ", ".join(role.role_name for role in sources.roles)
+    return (f"{certification_name} is required of {person_name} by the role {roles}: it cannot be removed from"
+            f" {person_name} alone. Change {person_name}'s roles, or the certifications the role requires.")

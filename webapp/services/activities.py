@@ -31,6 +31,8 @@ from webapp.models import (
 from webapp.models.base import utcnow
 from webapp.rules import Status
 from webapp.rules.activities import HOLDING_ACTIVITIES
+from webapp.rules.periods import plural
+from webapp.rules.required_forms import EntryFacts, FormState, form_state, ready_to_certify
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
@@ -120,10 +122,67 @@ def entry_files(entry: FormEntry) -> list[tuple[str, StoredFile]]:
     return [(ref["name"], stored[ref["stored_file_id"]]) for ref in refs if ref["stored_file_id"] in stored]
 
 
-def complete_form_entry(user: User, certification: Certification, entry: FormEntry, form: Form,
-                        extra_files: list[tuple[str, StoredFile]] = ()) -> Submission:
-    return complete_activity(user, certification, summary=f"submitted form {form.name}",
-                             attachments=[*entry_files(entry), *extra_files])
+# ---- Forms required to certify (decision 81) -------------------------------------------------
+
+
+def latest_form_entries(user: User, certification: Certification) -> dict[int, FormEntry]:
+    """The user's newest entry of each form for the certification (a draft, or the last one sent), by form id."""
+    latest: dict[int, FormEntry] = {}
+    for entry in db.session.scalars(
+        select(FormEntry)
+        .where(FormEntry.user_id == user.id, FormEntry.certification_id == certification.id)
+        .options(selectinload(FormEntry.payments), selectinload(FormEntry.form))
+        .order_by(FormEntry.saved_at.desc(), FormEntry.id.desc())
+    ):
+        latest.setdefault(entry.form_id, entry)
+    return latest
+
+
+def entry_facts(entry: FormEntry | None) -> EntryFacts | None:
+    if entry is None:
+        return None
+    paid = entry.form.fee_amount is None or any(payment.status == "confirmed" for payment in entry.payments)
+    return EntryFacts(submitted=entry.status == "submitted", in_record=entry.submission_id is not None,
+                      awaiting_payment=entry.status == "submitted" and not paid)
+
+
+@dataclass(frozen=True)
+class FormProgress:
+    """One form required to certify, the user's latest entry of it, and where they stand."""
+
+    form: Form
+    entry: FormEntry | None
+    state: FormState
+
+
+def form_progress(user: User, certification: Certification) -> list[FormProgress]:
+    """Each form required to certify, in order, with the user's state in it."""
+    latest = latest_form_entries(user, certification)
+    return [FormProgress(form, latest.get(form.id), form_state(entry_facts(latest.get(form.id))))
+            for form in certification.forms]
+
+
+def forms_ready(user: User, certification: Certification) -> bool:
+    """Every form required to certify is sent (fees confirmed) and none went into a record yet."""
+    latest = latest_form_entries(user, certification)
+    return ready_to_certify([form.id for form in certification.forms],
+                            {form_id: entry_facts(entry) for form_id, entry in latest.items()})
+
+
+def complete_required_forms(user: User, certification: Certification,
+                            extra_files: list[tuple[str, StoredFile]] = ()) -> Submission | None:
+    """Complete the activity with every form required to certify, in the caller's transaction, once all are
+    sent (each entry then names the submission); None while one is still outstanding."""
+    if not forms_ready(user, certification):
+        return None
+    latest = latest_form_entries(user, certification)
+    entries = [latest[form.id] for form in certification.forms]
+    names = ", ".join(entry.form.name for entry in entries)
+    submission = complete_activity(user, certification, summary=f"submitted {plural(len(entries), 'forms')} ({names})",
+                                   attachments=[*(file for entry in entries for file in entry_files(entry)), *extra_files])
+    for entry in entries:
+        entry.submission_id = submission.id
+    return submission
 
 
 # ---- Documents and videos --------------------------------------------------------------------
@@ -281,7 +340,7 @@ def held_certifications(user: User) -> list[Certification]:
             document = current_document(certification)
             if document is not None and not has_acknowledged(user, document):
                 held.append(certification)
-        elif certification.form_id and status.is_outstanding and not awaiting_payment(user, certification):
+        elif certification.form_links and status.is_outstanding and not awaiting_payment(user, certification):
             held.append(certification)
     return sorted(held, key=lambda c: c.name.lower())
 
@@ -326,14 +385,17 @@ def activity_evidence(submission_ids: Iterable[int]) -> dict[int, ActivityEviden
             f" {local_time(ack.acknowledged_at):%m/%d/%Y %H:%M %Z}.", [])
     entries = db.session.scalars(select(FormEntry).where(FormEntry.submission_id.in_(ids)).options(
         selectinload(FormEntry.form).selectinload(Form.fields), selectinload(FormEntry.payments),
-    ))
+    ).order_by(FormEntry.submitted_at, FormEntry.id))
     for entry in entries:
         summary = f"Form {entry.form.name} submitted {local_time(entry.submitted_at):%m/%d/%Y %H:%M %Z}."
         for payment in entry.payments:
             if payment.status == "confirmed":
                 summary += (f" Paid {payment.amount} {payment.currency} on {payment.paid_on:%m/%d/%Y},"
                             f" receipt {payment.receipt_number}.")
-        found[entry.submission_id] = ActivityEvidence(summary, form_answers(entry))
+        # Several forms required to certify make one record (decision 81): their evidence reads one after another.
+        earlier = found.get(entry.submission_id, ActivityEvidence("", []))
+        found[entry.submission_id] = ActivityEvidence(f"{earlier.summary} {summary}".strip(),
+                                                      [*earlier.answers, *form_answers(entry)])
     return found
 
 

@@ -13,7 +13,8 @@ from webapp.models import Certification, Form, FormEntry, FormField, User
 from webapp.models.activities import FORM_FIELD_KINDS
 from webapp.models.base import utcnow
 from webapp.rules.activities import FieldSpec, check_answer
-from webapp.services.activities import complete_form_entry, swap_positions
+from webapp.rules.required_forms import FormState, form_state
+from webapp.services.activities import complete_required_forms, entry_facts, latest_form_entries, swap_positions
 from webapp.services.audit import record_audit
 from webapp.services.dates import person_date_order
 from webapp.services.invalid import Invalid
@@ -135,15 +136,9 @@ def move_form_field(actor: User, form: Form, field_id: int, step: int) -> None:
 # ---- Entries ---------------------------------------------------------------------------------
 
 
-def latest_entry(user: User, certification: Certification) -> FormEntry | None:
-    """The user's newest entry for the certification: a draft to continue, or the last one sent."""
-    return db.session.scalar(
-        select(FormEntry)
-        .where(FormEntry.user_id == user.id, FormEntry.certification_id == certification.id)
-        .options(selectinload(FormEntry.payments))
-        .order_by(FormEntry.saved_at.desc(), FormEntry.id.desc())
-        .limit(1)
-    )
+def required_form(certification: Certification, form_id: int) -> Form | None:
+    """The form, with its fields, when it is one of the certification's forms required to certify."""
+    return get_form(form_id) if form_id in {link.form_id for link in certification.form_links} else None
 
 
 def _spec(field: FormField) -> FieldSpec:
@@ -151,19 +146,21 @@ def _spec(field: FormField) -> FieldSpec:
                      choices=tuple(field.choices or ()))
 
 
-def save_form_entry(user: User, certification: Certification, formdata: Mapping[str, str],
+def save_form_entry(user: User, certification: Certification, form: Form, formdata: Mapping[str, str],
                     files: Mapping[str, FileStorage], *, submit: bool) -> FormEntry:
-    """Save the user's answers as a draft, or submit them (then the activity is complete, or waits for payment).
+    """Save the user's answers to one of the certification's forms as a draft, or submit them: sending the
+    last outstanding form completes the activity (decision 81); a form with a fee waits for its payment.
 
     Refused answers raise Invalid (keys "field_<id>") and nothing is stored.
     """
-    form = get_form(certification.form_id or 0)
-    if form is None:
-        raise Invalid({"form": "This certification has no form to fill in yet; ask an administrator."})
-    entry = latest_entry(user, certification)
-    if entry is not None and entry.status == "submitted":
-        if entry.submission_id is None:
-            raise Invalid({"form": "Your entry is submitted and waits for an administrator to confirm the payment."})
+    entry = latest_form_entries(user, certification).get(form.id)
+    state = form_state(entry_facts(entry))
+    if state is FormState.AWAITING_PAYMENT:
+        raise Invalid({"form": "Your entry is submitted and waits for an administrator to confirm the payment."})
+    if state is FormState.SENT:
+        raise Invalid({"form": f"You sent {form.name} already: the certification is submitted once every form"
+                               f" it requires is sent."})
+    if state is FormState.COMPLETED:
         entry = None
     previous = dict(entry.answers) if entry is not None else {}
     answers, errors, new_files = {}, {}, []
@@ -210,8 +207,9 @@ def save_form_entry(user: User, certification: Certification, formdata: Mapping[
         open_payment(entry, form)
         record_audit(user, "form.submit", entry, f"{user.full_name} submitted form {form.name} for {certification.name};"
                      f" the fee of {form.fee_amount} {form.fee_currency} waits for confirmation")
-    else:
-        entry.submission_id = complete_form_entry(user, certification, entry, form).id
+    elif complete_required_forms(user, certification) is None:
+        record_audit(user, "form.submit", entry, f"{user.full_name} submitted form {form.name} for {certification.name};"
+                     f" other forms it requires are still to be sent")
     db.session.commit()
     return entry
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import Acknowledgement, ActivityDocument, Certification, User, utcnow
@@ -40,7 +41,7 @@ def _held_key(requirement: Requirement, documents: dict[int, ActivityDocument],
         if document is None or (requirement.user_id, document.id) in acknowledged:
             return None
         return activity_notice_date("document", revision_date=document.revision_date, expires_on=None)
-    if certification.form_id and status.status.is_outstanding:
+    if certification.form_links and status.status.is_outstanding:
         return activity_notice_date("form", revision_date=None, expires_on=status.expires_on)
     return None
 
@@ -51,9 +52,9 @@ def activity_notice_rows(requirements: dict[int, list[Requirement]], people: dic
     over their `requirements`, as outbox rows; queries the current documents and the acknowledgements
     of them (two queries) when a required-at-login activity exists."""
     activities = {c.id: c for c in db.session.scalars(
-        select(Certification).where(Certification.required_at_login.is_(True),
-                                    Certification.activity_type.in_(HOLDING_ACTIVITIES),
-                                    Certification.archived_at.is_(None)))}
+        select(Certification).options(selectinload(Certification.form_links))
+        .where(Certification.required_at_login.is_(True), Certification.activity_type.in_(HOLDING_ACTIVITIES),
+               Certification.archived_at.is_(None)))}
     if not activities or not people:
         return []
     documents = {document.certification_id: document for document in db.session.scalars(

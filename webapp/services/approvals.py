@@ -12,16 +12,19 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import selectinload
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, Comment, Company, Submission, User
 from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
+from webapp.rules.valid_when_added import approved_completion_date
 from webapp.services.access import approvable_submissions
 from webapp.services.audit import record_audit
 from webapp.services.certificates import on_record_approved
 from webapp.services.mail import external_url, queue_email, render_mail
 from webapp.services.privacy import attachments_visible_to, certification_visible_to
 from webapp.services.settings import notification_defaults
+from webapp.services.submissions import preview_expiration
 
 
 class AlreadyDecided(Exception):
@@ -63,8 +66,19 @@ def _decide(submission: Submission, by: User, **values) -> None:
     db.session.refresh(submission)
 
 
+def _valid_from_approval(submission: Submission) -> dict:
+    """For a certification valid when added, the record's date becomes the approval day, and its expiration
+    what the rules give from it (decision 80); nothing changes for any other."""
+    day = today()
+    added_on = approved_completion_date(submission.certification.valid_when_added, submission.completed_on, day)
+    if added_on == submission.completed_on:
+        return {}
+    preview = preview_expiration(submission.user, submission.certification, added_on, day)
+    return {"completed_on": added_on, "expires_on": preview.expires_on, "expiration_explanation": preview.explanation}
+
+
 def approve_submission(submission: Submission, by: User) -> Submission:
-    _decide(submission, by, status="approved")
+    _decide(submission, by, status="approved", **_valid_from_approval(submission))
     on_record_approved(submission)
     user, certification = submission.user, submission.certification
     # Nobody is mailed about a certification, or sent its files, that privacy hides from their module levels.

@@ -22,7 +22,7 @@ from webapp.services.invalid import Invalid
 from webapp.services.people import notify_user
 from webapp.services.records import record_for_people
 from webapp.services.requirements import LOCKED, requirement_state_refusals, set_requirement_state
-from webapp.services.submissions import SubmissionError
+from webapp.services.submissions import SubmissionError, record_date
 
 NOTHING_CHANGED = "Nothing was changed."
 # What each bulk action needs of each chosen person, as in ACTIONS_ON_PEOPLE.
@@ -91,7 +91,7 @@ def set_requirement_states(certification: Certification, by: User, users: list[U
 def record_completion_for_people(certification: Certification, by: User, users: list[User], completed_on: date | None,
                                  files: Iterable[FileStorage] = (), idempotency_key: str | None = None) -> list[Submission]:
     """One record of the same completion for each of `users`, all stored or none (as Batch Submit)."""
-    if completed_on is None:
+    if record_date(certification, completed_on) is None:
         raise Invalid({"completed_on": f"Enter the completion date ({typed_date_format()})."})
     try:
         return record_for_people(certification, by, completed_on, users, files, idempotency_key)

@@ -18,6 +18,7 @@ from webapp.extensions import db
 from webapp.models import (
     Attachment,
     Certification,
+    CertificationForm,
     CertificationGroup,
     CertificationRole,
     Comment,
@@ -36,6 +37,7 @@ from webapp.models import (
 )
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
 from webapp.rules.certifications import FORBIDDEN_NAME_CHARACTERS, family_problems, name_problem, settle_settings
+from webapp.rules.required_forms import chosen_forms
 from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision, check_document_upload, current_document
@@ -53,7 +55,7 @@ from webapp.services.tags import tags_named
 # Columns of Certification set from the form, in the order of its sections.
 COLUMNS = (
     "name", "type", "information", "external_url", "group_id",
-    "cost", "time_to_complete", "time_to_complete_unit", "expires",
+    "cost", "time_to_complete", "time_to_complete_unit", "valid_when_added", "expires",
     "duration_amount", "duration_unit", "extend_to", "forced_expiration",
     "existing_window_opens", "existing_window_amount", "existing_window_unit",
     "existing_grace_amount", "existing_grace_unit",
@@ -62,15 +64,15 @@ COLUMNS = (
     "refresher_duration_amount", "refresher_duration_unit", "refresher_extend_to",
     "refresher_first_notice_amount", "refresher_first_notice_unit",
     "refresher_second_notice_amount", "refresher_second_notice_unit",
-    "activity_type", "required_at_login", "course_id", "form_id", "learning_integration_id", "external_course_ref",
+    "activity_type", "required_at_login", "course_id", "learning_integration_id", "external_course_ref",
     "hide_from_shared_reports", "hide_from_qr_reports",
     "hide_attachments_from_shared_reports", "hide_attachments_from_qr_reports",
     "require_attachment", "auto_approve_submissions", "auto_approve_on_activity", "allow_batch_submission",
     "generate_certificate_on_approval", "generate_certificate_on_activity", "hide_expiration_on_certificate",
     "attach_files_to_approval_emails", "parent_id",
 )
-RELATIONS = ("tag_names", "hidden_level_ids", "attachments_hidden_level_ids", "batch_role_ids", "child_ids")
-AUDITED = COLUMNS + ("tags", "hidden_levels", "attachments_hidden_levels", "batch_roles", "children")
+RELATIONS = ("tag_names", "hidden_level_ids", "attachments_hidden_level_ids", "batch_role_ids", "child_ids", "form_ids")
+AUDITED = COLUMNS + ("tags", "hidden_levels", "attachments_hidden_levels", "batch_roles", "children", "form_ids")
 
 # Where a rules-module message ("first_notice: ...") belongs on the form.
 _POLICY_FIELDS = {
@@ -219,7 +221,6 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
 # The setting each activity type needs, and the message when it is missing.
 _ACTIVITY_CHOICE = {
     "course": ("course_id", Course, "Choose the course a user must take."),
-    "form": ("form_id", Form, "Choose the form a user must fill in."),
     "external_course": ("learning_integration_id", LearningIntegration, "Choose the learning system that reports completions."),
 }
 
@@ -231,6 +232,8 @@ def _activity_errors(values: dict, certification: Certification | None) -> dict[
         column, model, message = _ACTIVITY_CHOICE[activity]
         if not values.get(column) or unknown_ids(model, [values[column]]):
             errors[column] = message
+    if activity == "form":
+        errors.update(_form_list_errors(values.get("form_ids") or ()))
     if activity == "external_course" and not (values.get("external_course_ref") or "").strip():
         errors["external_course_ref"] = "Enter the course's id in the learning system, as its completions name it."
     if values.get("required_at_login") and activity not in HOLDING_ACTIVITIES:
@@ -242,6 +245,16 @@ def _activity_errors(values: dict, certification: Certification | None) -> dict[
         elif certification is None or certification.id is None or current_document(certification) is None:
             errors["document_file"] = "Upload the document or video users must acknowledge."
     return errors
+
+
+def _form_list_errors(form_ids) -> dict[str, str]:
+    """Why the forms required to certify are refused, on "form_ids" (decision 81)."""
+    chosen, refusal = chosen_forms(form_ids)
+    if refusal is None and not chosen:
+        refusal = "Choose the form a user must fill in."
+    if refusal is None and (unknown := unknown_ids(Form, chosen)):
+        refusal = f"There is no form with the id {unknown[0]}."
+    return {"form_ids": refusal} if refusal else {}
 
 
 def _apply_document(actor: User, certification: Certification, values: dict) -> None:
@@ -263,6 +276,7 @@ def _audit_state(certification: Certification) -> dict:
         attachments_hidden_levels=sorted(level.name for level in certification.attachments_hidden_from_levels),
         batch_roles=sorted(role.name for role in certification.batch_roles),
         children=sorted(child.name for child in certification.children),
+        form_ids=[link.form_id for link in certification.form_links],
         supporting_attachments=[attachment.name for attachment in certification.supporting_attachments],
     )
     return state
@@ -290,6 +304,17 @@ def _apply(certification: Certification, values: dict) -> None:
     certification.attachments_hidden_from_levels = _by_ids(ModuleLevel, values["attachments_hidden_level_ids"])
     certification.batch_roles = _by_ids(CertificationRole, values["batch_role_ids"])
     certification.children = [child for child in _by_ids(Certification, values.get("child_ids")) if child is not certification]
+    _apply_forms(certification, values["form_ids"])
+
+
+def _apply_forms(certification: Certification, form_ids: list[int]) -> None:
+    """The forms required to certify, in order: positions 1, 2, ... (the old links go first, as positions are unique)."""
+    if [link.form_id for link in certification.form_links] == form_ids:
+        return
+    certification.form_links = []
+    db.session.flush()
+    certification.form_links = [CertificationForm(form_id=form_id, position=position)
+                                for position, form_id in enumerate(form_ids, start=1)]
 
 
 def create_certification(actor: User, values: dict) -> Certification:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
@@ -335,16 +335,35 @@ def current_record(user: User, certification: Certification, *, completed_before
     return db.session.scalar(query.order_by(Submission.completed_on.desc(), Submission.id.desc()).limit(1))
 
 
-def required_to_hold(certification_id: int) -> ColumnElement[bool]:
-    """A condition on User: they must hold the certification, by a role at their company or directly
-    (what load_requirements resolves, as SQL, for one certification)."""
-    by_role = (
-        select(RoleAssignment.user_id)
+def _holding_by_role(certification_id: int, *columns) -> Select:
+    """`columns` of each role assignment whose role requires the certification at its holder's company."""
+    return (
+        select(*columns)
+        .select_from(RoleAssignment)
         .join(User, User.id == RoleAssignment.user_id)
         .join(RoleRequirement, (RoleRequirement.role_id == RoleAssignment.role_id)
               & (RoleRequirement.company_id == User.company_id))
         .where(RoleRequirement.certification_id == certification_id)
     )
+
+
+def roles_requiring(certification_id: int) -> dict[int, list[str]]:
+    """User id -> the names of their roles that require the certification (decision 79), in one query."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for user_id, role_name in db.session.execute(
+        _holding_by_role(certification_id, RoleAssignment.user_id, CertificationRole.name)
+        .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
+        .where(CertificationRole.archived_at.is_(None))
+        .order_by(CertificationRole.name)
+    ):
+        names[user_id].append(role_name)
+    return dict(names)
+
+
+def required_to_hold(certification_id: int) -> ColumnElement[bool]:
+    """A condition on User: they must hold the certification, by a role at their company or directly
+    (what load_requirements resolves, as SQL, for one certification)."""
+    by_role = _holding_by_role(certification_id, RoleAssignment.user_id)
     direct = select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification_id)
     return or_(User.id.in_(by_role), User.id.in_(direct))
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import (
     Certification,
+    CertificationForm,
     CertificationGroup,
     CertificationRole,
     Company,
@@ -421,7 +422,8 @@ def _activities(ada, emma, today) -> None:
     ]
     made = [
         Certification(name="Ladder Safety", activity_type="course", course=course, auto_approve_on_activity=True),
-        Certification(name="Vehicle Pre-Start Check", activity_type="form", form=form),
+        Certification(name="Vehicle Pre-Start Check", activity_type="form",
+                      form_links=[CertificationForm(form=form, position=1)]),
         Certification(name="Site Safety Policy", activity_type="document", auto_approve_on_activity=True),
     ]
     db.session.add_all(made)

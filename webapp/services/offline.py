@@ -55,7 +55,7 @@ def _listed_certifications(user: User, requirements: list[Requirement], sight: S
     certifications = db.session.scalars(
         select(Certification)
         .where(Certification.id.in_(ids))
-        .options(selectinload(Certification.supporting_attachments))
+        .options(selectinload(Certification.supporting_attachments), selectinload(Certification.form_links))
         .order_by(Certification.name)
     ).all()
     return [c for c in certifications if sight.shows(c.id)]
@@ -88,9 +88,10 @@ def _activity_entries(certifications: list[Certification]) -> tuple[list[Offline
         if certification.activity_type == "document" and document is not None:
             files.append(OfflineEntry(url_for("activities.document_file", certification_id=certification.id,
                                               document_id=document.id), document.file_name))
-        elif certification.activity_type == "form" and certification.form_id:
-            pages.append(OfflineEntry(url_for("activities.fill_form", certification_id=certification.id),
-                                      f"{certification.name}: form", listed=False))
+        elif certification.activity_type == "form":
+            pages += [OfflineEntry(url_for("activities.fill_form", certification_id=certification.id, form_id=link.form_id),
+                                   f"{certification.name}: form {link.position}", listed=False)
+                      for link in certification.form_links]
         elif certification.activity_type == "course" and course is not None and course.pages:
             steps = len(course.pages) + (1 if course.questions else 0)
             pages.append(OfflineEntry(url_for("activities.course", certification_id=certification.id), course.name))

@@ -23,7 +23,7 @@ from webapp.extensions import db
 from webapp.models import Certification, Form, FormEntry, Payment, User
 from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
-from webapp.services.activities import complete_form_entry
+from webapp.services.activities import complete_required_forms, forms_ready
 from webapp.services.audit import record_audit
 from webapp.services.dates import typed_date_format
 from webapp.services.invalid import Invalid
@@ -127,10 +127,11 @@ def settle_payment(payment: Payment, by: User | None, receipt_number: str | None
     user, certification = db.session.get(User, entry.user_id), db.session.get(Certification, entry.certification_id)
     payment.receipt_number, payment.paid_on = receipt_number[:120], paid_on
     payment.status, payment.confirmed_by_id, payment.confirmed_at = "confirmed", by.id if by else None, utcnow()
-    receipt = _receipt(payment, user, certification, by)
-    submission = complete_form_entry(user, certification, entry, entry.form,
-                                     extra_files=[(receipt.name, store_file(receipt))])
-    entry.submission_id = submission.id
+    db.session.flush()
+    # The receipt goes on the record when this payment completes the activity (decision 81).
+    if forms_ready(user, certification):
+        receipt = _receipt(payment, user, certification, by)
+        complete_required_forms(user, certification, extra_files=[(receipt.name, store_file(receipt))])
     record_audit(by, "payment.confirm", payment,
                  f"Confirmed payment {receipt_number} of {payment.amount} {payment.currency} by {user.full_name}"
                  f" for {certification.name}",

@@ -35,6 +35,7 @@ from webapp.services.submissions import (
     new_attachments,
     preview_after,
     preview_expiration,
+    record_date,
     submit_certification,
 )
 
@@ -89,7 +90,7 @@ def attach_to_record(record: Submission, by: User, files: Iterable[FileStorage] 
     return added
 
 
-def record_certification(user: User, certification: Certification, by: User, completed_on: date, *,
+def record_certification(user: User, certification: Certification, by: User, completed_on: date | None, *,
                          expires_on: date | None = None, files: Iterable[FileStorage] = (), links: Iterable[str] = (),
                          comment: str | None = None, idempotency_key: str | None = None, issuer: str | None = None,
                          card: CardDetails = NO_CARD) -> Submission:
@@ -99,7 +100,8 @@ def record_certification(user: User, certification: Certification, by: User, com
     An expiration equal to what the rules give is not an override, so the record keeps the rules' explanation.
     Raises SubmissionError when the input is refused.
     """
-    if expires_on is not None and expires_on == preview_expiration(
+    completed_on = record_date(certification, completed_on)
+    if expires_on is not None and completed_on is not None and expires_on == preview_expiration(
             user, certification, completed_on, today(), card.printed_expiration).expires_on:
         expires_on = None
     submission = submit_certification(user, certification, completed_on, expires_on=expires_on, files=files,
@@ -138,7 +140,7 @@ def _batch_stored(keys: dict[int, str]) -> list[Submission]:
                                    .order_by(Submission.id)))
 
 
-def batch_submit(certification: Certification, by: User, completed_on: date, users: list[User],
+def batch_submit(certification: Certification, by: User, completed_on: date | None, users: list[User],
                  files: Iterable[FileStorage] = (), idempotency_key: str | None = None) -> list[Submission]:
     """One record per user, all in one transaction: all are stored or none.
 
@@ -152,7 +154,7 @@ def batch_submit(certification: Certification, by: User, completed_on: date, use
     return record_for_people(certification, by, completed_on, users, files, idempotency_key, refusals=refusals)
 
 
-def record_for_people(certification: Certification, by: User, completed_on: date, users: list[User],
+def record_for_people(certification: Certification, by: User, completed_on: date | None, users: list[User],
                       files: Iterable[FileStorage] = (), idempotency_key: str | None = None, *,
                       refusals: dict[str, list[str]] | None = None) -> list[Submission]:
     """One record of the same completion per user, all in one transaction: all are stored or none
@@ -172,7 +174,10 @@ def record_for_people(certification: Certification, by: User, completed_on: date
     elif refused := out_of_reach(by, "record", users):
         errors["users"] = [f"You may not record certifications for {names_of(refused)}."]
     day = today()
-    if refusal := completion_refusal(certification, completed_on, day):
+    completed_on = record_date(certification, completed_on)  # today, valid when added (decision 80)
+    if completed_on is None:
+        errors["completed_on"] = ["Enter the completion date."]
+    elif refusal := completion_refusal(certification, completed_on, day):
         errors["completed_on"] = [refusal]
     checked, _, upload_errors = check_attachments(files)
     errors.update(upload_errors)

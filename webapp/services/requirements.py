@@ -15,8 +15,10 @@ from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, DirectRequirement, RequirementSetting, RoleAssignment, User
 from webapp.permissions import Permission
 from webapp.rules.periods import format_date
+from webapp.rules.requirements import direct_removal_refusal
 from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.audit import record_audit, snapshot
+from webapp.services.compliance import load_user_requirements
 from webapp.services.dates import typed_date_format
 
 # "none" removes the setting: the requirement applies as usual.
@@ -148,9 +150,16 @@ def add_direct_requirement(user: User, certification: Certification, by: User) -
     return requirement
 
 
-def remove_direct_requirement(requirement: DirectRequirement, by: User) -> None:
-    record_audit(by, "requirement.remove_direct", requirement.user,
-                 f"{requirement.certification.name} no longer directly required of {requirement.user.full_name}",
-                 before={"certification_id": requirement.certification_id})
+def remove_direct_requirement(user: User, certification: Certification, by: User) -> None:
+    """Stop requiring the certification of the user directly; a requirement only a role makes is refused
+    (RequirementError on "certification", nothing changed; decision 79)."""
+    requirement = db.session.get(DirectRequirement, (user.id, certification.id))
+    if requirement is None:
+        sources = next((r.sources for r in load_user_requirements(user, today())
+                        if r.certification.id == certification.id), None)
+        raise RequirementError({"certification": [direct_removal_refusal(sources, certification.name, user.full_name)]})
+    record_audit(by, "requirement.remove_direct", user,
+                 f"{certification.name} no longer directly required of {user.full_name}",
+                 before={"certification_id": certification.id})
     db.session.delete(requirement)
     db.session.commit()

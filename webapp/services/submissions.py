@@ -16,6 +16,7 @@ from webapp.models import Attachment, Certification, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
 from webapp.rules.periods import format_date
+from webapp.rules.valid_when_added import completion_date
 from webapp.services.access import may_approve_for
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.cards import NO_CARD, CardDetails, card_attachments, card_number_of, check_card
@@ -48,6 +49,7 @@ class ExpirationPreview:
     is_upcoming: bool
     printed_expiration: date | None = None
     printed_differs: bool = False
+    valid_when_added: bool = False
 
     @property
     def stages(self) -> list[tuple[Status, date]]:
@@ -85,6 +87,12 @@ def preview_expiration(user: User, certification: Certification, completed_on: d
     """The expiration and notice dates a record completed on `completed_on` (with the expiry
     `printed_expiration` on its card) would get on `day`."""
     return preview_after(current_record(user, certification), certification, completed_on, day, printed_expiration)
+
+
+def record_date(certification: Certification, typed: date | None) -> date | None:
+    """The completion date a new record of `certification` gets: today for one valid when added
+    (decision 80), otherwise the date typed (None: none was)."""
+    return completion_date(certification.valid_when_added, typed, today())
 
 
 def completion_refusal(certification: Certification, completed_on: date, day: date) -> str | None:
@@ -128,6 +136,7 @@ def preview_after(existing: Submission | None, certification: Certification, com
         is_upcoming=completed_on > day,
         printed_expiration=printed_expiration,
         printed_differs=printed_differs(result, printed_expiration),
+        valid_when_added=certification.valid_when_added,
     )
 
 
@@ -200,7 +209,7 @@ def _existing(idempotency_key: str | None, user: User) -> Submission | None:
 def submit_certification(
     user: User,
     certification: Certification,
-    completed_on: date,
+    completed_on: date | None,
     *,
     expires_on: date | None = None,
     files: Iterable[FileStorage] = (),
@@ -211,6 +220,9 @@ def submit_certification(
     card: CardDetails = NO_CARD,
 ) -> Submission:
     """Store a submission of `certification` by `user` (or, with `by`, for them) and commit it.
+
+    A certification valid when added is recorded as completed today, whatever `completed_on` says
+    (decision 80); any other needs `completed_on`.
 
     The record names `issuer` (default: the certification's) and keeps what the `card` says: its
     number, printed expiry (the expiration when the certification takes it as printed) and
@@ -230,7 +242,11 @@ def submit_certification(
         errors.setdefault("certification", []).append(
             f"{certification.name} is archived: it can no longer be submitted or recorded.")
     day = today()
-    if refusal := completion_refusal(certification, completed_on, day):
+    completed_on = record_date(certification, completed_on)
+    if completed_on is None:
+        errors.setdefault("completed_on", []).append("Enter the completion date.")
+        completed_on = day  # only for the checks below: nothing is stored
+    elif refusal := completion_refusal(certification, completed_on, day):
         errors.setdefault("completed_on", []).append(refusal)
     if expires_on is not None:
         if by.id == user.id and not user.can(Permission.SET_OWN_EXPIRATION):
