@@ -206,7 +206,9 @@ def test_parent_and_children_in_the_same_file_must_agree(client, csrf, administr
 
 
 @pytest.mark.parametrize("data, filename, outcome", [
-    (csv_bytes(row(), headers=HEADERS[:-1]), "c.csv", "The header row does not match (missing: Valid When Added)"),
+    (csv_bytes(row(), headers=HEADERS[:-1]), "c.csv", 1),
+    (csv_bytes(row(), headers=HEADERS[:-2]), "c.csv",
+     f"The header row does not match (missing: {HEADERS[-2]}, Valid When Added)"),
     (csv_bytes(row(), headers=(HEADERS[1], HEADERS[0], *HEADERS[2:])), "c.csv", "The columns are in the wrong order"),
     (b"\xef\xbb\xbf" + csv_bytes(row()), "c.csv", 1),
     (csv_bytes(row(), newline="\r\n"), "c.csv", 1),
@@ -359,3 +361,14 @@ def test_valid_when_added_goes_out_and_comes_back_in_its_column(client, csrf, fa
     assert errors_of(job) == [] and certification("Visitor Briefing").valid_when_added is True
     refused = upload(client, csrf, csv_bytes(row(Name="Gate Pass", Valid_When_Added="maybe")))
     assert errors_of(refused) and errors_of(refused)[0][1] == "Valid When Added"
+
+
+def test_a_file_of_the_42_columns_leaves_valid_when_added_as_it_is(client, csrf, factory, administrator):
+    kept = factory.certification(name="Site Induction", valid_when_added=True)
+    older = csv_bytes(row(Certification_ID=str(kept.id), Name="Site Induction", Information="Updated"), row(Name="Gate Pass"),
+                      headers=HEADERS[:-1])
+    job = confirm(client, csrf, upload(client, csrf, older))
+    assert errors_of(job) == []
+    assert certification("Site Induction").information == "Updated"
+    assert certification("Site Induction").valid_when_added is True
+    assert certification("Gate Pass").valid_when_added is False

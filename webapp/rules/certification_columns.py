@@ -277,6 +277,8 @@ def read_row(cells: Mapping[str, str]) -> tuple[dict, list[CellError]]:
     (decision 43)."""
     settings, errors = {}, []
     for column in COLUMNS:
+        if column.header not in cells:
+            continue  # a column the file has not (decision 80): the setting stays as it is
         try:
             settings[column.key] = column.read(cells[column.header])
         except CellInvalid as invalid:

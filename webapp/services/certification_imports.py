@@ -39,7 +39,8 @@ _STORED = tuple(column.key for column in FILE_COLUMNS if column.key not in _RELA
 # Written by the import: every setting but the parent (set once every certification has an id).
 _WRITTEN = tuple(column for column in COLUMNS if column != "parent_id")
 # A new certification's settings the file has no column for: the form's defaults.
-_NEW = {**{column: None for column in COLUMNS}, "type": "employee", "activity_type": "none", "required_at_login": False}
+_NEW = {**{column: None for column in COLUMNS}, "type": "employee", "activity_type": "none", "required_at_login": False,
+        "valid_when_added": False}
 _LINKS = (
     ("hidden_level_ids", certification_hidden_from_levels, "module_level_id"),
     ("attachments_hidden_level_ids", certification_attachments_hidden_from_levels, "module_level_id"),
@@ -196,7 +197,7 @@ def _values(entry: _Entry, known: _Known) -> None:
         amount, unit = f"{prefix}second_notice_amount", f"{prefix}second_notice_unit"
         if certification is not None and overdue_period(values[amount], values[unit]) == (settings[amount], settings[unit]):
             settings = {**settings, amount: values[amount], unit: values[unit]}
-    values.update({key: settings[key] for key in _STORED})
+    values.update({key: settings[key] for key in _STORED if key in settings})
     values["name"] = entry.name
     values["hidden_level_ids"] = _resolve(entry, "hidden_levels", known.levels, "module level")
     values["attachments_hidden_level_ids"] = _resolve(entry, "attachments_hidden_levels", known.levels, "module level")
@@ -402,6 +403,7 @@ CERTIFICATIONS = ImportKind(
     name="certifications",
     title="Certifications",
     headers=HEADERS,
+    optional_headers=(HEADER_OF["valid_when_added"],),
     permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),
     plan=plan_certifications,
     write=write_certifications,

@@ -118,6 +118,9 @@ class ImportKind:
     plan: Callable[[list[ImportRow], User, date, Progress], ImportPlan]
     write: Callable[[ImportPlan, User, date], Any]
     export_rows: Callable[[User], Iterator[Sequence]]
+    # The last headers, added after files were made without them: a file may leave them out, and its rows
+    # then say nothing of them.
+    optional_headers: tuple[str, ...] = ()
     # Each column's rule, shown on the import page.
     column_help: dict[str, str] = field(default_factory=dict)
     template_rows: tuple[tuple[str, ...], ...] = ()
@@ -145,6 +148,13 @@ def may_use_kind(user: User, kind: ImportKind) -> bool:
     return user.can(Permission.IMPORT_EXPORT) and kind.permissions <= user.permissions
 
 
+def file_headers(kind: ImportKind, headers: tuple[str, ...]) -> tuple[str, ...]:
+    """The kind's headers a file with `headers` has: all of them, or all but the optional ones it leaves out."""
+    older = kind.headers[:len(kind.headers) - len(kind.optional_headers)]
+    leaves_out = len(headers) == len(older) and kind.optional_headers
+    return older if leaves_out else kind.headers
+
+
 def header_problem(headers: tuple[str, ...], expected: tuple[str, ...]) -> str | None:
     """Why the file's header row is not the kind's, or None. Case and spaces around a name are forgiven,
     not a missing, extra or moved column."""
@@ -165,17 +175,18 @@ def header_problem(headers: tuple[str, ...], expected: tuple[str, ...]) -> str |
 
 
 def import_rows(table: Table, kind: ImportKind) -> tuple[list[ImportRow], list[RowError]]:
-    """The table's rows keyed by the kind's columns, and the errors no kind accepts: a formula, or more
-    cells than the header has."""
+    """The table's rows keyed by the kind's columns the file has, and the errors no kind accepts: a formula,
+    or more cells than the header has."""
     rows, errors = [], []
-    width = len(kind.headers)
+    headers = file_headers(kind, table.headers)
+    width = len(headers)
     for row in table.rows:
         cells = row.cells
         if any(cells[width:]):
-            errors.append(RowError(row.line, kind.headers[-1], f"The row has {len(cells)} cells but the header only "
+            errors.append(RowError(row.line, headers[-1], f"The row has {len(cells)} cells but the header only "
                                                                f"{width} columns: check the separators and quotes."))
         values = {}
-        for column, cell in zip(kind.headers, cells + ("",) * (width - len(cells))):
+        for column, cell in zip(headers, cells + ("",) * (width - len(cells))):
             problem = formula_problem(cell)
             if problem:
                 errors.append(RowError(row.line, column, problem))
@@ -205,7 +216,7 @@ def _plan(job: ImportJob, kind: ImportKind, by: User, day: date) -> ImportPlan:
     """Check the job's file: the whole plan, reporting progress as rows are checked. Writes nothing but
     the job's own progress."""
     table = read_table(job.content or b"", job.filename, max_rows=current_app.config["IMPORT_MAX_ROWS"])
-    problem = header_problem(table.headers, kind.headers)
+    problem = header_problem(table.headers, file_headers(kind, table.headers))
     if problem:
         return ImportPlan(errors=[RowError(1, "Header", problem)])
     rows, errors = import_rows(table, kind)
