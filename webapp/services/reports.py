@@ -25,6 +25,7 @@ from webapp.services.audit import record_audit
 from webapp.services.certifications import group_and_nested
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
+from webapp.tabular import safe_cell
 
 PAGE_SIZE = 50
 REPORT_PAGE_PEOPLE = 50
@@ -311,16 +312,31 @@ CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification",
 
 
 def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
+    """The report's CSV rows, every cell already safe (`tabular.safe_cell`; write them with
+    `csv_chunks(..., cells_safe=True)`). A person's cells are made once for their lines, which come
+    together, and a certification's, a date's and a role list's once for the export (a few thousand
+    at most, whatever the organisation's size)."""
     yield CSV_HEADER
+    person, person_id = [], None
+    texts: dict[str, str] = {}
+    dates: dict[date, str] = {}
     for line in lines:
-        s = line.requirement.status
+        user, requirement = line.user, line.requirement
+        if user.id != person_id:
+            person_id = user.id
+            person = [safe_cell(user.last_name), safe_cell(user.first_name), safe_cell(user.username),
+                      safe_cell(user.company.name) if user.company else ""]
+        s = requirement.status
+        certification, sources = requirement.certification.name, "; ".join(requirement.source_names)
+        completed, expires = s.completed_on, s.expires_on
         yield [
-            line.user.last_name, line.user.first_name, line.user.username,
-            line.user.company.name if line.user.company else "",
-            line.requirement.certification.name, "; ".join(line.requirement.source_names), s.status.label,
+            *person,
+            texts.get(certification) or texts.setdefault(certification, safe_cell(certification)),
+            texts.get(sources) or texts.setdefault(sources, safe_cell(sources)),
+            s.status.label,
             "Yes" if s.pending else "No",
-            s.completed_on.strftime("%m/%d/%Y") if s.completed_on else "",
-            s.expires_on.strftime("%m/%d/%Y") if s.expires_on else "",
+            (dates.get(completed) or dates.setdefault(completed, completed.strftime("%m/%d/%Y"))) if completed else "",
+            (dates.get(expires) or dates.setdefault(expires, expires.strftime("%m/%d/%Y"))) if expires else "",
             "" if s.days_left is None else s.days_left,
         ]
 
