@@ -12,7 +12,7 @@ from webapp.forms.dates import DATE_HINT
 from webapp.forms.my_account import ProfileForm, RequiredOnlyForm, SubmitCertificationForm, preview_on_change
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
-from webapp.models import Attachment, Certification, PushSubscription, Submission
+from webapp.models import Attachment, Certification, PushSubscription, Submission, people_by_name
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
@@ -44,9 +44,7 @@ bp = Blueprint("my_account", __name__, url_prefix="/my")
 _RECORD_LOADS = (
     selectinload(Submission.attachments).selectinload(Attachment.stored_file),
     selectinload(Submission.certification),
-    selectinload(Submission.submitted_by),
-    selectinload(Submission.decided_by),
-    selectinload(Submission.revoked_by),
+    *people_by_name(Submission.submitted_by, Submission.decided_by, Submission.revoked_by),
 )
 
 

@@ -25,7 +25,17 @@ from webapp.models.operations import (
     Setting,
     SharedReport,
 )
-from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
+from webapp.models.people import (
+    Company,
+    ModuleLevel,
+    ModuleLevelPermission,
+    Tag,
+    User,
+    UserPhoto,
+    UserSession,
+    new_token,
+    people_by_name,
+)
 from webapp.models.push import PushDelivery, PushSubscription
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import (

@@ -13,7 +13,7 @@ from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Attachment, Certification, Comment, Company, Submission, User
+from webapp.models import Attachment, Certification, Comment, Company, Submission, User, people_by_name
 from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
 from webapp.services.access import approvable_submissions
@@ -41,9 +41,8 @@ def pending_submissions(query) -> list[Submission]:
     return list(
         db.session.scalars(
             query.options(
-                selectinload(Submission.user),
                 selectinload(Submission.certification),
-                selectinload(Submission.submitted_by),
+                *people_by_name(Submission.user, Submission.submitted_by),
                 selectinload(Submission.attachments),
             ).order_by(Submission.submitted_at, Submission.id)
         )

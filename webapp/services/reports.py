@@ -28,6 +28,10 @@ from webapp.services.privacy import hidden_attachment_certification_ids, hidden_
 from webapp.tabular import safe_cell
 
 PAGE_SIZE = 50
+# A matrix page holds about this many cells, so its cost does not grow with the certifications' number
+# (decision 82): fewer rows a page when there are many columns, never fewer than MATRIX_MIN_ROWS.
+MATRIX_PAGE_CELLS = 1000
+MATRIX_MIN_ROWS = 10
 REPORT_PAGE_PEOPLE = 50
 EXPORT_CHUNK = 500
 
@@ -45,7 +49,7 @@ class MatrixFilters:
 @dataclass
 class MatrixRow:
     user: User
-    cells: dict[int, Requirement]
+    cells: list[tuple[Certification, Requirement | None]]  # one a column, in the columns' order
 
 
 @dataclass
@@ -115,26 +119,32 @@ def _users_query(viewer: User, filters: MatrixFilters):
     return query
 
 
+def matrix_page_size(columns: int) -> int:
+    """Rows on a matrix page of `columns` certifications: PAGE_SIZE, fewer so that a page holds about
+    MATRIX_PAGE_CELLS cells, MATRIX_MIN_ROWS at least."""
+    return max(MATRIX_MIN_ROWS, min(PAGE_SIZE, MATRIX_PAGE_CELLS // max(columns, 1)))
+
+
 def load_matrix_page(viewer: User, filters: MatrixFilters, day: date, page: int = 1) -> MatrixPage:
-    """One page of matrix rows in a fixed number of queries, however many users and certifications.
+    """One page of matrix rows in a fixed number of queries and about MATRIX_PAGE_CELLS cells, however
+    many users and certifications.
 
     A status filter keeps, within the page, the users with at least one cell in that status,
-    so a filtered page may show fewer than PAGE_SIZE rows.
+    so a filtered page may show fewer rows than `matrix_page_size`.
     """
     certifications = matrix_certifications(viewer, filters)
     column_ids = {c.id for c in certifications}
-    users = list(
-        db.session.scalars(_users_query(viewer, filters).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-    )
-    next_page = page + 1 if len(users) > PAGE_SIZE else None
-    users = users[:PAGE_SIZE]
+    size = matrix_page_size(len(certifications))
+    users = list(db.session.scalars(_users_query(viewer, filters).offset((page - 1) * size).limit(size + 1)))
+    next_page = page + 1 if len(users) > size else None
+    users = users[:size]
     requirements = load_requirements([u.id for u in users], day)
     rows = []
     for user in users:
-        cells = {r.certification.id: r for r in requirements[user.id] if r.certification.id in column_ids}
-        if filters.status and not any(r.status.status.value == filters.status for r in cells.values()):
+        by_column = {r.certification.id: r for r in requirements[user.id] if r.certification.id in column_ids}
+        if filters.status and not any(r.status.status.value == filters.status for r in by_column.values()):
             continue
-        rows.append(MatrixRow(user, cells))
+        rows.append(MatrixRow(user, [(c, by_column.get(c.id)) for c in certifications]))
     return MatrixPage(certifications, rows, next_page)
 
 
