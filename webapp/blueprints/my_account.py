@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.common import add_errors, add_submission_errors, uploaded_bytes
 from webapp.bounds import database_int
@@ -42,8 +42,8 @@ from webapp.text import non_blank_lines
 bp = Blueprint("my_account", __name__, url_prefix="/my")
 
 _RECORD_LOADS = (
-    selectinload(Submission.attachments).selectinload(Attachment.stored_file),
-    selectinload(Submission.certification),
+    selectinload(Submission.attachments).joinedload(Attachment.stored_file),
+    joinedload(Submission.certification),
     *people_by_name(Submission.submitted_by, Submission.decided_by, Submission.revoked_by),
 )
 
