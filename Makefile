@@ -54,7 +54,7 @@ bench: setup postgres ## print the speed figures (bench_cpu.py builds bench-scal
 	$(PY) bench/bench_notices.py
 	$(PY) bench/bench_records_import.py
 	$(PY) bench/bench_people_import.py
-	$(PY) bench/bench_cpu.py 2>/dev/null
+	$(PY) bench/bench_cpu.py
 
 bench-scale: setup postgres ## the key pages small against large (BENCH_PEOPLE, default 10000) through gunicorn: one table
 	$(PY) bench/bench_scale.py
