@@ -28,7 +28,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import BASE_URL, PEOPLE, Page, ensure_database, pages_for, sign_in  # noqa: E402
+from bench_scale import BASE_URL, PEOPLE, Page, client_for, ensure_database, pages_for  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 from webapp.config import _database_url  # noqa: E402
@@ -89,18 +89,13 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f}\n")
     print("| page | CPU ms | wall ms | queries |\n| --- | --- | --- | --- |")
     for page in pages:
-        if page.who not in clients:
-            client = app.test_client()
-            if page.who:
-                sign_in(lambda path, data, c=client: c.post(path, data=data),
-                        lambda path, c=client: c.get(path).get_data(as_text=True), page.who)
-            clients[page.who] = client
-        cpu, wall, queries = measure(clients[page.who], page.path, statements)
+        client = client_for(app, page.who, clients)
+        cpu, wall, queries = measure(client, page.path, statements)
         figures[page.name] = cpu
         print(f"| {page.name} | {cpu:.1f} | {wall:.1f} | {queries} |", flush=True)
         if args.profile == page.name:
             profiler = cProfile.Profile()
-            profiler.runcall(lambda: [clients[page.who].get(page.path).close() for _ in range(REQUESTS)])
+            profiler.runcall(lambda: [client.get(page.path).close() for _ in range(REQUESTS)])
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(25)
     print(f"\nQR report: {100 * figures['Trivial route'] / figures['QR report']:.0f}% of the trivial route's CPU "
