@@ -6,7 +6,7 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from webapp.extensions import db
 from webapp.models import (
@@ -28,6 +28,9 @@ from webapp.services.privacy import hidden_attachment_certification_ids, hidden_
 from webapp.tabular import safe_cell
 
 PAGE_SIZE = 50
+# The people of a matrix or report row are shown, never asked what they may do: their module levels
+# and permissions (two queries more for every load of users) stay unloaded (decision 84).
+SHOWN_PEOPLE = lazyload(User.module_levels)
 # A matrix page holds about this many cells, so its cost does not grow with the certifications' number
 # (decision 82): fewer rows a page when there are many columns, never fewer than MATRIX_MIN_ROWS.
 MATRIX_PAGE_CELLS = 1000
@@ -101,7 +104,8 @@ def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certific
 
 
 def _users_query(viewer: User, filters: MatrixFilters):
-    query = users_in_reach(viewer, "view").where(User.active.is_(True)).order_by(User.last_name, User.first_name, User.id)
+    query = (users_in_reach(viewer, "view").where(User.active.is_(True)).options(SHOWN_PEOPLE)
+             .order_by(User.last_name, User.first_name, User.id))
     if not filters.include_hidden:
         query = query.where(User.hidden.is_(False))
     if filters.company_id:
@@ -286,7 +290,7 @@ def load_report_page(viewer: User, filters: ReportFilters, day: date, page: int 
     page = min(max(page, 1), pages)
     offset = (page - 1) * REPORT_PAGE_PEOPLE
     users = list(db.session.scalars(
-        query.options(selectinload(User.company)).offset(offset).limit(REPORT_PAGE_PEOPLE)
+        query.options(selectinload(User.company), SHOWN_PEOPLE).offset(offset).limit(REPORT_PAGE_PEOPLE)
     ))
     return ReportPage(_report_lines(_line_filter(viewer, filters), filters, users, day), people, page, pages,
                       offset + 1 if users else 0, offset + len(users))
@@ -311,7 +315,7 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
     for start in range(0, len(user_ids), EXPORT_CHUNK):
         chunk = user_ids[start:start + EXPORT_CHUNK]
         users = db.session.scalars(
-            select(User).options(selectinload(User.company)).where(User.id.in_(chunk))
+            select(User).options(selectinload(User.company), SHOWN_PEOPLE).where(User.id.in_(chunk))
         ).all()
         by_id = {u.id: u for u in users}
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
