@@ -20,7 +20,7 @@ from webapp.models import (
     User,
 )
 from webapp.models.people import supervisor_links
-from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.access import may_act_on, reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.certifications import group_and_nested
 from webapp.services.compliance import Requirement, load_requirements
@@ -65,10 +65,13 @@ class MatrixPage:
 def filter_choices(viewer: User) -> dict[str, list[tuple]]:
     """Options for the matrix and report filters: companies, roles, groups and supervisors in the
     viewer's reach, read as (id, name) columns only, never as whole users, however many there are."""
-    in_reach = users_in_reach(viewer, "view").with_only_columns(User.id)
+    supervising = select(supervisor_links.c.supervisor_id)
+    if not reaches_everyone(viewer, "view"):  # for everyone's reach the condition would only cost a semi-join
+        supervising = supervising.where(
+            supervisor_links.c.user_id.in_(users_in_reach(viewer, "view").with_only_columns(User.id)))
     supervisors = db.session.execute(
         select(User.id, User.last_name, User.first_name)
-        .where(User.id.in_(select(supervisor_links.c.supervisor_id).where(supervisor_links.c.user_id.in_(in_reach))))
+        .where(User.id.in_(supervising))
         .order_by(User.last_name, User.first_name)
     )
     hidden = hidden_certification_ids(viewer)
