@@ -48,12 +48,13 @@ redis: ## the rate-limit test counts in Redis at 127.0.0.1:6379 (it is skipped, 
 	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } || true
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" >/dev/null || true
 
-bench: setup ## print the speed figures
+bench: setup postgres ## print the speed figures (bench_cpu.py builds bench-scale's large database the first time)
 	$(PY) bench/bench_rules.py
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_notices.py
 	$(PY) bench/bench_records_import.py
 	$(PY) bench/bench_people_import.py
+	$(PY) bench/bench_cpu.py
 
 bench-scale: setup postgres ## the key pages small against large (BENCH_PEOPLE, default 10000) through gunicorn: one table
 	$(PY) bench/bench_scale.py

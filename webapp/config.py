@@ -109,6 +109,9 @@ class Config:
     # Rendered public pages (QR report, certificate check) are kept in this Redis, shared by every worker;
     # unset: in each process's memory (services/page_cache.py).
     REDIS_URL = os.environ.get("REDIS_URL")
+    # A worker reads the data version that keys those pages at most once in this many seconds, so a kept page
+    # costs no query; another worker's change shows within it (decision 83). 0: read it for every request.
+    PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
     # Redis gone away: count in this process's memory meanwhile, rather than answer with errors.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
@@ -186,6 +189,7 @@ class TestingConfig(Config):
     # Counts are emptied after each test (tests/conftest.py); the Redis test sets its own storage.
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # the Redis test sets its own store
+    PAGE_CACHE_VERSION_SECONDS = 0.0  # every request reads it; tests/web/test_page_cache.py sets 1 s where it checks the reuse
 
 
 CONFIGS = {

@@ -226,3 +226,21 @@ def test_redis_gone_renders_the_page_rather_than_fail(client, crew, app, monkeyp
     worker = crew.worker
     monkeypatch.setitem(app.extensions, "page_cache", RedisPages("redis://127.0.0.1:1/0"))
     assert _report(client, worker).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["record revoked", "person renamed", "requirement removed in bulk"])
+def test_a_reused_version_costs_no_query_and_a_change_made_here_shows_at_once(client, factory, crew, app, count_queries,
+                                                                               kind):
+    """Decision 83: with PAGE_CACHE_VERSION_SECONDS the kept page is served without a query; the process
+    that commits a change forgets the version it knew, so its next page is fresh."""
+    app.extensions["page_cache_version"].seconds = 3600
+    before, change, shown = CHANGES[kind]
+    context = before(factory, crew)
+    first = _report(client, crew.worker)
+    with count_queries() as queries:
+        again = _report(client, crew.worker)
+    assert again.data == first.data and len(queries) == 0, queries
+    change(factory, crew, **context)
+    page = _report(client, crew.worker).get_data(as_text=True)
+    assert page != first.get_data(as_text=True)
+    assert (shown[1:] not in page) if shown.startswith("!") else shown in page

@@ -3,6 +3,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import Factory
@@ -12,7 +13,7 @@ from webapp.services.compliance import load_user_requirements
 from webapp.services.demo import load_demo_organisation
 from webapp.services.mail import build_message, deliver_notices
 from webapp.services.privacy import hidden_certification_ids
-from webapp.services.reports import PAGE_SIZE, REPORT_PAGE_PEOPLE
+from webapp.services.reports import PAGE_SIZE, REPORT_PAGE_PEOPLE, matrix_page_size
 from webapp.services.sessions import start_session
 from webapp.services.storage import file_path
 
@@ -126,6 +127,25 @@ def test_matrix_pages_progressively(client, factory, sign_in, frozen_clock):
     second = client.get("/reports/matrix?page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert second.count('<th scope="row">') == 4  # 3 workers and the admin
     assert "<html" not in second and 'hx-trigger="revealed"' not in second
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(0, 50), (2, 50), (19, 50), (20, 50), (21, 47), (59, 16), (100, 10), (500, 10)])
+def test_a_matrix_page_holds_about_a_thousand_cells(columns, rows):
+    assert matrix_page_size(columns) == rows
+
+
+def test_many_certifications_give_fewer_rows_a_page_and_the_rest_on_scrolling(client, factory, sign_in, frozen_clock):
+    """Decision 82: 40 columns, 1000 // 40 = 25 people a page; the next page brings the rest."""
+    _, _, first_aid, forklift, users = _org(factory, n=30)
+    for i in range(38):
+        factory.yearly_certification(name=f"Extra {i:02d}")
+    sign_in(factory.user("Administrator", last_name="Admin"))
+    first = client.get("/reports/matrix").get_data(as_text=True)
+    assert first.count('<th scope="row">') == 25 and first.count('class="cell ') == 25 * 40
+    assert 'hx-trigger="revealed"' in first and "page=2" in first
+    second = client.get("/reports/matrix?page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert second.count('<th scope="row">') == 6  # the last 5 workers and the admin
+    assert 'hx-trigger="revealed"' not in second
 
 
 def test_matrix_loads_in_fixed_number_of_queries(client, factory, sign_in, count_queries, frozen_clock):

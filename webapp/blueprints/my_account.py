@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.common import add_errors, add_submission_errors, uploaded_bytes
 from webapp.bounds import database_int
@@ -18,7 +18,7 @@ from webapp.forms.my_account import (
 )
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
-from webapp.models import Attachment, Certification, PushSubscription, Submission
+from webapp.models import Attachment, Certification, PushSubscription, Submission, people_by_name
 from webapp.permissions import Permission
 from webapp.security import login_required, permission_required
 from webapp.services.activities import awaiting_payment, certifications_awaiting_payment
@@ -49,11 +49,9 @@ from webapp.text import non_blank_lines
 bp = Blueprint("my_account", __name__, url_prefix="/my")
 
 _RECORD_LOADS = (
-    selectinload(Submission.attachments).selectinload(Attachment.stored_file),
-    selectinload(Submission.certification),
-    selectinload(Submission.submitted_by),
-    selectinload(Submission.decided_by),
-    selectinload(Submission.revoked_by),
+    selectinload(Submission.attachments).joinedload(Attachment.stored_file),
+    joinedload(Submission.certification),
+    *people_by_name(Submission.submitted_by, Submission.decided_by, Submission.revoked_by),
 )
 
 

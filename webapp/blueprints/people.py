@@ -39,6 +39,7 @@ from webapp.models import (
     Submission,
     User,
     UserPhoto,
+    people_by_name,
 )
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import login_required, permission_required, public
@@ -834,9 +835,7 @@ def _history(user: User, certification: Certification, status: int = 200, **extr
         .where(Submission.user_id == user.id, Submission.certification_id == certification.id)
         .options(
             selectinload(Submission.attachments),
-            selectinload(Submission.decided_by),
-            selectinload(Submission.submitted_by),
-            selectinload(Submission.revoked_by),
+            *people_by_name(Submission.decided_by, Submission.submitted_by, Submission.revoked_by),
             selectinload(Submission.comments).selectinload(Comment.author),
         )
         .order_by(Submission.completed_on.desc(), Submission.id.desc())

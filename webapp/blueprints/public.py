@@ -18,7 +18,7 @@ from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.credentials import credential_code
 from webapp.services.entities import load_status_page
-from webapp.services.page_cache import data_version, page_store
+from webapp.services.page_cache import known_data_version, page_store
 from webapp.services.qr_codes import load_qr_report, qr_attachment, qr_competency_file
 from webapp.services.shared_reports import load_shared_report, shared_attachment, shared_competency_file
 from webapp.services.submissions import is_web_address
@@ -39,7 +39,7 @@ def _kept_page(page: str, token: str, build):
     matching `If-None-Match` is answered 304. Only a 200 holding nothing of this visitor's is kept."""
     if current_user.is_authenticated:
         return build()
-    parts = (page, token, quarter_hour(), str(data_version()), request.args.get("role") or "",
+    parts = (page, token, quarter_hour(), str(known_data_version()), request.args.get("role") or "",
              "fragment" if wants_fragment() else "page", current_app.extensions["page_cache_release"])
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     etag = key[:40]

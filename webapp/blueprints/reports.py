@@ -136,7 +136,7 @@ def export():
     record_report_export(current_user, count_report_people(current_user, filters), everything=bool(request.args.get("all")))
     rows = report_csv_rows(iter_report(current_user, filters, today()))
     name = "certifications-report-all.csv" if request.args.get("all") else "certifications-report-filtered.csv"
-    return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
+    return Response(stream_with_context(csv_chunks(rows, cells_safe=True)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -5,10 +5,12 @@ this is the one place they become SelectChoice (pyproject turns the deprecation 
 """
 from __future__ import annotations
 
+from markupsafe import Markup, escape
 from wtforms import RadioField as _RadioField
 from wtforms import SelectField as _SelectField
 from wtforms import SelectMultipleField as _SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import Select
 
 from webapp.bounds import database_int
 
@@ -36,8 +38,21 @@ class _PairChoices:
         _SelectField.choices.fset(self, select_choices(value))
 
 
+class QuickSelect(Select):
+    """WTForms' select, each plain option written by one f-string: the same HTML (attributes in
+    `html_params`'s sorted order) at a tenth of the cost, for pickers of hundreds of people."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        value, label = escape(choice.value), escape(choice.label or choice.value)
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{value}">{label}</option>')
+
+
 class SelectField(_PairChoices, _SelectField):
-    pass
+    widget = QuickSelect()
 
 
 class SelectMultipleField(_PairChoices, _SelectMultipleField):

@@ -26,7 +26,17 @@ from webapp.models.operations import (
     Setting,
     SharedReport,
 )
-from webapp.models.people import Company, ModuleLevel, ModuleLevelPermission, Tag, User, UserPhoto, UserSession, new_token
+from webapp.models.people import (
+    Company,
+    ModuleLevel,
+    ModuleLevelPermission,
+    Tag,
+    User,
+    UserPhoto,
+    UserSession,
+    new_token,
+    people_by_name,
+)
 from webapp.models.push import PushDelivery, PushSubscription
 from webapp.models.records import Attachment, Certificate, Comment, StoredFile, Submission
 from webapp.models.roles import (
@@ -54,6 +64,6 @@ __all__ = [
     "EntityRecord", "EntityRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
-    "SharedReport",
-    "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
+    "SharedReport", "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token",
+    "people_by_name", "utcnow",
 ]

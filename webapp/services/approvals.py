@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.models import Attachment, Certification, Comment, Company, Submission, User
+from webapp.models import Attachment, Certification, Comment, Company, Submission, User, people_by_name
 from webapp.models.base import utcnow
 from webapp.rules.periods import format_date
 from webapp.rules.valid_when_added import approved_completion_date
@@ -44,9 +44,8 @@ def pending_submissions(query) -> list[Submission]:
     return list(
         db.session.scalars(
             query.options(
-                selectinload(Submission.user),
                 selectinload(Submission.certification),
-                selectinload(Submission.submitted_by),
+                *people_by_name(Submission.user, Submission.submitted_by),
                 selectinload(Submission.attachments),
             ).order_by(Submission.submitted_at, Submission.id)
         )

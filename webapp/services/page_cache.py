@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
 import redis
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
@@ -55,6 +56,7 @@ UNSHOWN_COLUMNS = {
 MEMORY_PAGES = 2048
 REDIS_SECONDS = 2 * 24 * 3600  # a page's key holds its day, so nothing older is ever asked for
 _CHANGED = "page_cache.changed"
+_BUMPED = "page_cache.bumped"
 class MemoryPages:
     """The most recently used pages of this process, at most `size` of them."""
 
@@ -126,6 +128,31 @@ def data_version() -> int:
     return db.session.scalar(select(DataVersion.value).where(DataVersion.name == DATA)) or 0
 
 
+class KnownVersion:
+    """The data version as this process last read it, used again for `seconds` after the read, so a kept
+    page is served without a query (decision 83): another worker's change shows within `seconds`, a
+    change committed in this process at once (it forgets the version after its commit)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.value: int | None = None
+        self.read_at = 0.0
+
+    def current(self) -> int:
+        now = time.monotonic()
+        if self.value is None or now - self.read_at >= self.seconds:
+            self.value, self.read_at = data_version(), now
+        return self.value
+
+    def forget(self) -> None:
+        self.value = None
+
+
+def known_data_version() -> int:
+    """The data version, read at most once every PAGE_CACHE_VERSION_SECONDS by this process."""
+    return current_app.extensions["page_cache_version"].current()
+
+
 def bump_data_version() -> None:
     """Add one to the data version in the current transaction (insert-or-update, so a new database needs no row)."""
     insert = upsert_insert(db.engine.dialect.name)
@@ -168,18 +195,27 @@ def _bump_before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_CHANGED, False):
         bump_data_version()
+        session.info[_BUMPED] = True
+
+
+def _forget_known_version(session: Session) -> None:
+    if session.info.pop(_BUMPED, False) and has_app_context():
+        current_app.extensions["page_cache_version"].forget()
 
 
 def _forget_changes(session: Session, *_args) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_BUMPED, None)
 
 
 def init_page_cache(app: Flask, folders: Iterable[Path]) -> None:
     url = app.config.get("REDIS_URL")
     app.extensions["page_cache"] = RedisPages(url) if url else MemoryPages()
     app.extensions["page_cache_release"] = release_fingerprint(folders)
+    app.extensions["page_cache_version"] = KnownVersion(app.config["PAGE_CACHE_VERSION_SECONDS"])
     if not event.contains(Session, "after_flush", _note_flush):
         event.listen(Session, "after_flush", _note_flush)
         event.listen(Session, "do_orm_execute", _note_bulk_statement)
         event.listen(Session, "before_commit", _bump_before_commit)
+        event.listen(Session, "after_commit", _forget_known_version)
         event.listen(Session, "after_rollback", _forget_changes)

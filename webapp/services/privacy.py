@@ -106,9 +106,12 @@ def hidden_certification_ids(viewer: User) -> set[int]:
 
 def hidden_attachment_certification_ids(viewer: User) -> set[int]:
     """Certifications whose attachments the viewer may not see (two queries)."""
-    return set(
-        db.session.scalars(_hidden_from_every_level_query(certification_attachments_hidden_from_levels, viewer))
-    ) | hidden_certification_ids(viewer)
+    return _attachments_hidden_alone(viewer) | hidden_certification_ids(viewer)
+
+
+def _attachments_hidden_alone(viewer: User) -> set[int]:
+    """Certifications whose attachments, not the certification itself, are hidden from the viewer (one query)."""
+    return set(db.session.scalars(_hidden_from_every_level_query(certification_attachments_hidden_from_levels, viewer)))
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ class Sight:
 
 
 def sight_of(viewer: User) -> Sight:
-    return Sight(frozenset(hidden_certification_ids(viewer)), frozenset(hidden_attachment_certification_ids(viewer)))
+    hidden = frozenset(hidden_certification_ids(viewer))
+    return Sight(hidden, hidden | _attachments_hidden_alone(viewer))
 
 
 @dataclass(frozen=True)

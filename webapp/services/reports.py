@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from webapp.extensions import db
 from webapp.models import (
@@ -21,13 +21,21 @@ from webapp.models import (
     User,
 )
 from webapp.models.people import supervisor_links
-from webapp.services.access import may_act_on, users_in_reach
+from webapp.services.access import may_act_on, reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.certifications import group_and_nested
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
+from webapp.tabular import safe_cell
 
 PAGE_SIZE = 50
+# The people of a matrix or report row are shown, never asked what they may do: their module levels
+# and permissions (two queries more for every load of users) stay unloaded (decision 84).
+SHOWN_PEOPLE = lazyload(User.module_levels)
+# A matrix page holds about this many cells, so its cost does not grow with the certifications' number
+# (decision 82): fewer rows a page when there are many columns, never fewer than MATRIX_MIN_ROWS.
+MATRIX_PAGE_CELLS = 1000
+MATRIX_MIN_ROWS = 10
 REPORT_PAGE_PEOPLE = 50
 EXPORT_CHUNK = 500
 
@@ -45,7 +53,7 @@ class MatrixFilters:
 @dataclass
 class MatrixRow:
     user: User
-    cells: dict[int, Requirement]
+    cells: list[tuple[Certification, Requirement | None]]  # one a column, in the columns' order
 
 
 @dataclass
@@ -58,10 +66,13 @@ class MatrixPage:
 def filter_choices(viewer: User) -> dict[str, list[tuple]]:
     """Options for the matrix and report filters: companies, roles, groups and supervisors in the
     viewer's reach, read as (id, name) columns only, never as whole users, however many there are."""
-    in_reach = users_in_reach(viewer, "view").with_only_columns(User.id)
+    supervising = select(supervisor_links.c.supervisor_id)
+    if not reaches_everyone(viewer, "view"):  # for everyone's reach the condition would only cost a semi-join
+        supervising = supervising.where(
+            supervisor_links.c.user_id.in_(users_in_reach(viewer, "view").with_only_columns(User.id)))
     supervisors = db.session.execute(
         select(User.id, User.last_name, User.first_name)
-        .where(User.id.in_(select(supervisor_links.c.supervisor_id).where(supervisor_links.c.user_id.in_(in_reach))))
+        .where(User.id.in_(supervising))
         .order_by(User.last_name, User.first_name)
     )
     hidden = hidden_certification_ids(viewer)
@@ -99,7 +110,8 @@ def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certific
 
 
 def _users_query(viewer: User, filters: MatrixFilters):
-    query = users_in_reach(viewer, "view").where(User.active.is_(True)).order_by(User.last_name, User.first_name, User.id)
+    query = (users_in_reach(viewer, "view").where(User.active.is_(True)).options(SHOWN_PEOPLE)
+             .order_by(User.last_name, User.first_name, User.id))
     if not filters.include_hidden:
         query = query.where(User.hidden.is_(False))
     if filters.company_id:
@@ -117,26 +129,32 @@ def _users_query(viewer: User, filters: MatrixFilters):
     return query
 
 
+def matrix_page_size(columns: int) -> int:
+    """Rows on a matrix page of `columns` certifications: PAGE_SIZE, fewer so that a page holds about
+    MATRIX_PAGE_CELLS cells, MATRIX_MIN_ROWS at least."""
+    return max(MATRIX_MIN_ROWS, min(PAGE_SIZE, MATRIX_PAGE_CELLS // max(columns, 1)))
+
+
 def load_matrix_page(viewer: User, filters: MatrixFilters, day: date, page: int = 1) -> MatrixPage:
-    """One page of matrix rows in a fixed number of queries, however many users and certifications.
+    """One page of matrix rows in a fixed number of queries and about MATRIX_PAGE_CELLS cells, however
+    many users and certifications.
 
     A status filter keeps, within the page, the users with at least one cell in that status,
-    so a filtered page may show fewer than PAGE_SIZE rows.
+    so a filtered page may show fewer rows than `matrix_page_size`.
     """
     certifications = matrix_certifications(viewer, filters)
     column_ids = {c.id for c in certifications}
-    users = list(
-        db.session.scalars(_users_query(viewer, filters).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-    )
-    next_page = page + 1 if len(users) > PAGE_SIZE else None
-    users = users[:PAGE_SIZE]
+    size = matrix_page_size(len(certifications))
+    users = list(db.session.scalars(_users_query(viewer, filters).offset((page - 1) * size).limit(size + 1)))
+    next_page = page + 1 if len(users) > size else None
+    users = users[:size]
     requirements = load_requirements([u.id for u in users], day)
     rows = []
     for user in users:
-        cells = {r.certification.id: r for r in requirements[user.id] if r.certification.id in column_ids}
-        if filters.status and not any(r.status.status.value == filters.status for r in cells.values()):
+        by_column = {r.certification.id: r for r in requirements[user.id] if r.certification.id in column_ids}
+        if filters.status and not any(r.status.status.value == filters.status for r in by_column.values()):
             continue
-        rows.append(MatrixRow(user, cells))
+        rows.append(MatrixRow(user, [(c, by_column.get(c.id)) for c in certifications]))
     return MatrixPage(certifications, rows, next_page)
 
 
@@ -327,7 +345,7 @@ def load_report_page(viewer: User, filters: ReportFilters, day: date, page: int 
     page = min(max(page, 1), pages)
     offset = (page - 1) * REPORT_PAGE_PEOPLE
     users = list(db.session.scalars(
-        query.options(selectinload(User.company)).offset(offset).limit(REPORT_PAGE_PEOPLE)
+        query.options(selectinload(User.company), SHOWN_PEOPLE).offset(offset).limit(REPORT_PAGE_PEOPLE)
     ))
     return ReportPage(_report_lines(_line_filter(viewer, filters), filters, users, day), people, page, pages,
                       offset + 1 if users else 0, offset + len(users))
@@ -352,7 +370,7 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
     for start in range(0, len(user_ids), EXPORT_CHUNK):
         chunk = user_ids[start:start + EXPORT_CHUNK]
         users = db.session.scalars(
-            select(User).options(selectinload(User.company)).where(User.id.in_(chunk))
+            select(User).options(selectinload(User.company), SHOWN_PEOPLE).where(User.id.in_(chunk))
         ).all()
         by_id = {u.id: u for u in users}
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
@@ -366,20 +384,43 @@ def _day(value: date | None) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
 
+def _once(made: dict, value, make: Callable) -> str:
+    """`make(value)`, made once per export for a value many lines repeat."""
+    if value not in made:
+        made[value] = make(value)
+    return made[value]
+
+
 def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
+    """The report's CSV rows, every cell already safe (`tabular.safe_cell`; write them with
+    `csv_chunks(..., cells_safe=True)`). A person's cells are made once for their lines, which come
+    together, and a certification's, a date's and a role list's once for the export (a few thousand
+    at most, whatever the organisation's size)."""
     yield CSV_HEADER
+    person, person_id = [], None
+    texts: dict[str, str] = {}
+    dates: dict[date, str] = {}
     for line in lines:
-        person = [line.user.last_name, line.user.first_name, line.user.username,
-                  line.user.company.name if line.user.company else ""]
+        user = line.user
+        if user.id != person_id:
+            person_id = user.id
+            person = [safe_cell(user.last_name), safe_cell(user.first_name), safe_cell(user.username),
+                      safe_cell(user.company.name) if user.company else ""]
         if line.archived:
             record = line.archived
-            yield [*person, record.certification.name, "", line.status_label, "No", _day(record.completed_on),
-                   _day(record.expires_on), ""]
+            yield [*person, _once(texts, record.certification.name, safe_cell), "", line.status_label, "No",
+                   _once(dates, record.completed_on, _day), _once(dates, record.expires_on, _day), ""]
             continue
-        s = line.requirement.status
+        requirement = line.requirement
+        s = requirement.status
         yield [
-            *person, line.requirement.certification.name, "; ".join(line.requirement.source_names), line.status_label,
-            "Yes" if s.pending else "No", _day(s.completed_on), _day(s.expires_on),
+            *person,
+            _once(texts, requirement.certification.name, safe_cell),
+            _once(texts, "; ".join(requirement.source_names), safe_cell),
+            line.status_label,
+            "Yes" if s.pending else "No",
+            _once(dates, s.completed_on, _day),
+            _once(dates, s.expires_on, _day),
             "" if s.days_left is None else s.days_left,
         ]
 

@@ -264,7 +264,7 @@ def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLin
     counts = Counter(line.status_label for line in lines)
     files = []
     if lines:
-        content = "".join(csv_chunks(report_csv_rows(lines))).encode()
+        content = "".join(csv_chunks(report_csv_rows(lines), cells_safe=True)).encode()
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', report.title).strip('-')[:60] or 'report'}-{period}.csv"
         files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id

@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from webapp.extensions import db
-from webapp.models import User, UserSession, utcnow
+from webapp.models import ModuleLevel, User, UserSession, utcnow
 from webapp.rules.sessions import SessionLimits, needs_touch, session_expired
 from webapp.services.audit import record_audit
 
@@ -47,10 +47,13 @@ def _new_keys(remember: bool) -> SessionKeys:
 
 
 def _live_row(condition) -> UserSession | None:
-    return db.session.scalar(
-        select(UserSession).join(UserSession.user).options(contains_eager(UserSession.user))
+    """The live session row with its user and the user's module levels and permissions, in one query:
+    every signed-in request starts here."""
+    return db.session.scalars(
+        select(UserSession).join(UserSession.user)
+        .options(contains_eager(UserSession.user).joinedload(User.module_levels).joinedload(ModuleLevel.permission_rows))
         .where(condition, UserSession.revoked_at.is_(None), User.active.is_(True))
-    )
+    ).unique().one_or_none()
 
 
 def start_session(user: User, *, address: str | None, user_agent: str | None, remember: bool) -> SessionKeys:
