@@ -93,6 +93,7 @@ class Requirement:
         names = [role.role_name for role in self.sources.roles]
         if self.sources.direct:
             names.append("Other Required Certification")
+        names += [f"Job Location {site}" for site in self.sources.sites]
         return names
 
 
@@ -297,7 +298,7 @@ def _requirement(user_id, certification_id, sources, facts: _Facts, policies, ce
         RequirementFacts(
             policy=policies[certification_id],
             roles=sources.roles,
-            direct=sources.direct,
+            direct=sources.required_as_usual,
             records=records,
             parent=parent,
             pending=key in facts.pending,

@@ -156,7 +156,7 @@ def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, set
     event = notice_event(
         day, status,
         deferred_until=setting.deferred_until if setting is not None and setting.state == "deferred" else None,
-        training_until=training_end(requirement.sources.roles, requirement.sources.direct),
+        training_until=training_end(requirement.sources.roles, requirement.sources.required_as_usual),
         catch_up_days=catch_up,
     )
     if event is None:
