@@ -23,7 +23,7 @@ from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import WEB_ADDRESS, one_line, tag_list
-from webapp.models.certifications import CERTIFICATION_TYPES
+from webapp.models.certifications import CERTIFICATION_TYPE_LABELS
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.services.certifications import COLUMNS
 from webapp.services.activities import DocumentUpload
@@ -92,7 +92,7 @@ def amount_field(label):
 class CertificationForm(FlaskForm):
     # General
     name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200), one_line])
-    type = SelectField("Type", choices=[(t, t.capitalize()) for t in CERTIFICATION_TYPES], default="employee")
+    type = SelectField("Type", choices=list(CERTIFICATION_TYPE_LABELS.items()), default="employee")
     information = TextAreaField("Information", filters=[blank_to_none])
     external_url = StringField(
         "External / reference URL", filters=[blank_to_none],

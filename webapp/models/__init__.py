@@ -15,6 +15,7 @@ from webapp.models.activities import (
 )
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
+from webapp.models.entities import Entity, EntityAttachment, EntityRecord, EntityRequirement
 from webapp.models.imports import ImportJob
 from webapp.models.operations import (
     AuditEntry,
@@ -48,7 +49,7 @@ for _table in db.metadata.tables.values():
 __all__ = [
     "Acknowledgement", "ActivityDocument", "Attachment", "AuditEntry", "Certificate", "Certification", "CertificationGroup",
     "CertificationRole", "Comment", "CompetencyCertificate", "Company", "CompanyRole", "Course", "CoursePage",
-    "DataVersion", "DirectRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
+    "DataVersion", "DirectRequirement", "Entity", "EntityAttachment", "EntityRecord", "EntityRequirement", "Form", "FormEntry", "FormField", "ImportJob", "LearningIntegration", "ModuleLevel",
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
     "SharedReport",

@@ -27,6 +27,8 @@ from webapp.models.base import PERIOD_UNITS, TIME_UNITS, UTCDateTime, one_of, ut
 from webapp.models.people import ModuleLevel, Tag
 
 CERTIFICATION_TYPES = ("employee", "asset", "client", "location")
+# What each type is called on the forms and pages (the HSE documents' words).
+CERTIFICATION_TYPE_LABELS = {"employee": "Employee", "asset": "Asset", "client": "Client", "location": "Job Location"}
 ACTIVITY_TYPES = ("none", "course", "external_course", "document", "form")
 EXTEND_TO = ("month", "year")
 EXISTING_WINDOW_OPENS = ("first_notice", "second_notice", "custom")
@@ -206,3 +208,7 @@ class Certification(db.Model):
         cascade="all, delete-orphan",
         order_by="Attachment.id",
     )
+
+    @property
+    def type_label(self) -> str:
+        return CERTIFICATION_TYPE_LABELS[self.type]
