@@ -16,6 +16,7 @@ from webapp.models.activities import (
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationGroup
 from webapp.models.entities import Entity, EntityAttachment, EntityRecord, EntityRequirement
+from webapp.models.job_locations import job_location_certifications, job_location_workers
 from webapp.models.imports import ImportJob
 from webapp.models.operations import (
     AuditEntry,
@@ -53,5 +54,6 @@ __all__ = [
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
     "SharedReport",
-    "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "new_token", "utcnow",
+    "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt", "job_location_certifications",
+    "job_location_workers", "new_token", "utcnow",
 ]
