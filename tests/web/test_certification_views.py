@@ -6,7 +6,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import Entity, EntityRecord, EntityRequirement
-from webapp.services import certification_views
+from webapp.services import certification_views, entities
 
 
 def _entity(kind, name, identifier, *certifications, completed_on=None, owner=None):
@@ -87,11 +87,21 @@ def test_entity_views_show_each_entity_with_its_statuses(client, admin, factory,
 
 def test_views_are_paged(client, admin, factory, monkeypatch):
     monkeypatch.setattr(certification_views, "PAGE_SIZE", 2)
+    for n in range(4):
+        factory.user(first_name="Crew", last_name=f"Member {n}")
+    first = client.get("/certifications/?view=employees").get_data(as_text=True)
+    assert "Member 0" in first and "Member 2" not in first and "1 to 2 of 5." in first  # and the admin
+    assert 'href="/certifications/?page=2&amp;view=employees"' in first
+    last = client.get("/certifications/?view=employees&page=3").get_data(as_text=True)
+    assert "Member 3" not in last and "5 to 5 of 5." in last
+
+
+def test_entity_views_are_paged_as_the_entity_lists(client, admin, factory, monkeypatch):
+    monkeypatch.setattr(entities, "PAGE_SIZE", 2)
     for n in range(5):
         _entity("asset", f"Crane {n}", f"C-{n}")
     first = client.get("/certifications/?view=assets").get_data(as_text=True)
-    assert "Crane 0" in first and "Crane 2" not in first and "1 to 2 of 5." in first
-    assert 'href="/certifications/?page=2&amp;view=assets"' in first
+    assert "Crane 0" in first and "Crane 2" not in first
     last = client.get("/certifications/?view=assets&page=3").get_data(as_text=True)
     assert "Crane 4" in last and "Crane 0" not in last
 

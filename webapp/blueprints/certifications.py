@@ -43,7 +43,7 @@ from webapp.services.certifications import (
     update_certification,
     update_group,
 )
-from webapp.services.certification_views import VIEWS, load_view
+from webapp.services.certification_views import VIEW_KINDS, VIEWS, load_view
 from webapp.services.compliance import tracking_policy
 from webapp.rules.periods import plural
 from webapp.services.archive import archive_item
@@ -53,7 +53,9 @@ from webapp.services.rule_changes import preview_rule_change
 bp = Blueprint("certifications", __name__, url_prefix="/certifications")
 ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
 # Where each view's row links: a person's certifications, or the entity's page.
-VIEW_LINKS = {"employees": {"row_endpoint": "people.certifications", "row_arg": "user_id"}}
+VIEW_LINKS = {"employees": {"row_endpoint": "people.certifications", "row_arg": "user_id", "row_kind": None},
+              **{view: {"row_endpoint": "entities.detail", "row_arg": "entity_id", "row_kind": kind}
+                 for view, kind in VIEW_KINDS.items()}}
 TABS = {"info": "Certification Info", "roles": "Associated Roles", "users": "Associated Users"}
 
 

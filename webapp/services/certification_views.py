@@ -3,20 +3,19 @@ page of rows (a person or an entity) with a status line for each certification i
 part 5), in a fixed number of queries however many rows and certifications there are."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import EntityRequirement, User
+from webapp.models import User
 from webapp.rules import RequirementStatus
 from webapp.services.access import users_in_reach
 from webapp.services.compliance import load_requirements
-from webapp.services.entities import PAGE_SIZE as ENTITY_PAGE_SIZE
-from webapp.services.entities import association_line, list_entities
+from webapp.services import entities
+from webapp.services.entity_reports import association_lines
 from webapp.services.privacy import sight_of
 
 PAGE_SIZE = 25
@@ -84,23 +83,14 @@ def load_people_view(viewer: User, day: date, page: int = 1) -> ViewPage:
 def load_entity_view(viewer: User, kind: str, day: date, page: int = 1) -> ViewPage:
     """The Assets, Clients or Job Locations view: a page of the entities of `kind` in use (as their list
     pages them), each with its associations' statuses (decision 68) that privacy lets `viewer` see."""
-    listed = list_entities(kind, page=page)
-    lines = defaultdict(list)
-    sight = sight_of(viewer)
-    for requirement in db.session.scalars(
-        select(EntityRequirement)
-        .where(EntityRequirement.entity_id.in_([entity.id for entity in listed.entities]))
-        .options(joinedload(EntityRequirement.certification), selectinload(EntityRequirement.records))
-    ):
-        if sight.shows(requirement.certification_id):
-            lines[requirement.entity_id].append(association_line(requirement, day))
+    listed = entities.list_entities(kind, page=page)
+    lines = association_lines(viewer, [entity.id for entity in listed.entities], day)
     rows = [
         ViewRow(entity.id, entity.name, entity.identifier,
-                [StatusLine(line.requirement.certification.name, line.status)
-                 for line in sorted(lines[entity.id], key=lambda line: line.requirement.certification.name.lower())])
+                [StatusLine(line.requirement.certification.name, line.status) for line in lines[entity.id]])
         for entity in listed.entities
     ]
-    return _view_page(rows, listed.total, listed.page, listed.pages, ENTITY_PAGE_SIZE)
+    return _view_page(rows, listed.total, listed.page, listed.pages, entities.PAGE_SIZE)
 
 
 def load_view(viewer: User, view: str, day: date, page: int = 1) -> ViewPage:

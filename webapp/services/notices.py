@@ -398,11 +398,11 @@ def _entity_requirement_chunks(chunk: int):
 
 
 def _existing_entity_keys(entity_ids, since: date) -> set[tuple]:
-    return set(db.session.execute(
+    return {tuple(row) for row in db.session.execute(
         select(Notice.kind, Notice.entity_id, Notice.certification_id, Notice.expiration_date, Notice.recipient_email)
         .where(Notice.entity_id.in_(entity_ids), Notice.kind.in_(ENTITY_STAGE_KINDS.values()),
                Notice.expiration_date >= since)
-    ).tuples())
+    )}
 
 
 def _entity_rows(scan: _Scan, requirements: list[EntityRequirement]) -> list[dict]:
@@ -430,7 +430,7 @@ def _entity_rows(scan: _Scan, requirements: list[EntityRequirement]) -> list[dic
         mail = render_mail("entity_stage", f"{entity.name} ({entity.identifier}): {subject}", kind=event.kind,
                            recipient=recipient, entity=entity, kind_name=words.singular.lower(),
                            certification=certification, status=status,
-                           link=external_url("entities.show", slug=words.slug, entity_id=entity.id))
+                           link=external_url("entities.detail", kind=entity.kind, entity_id=entity.id))
         rows.append(_row(kind, recipient, None, certification.id, event.key_date, mail, scan.now, entity.id))
     return rows
 

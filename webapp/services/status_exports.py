@@ -29,6 +29,7 @@ from webapp.services.access import users_in_reach
 from webapp.services.chunks import rows_by_key
 from webapp.services.compliance import load_requirements
 from webapp.services.entities import association_line
+from webapp.services.entity_reports import entities_in_sight
 from webapp.services.imports import export_only_kind
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
 
@@ -56,13 +57,6 @@ def _status_cells(status) -> tuple:
             "" if status.days_left is None else status.days_left, status.explanation)
 
 
-def _entities_in_sight(by: User):
-    """The entities `by` may see (decision 70): every one for who manages certifications, else those
-    they are responsible for."""
-    query = select(Entity.id)
-    return query if by.can(Permission.MANAGE_CERTIFICATIONS) else query.where(Entity.owner_id == by.id)
-
-
 def _entity_cells(entity: Entity) -> tuple:
     """Type, Identifier, Name, and the person's columns left blank."""
     return KINDS[entity.kind].singular, entity.identifier, entity.name, "", "", "", ""
@@ -71,7 +65,7 @@ def _entity_cells(entity: Entity) -> tuple:
 def export_entity_requirements(by: User) -> Iterator[tuple]:
     """Every association of the assets, clients and job locations `by` may see, with today's status."""
     day = today()
-    query = (select(EntityRequirement.id).where(EntityRequirement.entity_id.in_(_entities_in_sight(by)),
+    query = (select(EntityRequirement.id).where(EntityRequirement.entity_id.in_(entities_in_sight(by)),
                                                 EntityRequirement.certification_id.not_in(hidden_certifications(by))))
     for chunk in rows_by_key(query, EntityRequirement.id, PEOPLE_PER_CHUNK):
         for requirement in db.session.scalars(
@@ -121,7 +115,7 @@ def export_entity_instances(by: User) -> Iterator[tuple]:
              .join(Entity, Entity.id == EntityRequirement.entity_id)
              .join(Certification, Certification.id == EntityRequirement.certification_id)
              .outerjoin(recorder, recorder.id == EntityRecord.recorded_by_id)
-             .where(Entity.id.in_(_entities_in_sight(by)), Certification.id.not_in(hidden_certifications(by))))
+             .where(Entity.id.in_(entities_in_sight(by)), Certification.id.not_in(hidden_certifications(by))))
     for chunk in rows_by_key(query, EntityRecord.id):
         for (record_id, kind, identifier, name, certification, completed_on, expires_on, reason, recorded_at,
              recorded_by, explanation) in chunk:
