@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timezone
 
 from werkzeug.security import generate_password_hash
 
 from webapp.extensions import db
 from webapp.models import (
+    Entity,
+    EntityRecord,
+    EntityRequirement,
     Certification,
     CertificationRole,
     Company,
@@ -109,3 +112,29 @@ class Factory:
         db.session.add(submission)
         db.session.commit()
         return submission
+
+    def entity(self, kind: str = "asset", **fields) -> Entity:
+        n = self._n()
+        entity = Entity(kind=kind, name=fields.pop("name", f"{kind.title()} {n}"),
+                        identifier=fields.pop("identifier", f"{kind[:2].upper()}-{n}"), **fields)
+        db.session.add(entity)
+        db.session.commit()
+        return entity
+
+    def associate(self, entity: Entity, certification: Certification, **fields) -> EntityRequirement:
+        """The entity must hold the certification; `revoked_reason=` revokes it."""
+        if fields.get("revoked_reason"):
+            fields.setdefault("revoked_at", datetime(2026, 6, 1, tzinfo=timezone.utc))
+        requirement = EntityRequirement(entity=entity, certification=certification, **fields)
+        db.session.add(requirement)
+        db.session.commit()
+        return requirement
+
+    def entity_record(self, requirement: EntityRequirement, completed_on: date, **fields) -> EntityRecord:
+        """A record of the entity's certification, with the expiration the rules give."""
+        if "expires_on" not in fields:
+            fields["expires_on"] = expiration_for(tracking_policy(requirement.certification), completed_on).expires_on
+        record = EntityRecord(requirement=requirement, completed_on=completed_on, **fields)
+        db.session.add(record)
+        db.session.commit()
+        return record

@@ -27,6 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Activities", "activity_admin.documents", Permission.MANAGE_CERTIFICATIONS),
     NavItem("Roles", "roles.index", Permission.MANAGE_ROLES),
     NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES),
+    NavItem("Assets, Clients and Job Locations", "entities.index", Permission.MANAGE_CERTIFICATIONS),
     NavItem("Import and Export", "data.index", Permission.IMPORT_EXPORT),
     NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),
     NavItem("Sent mail", "notices.outbox", Permission.MANAGE_SETTINGS),

@@ -12,6 +12,7 @@ from webapp.forms.dates import DATE_HINT
 from webapp.htmx import render, render_fragment
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
+from webapp.rules.entities import KINDS
 from webapp.rules.periods import format_date
 from webapp.services.access import names_of, users_in_reach
 from webapp.services.bulk import chosen_people, notify_people, record_completion_for_people, set_requirement_states
@@ -20,6 +21,7 @@ from webapp.services.certifications import (
     CertificationInvalid,
     associated_roles,
     associated_users,
+    certification_in_use,
     check_certification,
     count_certification_records,
     create_certification,
@@ -59,7 +61,7 @@ VIEW_LINKS = {"employees": {"row_endpoint": "people.certifications", "row_arg": 
 TABS = {"info": "Certification Info", "roles": "Associated Roles", "users": "Associated Users"}
 
 
-def _certification_or_404(certification_id: int):
+def certification_or_404(certification_id: int):
     certification = get_certification(certification_id)
     if certification is None:
         abort(404)
@@ -158,9 +160,11 @@ def create():
 @bp.route("/<int:certification_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def edit(certification_id: int):
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     form = CertificationForm()
     form.set_choices(form_choices(), editing=certification)
+    if certification_in_use(certification):
+        form.lock_type(certification.type)
     if form.is_submitted():
         if _save(form, certification) is not None:
             flash(f"Certification {certification.name} saved. Existing records keep their expiration dates.", "success")
@@ -186,7 +190,7 @@ def example():
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def recalculate_preview(certification_id: int):
     """The live list of who saving these settings would affect (expiration, status, notice); changes nothing."""
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     form = CertificationForm()  # as for the example: tracking settings only
     return render_fragment("certifications/form.html", "recalculate", rule_change=_rule_change(form, certification))
 
@@ -194,17 +198,27 @@ def recalculate_preview(certification_id: int):
 @bp.route("/<int:certification_id>")
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def detail(certification_id: int):
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     tab = request.args.get("tab", "info")
     if tab not in TABS:
         abort(404)
     return _detail_page(certification, tab)
 
 
+def certification_tab_items(certification, current: str) -> list[tuple[str, str, bool]]:
+    """The details page's tabs: an Employee certification's roles and users, another type's entities
+    (Assets, Clients or Job Locations: their associations tab, decision 67)."""
+    if certification.type not in KINDS:
+        return tab_items(TABS, current, "certifications.detail", certification_id=certification.id)
+    return [*tab_items({"info": TABS["info"]}, current, "certifications.detail", certification_id=certification.id),
+            (url_for("entities.associations", certification_id=certification.id), KINDS[certification.type].plural,
+             current == "entities")]
+
+
 def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUsersForm | None = None,
                  chosen: frozenset[int] = frozenset()):
     context = {"certification": certification, "tab": tab, "activity_labels": ACTIVITY_LABELS,
-               "tab_items": tab_items(TABS, tab, "certifications.detail", certification_id=certification.id)}
+               "tab_items": certification_tab_items(certification, tab)}
     if tab == "info":
         context["example"] = _saved_example(certification)
         context["records"] = count_certification_records(certification)
@@ -223,7 +237,7 @@ def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUse
 def _bulk(certification_id: int, act, done):
     """A bulk action over the people ticked on Associated Users: `act(certification, users, form)` (a
     service, all or nothing), then `done(form, users, result)` flashed; a refusal shows the page again, 422."""
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     form = AssociatedUsersForm()
     chosen = frozenset(database_ids(request.form.getlist("user_id")))
     if form.validate():
@@ -282,7 +296,7 @@ def bulk_record(certification_id: int):
 @bp.route("/<int:certification_id>/roles", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def edit_roles(certification_id: int):
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     if request.method == "POST":
         cells = set()
         for cell in request.form.getlist("cell"):
@@ -305,7 +319,7 @@ def edit_roles(certification_id: int):
 @bp.route("/<int:certification_id>/users", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def edit_users(certification_id: int):
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     if request.method == "POST":
         ids = database_ids(request.form.getlist("user_id"))
         try:
@@ -325,7 +339,7 @@ def edit_users(certification_id: int):
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def delete(certification_id: int):
     """Delete a certification nobody has a record of; one with records is archived instead (decision 55)."""
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     records = count_certification_records(certification)
     cancel_url = url_for("certifications.detail", certification_id=certification.id)
     if not records:
@@ -354,7 +368,7 @@ def delete(certification_id: int):
 @bp.post("/<int:certification_id>/restore")
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def restore(certification_id: int):
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     return restore_archived(certification, current_user,
                             url_for("certifications.detail", certification_id=certification.id))
 
@@ -363,7 +377,7 @@ def restore(certification_id: int):
 @permission_required(Permission.MANAGE_MODULE_LEVELS)
 def erase(certification_id: int):
     """Erase an archived certification and all its records for good, once its name is typed (administrators)."""
-    certification = _certification_or_404(certification_id)
+    certification = certification_or_404(certification_id)
     records = count_certification_records(certification)
     return erase_archived(
         certification, what="certification", manager=Permission.MANAGE_CERTIFICATIONS,

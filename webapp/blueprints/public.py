@@ -17,6 +17,7 @@ from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.credentials import credential_code
+from webapp.services.entities import load_status_page
 from webapp.services.page_cache import data_version, page_store
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
@@ -89,6 +90,16 @@ def _send_attachment(attachment, report_url: str):
 @public
 def qr_report_attachment(token: str, attachment_id: int):
     return _send_attachment(qr_attachment(token, attachment_id, today()), url_for("public.qr_report", token=token))
+
+
+@bp.get("/a/<token>")
+@public
+def asset_status(token: str):
+    """What an asset's QR sticker opens (decision 71): its verdict at a glance, then each certification."""
+    page = load_status_page(token, today())
+    if page is None:
+        return render("public/invalid_code.html", status=404)
+    return render("public/asset_status.html", page=page, day=today())
 
 
 @bp.get("/s/<token>")

@@ -93,6 +93,7 @@ class CertificationForm(FlaskForm):
     # General
     name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200), one_line])
     type = SelectField("Type", choices=list(CERTIFICATION_TYPE_LABELS.items()), default="employee")
+    locked_type: str | None = None  # the type of a certification in use (lock_type)
     information = TextAreaField("Information", filters=[blank_to_none])
     external_url = StringField(
         "External / reference URL", filters=[blank_to_none],
@@ -194,6 +195,12 @@ class CertificationForm(FlaskForm):
         if editing is not None:
             self.remove_attachment_ids.choices = [(a.id, a.name) for a in editing.supporting_attachments]
 
+    def lock_type(self, current: str) -> None:
+        """The certification is in use: its type shows, disabled, and a form without it keeps `current`
+        (one that posts another type is refused by the service, decision 66)."""
+        self.type.render_kw = {"disabled": True}
+        self.locked_type = current
+
     def fill_from(self, certification) -> None:
         """Put a saved certification's settings into the form (GET of the edit page)."""
         for column in COLUMNS:
@@ -229,6 +236,8 @@ class CertificationForm(FlaskForm):
     def values(self) -> dict:
         """The submitted settings as the service takes them (column names plus relations)."""
         values = {column: self[column].data for column in COLUMNS if column in self._fields}
+        if not self.type.raw_data:
+            values["type"] = self.locked_type or self.type.data
         values["expires"] = not self.never_expires.data
         values["forced_expiration"] = self.forced_expiration.date if self.force_expiration.data else None
         if not self.use_existing_rule.data:

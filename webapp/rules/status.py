@@ -466,6 +466,8 @@ def _explain(s: RequirementStatus) -> str:
                 f"Revoked: the record completed {format_date(s.completed_on)} was revoked "
                 f"({s.source_record.revoked_reason.strip()})."
             )
+        case "withdrawn":
+            return f"Revoked: the association was revoked ({s._detail})."
         case "never":
             if s.expires_on is None:
                 return f"Valid: completed {format_date(s.completed_on)} and never expires."

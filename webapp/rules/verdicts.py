@@ -98,6 +98,8 @@ def blocking_summary(status: RequirementStatus) -> str:
             return f"expired {format_date(status.expires_on)}"
         case Status.MISSING:
             return "nothing on file"
+        case Status.REVOKED if status.completed_on is None:
+            return "revoked"
         case Status.REVOKED:
             return f"revoked (record completed {format_date(status.completed_on)})"
         case Status.UPCOMING:

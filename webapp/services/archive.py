@@ -3,15 +3,15 @@ picker and requirement but keeps its history; restoring brings it back as it was
 from __future__ import annotations
 
 from webapp.extensions import db
-from webapp.models import Certification, CertificationRole, Company, User
+from webapp.models import Certification, CertificationRole, Company, Entity, User
 from webapp.models.base import utcnow
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.invalid import Invalid
 
-KINDS = {Certification: "certification", CertificationRole: "role", Company: "company"}
+KINDS = {Certification: "certification", CertificationRole: "role", Company: "company", Entity: "entity"}
 
 
-def archive_item(actor: User, item: Certification | CertificationRole | Company, details: str = "") -> None:
+def archive_item(actor: User, item: Certification | CertificationRole | Company | Entity, details: str = "") -> None:
     """Archive `item` (its rows and links are kept for a restore); `details` ends the audit summary."""
     kind = KINDS[type(item)]
     if item.archived_at is not None:
@@ -22,7 +22,7 @@ def archive_item(actor: User, item: Certification | CertificationRole | Company,
     db.session.commit()
 
 
-def restore_item(actor: User, item: Certification | CertificationRole | Company) -> None:
+def restore_item(actor: User, item: Certification | CertificationRole | Company | Entity) -> None:
     """Bring an archived `item` back into lists and requirements, as it was."""
     kind = KINDS[type(item)]
     if item.archived_at is None:
@@ -33,7 +33,7 @@ def restore_item(actor: User, item: Certification | CertificationRole | Company)
     db.session.commit()
 
 
-def check_typed_name(item: Certification | CertificationRole | Company, typed_name: str | None) -> None:
+def check_typed_name(item: Certification | CertificationRole | Company | Entity, typed_name: str | None) -> None:
     """An erase goes ahead only once the item's name is typed exactly."""
     if (typed_name or "").strip() != item.name:
         raise Invalid({"confirm_name": f"Type the {KINDS[type(item)]}'s name, {item.name}, exactly, to erase it."})

@@ -41,6 +41,7 @@ from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision
 from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
+from webapp.services.entities import entity_association_exists
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known, unknown_ids
 from webapp.services.names import name_taken, name_too_long, refusing_when_taken, saving_unique_name
@@ -169,6 +170,17 @@ CERTIFICATION_NAME_TAKEN = "Another certification already has this name."
 NAME_LIMIT = Certification.__table__.c.name.type.length
 
 
+TYPE_FIXED = "The type cannot change: this certification already has records or associations."
+
+
+def certification_in_use(certification: Certification) -> bool:
+    """Whether the certification has a record (a person's submission) or an entity association, which fix
+    its type (decision 66)."""
+    return entity_association_exists(certification) or db.session.scalar(
+        select(Submission.id).where(Submission.certification_id == certification.id).limit(1)
+    ) is not None
+
+
 def check_certification(values: dict, certification: Certification | None) -> TrackingPolicy:
     """Every rule the documents state for a certification; raises CertificationInvalid with all errors."""
     errors: dict[str, str] = {}
@@ -190,10 +202,8 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
     for field, message in family_problems(own_id, parent_id, child_ids, parent_of).items():
         errors.setdefault(field, message)
-    if certification is not None and values.get("type") != certification.type and db.session.scalar(
-        select(Submission.id).where(Submission.certification_id == certification.id).limit(1)
-    ):
-        errors["type"] = "The type cannot change: this certification already has records."
+    if certification is not None and values.get("type") != certification.type and certification_in_use(certification):
+        errors["type"] = TYPE_FIXED
     errors.update(_activity_errors(values, certification))
     policy = None
     try:

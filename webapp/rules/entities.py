@@ -1,0 +1,76 @@
+"""Assets, clients and job locations (docs/rules.md 65-72): what each kind is called, what an
+identifier and a revocation reason may be, an association's status and the status filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .cells import NOT_ONE_LINE
+from .policy import TrackingPolicy
+from .status import RecordFacts, RequirementFacts, RequirementStatus, Status, status_on
+
+
+@dataclass(frozen=True)
+class KindWords:
+    """How the pages name one kind of entity, and the start of its URLs."""
+
+    singular: str
+    plural: str
+    slug: str
+
+
+KINDS: dict[str, KindWords] = {
+    "asset": KindWords("Asset", "Assets", "assets"),
+    "client": KindWords("Client", "Clients", "clients"),
+    "location": KindWords("Job Location", "Job Locations", "job-locations"),
+}
+KIND_BY_SLUG = {words.slug: kind for kind, words in KINDS.items()}
+
+REASON_LIMIT = 1000
+
+
+def identifier_problem(identifier: str, limit: int) -> str | None:
+    """Why `identifier` (already stripped) cannot identify an entity, or None (decision 65)."""
+    if not identifier:
+        return "Enter the identifier: a serial, registration or account number, unique among its kind."
+    if len(identifier) > limit:
+        return f"Keep the identifier to {limit} characters."
+    if NOT_ONE_LINE.search(identifier):
+        return "Write the identifier on one line, without line breaks or tabs."
+    return None
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why `reason` (already stripped) cannot document a revocation, or None (decision 67)."""
+    if not reason:
+        return "Give the documented reason for revoking: it stays on file with the association."
+    if len(reason) > REASON_LIMIT:
+        return f"Keep the reason to {REASON_LIMIT} characters."
+    return None
+
+
+def association_status(day: date, policy: TrackingPolicy, records: tuple[RecordFacts, ...],
+                       revoked_reason: str | None = None) -> RequirementStatus:
+    """The status of an entity's association on `day` (decision 68): a person's direct requirement's
+    status over the entity's records, or Revoked when the association is revoked."""
+    if revoked_reason is not None:
+        return RequirementStatus(Status.REVOKED, None, False, _kind="withdrawn", _detail=revoked_reason.strip())
+    return status_on(day, RequirementFacts(policy, direct=True, records=records))
+
+
+# The Associations tab's status filter: the HSE documents' statuses ("Expires soon" is due or overdue).
+STATUS_FILTERS: dict[str, tuple[str, tuple[Status, ...]]] = {
+    "valid": ("Valid", (Status.VALID,)),
+    "upcoming": ("Upcoming", (Status.UPCOMING,)),
+    "missing": ("Nothing on File", (Status.MISSING,)),
+    "expires_soon": ("Expires Soon", (Status.DUE, Status.OVERDUE)),
+    "expired": ("Expired", (Status.EXPIRED,)),
+    "revoked": ("Revoked", (Status.REVOKED,)),
+}
+
+
+def matches_filter(status: RequirementStatus, chosen: str | None) -> bool:
+    """Whether `status` is shown under the filter `chosen` (None or unknown: every status)."""
+    return chosen not in STATUS_FILTERS or status.status in STATUS_FILTERS[chosen][1]
+
