@@ -88,7 +88,7 @@ def test_an_administrator_sets_the_required_certifications(client, site, admin, 
     assert required == {induction.id, other.id}
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "job_location.certifications"))
     refused = client.post(url, data={"csrf_token": csrf(), "certifications": [str(asset_only.id)]})
-    assert refused.status_code == 422 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Choose employee certifications in use" in refused.get_data(as_text=True)
     assert set(db.session.scalars(select(job_location_certifications.c.certification_id)
                                   .where(job_location_certifications.c.location_id == location.id))) == required
 

@@ -9,7 +9,7 @@ from webapp.forms.validators import one_line
 
 class SiteCertificationsForm(FlaskForm):
     certifications = MultiCheckboxField("Certifications everyone working here must hold", coerce=int,
-                                        validators=[Optional()])
+                                        validators=[Optional()], validate_choice=False)
 
 
 class SiteWorkerForm(FlaskForm):

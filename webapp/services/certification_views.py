@@ -59,7 +59,7 @@ def _paged(query, page: int, count_column):
     return list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))), total, page, pages
 
 
-def _view_page(rows: list[ViewRow], total: int, page: int, pages: int, page_size: int = PAGE_SIZE) -> ViewPage:
+def _view_page(rows: list[ViewRow], total: int, page: int, pages: int, page_size: int) -> ViewPage:
     first = (page - 1) * page_size
     return ViewPage(rows, total, page, pages, first + 1 if rows else 0, first + len(rows))
 
@@ -77,7 +77,7 @@ def load_people_view(viewer: User, day: date, page: int = 1) -> ViewPage:
                 [StatusLine(r.certification.name, r.status) for r in sight.shown(requirements[user.id])])
         for user in users
     ]
-    return _view_page(rows, total, page, pages)
+    return _view_page(rows, total, page, pages, PAGE_SIZE)
 
 
 def load_entity_view(viewer: User, kind: str, day: date, page: int = 1) -> ViewPage:
