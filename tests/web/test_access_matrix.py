@@ -103,6 +103,20 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "companies.index": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "companies.erase": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "companies.restore": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.add": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.archive": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.associations": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.create": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.detail": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),  # the responsible user (own team's) sees it too
+    "entities.edit": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.file": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
+    "entities.index": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.qr_code_png": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
+    "entities.record": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.remove": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.reset_qr": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.restore": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.revoke": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "files.view": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
     "home.index": (SIGN_IN, OK, OK, OK),
     "my_account.certification": (SIGN_IN, OK, OK, OK),
@@ -160,6 +174,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "people.show": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
     "people.supervisor_report": (SIGN_IN, FORBIDDEN, OK, OK),
     "people.training": (SIGN_IN, FORBIDDEN, NOT_FOUND, OK),
+    "public.asset_status": (OK, OK, OK, OK),
     "public.calendar": (OK, OK, OK, OK),
     "public.qr_report": (OK, OK, OK, OK),
     "public.qr_report_attachment": (OK, OK, OK, OK),
@@ -232,9 +247,27 @@ ARGUMENTS = {
     ("public.verify_certificate", "token"): "certificate_token",
     ("auth.reset_password", "token"): "reset_token",
     ("people.public_photo", "token"): "qr_token",
+    ("public.asset_status", "token"): "asset_token",
+    ("entities.file", "attachment_id"): "entity_attachment_id",
+    **{(f"entities.{endpoint}", "certification_id"): "asset_certification_id"
+       for endpoint in ("associations", "add", "revoke", "remove")},
+    ("entities.revoke", "requirement_id"): "asset_requirement_id",
+    ("entities.remove", "requirement_id"): "asset_requirement_id",
     # A reset link is no invitation: its token is signed for another purpose.
     ("auth.accept_invitation", "token"): "reset_token",
 }
+# Routes of one kind of entity (/assets/..., /clients/..., /job-locations/...) name that kind's rows.
+KIND_ARGUMENTS = ("entity_id", "requirement_id")
+
+
+def _argument(rule, name: str) -> str:
+    """Which of a team's (or the shared) ids fills the rule's argument `name`."""
+    kind = (rule.defaults or {}).get("kind")
+    if kind is not None and name in KIND_ARGUMENTS:
+        return f"{kind}_{name.removeprefix('entity_')}"
+    return ARGUMENTS.get((rule.endpoint, name), name)
+
+
 COLUMN = {"anonymous": 0, "employee": 1, "supervisor": 2, "administrator": 3}
 
 
@@ -293,8 +326,7 @@ def test_every_route_answers_each_actor_as_the_table_says(app, client, rolled_ba
     for rule in rules:
         for method in sorted(rule.methods & {"GET", "POST"}):
             for kind, session_id, target in actors:
-                values = {name: target.ids.get(ARGUMENTS.get((rule.endpoint, name), name),
-                                               shared.get(ARGUMENTS.get((rule.endpoint, name), name)))
+                values = {name: target.ids.get(_argument(rule, name), shared.get(_argument(rule, name)))
                           for name in rule.arguments}
                 url = rule.build(values, append_unknown=False)[1]
                 for htmx in (False, True):

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import AuditEntry, Certification, Entity, EntityAttachment, EntityRecord, EntityRequirement
+from webapp.services.demo import ENTITIES, load_demo_organisation
+from webapp.services.entities import entity_lines, get_entity
 
 PDF = b"%PDF-1.4 inspection report"
 KINDS = (("asset", "assets", "Asset"), ("client", "clients", "Client"), ("location", "job-locations", "Job Location"))
@@ -263,3 +265,16 @@ def test_an_assets_qr_code_opens_its_verdict_without_signing_in(frozen_clock, cl
     assert client.post(f"/assets/{crane.id}/qr/reset", data={"csrf_token": csrf()}).status_code == 302
     assert client.get(f"/a/{old}").status_code == 404
     assert client.get(f"/assets/{crane.id}/qr.png").mimetype == "image/png"
+
+
+def test_the_demo_organisation_has_assets_clients_and_job_locations_in_every_status(app_context, frozen_clock):
+    load_demo_organisation(date(2026, 6, 15))
+    seen = set()
+    for (kind, _name, identifier, _description), statuses in ENTITIES.items():
+        entity = get_entity(db.session.scalar(select(Entity.id).where(Entity.identifier == identifier)), kind)
+        lines = entity_lines(entity, date(2026, 6, 15))
+        assert {line.requirement.certification.name: line.status.status.value for line in lines} == statuses
+        seen |= {(kind, status) for status in statuses.values()}
+    every = {"valid", "due", "overdue", "expired", "missing", "upcoming", "revoked"}
+    assert {status for kind, status in seen if kind == "asset"} == every
+    assert {kind for kind, _ in seen} == {"asset", "client", "location"}

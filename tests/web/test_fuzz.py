@@ -31,6 +31,8 @@ from webapp.models import (
     Company,
     Course,
     CoursePage,
+    Entity,
+    EntityRequirement,
     Form,
     FormField,
     ImportJob,
@@ -93,6 +95,11 @@ ID_SOURCES = {
     "payment_id": select(Payment.id),
     "job_id": select(ImportJob.id),
     "subscription_id": select(PushSubscription.id),
+    # The Tower Crane, its association (the asset routes; another kind's routes answer 404), its file.
+    "entity_id": select(Entity.id).where(Entity.identifier == "CR-01"),
+    "requirement_id": select(EntityRequirement.id).join(Entity).where(Entity.identifier == "CR-01"),
+    # The demo's Pier 4 Terminal, which requires two certifications of the people working there.
+    "location_id": select(Entity.id).where(Entity.identifier == "JL-01"),
 }
 TOKEN_SOURCES = {
     "public.qr_report": select(User.qr_token).where(User.username == "emma"),
@@ -101,6 +108,7 @@ TOKEN_SOURCES = {
     "public.shared_report_attachment": select(SharedReport.token),
     "public.verify_certificate": select(Certificate.token),
     "public.calendar": select(User.calendar_token).where(User.username == "emma"),
+    "public.asset_status": select(Entity.qr_token).where(Entity.identifier == "CR-01"),
     "data.upload": select(literal("records")),
 }
 REFUSED = range(400, 500)

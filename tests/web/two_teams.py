@@ -12,6 +12,10 @@ from webapp.models import (
     CertificationGroup,
     Comment,
     Course,
+    Entity,
+    EntityAttachment,
+    EntityRecord,
+    EntityRequirement,
     CoursePage,
     Form,
     FormEntry,
@@ -25,6 +29,7 @@ from webapp.models import (
     ScheduledReport,
     SharedReport,
 )
+from webapp.models.entities import ENTITY_KINDS
 from webapp.services.people import notify_user
 from webapp.services.sessions import start_session
 from webapp.services.storage import CheckedUpload, store_file
@@ -56,6 +61,9 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
     crane = factory.yearly_certification(name="Crane Operation", activity_type="document")
     ladder = factory.yearly_certification(name="Ladder Safety")
     role = factory.role(crane, companies=[company], name="Rigger")
+    # An Asset, a Client and a Job Location certification, each held by each team's entity of that kind.
+    entity_certifications = {kind: factory.yearly_certification(name=f"{kind.title()} check", type=kind)
+                             for kind in ENTITY_KINDS}
     stored = store_file(CheckedUpload(data=PDF, content_type="application/pdf", name="policy.pdf"))
     document = ActivityDocument(certification_id=crane.id, title="Policy", revision="1", revision_date=date(2026, 1, 1),
                                 stored_file=stored, file_name="policy.pdf")
@@ -74,6 +82,7 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         "page_id": course.pages[0].id, "question_id": course.questions[0].id, "integration_id": integration.id,
         "document_id": document.id, "certificate_token": "no-such-certificate", "reset_token": "no-such-reset",
         "filename": "css/app.css", "name": "people", "file_format": "csv",
+        "asset_certification_id": entity_certifications["asset"].id,
     }
     teams = {}
     for name in TEAMS:
@@ -103,15 +112,38 @@ def build_two_teams(factory) -> tuple[dict[str, Team], dict[str, int | str], str
         db.session.add_all([comment, report, entry, payment, import_job, subscription, scheduled])
         db.session.commit()
         notice = notify_user(employee, supervisor, f"{name} notice")
+        entity_ids = _entities(name, supervisor, entity_certifications)
         teams[name] = Team(_session_key(employee), _session_key(supervisor), {
             "user_id": employee.id, "record_id": record.id, "submission_id": pending.id, "comment_id": comment.id,
             "assignment_id": assignment.id, "attachment_id": record_file.id, "file_id": inbox_file.id,
             "report_id": report.id, "notice_id": notice.id, "payment_id": payment.id,
             "qr_token": employee.qr_token, "calendar_token": employee.calendar_token, "shared_token": report.token,
             "direct_certification_id": ladder.id, "job_id": import_job.id,
-            "subscription_id": subscription.id, "scheduled_id": scheduled.id,
+            "subscription_id": subscription.id, "scheduled_id": scheduled.id, **entity_ids,
         })
     return teams, shared, _session_key(administrator)
+
+
+def _entities(team: str, owner, certifications) -> dict[str, int | str]:
+    """The team's asset, client and job location (its supervisor responsible), each associated with its
+    kind's certification with a record; the asset's record has a file. Their ids by `<kind>_id`,
+    `<kind>_requirement_id`, and the asset's file and QR token."""
+    ids = {}
+    for kind, certification in certifications.items():
+        entity = Entity(kind=kind, name=f"{team} {kind}", identifier=f"{team}-{kind}", owner_id=owner.id)
+        requirement = EntityRequirement(entity=entity, certification=certification)
+        record = EntityRecord(requirement=requirement, completed_on=date(2026, 1, 10), expires_on=date(2027, 1, 10))
+        db.session.add(record)
+        db.session.flush()
+        ids.update({f"{kind}_id": entity.id, f"{kind}_requirement_id": requirement.id})
+        if kind == "asset":
+            stored = store_file(CheckedUpload(data=PDF + team.encode(), content_type="application/pdf", name="a.pdf"))
+            attachment = EntityAttachment(record=record, stored_file=stored, name=f"{team.lower()}-inspection.pdf")
+            db.session.add(attachment)
+            db.session.flush()
+            ids.update(entity_attachment_id=attachment.id, asset_token=entity.qr_token)
+    db.session.commit()
+    return ids
 
 
 def _session_key(user) -> str:

@@ -23,6 +23,9 @@ from webapp.models import (
     CoursePage,
     DirectRequirement,
     Entity,
+    EntityAttachment,
+    EntityRecord,
+    EntityRequirement,
     Form,
     FormField,
     QuizQuestion,
@@ -42,7 +45,7 @@ from webapp.services.activities import DocumentUpload, add_document_revision
 from webapp.services.compliance import tracking_policy
 from webapp.services.organisation import create_user, ensure_built_in_module_levels
 from webapp.services.people import AccountInput, create_person, deactivate_person
-from webapp.services.storage import CheckedUpload
+from webapp.services.storage import CheckedUpload, store_file
 
 DEMO_PASSWORD = "fieldcert-demo"
 
@@ -237,7 +240,8 @@ def load_demo_organisation(today: date) -> bool:
     _activities(ada, emma, today)
     for person, names in required.items():
         _random_history(person, ada, [certifications[name] for name in names], today, rng)
-    _job_location_site(ada, emma, sam, certifications)
+    _entities_in_every_status({"asset": sam, "client": ada, "location": nora}, today)
+    _job_location_site(emma, sam, certifications)
     db.session.commit()
     _people_added_by_ada(ada, sam, companies, roles, today)
     return True
@@ -274,13 +278,10 @@ def _people_added_by_ada(ada, sam, companies, roles, today) -> None:
         deactivate_person(leaver, ada)
 
 
-def _job_location_site(ada, emma, sam, certifications) -> None:
-    """A job location requiring two certifications of the people working there (decision 76): Emma holds
+def _job_location_site(emma, sam, certifications) -> None:
+    """Pier 4 Terminal requires two certifications of the people working there (decision 76): Emma holds
     both and is cleared for it; Sam has no Manual Handling on file and is not."""
-    site = Entity(kind="location", name="Harbour Terminal", identifier="JL-HT1", owner=ada,
-                  description="Container terminal: everyone on site is inducted and trained in manual handling.")
-    db.session.add(site)
-    db.session.flush()
+    site = db.session.scalar(select(Entity).where(Entity.kind == "location", Entity.identifier == "JL-01"))
     db.session.execute(insert(job_location_certifications), [
         {"location_id": site.id, "certification_id": certifications[name].id}
         for name in ("Site Induction", "Manual Handling")])
@@ -324,6 +325,79 @@ def _emma_in_every_status(emma, sam, roles, certifications, today) -> None:
     _record(emma, c["Hot Work Permit"], today + timedelta(days=10), sam)  # upcoming: the course is booked
     _assign(emma, roles["Electrician"], training_until=today + timedelta(days=45),
             notes="Apprentice electrician until licensed.")
+
+
+# Asset, Client and Job Location certifications: name -> (type, settings).
+ENTITY_CERTIFICATIONS: dict[str, tuple[str, dict]] = {
+    "LOLER Thorough Examination": ("asset", _expiring(6, M, first=(30, D), second=(7, D), issuer="Lifting inspector")),
+    "Annual Vehicle Inspection": ("asset", _expiring(1, Y)),
+    "Forklift Registration": ("asset", _expiring(1, Y, issuer="Department of Transport")),
+    "Generator Load Test": ("asset", _expiring(1, Y)),
+    "Client Safety Prequalification": ("client", _expiring(1, Y)),
+    "Certificate of Insurance": ("client", _expiring(1, Y)),
+    "Site Safety Plan": ("location", _expiring(1, Y)),
+    "Confined Space Permit": ("location", _expiring(3, M, first=(2, W), second=(3, D))),
+}
+# (kind, name, identifier, description) -> {certification: status}; every status of an entity appears
+# (an entity's records are recorded by administrators: none is ever pending, decision 69).
+ENTITIES: dict[tuple[str, str, str, str], dict[str, str]] = {
+    ("asset", "Tower Crane", "CR-01", "Liebherr 132 EC-H, Pier 4"): {"LOLER Thorough Examination": "valid"},
+    ("asset", "Mobile Crane", "CR-02", "Grove GMK4100L"): {"LOLER Thorough Examination": "expired",
+                                                            "Annual Vehicle Inspection": "due"},
+    ("asset", "Forklift", "FL-01", "Toyota 8FGU25, yard"): {"Forklift Registration": "valid",
+                                                            "LOLER Thorough Examination": "overdue"},
+    ("asset", "Forklift", "FL-02", "Toyota 8FGU25, warehouse"): {"Forklift Registration": "missing"},
+    ("asset", "Generator", "GEN-01", "Cummins C150D5, 150 kVA"): {"Generator Load Test": "upcoming"},
+    ("asset", "Generator", "GEN-02", "Cummins C90D5, 90 kVA"): {"Generator Load Test": "revoked"},
+    ("client", "Harbor Authority", "CL-100", "Port operator"): {"Client Safety Prequalification": "valid",
+                                                                "Certificate of Insurance": "due"},
+    ("client", "Riverside Hospital", "CL-200", "Hospital trust"): {"Client Safety Prequalification": "expired",
+                                                                   "Certificate of Insurance": "missing"},
+    ("client", "Metro Rail", "CL-300", "Transit agency"): {"Client Safety Prequalification": "overdue",
+                                                           "Certificate of Insurance": "revoked"},
+    ("location", "Pier 4 Terminal", "JL-01", "Harbor Authority, berth 4"): {"Site Safety Plan": "valid",
+                                                                            "Confined Space Permit": "upcoming"},
+    ("location", "Hospital East Wing", "JL-02", "Riverside Hospital, level 3"): {"Site Safety Plan": "due",
+                                                                                 "Confined Space Permit": "overdue"},
+    ("location", "Rail Depot", "JL-03", "Metro Rail, north yard"): {"Site Safety Plan": "missing",
+                                                                    "Confined Space Permit": "expired"},
+}
+
+
+def _entities_in_every_status(owners: dict[str, User], today: date) -> None:
+    """Assets, clients and job locations, each certification of theirs in the status ENTITIES names."""
+    group = CertificationGroup(name="Equipment and Sites")
+    certifications = {name: Certification(name=name, type=kind, group=group, **settings)
+                      for name, (kind, settings) in ENTITY_CERTIFICATIONS.items()}
+    db.session.add_all(certifications.values())
+    db.session.flush()  # the column defaults the tracking policy reads
+    report = store_file(CheckedUpload(data=_policy_pdf(), content_type="application/pdf", name="inspection.pdf"))
+    for (kind, name, identifier, description), statuses in ENTITIES.items():
+        entity = Entity(kind=kind, name=name, identifier=identifier, description=description, owner=owners[kind])
+        for certification_name, status in statuses.items():
+            certification = certifications[certification_name]
+            requirement = EntityRequirement(entity=entity, certification=certification)
+            if status == "revoked":
+                requirement.revoked_at, requirement.revoked_reason = utcnow(), "Decommissioned: no longer in use."
+            completed_on = _completed_for(status, certification, today)
+            if completed_on is not None:
+                result = expiration_for(tracking_policy(certification), completed_on)
+                requirement.records = [EntityRecord(
+                    completed_on=completed_on, expires_on=result.expires_on, expiration_explanation=result.explanation,
+                    attachments=[EntityAttachment(stored_file=report, name=f"{identifier} {certification_name}.pdf")],
+                )]
+            db.session.add(requirement)
+
+
+def _completed_for(status: str, certification: Certification, today: date) -> date | None:
+    """A completion date giving `status` today: before expiry by the 1st notice (due) or 2nd (overdue)."""
+    expires_in = {"valid": None, "due": 10, "overdue": 2, "expired": -10, "revoked": -400}
+    if status in ("missing", "upcoming"):
+        return today + timedelta(days=10) if status == "upcoming" else None
+    duration = expiration_for(tracking_policy(certification), today).expires_on - today
+    if expires_in[status] is None:
+        return today - timedelta(days=15)
+    return today - duration + timedelta(days=expires_in[status])
 
 
 def _policy_pdf() -> bytes:
