@@ -137,3 +137,9 @@ def test_the_site_page_loads_in_a_fixed_number_of_queries(client, site, admin, f
         db.session.execute(job_location_workers.insert(), [{"location_id": location.id, "user_id": person.id}])
     db.session.commit()
     assert queries() == two
+
+
+def test_the_job_locations_page_links_its_site_clearance(client, site, admin):
+    location, *_ = site
+    page = client.get(f"/job-locations/{location.id}").get_data(as_text=True)
+    assert f'href="/job-locations/{location.id}/clearance"' in page
