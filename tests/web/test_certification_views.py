@@ -4,22 +4,23 @@ from datetime import date
 
 import pytest
 
-from webapp.extensions import db
-from webapp.models import Entity, EntityRecord, EntityRequirement
 from webapp.services import certification_views, entities
 
 
-def _entity(kind, name, identifier, *certifications, completed_on=None, owner=None):
-    entity = Entity(kind=kind, name=name, identifier=identifier, owner=owner)
-    db.session.add(entity)
-    for certification in certifications:
-        requirement = EntityRequirement(entity=entity, certification=certification)
-        db.session.add(requirement)
-        if completed_on is not None:
-            db.session.add(EntityRecord(requirement=requirement, completed_on=completed_on,
-                                        expires_on=date(completed_on.year + 1, completed_on.month, completed_on.day)))
-    db.session.commit()
-    return entity
+@pytest.fixture
+def entity(factory):
+    """An entity of `kind` associated with `certifications`, each with a record completed on `completed_on`."""
+
+    def make(kind, name, identifier, *certifications, completed_on=None):
+        named = {"name": name, "identifier": identifier} if name else {}
+        made = factory.entity(kind, **named)
+        for certification in certifications:
+            association = factory.associate(made, certification)
+            if completed_on is not None:
+                factory.entity_record(association, completed_on)
+        return made
+
+    return make
 
 
 @pytest.fixture
@@ -70,12 +71,12 @@ def test_an_unknown_view_or_page_is_the_default_not_an_error(client, admin):
 
 @pytest.mark.parametrize("kind, view, label", [("asset", "assets", "Assets"), ("client", "clients", "Clients"),
                                                ("location", "locations", "Job Locations")])
-def test_entity_views_show_each_entity_with_its_statuses(client, admin, factory, kind, view, label):
+def test_entity_views_show_each_entity_with_its_statuses(client, admin, factory, entity, kind, view, label):
     inspection = factory.yearly_certification(name=f"{label} Inspection", type=kind)
     registration = factory.yearly_certification(name=f"{label} Registration", type=kind)
-    _entity(kind, "North Unit", "N-1", inspection, completed_on=date(2025, 6, 20))
-    _entity(kind, "South Unit", "S-1", registration)
-    _entity("asset" if kind != "asset" else "client", "Other Kind", "O-1")
+    entity(kind, "North Unit", "N-1", inspection, completed_on=date(2025, 6, 20))
+    entity(kind, "South Unit", "S-1", registration)
+    entity("asset" if kind != "asset" else "client", "Other Kind", "O-1")
     page = client.get(f"/certifications/?view={view}").get_data(as_text=True)
     assert f'aria-current="page">{label}' in page and "Other Kind" not in page
     north = page[page.index("North Unit"):]
@@ -96,10 +97,10 @@ def test_views_are_paged(client, admin, factory, monkeypatch):
     assert "Member 3" not in last and "5 to 5 of 5." in last
 
 
-def test_entity_views_are_paged_as_the_entity_lists(client, admin, factory, monkeypatch):
+def test_entity_views_are_paged_as_the_entity_lists(client, admin, entity, monkeypatch):
     monkeypatch.setattr(entities, "PAGE_SIZE", 2)
     for n in range(5):
-        _entity("asset", f"Crane {n}", f"C-{n}")
+        entity("asset", f"Crane {n}", f"C-{n}")
     first = client.get("/certifications/?view=assets").get_data(as_text=True)
     assert "Crane 0" in first and "Crane 2" not in first
     last = client.get("/certifications/?view=assets&page=3").get_data(as_text=True)
@@ -107,7 +108,7 @@ def test_entity_views_are_paged_as_the_entity_lists(client, admin, factory, monk
 
 
 @pytest.mark.parametrize("view", ["employees", "assets", "clients", "locations"])
-def test_views_load_in_a_fixed_number_of_queries(client, admin, factory, count_queries, view):
+def test_views_load_in_a_fixed_number_of_queries(client, admin, factory, entity, count_queries, view):
     kind = {"assets": "asset", "clients": "client", "locations": "location"}.get(view, "employee")
     certification = factory.yearly_certification(type=kind)
 
@@ -118,8 +119,7 @@ def test_views_load_in_a_fixed_number_of_queries(client, admin, factory, count_q
                 factory.require(person, certification)
                 factory.record(person, certification, date(2026, 1, 1))
             else:
-                count = db.session.query(Entity).count()
-                _entity(kind, f"Thing {count}", f"T-{count}", certification, completed_on=date(2026, 1, 1))
+                entity(kind, None, None, certification, completed_on=date(2026, 1, 1))
 
     def queries():
         with count_queries() as statements:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.models import Entity, EntityRecord, EntityRequirement, Notice
+from webapp.models import Notice
 from webapp.services.notices import queue_scheduled_notices
 
 
@@ -24,14 +24,11 @@ def _entity_notices():
     return list(db.session.scalars(select(Notice).where(Notice.entity_id.is_not(None)).order_by(Notice.id)))
 
 
-def _crane(factory, owner, **requirement):
+def _crane(factory, owner, **association):
     """The documents' example on an asset: expires 07/01/2026, 1st notice 1 month, 2nd notice 1 week."""
     inspection = factory.yearly_certification(name="Crane Inspection", type="asset")
-    crane = Entity(kind="asset", name="Tower Crane", identifier="TC-01", owner=owner)
-    association = EntityRequirement(entity=crane, certification=inspection, **requirement)
-    db.session.add_all([crane, association, EntityRecord(requirement=association, completed_on=date(2025, 7, 1),
-                                                         expires_on=date(2026, 7, 1))])
-    db.session.commit()
+    crane = factory.entity("asset", name="Tower Crane", identifier="TC-01", owner=owner)
+    factory.entity_record(factory.associate(crane, inspection, **association), date(2025, 7, 1))
     return crane, inspection
 
 
@@ -62,15 +59,12 @@ def test_nothing_goes_for_a_revoked_association_an_archived_entity_or_without_a_
         factory, frozen_clock):
     owner = factory.user()
     frozen_clock.move_to(at("2026-06-01"))
-    _crane(factory, owner, revoked_at=datetime(2026, 5, 1, tzinfo=timezone.utc), revoked_reason="Sold")
-    unowned = Entity(kind="asset", name="Forklift", identifier="FL-02")
-    archived = Entity(kind="asset", name="Old Crane", identifier="OC-03", owner=owner, archived_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    certification = db.session.scalar(select(EntityRequirement)).certification
+    _, certification = _crane(factory, owner, revoked_reason="Sold")
+    unowned = factory.entity("asset", name="Forklift", identifier="FL-02")
+    archived = factory.entity("asset", name="Old Crane", identifier="OC-03", owner=owner,
+                              archived_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
     for entity in (unowned, archived):
-        association = EntityRequirement(entity=entity, certification=certification)
-        db.session.add_all([entity, association, EntityRecord(requirement=association, completed_on=date(2025, 7, 1),
-                                                              expires_on=date(2026, 7, 1))])
-    db.session.commit()
+        factory.entity_record(factory.associate(entity, certification), date(2025, 7, 1))
     assert _scan().queued == 0 and _entity_notices() == []
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import insert
 
 from webapp.extensions import db
-from webapp.models import Entity, EntityRecord, EntityRequirement, ModuleLevel, Submission
+from webapp.models import ModuleLevel, Submission
 from webapp.permissions import Permission, SUPERVISOR_PERMISSIONS
 from webapp.services import status_exports
 
@@ -85,16 +85,11 @@ def test_the_exports_read_a_large_organisation_in_chunks_in_a_fixed_number_of_qu
     assert len(queries) < 60 and len(few) < 20
 
 
-def _entity_with_record(kind, name, identifier, certification, completed_on, owner=None, revoked_reason=None):
-    entity = Entity(kind=kind, name=name, identifier=identifier, owner=owner)
-    requirement = EntityRequirement(entity=entity, certification=certification)
-    if revoked_reason:
-        requirement.revoked_at, requirement.revoked_reason = db.func.now(), revoked_reason
-    db.session.add_all([entity, requirement])
+def _entity_with_record(factory, kind, name, identifier, certification, completed_on, owner=None, **association):
+    entity = factory.entity(kind, name=name, identifier=identifier, owner=owner)
+    requirement = factory.associate(entity, certification, **association)
     if completed_on is not None:
-        db.session.add(EntityRecord(requirement=requirement, completed_on=completed_on,
-                                    expires_on=date(completed_on.year + 1, completed_on.month, completed_on.day)))
-    db.session.commit()
+        factory.entity_record(requirement, completed_on)
     return entity
 
 
@@ -104,9 +99,9 @@ def test_exports_include_assets_clients_and_job_locations_with_their_type_and_id
     inspection = factory.yearly_certification(name="Crane Inspection", type="asset")
     permit = factory.yearly_certification(name="Site Permit", type="location")
     licence = factory.yearly_certification(name="Client Licence", type="client")
-    _entity_with_record("asset", "Tower Crane", "TC-01", inspection, date(2025, 7, 1), owner=ada)
-    _entity_with_record("location", "Harbour Site", "JL-7", permit, None)
-    _entity_with_record("client", "Northwind", "CL-3", licence, date(2025, 1, 1), revoked_reason="Contract ended")
+    _entity_with_record(factory, "asset", "Tower Crane", "TC-01", inspection, date(2025, 7, 1), owner=ada)
+    _entity_with_record(factory, "location", "Harbour Site", "JL-7", permit, None)
+    _entity_with_record(factory, "client", "Northwind", "CL-3", licence, date(2025, 1, 1), revoked_reason="Contract ended")
     exported = rows(client, "/data/requirements/export.csv")
     by_identifier = {row[1]: row for row in exported[1:]}
     assert by_identifier["TC-01"][:3] == ["Asset", "TC-01", "Tower Crane"]
@@ -128,8 +123,8 @@ def test_who_does_not_manage_certifications_exports_only_the_entities_they_are_r
         frozen_clock, client, factory, sign_in):
     sam = factory.user("Supervisor", username="sam")
     inspection = factory.yearly_certification(name="Crane Inspection", type="asset")
-    _entity_with_record("asset", "Tower Crane", "TC-01", inspection, date(2025, 7, 1), owner=sam)
-    _entity_with_record("asset", "Forklift", "FL-02", inspection, date(2025, 7, 1))
+    _entity_with_record(factory, "asset", "Tower Crane", "TC-01", inspection, date(2025, 7, 1), owner=sam)
+    _entity_with_record(factory, "asset", "Forklift", "FL-02", inspection, date(2025, 7, 1))
     level = ModuleLevel(name="Supervisor with exports")
     level.permissions = SUPERVISOR_PERMISSIONS | {Permission.IMPORT_EXPORT}
     sam.module_levels = [level]

@@ -1,0 +1,65 @@
+"""The certifications page's view switcher on a phone and on a desktop: each view a click away (htmx swaps
+the view and pushes the address), its statuses in words and icons, nothing wider than the screen, and the
+same links work without JavaScript."""
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture
+def organisation(factory, frozen_clock):
+    forklift = factory.yearly_certification(name="Forklift Licence")
+    inspection = factory.yearly_certification(name="Crane Inspection", type="asset")
+    worker = factory.user(first_name="Wanda", last_name="Worker")
+    factory.require(worker, forklift)
+    factory.record(worker, forklift, date(2026, 1, 10))
+    crane = factory.entity("asset", name="Tower Crane", identifier="TC-01")
+    factory.entity_record(factory.associate(crane, inspection), date(2025, 7, 1))
+    return factory.user("Administrator", first_name="Ada", last_name="Admin")
+
+
+@pytest.mark.parametrize("viewport", [(360, 740), (1280, 800)])
+def test_switching_views(signed_in_page, organisation, viewport):
+    page = signed_in_page(organisation, viewport=viewport)
+    page.goto("/certifications/")
+    views = page.get_by_role("navigation", name="Certification views")
+    expect(views.get_by_role("link", name="Groups")).to_have_attribute("aria-current", "page")
+    views.get_by_role("link", name="Employees").click()
+    expect(page).to_have_url("/certifications/?view=employees")
+    row = page.get_by_role("row").filter(has_text="Worker, Wanda")
+    expect(row.get_by_text("Valid")).to_be_visible()
+    expect(row.get_by_text("expires 01/10/2027")).to_be_visible()
+    assert _fits(page)
+    page.get_by_role("navigation", name="Certification views").get_by_role("link", name="Assets").click()
+    expect(page).to_have_url("/certifications/?view=assets")
+    row = page.get_by_role("row").filter(has_text="Tower Crane")
+    expect(row.get_by_text("Due", exact=True)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Certification views").get_by_role("link", name="Assets")) \
+        .to_have_attribute("aria-current", "page")
+    assert _fits(page)
+    page.go_back()
+    expect(page.get_by_role("row").filter(has_text="Worker, Wanda")).to_be_visible()
+
+
+def test_the_views_work_without_javascript(browser, live_server, organisation):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.get_by_label("Username or e-mail").fill(organisation.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    page.goto("/certifications/")
+    page.get_by_role("navigation", name="Certification views").get_by_role("link", name="Job Locations").click()
+    expect(page).to_have_url("/certifications/?view=locations")
+    expect(page.get_by_text("No job locations to show.")).to_be_visible()
+    context.close()
