@@ -16,6 +16,15 @@ def rows(client, url):
     return list(csv.reader(io.StringIO(client.get(url).get_data(as_text=True).removeprefix("\ufeff"))))
 
 
+def _exporting_supervisor(sam):
+    """`sam`, a supervisor who may also use Import and Export."""
+    level = ModuleLevel(name="Supervisor with exports")
+    level.permissions = SUPERVISOR_PERMISSIONS | {Permission.IMPORT_EXPORT}
+    sam.module_levels = [level]
+    db.session.commit()
+    return sam
+
+
 def test_export_all_gives_each_requirement_with_the_status_the_rules_give(frozen_clock, client, factory, sign_in):
     sign_in(factory.user("Administrator"))
     first_aid, h2s = factory.yearly_certification(name="First Aid"), factory.yearly_certification(name="H2S")
@@ -48,11 +57,7 @@ def test_export_instances_gives_every_event_of_the_people_in_reach(frozen_clock,
     factory.record(emma, first_aid, date(2025, 7, 1), status="pending")
     factory.record(emma, first_aid, date(2023, 7, 1), revoked_reason="Forged", revoked_at=db.func.now())
     factory.record(other, first_aid, date(2025, 7, 1))
-    level = ModuleLevel(name="Supervisor with exports")
-    level.permissions = SUPERVISOR_PERMISSIONS | {Permission.IMPORT_EXPORT}
-    sam.module_levels = [level]
-    db.session.commit()
-    sign_in(sam)
+    sign_in(_exporting_supervisor(sam))
     exported = rows(client, "/data/instances/export.csv")
     assert [(row[4], row[7], row[8], row[9], row[10], row[15], row[16]) for row in exported[1:]] == [
         ("emma", "First Aid", "07/01/2024", "07/01/2025", "Approved", "sam", ""),
@@ -125,11 +130,7 @@ def test_who_does_not_manage_certifications_exports_only_the_entities_they_are_r
     inspection = factory.yearly_certification(name="Crane Inspection", type="asset")
     _entity_with_record(factory, "asset", "Tower Crane", "TC-01", inspection, date(2025, 7, 1), owner=sam)
     _entity_with_record(factory, "asset", "Forklift", "FL-02", inspection, date(2025, 7, 1))
-    level = ModuleLevel(name="Supervisor with exports")
-    level.permissions = SUPERVISOR_PERMISSIONS | {Permission.IMPORT_EXPORT}
-    sam.module_levels = [level]
-    db.session.commit()
-    sign_in(sam)
+    sign_in(_exporting_supervisor(sam))
     exported = rows(client, "/data/requirements/export.csv")
     assert [row[1] for row in exported[1:] if row[0] == "Asset"] == ["TC-01"]
     instances = rows(client, "/data/instances/export.csv")

@@ -3,14 +3,13 @@ there, who works there, and whether each of them is cleared for the site today (
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
-from webapp.blueprints.common import add_errors
+from webapp.blueprints.common import saved
 from webapp.clock import today
 from webapp.forms.job_locations import SiteCertificationsForm, SiteWorkerForm
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
 from webapp.permissions import Permission
 from webapp.security import permission_required
-from webapp.services.invalid import Invalid
 from webapp.services.job_locations import (
     add_site_worker,
     get_job_location,
@@ -32,6 +31,10 @@ def _location_or_404(location_id: int):
     if location is None:
         abort(404)
     return location
+
+
+def _back(location) -> str:
+    return url_for("job_locations.clearance", location_id=location.id)
 
 
 def _page(location, certifications_form=None, worker_form=None, status: int = 200):
@@ -60,15 +63,9 @@ def certifications(location_id: int):
     location = _location_or_404(location_id)
     form = SiteCertificationsForm()
     form.certifications.choices = [(c.id, c.name) for c in requirable_certifications()]
-    if not form.validate():
-        return _page(location, certifications_form=form, status=422)
-    try:
-        set_site_certifications(current_user, location, form.certifications.data or [])
-    except Invalid as invalid:
-        add_errors(form, invalid)
-        return _page(location, certifications_form=form, status=422)
-    flash(f"Saved what {location.name} requires of the people working there.", "success")
-    return redirect(url_for("job_locations.clearance", location_id=location.id))
+    done = saved(form, lambda: set_site_certifications(current_user, location, form.certifications.data or []),
+                 f"Saved what {location.name} requires of the people working there.", _back(location))
+    return done or _page(location, certifications_form=form, status=422)
 
 
 @bp.post("/<int:location_id>/clearance/workers")
@@ -76,15 +73,9 @@ def certifications(location_id: int):
 def add_worker(location_id: int):
     location = _location_or_404(location_id)
     form = SiteWorkerForm()
-    if not form.validate():
-        return _page(location, worker_form=form, status=422)
-    try:
-        person = add_site_worker(current_user, location, form.who.data or "")
-    except Invalid as invalid:
-        add_errors(form, invalid)
-        return _page(location, worker_form=form, status=422)
-    flash(f"{person.full_name} now works at {location.name}.", "success")
-    return redirect(url_for("job_locations.clearance", location_id=location.id))
+    done = saved(form, lambda: add_site_worker(current_user, location, form.who.data or ""),
+                 lambda person: f"{person.full_name} now works at {location.name}.", _back(location))
+    return done or _page(location, worker_form=form, status=422)
 
 
 @bp.post("/<int:location_id>/clearance/workers/<int:user_id>/remove")
@@ -97,4 +88,4 @@ def remove_worker(location_id: int, user_id: int):
     if person is None:
         abort(404)
     flash(f"{person.full_name} no longer works at {location.name}.", "success")
-    return redirect(url_for("job_locations.clearance", location_id=location.id))
+    return redirect(_back(location))
