@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from tests.browser.test_sweep_browser import AXE, AXE_RUN, PAGE_CHECKS
-from tests.browser.test_verdict_browser import _above_the_fold
-from tests.factories import PASSWORD
+from tests.browser.test_sweep_browser import AXE
+from tests.browser.test_verdict_browser import _above_the_fold, pages_problems
 
 pytestmark = pytest.mark.browser
 
@@ -36,27 +35,13 @@ def test_scanning_an_assets_code_on_a_phone_shows_its_verdict_first(crane, new_p
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
 @pytest.mark.parametrize("width", [360, 820, 1280])
-def test_entity_pages_pass_the_sweeps_checks(crane, factory, browser, live_server, width, tmp_path):
+def test_entity_pages_pass_the_sweeps_checks(crane, factory, signed_in_page, width):
     admin = factory.user("Administrator", last_name="Admin")
     certification_id = crane.requirements[0].certification_id
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 740},
-                                  service_workers="block")
-    context.add_init_script(script=AXE.read_text())
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Username or e-mail").fill(admin.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-    problems = {}
-    for path in ("/assets/", f"/assets/{crane.id}", "/assets/new", f"/a/{crane.qr_token}",
-                 f"/certifications/{certification_id}/entities", f"/certifications/{certification_id}/entities/add",
-                 f"/assets/{crane.id}/requirements/{crane.requirements[0].id}/record"):
-        page.goto(path)
-        found = page.evaluate(PAGE_CHECKS, 44) + page.evaluate(AXE_RUN)
-        if page.evaluate("document.documentElement.scrollWidth") > width:
-            found.append("scrolls sideways")
-        if found:
-            problems[path] = found
-    context.close()
+    page = signed_in_page(admin, viewport=(width, 740))
+    page.context.add_init_script(script=AXE.read_text())
+    problems = pages_problems(page, width, (
+        "/assets/", f"/assets/{crane.id}", "/assets/new", f"/a/{crane.qr_token}",
+        f"/certifications/{certification_id}/entities", f"/certifications/{certification_id}/entities/add",
+        f"/assets/{crane.id}/requirements/{crane.requirements[0].id}/record"))
     assert problems == {}

@@ -67,14 +67,20 @@ def test_the_report_and_the_wallet_card_pass_the_sweeps_checks(wanda, browser, l
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+    problems = pages_problems(page, width, (f"/r/{wanda.qr_token}", f"/r/{wanda.qr_token}?role=Aerial%20Work",
+                                            f"/r/{wanda.qr_token}?role=Crane", f"/qr/{wanda.id}"))
+    context.close()
+    assert problems == {}
+
+
+def pages_problems(page, width: int, paths) -> dict[str, list[str]]:
+    """The sweep's checks (44 px targets, axe, no sideways scrolling) of each page at `paths`, by path."""
     problems = {}
-    for path in (f"/r/{wanda.qr_token}", f"/r/{wanda.qr_token}?role=Aerial%20Work", f"/r/{wanda.qr_token}?role=Crane",
-                 f"/qr/{wanda.id}"):
+    for path in paths:
         page.goto(path)
         found = page.evaluate(PAGE_CHECKS, 44) + page.evaluate(AXE_RUN)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             found.append("scrolls sideways")
         if found:
             problems[path] = found
-    context.close()
-    assert problems == {}
+    return problems

@@ -278,3 +278,15 @@ def test_the_demo_organisation_has_assets_clients_and_job_locations_in_every_sta
     every = {"valid", "due", "overdue", "expired", "missing", "upcoming", "revoked"}
     assert {status for kind, status in seen if kind == "asset"} == every
     assert {kind for kind, _ in seen} == {"asset", "client", "location"}
+
+
+def test_the_responsible_user_finds_their_entities_on_the_home_page(frozen_clock, client, sign_in, factory):
+    owner = factory.user(last_name="Owner")
+    site = factory.entity("location", name="Rail Depot", identifier="JL-03", owner=owner)
+    factory.entity("asset", name="Someone else's crane")
+    sign_in(owner)
+    page = client.get("/").get_data(as_text=True)
+    assert f'href="/job-locations/{site.id}"' in page and "JL-03, Job Location" in page
+    assert "Someone else" not in page
+    sign_in(factory.user())
+    assert "You are responsible for" not in client.get("/").get_data(as_text=True)

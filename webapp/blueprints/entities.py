@@ -54,11 +54,11 @@ def _for_each_kind(path: str, kinds=tuple(KINDS), **options):
     return decorator
 
 
-def _entity_or_404(kind: str, entity_id: int, *, manage: bool = False):
-    """The entity, when the signed-in user may see it (managing it: an administrator); 404 otherwise, as for
-    an id that does not exist (decision 70)."""
+def _entity_or_404(kind: str, entity_id: int):
+    """The entity, when the signed-in user may see it; 404 otherwise, as for an id that does not exist
+    (decision 70)."""
     entity = get_entity(entity_id, kind)
-    if entity is None or not may_view_entity(current_user, entity) or (manage and not current_user.can(MANAGE)):
+    if entity is None or not may_view_entity(current_user, entity):
         abort(404)
     return entity
 

@@ -8,6 +8,7 @@ from webapp.permissions import Permission
 from webapp.rules import Status
 from webapp.security import login_required
 from webapp.services.access import count_approvable_submissions
+from webapp.services.entities import owned_entities
 from webapp.services.summaries import OUTSTANDING, count_statuses, count_team_statuses, summarise_organisation
 
 bp = Blueprint("home", __name__)
@@ -27,4 +28,6 @@ def index():
         context["team_counts"] = count_team_statuses(current_user, day)
     if current_user.can(Permission.MANAGE_CERTIFICATIONS):
         context["organisation"] = summarise_organisation()
+    # Their pages are open to their responsible user (decision 70): this is the way there.
+    context["owned"] = owned_entities(current_user)
     return render("home/index.html", **context)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.base import UTCDateTime, one_of, utcnow
-from webapp.models.certifications import Certification
+from webapp.models.certifications import CERTIFICATION_TYPE_LABELS, Certification
 from webapp.models.people import Tag, User, new_token
 from webapp.models.records import StoredFile
 
@@ -58,6 +58,10 @@ class Entity(db.Model):
     requirements: Mapped[list[EntityRequirement]] = relationship(
         back_populates="entity", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def kind_label(self) -> str:
+        return CERTIFICATION_TYPE_LABELS[self.kind]
 
 
 class EntityRequirement(db.Model):
