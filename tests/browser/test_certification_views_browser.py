@@ -6,7 +6,11 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_sweep_browser import AXE
+from tests.browser.test_verdict_browser import pages_problems
 from tests.factories import PASSWORD
+from webapp.extensions import db
+from webapp.models import job_location_certifications, job_location_workers
 
 pytestmark = pytest.mark.browser
 
@@ -63,3 +67,21 @@ def test_the_views_work_without_javascript(browser, live_server, organisation):
     expect(page).to_have_url("/certifications/?view=locations")
     expect(page.get_by_text("No job locations to show.")).to_be_visible()
     context.close()
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
+@pytest.mark.parametrize("width", [360, 820, 1280])
+def test_the_views_and_a_sites_clearance_pass_the_sweeps_checks(signed_in_page, organisation, factory, width):
+    """Targets, axe and no sideways scrolling on the views, a job location's Site Clearance and a worker's QR report."""
+    induction = factory.certification(name="Site Induction")
+    site = factory.entity("location", name="Pier 4 Terminal", identifier="JL-01")
+    worker = factory.user(first_name="Sam", last_name="Site")
+    db.session.execute(job_location_certifications.insert(), [{"location_id": site.id, "certification_id": induction.id}])
+    db.session.execute(job_location_workers.insert(), [{"location_id": site.id, "user_id": worker.id}])
+    db.session.commit()
+    page = signed_in_page(organisation, viewport=(width, 740))
+    page.context.add_init_script(script=AXE.read_text())
+    problems = pages_problems(page, width, (
+        "/certifications/?view=employees", "/certifications/?view=assets", "/certifications/?view=locations",
+        f"/job-locations/{site.id}/clearance", f"/r/{worker.qr_token}"))
+    assert problems == {}
