@@ -8,6 +8,7 @@ from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Notice
 from webapp.services.notices import queue_scheduled_notices
+from webapp.services.settings import NOTIFICATION_DEFAULTS, update_notification_defaults
 
 
 def at(day: str) -> datetime:
@@ -75,3 +76,15 @@ def test_a_notice_shows_in_the_responsible_users_notices(client, factory, sign_i
     _scan()
     sign_in(owner)
     assert "Tower Crane (TC-01): Due: Crane Inspection" in client.get("/notices/").get_data(as_text=True)
+
+
+def test_the_users_notification_settings_apply_and_privacy_hides_a_certification(factory, frozen_clock):
+    owner = factory.user()
+    crane, inspection = _crane(factory, owner)
+    update_notification_defaults(factory.user("Administrator"), {**NOTIFICATION_DEFAULTS, "first_notice_user": False})
+    frozen_clock.move_to(at("2026-06-01"))
+    assert _scan().queued == 0
+    inspection.hidden_from_levels = [factory.levels["Employee"]]
+    db.session.commit()
+    frozen_clock.move_to(at("2026-06-24"))
+    assert _scan().queued == 0 and _entity_notices() == []
