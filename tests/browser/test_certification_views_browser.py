@@ -1,6 +1,6 @@
 """The certifications page's view switcher on a phone and on a desktop: each view a click away (htmx swaps
-the view and pushes the address), its statuses in words and icons, nothing wider than the screen, and the
-same links work without JavaScript."""
+the view and pushes the address), its statuses in words and icons, nothing wider than the screen; the links
+are real links, which tests/web/test_certification_views.py follows without JavaScript."""
 from datetime import date
 
 import pytest
@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from tests.browser.test_sweep_browser import AXE
 from tests.browser.test_verdict_browser import pages_problems
-from tests.factories import PASSWORD
 from webapp.extensions import db
 from webapp.models import job_location_certifications, job_location_workers
 
@@ -52,21 +51,6 @@ def test_switching_views(signed_in_page, organisation, viewport):
     assert _fits(page)
     page.go_back()
     expect(page.get_by_role("row").filter(has_text="Worker, Wanda")).to_be_visible()
-
-
-def test_the_views_work_without_javascript(browser, live_server, organisation):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Username or e-mail").fill(organisation.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-    page.goto("/certifications/")
-    page.get_by_role("navigation", name="Certification views").get_by_role("link", name="Job Locations").click()
-    expect(page).to_have_url("/certifications/?view=locations")
-    expect(page.get_by_text("No job locations to show.")).to_be_visible()
-    context.close()
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
