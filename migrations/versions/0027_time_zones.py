@@ -9,13 +9,13 @@ import sqlalchemy as sa
 
 
 revision = '0027'
-down_revision = '0023'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
 OLD_KINDS = ('first_notice', 'second_notice', 'expired', 'deferral_ended', 'training_ended', 'competency', 'digest',
              'declined', 'approved', 'notify', 'shared_report', 'password_reset', 'account_changed', 'invitation',
-             'revoked', 'restored', 'scheduled_report')
+             'revoked', 'restored', 'scheduled_report', 'entity_first_notice', 'entity_second_notice', 'entity_expired')
 NEW_KINDS = (*OLD_KINDS, 'activity_required')
 
 

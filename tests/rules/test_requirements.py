@@ -2,6 +2,10 @@
 
 from datetime import date
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from webapp.rules import (
     RequirementSources,
     RoleSource,
@@ -79,3 +83,35 @@ def test_no_requirements_no_candidates():
 
 def test_plain_string_statuses_work_too():
     assert candidate_users([1], {"ann": {1: "valid"}, "bob": {1: "due"}}, []) == ["ann"]
+
+
+def test_a_job_location_brings_its_certifications_after_roles_and_direct():
+    result = resolve_requirements([("Welder", date(2026, 9, 1))], ROLE_REQUIREMENTS, [14],
+                                  {"Harbour Site": [11, 20], "Mine": [20]})
+    assert list(result) == [10, 11, 12, 14, 20]
+    assert result[11] == RequirementSources(11, (RoleSource("Welder", date(2026, 9, 1)),), False, ("Harbour Site",))
+    assert result[20] == RequirementSources(20, (), False, ("Harbour Site", "Mine"))
+    assert result[10].sites == ()
+
+
+# (sources, required as usual: training in a role does not hold it back)
+AS_USUAL = [
+    (RequirementSources(1, (RoleSource("Welder", date(2026, 9, 1)),), False), False),
+    (RequirementSources(1, (RoleSource("Welder", date(2026, 9, 1)),), True), True),
+    (RequirementSources(1, (RoleSource("Welder", date(2026, 9, 1)),), False, ("Mine",)), True),
+    (RequirementSources(1, (), False, ("Mine",)), True),
+]
+
+
+@pytest.mark.parametrize("sources, as_usual", AS_USUAL)
+def test_a_job_location_requires_as_usual(sources, as_usual):
+    assert sources.required_as_usual is as_usual
+
+
+@given(st.dictionaries(st.sampled_from(["Mine", "Harbour", "Depot"]), st.lists(st.integers(1, 6), max_size=4)))
+def test_every_certification_a_site_requires_is_required_by_that_site(sites):
+    result = resolve_requirements([], {}, [], sites)
+    for site, cert_ids in sites.items():
+        for cert_id in cert_ids:
+            assert site in result[cert_id].sites
+    assert set(result) == {cert_id for cert_ids in sites.values() for cert_id in cert_ids}

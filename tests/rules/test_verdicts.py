@@ -16,6 +16,7 @@ from webapp.rules.verdicts import (
     competency_item,
     report_section,
     verdict_for_role,
+    verdicts_by_holder,
 )
 
 POLICY = TrackingPolicy(
@@ -223,3 +224,32 @@ def test_competency_clears_exactly_while_its_certificate_has_not_expired(day, co
     assert verdict.cleared is (day < expires_on)
     assert len(verdict.blocking) + verdict.unshown_blocking == (0 if verdict.cleared else 1)
     assert verdict.unshown_blocking == (0 if verdict.cleared or shown else 1)
+
+
+# A job location's verdict, as a role's (decision 77): (case, the person's requirements with the
+# job locations requiring each, cleared at the Mine, what blocks it there)
+SITE_DAY = date(2026, 6, 15)
+SITE_CASES = [
+    ("both required certifications valid",
+     [("H2S", {"records": RECORD}, {"Mine"}), ("Confined Space", {"records": RECORD}, {"Mine", "Harbour"})],
+     True, []),
+    ("one expired", [("H2S", {"records": EXPIRED_RECORD}, {"Mine"}), ("Confined Space", {"records": RECORD}, {"Mine"})],
+     False, ["H2S expired 05/01/2026"]),
+    ("nothing on file", [("H2S", {}, {"Mine"})], False, ["H2S nothing on file"]),
+    ("another site's expired certification does not block",
+     [("H2S", {"records": RECORD}, {"Mine"}), ("Ferry Pass", {"records": EXPIRED_RECORD}, {"Harbour"})], True, []),
+    ("not applicable clears", [("H2S", {"not_applicable": True}, {"Mine"})], True, []),
+    ("training in a role does not hold a site's requirement back",
+     [("H2S", {"roles": TRAINEE, "direct": True}, {"Mine"})], False, ["H2S nothing on file"]),
+    ("a site that requires nothing clears", [("H2S", {}, {"Harbour"})], True, []),
+]
+
+
+@pytest.mark.parametrize("case, requirements, cleared, blocking", SITE_CASES, ids=[c[0] for c in SITE_CASES])
+def test_verdict_for_a_job_location(case, requirements, cleared, blocking):
+    items = [(VerdictItem(name, _status(SITE_DAY, **facts)), sites) for name, facts, sites in requirements]
+    verdicts = verdicts_by_holder(["Mine", "Harbour"], items, SITE_DAY)
+    assert list(verdicts) == ["Mine", "Harbour"]
+    mine = verdicts["Mine"]
+    assert mine.cleared is cleared
+    assert [f"{b.certification} {b.summary}" for b in mine.blocking] == blocking

@@ -77,6 +77,11 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "data.job": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "data.template": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "data.upload": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "job_locations.add_worker": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "job_locations.certifications": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "job_locations.clearance": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    # The other team's employee does not work at the job location: nothing to remove.
+    "job_locations.remove_worker": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "certifications.delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.detail": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.edit": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

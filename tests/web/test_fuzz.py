@@ -103,6 +103,8 @@ ID_SOURCES = {
     # The Tower Crane, its association (the asset routes; another kind's routes answer 404), its file.
     "entity_id": select(Entity.id).where(Entity.identifier == "CR-01"),
     "requirement_id": select(EntityRequirement.id).join(Entity).where(Entity.identifier == "CR-01"),
+    # The demo's Pier 4 Terminal, which requires two certifications of the people working there.
+    "location_id": select(Entity.id).where(Entity.identifier == "JL-01"),
 }
 TOKEN_SOURCES = {
     "public.qr_report": select(User.qr_token).where(User.username == "emma"),

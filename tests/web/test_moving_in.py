@@ -29,10 +29,12 @@ def signed_in_client(app, user: User):
 
 
 def statuses() -> dict:
-    """Each person's requirements by username and certification: status and the record's dates."""
+    """Each person's requirements by username and certification: status and the record's dates. Those only a
+    job location brings are left out: job locations, like assets and clients, are in none of these files."""
     people = {user.id: user.username for user in db.session.scalars(select(User).where(User.active.is_(True)))}
     return {(people[user_id], r.certification.name): (r.status.status, r.status.completed_on, r.status.expires_on)
-            for user_id, requirements in load_requirements(list(people), DAY).items() for r in requirements}
+            for user_id, requirements in load_requirements(list(people), DAY).items() for r in requirements
+            if r.sources.roles or r.sources.direct}
 
 
 def import_file(app, client, kind: str, text: str) -> ImportJob:

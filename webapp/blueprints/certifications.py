@@ -44,6 +44,7 @@ from webapp.services.certifications import (
     update_certification,
     update_group,
 )
+from webapp.services.certification_views import VIEW_KINDS, VIEWS, load_view
 from webapp.services.compliance import roles_requiring, tracking_policy
 from webapp.rules.periods import plural
 from webapp.services.archive import archive_item
@@ -52,6 +53,10 @@ from webapp.services.rule_changes import preview_rule_change
 
 bp = Blueprint("certifications", __name__, url_prefix="/certifications")
 ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
+# Where each view's row links: a person's certifications, or the entity's page.
+VIEW_LINKS = {"employees": {"row_endpoint": "people.certifications", "row_arg": "user_id", "row_kind": None},
+              **{view: {"row_endpoint": "entities.detail", "row_arg": "entity_id", "row_kind": kind}
+                 for view, kind in VIEW_KINDS.items()}}
 TABS = {"info": "Certification Info", "roles": "Associated Roles", "users": "Associated Users"}
 
 
@@ -65,13 +70,23 @@ def certification_or_404(certification_id: int):
 @bp.route("/")
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def index():
+    view = request.args.get("view", "groups")
+    if view not in VIEWS:
+        view = "groups"
+    target = request.headers.get("HX-Target")
+    block = {"certification-results": "results", "certification-view": "view"}.get(target, "content")
+    if view != "groups":
+        page = request.args.get("page", 1, type=database_int)
+        return render("certifications/index.html", block=block, view=view, views=VIEWS, archived=False,
+                      rows=load_view(current_user, view, today(), page), **VIEW_LINKS[view])
     search, tag_id, group_id = request.args.get("q", ""), request.args.get("tag", type=database_int), request.args.get("group", type=database_int)
     archived = bool(request.args.get("archived"))
     return render(
         "certifications/index.html",
-        block="results" if request.headers.get("HX-Target") == "certification-results" else "content",
+        block=block,
         certifications=list_certifications(search, tag_id, group_id, archived=archived),
         archived=archived,
+        view=view, views=VIEWS,
         **filter_choices(),
         activity_labels=ACTIVITY_LABELS,
         search=search, tag_id=tag_id, group_id=group_id,

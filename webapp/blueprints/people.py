@@ -60,6 +60,7 @@ from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.dates import read_person_date, typed_date_format
 from webapp.services.module_levels import list_module_levels
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
+from webapp.services.qr_codes import site_role_verdicts
 from webapp.services.people import (
     AccountInput,
     AccountInvalid,
@@ -392,7 +393,8 @@ def notify(user_id: int):
 
 def _details_context(user: User, **extra) -> dict:
     sight = sight_of(current_user)
-    requirements = sight.shown(load_user_requirements(user, today()))
+    every = load_user_requirements(user, today())
+    requirements = sight.shown(every)
     record_ids = [r.current_record_id for r in requirements if r.current_record_id]
     records = {
         record.id: record
@@ -419,6 +421,8 @@ def _details_context(user: User, **extra) -> dict:
         "may_defer": may_act_on(current_user, user, "defer"),
         "may_record": may_act_on(current_user, user, "record"),
         "competencies": competencies_of(user, today(), viewer=current_user),
+        "sites": site_role_verdicts(user, every, today(), lambda certification: sight.shows(certification.id)),
+        "day": today(),
         "may_manage": may_act_on(current_user, user, "manage_requirements"),
         "may_override_lock": may_override_lock(current_user),
         "action_form": ActionForm(),

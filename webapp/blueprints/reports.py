@@ -19,6 +19,7 @@ from webapp.forms.supervising import ActionForm
 from webapp.models import Certification, CertificationRole, User
 from webapp.htmx import render
 from webapp.permissions import Permission
+from webapp.rules.entities import KINDS
 from webapp.security import login_required, permission_required
 from webapp.services.calendar import reset_calendar_token
 from webapp.services.access import users_in_reach
@@ -74,6 +75,7 @@ def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
         supervisor_id=form.supervisor.data,
         status=form.status.data or None,
         include_hidden=bool(form.include_hidden.data),
+        type=form.type.data,
     )
     return form, filters
 
@@ -89,7 +91,7 @@ def matrix():
     expanded = form.view.data == "expanded"
     toggle = {**query, "view": "collapsed" if expanded else "expanded"}
     return render("reports/matrix.html", block=block, form=form, matrix=matrix_page, query=query, page=page,
-                  expanded=expanded, toggle=toggle)
+                  expanded=expanded, toggle=toggle, words=KINDS.get(filters.type))
 
 
 @bp.get("/matrix/<int:user_id>/<int:certification_id>")
@@ -111,6 +113,7 @@ def _report_filters() -> tuple[ReportFilterForm, ReportFilters]:
         company_id=form.company.data,
         supervisor_id=form.supervisor.data,
         include_archived=bool(form.include_archived.data),
+        type=form.type.data,
     )
     return form, filters
 
@@ -122,7 +125,7 @@ def index():
     page = max(request.args.get("page", 1, type=database_int), 1)
     report = load_report_page(current_user, filters, today(), page)
     query = {k: v for k, v in request.args.items() if k != "page"}
-    return render("reports/index.html", form=form, report=report, query=query)
+    return render("reports/index.html", form=form, report=report, query=query, words=KINDS.get(filters.type))
 
 
 @bp.get("/export.csv")

@@ -10,10 +10,17 @@ from webapp.forms.certifications import MultiCheckboxField
 from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import one_line
+from webapp.models.certifications import CERTIFICATION_TYPE_LABELS
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
+# Employees, or the assets, clients or job locations (decision 75): what the rows are.
+TYPE_CHOICES = list(CERTIFICATION_TYPE_LABELS.items())
+
+
+def type_field():
+    return SelectField("Type", choices=TYPE_CHOICES, default="employee", validate_choice=True)
 
 
 def optional_id(value):
@@ -24,6 +31,7 @@ class MatrixFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    type = type_field()
     company = SelectField("Company", coerce=optional_id)
     role = SelectField("Role", coerce=optional_id)
     group = SelectField("Certification group", coerce=optional_id)
@@ -56,6 +64,7 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    type = type_field()
     status = SelectField("Status", choices=REPORT_STATUSES)
     within_days = IntegerField("N days (for expiring)", default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
     certification = SelectField("Certification", coerce=optional_id)

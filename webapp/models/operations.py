@@ -25,6 +25,7 @@ from webapp.models.base import UTCDateTime, one_of, utcnow
 from webapp.models.certifications import Certification
 from webapp.models.people import User, new_token
 from webapp.models.roles import CertificationRole
+from webapp.rules.notices import ENTITY_STAGE_KINDS
 from webapp.rules.schedules import FREQUENCIES
 
 NOTICE_STATUSES = ("queued", "sending", "sent", "failed")
@@ -47,7 +48,10 @@ NOTICE_KINDS = (
     "restored",
     "scheduled_report",
     "activity_required",
+    *ENTITY_STAGE_KINDS.values(),
 )
+
+ENTITY_KINDS_SQL = f"kind IN ({', '.join(repr(kind) for kind in ENTITY_STAGE_KINDS.values())})"
 
 shared_report_users = Table(
     "shared_report_users",
@@ -93,6 +97,13 @@ class Notice(db.Model):
             sqlite_where=text("kind IN ('competency', 'digest')"),
             postgresql_where=text("kind IN ('competency', 'digest')"),
         ),
+        # An asset's, client's or job location's notices are about no person: one per (kind, entity,
+        # certification, date, recipient).
+        Index(
+            "uq_notices_entity_stage_recipient", "kind", "entity_id", "certification_id", "expiration_date",
+            "recipient_email", unique=True,
+            sqlite_where=text(ENTITY_KINDS_SQL), postgresql_where=text(ENTITY_KINDS_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +112,8 @@ class Notice(db.Model):
     recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     certification_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id", ondelete="CASCADE"))
+    # The asset, client or job location an entity notice is about (decision 74).
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     expiration_date: Mapped[date | None] = mapped_column(Date)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)

@@ -22,6 +22,13 @@ TRAINING_ENDED = "training_ended"
 STAGE_KINDS = (FIRST_NOTICE, SECOND_NOTICE, EXPIRED, DEFERRAL_ENDED, TRAINING_ENDED)
 # Whom a stage goes to beyond the user: the 2nd notice and expiration also go to supervisors.
 TO_SUPERVISORS = (SECOND_NOTICE, EXPIRED)
+# The same stages of an asset's, client's or job location's certification, sent to its responsible
+# user (decision 74): their own kinds, as their key names an entity rather than a person.
+ENTITY_STAGE_KINDS = {
+    FIRST_NOTICE: "entity_first_notice",
+    SECOND_NOTICE: "entity_second_notice",
+    EXPIRED: "entity_expired",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,23 +11,33 @@ from .status import RoleSource, Status
 
 @dataclass(frozen=True)
 class RequirementSources:
-    """Why a user must hold one certification: the roles requiring it and/or a direct assignment."""
+    """Why a user must hold one certification: the roles requiring it, a direct assignment, and/or
+    the job locations they work at that require it (decision 76)."""
 
     certification_id: Hashable
     roles: tuple[RoleSource, ...]
     direct: bool
+    sites: tuple[str, ...] = ()
+
+    @property
+    def required_as_usual(self) -> bool:
+        """Required directly or by a job location: training in a role never holds it back."""
+        return self.direct or bool(self.sites)
 
 
 def resolve_requirements(
     role_assignments: Iterable[tuple[str, date | None]],
     role_requirements: Mapping[str, Iterable[Hashable]],
     direct_certification_ids: Iterable[Hashable],
+    site_requirements: Mapping[str, Iterable[Hashable]] | None = None,
 ) -> dict[Hashable, RequirementSources]:
     """Requirements of one user, keyed by certification id in order of first appearance.
 
     role_assignments: (role name, training end or None) for each role the user holds;
     role_requirements: role name -> required certification ids;
-    direct_certification_ids: the user's "Other Required Certifications".
+    direct_certification_ids: the user's "Other Required Certifications";
+    site_requirements: job location name -> the certifications it requires, for each job location
+    the user works at.
     """
     roles: dict[Hashable, dict[str, RoleSource]] = {}
     for role_name, training_until in role_assignments:
@@ -41,8 +51,13 @@ def resolve_requirements(
     for cert_id in direct_certification_ids:
         roles.setdefault(cert_id, {})
         direct.add(cert_id)
+    sites: dict[Hashable, dict[str, None]] = {}
+    for site_name, cert_ids in (site_requirements or {}).items():
+        for cert_id in cert_ids:
+            roles.setdefault(cert_id, {})
+            sites.setdefault(cert_id, {})[site_name] = None
     return {
-        cert_id: RequirementSources(cert_id, tuple(by_role.values()), cert_id in direct)
+        cert_id: RequirementSources(cert_id, tuple(by_role.values()), cert_id in direct, tuple(sites.get(cert_id, ())))
         for cert_id, by_role in roles.items()
     }
 

@@ -1,9 +1,9 @@
-"""The inspector's verdict: is a person cleared for a role today, and if not, what blocks it
-(docs/rules.md, decisions 21 to 24, and 63 for competency)."""
+"""The inspector's verdict: is a person cleared for a role, or for a job location, today, and if not,
+what blocks it (docs/rules.md, decisions 21 to 24, 63 for competency and 77 for job locations)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -78,6 +78,19 @@ def verdict_for_role(items: Iterable[VerdictItem], day: date) -> Verdict:
         blocking=tuple(Blocker(item.certification, item.status) for item in blocking if item.shown),
         unshown_blocking=sum(1 for item in blocking if not item.shown),
     )
+
+
+def verdicts_by_holder(
+    holders: Iterable[Hashable], items: Iterable[tuple[VerdictItem, Collection[Hashable]]], day: date
+) -> dict[Hashable, Verdict]:
+    """A verdict for each role or job location in `holders` (decision 77): over the person's
+    requirements it brings (each item with the holders requiring it), as for a role; one that
+    brings none clears."""
+    items = list(items)
+    return {
+        holder: verdict_for_role([item for item, required_by in items if holder in required_by], day)
+        for holder in holders
+    }
 
 
 def _underlying(status: RequirementStatus) -> str:

@@ -16,6 +16,7 @@ from webapp.batching import collector_paused
 from webapp.extensions import db
 from webapp.models import (
     Acknowledgement,
+    Entity,
     ActivityDocument,
     Certification,
     CertificationRole,
@@ -27,6 +28,7 @@ from webapp.models import (
     Submission,
     User,
 )
+from webapp.models.job_locations import job_location_certifications, job_location_workers
 from webapp.rules import (
     DocumentFacts,
     ParentFacts,
@@ -93,6 +95,7 @@ class Requirement:
         names = [role.role_name for role in self.sources.roles]
         if self.sources.direct:
             names.append("Other Required Certification")
+        names += [f"Job Location {site}" for site in self.sources.sites]
         return names
 
 
@@ -111,12 +114,20 @@ class _Facts:
     assignments: dict[int, list[tuple[str, date | None]]] = field(default_factory=lambda: defaultdict(list))
     role_requirements: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     direct: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # user -> job location label -> the certifications it requires (decision 76)
+    sites: dict[int, dict[str, list[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     settings: dict[tuple[int, int], RequirementSetting] = field(default_factory=dict)
     records: dict[tuple[int, int], list[RecordFacts]] = field(default_factory=lambda: defaultdict(list))
     pending: set[tuple[int, int]] = field(default_factory=set)
     documents: dict[int, ActivityDocument] = field(default_factory=dict)
     acknowledged: set[tuple[int, int]] = field(default_factory=set)  # (user, current document)
     acknowledged_on: dict[tuple[int, int], date] = field(default_factory=dict)  # (user, certification) -> latest
+
+
+def site_label():
+    """How a job location is named among a person's requirement sources: its name and identifier,
+    so two job locations of one name stay two."""
+    return (Entity.name + " (" + Entity.identifier + ")").label("site")
 
 
 def _archived_certifications():
@@ -128,7 +139,7 @@ def _archived_certifications():
 def load_requirements(user_ids: Iterable[int], day: date,
                       override: SettingsOverride | None = None) -> dict[int, list[Requirement]]:
     """Every requirement of each user, with its status on `day` (under the `override`, when given),
-    in ten queries at most (two more when a document or video is to be acknowledged)."""
+    in eleven queries at most (two more when a document or video is to be acknowledged)."""
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
@@ -160,6 +171,16 @@ def load_requirements(user_ids: Iterable[int], day: date,
         )
     ):
         facts.direct[user_id].append(certification_id)
+    for user_id, site, certification_id in db.session.execute(
+        select(job_location_workers.c.user_id, site_label(), job_location_certifications.c.certification_id)
+        .join(Entity, Entity.id == job_location_workers.c.location_id)
+        .join(job_location_certifications,
+              job_location_certifications.c.location_id == job_location_workers.c.location_id)
+        .where(job_location_workers.c.user_id.in_(user_ids), Entity.archived_at.is_(None),
+               job_location_certifications.c.certification_id.not_in(_archived_certifications()))
+        .order_by(Entity.name, Entity.id)
+    ):
+        facts.sites[user_id][site].append(certification_id)
 
     resolved = {
         user_id: resolve_requirements(
@@ -169,6 +190,7 @@ def load_requirements(user_ids: Iterable[int], day: date,
                 for role_name, _ in facts.assignments[user_id]
             },
             facts.direct[user_id],
+            facts.sites[user_id],
         )
         for user_id in user_ids
     }
@@ -297,7 +319,7 @@ def _requirement(user_id, certification_id, sources, facts: _Facts, policies, ce
         RequirementFacts(
             policy=policies[certification_id],
             roles=sources.roles,
-            direct=sources.direct,
+            direct=sources.required_as_usual,
             records=records,
             parent=parent,
             pending=key in facts.pending,
@@ -365,7 +387,14 @@ def required_to_hold(certification_id: int) -> ColumnElement[bool]:
     (what load_requirements resolves, as SQL, for one certification)."""
     by_role = _holding_by_role(certification_id, RoleAssignment.user_id)
     direct = select(DirectRequirement.user_id).where(DirectRequirement.certification_id == certification_id)
-    return or_(User.id.in_(by_role), User.id.in_(direct))
+    by_site = (
+        select(job_location_workers.c.user_id)
+        .join(job_location_certifications,
+              job_location_certifications.c.location_id == job_location_workers.c.location_id)
+        .join(Entity, Entity.id == job_location_workers.c.location_id)
+        .where(job_location_certifications.c.certification_id == certification_id, Entity.archived_at.is_(None))
+    )
+    return or_(User.id.in_(by_role), User.id.in_(direct), User.id.in_(by_site))
 
 
 def current_records(user_ids: Iterable[int], certification: Certification) -> dict[int, Submission]:

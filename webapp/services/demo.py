@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from fpdf import FPDF
 from PIL import Image, ImageDraw
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from webapp.extensions import db
 from webapp.models import (
@@ -36,6 +36,8 @@ from webapp.models import (
     Submission,
     Tag,
     User,
+    job_location_certifications,
+    job_location_workers,
     utcnow,
 )
 from webapp.rules import expiration_for
@@ -240,6 +242,7 @@ def load_demo_organisation(today: date) -> bool:
     for person, names in required.items():
         _random_history(person, ada, [certifications[name] for name in names], today, rng)
     _entities_in_every_status({"asset": sam, "client": ada, "location": nora}, today)
+    _job_location_site(emma, sam, certifications)
     db.session.commit()
     _people_added_by_ada(ada, sam, companies, roles, today)
     return True
@@ -274,6 +277,17 @@ def _people_added_by_ada(ada, sam, companies, roles, today) -> None:
         leaver = create_person(ada, account(first, last, employee_number=number, company_id=companies[2].id),
                                roles={roles["Scaffolder"].id: None}, day=today, invite=False)
         deactivate_person(leaver, ada)
+
+
+def _job_location_site(emma, sam, certifications) -> None:
+    """Pier 4 Terminal requires two certifications of the people working there (decision 76): Emma holds
+    both and is cleared for it; Sam has no Manual Handling on file and is not."""
+    site = db.session.scalar(select(Entity).where(Entity.kind == "location", Entity.identifier == "JL-01"))
+    db.session.execute(insert(job_location_certifications), [
+        {"location_id": site.id, "certification_id": certifications[name].id}
+        for name in ("Site Induction", "Manual Handling")])
+    db.session.execute(insert(job_location_workers),
+                       [{"location_id": site.id, "user_id": person.id} for person in (emma, sam)])
 
 
 def _assign(user, role, training_until=None, notes=None) -> None:

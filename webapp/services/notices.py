@@ -1,8 +1,9 @@
 """Scheduled notices (the daily scan), the administrators' digest, and notices in the app.
 
 The daily scan streams users in chunks through `load_requirements` (a fixed number of
-queries per chunk, bounded memory), asks the rules which notice each requirement is owed
-today, and inserts the missing ones with INSERT ... ON CONFLICT DO NOTHING on the outbox's
+queries per chunk, bounded memory), then the assets', clients' and job locations' associations in
+chunks (their notices go to the entity's responsible user), asks the rules which notice each
+requirement is owed today, and inserts the missing ones with INSERT ... ON CONFLICT DO NOTHING on the outbox's
 unique keys, in one transaction under an advisory lock: re-runs, restarts and a second
 runner add nothing.
 """
@@ -14,12 +15,16 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
 from webapp.models import (
+    Certification,
     CertificationRole,
     CompetencyCertificate,
+    Entity,
+    EntityRequirement,
     ModuleLevelPermission,
     Notice,
     RoleAssignment,
@@ -29,8 +34,10 @@ from webapp.models import (
 from webapp.models.people import supervisor_links, user_module_levels
 from webapp.permissions import Permission
 from webapp.rules import Period, Status
+from webapp.rules.entities import KINDS
 from webapp.rules.notices import (
     DEFERRAL_ENDED,
+    ENTITY_STAGE_KINDS,
     EXPIRED,
     FIRST_NOTICE,
     SECOND_NOTICE,
@@ -45,7 +52,9 @@ from webapp.rules.status import training_end
 from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.activity_notices import ACTIVITY_SETTING, activity_notice_rows
 from webapp.services.audit import record_audit
+from webapp.services.chunks import rows_by_key
 from webapp.services.compliance import Requirement, load_requirements
+from webapp.services.entities import association_line
 from webapp.services.jobs import try_job_lock
 from webapp.services.mail import external_url, insert_notices, render_mail
 from webapp.services.privacy import Sights, sights_of
@@ -135,10 +144,10 @@ def _existing_keys(user_ids, since: date) -> set[tuple]:
     ).tuples())
 
 
-def _row(kind, recipient: _Person, user_id, certification_id, key_date, mail, now) -> dict:
+def _row(kind, recipient: _Person, user_id, certification_id, key_date, mail, now, entity_id=None) -> dict:
     return {
         "kind": kind, "recipient_email": recipient.email, "recipient_user_id": recipient.id, "user_id": user_id,
-        "certification_id": certification_id, "expiration_date": key_date, "subject": mail.subject,
+        "entity_id": entity_id, "certification_id": certification_id, "expiration_date": key_date, "subject": mail.subject,
         "body_text": mail.text, "body_html": mail.html, "status": "queued", "attempts": 0,
         "next_attempt_at": now, "created_at": now,
     }
@@ -151,7 +160,7 @@ def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, set
     event = notice_event(
         day, status,
         deferred_until=setting.deferred_until if setting is not None and setting.state == "deferred" else None,
-        training_until=training_end(requirement.sources.roles, requirement.sources.direct),
+        training_until=training_end(requirement.sources.roles, requirement.sources.required_as_usual),
         catch_up_days=catch_up,
     )
     if event is None:
@@ -364,6 +373,64 @@ def _queue_chunk(scan: _Scan, user_ids: list[int]) -> None:
     scan.result.queued += len(rows)
 
 
+def _entity_requirement_chunks(chunk: int):
+    """The associations whose notices go to someone (not revoked; entity in use with a responsible
+    user; certification not archived), loaded with their entity, owner, certification and records,
+    a chunk at a time by keyset."""
+    ids = (
+        select(EntityRequirement.id)
+        .join(Entity, Entity.id == EntityRequirement.entity_id)
+        .join(Certification, Certification.id == EntityRequirement.certification_id)
+        .where(EntityRequirement.revoked_at.is_(None), Entity.archived_at.is_(None), Entity.owner_id.is_not(None),
+               Certification.archived_at.is_(None))
+    )
+    for rows in rows_by_key(ids, EntityRequirement.id, chunk):
+        yield list(db.session.scalars(
+            select(EntityRequirement).where(EntityRequirement.id.in_([row.id for row in rows]))
+            .options(joinedload(EntityRequirement.entity).joinedload(Entity.owner),
+                     joinedload(EntityRequirement.certification), selectinload(EntityRequirement.records))
+            .order_by(EntityRequirement.id)
+        ))
+
+
+def _existing_entity_keys(entity_ids, since: date) -> set[tuple]:
+    return {tuple(row) for row in db.session.execute(
+        select(Notice.kind, Notice.entity_id, Notice.certification_id, Notice.expiration_date, Notice.recipient_email)
+        .where(Notice.entity_id.in_(entity_ids), Notice.kind.in_(ENTITY_STAGE_KINDS.values()),
+               Notice.expiration_date >= since)
+    )}
+
+
+def _entity_rows(scan: _Scan, requirements: list[EntityRequirement]) -> list[dict]:
+    """The 1st notice, 2nd notice and expiration of each association, to the entity's responsible user
+    (decision 74), once per (stage, entity, certification, expiration)."""
+    existing = _existing_entity_keys({r.entity_id for r in requirements}, scan.day - timedelta(days=scan.catch_up))
+    sights = sights_of({r.entity.owner_id for r in requirements})
+    rows = []
+    for requirement in requirements:
+        entity, owner, certification = requirement.entity, requirement.entity.owner, requirement.certification
+        status = association_line(requirement, scan.day).status
+        event = notice_event(scan.day, status, catch_up_days=scan.catch_up)
+        if (event is None or not owner.active or not scan.settings[USER_SETTING[event.kind]]
+                or not sights.shows(owner.id, certification.id)):
+            continue
+        kind = ENTITY_STAGE_KINDS[event.kind]
+        key = (kind, entity.id, certification.id, event.key_date, owner.email)
+        if key in existing:
+            continue
+        existing.add(key)
+        words = KINDS[entity.kind]
+        recipient = _Person(owner.id, owner.email, owner.first_name, owner.full_name)
+        subject = SUBJECTS[event.kind].format(certification=certification.name, status=status.status.label,
+                                              expires=format_date(status.expires_on))
+        mail = render_mail("entity_stage", f"{entity.name} ({entity.identifier}): {subject}", kind=event.kind,
+                           recipient=recipient, entity=entity, kind_name=words.singular.lower(),
+                           certification=certification, status=status,
+                           link=external_url("entities.detail", kind=entity.kind, entity_id=entity.id))
+        rows.append(_row(kind, recipient, None, certification.id, event.key_date, mail, scan.now, entity.id))
+    return rows
+
+
 def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | None:
     """Queue every notice owed on `day`; None when another runner holds the job (nothing done)."""
     if not try_job_lock("queue_scheduled_notices"):
@@ -376,6 +443,11 @@ def queue_scheduled_notices(day: date, *, chunk: int = CHUNK) -> ScanResult | No
     for user_ids in _user_chunks(chunk):
         with collector_paused():
             _queue_chunk(scan, user_ids)
+    for requirements in _entity_requirement_chunks(chunk):
+        scan.result.requirements += len(requirements)
+        rows = _entity_rows(scan, requirements)
+        insert_notices(rows)
+        scan.result.queued += len(rows)
     digests = _digest_rows(scan)
     insert_notices(digests)
     scan.result.queued += len(digests)

@@ -18,6 +18,7 @@ from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.mail import external_url
 from webapp.services.photos import has_photo
 from webapp.services.competency import CompetencyLine, competency_shown, find_competency_file, load_competencies
+from webapp.services.job_locations import site_verdicts
 from webapp.services.privacy import Audience, certification_visible, find_attachment, public_attachments
 from webapp.services.settings import show_photos_on_qr
 
@@ -50,6 +51,7 @@ class QRReport:
     attachments: dict[int, list[Attachment]]  # by record id, only those privacy allows
     role_filter: RoleLine | None = None
     unknown_role: str | None = None
+    sites: list[RoleVerdict] = field(default_factory=list)  # a verdict per job location worked at (decision 77)
     photo_shown: bool = False  # Module Settings shows photos on QR reports, and this person has one
     competencies: list[CompetencyLine] = field(default_factory=list)  # roles' competency QR privacy allows
 
@@ -121,6 +123,12 @@ def _competency_items(held: CompetencyLine | None) -> list[VerdictItem]:
                             competency_shown(held.role, None, Audience.QR))]
 
 
+def site_role_verdicts(user: User, requirements: list[Requirement], day: date, shown) -> list[RoleVerdict]:
+    """The verdict for each job location `user` works at, shown as a role's is (decision 77)."""
+    return [RoleVerdict(RoleLine(site.location_id, site.name, None, None), site.verdict)
+            for site in site_verdicts(user, requirements, day, shown)]
+
+
 def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRReport:
     """What the public sees of `user` on `day` (the QR report and the wallet card): a verdict per
     role, or only for `role_asked` (an id or a name), then what privacy allows, by section."""
@@ -169,8 +177,10 @@ def qr_report_for(user: User, day: date, role_asked: str | None = None) -> QRRep
         sections[report_section(requirement.status, day)].append(requirement)
     competencies = [line for line in competency.values() if competency_shown(line.role, None, Audience.QR)
                     and (chosen is None or line.role.id == chosen.id)]
+    sites = [] if chosen is not None else site_role_verdicts(
+        user, every, day, lambda certification: certification_visible(certification, Audience.QR))
     return QRReport(user, verdicts, sections, attachments, role_filter=chosen, photo_shown=photo_shown,
-                    competencies=competencies)
+                    competencies=competencies, sites=sites)
 
 
 def qr_attachment(token: str, attachment_id: int, day: date) -> Attachment | None:

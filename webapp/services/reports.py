@@ -1,4 +1,5 @@
-"""The matrix: users x certifications, one status cell each, a page of users at a time."""
+"""The matrix: users x certifications, one status cell each, a page of users at a time (or assets,
+clients or job locations x their certifications); the Reports page's lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from webapp.models import (
     CertificationGroup,
     CertificationRole,
     Company,
+    Entity,
     RoleAssignment,
     RoleRequirement,
     Submission,
@@ -24,7 +26,10 @@ from webapp.models.people import supervisor_links
 from webapp.services.access import may_act_on, reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.certifications import group_and_nested
+from webapp.rules import RequirementStatus
 from webapp.services.compliance import Requirement, load_requirements
+from webapp.services.entities import AssociationLine
+from webapp.services.entity_reports import EntityLine, association_lines, count_entities, entity_page
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
 from webapp.tabular import safe_cell
 
@@ -48,12 +53,16 @@ class MatrixFilters:
     supervisor_id: int | None = None
     status: str | None = None
     include_hidden: bool = False
+    type: str = "employee"  # a certification type: employees, or the entities of one kind (decision 75)
 
 
 @dataclass
 class MatrixRow:
-    user: User
-    cells: list[tuple[Certification, Requirement | None]]  # one a column, in the columns' order
+    """A person's row (cells: their requirements), or an entity's (cells: its associations' lines)."""
+
+    user: User | None
+    cells: list[tuple[Certification, Requirement | AssociationLine | None]]  # one a column, in the columns' order
+    entity: Entity | None = None
 
 
 @dataclass
@@ -93,8 +102,9 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
 
 
 def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certification]:
-    """The columns: certifications the viewer may see, narrowed by group and role."""
-    query = select(Certification).where(Certification.archived_at.is_(None)).order_by(Certification.name)
+    """The columns: certifications of the type the viewer may see, narrowed by group and role."""
+    query = (select(Certification).where(Certification.archived_at.is_(None), Certification.type == filters.type)
+             .order_by(Certification.name))
     hidden = hidden_certification_ids(viewer)
     if hidden:
         query = query.where(Certification.id.not_in(hidden))
@@ -144,6 +154,8 @@ def load_matrix_page(viewer: User, filters: MatrixFilters, day: date, page: int 
     """
     certifications = matrix_certifications(viewer, filters)
     column_ids = {c.id for c in certifications}
+    if filters.type != "employee":
+        return _entity_matrix_page(viewer, filters, certifications, day, page)
     size = matrix_page_size(len(certifications))
     users = list(db.session.scalars(_users_query(viewer, filters).offset((page - 1) * size).limit(size + 1)))
     next_page = page + 1 if len(users) > size else None
@@ -155,6 +167,25 @@ def load_matrix_page(viewer: User, filters: MatrixFilters, day: date, page: int 
         if filters.status and not any(r.status.status.value == filters.status for r in by_column.values()):
             continue
         rows.append(MatrixRow(user, [(c, by_column.get(c.id)) for c in certifications]))
+    return MatrixPage(certifications, rows, next_page)
+
+
+def _entity_matrix_page(viewer: User, filters: MatrixFilters, certifications: list[Certification], day: date,
+                        page: int) -> MatrixPage:
+    """A page of the entities of the filter's kind (the people filters do not apply to them)."""
+    column_ids = {c.id for c in certifications}
+    size = matrix_page_size(len(certifications))
+    entities = entity_page(viewer, filters.type, (page - 1) * size, size + 1)
+    next_page = page + 1 if len(entities) > size else None
+    entities = entities[:size]
+    lines = association_lines(viewer, [entity.id for entity in entities], day)
+    rows = []
+    for entity in entities:
+        cells = {line.requirement.certification_id: line for line in lines[entity.id]
+                 if line.requirement.certification_id in column_ids}
+        if filters.status and not any(line.status.status.value == filters.status for line in cells.values()):
+            continue
+        rows.append(MatrixRow(None, [(c, cells.get(c.id)) for c in certifications], entity))
     return MatrixPage(certifications, rows, next_page)
 
 
@@ -198,6 +229,7 @@ class ReportFilters:
     company_id: int | None = None
     supervisor_id: int | None = None
     include_archived: bool = False
+    type: str = "employee"  # employees, or the entities of one kind (decision 75)
 
 
 @dataclass
@@ -228,9 +260,8 @@ class ReportLine:
 _OUTSTANDING_GROUPS = {"active": {"valid"}, "lapsed": {"expired", "missing", "revoked"}}
 
 
-def _matches(requirement: Requirement, filters: ReportFilters, day: date) -> bool:
-    status = requirement.status
-    if filters.certification_id and requirement.certification.id != filters.certification_id:
+def _matches(certification_id: int, status: RequirementStatus, filters: ReportFilters, day: date) -> bool:
+    if filters.certification_id and certification_id != filters.certification_id:
         return False
     wanted = filters.status
     if not wanted:
@@ -320,7 +351,7 @@ def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], 
                 continue
             if role_name and role_name not in requirement.source_names:
                 continue
-            if _matches(requirement, filters, day):
+            if _matches(requirement.certification.id, requirement.status, filters, day):
                 lines.append(ReportLine(user, requirement))
         lines += [ReportLine(user, None, record) for record in archived.get(user.id, [])]
     return lines
@@ -328,17 +359,34 @@ def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], 
 
 @dataclass
 class ReportPage:
-    lines: list[ReportLine]
-    people: int  # everyone the people filters keep, counted in SQL
+    lines: list[ReportLine] | list[EntityLine]
+    people: int  # everyone the people filters keep (or every entity of the type), counted in SQL
     page: int
     pages: int
     first: int  # the page's first and last person, counted from 1
     last: int
 
 
+def _entity_report_page(viewer: User, filters: ReportFilters, day: date, page: int) -> ReportPage:
+    """A page of the entities of the filter's kind and those of their associations the status and
+    certification filters keep (the people filters do not apply to them)."""
+    total = count_entities(viewer, filters.type)
+    pages = max(1, -(-total // REPORT_PAGE_PEOPLE))
+    page = min(max(page, 1), pages)
+    offset = (page - 1) * REPORT_PAGE_PEOPLE
+    entities = entity_page(viewer, filters.type, offset, REPORT_PAGE_PEOPLE)
+    lines = association_lines(viewer, [entity.id for entity in entities], day)
+    kept = [EntityLine(entity, line) for entity in entities for line in lines[entity.id]
+            if _matches(line.requirement.certification_id, line.status, filters, day)]
+    return ReportPage(kept, total, page, pages, offset + 1 if entities else 0, offset + len(entities))
+
+
 def load_report_page(viewer: User, filters: ReportFilters, day: date, page: int = 1) -> ReportPage:
     """One page of the report: REPORT_PAGE_PEOPLE people (counted and paged in SQL) and those of their
-    requirements the filters keep, in a fixed number of queries however large the organisation."""
+    requirements the filters keep, in a fixed number of queries however large the organisation; or, with
+    an entity type, as many entities and their associations."""
+    if filters.type != "employee":
+        return _entity_report_page(viewer, filters, day, page)
     query = _report_users(viewer, filters)
     people = db.session.scalar(query.with_only_columns(func.count(User.id)).order_by(None))
     pages = max(1, -(-people // REPORT_PAGE_PEOPLE))

@@ -163,7 +163,7 @@ def _notice_kind(day: date, old: Requirement, new: Requirement, catch_up: int) -
     event = notice_after_change(
         day, old.status, new.status,
         deferred_until=setting.deferred_until if setting is not None and setting.state == "deferred" else None,
-        training_until=training_end(new.sources.roles, new.sources.direct),
+        training_until=training_end(new.sources.roles, new.sources.required_as_usual),
         catch_up_days=catch_up,
     )
     return event.kind if event is not None else None
