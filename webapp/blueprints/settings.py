@@ -1,13 +1,21 @@
 """Settings page: Module Levels (and who holds them) and Module Settings."""
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
-from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm
+from webapp.forms.settings import (
+    AttachmentNamingForm,
+    LanguageSettingsForm,
+    ModuleLevelForm,
+    NotificationForm,
+    PhotoSettingsForm,
+)
 from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
+from webapp.rules.languages import LANGUAGE_NAMES
 from webapp.security import permission_required
 from webapp.services.module_levels import (
     ModuleLevelInvalid,
@@ -25,10 +33,12 @@ from webapp.services.settings import (
     TEMPLATE_TOKENS,
     attachment_naming,
     notification_defaults,
+    organisation_language,
     preview_attachment_name,
     show_photos_on_qr,
     update_attachment_naming,
     update_notification_defaults,
+    update_organisation_language,
     update_photo_settings,
 )
 
@@ -133,7 +143,16 @@ def module_settings():
     naming = attachment_naming()
     return render("settings/module_settings.html", notifications=notification_defaults(), options=NOTIFICATION_OPTIONS,
                   naming=naming, preview=preview_attachment_name(naming["template"], today()),
-                  show_photos=show_photos_on_qr())
+                  show_photos=show_photos_on_qr(), language=organisation_language(), languages=LANGUAGE_NAMES)
+
+
+@bp.route("/module-settings/language", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_language():
+    form = LanguageSettingsForm(data=None if request.method == "POST" else {"language": organisation_language()})
+    done = saved(form, lambda: update_organisation_language(current_user, form.language.data),
+                 lambda _result: _("Language settings saved."), url_for("settings.module_settings"))
+    return done or render("settings/language.html", form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/photos", methods=["GET", "POST"])

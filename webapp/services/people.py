@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -25,6 +26,7 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
+from webapp.rules.languages import check_language
 from webapp.rules.passwords import password_problem
 from webapp.rules.people import removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
@@ -512,16 +514,24 @@ def sign_in_history(user: User, limit: int = 50) -> list[AuditEntry]:
 
 
 def edit_own_profile(user: User, *, first_name: str, last_name: str, phone: str | None,
-                     photo: bytes | None = None) -> User:
-    """My Account: the person changes their own name, phone and (if given) photo.
-    Raises AccountInvalid, changing nothing, for a photo that is not an image."""
+                     photo: bytes | None = None, language: str | None = None) -> User:
+    """My Account: the person changes their own name, phone, language ('' for automatic) and (if given)
+    photo. Raises AccountInvalid, changing nothing, for a photo that is not an image or an unknown language."""
     errors: dict[str, str] = {}
     photo = _photo_bytes(photo, errors)
+    language = user.language if language is None else language
+    try:
+        check_language(language)
+    except ValueError:
+        errors["language"] = _("Choose a language from the list.")
     if errors:
         raise AccountInvalid(errors)
-    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
+              "language": user.language}
     user.first_name, user.last_name, user.phone = first_name.strip(), last_name.strip(), _blank_to_none(phone)
-    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    user.language = language
+    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
+             "language": user.language}
     if photo is not None:
         keep_photo(user, user, photo)
     if after != before:

@@ -5,8 +5,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from webapp.extensions import db
 from webapp.models import Setting, User
+from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, check_language
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
@@ -15,6 +18,9 @@ NAMING_KEY = "attachment_naming"
 PHOTOS_KEY = "people_photos"
 # Off until the organisation decides: a photo on a public QR report shows a face to whoever scans it.
 PHOTOS_DEFAULTS = {"show_photos": False}
+LANGUAGE_KEY = "organisation_language"
+# '' until the organisation chooses: each browser's Accept-Language decides (docs/rules.md decision 86).
+LANGUAGE_DEFAULTS = {"language": AUTOMATIC}
 
 # (setting, label): what is sent to whom. The timing of notices comes from each certification.
 NOTIFICATION_OPTIONS = (
@@ -88,6 +94,20 @@ def show_photos_on_qr() -> bool:
 def update_photo_settings(actor: User, show_photos: bool) -> None:
     _save(actor, PHOTOS_KEY, PHOTOS_DEFAULTS, {"show_photos": bool(show_photos)},
           f"{'Showed' if show_photos else 'Stopped showing'} photos on QR reports and wallet cards")
+
+
+def organisation_language() -> str:
+    """The organisation's default language: '' leaves it to each browser (one query)."""
+    return _load(LANGUAGE_KEY, LANGUAGE_DEFAULTS)["language"]
+
+
+def update_organisation_language(actor: User, language: str) -> None:
+    try:
+        language = check_language(language)
+    except ValueError:
+        raise SettingInvalid({"language": _("Choose a language from the list.")}) from None
+    _save(actor, LANGUAGE_KEY, LANGUAGE_DEFAULTS, {"language": language},
+          f"Set the default language to {LANGUAGE_NAMES.get(language, 'each browser')}")
 
 
 def attachment_naming() -> dict:
