@@ -2,6 +2,7 @@
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -108,7 +109,8 @@ def request_password_reset(identifier: str) -> None:
     addressee = user if wanted else User(id=0, username=identifier, first_name="", last_name="",
                                          email="", password_hash=_DUMMY_HASH)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    mail = render_mail("password_reset", "Reset your FieldCert password", user=addressee, hours=hours, link=SECRET_LINK)
+    mail = render_mail("password_reset", _l("Reset your FieldCert password"), to=addressee, user=addressee, hours=hours,
+                       link=SECRET_LINK)
     if wanted:
         queue_email("password_reset", user, mail, user=user)
     db.session.commit()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -139,7 +140,9 @@ def notify_user(user: User, by: User, message: str | None, certification: Certif
     if certification is not None and not certification_visible_to(user, certification):
         certification = None
     about = f" about {certification.name}" if certification is not None else ""
-    mail = render_mail("notify", f"Notice from {by.full_name}{about}", user=user, by=by, certification=certification,
+    subject = (_l("Notice from %(name)s", name=by.full_name) if certification is None
+               else _l("Notice from %(name)s about %(certification)s", name=by.full_name, certification=certification.name))
+    mail = render_mail("notify", subject, to=user, user=user, by=by, certification=certification,
                        message=message, link=external_url("my_account.certifications"))
     notice = queue_email("notify", user, mail, user=user, certification=certification)
     record_audit(by, "user.notify", user, f"Notified {user.full_name}{about}", after={"message": message or None})
@@ -286,7 +289,8 @@ def tell_old_address(user: User, by: User, old_email: str, old_username: str, he
                                                        ("username", old_username, user.username)) if old != new]
     if not changes:
         return
-    mail = render_mail("account_changed", "Your FieldCert account was changed", user=user, by=by, changes=changes,
+    mail = render_mail("account_changed", _l("Your FieldCert account was changed"), to=user, user=user, by=by,
+                       changes=changes,
                        held_hours=RESET_HOLD_AFTER_EMAIL_CHANGE // timedelta(hours=1) if held_until else None)
     queue_email("account_changed", old_email, mail, user=user)
 
@@ -391,7 +395,7 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
 
 
 def queue_invitation(user: User, by: User) -> None:
-    mail = render_mail("invitation", "You are invited to FieldCert", user=user, by=by, days=INVITATION_DAYS,
+    mail = render_mail("invitation", _l("You are invited to FieldCert"), to=user, user=user, by=by, days=INVITATION_DAYS,
                        link=SECRET_LINK)
     queue_email("invitation", user, mail, user=user)
     user.invited_at = utcnow()
