@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
+from webapp.i18n import translated
 from webapp.models import (
     AuditEntry,
     Certification,
@@ -491,7 +492,7 @@ def create_administrator(*, username: str, email: str, first_name: str, last_nam
     if _taken(User.email, email.strip(), None):
         errors["email"] = "Another user already has this e-mail address."
     if password is not None and (problem := password_problem(password)):
-        errors["password"] = problem
+        errors["password"] = translated(problem)
     if errors:
         raise AccountInvalid(errors)
     levels = ensure_built_in_module_levels()
