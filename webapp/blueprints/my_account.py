@@ -243,7 +243,7 @@ def submit():
         certification = _visible_certification(form.certification.data)
         issuers = issuer_suggestions(certification)
         if form.completed_on.date:
-            preview, _ = preview_completion(current_user, certification, form.completed_on.date, today(),
+            preview, _refusal = preview_completion(current_user, certification, form.completed_on.date, today(),
                                             form.printed_expiration.date)
     return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT,
                   issuers=issuers)
@@ -257,7 +257,7 @@ def _offered(form: SubmitCertificationForm) -> set[int]:
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on, refusal = read_typed_date(request.args.get("completed_on"))
-    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
+    printed_expiration, _unread = read_typed_date(request.args.get("printed_expiration"), expiration=True)
     certification_id = request.args.get("certification", type=database_int)
     certification = _visible_certification(certification_id) if certification_id else None
     preview = None
