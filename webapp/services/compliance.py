@@ -39,6 +39,7 @@ from webapp.rules import (
     resolve_requirements,
     status_on,
 )
+from webapp.rules.languages import N_
 
 
 def _period(amount: int | None, unit: str | None) -> Period | None:
@@ -92,7 +93,7 @@ class Requirement:
     def source_names(self) -> list[str]:
         names = [role.role_name for role in self.sources.roles]
         if self.sources.direct:
-            names.append("Other Required Certification")
+            names.append(N_("Other Required Certification"))  # shown translated, as every role name may not be
         return names
 
 
