@@ -171,6 +171,7 @@ def test_an_e_mail_and_its_certificate_are_in_the_recipient_s_language_not_the_r
     mail = db.session.scalars(select(Notice).where(Notice.kind == "approved")).one()
     assert mail.subject == WORDS[language]["subject"]
     assert WORDS[language]["body"] in mail.body_text and WORDS[language]["body"] in mail.body_html
+    assert f'<html lang="{language}">' in mail.body_html
     certificate = db.session.scalars(select(Certificate)).one()
     assert certificate.attachment.name.startswith(WORDS[language]["certificate"])
 
