@@ -19,12 +19,23 @@ from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from webapp.clock import organisation_zone
-from webapp.rules.languages import LANGUAGES, choose_language
+from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
 from webapp.services.settings import organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
+# What static/js/credential.js says of a code, shown through pageText() by its English words.
+CREDENTIAL_REASONS = (
+    N_("This is not a FieldCert credential."),
+    N_("The code is damaged or incomplete."),
+    N_("The code was not signed by a key this organisation publishes."),
+    N_("The signature does not match: the code was altered or signed by someone else."),
+    N_("The code's contents are not a FieldCert credential."),
+    N_("A newer code replaced this one, or a record was revoked."),
+    N_("This code is past its valid-until time."),
+    N_("Signed by the organisation, in date, not revoked."),
+)
 
 
 def _counted(unit: str, amount: int) -> str:
@@ -158,6 +169,13 @@ def browser_texts() -> dict[str, str]:
         "pushDenied": gettext("Notifications were not allowed, so none will arrive on this device."),
         "pushTurningOn": gettext("Turning on…"),
         "pushFailed": gettext("Notifications could not be turned on: %(error)s"),
+        # The credential verifier (static/js/verify.js); credential.js's verdicts are keyed by their English.
+        "keysAsOf": gettext("Keys and revocations as of %(moment)s."),
+        "keysMissing": gettext("The organisation’s keys could not be fetched: open this page once with signal."),
+        "expires": gettext("expires %(day)s"),
+        "noKeys": gettext("No keys on this phone yet: open this page once with signal."),
+        "noCamera": gettext("The camera could not be opened: paste the code instead."),
+        **{reason: gettext(reason) for reason in CREDENTIAL_REASONS},
     }
 
 

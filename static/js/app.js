@@ -2,12 +2,7 @@
 // Content-Security-Policy forbids inline scripts.
 "use strict";
 
-// The page's texts in its language (webapp/i18n.py browser_texts): text("saved", {pages: 3}).
-const TEXTS = JSON.parse(document.querySelector('meta[name="texts"]')?.content || "{}");
-function text(key, values = {}) {
-  return Object.entries(values).reduce((written, [name, value]) => written.split(`%(${name})s`).join(value),
-    TEXTS[key] || key);
-}
+const text = pageText;  // static/js/texts.js
 
 document.addEventListener("htmx:afterSwap", (event) => {
   // After a swap, move focus to a heading inside the new content so screen

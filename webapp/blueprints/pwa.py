@@ -23,6 +23,7 @@ PRECACHED_STATIC = (
     "css/app.css",
     "vendor/htmx.min.js",
     "js/queue.js",
+    "js/texts.js",
     "js/app.js",
     "js/credential.js",
     "js/verify.js",
