@@ -10,7 +10,6 @@ from wtforms import Field
 
 from webapp.clock import display_zone, local_time, today
 from webapp.locales import text_direction
-from webapp.rules.periods import plural
 from webapp.rules.status import in_training
 from webapp.services.dates import date_hint, typed_date_format
 
@@ -41,8 +40,6 @@ def resolve_display_zone() -> dict:
 def init_template_tests(app: Flask) -> None:
     app.jinja_env.tests["training_running"] = training_running
     app.jinja_env.tests["files_not_kept"] = files_not_kept
-    # `{{ amount|plural(unit) }}`: "1 year", "2 years", as every period is written.
-    app.jinja_env.filters["plural"] = plural
     # `{{ (moment|local_time).strftime(...) }}`: a stored (UTC) moment in the reader's zone (decision 91).
     app.jinja_env.filters["local_time"] = local_time
     app.context_processor(resolve_display_zone)

@@ -42,8 +42,8 @@ function refreshLists() {
   return loadLists().then((loaded) => {
     lists = loaded;
     keyStatus.textContent = lists
-      ? `Keys and revocations as of ${formatMoment(lists.fetchedAt)}.`
-      : "The organisation’s keys could not be fetched: open this page once with signal.";
+      ? pageText("keysAsOf", { moment: formatMoment(lists.fetchedAt) })
+      : pageText("keysMissing");
   });
 }
 const ready = refreshLists();
@@ -60,7 +60,7 @@ function statusBadge(status) {
 
 function show(outcome) {
   result.querySelectorAll("[data-verdict]").forEach((line) => { line.hidden = line.dataset.verdict !== outcome.verdict; });
-  result.querySelector("[data-reason]").textContent = outcome.reason;
+  result.querySelector("[data-reason]").textContent = pageText(outcome.reason);
   const details = result.querySelector("[data-details]");
   const credential = outcome.credential;
   details.hidden = !credential;
@@ -71,7 +71,7 @@ function show(outcome) {
     details.querySelector("[data-not-after]").textContent = formatMoment(credential.notAfter);
     details.querySelector("[data-certifications]").replaceChildren(...credential.certifications.map((c) => {
       const item = document.createElement("li");
-      item.append(`${c.name}: `, statusBadge(c.status), c.expiresOn ? ` expires ${formatDate(c.expiresOn)}` : "");
+      item.append(`${c.name}: `, statusBadge(c.status), c.expiresOn ? ` ${pageText("expires", { day: formatDate(c.expiresOn) })}` : "");
       return item;
     }));
     const live = details.querySelector("[data-live-link]");
@@ -85,7 +85,7 @@ function show(outcome) {
 async function check(code) {
   await ready;
   if (!lists) {
-    show({ verdict: "forged", credential: null, reason: "No keys on this phone yet: open this page once with signal." });
+    show({ verdict: "forged", credential: null, reason: pageText("noKeys") });
     return;
   }
   show(await verifyCredential(code, lists.keys, lists.revocations, Math.floor(Date.now() / 1000)));
@@ -127,7 +127,7 @@ if ("BarcodeDetector" in window) {
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
     } catch (error) {
-      keyStatus.textContent = "The camera could not be opened: paste the code instead.";
+      keyStatus.textContent = pageText("noCamera");
       return;
     }
     video.srcObject = stream;

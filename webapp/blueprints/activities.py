@@ -3,6 +3,7 @@ course and its quiz; the required-at-login hold; and the learning systems' compl
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from flask_login.signals import user_loaded_from_cookie
 
@@ -74,7 +75,7 @@ def hold_at_login():
     )
     if own_activity:
         return None
-    message = f"Complete {held[0].name} first: it is required at sign-in, before anything else."
+    message = _("Complete %(name)s first: it is required at sign-in, before anything else.", name=held[0].name)
     hold_url = url_for("activities.hold")
     if request.method == "GET" and not is_htmx() and not request.is_json:
         if request.endpoint is not None:  # not a stray request such as /favicon.ico
@@ -177,7 +178,8 @@ def acknowledge(certification_id: int):
         return render("activities/show.html", status=422, **{
             **_activity_context(certification), "acknowledged": False, "ack_form": form, "errors": invalid.errors})
     document = current_document(certification)
-    return _continue(certification, f"You acknowledged {document.title}, revision {document.revision}.")
+    return _continue(certification, _("You acknowledged %(title)s, revision %(revision)s.", title=document.title,
+                                      revision=document.revision))
 
 
 # ---- Forms and payments -----------------------------------------------------------------------
@@ -197,14 +199,16 @@ def _form_context(certification: Certification, activity_form: Form, errors=None
 
 def _sent_message(certification: Certification, activity_form: Form, entry: FormEntry) -> str:
     if entry.submission_id is not None:
-        return f"Your forms for {certification.name} are sent: the required activity is complete."
+        return _("Your forms for %(name)s are sent: the required activity is complete.", name=certification.name)
     progress = form_progress(current_user, certification)
     if any(p.state is FormState.AWAITING_PAYMENT for p in progress if p.form.id == activity_form.id):
-        return (f"Your form {activity_form.name} for {certification.name} is sent; the activity completes once the"
-                f" payment is confirmed and every form it requires is sent.")
+        return _("Your form %(form)s for %(name)s is sent; the activity completes once the payment is confirmed and "
+                 "every form it requires is sent.", form=activity_form.name, name=certification.name)
     outstanding = [p.form.name for p in progress if p.state not in (FormState.SENT, FormState.AWAITING_PAYMENT)]
-    return (f"Your form {activity_form.name} for {certification.name} is sent. Still to send: {', '.join(outstanding)}."
-            if outstanding else f"Your form {activity_form.name} for {certification.name} is sent.")
+    if outstanding:
+        return _("Your form %(form)s for %(name)s is sent. Still to send: %(outstanding)s.", form=activity_form.name,
+                 name=certification.name, outstanding=", ".join(outstanding))
+    return _("Your form %(form)s for %(name)s is sent.", form=activity_form.name, name=certification.name)
 
 
 @bp.route("/<int:certification_id>/form/<int:form_id>", methods=["GET", "POST"])
@@ -225,7 +229,7 @@ def fill_form(certification_id: int, form_id: int):
             return render("activities/form.html", block="form_panel", status=422, certification=certification,
                           **_form_context(certification, activity_form, invalid.errors, values))
         if not submit:
-            flash("Your draft is saved. Come back any time to finish it.", "success")
+            flash(_("Your draft is saved. Come back any time to finish it."), "success")
             return _go(url_for("activities.show", certification_id=certification.id))
         return _go(_continue(certification, _sent_message(certification, activity_form, entry)).location)
     return render("activities/form.html", block="form_panel",
@@ -278,7 +282,7 @@ def finish_course(certification_id: int):
         return render("activities/course.html", status=422, certification=certification, course=course, number=last,
                       last=last, page=None if course.questions else course.pages[-1], errors=invalid.errors,
                       chosen=answers)
-    return _continue(certification, f"You completed the course {course.name}.")
+    return _continue(certification, _("You completed the course %(name)s.", name=course.name))
 
 
 # ---- Learning systems' webhook ----------------------------------------------------------------

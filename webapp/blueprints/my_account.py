@@ -1,5 +1,6 @@
 """My Account: an employee's own certifications, one certification's record and history, and submitting proof."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -122,11 +123,12 @@ def profile():
     if form.validate_on_submit():
         try:
             edit_own_profile(current_user, first_name=form.first_name.data, last_name=form.last_name.data,
-                             phone=form.phone.data, photo=uploaded_bytes(form.photo), time_zone=form.time_zone.data)
+                             phone=form.phone.data, photo=uploaded_bytes(form.photo), time_zone=form.time_zone.data,
+                             language=form.language.data)
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
-            flash("Your details are saved.", "success")
+            flash(_("Your details are saved."), "success")
             return redirect(url_for("my_account.profile"))
     return render("my_account/profile.html", form=form, history=sign_in_history(current_user),
                   sessions=list_live_sessions(current_user, current_user.session_key),
@@ -142,7 +144,7 @@ def push_subscribe():
     keys = sent.get("keys") if isinstance(sent, dict) else None
     if not isinstance(keys, dict) or not all(isinstance(value, str) for value in (
             sent.get("endpoint"), keys.get("p256dh"), keys.get("auth"), sent.get("device", ""))):
-        return jsonify(error="Send the subscription as the browser gives it."), 422
+        return jsonify(error=_("Send the subscription as the browser gives it.")), 422
     try:
         subscribe_push(current_user, endpoint=sent["endpoint"], p256dh=keys["p256dh"], auth=keys["auth"],
                        device=sent.get("device", ""))
@@ -160,7 +162,7 @@ def push_unsubscribe(subscription_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     unsubscribe_push(current_user, subscription)
-    flash(f"Notifications are off on {subscription.device}.", "success")
+    flash(_("Notifications are off on %(device)s.", device=subscription.device), "success")
     return redirect(url_for("my_account.profile"))
 
 
@@ -195,7 +197,7 @@ def offline_pages():
 def submit():
     filters = RequiredOnlyForm(request.args)
     form = SubmitCertificationForm()
-    form.certification.choices = [(0, "Choose a certification")] + _choices(filters.required_only.data)
+    form.certification.choices = [(0, _("Choose a certification"))] + _choices(filters.required_only.data)
     if not current_user.can(Permission.SET_OWN_EXPIRATION):
         del form.expires_on
     preview_on_change(form, url_for("my_account.preview"))
@@ -213,7 +215,7 @@ def submit():
     queued_by = request.headers.get("X-Queued-By")
     if queued_by is not None and queued_by != str(current_user.id):
         # Queued on a shared phone by someone else: never stored under the person now signed in.
-        return jsonify(errors={"user": ["Another person is signed in on this phone."]}), 409
+        return jsonify(errors={"user": [_("Another person is signed in on this phone.")]}), 409
     if form.certification.data in _offered(form):
         without_completion_date(form, _visible_certification(form.certification.data))
     if form.validate():
@@ -238,9 +240,11 @@ def submit():
                 # The queue tells the person itself; a flash would turn up on some later page.
                 return jsonify(status=submission.status, certification=certification.name, url=url)
             if submission.status == "approved":
-                flash(f"{certification.name} is approved: this certification is approved automatically.", "success")
+                flash(_("%(name)s is approved: this certification is approved automatically.", name=certification.name),
+                      "success")
             else:
-                flash(f"{certification.name} is submitted and pending approval by your supervisor.", "success")
+                flash(_("%(name)s is submitted and pending approval by your supervisor.", name=certification.name),
+                      "success")
             return redirect(url)
     if _wants_json():
         return jsonify(errors=form.errors), 422
@@ -249,7 +253,7 @@ def submit():
         certification = _visible_certification(form.certification.data)
         issuers = issuer_suggestions(certification)
         if completed_on := record_date(certification, typed_completion(form)):
-            preview, _ = preview_completion(current_user, certification, completed_on, today(),
+            preview, _refusal = preview_completion(current_user, certification, completed_on, today(),
                                             form.printed_expiration.date)
     return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview,
                   issuers=issuers)
@@ -263,12 +267,12 @@ def _offered(form: SubmitCertificationForm) -> set[int]:
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on, refusal = read_person_date(request.args.get("completed_on"))
-    printed_expiration, _ = read_person_date(request.args.get("printed_expiration"), expiration=True)
+    printed_expiration, _unread = read_person_date(request.args.get("printed_expiration"), expiration=True)
     certification_id = request.args.get("certification", type=database_int)
     certification = _visible_certification(certification_id) if certification_id else None
     preview = None
     if certification is None:
-        preview_error = "Choose a certification to see its expiration."
+        preview_error = _("Choose a certification to see its expiration.")
     elif (completed_on := record_date(certification, completed_on)) is None:
         preview_error = refusal
     else:

@@ -1,13 +1,22 @@
 """Settings page: Module Levels (and who holds them) and Module Settings."""
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
-from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm, TimeZoneForm
+from webapp.forms.settings import (
+    AttachmentNamingForm,
+    LanguageSettingsForm,
+    ModuleLevelForm,
+    NotificationForm,
+    PhotoSettingsForm,
+    TimeZoneForm,
+)
 from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
+from webapp.rules.languages import LANGUAGE_NAMES
 from webapp.security import permission_required
 from webapp.services.module_levels import (
     ModuleLevelInvalid,
@@ -25,11 +34,13 @@ from webapp.services.settings import (
     TEMPLATE_TOKENS,
     attachment_naming,
     notification_defaults,
+    organisation_language,
     organisation_time_zone,
     preview_attachment_name,
     show_photos_on_qr,
     update_attachment_naming,
     update_notification_defaults,
+    update_organisation_language,
     update_organisation_time_zone,
     update_photo_settings,
 )
@@ -135,7 +146,8 @@ def module_settings():
     naming = attachment_naming()
     return render("settings/module_settings.html", notifications=notification_defaults(), options=NOTIFICATION_OPTIONS,
                   naming=naming, preview=preview_attachment_name(naming["template"], today()),
-                  show_photos=show_photos_on_qr(), time_zone=organisation_time_zone())
+                  show_photos=show_photos_on_qr(), time_zone=organisation_time_zone(), language=organisation_language(),
+                  languages=LANGUAGE_NAMES)
 
 
 @bp.route("/module-settings/time-zone", methods=["GET", "POST"])
@@ -144,7 +156,16 @@ def edit_time_zone():
     """The organisation's time zone: its midnight turns statuses, and notices go out at its hour."""
     return _edit_module_setting(TimeZoneForm, {"time_zone": organisation_time_zone()},
                                 lambda form: update_organisation_time_zone(current_user, form.time_zone.data),
-                                "Time zone saved.", "settings/time_zone.html")
+                                _("Time zone saved."), "settings/time_zone.html")
+
+
+@bp.route("/module-settings/language", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_language():
+    """The organisation's default language, for whoever has not chosen their own."""
+    return _edit_module_setting(LanguageSettingsForm, {"language": organisation_language()},
+                                lambda form: update_organisation_language(current_user, form.language.data),
+                                _("Language settings saved."), "settings/language.html")
 
 
 def _edit_module_setting(form_class, current: dict, save, done: str, template: str):

@@ -2,11 +2,13 @@
 from datetime import date
 from uuid import uuid4
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FileField, HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from webapp.forms.choices import SelectField
+from webapp.forms.choices import SelectField, language_field
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
 from webapp.services.cards import CARD_NUMBER_MAX, ISSUER_MAX, CardDetails
@@ -23,13 +25,13 @@ def one_time_key() -> HiddenField:
 class CardFields:
     """What the card says, on Submit Certification and Record New Certification."""
 
-    issuer = StringField("Issuer", validators=[Optional(), Length(max=ISSUER_MAX), one_line],
+    issuer = StringField(_l("Issuer"), validators=[Optional(), Length(max=ISSUER_MAX), one_line],
                          render_kw={"list": "issuer-suggestions", "autocomplete": "off"})
-    card_number = StringField("Card or licence number", validators=[Optional(), Length(max=CARD_NUMBER_MAX), one_line],
+    card_number = StringField(_l("Card or licence number"), validators=[Optional(), Length(max=CARD_NUMBER_MAX), one_line],
                               render_kw={"autocomplete": "off"})
-    printed_expiration = FlexibleDateField("Expiry printed on the card", validators=[Optional()], expiration=True)
-    card_front = FileField("Photo of the front", render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
-    card_back = FileField("Photo of the back", render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
+    printed_expiration = FlexibleDateField(_l("Expiry printed on the card"), validators=[Optional()], expiration=True)
+    card_front = FileField(_l("Photo of the front"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
+    card_back = FileField(_l("Photo of the back"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
 
     def card_details(self) -> CardDetails:
         """The card as submit_certification takes it (files straight from the request)."""
@@ -38,15 +40,15 @@ class CardFields:
 
 
 class SubmitCertificationForm(CardFields, FlaskForm):
-    certification = SelectField("Certification", coerce=int, validators=[DataRequired(message="Choose a certification.")])
+    certification = SelectField(_l("Certification"), coerce=int, validators=[DataRequired(message=_l("Choose a certification."))])
     completed_on = FlexibleDateField(
-        "Completion date", validators=[DataRequired(message="Enter the date you completed it.")]
+        _l("Completion date"), validators=[DataRequired(message=_l("Enter the date you completed it."))]
     )
-    expires_on = FlexibleDateField("Expiration date (leave empty to compute it)", validators=[Optional()], expiration=True)
-    photos = MultipleFileField("Take a photo", render_kw={"accept": "image/*", "capture": "environment"})
-    files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    expires_on = FlexibleDateField(_l("Expiration date (leave empty to compute it)"), validators=[Optional()], expiration=True)
+    photos = MultipleFileField(_l("Take a photo"), render_kw={"accept": "image/*", "capture": "environment"})
+    files = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     links = TextAreaField(
-        "Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"}
+        _l("Links"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"}
     )
     idempotency_key = one_time_key()
 
@@ -57,7 +59,7 @@ class RequiredOnlyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    required_only = BooleanField("Only show required certifications")
+    required_only = BooleanField(_l("Only show required certifications"))
 
 
 def preview_on_change(form, url: str) -> None:
@@ -81,16 +83,17 @@ def preview_on_change(form, url: str) -> None:
 class ProfileForm(FlaskForm):
     """My Account: what a person may change about themselves."""
 
-    first_name = StringField("First name", validators=[InputRequired("Enter your first name."), Length(max=80), one_line])
-    last_name = StringField("Last name", validators=[InputRequired("Enter your last name."), Length(max=80), one_line])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
-    photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})
+    first_name = StringField(_l("First name"), validators=[InputRequired(_l("Enter your first name.")), Length(max=80), one_line])
+    last_name = StringField(_l("Last name"), validators=[InputRequired(_l("Enter your last name.")), Length(max=80), one_line])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
+    photo = FileField(_l("Photo (JPEG, PNG, WebP or GIF)"), render_kw={"accept": PHOTO_ACCEPT})
+    language = language_field(_l("Language"), _l("Automatic (the organisation's default, else your browser's)"))
     # Checked by the service (decision 91): a zone zoneinfo does not know gets its message there.
-    time_zone = SelectField("Time zone for times shown to you", validate_choice=False)
+    time_zone = SelectField(_l("Time zone for times shown to you"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = [("", f"The organisation's ({organisation_time_zone()})"),
+        self.time_zone.choices = [("", _("The organisation's (%(zone)s)", zone=organisation_time_zone())),
                                   *((zone, zone) for zone in known_time_zones())]
 
 

@@ -1,10 +1,11 @@
 """Settings forms: module levels, notification defaults, attachment naming."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from webapp.forms.certifications import MultiCheckboxField, blank_to_none
-from webapp.forms.choices import RadioField, SelectField
+from webapp.forms.choices import RadioField, SelectField, language_field
 from webapp.permissions import CATEGORIES
 from webapp.services.settings import DIGEST_WINDOW_DAYS, NOTIFICATION_OPTIONS, known_time_zones
 
@@ -57,3 +58,8 @@ class TimeZoneForm(FlaskForm):
 class PhotoSettingsForm(FlaskForm):
     show_photos = BooleanField("Show photos on QR reports and wallet cards")
     submit = SubmitField("Save")
+
+
+class LanguageSettingsForm(FlaskForm):
+    language = language_field(_l("Default language"), _l("Each person's browser decides"))
+    submit = SubmitField(_l("Save"))

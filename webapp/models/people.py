@@ -131,6 +131,8 @@ class User(UserMixin, db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The zone the person sees moments in (My Account); '' = the organisation's (decision 91).
     time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The language the person chose in My Account; '' follows the organisation's default, then the browser.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     photo: Mapped[UserPhoto | None] = relationship(cascade="all, delete-orphan", uselist=False)

@@ -33,6 +33,7 @@ from webapp.rules import Status
 from webapp.rules.activities import HOLDING_ACTIVITIES
 from webapp.rules.periods import plural
 from webapp.rules.required_forms import EntryFacts, FormState, form_state, ready_to_certify
+from webapp.rules.languages import N_
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
@@ -44,11 +45,11 @@ from webapp.services.privacy import certification_visible_to
 from webapp.services.submissions import AUDITED_FIELDS, preview_expiration
 
 DOCUMENT_TYPES = ("application/pdf", "video/mp4", "video/webm")
-ACTIVITY_ACTIONS = {
-    "course": "Take Course",
-    "external_course": "Take Course",
-    "document": "Acknowledge Document or Video",
-    "form": "Complete Form or Payment",
+ACTIVITY_ACTIONS = {  # message ids: `{{ activity_actions[kind]|translated }}`
+    "course": N_("Take Course"),
+    "external_course": N_("Take Course"),
+    "document": N_("Acknowledge Document or Video"),
+    "form": N_("Complete Form or Payment"),
 }
 
 

@@ -41,6 +41,7 @@ from webapp.rules import (
     resolve_requirements,
     status_on,
 )
+from webapp.rules.languages import N_
 
 
 def _period(amount: int | None, unit: str | None) -> Period | None:
@@ -94,7 +95,7 @@ class Requirement:
     def source_names(self) -> list[str]:
         names = [role.role_name for role in self.sources.roles]
         if self.sources.direct:
-            names.append("Other Required Certification")
+            names.append(N_("Other Required Certification"))  # shown translated, as every role name may not be
         names += [f"Job Location {site}" for site in self.sources.sites]
         return names
 

@@ -35,11 +35,13 @@ from webapp.models import (
     Notice,
     PushDelivery,
     PushSubscription,
+    Setting,
     User,
     UserSession,
     WebhookReceipt,
 )
 from webapp.models.base import upsert_insert
+from webapp.services.settings import LANGUAGE_DEFAULTS, LANGUAGE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,15 @@ def data_version() -> int:
     return db.session.scalar(select(DataVersion.value).where(DataVersion.name == DATA)) or 0
 
 
+def data_version_and_language() -> tuple[int, str]:
+    """The data version and the organisation's default language, in the one query a kept page costs
+    (a kept page is kept per language; the language setting is a shown row, so changing it bumps the version)."""
+    version = select(DataVersion.value).where(DataVersion.name == DATA).scalar_subquery()
+    language = select(Setting.value).where(Setting.key == LANGUAGE_KEY).scalar_subquery()
+    row = db.session.execute(select(version, language)).one()
+    return row[0] or 0, (row[1] or LANGUAGE_DEFAULTS)["language"]
+
+
 class KnownVersion:
     """The data version as this process last read it, used again for `seconds` after the read, so a kept
     page is served without a query (decision 83): another worker's change shows within `seconds`, a
@@ -135,21 +146,22 @@ class KnownVersion:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.value: int | None = None
+        self.value: tuple[int, str] | None = None
         self.read_at = 0.0
 
-    def current(self) -> int:
+    def current(self) -> tuple[int, str]:
         now = time.monotonic()
         if self.value is None or now - self.read_at >= self.seconds:
-            self.value, self.read_at = data_version(), now
+            self.value, self.read_at = data_version_and_language(), now
         return self.value
 
     def forget(self) -> None:
         self.value = None
 
 
-def known_data_version() -> int:
-    """The data version, read at most once every PAGE_CACHE_VERSION_SECONDS by this process."""
+def known_version_and_language() -> tuple[int, str]:
+    """The data version and the organisation's default language, read at most once every
+    PAGE_CACHE_VERSION_SECONDS by this process."""
     return current_app.extensions["page_cache_version"].current()
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
+from webapp.i18n import translated
 from webapp.models import (
     AuditEntry,
     Certification,
@@ -25,6 +28,7 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
+from webapp.rules.languages import N_, check_language
 from webapp.rules.passwords import password_problem
 from webapp.rules.people import removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
@@ -140,7 +144,9 @@ def notify_user(user: User, by: User, message: str | None, certification: Certif
     if certification is not None and not certification_visible_to(user, certification):
         certification = None
     about = f" about {certification.name}" if certification is not None else ""
-    mail = render_mail("notify", f"Notice from {by.full_name}{about}", user=user, by=by, certification=certification,
+    subject = (_l("Notice from %(name)s", name=by.full_name) if certification is None
+               else _l("Notice from %(name)s about %(certification)s", name=by.full_name, certification=certification.name))
+    mail = render_mail("notify", subject, to=user, user=user, by=by, certification=certification,
                        message=message, link=external_url("my_account.certifications"))
     notice = queue_email("notify", user, mail, user=user, certification=certification)
     record_audit(by, "user.notify", user, f"Notified {user.full_name}{about}", after={"message": message or None})
@@ -283,11 +289,12 @@ def _apply_account(user: User, account: AccountInput, checked: _Checked) -> None
 
 def tell_old_address(user: User, by: User, old_email: str, old_username: str, held_until) -> None:
     """Mail the address the account had, so its owner learns of a change they did not make."""
-    changes = [(what, old, new) for what, old, new in (("e-mail address", old_email, user.email),
-                                                       ("username", old_username, user.username)) if old != new]
+    changes = [(what, old, new) for what, old, new in ((N_("e-mail address"), old_email, user.email),
+                                                       (N_("username"), old_username, user.username)) if old != new]
     if not changes:
         return
-    mail = render_mail("account_changed", "Your FieldCert account was changed", user=user, by=by, changes=changes,
+    mail = render_mail("account_changed", _l("Your FieldCert account was changed"), to=user, user=user, by=by,
+                       changes=changes,
                        held_hours=RESET_HOLD_AFTER_EMAIL_CHANGE // timedelta(hours=1) if held_until else None)
     queue_email("account_changed", old_email, mail, user=user)
 
@@ -393,7 +400,7 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
 
 
 def queue_invitation(user: User, by: User) -> None:
-    mail = render_mail("invitation", "You are invited to FieldCert", user=user, by=by, days=INVITATION_DAYS,
+    mail = render_mail("invitation", _l("You are invited to FieldCert"), to=user, user=user, by=by, days=INVITATION_DAYS,
                        link=SECRET_LINK)
     queue_email("invitation", user, mail, user=user)
     user.invited_at = utcnow()
@@ -489,7 +496,7 @@ def create_administrator(*, username: str, email: str, first_name: str, last_nam
     if _taken(User.email, email.strip(), None):
         errors["email"] = "Another user already has this e-mail address."
     if password is not None and (problem := password_problem(password)):
-        errors["password"] = problem
+        errors["password"] = translated(problem)
     if errors:
         raise AccountInvalid(errors)
     levels = ensure_built_in_module_levels()
@@ -516,24 +523,29 @@ def sign_in_history(user: User, limit: int = 50) -> list[AuditEntry]:
 
 
 def edit_own_profile(user: User, *, first_name: str, last_name: str, phone: str | None,
-                     photo: bytes | None = None, time_zone: str | None = None) -> User:
-    """My Account: the person changes their own name, phone, (if given) photo, and the time zone
-    moments are shown to them in ('' or None: the organisation's).
-    Raises AccountInvalid, changing nothing, for a photo that is not an image or an unknown zone."""
+                     photo: bytes | None = None, time_zone: str | None = None, language: str | None = None) -> User:
+    """My Account: the person changes their own name, phone, (if given) photo, the time zone moments are
+    shown to them in ('' or None: the organisation's) and their language ('' for automatic). Raises
+    AccountInvalid, changing nothing, for a photo that is not an image, an unknown zone or language."""
     errors: dict[str, str] = {}
     photo = _photo_bytes(photo, errors)
     try:
         time_zone = check_time_zone(time_zone, known_time_zones(), blank_allowed=True)
     except ValueError as refusal:
         errors["time_zone"] = str(refusal)
+    language = user.language if language is None else language
+    try:
+        check_language(language)
+    except ValueError:
+        errors["language"] = _("Choose a language from the list.")
     if errors:
         raise AccountInvalid(errors)
     before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
-              "time_zone": user.time_zone}
+              "time_zone": user.time_zone, "language": user.language}
     user.first_name, user.last_name, user.phone = first_name.strip(), last_name.strip(), _blank_to_none(phone)
-    user.time_zone = time_zone
+    user.time_zone, user.language = time_zone, language
     after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
-             "time_zone": user.time_zone}
+             "time_zone": user.time_zone, "language": user.language}
     if photo is not None:
         keep_photo(user, user, photo)
     if after != before:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePosixPath
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -179,7 +180,7 @@ def record_for_people(certification: Certification, by: User, completed_on: date
         errors["completed_on"] = ["Enter the completion date."]
     elif refusal := completion_refusal(certification, completed_on, day):
         errors["completed_on"] = [refusal]
-    checked, _, upload_errors = check_attachments(files)
+    checked, _stored, upload_errors = check_attachments(files)
     errors.update(upload_errors)
     if certification.require_attachment and not checked and "files" not in errors:
         errors["files"] = ["This certification requires an attachment."]
@@ -218,7 +219,7 @@ def record_for_people(certification: Certification, by: User, completed_on: date
         db.session.rollback()
         if stored_before := _batch_stored(keys):
             return stored_before
-        raise SubmissionError({"certification": [FORM_ALREADY_USED]}) from None
+        raise SubmissionError({"certification": [_(FORM_ALREADY_USED)]}) from None
     return submissions
 
 
@@ -233,7 +234,7 @@ def inbox_files(owner: User) -> list[Attachment]:
 
 def add_inbox_files(owner: User, files: Iterable[FileStorage]) -> list[Attachment]:
     """Check and store uploads in `owner`'s inbox; all or nothing. Raises SubmissionError."""
-    checked, _, errors = check_attachments(files)
+    checked, _stored, errors = check_attachments(files)
     if not checked and not errors:
         errors["files"] = ["Choose at least one file to upload."]
     if errors:

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -238,7 +239,8 @@ def send_scheduled_report(report_id: int, day: date) -> str | None:
     if reasons:
         run.outcome, run.detail = "not_sent", " ".join(reasons)
         if report.owner.active:
-            mail = render_mail("scheduled_report_not_sent", f"Scheduled report not sent: {report.title}",
+            mail = render_mail("scheduled_report_not_sent", _l("Scheduled report not sent: %(title)s", title=report.title),
+                               to=report.owner,
                                report=report, reasons=reasons, period=period,
                                link=external_url("reports.scheduled_edit", scheduled_id=report.id))
             queue_email("scheduled_report", report.owner, mail)
@@ -269,7 +271,7 @@ def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLin
         files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id
     query = {key.removesuffix("_id"): value for key, value in report.filters.items() if value not in (None, False)}
-    mail = render_mail("scheduled_report", f"{report.title}: {period}", report=report, recipient=recipient,
+    mail = render_mail("scheduled_report", f"{report.title}: {period}", to=recipient, report=report, recipient=recipient,
                        lines=len(lines), counts=sorted(counts.items()), period=period, day=day,
                        file_name=files[0][0] if files else None, link=external_url("reports.index", **query))
     queue_email("scheduled_report", recipient, mail, files=files)

@@ -10,9 +10,12 @@ from zoneinfo import available_timezones
 
 from flask import current_app, g
 
+from flask_babel import gettext as _
+
 from webapp.extensions import db
 from webapp.models import Setting, User
 from webapp.rules.time_zones import check_time_zone
+from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, check_language
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
@@ -22,6 +25,9 @@ PHOTOS_KEY = "people_photos"
 TIME_ZONE_KEY = "organisation_time_zone"
 # Off until the organisation decides: a photo on a public QR report shows a face to whoever scans it.
 PHOTOS_DEFAULTS = {"show_photos": False}
+LANGUAGE_KEY = "organisation_language"
+# '' until the organisation chooses: each browser's Accept-Language decides (docs/rules.md decision 86).
+LANGUAGE_DEFAULTS = {"language": AUTOMATIC}
 
 # (setting, label): what is sent to whom. The timing of notices comes from each certification.
 NOTIFICATION_OPTIONS = (
@@ -125,6 +131,18 @@ def update_organisation_time_zone(actor: User, name: str | None) -> None:
         raise SettingInvalid({"time_zone": str(refusal)}) from None
     _save(actor, TIME_ZONE_KEY, _time_zone_defaults(), {"time_zone": zone}, f"Set the organisation's time zone to {zone}")
     g.pop("organisation_time_zone", None)
+def organisation_language() -> str:
+    """The organisation's default language: '' leaves it to each browser (one query)."""
+    return _load(LANGUAGE_KEY, LANGUAGE_DEFAULTS)["language"]
+
+
+def update_organisation_language(actor: User, language: str) -> None:
+    try:
+        language = check_language(language)
+    except ValueError:
+        raise SettingInvalid({"language": _("Choose a language from the list.")}) from None
+    _save(actor, LANGUAGE_KEY, LANGUAGE_DEFAULTS, {"language": language},
+          f"Set the default language to {LANGUAGE_NAMES.get(language, 'each browser')}")
 
 
 def attachment_naming() -> dict:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
@@ -100,7 +101,8 @@ def email_shared_report(actor: User, report: SharedReport, addresses: list[str],
     """
     stored = [(upload.name, store_file(upload)) for upload in _checked_files(files)]
     db.session.flush()
-    mail = render_mail("shared_report", f"Shared certification report: {report.title}", by=actor, report=report,
+    mail = render_mail("shared_report", _l("Shared certification report: %(title)s", title=report.title), to=None,
+                       by=actor, report=report,
                        message=message, url=url, files=[name for name, _ in stored])
     for address in addresses:
         queue_email("shared_report", address, mail, files=stored)

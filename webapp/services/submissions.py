@@ -6,15 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from webapp.clock import today
 from webapp.extensions import db
+from webapp.i18n import day as format_day
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
+from webapp.rules.languages import N_
+from webapp.rules.messages import Message
 from webapp.rules.periods import format_date
 from webapp.rules.valid_when_added import completion_date
 from webapp.services.access import may_approve_for
@@ -42,7 +46,7 @@ class ExpirationPreview:
 
     completed_on: date
     expires_on: date | None
-    explanation: str
+    why: Message  # translated where shown (docs/rules.md decision 85)
     rule: str
     notices: NoticeDates | None
     existing_expiration: date | None
@@ -50,6 +54,10 @@ class ExpirationPreview:
     printed_expiration: date | None = None
     printed_differs: bool = False
     valid_when_added: bool = False
+
+    @property
+    def explanation(self) -> str:
+        return self.why.english()
 
     @property
     def stages(self) -> list[tuple[Status, date]]:
@@ -98,7 +106,7 @@ def record_date(certification: Certification, typed: date | None) -> date | None
 def completion_refusal(certification: Certification, completed_on: date, day: date) -> str | None:
     """Why a record of `certification` cannot be completed on `completed_on` (None: it can)."""
     if completed_on > day and not certification.allow_upcoming:
-        return f"The completion date cannot be after today ({format_date(day)}) for this certification."
+        return _("The completion date cannot be after today (%(day)s) for this certification.", day=format_day(day))
     return None
 
 
@@ -129,7 +137,7 @@ def preview_after(existing: Submission | None, certification: Certification, com
     return ExpirationPreview(
         completed_on=completed_on,
         expires_on=result.expires_on,
-        explanation=result.explanation,
+        why=result.why,
         rule=result.rule,
         notices=notices,
         existing_expiration=existing.expires_on if existing is not None else None,
@@ -155,7 +163,7 @@ class SubmissionError(ValueError):
 def _hidden_message(user: User, certification: Certification, by: User) -> str:
     """Why a certification hidden from `user` cannot be submitted, told to whoever submits it."""
     if by.id == user.id:
-        return "You may not submit this certification."
+        return _("You may not submit this certification.")
     levels = ", ".join(sorted(level.name for level in user.module_levels))
     return (f"{certification.name} is hidden from {user.full_name}'s module level"
             f"{'s' if len(user.module_levels) != 1 else ''} ({levels}), so it cannot be recorded for them.")
@@ -195,7 +203,7 @@ def new_attachments(checked, link_pairs, by: User) -> list[Attachment]:
     ] + [Attachment(kind="link", name=name, url=url, added_by_id=by.id) for name, url in link_pairs]
 
 
-FORM_ALREADY_USED = "This form was already used; reload the page and submit again."
+FORM_ALREADY_USED = N_("This form was already used; reload the page and submit again.")  # translated where raised
 
 
 def _existing(idempotency_key: str | None, user: User) -> Submission | None:
@@ -250,9 +258,9 @@ def submit_certification(
         errors.setdefault("completed_on", []).append(refusal)
     if expires_on is not None:
         if by.id == user.id and not user.can(Permission.SET_OWN_EXPIRATION):
-            errors.setdefault("expires_on", []).append("You may not set the expiration date yourself.")
+            errors.setdefault("expires_on", []).append(_("You may not set the expiration date yourself."))
         elif expires_on < completed_on:
-            errors.setdefault("expires_on", []).append("The expiration date cannot be before the completion date.")
+            errors.setdefault("expires_on", []).append(_("The expiration date cannot be before the completion date."))
     checked, link_pairs, attachment_errors = check_attachments(files, links)
     for name, messages in attachment_errors.items():
         errors.setdefault(name, []).extend(messages)
@@ -260,7 +268,7 @@ def submit_certification(
     for name, messages in card_errors.items():
         errors.setdefault(name, []).extend(messages)
     if certification.require_attachment and not checked and not link_pairs and not photos and "files" not in errors:
-        errors.setdefault("files", []).append("This certification requires an attachment.")
+        errors.setdefault("files", []).append(_("This certification requires an attachment."))
     if errors:
         raise SubmissionError(errors)
 
@@ -309,6 +317,6 @@ def submit_certification(
         db.session.rollback()
         existing = _existing(idempotency_key, user)
         if existing is None:
-            raise SubmissionError({"certification": [FORM_ALREADY_USED]})
+            raise SubmissionError({"certification": [_(FORM_ALREADY_USED)]})
         return existing
     return submission

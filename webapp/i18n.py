@@ -1,0 +1,190 @@
+"""Languages: which one a request speaks (docs/rules.md decision 86), and the template filters that write
+dates, times and counts in it (decision 87).
+
+Message ids are the English text. Python code marks them with flask_babel's `gettext`/`lazy_gettext`
+(forms' labels are lazy: they are read at each render, in that request's language); the pure rules mark
+them with `webapp.rules.languages.N_` and the views translate them when showing them (decision 85).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, get_locale, gettext, ngettext
+from flask_login import current_user
+
+from webapp.clock import organisation_zone
+from webapp.rules.languages import LANGUAGES, N_, choose_language
+from webapp.rules.messages import Counted, Message
+from webapp.rules.periods import Period
+from webapp.services.settings import organisation_language
+
+_PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
+# What static/js/credential.js says of a code, shown through pageText() by its English words.
+CREDENTIAL_REASONS = (
+    N_("This is not a FieldCert credential."),
+    N_("The code is damaged or incomplete."),
+    N_("The code was not signed by a key this organisation publishes."),
+    N_("The signature does not match: the code was altered or signed by someone else."),
+    N_("The code's contents are not a FieldCert credential."),
+    N_("A newer code replaced this one, or a record was revoked."),
+    N_("This code is past its valid-until time."),
+    N_("Signed by the organisation, in date, not revoked."),
+)
+
+
+def _counted(unit: str, amount: int) -> str:
+    """`amount unit` in the request's language, with the plural form the language's rules choose."""
+    if unit == "days":
+        return ngettext("%(num)d day", "%(num)d days", amount)
+    if unit == "weeks":
+        return ngettext("%(num)d week", "%(num)d weeks", amount)
+    if unit == "months":
+        return ngettext("%(num)d month", "%(num)d months", amount)
+    if unit == "years":
+        return ngettext("%(num)d year", "%(num)d years", amount)
+    raise ValueError(f"unit: no plural forms for {unit!r}")
+
+
+def plural(amount: int, unit: str) -> str:
+    """`{{ amount|plural("days") }}`: "1 day", "2 days"; "1 día", "2 días"; "1 jour", "2 jours"."""
+    return _counted(unit, amount)
+
+
+def translated(value: Message | str | object) -> str:
+    """`{{ s.why|translated }}`, `{{ status.label|translated }}`: a rule's message (decision 85), a message id
+    held in a variable, or one part of a message (a date, a count), in the request's language."""
+    if isinstance(value, Message):
+        return gettext(value.id, **{name: _translated_part(part) for name, part in value.params})
+    if isinstance(value, str):
+        return gettext(value)
+    return str(_translated_part(value))
+
+
+def _translated_part(part: object) -> object:
+    if isinstance(part, Message):
+        return translated(part)
+    if isinstance(part, date):
+        return day(part)
+    if isinstance(part, (Counted, Period)):
+        return plural(part.amount, part.unit)
+    return part
+
+
+def organisation_default() -> str:
+    """The organisation's default language ('' for each browser's), read once a request."""
+    if "organisation_language" not in g:
+        g.organisation_language = organisation_language()
+    return g.organisation_language
+
+
+def remember_organisation_default(language: str) -> None:
+    """The organisation's default language, read already with something else (a kept page's one query)."""
+    g.organisation_language = language
+
+
+def select_language() -> str:
+    """The person's own choice, the organisation's default, then the browser's `Accept-Language`.
+    Outside a request (the scheduler's mail) the organisation's default; a recipient's own language is
+    forced around each message (services/mail.py)."""
+    if not has_request_context():
+        return choose_language(None, organisation_default(), ())
+    chosen = current_user.language if current_user.is_authenticated else None
+    accepted = [tag for tag, _quality in request.accept_languages]
+    return choose_language(chosen, organisation_default() if chosen not in LANGUAGES else None, accepted)
+
+
+def current_language() -> str:
+    """The request's language code ("en", "es", "fr"), for `<html lang>` and cache keys."""
+    return get_locale().language
+
+
+@lru_cache(maxsize=16)
+def numeric_date_pattern(language: str) -> str:
+    """The locale's short date pattern with a four-digit year and two-digit day and month:
+    MM/dd/yyyy in English, dd/MM/yyyy in Spanish and French."""
+    pattern = Locale.parse(language).date_formats["short"].pattern
+    for letter, wide in _PATTERN_PARTS:
+        pattern = re.sub(f"{letter}+", wide, pattern)
+    return pattern
+
+
+def day(value: date | datetime | None, width: str = "numeric") -> str:
+    """`{{ d|day }}`: 03/04/2026 (en), 04/03/2026 (es, fr); `{{ d|day('long') }}`: March 4, 2026,
+    4 de marzo de 2026, 4 mars 2026. A datetime is shown as its day in the organisation's zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(organisation_zone()).date()
+    locale = get_locale()
+    return format_date(value, numeric_date_pattern(locale.language) if width == "numeric" else width, locale=locale)
+
+
+def moment(value: datetime | None) -> str:
+    """`{{ dt|moment }}`: a stored (UTC) time as the day and time in the organisation's zone,
+    in the request's language, with the zone's name: 03/04/2026 2:05 PM UTC, 04/03/2026 14:05 UTC."""
+    if value is None:
+        return ""
+    zone = organisation_zone()
+    local = value.astimezone(zone)
+    time = format_time(local, "short", locale=get_locale())
+    return f"{day(local.date())} {time} {local.tzname()}"
+
+
+def browser_texts() -> dict[str, str]:
+    """What static/js/app.js writes on the page, in the request's language: every page carries them in
+    `<meta name="texts">` (no inline script: CSP), and `text(key, values)` there fills in `%(name)s`."""
+    return {
+        "savedCopy": gettext("No signal: this is the copy saved on this phone, last refreshed %(time)s."),
+        "savedExcept": gettext("Saved for use without signal, except %(failed)s item(s) that could not be fetched."),
+        "saved": gettext("Saved on this phone for use without signal: %(pages)s pages and %(files)s files."),
+        "notSaved": gettext("Could not save these pages for use without signal."),
+        "saving": gettext("Saving these pages for use without signal…"),
+        "needsSignal": gettext("No signal: this needs a connection. Try again when you are back online."),
+        "refused": gettext("The server refused this (%(status)s)."),
+        "nothingChanged": gettext("Nothing was changed. %(reason)s"),
+        "why": gettext("Why: %(message)s"),
+        "openAgain": gettext("Open the form again"),
+        "retry": gettext("Retry"),
+        "remove": gettext("Remove"),
+        "sent": gettext("%(count)s waiting submission(s) sent."),
+        "refusedSome": gettext("%(count)s submission(s) refused by the server: see why under \"Not sent yet\"."),
+        "backInForm": gettext("\"%(label)s\" is back in the form below: correct it, then submit it again."),
+        "queuedLabel": gettext("%(certification)s, completed %(completed)s"),
+        "queued": gettext("No signal: your submission is saved on this phone and waiting to send. It is sent when the "
+                          "signal returns."),
+        "removeQueued": gettext("Remove this submission from the phone? It has not been sent."),
+        "signOutWaiting": gettext("%(count)s submission(s) have not been sent yet. Signing out deletes them from this "
+                                  "phone. Sign out anyway?"),
+        "signOutOffline": gettext("No signal: your pages and unsent submissions are gone from this phone, but signing "
+                                  "out needs a connection. Sign out again when you are back online."),
+        "copied": gettext("Address copied."),
+        "selected": gettext("Selected: copy it with your device's Copy command."),
+        "pushBlocked": gettext("Notifications are blocked for FieldCert in this browser's settings."),
+        "pushDenied": gettext("Notifications were not allowed, so none will arrive on this device."),
+        "pushTurningOn": gettext("Turning on…"),
+        "pushFailed": gettext("Notifications could not be turned on: %(error)s"),
+        # The credential verifier (static/js/verify.js); credential.js's verdicts are keyed by their English.
+        "keysAsOf": gettext("Keys and revocations as of %(moment)s."),
+        "keysMissing": gettext("The organisation’s keys could not be fetched: open this page once with signal."),
+        "expires": gettext("expires %(day)s"),
+        "noKeys": gettext("No keys on this phone yet: open this page once with signal."),
+        "noCamera": gettext("The camera could not be opened: paste the code instead."),
+        **{reason: gettext(reason) for reason in CREDENTIAL_REASONS},
+    }
+
+
+def init_i18n(app: Flask, translations: Path) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
+    Babel(app, locale_selector=select_language)
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["translated"] = translated
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["browser_texts"] = browser_texts
