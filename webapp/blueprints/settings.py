@@ -1,11 +1,12 @@
 """Settings page: Module Levels (and who holds them) and Module Settings."""
+from flask_babel import gettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
-from webapp.forms.settings import AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm
+from webapp.forms.settings import CATEGORY_LABELS, AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm
 from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
 from webapp.security import permission_required
@@ -58,7 +59,8 @@ def module_levels():
 
 
 def _level_page(form, level=None, status=200):
-    return render("settings/module_level_form.html", form=form, level=level, categories=CATEGORIES, status=status)
+    return render("settings/module_level_form.html", form=form, level=level, categories=CATEGORIES,
+                  category_labels=CATEGORY_LABELS, status=status)
 
 
 @bp.route("/module-levels/new", methods=["GET", "POST"])
@@ -94,7 +96,7 @@ def delete_level(level_id: int):
         abort(403)
     users = count_level_users(level)
     return confirm_delete(
-        heading=f"Delete Module Level: {level.name}",
+        heading=gettext("Delete Module Level: %(name)s", name=level.name),
         explanation=f"{users} user{'s' if users != 1 else ''} hold{'s' if users == 1 else ''} this level and will lose"
                     " its permissions. The users are not deleted.",
         button="Delete Module Level",
@@ -121,7 +123,7 @@ def assign_levels():
         except ModuleLevelInvalid as invalid:
             error = invalid.errors["levels"]
         else:
-            flash("Module levels saved.", "success")
+            flash(gettext("Module levels saved."), "success")
             return redirect(url_for("settings.assign_levels"))
     return render("settings/assign_levels.html", levels=levels, users=users, page_error=error,
                   status=422 if error else 200)

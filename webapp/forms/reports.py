@@ -1,4 +1,7 @@
 """Report filters (GET forms without CSRF, so a filtered page can be bookmarked) and shared-report forms."""
+from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext
 import re
 
 from flask_wtf import FlaskForm
@@ -24,31 +27,31 @@ class MatrixFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    company = SelectField("Company", coerce=optional_id)
-    role = SelectField("Role", coerce=optional_id)
-    group = SelectField("Certification group", coerce=optional_id)
-    supervisor = SelectField("Supervisor", coerce=optional_id)
+    company = SelectField(lazy_gettext("Company"), coerce=optional_id)
+    role = SelectField(lazy_gettext("Role"), coerce=optional_id)
+    group = SelectField(lazy_gettext("Certification group"), coerce=optional_id)
+    supervisor = SelectField(lazy_gettext("Supervisor"), coerce=optional_id)
     status = SelectField(
-        "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in Status], validate_choice=True
+        lazy_gettext("Status"), choices=[("", lazy_gettext("Any status"))] + [(s.value, s.label) for s in Status], validate_choice=True
     )
-    include_hidden = BooleanField("Include hidden users")
+    include_hidden = BooleanField(lazy_gettext("Include hidden users"))
     # Collapsed (the default) fits a whole organisation on a screen; expanded shows each cell's date.
-    view = SelectField("View", choices=[("collapsed", "Collapsed"), ("expanded", "Expanded")], default="collapsed")
+    view = SelectField(lazy_gettext("View"), choices=[("collapsed", lazy_gettext("Collapsed")), ("expanded", lazy_gettext("Expanded"))], default="collapsed")
 
 
 REPORT_STATUSES = [
-    ("", "Any status"),
-    ("valid", "Valid"),
-    ("due", "Due"),
-    ("overdue", "Overdue"),
-    ("expired", "Expired"),
-    ("missing", "Missing (Nothing on File)"),
-    ("deferred", "Deferred"),
-    ("in_training", "In Training"),
-    ("pending", "Pending approval"),
-    ("active", "Active (valid)"),
-    ("expiring", "Expiring within N days"),
-    ("lapsed", "Expired or missing"),
+    ("", lazy_gettext("Any status")),
+    ("valid", lazy_gettext("Valid")),
+    ("due", lazy_gettext("Due")),
+    ("overdue", lazy_gettext("Overdue")),
+    ("expired", lazy_gettext("Expired")),
+    ("missing", lazy_gettext("Missing (Nothing on File)")),
+    ("deferred", lazy_gettext("Deferred")),
+    ("in_training", lazy_gettext("In Training")),
+    ("pending", lazy_gettext("Pending approval")),
+    ("active", lazy_gettext("Active (valid)")),
+    ("expiring", lazy_gettext("Expiring within N days")),
+    ("lapsed", lazy_gettext("Expired or missing")),
 ]
 
 
@@ -56,12 +59,12 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=REPORT_STATUSES)
-    within_days = IntegerField("N days (for expiring)", default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
-    certification = SelectField("Certification", coerce=optional_id)
-    role = SelectField("Role", coerce=optional_id)
-    company = SelectField("Company", coerce=optional_id)
-    supervisor = SelectField("Supervisor", coerce=optional_id)
+    status = SelectField(lazy_gettext("Status"), choices=REPORT_STATUSES)
+    within_days = IntegerField(lazy_gettext("N days (for expiring)"), default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
+    certification = SelectField(lazy_gettext("Certification"), coerce=optional_id)
+    role = SelectField(lazy_gettext("Role"), coerce=optional_id)
+    company = SelectField(lazy_gettext("Company"), coerce=optional_id)
+    supervisor = SelectField(lazy_gettext("Supervisor"), coerce=optional_id)
 
 
 class ScheduledReportForm(ReportFilterForm):
@@ -70,26 +73,26 @@ class ScheduledReportForm(ReportFilterForm):
     class Meta:
         csrf = True
 
-    status = SelectField("Status", choices=REPORT_STATUSES, default="")
-    title = StringField("Report title", validators=[DataRequired("Enter a title."), Length(max=200), one_line])
-    frequency = RadioField("Send it", choices=[("weekly", "Weekly"), ("monthly", "Monthly")],
-                           default="weekly", validators=[InputRequired("Choose weekly or monthly.")])
-    recipients = MultiCheckboxField("Recipients", coerce=int, validators=[Optional()])
+    status = SelectField(lazy_gettext("Status"), choices=REPORT_STATUSES, default="")
+    title = StringField(lazy_gettext("Report title"), validators=[DataRequired(lazy_gettext("Enter a title.")), Length(max=200), one_line])
+    frequency = RadioField(lazy_gettext("Send it"), choices=[("weekly", lazy_gettext("Weekly")), ("monthly", lazy_gettext("Monthly"))],
+                           default="weekly", validators=[InputRequired(lazy_gettext("Choose weekly or monthly."))])
+    recipients = MultiCheckboxField(lazy_gettext("Recipients"), coerce=int, validators=[Optional()])
     idempotency_key = one_time_key()
 
 
 class SharedReportForm(FlaskForm):
-    title = StringField("Report title", validators=[DataRequired(), Length(max=200), one_line])
-    users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
-    roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
-    certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])
+    title = StringField(lazy_gettext("Report title"), validators=[DataRequired(), Length(max=200), one_line])
+    users = SelectMultipleField(lazy_gettext("Users"), coerce=int, validators=[Optional()])
+    roles = SelectMultipleField(lazy_gettext("Roles"), coerce=int, validators=[Optional()])
+    certifications = SelectMultipleField(lazy_gettext("Certifications (none: all)"), coerce=int, validators=[Optional()])
     idempotency_key = one_time_key()
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.users.data and not self.roles.data:
-            self.users.errors.append("Choose at least one user or role.")
+            self.users.errors.append(lazy_gettext("Choose at least one user or role."))
             return False
         return True
 
@@ -100,13 +103,13 @@ def split_addresses(text: str) -> list[str]:
 
 
 class ShareByEmailForm(FlaskForm):
-    emails = StringField("E-mail addresses (separate with commas)", validators=[DataRequired(), Length(max=2000)])
-    message = TextAreaField("Message", validators=[Optional(), Length(max=5000)])
-    files = MultipleFileField("Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    emails = StringField(lazy_gettext("E-mail addresses (separate with commas)"), validators=[DataRequired(), Length(max=2000)])
+    message = TextAreaField(lazy_gettext("Message"), validators=[Optional(), Length(max=5000)])
+    files = MultipleFileField(lazy_gettext("Attachments"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
     def validate_emails(self, field) -> None:
         addresses = split_addresses(field.data)
         bad = [a for a in addresses if not EMAIL.fullmatch(a)]
         if not addresses or bad:
-            raise ValidationError(f"Not a valid e-mail address: {', '.join(bad) or field.data}")
+            raise ValidationError(lazy_gettext("Not a valid e-mail address: %(addresses)s", addresses=", ".join(bad) or field.data))
         field.addresses = addresses

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -22,16 +23,18 @@ from webapp.services.audit import record_audit
 from webapp.services.privacy import hidden_certifications
 
 PAGE_SIZE = 50
-CSV_HEADER = ["When (UTC)", "Actor", "Action", "Object", "Object ID", "Person", "Summary", "Before", "After", "Address"]
+CSV_HEADER = [lazy_gettext("When (UTC)"), lazy_gettext("Actor"), lazy_gettext("Action"), lazy_gettext("Object"),
+              lazy_gettext("Object ID"), lazy_gettext("Person"), lazy_gettext("Summary"), lazy_gettext("Before"),
+              lazy_gettext("After"), lazy_gettext("Address")]
 # The objects the entries name, as the filter offers them.
 OBJECT_LABELS = {
-    "Submission": "Record",
-    "User": "Person",
-    "Certification": "Certification",
-    "CertificationRole": "Role",
-    "Company": "Company",
-    "ModuleLevel": "Module level",
-    "Setting": "Setting",
+    "Submission": lazy_gettext("Record"),
+    "User": lazy_gettext("Person"),
+    "Certification": lazy_gettext("Certification"),
+    "CertificationRole": lazy_gettext("Role"),
+    "Company": lazy_gettext("Company"),
+    "ModuleLevel": lazy_gettext("Module level"),
+    "Setting": lazy_gettext("Setting"),
 }
 
 
@@ -140,7 +143,7 @@ def _name(user: User | None) -> str:
 def audit_csv_rows(reader: User, filters: AuditFilters) -> Iterator[list[str]]:
     """Every matching entry `reader` may read, as CSV rows, 500 at a time (written by tabular.csv_chunks, which
     neutralises formulas)."""
-    yield CSV_HEADER
+    yield [str(name) for name in CSV_HEADER]
     query = _filtered(reader, filters).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject_user))
     for entry in db.session.scalars(query.execution_options(yield_per=500)):
         yield [

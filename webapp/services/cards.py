@@ -2,6 +2,7 @@
 taken with a submission and kept on the record (rules decision 34)."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,14 +46,14 @@ def check_card(card: CardDetails, completed_on: date,
     type by content), then are re-encoded without metadata, as person photos are."""
     errors: dict[str, list[str]] = {}
     if issuer is not None and len(issuer.strip()) > ISSUER_MAX:
-        errors["issuer"] = [f"The issuer can be at most {ISSUER_MAX} characters."]
+        errors["issuer"] = [gettext("The issuer can be at most %(ISSUER_MAX)s characters.", ISSUER_MAX=ISSUER_MAX)]
     number = (card.number or "").strip()
     if len(number) > CARD_NUMBER_MAX:
-        errors["card_number"] = [f"The card number can be at most {CARD_NUMBER_MAX} characters."]
+        errors["card_number"] = [gettext("The card number can be at most %(CARD_NUMBER_MAX)s characters.", CARD_NUMBER_MAX=CARD_NUMBER_MAX)]
     elif "\n" in number or "\r" in number:
-        errors["card_number"] = ["The card number must be on one line."]
+        errors["card_number"] = [gettext("The card number must be on one line.")]
     if card.printed_expiration is not None and card.printed_expiration < completed_on:
-        errors["printed_expiration"] = ["The expiry printed on the card cannot be before the completion date."]
+        errors["printed_expiration"] = [gettext("The expiry printed on the card cannot be before the completion date.")]
     photos = []
     for side, upload in zip(CARD_SIDES, (card.front, card.back)):
         if not _chosen(upload):
@@ -63,7 +64,7 @@ def check_card(card: CardDetails, completed_on: date,
         except UploadError as error:
             errors[f"card_{side}"] = [str(error)]
         except PhotoInvalid:
-            errors[f"card_{side}"] = [f"The {side} of the card must be a photo: a JPEG, PNG, WebP or GIF image."]
+            errors[f"card_{side}"] = [gettext("The %(side)s of the card must be a photo: a JPEG, PNG, WebP or GIF image.", side=side)]
         else:
             photos.append((side, CheckedUpload(data=jpeg, content_type="image/jpeg", name=f"card-{side}.jpg")))
     return photos, errors

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -306,19 +307,21 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
 
 
-CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification", "Required By", "Status",
-              "Pending Approval", "Completed", "Expires", "Days Left"]
+CSV_HEADER = [lazy_gettext("Last Name"), lazy_gettext("First Name"), lazy_gettext("Username"), lazy_gettext("Company"),
+              lazy_gettext("Certification"), lazy_gettext("Required By"), lazy_gettext("Status"),
+              lazy_gettext("Pending Approval"), lazy_gettext("Completed"), lazy_gettext("Expires"), lazy_gettext("Days Left")]
 
 
 def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
-    yield CSV_HEADER
+    """The report as CSV rows, its header and yes/no in the language of the request (or the one forced)."""
+    yield [str(name) for name in CSV_HEADER]
     for line in lines:
         s = line.requirement.status
         yield [
             line.user.last_name, line.user.first_name, line.user.username,
             line.user.company.name if line.user.company else "",
             line.requirement.certification.name, "; ".join(line.requirement.source_names), s.status.label,
-            "Yes" if s.pending else "No",
+            gettext("Yes") if s.pending else gettext("No"),
             s.completed_on.strftime("%m/%d/%Y") if s.completed_on else "",
             s.expires_on.strftime("%m/%d/%Y") if s.expires_on else "",
             "" if s.days_left is None else s.days_left,

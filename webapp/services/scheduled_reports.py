@@ -10,6 +10,7 @@ owner's reach and privacy), narrowed to what the recipient may see themselves.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -127,17 +128,17 @@ def next_sending(report: ScheduledReport, day: date, last: ScheduledReportRun | 
 def _refusals(values: ScheduleInput) -> dict[str, str]:
     errors = {}
     if not values.title.strip():
-        errors["title"] = "Enter a title."
+        errors["title"] = gettext("Enter a title.")
     if values.frequency not in FREQUENCIES:
-        errors["frequency"] = "Choose weekly or monthly."
+        errors["frequency"] = gettext("Choose weekly or monthly.")
     if problems := filter_problems(asdict(values.filters)):
         errors["page"] = " ".join(problems) + " Choose the filters again."
     allowed = {user.id for user in recipient_choices()}
     if not values.recipient_ids:
-        errors["recipients"] = "Choose at least one recipient."
+        errors["recipients"] = gettext("Choose at least one recipient.")
     elif values.recipient_ids - allowed:
-        errors["recipients"] = ("Some chosen recipients can no longer receive reports (they left, or may not view"
-                                " reports): reload the page and choose again.")
+        errors["recipients"] = (gettext("Some chosen recipients can no longer receive reports (they left, or may not view"
+                                " reports): reload the page and choose again."))
     return errors
 
 

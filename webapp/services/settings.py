@@ -1,6 +1,7 @@
 """Module settings kept in the Setting table: notification defaults, attachment naming, and photos."""
 from __future__ import annotations
 
+from flask_babel import gettext
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -70,9 +71,9 @@ def update_notification_defaults(actor: User, values: dict) -> None:
     hour, window = values.get("send_hour"), values.get("digest_window_days")
     errors = {}
     if not isinstance(hour, int) or not 0 <= hour <= 23:
-        errors["send_hour"] = "Choose an hour between 0 and 23."
+        errors["send_hour"] = gettext("Choose an hour between 0 and 23.")
     if not isinstance(window, int) or window not in DIGEST_WINDOW_DAYS:
-        errors["digest_window_days"] = "Choose a digest window between 1 and 365 days."
+        errors["digest_window_days"] = gettext("Choose a digest window between 1 and 365 days.")
     if errors:
         raise SettingInvalid(errors)
     value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour,
@@ -97,13 +98,13 @@ def attachment_naming() -> dict:
 def check_template(template: str | None) -> str:
     template = (template or "").strip()
     if not template:
-        raise SettingInvalid({"template": "Enter the naming template."})
+        raise SettingInvalid({"template": gettext("Enter the naming template.")})
     unknown = sorted({token for token in _TOKEN.findall(template) if token not in TEMPLATE_TOKENS})
     if unknown:
         raise SettingInvalid({"template": "Unknown template option: " + ", ".join(f"#{t}#" for t in unknown)
                               + ". Use " + ", ".join(f"#{t}#" for t in TEMPLATE_TOKENS) + "."})
     if not _TOKEN.search(template):
-        raise SettingInvalid({"template": "Use at least one template option, e.g. #LastName#."})
+        raise SettingInvalid({"template": gettext("Use at least one template option, e.g. #LastName#.")})
     return template
 
 

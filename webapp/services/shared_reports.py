@@ -1,6 +1,7 @@
 """Shared Reports: saved certification reports anyone with the link may read, and e-mailed."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -84,7 +85,7 @@ def _checked_files(files: Iterable[FileStorage]):
     checked, errors = check_uploads(files)
     limit = current_app.config["MAX_UPLOAD_MB"]
     if sum(len(c.data) for c in checked) > limit * 1024 * 1024:
-        errors.append(f"The attachments together are larger than {limit} MB.")
+        errors.append(gettext("The attachments together are larger than %(limit)s MB.", limit=limit))
     if errors:
         raise UploadError(" ".join(errors))
     return checked

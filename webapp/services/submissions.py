@@ -1,6 +1,7 @@
 """Submitting certifications: the expiration a submission will get, and storing it once."""
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext, ngettext
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -90,7 +91,7 @@ def preview_expiration(user: User, certification: Certification, completed_on: d
 def completion_refusal(certification: Certification, completed_on: date, day: date) -> str | None:
     """Why a record of `certification` cannot be completed on `completed_on` (None: it can)."""
     if completed_on > day and not certification.allow_upcoming:
-        return f"The completion date cannot be after today ({format_date(day)}) for this certification."
+        return gettext("The completion date cannot be after today (%(day)s) for this certification.", day=format_date(day))
     return None
 
 
@@ -146,10 +147,11 @@ class SubmissionError(ValueError):
 def _hidden_message(user: User, certification: Certification, by: User) -> str:
     """Why a certification hidden from `user` cannot be submitted, told to whoever submits it."""
     if by.id == user.id:
-        return "You may not submit this certification."
+        return gettext("You may not submit this certification.")
     levels = ", ".join(sorted(level.name for level in user.module_levels))
-    return (f"{certification.name} is hidden from {user.full_name}'s module level"
-            f"{'s' if len(user.module_levels) != 1 else ''} ({levels}), so it cannot be recorded for them.")
+    return ngettext("%(name)s is hidden from %(full_name)s's module level (%(levels)s), so it cannot be recorded for them.",
+                    "%(name)s is hidden from %(full_name)s's module levels (%(levels)s), so it cannot be recorded for them.",
+                    len(user.module_levels), name=certification.name, full_name=user.full_name, levels=levels)
 
 
 def is_web_address(url: str) -> bool:
@@ -174,7 +176,7 @@ def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | t
         if not url:
             continue
         if not is_web_address(url):
-            errors.setdefault("links", []).append(f"{url} is not a web address (it must start with https://).")
+            errors.setdefault("links", []).append(gettext("%(url)s is not a web address (it must start with https://).", url=url))
         link_pairs.append(((name.strip() or url)[:255], url[:2000]))
     return checked, link_pairs, errors
 
@@ -186,7 +188,7 @@ def new_attachments(checked, link_pairs, by: User) -> list[Attachment]:
     ] + [Attachment(kind="link", name=name, url=url, added_by_id=by.id) for name, url in link_pairs]
 
 
-FORM_ALREADY_USED = "This form was already used; reload the page and submit again."
+FORM_ALREADY_USED = lazy_gettext("This form was already used; reload the page and submit again.")
 
 
 def _existing(idempotency_key: str | None, user: User) -> Submission | None:
@@ -228,15 +230,15 @@ def submit_certification(
         errors.setdefault("certification", []).append(_hidden_message(user, certification, by))
     elif certification.archived_at is not None:
         errors.setdefault("certification", []).append(
-            f"{certification.name} is archived: it can no longer be submitted or recorded.")
+            gettext("%(name)s is archived: it can no longer be submitted or recorded.", name=certification.name))
     day = today()
     if refusal := completion_refusal(certification, completed_on, day):
         errors.setdefault("completed_on", []).append(refusal)
     if expires_on is not None:
         if by.id == user.id and not user.can(Permission.SET_OWN_EXPIRATION):
-            errors.setdefault("expires_on", []).append("You may not set the expiration date yourself.")
+            errors.setdefault("expires_on", []).append(gettext("You may not set the expiration date yourself."))
         elif expires_on < completed_on:
-            errors.setdefault("expires_on", []).append("The expiration date cannot be before the completion date.")
+            errors.setdefault("expires_on", []).append(gettext("The expiration date cannot be before the completion date."))
     checked, link_pairs, attachment_errors = check_attachments(files, links)
     for name, messages in attachment_errors.items():
         errors.setdefault(name, []).extend(messages)
@@ -244,7 +246,7 @@ def submit_certification(
     for name, messages in card_errors.items():
         errors.setdefault(name, []).extend(messages)
     if certification.require_attachment and not checked and not link_pairs and not photos and "files" not in errors:
-        errors.setdefault("files", []).append("This certification requires an attachment.")
+        errors.setdefault("files", []).append(gettext("This certification requires an attachment."))
     if errors:
         raise SubmissionError(errors)
 
