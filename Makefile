@@ -6,14 +6,30 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 export FLASK_APP := wsgi
 
-.PHONY: run setup test test-sqlite test-postgres chromium postgres redis bench bench-scale
+.PHONY: run setup translations test test-sqlite test-postgres chromium postgres redis bench bench-scale
 
 run: setup ## install, migrate, load the demo organisation, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
-setup: $(VENV)/.installed static/vendor/htmx.min.js
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+PYBABEL := $(VENV)/bin/pybabel
+# The message catalogues are written once (no locations, sorted, no header, no wrapping) so that two branches
+# adding messages merge line by line; tests/web/test_translations.py extracts the same way.
+EXTRACT_FLAGS := -F babel.cfg -k _l -k N_ --no-location --sort-output --omit-header --no-wrap
+UPDATE_FLAGS := --omit-header --no-wrap --no-fuzzy-matching --ignore-obsolete
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js $(CATALOGUES:.po=.mo)
+
+# The compiled catalogues are built here, never committed. A catalogue without a header reads as "fuzzy" as a
+# whole, hence --use-fuzzy; no message in it may be fuzzy (tests/web/test_translations.py).
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(PYBABEL) compile --use-fuzzy --domain messages --input-file $< --output-file $@ --locale $*
+
+translations: $(VENV)/.installed ## after changing messages: re-extract them and add the new ones to each catalogue, to translate
+	$(PYBABEL) extract $(EXTRACT_FLAGS) --output-file translations/messages.pot .
+	$(PYBABEL) update --input-file translations/messages.pot --output-dir translations $(UPDATE_FLAGS)
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)

@@ -11,11 +11,14 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import psycopg
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -54,8 +57,24 @@ def database_url(tmp_path_factory, worker_id) -> str:
     return _worker_database_url(tmp_path_factory, worker_id)
 
 
+def _compile_catalogues() -> None:
+    """`make setup` compiles the catalogues; a worktree that only pulled new translations gets them here
+    (each written under a temporary name then renamed, as several test workers may do it at once)."""
+    for po_path in Path(__file__).resolve().parent.parent.glob("translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as file:
+            catalogue = read_po(file, locale=po_path.parent.parent.name)
+        partial = mo_path.with_name(f"messages.{os.getpid()}.mo")
+        with partial.open("wb") as file:
+            write_mo(file, catalogue, use_fuzzy=True)
+        partial.replace(mo_path)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
+    _compile_catalogues()
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=database_url,

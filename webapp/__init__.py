@@ -34,6 +34,7 @@ from webapp.blueprints import (
 from webapp.config import CONFIGS, check_production_config, check_sign_in_config, database_url_for, https_settings
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.htmx import init_htmx
+from webapp.i18n import init_i18n
 from webapp.logs import init_logging
 from webapp.navigation import init_navigation
 from webapp.scheduler import init_scheduler
@@ -113,6 +114,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     init_bounds(app)
+    init_i18n(app, PROJECT_ROOT / "translations")
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     security.init_security(app)

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db, limiter
 from webapp.htmx import is_htmx, render
+from webapp.i18n import remember_organisation_default
 from webapp.services.storage import StorageUnavailable
 
 MESSAGES = {
@@ -112,6 +113,8 @@ def init_errors(app: Flask) -> None:
         problem = schema_problem()
         if problem:
             app.logger.error(problem)
+            # The settings table may not be there either: the browser's language decides.
+            remember_organisation_default("")
             return render("errors/error.html", status=503, title="Not ready", message=problem, code=503)
         app.extensions["fieldcert_schema_checked"] = True
         return None

@@ -8,7 +8,6 @@ from flask import Flask, request
 from wtforms import Field
 
 from webapp.clock import today
-from webapp.rules.periods import plural
 from webapp.rules.status import in_training
 
 
@@ -30,5 +29,3 @@ def files_not_kept(field: Field) -> bool:
 def init_template_tests(app: Flask) -> None:
     app.jinja_env.tests["training_running"] = training_running
     app.jinja_env.tests["files_not_kept"] = files_not_kept
-    # `{{ amount|plural(unit) }}`: "1 year", "2 years", as every period is written.
-    app.jinja_env.filters["plural"] = plural

@@ -196,6 +196,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "settings.assign_levels": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.create_level": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.delete_level": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "settings.edit_language": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.edit_level": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.edit_naming": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "settings.edit_notifications": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

@@ -1,5 +1,5 @@
 """Certifications page: the table, the Add/Edit form, the details tabs, and delete."""
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -52,7 +52,7 @@ from webapp.services.rule_changes import preview_rule_change
 
 bp = Blueprint("certifications", __name__, url_prefix="/certifications")
 ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
-TABS = {"info": lazy_gettext("Certification Info"), "roles": lazy_gettext("Associated Roles"), "users": lazy_gettext("Associated Users")}
+TABS = {"info": _l("Certification Info"), "roles": _l("Associated Roles"), "users": _l("Associated Users")}
 
 
 def _certification_or_404(certification_id: int):

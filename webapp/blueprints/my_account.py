@@ -1,5 +1,6 @@
 """My Account: an employee's own certifications, one certification's record and history, and submitting proof."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -117,11 +118,11 @@ def profile():
     if form.validate_on_submit():
         try:
             edit_own_profile(current_user, first_name=form.first_name.data, last_name=form.last_name.data,
-                             phone=form.phone.data, photo=uploaded_bytes(form.photo))
+                             phone=form.phone.data, photo=uploaded_bytes(form.photo), language=form.language.data)
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
-            flash("Your details are saved.", "success")
+            flash(_("Your details are saved."), "success")
             return redirect(url_for("my_account.profile"))
     return render("my_account/profile.html", form=form, history=sign_in_history(current_user),
                   sessions=list_live_sessions(current_user, current_user.session_key),

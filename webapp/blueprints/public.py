@@ -12,12 +12,13 @@ from flask_login import current_user
 from webapp.blueprints.common import send_stored_file
 from webapp.clock import today
 from webapp.htmx import render, wants_fragment
+from webapp.i18n import current_language, remember_organisation_default
 from webapp.models.base import utcnow
 from webapp.security import public
 from webapp.services.calendar import calendar_feed, user_for_calendar
 from webapp.services.certificates import verify_certificate as load_verification
 from webapp.services.credentials import credential_code
-from webapp.services.page_cache import data_version, page_store
+from webapp.services.page_cache import data_version_and_language, page_store
 from webapp.services.qr_codes import load_qr_report, qr_attachment
 from webapp.services.shared_reports import load_shared_report, shared_attachment
 from webapp.services.submissions import is_web_address
@@ -35,10 +36,13 @@ def private_and_unindexed(response):
 def _kept_page(page: str, token: str, build):
     """The page `build` renders, kept server side for visitors who are not signed in (a signed-in visitor's
     page carries their menu), under a key of everything it depends on (services/page_cache.py); a
-    matching `If-None-Match` is answered 304. Only a 200 holding nothing of this visitor's is kept."""
+    matching `If-None-Match` is answered 304. Only a 200 holding nothing of this visitor's is kept; a page is
+    kept per language, and `Vary: Accept-Language` tells the browser so."""
     if current_user.is_authenticated:
         return build()
-    parts = (page, token, today().isoformat(), str(data_version()), request.args.get("role") or "",
+    version, language = data_version_and_language()
+    remember_organisation_default(language)
+    parts = (page, token, today().isoformat(), str(version), current_language(), request.args.get("role") or "",
              "fragment" if wants_fragment() else "page", current_app.extensions["page_cache_release"])
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     etag = key[:40]
@@ -52,6 +56,7 @@ def _kept_page(page: str, token: str, build):
             return response
         page_store().set(key, response.get_data())
     response.vary.add("HX-Request")
+    response.vary.add("Accept-Language")
     response.set_etag(etag)
     # The browser keeps it but asks each time (If-None-Match); shared caches still keep nothing.
     response.headers["Cache-Control"] = "private, no-cache"

@@ -1,5 +1,5 @@
 """Roles page: the roles table, create and Define Role, details tabs, users, delete."""
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -34,7 +34,7 @@ from webapp.services.roles import (
 )
 
 bp = Blueprint("roles", __name__, url_prefix="/roles")
-TABS = {"users": lazy_gettext("Assigned Users"), "certifications": lazy_gettext("Required Certifications"), "info": lazy_gettext("Role Info")}
+TABS = {"users": _l("Assigned Users"), "certifications": _l("Required Certifications"), "info": _l("Role Info")}
 
 
 def _role_or_404(role_id: int):

@@ -1,14 +1,22 @@
 """Settings page: Module Levels (and who holds them) and Module Settings."""
-from flask_babel import gettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
-from webapp.forms.settings import CATEGORY_LABELS, AttachmentNamingForm, ModuleLevelForm, NotificationForm, PhotoSettingsForm
+from webapp.forms.settings import (
+    CATEGORY_LABELS,
+    AttachmentNamingForm,
+    LanguageSettingsForm,
+    ModuleLevelForm,
+    NotificationForm,
+    PhotoSettingsForm,
+)
 from webapp.htmx import render, render_fragment
 from webapp.permissions import CATEGORIES, Permission
+from webapp.rules.languages import LANGUAGE_NAMES
 from webapp.security import permission_required
 from webapp.services.module_levels import (
     ModuleLevelInvalid,
@@ -26,10 +34,12 @@ from webapp.services.settings import (
     TEMPLATE_TOKENS,
     attachment_naming,
     notification_defaults,
+    organisation_language,
     preview_attachment_name,
     show_photos_on_qr,
     update_attachment_naming,
     update_notification_defaults,
+    update_organisation_language,
     update_photo_settings,
 )
 
@@ -96,7 +106,7 @@ def delete_level(level_id: int):
         abort(403)
     users = count_level_users(level)
     return confirm_delete(
-        heading=gettext("Delete Module Level: %(name)s", name=level.name),
+        heading=_("Delete Module Level: %(name)s", name=level.name),
         explanation=f"{users} user{'s' if users != 1 else ''} hold{'s' if users == 1 else ''} this level and will lose"
                     " its permissions. The users are not deleted.",
         button="Delete Module Level",
@@ -123,7 +133,7 @@ def assign_levels():
         except ModuleLevelInvalid as invalid:
             error = invalid.errors["levels"]
         else:
-            flash(gettext("Module levels saved."), "success")
+            flash(_("Module levels saved."), "success")
             return redirect(url_for("settings.assign_levels"))
     return render("settings/assign_levels.html", levels=levels, users=users, page_error=error,
                   status=422 if error else 200)
@@ -135,7 +145,16 @@ def module_settings():
     naming = attachment_naming()
     return render("settings/module_settings.html", notifications=notification_defaults(), options=NOTIFICATION_OPTIONS,
                   naming=naming, preview=preview_attachment_name(naming["template"], today()),
-                  show_photos=show_photos_on_qr())
+                  show_photos=show_photos_on_qr(), language=organisation_language(), languages=LANGUAGE_NAMES)
+
+
+@bp.route("/module-settings/language", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SETTINGS)
+def edit_language():
+    form = LanguageSettingsForm(data=None if request.method == "POST" else {"language": organisation_language()})
+    done = saved(form, lambda: update_organisation_language(current_user, form.language.data),
+                 lambda _result: _("Language settings saved."), url_for("settings.module_settings"))
+    return done or render("settings/language.html", form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/module-settings/photos", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 """Submissions > Pending Approvals: approve, decline with an e-mailed comment, delete."""
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -53,7 +53,7 @@ APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 
 # static/js/app.js swaps a refusal carrying this header in place of the element it answers.
 OUTCOME_IN_PLACE = "FieldCert-Outcome-In-Place"
-GONE = (lazy_gettext("This submission is no longer here to decide: someone deleted it, or it is no longer yours to decide. "
+GONE = (_l("This submission is no longer here to decide: someone deleted it, or it is no longer yours to decide. "
         "Nothing was changed."))
 
 

@@ -11,6 +11,7 @@ from wtforms import SelectMultipleField as _SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
 from webapp.bounds import database_int
+from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES
 
 
 def select_choices(choices):
@@ -46,3 +47,8 @@ class SelectMultipleField(_PairChoices, _SelectMultipleField):
 
 class RadioField(_PairChoices, _RadioField):
     pass
+
+
+def language_field(label: str, automatic: str) -> SelectField:
+    """A language picker: `automatic` ('' ) first, then each language named in itself."""
+    return SelectField(label, choices=[(AUTOMATIC, automatic), *LANGUAGE_NAMES.items()], default=AUTOMATIC)

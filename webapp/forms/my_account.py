@@ -1,11 +1,12 @@
 """Forms of My Account: submitting a certification, and one's own profile."""
 from uuid import uuid4
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FileField, HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from webapp.forms.choices import SelectField
+from webapp.forms.choices import SelectField, language_field
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.validators import one_line
 from webapp.services.cards import CARD_NUMBER_MAX, ISSUER_MAX, CardDetails
@@ -83,3 +84,4 @@ class ProfileForm(FlaskForm):
     last_name = StringField("Last name", validators=[InputRequired("Enter your last name."), Length(max=80), one_line])
     phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
     photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})
+    language = language_field(_l("Language"), _l("Automatic (the organisation's default, else your browser's)"))

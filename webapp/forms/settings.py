@@ -1,49 +1,49 @@
 """Settings forms: module levels, notification defaults, attachment naming."""
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from webapp.forms.certifications import MultiCheckboxField, blank_to_none
-from webapp.forms.choices import RadioField
+from webapp.forms.choices import RadioField, language_field
 from webapp.permissions import CATEGORIES, Permission
 from webapp.services.settings import DIGEST_WINDOW_DAYS, NOTIFICATION_OPTIONS
 
 
 PERMISSION_LABELS = {
-    Permission.VIEW_OWN_CERTIFICATIONS: lazy_gettext("View own certifications"),
-    Permission.SUBMIT_OWN_CERTIFICATIONS: lazy_gettext("Submit own certifications"),
-    Permission.SET_OWN_EXPIRATION: lazy_gettext("Set own expiration"),
-    Permission.APPROVE_OWN_SUBMISSIONS: lazy_gettext("Approve own submissions"),
-    Permission.VIEW_REPORTS: lazy_gettext("View reports"),
-    Permission.VIEW_MATRIX: lazy_gettext("View matrix"),
-    Permission.MANAGE_SHARED_REPORTS: lazy_gettext("Manage shared reports"),
-    Permission.VIEW_SUPERVISED_USERS: lazy_gettext("View supervised users"),
-    Permission.APPROVE_SUPERVISED: lazy_gettext("Approve supervised"),
-    Permission.RECORD_FOR_SUPERVISED: lazy_gettext("Record for supervised"),
-    Permission.DEFER_SUPERVISED: lazy_gettext("Defer supervised"),
-    Permission.MANAGE_SUPERVISED_REQUIREMENTS: lazy_gettext("Manage supervised requirements"),
-    Permission.EDIT_SUPERVISED_ACCOUNTS: lazy_gettext("Edit supervised accounts"),
-    Permission.VIEW_ALL_USERS: lazy_gettext("View all users"),
-    Permission.APPROVE_ALL: lazy_gettext("Approve all"),
-    Permission.RECORD_FOR_ALL: lazy_gettext("Record for all"),
-    Permission.DEFER_ALL: lazy_gettext("Defer all"),
-    Permission.MANAGE_ALL_REQUIREMENTS: lazy_gettext("Manage all requirements"),
-    Permission.EDIT_ALL_ACCOUNTS: lazy_gettext("Edit all accounts"),
-    Permission.MANAGE_CERTIFICATIONS: lazy_gettext("Manage certifications"),
-    Permission.MANAGE_ROLES: lazy_gettext("Manage roles"),
-    Permission.MANAGE_COMPANIES: lazy_gettext("Manage companies"),
-    Permission.MANAGE_MODULE_LEVELS: lazy_gettext("Manage module levels"),
-    Permission.MANAGE_SETTINGS: lazy_gettext("Manage settings"),
-    Permission.IMPORT_EXPORT: lazy_gettext("Import export"),
-    Permission.BATCH_SUBMIT: lazy_gettext("Batch submit"),
-    Permission.USE_ATTACHMENT_INBOX: lazy_gettext("Use attachment inbox"),
-    Permission.VIEW_AUDIT_LOG: lazy_gettext("View audit log"),
+    Permission.VIEW_OWN_CERTIFICATIONS: _l("View own certifications"),
+    Permission.SUBMIT_OWN_CERTIFICATIONS: _l("Submit own certifications"),
+    Permission.SET_OWN_EXPIRATION: _l("Set own expiration"),
+    Permission.APPROVE_OWN_SUBMISSIONS: _l("Approve own submissions"),
+    Permission.VIEW_REPORTS: _l("View reports"),
+    Permission.VIEW_MATRIX: _l("View matrix"),
+    Permission.MANAGE_SHARED_REPORTS: _l("Manage shared reports"),
+    Permission.VIEW_SUPERVISED_USERS: _l("View supervised users"),
+    Permission.APPROVE_SUPERVISED: _l("Approve supervised"),
+    Permission.RECORD_FOR_SUPERVISED: _l("Record for supervised"),
+    Permission.DEFER_SUPERVISED: _l("Defer supervised"),
+    Permission.MANAGE_SUPERVISED_REQUIREMENTS: _l("Manage supervised requirements"),
+    Permission.EDIT_SUPERVISED_ACCOUNTS: _l("Edit supervised accounts"),
+    Permission.VIEW_ALL_USERS: _l("View all users"),
+    Permission.APPROVE_ALL: _l("Approve all"),
+    Permission.RECORD_FOR_ALL: _l("Record for all"),
+    Permission.DEFER_ALL: _l("Defer all"),
+    Permission.MANAGE_ALL_REQUIREMENTS: _l("Manage all requirements"),
+    Permission.EDIT_ALL_ACCOUNTS: _l("Edit all accounts"),
+    Permission.MANAGE_CERTIFICATIONS: _l("Manage certifications"),
+    Permission.MANAGE_ROLES: _l("Manage roles"),
+    Permission.MANAGE_COMPANIES: _l("Manage companies"),
+    Permission.MANAGE_MODULE_LEVELS: _l("Manage module levels"),
+    Permission.MANAGE_SETTINGS: _l("Manage settings"),
+    Permission.IMPORT_EXPORT: _l("Import export"),
+    Permission.BATCH_SUBMIT: _l("Batch submit"),
+    Permission.USE_ATTACHMENT_INBOX: _l("Use attachment inbox"),
+    Permission.VIEW_AUDIT_LOG: _l("View audit log"),
 }
-CATEGORY_LABELS = {"My Account": lazy_gettext("My Account"), "Reports": lazy_gettext("Reports"),
-                   "Supervised Users": lazy_gettext("Supervised Users"),
-                   "Non-Supervised Users": lazy_gettext("Non-Supervised Users"),
-                   "Administration": lazy_gettext("Administration"), "General": lazy_gettext("General")}
+CATEGORY_LABELS = {"My Account": _l("My Account"), "Reports": _l("Reports"),
+                   "Supervised Users": _l("Supervised Users"),
+                   "Non-Supervised Users": _l("Non-Supervised Users"),
+                   "Administration": _l("Administration"), "General": _l("General")}
 
 
 def permission_label(permission) -> str:
@@ -51,24 +51,24 @@ def permission_label(permission) -> str:
 
 
 class ModuleLevelForm(FlaskForm):
-    name = StringField(lazy_gettext("Module Level Name"), filters=[blank_to_none], validators=[Length(max=80)])
+    name = StringField(_l("Module Level Name"), filters=[blank_to_none], validators=[Length(max=80)])
     permissions = MultiCheckboxField(
-        lazy_gettext("Permissions"),
+        _l("Permissions"),
         choices=[(p.value, permission_label(p)) for members in CATEGORIES.values() for p in members],
     )
-    submit = SubmitField(lazy_gettext("Save"))
+    submit = SubmitField(_l("Save"))
 
 
 class NotificationForm(FlaskForm):
-    send_hour = IntegerField(lazy_gettext("Send notices at (hour of the day, 0-23)"),
-                             validators=[InputRequired(message=lazy_gettext("Choose an hour between 0 and 23.")),
-                                         NumberRange(min=0, max=23, message=lazy_gettext("Choose an hour between 0 and 23."))])
+    send_hour = IntegerField(_l("Send notices at (hour of the day, 0-23)"),
+                             validators=[InputRequired(message=_l("Choose an hour between 0 and 23.")),
+                                         NumberRange(min=0, max=23, message=_l("Choose an hour between 0 and 23."))])
     digest_window_days = IntegerField(
-        lazy_gettext("Digest window (days ahead)"),
-        validators=[InputRequired(message=lazy_gettext("Choose a digest window between 1 and 365 days.")),
+        _l("Digest window (days ahead)"),
+        validators=[InputRequired(message=_l("Choose a digest window between 1 and 365 days.")),
                     NumberRange(min=DIGEST_WINDOW_DAYS.start, max=DIGEST_WINDOW_DAYS.stop - 1,
-                                message=lazy_gettext("Choose a digest window between 1 and 365 days."))])
-    submit = SubmitField(lazy_gettext("Save"))
+                                message=_l("Choose a digest window between 1 and 365 days."))])
+    submit = SubmitField(_l("Save"))
 
 
 for _key, _label in NOTIFICATION_OPTIONS:
@@ -76,11 +76,16 @@ for _key, _label in NOTIFICATION_OPTIONS:
 
 
 class AttachmentNamingForm(FlaskForm):
-    enabled = RadioField(lazy_gettext("Attachment naming"), choices=[("on", lazy_gettext("On")), ("off", lazy_gettext("Off"))], default="off")
-    template = StringField(lazy_gettext("Attachment Naming Template"), filters=[blank_to_none], validators=[Length(max=300)])
-    submit = SubmitField(lazy_gettext("Save"))
+    enabled = RadioField(_l("Attachment naming"), choices=[("on", _l("On")), ("off", _l("Off"))], default="off")
+    template = StringField(_l("Attachment Naming Template"), filters=[blank_to_none], validators=[Length(max=300)])
+    submit = SubmitField(_l("Save"))
 
 
 class PhotoSettingsForm(FlaskForm):
-    show_photos = BooleanField(lazy_gettext("Show photos on QR reports and wallet cards"))
-    submit = SubmitField(lazy_gettext("Save"))
+    show_photos = BooleanField(_l("Show photos on QR reports and wallet cards"))
+    submit = SubmitField(_l("Save"))
+
+
+class LanguageSettingsForm(FlaskForm):
+    language = language_field(_l("Default language"), _l("Each person's browser decides"))
+    submit = SubmitField(_l("Save"))

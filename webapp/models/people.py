@@ -129,6 +129,8 @@ class User(UserMixin, db.Model):
     # Set when the person's personal data was erased on request: the row stays as a "former employee"
     # so the records the organisation must keep still have their holder.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person chose in My Account; '' follows the organisation's default, then the browser.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     photo: Mapped[UserPhoto | None] = relationship(cascade="all, delete-orphan", uselist=False)

@@ -1,7 +1,7 @@
 """Forms: the administrator's form builder, and users' entries (drafts, then submitted)."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -53,7 +53,7 @@ def _fee(text: str | None) -> Decimal | None:
     return fee
 
 
-FORM_NAME_TAKEN = lazy_gettext("Another form already has this name.")
+FORM_NAME_TAKEN = _l("Another form already has this name.")
 
 
 def save_form(actor: User, form: Form | None, name: str | None, instructions: str | None, fee: str | None,

@@ -6,7 +6,7 @@ row; the other gets AlreadyDecided and changes nothing (no second record, no sec
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -86,9 +86,9 @@ def approve_submission(submission: Submission, by: User) -> Submission:
 
 # Why a chosen submission was not approved, by what it is now (None: deleted).
 _NOT_APPROVED_BECAUSE = {
-    "approved": lazy_gettext("someone else approved it first"),
-    "declined": lazy_gettext("someone else declined it first"),
-    None: lazy_gettext("someone deleted it"),
+    "approved": _l("someone else approved it first"),
+    "declined": _l("someone else declined it first"),
+    None: _l("someone deleted it"),
 }
 
 

@@ -2,7 +2,7 @@
 picker and requirement but keeps its history; restoring brings it back as it was; erasing is separate."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, Company, User
 from webapp.models.base import utcnow
@@ -11,9 +11,9 @@ from webapp.services.invalid import Invalid
 
 KINDS = {Certification: "certification", CertificationRole: "role", Company: "company"}
 ERASE_CONFIRMATIONS = {
-    Certification: lazy_gettext("Type the certification's name, %(name)s, exactly, to erase it."),
-    CertificationRole: lazy_gettext("Type the role's name, %(name)s, exactly, to erase it."),
-    Company: lazy_gettext("Type the company's name, %(name)s, exactly, to erase it."),
+    Certification: _l("Type the certification's name, %(name)s, exactly, to erase it."),
+    CertificationRole: _l("Type the role's name, %(name)s, exactly, to erase it."),
+    Company: _l("Type the company's name, %(name)s, exactly, to erase it."),
 }
 
 

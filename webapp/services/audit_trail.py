@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -23,18 +23,18 @@ from webapp.services.audit import record_audit
 from webapp.services.privacy import hidden_certifications
 
 PAGE_SIZE = 50
-CSV_HEADER = [lazy_gettext("When (UTC)"), lazy_gettext("Actor"), lazy_gettext("Action"), lazy_gettext("Object"),
-              lazy_gettext("Object ID"), lazy_gettext("Person"), lazy_gettext("Summary"), lazy_gettext("Before"),
-              lazy_gettext("After"), lazy_gettext("Address")]
+CSV_HEADER = [_l("When (UTC)"), _l("Actor"), _l("Action"), _l("Object"),
+              _l("Object ID"), _l("Person"), _l("Summary"), _l("Before"),
+              _l("After"), _l("Address")]
 # The objects the entries name, as the filter offers them.
 OBJECT_LABELS = {
-    "Submission": lazy_gettext("Record"),
-    "User": lazy_gettext("Person"),
-    "Certification": lazy_gettext("Certification"),
-    "CertificationRole": lazy_gettext("Role"),
-    "Company": lazy_gettext("Company"),
-    "ModuleLevel": lazy_gettext("Module level"),
-    "Setting": lazy_gettext("Setting"),
+    "Submission": _l("Record"),
+    "User": _l("Person"),
+    "Certification": _l("Certification"),
+    "CertificationRole": _l("Role"),
+    "Company": _l("Company"),
+    "ModuleLevel": _l("Module level"),
+    "Setting": _l("Setting"),
 }
 
 

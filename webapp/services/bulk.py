@@ -7,7 +7,7 @@ and nothing is written. Only then do the one-by-one services do the work, so the
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from collections.abc import Iterable
 from datetime import date
 
@@ -24,7 +24,7 @@ from webapp.services.records import record_for_people
 from webapp.services.requirements import LOCKED, requirement_state_refusals, set_requirement_state
 from webapp.services.submissions import SubmissionError
 
-NOTHING_CHANGED = lazy_gettext("Nothing was changed.")
+NOTHING_CHANGED = _l("Nothing was changed.")
 # What each bulk action needs of each chosen person, as in ACTIONS_ON_PEOPLE.
 NEEDS = {"email": "view", "state": "defer", "record": "record"}
 

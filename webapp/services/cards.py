@@ -46,10 +46,10 @@ def check_card(card: CardDetails, completed_on: date,
     type by content), then are re-encoded without metadata, as person photos are."""
     errors: dict[str, list[str]] = {}
     if issuer is not None and len(issuer.strip()) > ISSUER_MAX:
-        errors["issuer"] = [gettext("The issuer can be at most %(ISSUER_MAX)s characters.", ISSUER_MAX=ISSUER_MAX)]
+        errors["issuer"] = [gettext("The issuer can be at most %(max)s characters.", max=ISSUER_MAX)]
     number = (card.number or "").strip()
     if len(number) > CARD_NUMBER_MAX:
-        errors["card_number"] = [gettext("The card number can be at most %(CARD_NUMBER_MAX)s characters.", CARD_NUMBER_MAX=CARD_NUMBER_MAX)]
+        errors["card_number"] = [gettext("The card number can be at most %(max)s characters.", max=CARD_NUMBER_MAX)]
     elif "\n" in number or "\r" in number:
         errors["card_number"] = [gettext("The card number must be on one line.")]
     if card.printed_expiration is not None and card.printed_expiration < completed_on:

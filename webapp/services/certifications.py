@@ -7,7 +7,7 @@ the settings, records keep the dates they were given.
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from dataclasses import dataclass
 from datetime import date
 
@@ -166,7 +166,7 @@ def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
     )
 
 
-CERTIFICATION_NAME_TAKEN = lazy_gettext("Another certification already has this name.")
+CERTIFICATION_NAME_TAKEN = _l("Another certification already has this name.")
 NAME_LIMIT = Certification.__table__.c.name.type.length
 
 
@@ -586,7 +586,7 @@ def _check_group(name: str | None, parent_id: int | None, group: CertificationGr
     return name
 
 
-GROUP_NAME_TAKEN = lazy_gettext("This folder already has a group with this name.")
+GROUP_NAME_TAKEN = _l("This folder already has a group with this name.")
 
 
 def _group_name_taken(name: str, parent_id: int | None, own_id: int | None) -> bool:

@@ -5,7 +5,7 @@ certification requirements the role had in that company.
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -37,7 +37,7 @@ def get_company(company_id: int) -> Company | None:
     return db.session.scalar(select(Company).where(Company.id == company_id).options(selectinload(Company.tags)))
 
 
-COMPANY_NAME_TAKEN = lazy_gettext("Another company already has this name.")
+COMPANY_NAME_TAKEN = _l("Another company already has this name.")
 
 
 def _check(values: dict, company: Company | None) -> None:

@@ -110,7 +110,7 @@ def record_competency_certificate(user: User, role: CertificationRole, by: User,
         errors["completed_on"] = gettext("The completion date cannot be after today (%(day)s).", day=format_date(day))
     notes = (notes or "").strip() or None
     if notes is not None and len(notes) > NOTES_MAX:
-        errors["notes"] = gettext("Notes can be at most %(NOTES_MAX)s characters.", NOTES_MAX=NOTES_MAX)
+        errors["notes"] = gettext("Notes can be at most %(max)s characters.", max=NOTES_MAX)
     if errors:
         raise CompetencyInvalid(errors)
     certificate = CompetencyCertificate(

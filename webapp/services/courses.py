@@ -5,7 +5,7 @@ so nobody passes a quiz they did not see.
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -40,7 +40,7 @@ def _changed(actor: User, course: Course, action: str, summary: str) -> None:
     db.session.commit()
 
 
-COURSE_NAME_TAKEN = lazy_gettext("Another course already has this name.")
+COURSE_NAME_TAKEN = _l("Another course already has this name.")
 
 
 def save_course(actor: User, course: Course | None, name: str | None, pass_mark: int | None) -> Course:

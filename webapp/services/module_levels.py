@@ -6,7 +6,7 @@ by accident.
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -31,7 +31,7 @@ def get_module_level(level_id: int) -> ModuleLevel | None:
     return db.session.get(ModuleLevel, level_id)
 
 
-LEVEL_NAME_TAKEN = lazy_gettext("Another module level already has this name.")
+LEVEL_NAME_TAKEN = _l("Another module level already has this name.")
 
 
 def _check(name: str | None, level: ModuleLevel | None) -> str:

@@ -34,11 +34,13 @@ from webapp.models import (
     Notice,
     PushDelivery,
     PushSubscription,
+    Setting,
     User,
     UserSession,
     WebhookReceipt,
 )
 from webapp.models.base import upsert_insert
+from webapp.services.settings import LANGUAGE_DEFAULTS, LANGUAGE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,15 @@ def release_fingerprint(folders: Iterable[Path]) -> str:
 def data_version() -> int:
     """The current data version (one query)."""
     return db.session.scalar(select(DataVersion.value).where(DataVersion.name == DATA)) or 0
+
+
+def data_version_and_language() -> tuple[int, str]:
+    """The data version and the organisation's default language, in the one query a kept page costs
+    (a kept page is kept per language; the language setting is a shown row, so changing it bumps the version)."""
+    version = select(DataVersion.value).where(DataVersion.name == DATA).scalar_subquery()
+    language = select(Setting.value).where(Setting.key == LANGUAGE_KEY).scalar_subquery()
+    row = db.session.execute(select(version, language)).one()
+    return row[0] or 0, (row[1] or LANGUAGE_DEFAULTS)["language"]
 
 
 def bump_data_version() -> None:

@@ -2,7 +2,7 @@
 table; notify by e-mail. Each takes plain arguments, so the pages and an import call the same functions."""
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext as _
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,6 +26,7 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
+from webapp.rules.languages import check_language
 from webapp.rules.passwords import password_problem
 from webapp.rules.people import removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
@@ -307,7 +308,7 @@ def _commit_account() -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise AccountInvalid({"username": gettext("Another user took this username, e-mail address or employee number "
+        raise AccountInvalid({"username": _("Another user took this username, e-mail address or employee number "
                                           "meanwhile; check them and save again.")}) from None
 
 
@@ -364,10 +365,10 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
     roles = roles or {}
     found_roles = list(db.session.scalars(select(CertificationRole).where(CertificationRole.id.in_(roles))))
     if len(found_roles) != len(roles):
-        errors["roles"] = gettext("Choose existing roles.")
+        errors["roles"] = _("Choose existing roles.")
     for role_id, until in roles.items():
         if until is not None and until <= day:
-            errors[f"training_until_{role_id}"] = gettext("The training end date must be after today (%(day)s).", day=format_date(day))
+            errors[f"training_until_{role_id}"] = _("The training end date must be after today (%(day)s).", day=format_date(day))
     photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
@@ -403,7 +404,7 @@ def invite_person(user: User, by: User) -> None:
     Raises AccountInvalid for an inactive or erased person, who cannot sign in.
     """
     if not user.active:
-        raise AccountInvalid({"invite": gettext("%(full_name)s is inactive: reactivate them first.", full_name=user.full_name)})
+        raise AccountInvalid({"invite": _("%(full_name)s is inactive: reactivate them first.", full_name=user.full_name)})
     queue_invitation(user, by)
     db.session.commit()
 
@@ -426,7 +427,7 @@ def deactivate_person(user: User, by: User) -> int:
 def reactivate_person(user: User, by: User) -> None:
     """Let `user` sign in again. Raises AccountInvalid for an erased person, whose account is gone."""
     if user.erased_at is not None:
-        raise AccountInvalid({"active": gettext("This former employee's personal data was erased: add them again instead.")})
+        raise AccountInvalid({"active": _("This former employee's personal data was erased: add them again instead.")})
     if user.active:
         return
     user.active = True
@@ -448,11 +449,11 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
     oneself, changing nothing.
     """
     if user.id == by.id:
-        raise AccountInvalid({"confirmation": gettext("You cannot erase your own account.")})
+        raise AccountInvalid({"confirmation": _("You cannot erase your own account.")})
     if user.erased_at is not None:
-        raise AccountInvalid({"confirmation": gettext("This person's personal data is already erased.")})
+        raise AccountInvalid({"confirmation": _("This person's personal data is already erased.")})
     if (confirmation or "").strip() != user.username:
-        raise AccountInvalid({"confirmation": gettext("Type the username %(username)s to confirm the erasure.", username=user.username)})
+        raise AccountInvalid({"confirmation": _("Type the username %(username)s to confirm the erasure.", username=user.username)})
     former = f"{FORMER_EMPLOYEE} {user.id}"
     revoke_user_sessions(user)
     forget_push_subscriptions(user)
@@ -480,11 +481,11 @@ def create_administrator(*, username: str, email: str, first_name: str, last_nam
     """
     errors: dict[str, str] = {}
     if not username.strip() or not first_name.strip() or not last_name.strip():
-        errors["username"] = gettext("Give a username, a first name and a last name.")
+        errors["username"] = _("Give a username, a first name and a last name.")
     if _taken(User.username, username.strip(), None):
-        errors["username"] = gettext("Another user already has this username.")
+        errors["username"] = _("Another user already has this username.")
     if _taken(User.email, email.strip(), None):
-        errors["email"] = gettext("Another user already has this e-mail address.")
+        errors["email"] = _("Another user already has this e-mail address.")
     if password is not None and (problem := password_problem(password)):
         errors["password"] = problem
     if errors:
@@ -513,16 +514,24 @@ def sign_in_history(user: User, limit: int = 50) -> list[AuditEntry]:
 
 
 def edit_own_profile(user: User, *, first_name: str, last_name: str, phone: str | None,
-                     photo: bytes | None = None) -> User:
-    """My Account: the person changes their own name, phone and (if given) photo.
-    Raises AccountInvalid, changing nothing, for a photo that is not an image."""
+                     photo: bytes | None = None, language: str | None = None) -> User:
+    """My Account: the person changes their own name, phone, language ('' for automatic) and (if given)
+    photo. Raises AccountInvalid, changing nothing, for a photo that is not an image or an unknown language."""
     errors: dict[str, str] = {}
     photo = _photo_bytes(photo, errors)
+    language = user.language if language is None else language
+    try:
+        check_language(language)
+    except ValueError:
+        errors["language"] = _("Choose a language from the list.")
     if errors:
         raise AccountInvalid(errors)
-    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    before = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
+              "language": user.language}
     user.first_name, user.last_name, user.phone = first_name.strip(), last_name.strip(), _blank_to_none(phone)
-    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    user.language = language
+    after = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
+             "language": user.language}
     if photo is not None:
         keep_photo(user, user, photo)
     if after != before:

@@ -2,7 +2,7 @@
 no payload a browser might run, whatever was sent."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 import io
 import warnings
 
@@ -20,7 +20,7 @@ PHOTO_MEDIA_TYPE = "image/jpeg"
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 # A phone photo is about 12 million pixels; far more is a decompression bomb, not a portrait.
 PHOTO_MAX_PIXELS = 50_000_000
-_NOT_AN_IMAGE = lazy_gettext("Choose a photo: a JPEG, PNG, WebP or GIF image.")
+_NOT_AN_IMAGE = _l("Choose a photo: a JPEG, PNG, WebP or GIF image.")
 
 
 class PhotoInvalid(Invalid):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -307,9 +307,9 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
 
 
-CSV_HEADER = [lazy_gettext("Last Name"), lazy_gettext("First Name"), lazy_gettext("Username"), lazy_gettext("Company"),
-              lazy_gettext("Certification"), lazy_gettext("Required By"), lazy_gettext("Status"),
-              lazy_gettext("Pending Approval"), lazy_gettext("Completed"), lazy_gettext("Expires"), lazy_gettext("Days Left")]
+CSV_HEADER = [_l("Last Name"), _l("First Name"), _l("Username"), _l("Company"),
+              _l("Certification"), _l("Required By"), _l("Status"),
+              _l("Pending Approval"), _l("Completed"), _l("Expires"), _l("Days Left")]
 
 
 def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:

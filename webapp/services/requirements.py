@@ -6,7 +6,7 @@ set it; a supervisor who may only defer for supervised users is refused.
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from datetime import date
 
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from webapp.services.audit import record_audit, snapshot
 
 # "none" removes the setting: the requirement applies as usual.
 STATES = ("none", "not_applicable", "deferred", "required")
-LOCKED = lazy_gettext("This requirement cannot be deferred: an administrator has set it as required.")
+LOCKED = _l("This requirement cannot be deferred: an administrator has set it as required.")
 SETTING_FIELDS = ("state", "deferred_until", "notes")
 ASSIGNMENT_FIELDS = ("training_until", "training_notes")
 

@@ -34,7 +34,7 @@ def _reason(reason: str | None, missing: str) -> str:
     if not reason:
         raise RevocationRefused({"reason": missing})
     if len(reason) > REASON_MAX:
-        raise RevocationRefused({"reason": gettext("The reason must be at most %(REASON_MAX)s characters.", REASON_MAX=REASON_MAX)})
+        raise RevocationRefused({"reason": gettext("The reason must be at most %(max)s characters.", max=REASON_MAX)})
     return reason
 
 

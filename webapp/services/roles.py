@@ -7,7 +7,7 @@ so that defining it has an effect (companies can then remove it).
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext as _l
 from datetime import date
 
 from sqlalchemy import delete, func, select
@@ -77,7 +77,7 @@ def find_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-ROLE_NAME_TAKEN = lazy_gettext("Another role already has this name.")
+ROLE_NAME_TAKEN = _l("Another role already has this name.")
 
 
 def _check_name(name: str | None, role: CertificationRole | None) -> dict[str, str]:

@@ -1,13 +1,15 @@
 """Module settings kept in the Setting table: notification defaults, attachment naming, and photos."""
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext as _
 import re
 from dataclasses import dataclass
 from datetime import date
 
+
 from webapp.extensions import db
 from webapp.models import Setting, User
+from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, check_language
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
@@ -16,6 +18,9 @@ NAMING_KEY = "attachment_naming"
 PHOTOS_KEY = "people_photos"
 # Off until the organisation decides: a photo on a public QR report shows a face to whoever scans it.
 PHOTOS_DEFAULTS = {"show_photos": False}
+LANGUAGE_KEY = "organisation_language"
+# '' until the organisation chooses: each browser's Accept-Language decides (docs/rules.md decision 86).
+LANGUAGE_DEFAULTS = {"language": AUTOMATIC}
 
 # (setting, label): what is sent to whom. The timing of notices comes from each certification.
 NOTIFICATION_OPTIONS = (
@@ -71,9 +76,9 @@ def update_notification_defaults(actor: User, values: dict) -> None:
     hour, window = values.get("send_hour"), values.get("digest_window_days")
     errors = {}
     if not isinstance(hour, int) or not 0 <= hour <= 23:
-        errors["send_hour"] = gettext("Choose an hour between 0 and 23.")
+        errors["send_hour"] = _("Choose an hour between 0 and 23.")
     if not isinstance(window, int) or window not in DIGEST_WINDOW_DAYS:
-        errors["digest_window_days"] = gettext("Choose a digest window between 1 and 365 days.")
+        errors["digest_window_days"] = _("Choose a digest window between 1 and 365 days.")
     if errors:
         raise SettingInvalid(errors)
     value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour,
@@ -91,6 +96,20 @@ def update_photo_settings(actor: User, show_photos: bool) -> None:
           f"{'Showed' if show_photos else 'Stopped showing'} photos on QR reports and wallet cards")
 
 
+def organisation_language() -> str:
+    """The organisation's default language: '' leaves it to each browser (one query)."""
+    return _load(LANGUAGE_KEY, LANGUAGE_DEFAULTS)["language"]
+
+
+def update_organisation_language(actor: User, language: str) -> None:
+    try:
+        language = check_language(language)
+    except ValueError:
+        raise SettingInvalid({"language": _("Choose a language from the list.")}) from None
+    _save(actor, LANGUAGE_KEY, LANGUAGE_DEFAULTS, {"language": language},
+          f"Set the default language to {LANGUAGE_NAMES.get(language, 'each browser')}")
+
+
 def attachment_naming() -> dict:
     return _load(NAMING_KEY, NAMING_DEFAULTS)
 
@@ -98,13 +117,13 @@ def attachment_naming() -> dict:
 def check_template(template: str | None) -> str:
     template = (template or "").strip()
     if not template:
-        raise SettingInvalid({"template": gettext("Enter the naming template.")})
+        raise SettingInvalid({"template": _("Enter the naming template.")})
     unknown = sorted({token for token in _TOKEN.findall(template) if token not in TEMPLATE_TOKENS})
     if unknown:
         raise SettingInvalid({"template": "Unknown template option: " + ", ".join(f"#{t}#" for t in unknown)
                               + ". Use " + ", ".join(f"#{t}#" for t in TEMPLATE_TOKENS) + "."})
     if not _TOKEN.search(template):
-        raise SettingInvalid({"template": gettext("Use at least one template option, e.g. #LastName#.")})
+        raise SettingInvalid({"template": _("Use at least one template option, e.g. #LastName#.")})
     return template
 
 

@@ -1,7 +1,7 @@
 """Submitting certifications: the expiration a submission will get, and storing it once."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -188,7 +188,7 @@ def new_attachments(checked, link_pairs, by: User) -> list[Attachment]:
     ] + [Attachment(kind="link", name=name, url=url, added_by_id=by.id) for name, url in link_pairs]
 
 
-FORM_ALREADY_USED = lazy_gettext("This form was already used; reload the page and submit again.")
+FORM_ALREADY_USED = _l("This form was already used; reload the page and submit again.")
 
 
 def _existing(idempotency_key: str | None, user: User) -> Submission | None:

@@ -1,0 +1,112 @@
+"""Languages: which one a request speaks (docs/rules.md decision 86), and the template filters that write
+dates, times and counts in it (decision 87).
+
+Message ids are the English text. Python code marks them with flask_babel's `gettext`/`lazy_gettext`
+(forms' labels are lazy: they are read at each render, in that request's language); the pure rules mark
+them with `webapp.rules.languages.N_` and the views translate them when showing them (decision 85).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, get_locale, ngettext
+from flask_login import current_user
+
+from webapp.clock import organisation_zone
+from webapp.rules.languages import LANGUAGES, choose_language
+from webapp.services.settings import organisation_language
+
+_PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
+
+
+def _counted(unit: str, amount: int) -> str:
+    """`amount unit` in the request's language, with the plural form the language's rules choose."""
+    if unit == "days":
+        return ngettext("%(num)d day", "%(num)d days", amount)
+    if unit == "weeks":
+        return ngettext("%(num)d week", "%(num)d weeks", amount)
+    if unit == "months":
+        return ngettext("%(num)d month", "%(num)d months", amount)
+    if unit == "years":
+        return ngettext("%(num)d year", "%(num)d years", amount)
+    raise ValueError(f"unit: no plural forms for {unit!r}")
+
+
+def plural(amount: int, unit: str) -> str:
+    """`{{ amount|plural("days") }}`: "1 day", "2 days"; "1 día", "2 días"; "1 jour", "2 jours"."""
+    return _counted(unit, amount)
+
+
+def organisation_default() -> str:
+    """The organisation's default language ('' for each browser's), read once a request."""
+    if "organisation_language" not in g:
+        g.organisation_language = organisation_language()
+    return g.organisation_language
+
+
+def remember_organisation_default(language: str) -> None:
+    """The organisation's default language, read already with something else (a kept page's one query)."""
+    g.organisation_language = language
+
+
+def select_language() -> str:
+    """The person's own choice, the organisation's default, then the browser's `Accept-Language`.
+    Outside a request (the scheduler's mail) the organisation's default; a recipient's own language is
+    forced around each message (services/mail.py)."""
+    if not has_request_context():
+        return choose_language(None, organisation_default(), ())
+    chosen = current_user.language if current_user.is_authenticated else None
+    accepted = [tag for tag, _quality in request.accept_languages]
+    return choose_language(chosen, organisation_default() if chosen not in LANGUAGES else None, accepted)
+
+
+def current_language() -> str:
+    """The request's language code ("en", "es", "fr"), for `<html lang>` and cache keys."""
+    return get_locale().language
+
+
+@lru_cache(maxsize=16)
+def numeric_date_pattern(language: str) -> str:
+    """The locale's short date pattern with a four-digit year and two-digit day and month:
+    MM/dd/yyyy in English, dd/MM/yyyy in Spanish and French."""
+    pattern = Locale.parse(language).date_formats["short"].pattern
+    for letter, wide in _PATTERN_PARTS:
+        pattern = re.sub(f"{letter}+", wide, pattern)
+    return pattern
+
+
+def day(value: date | datetime | None, width: str = "numeric") -> str:
+    """`{{ d|day }}`: 03/04/2026 (en), 04/03/2026 (es, fr); `{{ d|day('long') }}`: March 4, 2026,
+    4 de marzo de 2026, 4 mars 2026. A datetime is shown as its day in the organisation's zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(organisation_zone()).date()
+    locale = get_locale()
+    return format_date(value, numeric_date_pattern(locale.language) if width == "numeric" else width, locale=locale)
+
+
+def moment(value: datetime | None) -> str:
+    """`{{ dt|moment }}`: a stored (UTC) time as the day and time in the organisation's zone,
+    in the request's language, with the zone's name: 03/04/2026 2:05 PM UTC, 04/03/2026 14:05 UTC."""
+    if value is None:
+        return ""
+    zone = organisation_zone()
+    local = value.astimezone(zone)
+    time = format_time(local, "short", locale=get_locale())
+    return f"{day(local.date())} {time} {local.tzname()}"
+
+
+def init_i18n(app: Flask, translations: Path) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
+    Babel(app, locale_selector=select_language)
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.globals["current_language"] = current_language
