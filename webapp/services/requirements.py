@@ -28,6 +28,7 @@ class RequirementError(ValueError):
     """A change refused; `errors` maps form field names to messages fit to show on the form."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
         self.errors = errors
 

@@ -140,6 +140,7 @@ class SubmissionError(ValueError):
     """A submission refused; `errors` maps form field names to messages fit to show on the form."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
         super().__init__("; ".join(message for messages in errors.values() for message in messages))
         self.errors = errors
 
