@@ -11,9 +11,9 @@ from webapp.extensions import db
 from webapp.forms.certifications import ACTIVITY_CHOICES, AssociatedUsersForm, CertificationForm, GroupForm
 from webapp.forms.dates import DATE_HINT
 from webapp.htmx import render, render_fragment
+from webapp.i18n import day
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
-from webapp.rules.periods import format_date
 from webapp.services.access import names_of, users_in_reach
 from webapp.services.bulk import chosen_people, notify_people, record_completion_for_people, set_requirement_states
 from webapp.services.activities import current_document
@@ -250,7 +250,7 @@ def bulk_defer(certification_id: int):
                  lambda certification, users, form: set_requirement_states(
                      certification, current_user, users, "deferred", deferred_until=form.deferred_until.date,
                      notes=form.notes.data, day=today()),
-                 lambda form, users, _: gettext("Deferred until %(day)s for %(names)s.", day=format_date(form.deferred_until.date),
+                 lambda form, users, _: gettext("Deferred until %(day)s for %(names)s.", day=day(form.deferred_until.date),
                                                 names=names_of(users)))
 
 

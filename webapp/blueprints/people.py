@@ -1,6 +1,6 @@
 """People > Users: the searchable users table and its per-user menu; adding, inviting, deactivating
 and erasing people."""
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,6 +32,7 @@ from webapp.forms.supervising import (
     add_person_form,
 )
 from webapp.htmx import render, wants_fragment
+from webapp.i18n import day
 from webapp.models import (
     Certification,
     CertificationRole,
@@ -939,7 +940,7 @@ def _revocation(user_id: int, record_id: int, act, done: str):
             form.reason.errors = [error.errors["reason"]]
         else:
             return _history(user, record.certification, message=done % {
-                "name": record.certification.name, "day": format_date(record.completed_on), "full_name": user.full_name})
+                "name": record.certification.name, "day": day(record.completed_on), "full_name": user.full_name})
     return _history(user, record.certification, 422, invalid_revocation=(record.id, form))
 
 

@@ -3,7 +3,7 @@
 The form only parses; every rule is checked by services.certifications (through the
 rules module for tracking settings), whose messages are put on these fields.
 """
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -179,19 +179,19 @@ class CertificationForm(FlaskForm):
     submit = SubmitField(_l("Submit"))
 
     def set_choices(self, choices: dict, editing=None) -> None:
-        self.group_id.choices = [("", _l("No group"))] + [(g.id, g.name) for g in choices["groups"]]
+        self.group_id.choices = [("", gettext("No group"))] + [(g.id, g.name) for g in choices["groups"]]
         levels = [(level.id, level.name) for level in choices["levels"]]
         self.hidden_level_ids.choices = levels
         self.attachments_hidden_level_ids.choices = levels
         self.batch_role_ids.choices = [(role.id, role.name) for role in choices["roles"]]
         others = [(c.id, c.name) for c in choices["certifications"] if editing is None or c.id != editing.id]
-        self.parent_id.choices = [("", _l("No parent"))] + others
+        self.parent_id.choices = [("", gettext("No parent"))] + others
         self.child_ids.choices = others
-        self.course_id.choices = [("", _l("Choose a course"))] + [(c.id, c.name) for c in choices["courses"]]
-        self.form_id.choices = [("", _l("Choose a form"))] + [
+        self.course_id.choices = [("", gettext("Choose a course"))] + [(c.id, c.name) for c in choices["courses"]]
+        self.form_id.choices = [("", gettext("Choose a form"))] + [
             (f.id, f"{f.name} (fee {f.fee_amount} {f.fee_currency})" if f.fee_amount else f.name) for f in choices["forms"]
         ]
-        self.learning_integration_id.choices = [("", _l("Choose a learning system"))] + [
+        self.learning_integration_id.choices = [("", gettext("Choose a learning system"))] + [
             (i.id, i.name) for i in choices["integrations"]
         ]
         self.document_owner_user_ids.choices = [(u.id, u.full_name) for u in choices["owners"]]
@@ -227,7 +227,7 @@ class CertificationForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.force_expiration.data and self.forced_expiration.date is None and not self.forced_expiration.errors:
-            self.forced_expiration.errors = [_l("Enter the date to force expirations to.")]
+            self.forced_expiration.errors = [gettext("Enter the date to force expirations to.")]
             valid = False
         return valid
 
@@ -299,7 +299,7 @@ class GroupForm(FlaskForm):
         for group, _, _ in tree:
             if group.parent_id in moving:
                 moving.add(group.id)
-        self.parent_id.choices = [("", _l("Top level"))] + [
+        self.parent_id.choices = [("", gettext("Top level"))] + [
             (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]
 

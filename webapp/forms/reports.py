@@ -1,5 +1,5 @@
 """Report filters (GET forms without CSRF, so a filtered page can be bookmarked) and shared-report forms."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 import re
 
 from flask_wtf import FlaskForm
@@ -90,7 +90,7 @@ class SharedReportForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         if not self.users.data and not self.roles.data:
-            self.users.errors.append(_l("Choose at least one user or role."))
+            self.users.errors.append(gettext("Choose at least one user or role."))
             return False
         return True
 
@@ -109,5 +109,5 @@ class ShareByEmailForm(FlaskForm):
         addresses = split_addresses(field.data)
         bad = [a for a in addresses if not EMAIL.fullmatch(a)]
         if not addresses or bad:
-            raise ValidationError(_l("Not a valid e-mail address: %(addresses)s", addresses=", ".join(bad) or field.data))
+            raise ValidationError(gettext("Not a valid e-mail address: %(addresses)s", addresses=", ".join(bad) or field.data))
         field.addresses = addresses

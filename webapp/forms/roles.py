@@ -1,5 +1,5 @@
 """Role forms: the name, Define Role / Role Info (with competency settings)."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
@@ -58,7 +58,7 @@ class RoleForm(FlaskForm):
             return None
         upload = self.competency_file.data
         if not getattr(upload, "filename", None):
-            self.competency_file.errors = [*self.competency_file.errors, _l("Choose the custom certificate file.")]
+            self.competency_file.errors = [*self.competency_file.errors, gettext("Choose the custom certificate file.")]
             return None
         try:
             return check_upload(upload)

@@ -1,5 +1,5 @@
 """Forms for supervisors: decisions, notices, people search, requirement settings, roles and record dates."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -204,14 +204,14 @@ class AddPersonForm(EditAccountForm):
         for name, field in self._fields.items():
             if name.startswith(TRAINING_PREFIX) and field.date is not None and \
                     int(name.removeprefix(TRAINING_PREFIX)) not in chosen:
-                field.errors = [*field.errors, _l("Tick this role too, or clear its training end date.")]
+                field.errors = [*field.errors, gettext("Tick this role too, or clear its training end date.")]
                 valid = False
         return valid
 
 
 def add_person_form(roles: list[tuple[int, str]]) -> AddPersonForm:
     """Add Person with a training end date field for each of `roles` (id, name)."""
-    fields = {f"{TRAINING_PREFIX}{role_id}": FlexibleDateField(_l("%(name)s: in training until (optional)", name=name),
+    fields = {f"{TRAINING_PREFIX}{role_id}": FlexibleDateField(gettext("%(name)s: in training until (optional)", name=name),
                                                                validators=[Optional()])
               for role_id, name in roles}
     form = type("AddPersonWithRolesForm", (AddPersonForm,), fields)()
