@@ -479,7 +479,7 @@ def approve_selected(user_id: int):
     if not ActionForm().validate() or not ids:
         return _details(user, status=422, approve_error=gettext("Select at least one submitted certification to approve."))
     approved, not_approved = approve_chosen_submissions(user, ids, current_user)
-    message = f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}."
+    message = ngettext("Approved %(num)d certification.", "Approved %(num)d certifications.", len(approved))
     if not_approved and not wants_fragment():
         flash(gettext("Not approved: %(refusals)s", refusals=" ".join(not_approved)), "error")
     return _details(user, message, not_approved=not_approved)

@@ -268,7 +268,7 @@ def _save_scheduled(report=None):
     form = _scheduled_form(report)
     done = saved(form, lambda: save_scheduled_report(current_user, _schedule_input(form), report,
                                                      idempotency_key=form.idempotency_key.data),
-                 lambda saved_report: f"Scheduled report {saved_report.title} saved.", url_for("reports.scheduled"))
+                 lambda saved_report: gettext("Scheduled report %(title)s saved.", title=saved_report.title), url_for("reports.scheduled"))
     if done:
         return done
     problems = report_problems([report])[report.id] if report is not None else []

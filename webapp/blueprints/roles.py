@@ -208,5 +208,5 @@ def erase(role_id: int):
             " The users and the certifications themselves stay.", users, name=role.name),
         erase=lambda typed: erase_role(current_user, role, typed),
         cancel_url=url_for("roles.detail", role_id=role.id),
-        done=f"Role {role.name} erased.", done_url=url_for("roles.index", archived=1),
+        done=gettext("Role %(name)s erased.", name=role.name), done_url=url_for("roles.index", archived=1),
     )

@@ -176,7 +176,7 @@ def _batch_page(form: BatchSubmitForm, status: int = 200, block: str = "content"
 def batch():
     form = BatchSubmitForm(formdata=request.form if request.method == "POST" else request.args)
     allowed = batch_certifications(current_user)
-    form.certification.choices = [(0, "Choose a certification")] + [(c.id, c.name) for c in allowed]
+    form.certification.choices = [(0, gettext("Choose a certification"))] + [(c.id, c.name) for c in allowed]
     # Another certification means other people who must hold it: reload the user lists.
     form.certification.render_kw = {"hx-get": url_for("submissions.batch"), "hx-trigger": "change",
                                     "hx-target": "#batch-users", "hx-swap": "outerHTML",

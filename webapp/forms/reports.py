@@ -30,7 +30,7 @@ class MatrixFilterForm(FlaskForm):
     group = SelectField(_l("Certification group"), coerce=optional_id)
     supervisor = SelectField(_l("Supervisor"), coerce=optional_id)
     status = SelectField(
-        _l("Status"), choices=[("", _l("Any status"))] + [(s.value, s.label) for s in Status], validate_choice=True
+        _l("Status"), choices=[("", _l("Any status"))] + [(s.value, _l(s.label)) for s in Status], validate_choice=True
     )
     include_hidden = BooleanField(_l("Include hidden users"))
     # Collapsed (the default) fits a whole organisation on a screen; expanded shows each cell's date.

@@ -45,7 +45,7 @@ class PeopleFilterForm(FlaskForm):
     company = SelectField(_l("Company"), coerce=str, validators=[Optional()])
     role = SelectField(_l("Role"), coerce=str, validators=[Optional()])
     status = SelectField(_l("Holds a certification that is"), validators=[Optional()],
-                         choices=[("", _l("Any status"))] + [(s.value, s.label) for s in Status])
+                         choices=[("", _l("Any status"))] + [(s.value, _l(s.label)) for s in Status])
     include_hidden = BooleanField(_l("Include hidden users"))
     inactive = BooleanField(_l("Show inactive people instead"))
 

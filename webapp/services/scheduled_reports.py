@@ -10,7 +10,7 @@ owner's reach and privacy), narrowed to what the recipient may see themselves.
 """
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -32,6 +32,7 @@ from webapp.models import (
 )
 from webapp.models.people import user_module_levels
 from webapp.permissions import Permission
+from webapp.rules.languages import choose_language
 from webapp.rules.schedules import FREQUENCIES, next_period_start, report_period
 from webapp.services.access import ids_in_reach, names_of
 from webapp.services.audit import record_audit
@@ -41,6 +42,7 @@ from webapp.services.mail import external_url, queue_email, render_mail
 from webapp.services.once import stored_once
 from webapp.services.privacy import hidden_certification_ids
 from webapp.services.reports import ReportFilters, ReportLine, iter_report, report_csv_rows
+from webapp.services.settings import organisation_language
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.tabular import CSV_MEDIA_TYPE, csv_chunks
 
@@ -265,7 +267,9 @@ def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLin
     counts = Counter(line.requirement.status.status.label for line in lines)
     files = []
     if lines:
-        content = "".join(csv_chunks(report_csv_rows(lines))).encode()
+        # The CSV's header and words in the recipient's language, as the e-mail it is attached to (decision 86).
+        with force_locale(choose_language(recipient.language, organisation_language(), ())):
+            content = "".join(csv_chunks(report_csv_rows(lines))).encode()
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', report.title).strip('-')[:60] or 'report'}-{period}.csv"
         files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id
