@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import rate_limits
-from webapp.blueprints.common import filter_form, saved
+from webapp.blueprints.common import any_choice, filter_form, saved
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
@@ -221,10 +221,8 @@ def _scheduled_form(report=None) -> ScheduledReportForm:
     """The form with what the owner may filter by and who may receive reports; an edit starts from the report."""
     form = ScheduledReportForm(formdata=request.form if request.method == "POST" else None)
     choices = filter_choices(current_user)
-    anything = {"certification": gettext("Any certification"), "role": gettext("Any role"),
-                "company": gettext("Any company"), "supervisor": gettext("Any supervisor")}
-    for name, any_label in anything.items():
-        form[name].choices = [(None, any_label)] + choices[name]
+    for name in ("certification", "role", "company", "supervisor"):
+        form[name].choices = [(None, any_choice(name))] + choices[name]
     form.recipients.choices = [(user.id, user.sort_name) for user in recipient_choices()]
     if request.method == "GET" and report is not None:
         form.title.data, form.frequency.data = report.title, report.frequency
