@@ -5,6 +5,9 @@ import time
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -17,17 +20,17 @@ from webapp.i18n import remember_organisation_default
 from webapp.services.storage import StorageUnavailable
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back and try again."),
-    403: ("Not allowed", "You do not have permission to see this page. Ask an administrator if you need it."),
-    404: ("Not found", "There is nothing at this address. It may have been moved or deleted."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    413: ("Too large", "The upload is larger than allowed. Choose a smaller file."),
-    429: ("Too many attempts", "This was tried too often. Wait a while, then try again."),
-    500: ("Something went wrong", "An unexpected error happened; nothing was changed. Try again."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page. Ask an administrator if you need it.")),
+    404: (_l("Not found"), _l("There is nothing at this address. It may have been moved or deleted.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("The upload is larger than allowed. Choose a smaller file.")),
+    429: (_l("Too many attempts"), _l("This was tried too often. Wait a while, then try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened; nothing was changed. Try again.")),
 }
 
-STORAGE_UNAVAILABLE = ("The server cannot store files right now, so nothing was saved. "
-                       "Try again later, and tell an administrator if it keeps happening.")
+STORAGE_UNAVAILABLE = _l("The server cannot store files right now, so nothing was saved. "
+                         "Try again later, and tell an administrator if it keeps happening.")
 
 
 def schema_problem() -> str | None:
@@ -53,11 +56,11 @@ def _wait_text() -> str:
     """How long until the limit that refused this request lets it through again."""
     current = limiter.current_limit
     if current is None:
-        return "a while"
+        return _("a while")
     minutes = max(round((current.reset_at - time.time()) / 60), 1)
     if minutes < 90:
-        return "a minute" if minutes == 1 else f"{minutes} minutes"
-    return f"{round(minutes / 60)} hours"
+        return ngettext("a minute", "%(num)d minutes", minutes)
+    return ngettext("%(num)d hour", "%(num)d hours", round(minutes / 60))
 
 
 def _own_message(error: HTTPException) -> str | None:
@@ -82,11 +85,12 @@ def init_errors(app: Flask) -> None:
     def deleted_meanwhile(error):
         # Someone deleted the row between this request loading it and saving it.
         db.session.rollback()
-        return _error_page(404, "Someone deleted this while you were working on it; nothing was saved.")
+        return _error_page(404, _("Someone deleted this while you were working on it; nothing was saved."))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):
-        response = _error_page(429, f"This was tried too often. Nothing was done: wait {_wait_text()}, then try again.")
+        response = _error_page(429, _("This was tried too often. Nothing was done: wait %(wait)s, then try again.",
+                                      wait=_wait_text()))
         if is_htmx():
             # Whatever part of the page the request meant to replace, the message replaces the page's content.
             response.headers["HX-Retarget"] = "#main"
@@ -95,14 +99,14 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        return _error_page(400, "This form has expired or was sent from elsewhere. Reload the page and try again.")
+        return _error_page(400, _("This form has expired or was sent from elsewhere. Reload the page and try again."))
 
     @app.errorhandler(StorageUnavailable)
     def storage_unavailable(error):
         # Rows that would have pointed at the missing file must not be saved by a later commit.
         db.session.rollback()
         app.logger.error("Upload refused: %s", error)
-        return render("errors/error.html", block="content", status=503, title="Files cannot be saved",
+        return render("errors/error.html", block="content", status=503, title=_("Files cannot be saved"),
                       message=STORAGE_UNAVAILABLE, code=503)
 
     @app.before_request
@@ -115,7 +119,7 @@ def init_errors(app: Flask) -> None:
             app.logger.error(problem)
             # The settings table may not be there either: the browser's language decides.
             remember_organisation_default("")
-            return render("errors/error.html", status=503, title="Not ready", message=problem, code=503)
+            return render("errors/error.html", status=503, title=_("Not ready"), message=problem, code=503)
         app.extensions["fieldcert_schema_checked"] = True
         return None
 

@@ -15,11 +15,13 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale, ngettext
+from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from webapp.clock import organisation_zone
 from webapp.rules.languages import LANGUAGES, choose_language
+from webapp.rules.messages import Counted, Message
+from webapp.rules.periods import Period
 from webapp.services.settings import organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
@@ -41,6 +43,24 @@ def _counted(unit: str, amount: int) -> str:
 def plural(amount: int, unit: str) -> str:
     """`{{ amount|plural("days") }}`: "1 day", "2 days"; "1 día", "2 días"; "1 jour", "2 jours"."""
     return _counted(unit, amount)
+
+
+def translated(value: Message | str) -> str:
+    """`{{ s.why|translated }}`, `{{ status.label|translated }}`: a rule's message (decision 85) or a message id
+    held in a variable, in the request's language, each part written in it too."""
+    if isinstance(value, str):
+        return gettext(value)
+    return gettext(value.id, **{name: _translated_part(part) for name, part in value.params})
+
+
+def _translated_part(part: object) -> object:
+    if isinstance(part, Message):
+        return translated(part)
+    if isinstance(part, date):
+        return day(part)
+    if isinstance(part, (Counted, Period)):
+        return plural(part.amount, part.unit)
+    return part
 
 
 def organisation_default() -> str:
@@ -109,4 +129,5 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["current_language"] = current_language

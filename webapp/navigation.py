@@ -5,32 +5,33 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from webapp.permissions import Permission
+from webapp.rules.languages import N_
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str  # a message id, translated where shown
     endpoint: str
     permission: Permission | None = None  # None: any signed-in user
 
 
 # Areas add their entries here; an entry whose endpoint is not registered is not shown.
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Home", "home.index"),
-    NavItem("My Certifications", "my_account.certifications", Permission.VIEW_OWN_CERTIFICATIONS),
-    NavItem("My QR Code", "qr.mine"),
-    NavItem("Submissions", "submissions.pending", Permission.APPROVE_SUPERVISED),
-    NavItem("People", "people.index", Permission.VIEW_SUPERVISED_USERS),
-    NavItem("Matrix", "reports.matrix", Permission.VIEW_MATRIX),
-    NavItem("Reports", "reports.index", Permission.VIEW_REPORTS),
-    NavItem("Certifications", "certifications.index", Permission.MANAGE_CERTIFICATIONS),
-    NavItem("Activities", "activity_admin.documents", Permission.MANAGE_CERTIFICATIONS),
-    NavItem("Roles", "roles.index", Permission.MANAGE_ROLES),
-    NavItem("Companies", "companies.index", Permission.MANAGE_COMPANIES),
-    NavItem("Import and Export", "data.index", Permission.IMPORT_EXPORT),
-    NavItem("Settings", "settings.index", Permission.MANAGE_SETTINGS),
-    NavItem("Sent mail", "notices.outbox", Permission.MANAGE_SETTINGS),
-    NavItem("Audit trail", "audit.index", Permission.VIEW_AUDIT_LOG),
+    NavItem(N_("Home"), "home.index"),
+    NavItem(N_("My Certifications"), "my_account.certifications", Permission.VIEW_OWN_CERTIFICATIONS),
+    NavItem(N_("My QR Code"), "qr.mine"),
+    NavItem(N_("Submissions"), "submissions.pending", Permission.APPROVE_SUPERVISED),
+    NavItem(N_("People"), "people.index", Permission.VIEW_SUPERVISED_USERS),
+    NavItem(N_("Matrix"), "reports.matrix", Permission.VIEW_MATRIX),
+    NavItem(N_("Reports"), "reports.index", Permission.VIEW_REPORTS),
+    NavItem(N_("Certifications"), "certifications.index", Permission.MANAGE_CERTIFICATIONS),
+    NavItem(N_("Activities"), "activity_admin.documents", Permission.MANAGE_CERTIFICATIONS),
+    NavItem(N_("Roles"), "roles.index", Permission.MANAGE_ROLES),
+    NavItem(N_("Companies"), "companies.index", Permission.MANAGE_COMPANIES),
+    NavItem(N_("Import and Export"), "data.index", Permission.IMPORT_EXPORT),
+    NavItem(N_("Settings"), "settings.index", Permission.MANAGE_SETTINGS),
+    NavItem(N_("Sent mail"), "notices.outbox", Permission.MANAGE_SETTINGS),
+    NavItem(N_("Audit trail"), "audit.index", Permission.VIEW_AUDIT_LOG),
 )
 
 

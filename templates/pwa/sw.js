@@ -11,6 +11,8 @@ const PRECACHE = {{ precache|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const OFFLINE_LIST_URL = {{ offline_list_url|tojson }};
 const SYNC_TAG = "send-submissions";
+// Texts the worker shows itself, in the language of the person who installed or last updated it.
+const NO_SIGNAL_TEXT = {{ _("No signal, and this page is not saved on this phone.")|tojson }};
 // The credential verifier, its key set and revocation list: public, the same for everyone, kept
 // through sign-out so an inspector checks codes without signal; refreshed whenever online.
 const VERIFIER_CACHE = "fieldcert-verifier";
@@ -127,7 +129,7 @@ async function markAsSavedCopy(response) {
 async function offlinePage() {
   const cache = await caches.open(STATIC_CACHE);
   return (await cache.match(OFFLINE_URL)) ||
-    new Response("No signal, and this page is not saved on this phone.", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    new Response(NO_SIGNAL_TEXT, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 // Saves the signed-in person's own pages and files, as listed by the server.

@@ -12,22 +12,22 @@ from webapp.services.import_kinds import IMPORT_KINDS
 # What each page says, and the date it shows, in each language: dates day first in Spanish and French.
 PAGES = {
     "es": {
-        "certifications": ("Crear certificación", "Nunca caduca", "1 certificación."),
+        "certifications": ("Crear certificación", "No vence nunca", "1 certificación."),
         "detail": ("Información de la certificación", "Completada hoy (15/06/2026)"),
         "user": ("Requisitos pendientes", "Certificación enviada para aprobación", "01/06/2026", "04/05/2026"),
         "reports": ("Exportar todo", "2 requisitos mostrados para las personas 1 a 2 de 2.", "Cualquier rol", "04/05/2026"),
         "pending": ("Aprobaciones pendientes", "Aprobar seleccionadas", "01/06/2026"),
         "csv": ["Apellidos", "Nombre", "Nombre de usuario", "Empresa", "Certificación", "Requerida por", "Estado",
-                "Pendiente de aprobación", "Completada", "Caduca", "Días restantes"],
+                "Pendiente de aprobación", "Completada", "Vence", "Días restantes"],
     },
     "fr": {
         "certifications": ("Créer une certification", "N’expire jamais", "1 certification."),
-        "detail": ("Informations sur la certification", "Réalisée aujourd’hui (15/06/2026)"),
-        "user": ("Exigences en suspens", "Certification soumise pour approbation", "01/06/2026", "04/05/2026"),
+        "detail": ("Informations sur la certification", "Obtenue aujourd’hui (15/06/2026)"),
+        "user": ("Exigences en attente", "Certification soumise pour approbation", "01/06/2026", "04/05/2026"),
         "reports": ("Tout exporter", "2 exigences affichées pour les personnes 1 à 2 sur 2.", "Tout rôle", "04/05/2026"),
         "pending": ("Approbations en attente", "Approuver la sélection", "01/06/2026"),
         "csv": ["Nom", "Prénom", "Nom d’utilisateur", "Entreprise", "Certification", "Exigée par", "Statut",
-                "En attente d’approbation", "Réalisée le", "Expire le", "Jours restants"],
+                "En attente d’approbation", "Obtenue", "Expire", "Jours restants"],
     },
 }
 

@@ -52,7 +52,7 @@ def test_changing_the_password_ends_the_other_sessions_only(app, client, csrf, s
     elsewhere = start_session(user, address="192.0.2.7", user_agent="phone", remember=True)
     response = _change(client, csrf)
     assert response.status_code == 302 and response.location == "/auth/sessions"
-    assert "signed out on 1 other device(s)" in client.get("/auth/sessions").get_data(as_text=True)
+    assert "signed out on 1 other device." in client.get("/auth/sessions").get_data(as_text=True)
     assert client.get("/").status_code == 200  # this browser stays signed in
     assert user_for_session(elsewhere.key) is None
     db.session.expire_all()

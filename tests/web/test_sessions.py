@@ -135,7 +135,7 @@ def test_a_user_ends_all_their_other_sessions(app, client, csrf, sign_in, factor
     assert "Where you are signed in" in page and "pytest (this browser)" in page.replace("<strong>", "").replace("</strong>", "")
     assert page.count("(this browser)") == 1
     response = client.post("/auth/sessions/end", data={"csrf_token": csrf()}, follow_redirects=True)
-    assert "You were signed out on 1 other device(s)." in response.get_data(as_text=True)
+    assert "You were signed out on 1 other device." in response.get_data(as_text=True)
     assert _signed_in(client)
     phone.delete_cookie("session")
     assert not _signed_in(phone)  # neither its session nor its remember-me token works

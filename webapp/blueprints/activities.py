@@ -3,6 +3,7 @@ course and its quiz; the required-at-login hold; and the learning systems' compl
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from flask_login.signals import user_loaded_from_cookie
 
@@ -73,7 +74,7 @@ def hold_at_login():
     )
     if own_activity:
         return None
-    message = f"Complete {held[0].name} first: it is required at sign-in, before anything else."
+    message = _("Complete %(name)s first: it is required at sign-in, before anything else.", name=held[0].name)
     hold_url = url_for("activities.hold")
     if request.method == "GET" and not is_htmx() and not request.is_json:
         if request.endpoint is not None:  # not a stray request such as /favicon.ico
@@ -174,7 +175,8 @@ def acknowledge(certification_id: int):
         return render("activities/show.html", status=422, **{
             **_activity_context(certification), "acknowledged": False, "ack_form": form, "errors": invalid.errors})
     document = current_document(certification)
-    return _continue(certification, f"You acknowledged {document.title}, revision {document.revision}.")
+    return _continue(certification, _("You acknowledged %(title)s, revision %(revision)s.", title=document.title,
+                                      revision=document.revision))
 
 
 # ---- Forms and payments -----------------------------------------------------------------------
@@ -210,12 +212,13 @@ def fill_form(certification_id: int):
             return render("activities/form.html", block="form_panel", status=422,
                           certification=certification, **_form_context(certification, invalid.errors, values))
         if not submit:
-            flash("Your draft is saved. Come back any time to finish it.", "success")
+            flash(_("Your draft is saved. Come back any time to finish it."), "success")
             return _go(url_for("activities.show", certification_id=certification.id))
         if entry.submission_id is None:
-            message = f"Your form for {certification.name} is submitted; the activity completes once the payment is confirmed."
+            message = _("Your form for %(name)s is submitted; the activity completes once the payment is confirmed.",
+                        name=certification.name)
         else:
-            message = f"Your form for {certification.name} is submitted: the required activity is complete."
+            message = _("Your form for %(name)s is submitted: the required activity is complete.", name=certification.name)
         return _go(_continue(certification, message).location)
     return render("activities/form.html", block="form_panel",
                   certification=certification, **_form_context(certification))
@@ -267,7 +270,7 @@ def finish_course(certification_id: int):
         return render("activities/course.html", status=422, certification=certification, course=course, number=last,
                       last=last, page=None if course.questions else course.pages[-1], errors=invalid.errors,
                       chosen=answers)
-    return _continue(certification, f"You completed the course {course.name}.")
+    return _continue(certification, _("You completed the course %(name)s.", name=course.name))
 
 
 # ---- Learning systems' webhook ----------------------------------------------------------------

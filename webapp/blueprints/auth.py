@@ -2,6 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from webapp import rate_limits
@@ -34,7 +37,7 @@ from webapp.services.single_sign_on import (
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-PASSWORD_HINT = f"At least {MIN_LENGTH} characters, and not one of the most common passwords."
+PASSWORD_HINT = _l("At least %(length)s characters, and not one of the most common passwords.", length=MIN_LENGTH)
 # Kept in the Flask session: where to go after single sign-on, whether this sign-in came through
 # the provider, and (once signed out) the provider's sign-out address to offer.
 NEXT_AFTER_SSO = "sso_next"
@@ -84,7 +87,7 @@ def login():
             user = authenticate_user(form.identifier.data, form.password.data)
         except PasswordSignInOff:
             form.password.errors.append(
-                f"This account signs in with {provider_name()}, not a password: use the button below.")
+                _("This account signs in with %(provider)s, not a password: use the button below.", provider=provider_name()))
         else:
             if user is not None:
                 keys = start_session(user, address=request.remote_addr, user_agent=request.user_agent.string,
@@ -94,7 +97,7 @@ def login():
                     remember_browser(keys.remember_token)
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
             # One message for every failure, so it tells nobody which accounts exist.
-            form.password.errors.append("Wrong username, e-mail or password, or the account is inactive.")
+            form.password.errors.append(_("Wrong username, e-mail or password, or the account is inactive."))
     return _sign_in_page(form, status=200 if request.method == "GET" or not form.errors else 422)
 
 
@@ -136,7 +139,7 @@ def logout():
     if session.pop(SIGNED_IN_WITH_SSO, False):
         # Signing out of FieldCert leaves the provider's own session; the sign-in page offers to end it.
         session[PROVIDER_SIGN_OUT] = provider_sign_out_url(external_url("auth.login"))
-    return _signed_out("You are signed out.", "info")
+    return _signed_out(_("You are signed out."), "info")
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -148,7 +151,7 @@ def forgot_password():
     if form.validate_on_submit():
         request_password_reset(form.identifier.data)
         # The same answer whether or not the account exists.
-        flash("If an active account matches, we have e-mailed it a link to choose a new password.", "info")
+        flash(_("If an active account matches, we have e-mailed it a link to choose a new password."), "info")
         return redirect(url_for("auth.login"))
     return render("auth/forgot_password.html", form=form, status=422 if form.errors else 200)
 
@@ -173,7 +176,7 @@ def _choose_password(user, set_password, done: str, **page):
 @public
 def reset_password(token: str):
     return _choose_password(user_for_reset_token(token), reset_password_to,
-                            "Your password is changed. Sign in with the new one.")
+                            _("Your password is changed. Sign in with the new one."))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -181,7 +184,7 @@ def reset_password(token: str):
 def accept_invitation(token: str):
     """An invited person chooses their password: the link works once, for 7 days."""
     return _choose_password(user_for_invitation_token(token), accept_invitation_with,
-                            "Your password is set. Sign in with your username and the new password.", invitation=True)
+                            _("Your password is set. Sign in with your username and the new password."), invitation=True)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -195,8 +198,9 @@ def password():
         except PasswordRefused as refused:
             add_errors(form, refused)
         else:
-            others = f" You were signed out on {ended} other device(s)." if ended else ""
-            flash(f"Your password is changed.{others}", "success")
+            flash(ngettext("Your password is changed. You were signed out on %(num)d other device.",
+                           "Your password is changed. You were signed out on %(num)d other devices.", ended)
+                  if ended else _("Your password is changed."), "success")
             return redirect(url_for("auth.sessions"))
     return render("auth/password.html", form=form, hint=PASSWORD_HINT, status=422 if form.errors else 200)
 
@@ -212,5 +216,6 @@ def sessions():
 @login_required
 def end_other_sessions():
     ended = end_all_sessions(current_user, current_user, keep=current_user.session_key)
-    flash(f"You were signed out on {ended} other device(s).", "success")
+    flash(ngettext("You were signed out on %(num)d other device.", "You were signed out on %(num)d other devices.",
+                   ended), "success")
     return redirect(url_for("auth.sessions"))

@@ -138,7 +138,7 @@ def push_subscribe():
     keys = sent.get("keys") if isinstance(sent, dict) else None
     if not isinstance(keys, dict) or not all(isinstance(value, str) for value in (
             sent.get("endpoint"), keys.get("p256dh"), keys.get("auth"), sent.get("device", ""))):
-        return jsonify(error="Send the subscription as the browser gives it."), 422
+        return jsonify(error=_("Send the subscription as the browser gives it.")), 422
     try:
         subscribe_push(current_user, endpoint=sent["endpoint"], p256dh=keys["p256dh"], auth=keys["auth"],
                        device=sent.get("device", ""))
@@ -156,7 +156,7 @@ def push_unsubscribe(subscription_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     unsubscribe_push(current_user, subscription)
-    flash(f"Notifications are off on {subscription.device}.", "success")
+    flash(_("Notifications are off on %(device)s.", device=subscription.device), "success")
     return redirect(url_for("my_account.profile"))
 
 
@@ -191,7 +191,7 @@ def offline_pages():
 def submit():
     filters = RequiredOnlyForm(request.args)
     form = SubmitCertificationForm()
-    form.certification.choices = [(0, "Choose a certification")] + _choices(filters.required_only.data)
+    form.certification.choices = [(0, _("Choose a certification"))] + _choices(filters.required_only.data)
     if not current_user.can(Permission.SET_OWN_EXPIRATION):
         del form.expires_on
     preview_on_change(form, url_for("my_account.preview"))
@@ -207,7 +207,7 @@ def submit():
     queued_by = request.headers.get("X-Queued-By")
     if queued_by is not None and queued_by != str(current_user.id):
         # Queued on a shared phone by someone else: never stored under the person now signed in.
-        return jsonify(errors={"user": ["Another person is signed in on this phone."]}), 409
+        return jsonify(errors={"user": [_("Another person is signed in on this phone.")]}), 409
     if form.validate():
         certification = _visible_certification(form.certification.data)
         try:
@@ -230,9 +230,11 @@ def submit():
                 # The queue tells the person itself; a flash would turn up on some later page.
                 return jsonify(status=submission.status, certification=certification.name, url=url)
             if submission.status == "approved":
-                flash(f"{certification.name} is approved: this certification is approved automatically.", "success")
+                flash(_("%(name)s is approved: this certification is approved automatically.", name=certification.name),
+                      "success")
             else:
-                flash(f"{certification.name} is submitted and pending approval by your supervisor.", "success")
+                flash(_("%(name)s is submitted and pending approval by your supervisor.", name=certification.name),
+                      "success")
             return redirect(url)
     if _wants_json():
         return jsonify(errors=form.errors), 422
@@ -241,7 +243,7 @@ def submit():
         certification = _visible_certification(form.certification.data)
         issuers = issuer_suggestions(certification)
         if form.completed_on.date:
-            preview, _ = preview_completion(current_user, certification, form.completed_on.date, today(),
+            preview, _refusal = preview_completion(current_user, certification, form.completed_on.date, today(),
                                             form.printed_expiration.date)
     return render("my_account/submit.html", status=422, form=form, filters=filters, preview=preview, date_hint=DATE_HINT,
                   issuers=issuers)
@@ -255,12 +257,12 @@ def _offered(form: SubmitCertificationForm) -> set[int]:
 @permission_required(Permission.SUBMIT_OWN_CERTIFICATIONS)
 def preview():
     completed_on, refusal = read_typed_date(request.args.get("completed_on"))
-    printed_expiration, _ = read_typed_date(request.args.get("printed_expiration"), expiration=True)
+    printed_expiration, _unread = read_typed_date(request.args.get("printed_expiration"), expiration=True)
     certification_id = request.args.get("certification", type=database_int)
     certification = _visible_certification(certification_id) if certification_id else None
     preview = None
     if certification is None:
-        preview_error = "Choose a certification to see its expiration."
+        preview_error = _("Choose a certification to see its expiration.")
     elif completed_on is None:
         preview_error = refusal
     else:

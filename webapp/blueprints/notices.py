@@ -1,5 +1,7 @@
 """Notices: each person's own notices (with the unread count), and the administrators' Sent mail."""
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.bounds import database_int
@@ -72,7 +74,8 @@ def read_all():
     if not DeleteForm().validate_on_submit():
         abort(400)
     count = mark_all_notices_read(current_user)
-    flash(f"Marked {count} notice{'s' if count != 1 else ''} as read." if count else "No unread notices.", "success")
+    flash(ngettext("Marked %(num)d notice as read.", "Marked %(num)d notices as read.", count) if count
+          else _("No unread notices."), "success")
     return redirect(url_for("notices.index"))
 
 
@@ -108,7 +111,7 @@ def retry(notice_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     if retry_notice(current_user, notice):
-        flash(f"Queued again: {notice.subject} to {notice.recipient_email}.", "success")
+        flash(_("Queued again: %(subject)s to %(email)s.", subject=notice.subject, email=notice.recipient_email), "success")
     else:
-        flash("Only failed mail can be retried; this one is not failed.", "error")
+        flash(_("Only failed mail can be retried; this one is not failed."), "error")
     return redirect(url_for("notices.outbox", status="failed"))

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask_babel import gettext as _
 
 from webapp.htmx import render
+from webapp.i18n import current_language
 from webapp.security import public
 
 bp = Blueprint("pwa", __name__)
@@ -75,7 +77,8 @@ def manifest():
             "id": url_for("home.index"),
             "name": "FieldCert",
             "short_name": "FieldCert",
-            "description": "Your certifications, QR code and certificate files, with or without signal.",
+            "description": _("Your certifications, QR code and certificate files, with or without signal."),
+            "lang": current_language(),
             "start_url": url_for("home.index"),
             "scope": url_for("home.index"),
             "display": "standalone",

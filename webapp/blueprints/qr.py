@@ -1,5 +1,6 @@
 """QR codes for signed-in people: show, print as a wallet card, download as PNG, reset."""
 from flask import Blueprint, abort, flash, make_response, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -75,5 +76,5 @@ def reset(user_id: int):
     if not may_act_on(current_user, user, "edit_account"):
         abort(403)
     reset_qr_token(current_user, user)
-    flash("QR Code has been reset.", "success")
+    flash(_("QR Code has been reset."), "success")
     return redirect(url_for("qr.show", user_id=user.id))

@@ -22,13 +22,13 @@ def one_time_key() -> HiddenField:
 class CardFields:
     """What the card says, on Submit Certification and Record New Certification."""
 
-    issuer = StringField("Issuer", validators=[Optional(), Length(max=ISSUER_MAX), one_line],
+    issuer = StringField(_l("Issuer"), validators=[Optional(), Length(max=ISSUER_MAX), one_line],
                          render_kw={"list": "issuer-suggestions", "autocomplete": "off"})
-    card_number = StringField("Card or licence number", validators=[Optional(), Length(max=CARD_NUMBER_MAX), one_line],
+    card_number = StringField(_l("Card or licence number"), validators=[Optional(), Length(max=CARD_NUMBER_MAX), one_line],
                               render_kw={"autocomplete": "off"})
-    printed_expiration = FlexibleDateField("Expiry printed on the card", validators=[Optional()], expiration=True)
-    card_front = FileField("Photo of the front", render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
-    card_back = FileField("Photo of the back", render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
+    printed_expiration = FlexibleDateField(_l("Expiry printed on the card"), validators=[Optional()], expiration=True)
+    card_front = FileField(_l("Photo of the front"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
+    card_back = FileField(_l("Photo of the back"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
 
     def card_details(self) -> CardDetails:
         """The card as submit_certification takes it (files straight from the request)."""
@@ -37,15 +37,15 @@ class CardFields:
 
 
 class SubmitCertificationForm(CardFields, FlaskForm):
-    certification = SelectField("Certification", coerce=int, validators=[DataRequired(message="Choose a certification.")])
+    certification = SelectField(_l("Certification"), coerce=int, validators=[DataRequired(message=_l("Choose a certification."))])
     completed_on = FlexibleDateField(
-        "Completion date", validators=[DataRequired(message="Enter the date you completed it.")]
+        _l("Completion date"), validators=[DataRequired(message=_l("Enter the date you completed it."))]
     )
-    expires_on = FlexibleDateField("Expiration date (leave empty to compute it)", validators=[Optional()], expiration=True)
-    photos = MultipleFileField("Take a photo", render_kw={"accept": "image/*", "capture": "environment"})
-    files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    expires_on = FlexibleDateField(_l("Expiration date (leave empty to compute it)"), validators=[Optional()], expiration=True)
+    photos = MultipleFileField(_l("Take a photo"), render_kw={"accept": "image/*", "capture": "environment"})
+    files = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     links = TextAreaField(
-        "Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"}
+        _l("Links"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"}
     )
     idempotency_key = one_time_key()
 
@@ -56,7 +56,7 @@ class RequiredOnlyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    required_only = BooleanField("Only show required certifications")
+    required_only = BooleanField(_l("Only show required certifications"))
 
 
 def preview_on_change(form, url: str) -> None:
@@ -80,8 +80,8 @@ def preview_on_change(form, url: str) -> None:
 class ProfileForm(FlaskForm):
     """My Account: what a person may change about themselves."""
 
-    first_name = StringField("First name", validators=[InputRequired("Enter your first name."), Length(max=80), one_line])
-    last_name = StringField("Last name", validators=[InputRequired("Enter your last name."), Length(max=80), one_line])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
-    photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})
+    first_name = StringField(_l("First name"), validators=[InputRequired(_l("Enter your first name.")), Length(max=80), one_line])
+    last_name = StringField(_l("Last name"), validators=[InputRequired(_l("Enter your last name.")), Length(max=80), one_line])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), one_line], render_kw={"type": "tel"})
+    photo = FileField(_l("Photo (JPEG, PNG, WebP or GIF)"), render_kw={"accept": PHOTO_ACCEPT})
     language = language_field(_l("Language"), _l("Automatic (the organisation's default, else your browser's)"))

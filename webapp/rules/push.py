@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
+from .languages import N_
+
 # The push services of the browsers people use. A subscription naming any other address is refused:
 # the server posts to it, so an attacker could otherwise aim FieldCert at an internal address (SSRF).
 DEFAULT_PUSH_SERVICES = (
@@ -18,12 +20,12 @@ DEFAULT_PUSH_SERVICES = (
 )
 
 # The notices a person wants on their phone as well as by e-mail, and what each tells them.
-PUSHED_KINDS = {
-    "first_notice": "Renew it before it expires.",
-    "second_notice": "It is overdue: renew it now.",
-    "expired": "It has expired.",
-    "approved": "Your certification was approved.",
-    "declined": "Your certification was declined: see why.",
+PUSHED_KINDS = {  # message ids, translated for the recipient where the push is made
+    "first_notice": N_("Renew it before it expires."),
+    "second_notice": N_("It is overdue: renew it now."),
+    "expired": N_("It has expired."),
+    "approved": N_("Your certification was approved."),
+    "declined": N_("Your certification was declined: see why."),
 }
 
 # A push is worth nothing once stale: the push service drops it after this long undelivered.

@@ -8,7 +8,9 @@ from datetime import date
 from enum import StrEnum
 
 from .expiration import _notice_dates
-from .periods import check_date, format_date, plural
+from .languages import N_
+from .messages import Counted, Message, message
+from .periods import check_date
 from .policy import TrackingPolicy
 
 
@@ -46,16 +48,16 @@ class Status(StrEnum):
 
 
 _LABELS = {
-    Status.VALID: "Valid",
-    Status.DUE: "Due",
-    Status.OVERDUE: "Overdue",
-    Status.EXPIRED: "Expired",
-    Status.MISSING: "Nothing on File",
-    Status.DEFERRED: "Deferred",
-    Status.IN_TRAINING: "In Training",
-    Status.NOT_APPLICABLE: "Not Applicable",
-    Status.UPCOMING: "Upcoming",
-    Status.REVOKED: "Revoked",
+    Status.VALID: N_("Valid"),
+    Status.DUE: N_("Due"),
+    Status.OVERDUE: N_("Overdue"),
+    Status.EXPIRED: N_("Expired"),
+    Status.MISSING: N_("Nothing on File"),
+    Status.DEFERRED: N_("Deferred"),
+    Status.IN_TRAINING: N_("In Training"),
+    Status.NOT_APPLICABLE: N_("Not Applicable"),
+    Status.UPCOMING: N_("Upcoming"),
+    Status.REVOKED: N_("Revoked"),
 }
 _COLOURS = {
     Status.VALID: "green",
@@ -175,7 +177,12 @@ class RequirementStatus:
 
     @property
     def explanation(self) -> str:
-        """One sentence saying why this status holds."""
+        """One sentence saying why this status holds, in English (exports, the audit trail)."""
+        return _explain(self).english()
+
+    @property
+    def why(self) -> Message:
+        """The same sentence as a message to translate where it is shown (`{{ s.why|translated }}`)."""
         return _explain(self)
 
 
@@ -455,90 +462,70 @@ def _training_end(day: date, facts: RequirementFacts) -> tuple[date, tuple[str, 
     return end, tuple(r.role_name for r in facts.roles if r.training_until == end)
 
 
-def _explain(s: RequirementStatus) -> str:
+def _explain(s: RequirementStatus) -> Message:
     match s._kind:
         case "na":
-            return "Not applicable: marked as not applying to this user."
+            return message(N_("Not applicable: marked as not applying to this user."))
         case "missing":
-            return "Nothing on file: there is no approved record."
+            return message(N_("Nothing on file: there is no approved record."))
         case "revoked":
-            return (
-                f"Revoked: the record completed {format_date(s.completed_on)} was revoked "
-                f"({s.source_record.revoked_reason.strip()})."
-            )
+            return message(N_("Revoked: the record completed %(completed)s was revoked (%(reason)s)."),
+                           completed=s.completed_on, reason=s.source_record.revoked_reason.strip())
         case "never":
             if s.expires_on is None:
-                return f"Valid: completed {format_date(s.completed_on)} and never expires."
-            return (
-                f"Valid: completed {format_date(s.completed_on)} and the certification "
-                "no longer expires."
-            )
+                return message(N_("Valid: completed %(completed)s and never expires."), completed=s.completed_on)
+            return message(N_("Valid: completed %(completed)s and the certification no longer expires."),
+                           completed=s.completed_on)
         case "dates":
             return _explain_dates(s, s._detail)
         case "parent":
-            until = (
-                "which never expires"
-                if s.expires_on is None
-                else f"which expires {format_date(s.expires_on)}"
-            )
-            return (
-                f"Valid through the parent certification {s._detail}: completed "
-                f"{format_date(s.completed_on)}, {until}."
-            )
+            if s.expires_on is None:
+                return message(N_("Valid through the parent certification %(parent)s: completed %(completed)s, "
+                                  "which never expires."), parent=s._detail, completed=s.completed_on)
+            return message(N_("Valid through the parent certification %(parent)s: completed %(completed)s, "
+                              "which expires %(expires)s."),
+                           parent=s._detail, completed=s.completed_on, expires=s.expires_on)
         case "revision":
             document = s._detail
             if document.acknowledged_on is None:
-                return (
-                    f"Due: revision {document.revision} of {document.title} has not been "
-                    "acknowledged; acknowledge it."
-                )
-            return (
-                f"Revision {document.revision} of {document.title} replaced the revision you "
-                f"acknowledged on {format_date(document.acknowledged_on)}; acknowledge it."
-            )
+                return message(N_("Due: revision %(revision)s of %(title)s has not been acknowledged; acknowledge it."),
+                               revision=document.revision, title=document.title)
+            return message(N_("Revision %(revision)s of %(title)s replaced the revision you acknowledged on "
+                              "%(acknowledged)s; acknowledge it."),
+                           revision=document.revision, title=document.title, acknowledged=document.acknowledged_on)
         case "upcoming":
-            return (
-                f"Upcoming: a record completed {format_date(s.completed_on)} counts from that date."
-            )
+            return message(N_("Upcoming: a record completed %(completed)s counts from that date."),
+                           completed=s.completed_on)
         case "deferred":
             own, notes = s._detail
-            text = (
-                f"Deferred until {format_date(s.until)} ({_days(s.days_left)} left); "
-                f"then {own.status.label}"
-            )
-            return text + (f". Notes: {notes.strip()}" if notes and notes.strip() else ".")
+            if notes and notes.strip():
+                return message(N_("Deferred until %(until)s (%(left)s left); then %(then)s. Notes: %(notes)s"),
+                               until=s.until, left=_days(s.days_left), then=message(own.status.label),
+                               notes=notes.strip())
+            return message(N_("Deferred until %(until)s (%(left)s left); then %(then)s."),
+                           until=s.until, left=_days(s.days_left), then=message(own.status.label))
         case "in_training":
             own, roles = s._detail
-            return (
-                f"In training for {', '.join(roles)} until {format_date(s.until)} "
-                f"({_days(s.days_left)} left); then {own.status.label}."
-            )
+            return message(N_("In training for %(roles)s until %(until)s (%(left)s left); then %(then)s."),
+                           roles=", ".join(roles), until=s.until, left=_days(s.days_left),
+                           then=message(own.status.label))
     raise AssertionError(s._kind)
 
 
-def _explain_dates(s: RequirementStatus, stage: TrackingPolicy) -> str:
-    expiry = format_date(s.expires_on)
+def _explain_dates(s: RequirementStatus, stage: TrackingPolicy) -> Message:
     match s.status:
         case Status.VALID:
-            return (
-                f"Valid until {expiry}: completed {format_date(s.completed_on)}, due from "
-                f"{format_date(s.due_on)}."
-            )
+            return message(N_("Valid until %(expires)s: completed %(completed)s, due from %(due)s."),
+                           expires=s.expires_on, completed=s.completed_on, due=s.due_on)
         case Status.DUE:
-            return (
-                f"Due since {format_date(s.due_on)}: the 1st notice ({stage.first_notice}) "
-                f"before the expiration {expiry}."
-            )
+            return message(N_("Due since %(due)s: the 1st notice (%(notice)s) before the expiration %(expires)s."),
+                           due=s.due_on, notice=stage.first_notice, expires=s.expires_on)
         case Status.OVERDUE:
-            return (
-                f"Overdue since {format_date(s.overdue_on)}: the 2nd notice "
-                f"({stage.second_notice}) before the expiration {expiry}."
-            )
-    return (
-        f"Expired since {expiry}: the expiration of the record completed "
-        f"{format_date(s.completed_on)}."
-    )
+            return message(N_("Overdue since %(overdue)s: the 2nd notice (%(notice)s) before the expiration "
+                              "%(expires)s."), overdue=s.overdue_on, notice=stage.second_notice, expires=s.expires_on)
+    return message(N_("Expired since %(expires)s: the expiration of the record completed %(completed)s."),
+                   expires=s.expires_on, completed=s.completed_on)
 
 
-def _days(n: int) -> str:
-    return plural(n, "days")
+def _days(n: int) -> Counted:
+    return Counted(n, "days")

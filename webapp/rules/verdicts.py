@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .periods import format_date
+from .languages import N_
+from .messages import Message, message
 from .status import RequirementStatus, Status
 
 EXPIRING_WITHIN_DAYS = 30
@@ -53,6 +54,11 @@ class Blocker:
         """What blocks, with its date: "expired 12/06/2026"."""
         return blocking_summary(self.status)
 
+    @property
+    def why(self) -> Message:
+        """The same, to translate where shown: `{{ b.why|translated }}`."""
+        return blocking_why(self.status)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -72,28 +78,34 @@ def verdict_for_role(items: Iterable[VerdictItem], day: date) -> Verdict:
     )
 
 
-def _underlying(status: RequirementStatus) -> str:
+def _underlying(status: RequirementStatus) -> Message:
     if status.source_record is None:
-        return "nothing on file"
-    return f"expired {format_date(status.expires_on)}"
+        return message(N_("nothing on file"))
+    return message(N_("expired %(day)s"), day=status.expires_on)
+
+
+def blocking_why(status: RequirementStatus) -> Message:
+    """Why a requirement blocks, in words and dates, to follow the certification's name (decision 85)."""
+    match status.status:
+        case Status.EXPIRED:
+            return message(N_("expired %(day)s"), day=status.expires_on)
+        case Status.MISSING:
+            return message(N_("nothing on file"))
+        case Status.REVOKED:
+            return message(N_("revoked (record completed %(day)s)"), day=status.completed_on)
+        case Status.UPCOMING:
+            return message(N_("upcoming, counts from %(day)s"), day=status.completed_on)
+        case Status.DEFERRED:
+            return message(N_("deferred until %(day)s, %(underlying)s"), day=status.until, underlying=_underlying(status))
+        case Status.IN_TRAINING:
+            return message(N_("in training until %(day)s, %(underlying)s"), day=status.until,
+                           underlying=_underlying(status))
+    raise ValueError(f"status: {status.status.label} does not block")
 
 
 def blocking_summary(status: RequirementStatus) -> str:
-    """Why a requirement blocks, in words and dates, to follow the certification's name."""
-    match status.status:
-        case Status.EXPIRED:
-            return f"expired {format_date(status.expires_on)}"
-        case Status.MISSING:
-            return "nothing on file"
-        case Status.REVOKED:
-            return f"revoked (record completed {format_date(status.completed_on)})"
-        case Status.UPCOMING:
-            return f"upcoming, counts from {format_date(status.completed_on)}"
-        case Status.DEFERRED:
-            return f"deferred until {format_date(status.until)}, {_underlying(status)}"
-        case Status.IN_TRAINING:
-            return f"in training until {format_date(status.until)}, {_underlying(status)}"
-    raise ValueError(f"status: {status.status.label} does not block")
+    """blocking_why in English."""
+    return blocking_why(status).english()
 
 
 class Section(StrEnum):

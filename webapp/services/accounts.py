@@ -2,10 +2,13 @@
 import secrets
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db
+from webapp.i18n import translated
 from webapp.models import User, utcnow
 from webapp.permissions import Permission
 from webapp.rules.accounts import reset_held
@@ -108,7 +111,8 @@ def request_password_reset(identifier: str) -> None:
     addressee = user if wanted else User(id=0, username=identifier, first_name="", last_name="",
                                          email="", password_hash=_DUMMY_HASH)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    mail = render_mail("password_reset", "Reset your FieldCert password", user=addressee, hours=hours, link=SECRET_LINK)
+    mail = render_mail("password_reset", _l("Reset your FieldCert password"), to=addressee, user=addressee, hours=hours,
+                       link=SECRET_LINK)
     if wanted:
         queue_email("password_reset", user, mail, user=user)
     db.session.commit()
@@ -116,7 +120,7 @@ def request_password_reset(identifier: str) -> None:
 
 def _set_password(user: User, password: str, action: str, summary: str) -> None:
     if problem := password_problem(password):
-        raise PasswordRefused({"password": problem})
+        raise PasswordRefused({"password": translated(problem)})
     user.password_hash = hash_password(password)
     ended = revoke_user_sessions(user)
     record_audit(user, action, user, summary, after={"sessions_ended": ended})
@@ -146,9 +150,9 @@ def change_password(user: User, current_password: str, new_password: str) -> int
     """
     errors = {}
     if not password_matches(user.password_hash, current_password):
-        errors["current"] = "This is not your current password."
+        errors["current"] = _("This is not your current password.")
     if problem := password_problem(new_password):
-        errors["password"] = problem
+        errors["password"] = translated(problem)
     if errors:
         raise PasswordRefused(errors)
     user.password_hash = hash_password(new_password)

@@ -31,6 +31,7 @@ from webapp.models import (
 )
 from webapp.models.base import utcnow
 from webapp.rules import Status
+from webapp.rules.languages import N_
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.certificates import issue_certificate, on_record_approved
 from webapp.services.compliance import load_user_requirements
@@ -42,11 +43,11 @@ from webapp.services.submissions import AUDITED_FIELDS, preview_expiration
 
 HOLDING_ACTIVITIES = ("document", "form")  # the documents offer required at login for these two
 DOCUMENT_TYPES = ("application/pdf", "video/mp4", "video/webm")
-ACTIVITY_ACTIONS = {
-    "course": "Take Course",
-    "external_course": "Take Course",
-    "document": "Acknowledge Document or Video",
-    "form": "Complete Form or Payment",
+ACTIVITY_ACTIONS = {  # message ids: `{{ activity_actions[kind]|translated }}`
+    "course": N_("Take Course"),
+    "external_course": N_("Take Course"),
+    "document": N_("Acknowledge Document or Video"),
+    "form": N_("Complete Form or Payment"),
 }
 
 

@@ -72,7 +72,8 @@ def approve_submission(submission: Submission, by: User) -> Submission:
     if notification_defaults()["approval_user"] and user.active and certification_visible_to(user, certification):
         files = [a for a in submission.attachments if a.kind == "file"] if (
             certification.attach_files_to_approval_emails and attachments_visible_to(user, certification)) else []
-        mail = render_mail("approved", f"Certification approved: {certification.name}", user=user, by=by,
+        mail = render_mail("approved", _l("Certification approved: %(name)s", name=certification.name), to=user,
+                           user=user, by=by,
                            certification=certification, submission=submission, files=[a.name for a in files],
                            link=external_url("my_account.certifications"))
         queue_email("approved", user, mail, user=user, certification=certification,
@@ -181,7 +182,8 @@ def decline_submission(submission: Submission, by: User, comment: str | None) ->
     _decide(submission, by, status="declined", decline_comment=comment)
     user, certification = submission.user, submission.certification
     if notification_defaults()["decline_user"] and user.active and certification_visible_to(user, certification):
-        mail = render_mail("declined", f"Certification declined: {certification.name}", user=user, by=by,
+        mail = render_mail("declined", _l("Certification declined: %(name)s", name=certification.name), to=user,
+                           user=user, by=by,
                            certification=certification, submission=submission, comment=comment,
                            link=external_url("my_account.submit"))
         queue_email("declined", user, mail, user=user, certification=certification)

@@ -14,15 +14,17 @@ from datetime import date
 from enum import StrEnum
 
 import segno
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from fpdf import FPDF
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.i18n import day
 from webapp.models import Attachment, Certificate, Submission
-from webapp.rules.periods import format_date
 from webapp.services.audit import record_audit
 from webapp.services.compliance import current_record
-from webapp.services.mail import external_url
+from webapp.services.mail import external_url, recipient_language
 from webapp.services.storage import CheckedUpload, store_file
 
 TRIGGERS = ("approval", "activity")
@@ -93,9 +95,12 @@ def _issue(submission: Submission, trigger: str, replaces: Certificate | None) -
     )
     db.session.add(certificate)
     db.session.flush()
-    base = f"Certificate of Completion - {certification.name} - {user.full_name}".replace("/", "-").replace("\\", "-")
+    # In the holder's language, whoever's request approved the record (docs/rules.md decision 86).
+    with force_locale(recipient_language(user)):
+        base = _("Certificate of Completion - %(certification)s - %(name)s", certification=certification.name,
+                 name=user.full_name).replace("/", "-").replace("\\", "-")
+        pdf = certificate_pdf(certificate, submission.issuer or certification.issuer, verification_url(certificate))
     name = f"{base[:250]}.pdf"
-    pdf = certificate_pdf(certificate, submission.issuer or certification.issuer, verification_url(certificate))
     attachment = Attachment(
         kind="file", submission_id=submission.id, name=name, generated=True,
         stored_file=store_file(CheckedUpload(data=pdf, content_type="application/pdf", name=name)),
@@ -134,7 +139,7 @@ def certificate_pdf(certificate: Certificate, issuer: str | None, url: str) -> b
     """One landscape Letter page: holder, certification, dates, issuer, and the verification QR code."""
     pdf = FPDF(orientation="L", unit="mm", format="Letter")
     pdf.set_creator("FieldCert")
-    pdf.set_title(_latin1(f"Certificate of Completion: {certificate.certification_name}"))
+    pdf.set_title(_latin1(_("Certificate of Completion: %(name)s", name=certificate.certification_name)))
     pdf.set_auto_page_break(False)
     pdf.add_page()
     width = pdf.w - 40
@@ -149,17 +154,17 @@ def certificate_pdf(certificate: Certificate, issuer: str | None, url: str) -> b
         pdf.ln(gap)
 
     pdf.set_y(30)
-    line("Certificate of Completion", 30, "B", 14, 8)
-    line("This certifies that", 14, gap=2)
+    line(_("Certificate of Completion"), 30, "B", 14, 8)
+    line(_("This certifies that"), 14, gap=2)
     line(certificate.holder_name, 26, "B", 12, 4)
-    line("has completed", 14, gap=2)
+    line(_("has completed"), 14, gap=2)
     line(certificate.certification_name, 20, "B", 10, 8)
-    line(f"Completed on {format_date(certificate.completed_on)}", 13, height=7)
+    line(_("Completed on %(day)s", day=day(certificate.completed_on)), 13, height=7)
     if not certificate.expiration_hidden:
-        line(f"Expires on {format_date(certificate.expires_on)}" if certificate.expires_on else "Does not expire", 13,
-             height=7)
+        line(_("Expires on %(day)s", day=day(certificate.expires_on)) if certificate.expires_on
+             else _("Does not expire"), 13, height=7)
     if issuer:
-        line(f"Issued by {issuer}", 13, height=7)
+        line(_("Issued by %(issuer)s", issuer=issuer), 13, height=7)
 
     qr = io.BytesIO()
     segno.make(url, error="m", micro=False).save(qr, kind="png", scale=8, border=2)
@@ -167,8 +172,9 @@ def certificate_pdf(certificate: Certificate, issuer: str | None, url: str) -> b
     pdf.image(qr, x=pdf.w - 20 - size, y=pdf.h - 24 - size, w=size, h=size)
     pdf.set_font("Helvetica", "", 8)
     pdf.set_xy(20, pdf.h - 34)
-    pdf.multi_cell(pdf.w - 50 - size, 4, _latin1(f"Scan the code or open this address to check that this certificate is "
-                                                  f"genuine and still valid:\n{url}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(pdf.w - 50 - size, 4, _latin1(_("Scan the code or open this address to check that this certificate is "
+                                                    "genuine and still valid:\n%(url)s", url=url)),
+                   new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -13,17 +13,22 @@ from __future__ import annotations
 import hashlib
 import re
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import date, datetime, timedelta
 from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from webapp.extensions import db
+from webapp.i18n import organisation_default
 from webapp.models import Attachment, Certification, Notice, StoredFile, User, utcnow
+from webapp.rules.languages import choose_language
 from webapp.services.jobs import try_job_lock
 from webapp.services.reset_tokens import make_invitation_token, make_reset_token
 from webapp.services.storage import read_content
@@ -48,15 +53,38 @@ class RenderedMail:
     html: str
 
 
-def render_mail(template: str, subject: str, **context) -> RenderedMail:
-    """templates/mail/<template>.txt and .html with the same context."""
-    context = {"subject": subject, **context}
-    return RenderedMail(subject, _render(f"mail/{template}.txt", context), _render(f"mail/{template}.html", context))
+class Addressee(Protocol):
+    """A User, or a row standing for one in a bulk job: what a message's language is chosen from."""
+
+    language: str
+
+
+def render_mail(template: str, subject: Callable[[], str] | str, *, to: Addressee | None, **context) -> RenderedMail:
+    """templates/mail/<template>.txt and .html with the same context, in the language of the recipient `to`
+    (their own choice, else the organisation's default; None: someone without an account), never the
+    request's (docs/rules.md decision 86). `subject` is a lazy text, or a function writing it, so that it
+    too is written in that language."""
+    with force_locale(recipient_language(to)):
+        subject = subject() if callable(subject) else str(subject)
+        context = {"subject": subject, **_gettext_callables(), **context}
+        return RenderedMail(subject, _render(f"mail/{template}.txt", context),
+                            _render(f"mail/{template}.html", context))
+
+
+def recipient_language(user: Addressee | None) -> str:
+    """The language a message to `user` is written in."""
+    return choose_language(user.language if user is not None else None, organisation_default(), ())
+
+
+def _gettext_callables() -> dict:
+    globals_ = current_app.jinja_env.globals
+    return {name: globals_[name] for name in ("_", "gettext", "ngettext")}
 
 
 def _render(name: str, context: dict) -> str:
     # Mails use only what they are given: no context processors and no template globals (a shared
-    # context), which spares the daily scan copying them for each of its tens of thousands of mails.
+    # context, so the translation functions are handed in), which spares the daily scan copying them
+    # for each of its tens of thousands of mails.
     template = current_app.jinja_env.get_template(name)
     return template.environment.concat(template.root_render_func(template.new_context(context, shared=True)))
 

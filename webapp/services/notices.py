@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -18,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
+from webapp.i18n import translated
 from webapp.models import (
     CertificationRole,
     CompetencyCertificate,
@@ -41,7 +43,8 @@ from webapp.rules.notices import (
     competency_notice_due,
     notice_event,
 )
-from webapp.rules.periods import format_date, plural
+from webapp.rules.languages import N_
+from webapp.rules.messages import Counted, message
 from webapp.rules.status import training_end
 from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
@@ -63,11 +66,11 @@ USER_SETTING = {
 }
 SUPERVISOR_SETTING = {SECOND_NOTICE: "second_notice_supervisors", EXPIRED: "expired_supervisors"}
 SUBJECTS = {
-    FIRST_NOTICE: "Due: {certification} expires {expires}",
-    SECOND_NOTICE: "Overdue: {certification} expires {expires}",
-    EXPIRED: "Expired: {certification} expired {expires}",
-    DEFERRAL_ENDED: "Deferral ended: {certification} is {status}",
-    TRAINING_ENDED: "Training ended: {certification} is {status}",
+    FIRST_NOTICE: N_("Due: %(certification)s expires %(expires)s"),
+    SECOND_NOTICE: N_("Overdue: %(certification)s expires %(expires)s"),
+    EXPIRED: N_("Expired: %(certification)s expired %(expires)s"),
+    DEFERRAL_ENDED: N_("Deferral ended: %(certification)s is %(status)s"),
+    TRAINING_ENDED: N_("Training ended: %(certification)s is %(status)s"),
 }
 
 
@@ -77,6 +80,7 @@ class _Person:
     email: str
     first_name: str
     full_name: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,9 @@ def _user_chunks(chunk: int):
 
 def _people(user_ids) -> dict[int, _Person]:
     return {
-        row.id: _Person(row.id, row.email, row.first_name, f"{row.first_name} {row.last_name}")
+        row.id: _Person(row.id, row.email, row.first_name, f"{row.first_name} {row.last_name}", row.language)
         for row in db.session.execute(
-            select(User.id, User.email, User.first_name, User.last_name).where(User.id.in_(user_ids))
+            select(User.id, User.email, User.first_name, User.last_name, User.language).where(User.id.in_(user_ids))
         )
     }
 
@@ -122,12 +126,13 @@ def _people(user_ids) -> dict[int, _Person]:
 def _supervisors(user_ids) -> dict[int, list[_Person]]:
     result: dict[int, list[_Person]] = defaultdict(list)
     for row in db.session.execute(
-        select(supervisor_links.c.user_id, User.id, User.email, User.first_name, User.last_name)
+        select(supervisor_links.c.user_id, User.id, User.email, User.first_name, User.last_name, User.language)
         .join(User, User.id == supervisor_links.c.supervisor_id)
         .where(supervisor_links.c.user_id.in_(user_ids), User.active.is_(True))
         .order_by(User.last_name, User.id)
     ):
-        result[row.user_id].append(_Person(row.id, row.email, row.first_name, f"{row.first_name} {row.last_name}"))
+        result[row.user_id].append(_Person(row.id, row.email, row.first_name, f"{row.first_name} {row.last_name}",
+                                           row.language))
     return result
 
 
@@ -171,13 +176,12 @@ def _stage_rows(day, requirement: Requirement, person: _Person, supervisors, set
         if key in existing:
             continue
         existing.add(key)
-        subject = SUBJECTS[event.kind].format(
-            certification=certification.name, status=status.status.label,
-            expires=format_date(status.expires_on) if status.expires_on else "",
-        )
+        subject = message(SUBJECTS[event.kind], certification=certification.name, status=message(status.status.label),
+                          expires=status.expires_on or "")
         if recipient is not person:
-            subject = f"{person.full_name}: {subject}"
-        mail = render_mail("stage", subject, kind=event.kind, recipient=recipient, person=person,
+            subject = message(N_("%(person)s: %(subject)s"), person=person.full_name, subject=subject)
+        mail = render_mail("stage", partial(translated, subject), to=recipient, kind=event.kind, recipient=recipient,
+                           person=person,
                            certification=certification, status=status, event=event, link=link)
         rows.append(_row(event.kind, recipient, person.id, certification.id, event.key_date, mail, now))
     return rows
@@ -218,7 +222,8 @@ def _competency_rows(day, user_ids, people, existing, link, now, catch_up):
         key = ("competency", user_id, None, expires_on, person.email)
         if key in existing:
             continue
-        mail = render_mail("competency", f"Competency expires {format_date(expires_on)}: {', '.join(sorted(roles))}",
+        subject = message(N_("Competency expires %(expires)s: %(roles)s"), expires=expires_on, roles=", ".join(sorted(roles)))
+        mail = render_mail("competency", partial(translated, subject), to=person,
                            person=person, roles=sorted(roles), expires_on=expires_on, link=link)
         rows.append(_row("competency", person, user_id, None, expires_on, mail, now))
     return rows
@@ -292,7 +297,7 @@ def _digests(day) -> list[_Digest]:
     done = set(db.session.scalars(select(Notice.user_id).where(Notice.kind == "digest", Notice.expiration_date == day)))
     return [
         _Digest(
-            _Person(admin.id, admin.email, admin.first_name, admin.full_name),
+            _Person(admin.id, admin.email, admin.first_name, admin.full_name, admin.language),
             None if reaches_everyone(admin) else set(
                 db.session.scalars(users_in_reach(admin).with_only_columns(User.id))
             ),
@@ -327,8 +332,10 @@ def _digest_rows(scan: _Scan) -> list[dict]:
         if not digest.new_count:
             continue
         new, window = sorted(digest.new, key=_by_status), sorted(digest.window, key=_by_expiration)
-        mail = render_mail("digest", f"Certification digest for {format_date(scan.day)}: {digest.new_count} new, "
-                           f"{digest.window_count} within {plural(scan.window_days, 'days')}",
+        subject = message(N_("Certification digest for %(day)s: %(new)s new, %(window)s within %(days)s"),
+                          day=scan.day, new=digest.new_count, window=digest.window_count,
+                          days=Counted(scan.window_days, "days"))
+        mail = render_mail("digest", partial(translated, subject), to=digest.administrator,
                            person=digest.administrator, day=scan.day, new=new[:DIGEST_LINES],
                            window=window[:DIGEST_LINES], new_more=max(digest.new_count - DIGEST_LINES, 0),
                            window_more=max(digest.window_count - DIGEST_LINES, 0), window_days=scan.window_days,

@@ -2,15 +2,17 @@
 table; notify by e-mail. Each takes plain arguments, so the pages and an import call the same functions."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
+from webapp.i18n import translated
 from webapp.models import (
     AuditEntry,
     Certification,
@@ -139,7 +141,9 @@ def notify_user(user: User, by: User, message: str | None, certification: Certif
     if certification is not None and not certification_visible_to(user, certification):
         certification = None
     about = f" about {certification.name}" if certification is not None else ""
-    mail = render_mail("notify", f"Notice from {by.full_name}{about}", user=user, by=by, certification=certification,
+    subject = (_l("Notice from %(name)s", name=by.full_name) if certification is None
+               else _l("Notice from %(name)s about %(certification)s", name=by.full_name, certification=certification.name))
+    mail = render_mail("notify", subject, to=user, user=user, by=by, certification=certification,
                        message=message, link=external_url("my_account.certifications"))
     notice = queue_email("notify", user, mail, user=user, certification=certification)
     record_audit(by, "user.notify", user, f"Notified {user.full_name}{about}", after={"message": message or None})
@@ -286,7 +290,8 @@ def tell_old_address(user: User, by: User, old_email: str, old_username: str, he
                                                        ("username", old_username, user.username)) if old != new]
     if not changes:
         return
-    mail = render_mail("account_changed", "Your FieldCert account was changed", user=user, by=by, changes=changes,
+    mail = render_mail("account_changed", _l("Your FieldCert account was changed"), to=user, user=user, by=by,
+                       changes=changes,
                        held_hours=RESET_HOLD_AFTER_EMAIL_CHANGE // timedelta(hours=1) if held_until else None)
     queue_email("account_changed", old_email, mail, user=user)
 
@@ -391,7 +396,7 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
 
 
 def queue_invitation(user: User, by: User) -> None:
-    mail = render_mail("invitation", "You are invited to FieldCert", user=user, by=by, days=INVITATION_DAYS,
+    mail = render_mail("invitation", _l("You are invited to FieldCert"), to=user, user=user, by=by, days=INVITATION_DAYS,
                        link=SECRET_LINK)
     queue_email("invitation", user, mail, user=user)
     user.invited_at = utcnow()
@@ -487,7 +492,7 @@ def create_administrator(*, username: str, email: str, first_name: str, last_nam
     if _taken(User.email, email.strip(), None):
         errors["email"] = _("Another user already has this e-mail address.")
     if password is not None and (problem := password_problem(password)):
-        errors["password"] = problem
+        errors["password"] = translated(problem)
     if errors:
         raise AccountInvalid(errors)
     levels = ensure_built_in_module_levels()

@@ -21,6 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
+from flask_babel import force_locale, gettext
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 from requests import RequestException
@@ -34,7 +35,7 @@ from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.jobs import try_job_lock
 from webapp.services.key_files import key_file_lock, write_key_file
-from webapp.services.mail import backoff, external_url
+from webapp.services.mail import backoff, external_url, recipient_language
 
 # Notices queued this long before a browser subscribed are not pushed to it: a phone turned on today
 # should not light up with last month's reminders.
@@ -169,13 +170,16 @@ def _claim(now: datetime, limit: int) -> list[PushDelivery]:
     return deliveries
 
 
-def push_payload(notice: Notice) -> str:
+def push_payload(notice: Notice, recipient: User) -> str:
     """What the service worker shows: title, text, the page a tap opens, and a tag that replaces an
-    earlier push about the same thing."""
+    earlier push about the same thing. The title is the mail's subject, written in the recipient's
+    language; the text is written in it here."""
     target = push_target(notice.kind, notice.id, notice.recipient_user_id, notice.user_id, notice.certification_id)
+    with force_locale(recipient_language(recipient)):
+        body = gettext(PUSHED_KINDS[notice.kind])
     return json.dumps({
         "title": notice.subject,
-        "body": PUSHED_KINDS[notice.kind],
+        "body": body,
         "url": external_url(target.endpoint, **target.arguments),
         "tag": f"{notice.kind}-{notice.user_id}-{notice.certification_id}",
     })
@@ -186,7 +190,7 @@ def _send(delivery: PushDelivery, vapid: Vapid) -> None:
     webpush(
         subscription_info={"endpoint": subscription.endpoint,
                            "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
-        data=push_payload(delivery.notice),
+        data=push_payload(delivery.notice, subscription.user),
         vapid_private_key=vapid,
         vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
         ttl=PUSH_TIME_TO_LIVE_SECONDS,

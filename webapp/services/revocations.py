@@ -6,7 +6,7 @@ a RevocationRefused saying who got there first, and nothing is written, mailed o
 """
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 
 from webapp.extensions import db
@@ -43,8 +43,9 @@ def _tell(kind: str, record: Submission, by: User, reason: str) -> None:
     user, certification = record.user, record.certification
     if not user.active or not certification_visible_to(user, certification):
         return
-    subject = "revoked" if kind == "revoked" else "restored"
-    mail = render_mail(kind, f"Certification {subject}: {certification.name}", user=user, by=by,
+    subject = (_l("Certification revoked: %(name)s", name=certification.name) if kind == "revoked"
+               else _l("Certification restored: %(name)s", name=certification.name))
+    mail = render_mail(kind, subject, to=user, user=user, by=by,
                        certification=certification, record=record, reason=reason,
                        link=external_url("my_account.certifications"))
     queue_email(kind, user, mail, user=user, certification=certification)

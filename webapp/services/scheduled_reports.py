@@ -10,7 +10,7 @@ owner's reach and privacy), narrowed to what the recipient may see themselves.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, lazy_gettext as _l
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -32,17 +32,15 @@ from webapp.models import (
 )
 from webapp.models.people import user_module_levels
 from webapp.permissions import Permission
-from webapp.rules.languages import choose_language
 from webapp.rules.schedules import FREQUENCIES, next_period_start, report_period
 from webapp.services.access import ids_in_reach, names_of
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.jobs import try_job_lock
-from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.mail import external_url, queue_email, recipient_language, render_mail
 from webapp.services.once import stored_once
 from webapp.services.privacy import hidden_certification_ids
 from webapp.services.reports import ReportFilters, ReportLine, iter_report, report_csv_rows
-from webapp.services.settings import organisation_language
 from webapp.services.storage import CheckedUpload, store_file
 from webapp.tabular import CSV_MEDIA_TYPE, csv_chunks
 
@@ -241,7 +239,8 @@ def send_scheduled_report(report_id: int, day: date) -> str | None:
     if reasons:
         run.outcome, run.detail = "not_sent", " ".join(reasons)
         if report.owner.active:
-            mail = render_mail("scheduled_report_not_sent", f"Scheduled report not sent: {report.title}",
+            mail = render_mail("scheduled_report_not_sent", _l("Scheduled report not sent: %(title)s", title=report.title),
+                               to=report.owner,
                                report=report, reasons=reasons, period=period,
                                link=external_url("reports.scheduled_edit", scheduled_id=report.id))
             queue_email("scheduled_report", report.owner, mail)
@@ -268,13 +267,13 @@ def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLin
     files = []
     if lines:
         # The CSV's header and words in the recipient's language, as the e-mail it is attached to (decision 86).
-        with force_locale(choose_language(recipient.language, organisation_language(), ())):
+        with force_locale(recipient_language(recipient)):
             content = "".join(csv_chunks(report_csv_rows(lines))).encode()
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', report.title).strip('-')[:60] or 'report'}-{period}.csv"
         files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id
     query = {key.removesuffix("_id"): value for key, value in report.filters.items() if value is not None}
-    mail = render_mail("scheduled_report", f"{report.title}: {period}", report=report, recipient=recipient,
+    mail = render_mail("scheduled_report", f"{report.title}: {period}", to=recipient, report=report, recipient=recipient,
                        lines=len(lines), counts=sorted(counts.items()), period=period, day=day,
                        file_name=files[0][0] if files else None, link=external_url("reports.index", **query))
     queue_email("scheduled_report", recipient, mail, files=files)

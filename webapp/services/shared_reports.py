@@ -1,7 +1,7 @@
 """Shared Reports: saved certification reports anyone with the link may read, and e-mailed."""
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -99,7 +99,8 @@ def email_shared_report(actor: User, report: SharedReport, addresses: list[str],
     """
     stored = [(upload.name, store_file(upload)) for upload in _checked_files(files)]
     db.session.flush()
-    mail = render_mail("shared_report", f"Shared certification report: {report.title}", by=actor, report=report,
+    mail = render_mail("shared_report", _l("Shared certification report: %(title)s", title=report.title), to=None,
+                       by=actor, report=report,
                        message=message, url=url, files=[name for name, _ in stored])
     for address in addresses:
         queue_email("shared_report", address, mail, files=stored)

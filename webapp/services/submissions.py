@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
+from webapp.rules.messages import Message
 from webapp.rules.periods import format_date
 from webapp.services.access import may_approve_for
 from webapp.services.audit import record_audit, snapshot
@@ -42,13 +43,17 @@ class ExpirationPreview:
 
     completed_on: date
     expires_on: date | None
-    explanation: str
+    why: Message  # translated where shown (docs/rules.md decision 85)
     rule: str
     notices: NoticeDates | None
     existing_expiration: date | None
     is_upcoming: bool
     printed_expiration: date | None = None
     printed_differs: bool = False
+
+    @property
+    def explanation(self) -> str:
+        return self.why.english()
 
     @property
     def stages(self) -> list[tuple[Status, date]]:
@@ -122,7 +127,7 @@ def preview_after(existing: Submission | None, certification: Certification, com
     return ExpirationPreview(
         completed_on=completed_on,
         expires_on=result.expires_on,
-        explanation=result.explanation,
+        why=result.why,
         rule=result.rule,
         notices=notices,
         existing_expiration=existing.expires_on if existing is not None else None,
