@@ -45,12 +45,14 @@ def plural(amount: int, unit: str) -> str:
     return _counted(unit, amount)
 
 
-def translated(value: Message | str) -> str:
-    """`{{ s.why|translated }}`, `{{ status.label|translated }}`: a rule's message (decision 85) or a message id
-    held in a variable, in the request's language, each part written in it too."""
+def translated(value: Message | str | object) -> str:
+    """`{{ s.why|translated }}`, `{{ status.label|translated }}`: a rule's message (decision 85), a message id
+    held in a variable, or one part of a message (a date, a count), in the request's language."""
+    if isinstance(value, Message):
+        return gettext(value.id, **{name: _translated_part(part) for name, part in value.params})
     if isinstance(value, str):
         return gettext(value)
-    return gettext(value.id, **{name: _translated_part(part) for name, part in value.params})
+    return str(_translated_part(value))
 
 
 def _translated_part(part: object) -> object:

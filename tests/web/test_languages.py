@@ -1,11 +1,17 @@
 """Which language a page speaks: the person's choice in My Account, the organisation's default in Settings,
 the browser's Accept-Language; and each kept public page is kept per language."""
 import re
+from datetime import date
 
 import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import User
+from webapp.i18n import plural, translated
+from webapp.models import Certificate, Notice, User
+from webapp.rules.messages import Counted
+from webapp.services.approvals import approve_submission
 from webapp.services.settings import organisation_language, update_organisation_language
 
 
@@ -84,3 +90,96 @@ def test_a_kept_public_page_is_kept_per_language(client, factory, frozen_clock, 
     assert len(queries) == 1
     update_organisation_language(admin, "en")
     assert _lang(client.get(f"/r/{worker.qr_token}", headers={"Accept-Language": "fr"})) == "en"
+
+
+# --- What a person reads in Spanish and French ------------------------------------------------
+
+WORDS = {
+    "es": {"title": "Mis certificaciones", "valid": "Válida", "why": "Válida hasta el 04/03/2027: completada el 04/03/2026",
+           "expired": "Vencida", "report": "Informe de funciones y certificaciones", "sign_in": "Iniciar sesión",
+           "identifier": "Usuario o correo electrónico",
+           "wrong": "Usuario, correo o contraseña incorrectos, o la cuenta está inactiva.",
+           "subject": "Certificación aprobada: Forklift", "body": "(completada el 04/03/2026, vence el 04/03/2027)",
+           "certificate": "Certificado de finalización"},
+    "fr": {"title": "Mes certifications", "valid": "Valide", "why": "Valide jusqu’au 04/03/2027 : obtenue le 04/03/2026",
+           "expired": "Expirée", "report": "Rapport des rôles et certifications", "sign_in": "Se connecter",
+           "identifier": "Nom d’utilisateur ou e-mail",
+           "wrong": "Nom d’utilisateur, e-mail ou mot de passe incorrect, ou compte inactif.",
+           "subject": "Certification approuvée : Forklift", "body": "(obtenue le 04/03/2026, expire le 04/03/2027)",
+           "certificate": "Certificat de réussite"},
+}
+
+
+@pytest.fixture
+def crew(factory, frozen_clock):
+    worker = factory.user(first_name="Wanda", last_name="Worker")
+    forklift = factory.yearly_certification(name="Forklift")
+    first_aid = factory.yearly_certification(name="First Aid")
+    factory.require(worker, forklift)
+    factory.require(worker, first_aid)
+    factory.record(worker, forklift, date(2026, 3, 4))
+    factory.record(worker, first_aid, date(2025, 1, 2))
+    return worker, forklift
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_my_certifications_in_the_person_s_language(client, sign_in, crew, language):
+    worker, _forklift = crew
+    worker.language = language
+    db.session.commit()
+    sign_in(worker)
+    page = client.get("/my/certifications", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    words = WORDS[language]
+    assert f'<html lang="{language}"' in page and f"<h1>{words['title']}</h1>" in page
+    assert words["valid"] in page and words["expired"] in page and words["why"] in page
+    # Dates in the locale's order, day first: never the English 03/04/2027.
+    assert "04/03/2027" in page and "03/04/2027" not in page
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_qr_report_in_the_browser_s_language(client, crew, language):
+    worker, _forklift = crew
+    page = client.get(f"/r/{worker.qr_token}", headers={"Accept-Language": f"{language}-CA,en;q=0.5"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'<html lang="{language}"' in text
+    assert WORDS[language]["report"] in text and "04/03/2027" in text and "03/04/2027" not in text
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_sign_in_in_the_browser_s_language(client, csrf, factory, language):
+    factory.user(username="wanda")
+    headers = {"Accept-Language": language}
+    page = client.get("/auth/login", headers=headers).get_data(as_text=True)
+    assert WORDS[language]["sign_in"] in page and WORDS[language]["identifier"] in page
+    refused = client.post("/auth/login", headers=headers,
+                          data={"csrf_token": csrf(), "identifier": "wanda", "password": "not the password"})
+    assert refused.status_code == 422 and WORDS[language]["wrong"] in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_an_e_mail_and_its_certificate_are_in_the_recipient_s_language_not_the_request_s(
+        app, factory, crew, language):
+    worker, forklift = crew
+    worker.language = language
+    forklift.generate_certificate_on_approval = True
+    supervisor = factory.user("Supervisor")
+    pending = factory.record(worker, forklift, date(2026, 3, 4), status="pending", expires_on=date(2027, 3, 4))
+    # The supervisor approves from an English page: the worker still reads their own language.
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        approve_submission(pending, supervisor)
+    mail = db.session.scalars(select(Notice).where(Notice.kind == "approved")).one()
+    assert mail.subject == WORDS[language]["subject"]
+    assert WORDS[language]["body"] in mail.body_text and WORDS[language]["body"] in mail.body_html
+    certificate = db.session.scalars(select(Certificate)).one()
+    assert certificate.attachment.name.startswith(WORDS[language]["certificate"])
+
+
+@pytest.mark.parametrize("language, one, two, million", [
+    ("en", "1 year", "2 years", "1000000 years"),
+    ("es", "1 año", "2 años", "1000000 de años"),
+    ("fr", "1 an", "2 ans", "1000000 d’ans"),
+])
+def test_counts_take_each_language_s_plural_forms(app, language, one, two, million):
+    with app.test_request_context(), force_locale(language):
+        assert [plural(n, "years") for n in (1, 2, 1_000_000)] == [one, two, million]
+        assert translated(Counted(0, "days")).startswith("0 ")

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
 from sqlalchemy import ColumnElement, or_, select
 
 from webapp.batching import collector_paused
@@ -40,6 +39,7 @@ from webapp.rules import (
     resolve_requirements,
     status_on,
 )
+from webapp.rules.languages import N_
 
 
 def _period(amount: int | None, unit: str | None) -> Period | None:
@@ -91,17 +91,10 @@ class Requirement:
 
     @property
     def source_names(self) -> list[str]:
-        """Why the user must hold it, as the data files write it: the roles by name, a direct requirement in
-        English (decision 89)."""
-        return self._sources("Other Required Certification")
-
-    @property
-    def shown_sources(self) -> list[str]:
-        """The same, as a page or a report shows it: a direct requirement in the reader's language."""
-        return self._sources(gettext("Other Required Certification"))
-
-    def _sources(self, direct: str) -> list[str]:
-        return [role.role_name for role in self.sources.roles] + ([direct] if self.sources.direct else [])
+        names = [role.role_name for role in self.sources.roles]
+        if self.sources.direct:
+            names.append(N_("Other Required Certification"))  # shown translated, as every role name may not be
+        return names
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
-from webapp.rules.languages import check_language
+from webapp.rules.languages import N_, check_language
 from webapp.rules.passwords import password_problem
 from webapp.rules.people import removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
@@ -286,8 +286,8 @@ def _apply_account(user: User, account: AccountInput, checked: _Checked) -> None
 
 def tell_old_address(user: User, by: User, old_email: str, old_username: str, held_until) -> None:
     """Mail the address the account had, so its owner learns of a change they did not make."""
-    changes = [(what, old, new) for what, old, new in (("e-mail address", old_email, user.email),
-                                                       ("username", old_username, user.username)) if old != new]
+    changes = [(what, old, new) for what, old, new in ((N_("e-mail address"), old_email, user.email),
+                                                       (N_("username"), old_username, user.username)) if old != new]
     if not changes:
         return
     mail = render_mail("account_changed", _l("Your FieldCert account was changed"), to=user, user=user, by=by,

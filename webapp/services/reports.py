@@ -320,7 +320,7 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
         yield [
             line.user.last_name, line.user.first_name, line.user.username,
             line.user.company.name if line.user.company else "",
-            line.requirement.certification.name, "; ".join(line.requirement.shown_sources), gettext(s.status.label),
+            line.requirement.certification.name, "; ".join(map(gettext, line.requirement.source_names)), gettext(s.status.label),
             gettext("Yes") if s.pending else gettext("No"),
             s.completed_on.strftime("%m/%d/%Y") if s.completed_on else "",
             s.expires_on.strftime("%m/%d/%Y") if s.expires_on else "",
