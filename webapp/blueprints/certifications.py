@@ -8,7 +8,7 @@ from webapp.blueprints.common import add_errors, confirm_delete, erase_archived,
 from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.certifications import ACTIVITY_CHOICES, AssociatedUsersForm, CertificationForm, GroupForm
+from webapp.forms.certifications import ACTIVITY_CHOICES, TYPE_LABELS, AssociatedUsersForm, CertificationForm, GroupForm
 from webapp.forms.dates import DATE_HINT
 from webapp.htmx import render, render_fragment
 from webapp.i18n import day
@@ -190,6 +190,7 @@ def detail(certification_id: int):
 def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUsersForm | None = None,
                  chosen: frozenset[int] = frozenset()):
     context = {"certification": certification, "tab": tab, "activity_labels": ACTIVITY_LABELS,
+               "type_labels": TYPE_LABELS,
                "tab_items": tab_items(TABS, tab, "certifications.detail", certification_id=certification.id)}
     if tab == "info":
         context["example"] = _saved_example(certification)
