@@ -12,6 +12,7 @@ from webapp.i18n import plural, translated
 from webapp.models import Certificate, Notice, User
 from webapp.rules.messages import Counted
 from webapp.services.approvals import approve_submission
+from webapp.services.compliance import load_user_requirements
 from webapp.services.settings import organisation_language, update_organisation_language
 
 
@@ -170,6 +171,7 @@ def test_an_e_mail_and_its_certificate_are_in_the_recipient_s_language_not_the_r
     mail = db.session.scalars(select(Notice).where(Notice.kind == "approved")).one()
     assert mail.subject == WORDS[language]["subject"]
     assert WORDS[language]["body"] in mail.body_text and WORDS[language]["body"] in mail.body_html
+    assert f'<html lang="{language}">' in mail.body_html
     certificate = db.session.scalars(select(Certificate)).one()
     assert certificate.attachment.name.startswith(WORDS[language]["certificate"])
 
@@ -183,3 +185,19 @@ def test_counts_take_each_language_s_plural_forms(app, language, one, two, milli
     with app.test_request_context(), force_locale(language):
         assert [plural(n, "years") for n in (1, 2, 1_000_000)] == [one, two, million]
         assert translated(Counted(0, "days")).startswith("0 ")
+
+
+def test_a_rule_s_message_in_english_reads_as_its_english_sentence(app, factory, crew):
+    """The message ids and their parts rebuild the very sentence the rules wrote before (decision 85)."""
+    worker, _forklift = crew
+    diving = factory.yearly_certification(name="Diving")
+    factory.require(worker, diving)
+    factory.setting(worker, diving, "deferred", deferred_until=date(2026, 9, 1), notes="Waiting for a course date")
+    requirements = load_user_requirements(worker, date(2026, 6, 15))
+    with app.test_request_context(), force_locale("en"):
+        for requirement in requirements:
+            assert translated(requirement.status.why) == requirement.status.explanation
+    with app.test_request_context(), force_locale("es"):
+        deferred = next(r.status for r in requirements if r.certification.id == diving.id)
+        assert translated(deferred.why) == ("Aplazada hasta el 01/09/2026 (quedan 78 días); después, Sin registro. "
+                                            "Notas: Waiting for a course date")

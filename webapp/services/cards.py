@@ -2,10 +2,10 @@
 taken with a submission and kept on the record (rules decision 34)."""
 from __future__ import annotations
 
-from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -46,14 +46,14 @@ def check_card(card: CardDetails, completed_on: date,
     type by content), then are re-encoded without metadata, as person photos are."""
     errors: dict[str, list[str]] = {}
     if issuer is not None and len(issuer.strip()) > ISSUER_MAX:
-        errors["issuer"] = [gettext("The issuer can be at most %(max)s characters.", max=ISSUER_MAX)]
+        errors["issuer"] = [_("The issuer can be at most %(count)s characters.", count=ISSUER_MAX)]
     number = (card.number or "").strip()
     if len(number) > CARD_NUMBER_MAX:
-        errors["card_number"] = [gettext("The card number can be at most %(max)s characters.", max=CARD_NUMBER_MAX)]
+        errors["card_number"] = [_("The card number can be at most %(count)s characters.", count=CARD_NUMBER_MAX)]
     elif "\n" in number or "\r" in number:
-        errors["card_number"] = [gettext("The card number must be on one line.")]
+        errors["card_number"] = [_("The card number must be on one line.")]
     if card.printed_expiration is not None and card.printed_expiration < completed_on:
-        errors["printed_expiration"] = [gettext("The expiry printed on the card cannot be before the completion date.")]
+        errors["printed_expiration"] = [_("The expiry printed on the card cannot be before the completion date.")]
     photos = []
     for side, upload in zip(CARD_SIDES, (card.front, card.back)):
         if not _chosen(upload):
@@ -64,7 +64,8 @@ def check_card(card: CardDetails, completed_on: date,
         except UploadError as error:
             errors[f"card_{side}"] = [str(error)]
         except PhotoInvalid:
-            errors[f"card_{side}"] = [gettext("The %(side)s of the card must be a photo: a JPEG, PNG, WebP or GIF image.", side=side)]
+            errors[f"card_{side}"] = [_("The front of the card must be a photo: a JPEG, PNG, WebP or GIF image.") if side == "front"
+                                      else _("The back of the card must be a photo: a JPEG, PNG, WebP or GIF image.")]
         else:
             photos.append((side, CheckedUpload(data=jpeg, content_type="image/jpeg", name=f"card-{side}.jpg")))
     return photos, errors

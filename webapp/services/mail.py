@@ -64,9 +64,10 @@ def render_mail(template: str, subject: Callable[[], str] | str, *, to: Addresse
     (their own choice, else the organisation's default; None: someone without an account), never the
     request's (docs/rules.md decision 86). `subject` is a lazy text, or a function writing it, so that it
     too is written in that language."""
-    with force_locale(recipient_language(to)):
+    language = recipient_language(to)
+    with force_locale(language):
         subject = subject() if callable(subject) else str(subject)
-        context = {"subject": subject, **_gettext_callables(), **context}
+        context = {"subject": subject, "language": language, **_gettext_callables(), **context}
         return RenderedMail(subject, _render(f"mail/{template}.txt", context),
                             _render(f"mail/{template}.html", context))
 

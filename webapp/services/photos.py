@@ -2,15 +2,16 @@
 no payload a browser might run, whatever was sent."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 import io
 import warnings
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import User, UserPhoto
+from webapp.rules.languages import N_
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
@@ -20,7 +21,7 @@ PHOTO_MEDIA_TYPE = "image/jpeg"
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 # A phone photo is about 12 million pixels; far more is a decompression bomb, not a portrait.
 PHOTO_MAX_PIXELS = 50_000_000
-_NOT_AN_IMAGE = _l("Choose a photo: a JPEG, PNG, WebP or GIF image.")
+_NOT_AN_IMAGE = N_("Choose a photo: a JPEG, PNG, WebP or GIF image.")  # translated where raised
 
 
 class PhotoInvalid(Invalid):
@@ -32,7 +33,7 @@ def encode_photo(data: bytes, max_side: int = PHOTO_MAX_SIDE) -> bytes:
 
     Raises PhotoInvalid for anything that is not an image, or that would open to too many pixels.
     """
-    too_large = PhotoInvalid({"photo": "This image is too large; choose one under 50 megapixels."})
+    too_large = PhotoInvalid({"photo": _("This image is too large; choose one under 50 megapixels.")})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -47,7 +48,7 @@ def encode_photo(data: bytes, max_side: int = PHOTO_MAX_SIDE) -> bytes:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise PhotoInvalid({"photo": _NOT_AN_IMAGE}) from None
+        raise PhotoInvalid({"photo": _(_NOT_AN_IMAGE)}) from None
     upright = upright.convert("RGB")
     upright.thumbnail((max_side, max_side))
     out = io.BytesIO()

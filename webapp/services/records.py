@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePosixPath
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -214,7 +215,7 @@ def record_for_people(certification: Certification, by: User, completed_on: date
         db.session.rollback()
         if stored_before := _batch_stored(keys):
             return stored_before
-        raise SubmissionError({"certification": [FORM_ALREADY_USED]}) from None
+        raise SubmissionError({"certification": [_(FORM_ALREADY_USED)]}) from None
     return submissions
 
 

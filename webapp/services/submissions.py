@@ -1,21 +1,23 @@
 """Submitting certifications: the expiration a submission will get, and storing it once."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l, ngettext
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from webapp.clock import today
 from webapp.extensions import db
+from webapp.i18n import day as format_day
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
+from webapp.rules.languages import N_
 from webapp.rules.messages import Message
 from webapp.rules.periods import format_date
 from webapp.services.access import may_approve_for
@@ -96,7 +98,7 @@ def preview_expiration(user: User, certification: Certification, completed_on: d
 def completion_refusal(certification: Certification, completed_on: date, day: date) -> str | None:
     """Why a record of `certification` cannot be completed on `completed_on` (None: it can)."""
     if completed_on > day and not certification.allow_upcoming:
-        return gettext("The completion date cannot be after today (%(day)s) for this certification.", day=format_date(day))
+        return _("The completion date cannot be after today (%(day)s) for this certification.", day=format_day(day))
     return None
 
 
@@ -153,7 +155,7 @@ class SubmissionError(ValueError):
 def _hidden_message(user: User, certification: Certification, by: User) -> str:
     """Why a certification hidden from `user` cannot be submitted, told to whoever submits it."""
     if by.id == user.id:
-        return gettext("You may not submit this certification.")
+        return _("You may not submit this certification.")
     levels = ", ".join(sorted(level.name for level in user.module_levels))
     return ngettext("%(name)s is hidden from %(full_name)s's module level (%(levels)s), so it cannot be recorded for them.",
                     "%(name)s is hidden from %(full_name)s's module levels (%(levels)s), so it cannot be recorded for them.",
@@ -182,7 +184,7 @@ def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | t
         if not url:
             continue
         if not is_web_address(url):
-            errors.setdefault("links", []).append(gettext("%(url)s is not a web address (it must start with https://).", url=url))
+            errors.setdefault("links", []).append(_("%(url)s is not a web address (it must start with https://).", url=url))
         link_pairs.append(((name.strip() or url)[:255], url[:2000]))
     return checked, link_pairs, errors
 
@@ -194,7 +196,7 @@ def new_attachments(checked, link_pairs, by: User) -> list[Attachment]:
     ] + [Attachment(kind="link", name=name, url=url, added_by_id=by.id) for name, url in link_pairs]
 
 
-FORM_ALREADY_USED = _l("This form was already used; reload the page and submit again.")
+FORM_ALREADY_USED = N_("This form was already used; reload the page and submit again.")  # translated where raised
 
 
 def _existing(idempotency_key: str | None, user: User) -> Submission | None:
@@ -236,15 +238,15 @@ def submit_certification(
         errors.setdefault("certification", []).append(_hidden_message(user, certification, by))
     elif certification.archived_at is not None:
         errors.setdefault("certification", []).append(
-            gettext("%(name)s is archived: it can no longer be submitted or recorded.", name=certification.name))
+            _("%(name)s is archived: it can no longer be submitted or recorded.", name=certification.name))
     day = today()
     if refusal := completion_refusal(certification, completed_on, day):
         errors.setdefault("completed_on", []).append(refusal)
     if expires_on is not None:
         if by.id == user.id and not user.can(Permission.SET_OWN_EXPIRATION):
-            errors.setdefault("expires_on", []).append(gettext("You may not set the expiration date yourself."))
+            errors.setdefault("expires_on", []).append(_("You may not set the expiration date yourself."))
         elif expires_on < completed_on:
-            errors.setdefault("expires_on", []).append(gettext("The expiration date cannot be before the completion date."))
+            errors.setdefault("expires_on", []).append(_("The expiration date cannot be before the completion date."))
     checked, link_pairs, attachment_errors = check_attachments(files, links)
     for name, messages in attachment_errors.items():
         errors.setdefault(name, []).extend(messages)
@@ -252,7 +254,7 @@ def submit_certification(
     for name, messages in card_errors.items():
         errors.setdefault(name, []).extend(messages)
     if certification.require_attachment and not checked and not link_pairs and not photos and "files" not in errors:
-        errors.setdefault("files", []).append(gettext("This certification requires an attachment."))
+        errors.setdefault("files", []).append(_("This certification requires an attachment."))
     if errors:
         raise SubmissionError(errors)
 
@@ -301,6 +303,6 @@ def submit_certification(
         db.session.rollback()
         existing = _existing(idempotency_key, user)
         if existing is None:
-            raise SubmissionError({"certification": [FORM_ALREADY_USED]})
+            raise SubmissionError({"certification": [_(FORM_ALREADY_USED)]})
         return existing
     return submission
