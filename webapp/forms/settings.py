@@ -72,7 +72,7 @@ class NotificationForm(FlaskForm):
 
 
 for _key, _label in NOTIFICATION_OPTIONS:
-    setattr(NotificationForm, _key, BooleanField(_label))
+    setattr(NotificationForm, _key, BooleanField(_l(_label)))
 
 
 class AttachmentNamingForm(FlaskForm):

@@ -108,7 +108,7 @@ def _holding_status(actor: User, query: Select, status: str, day: date) -> list[
 
 def company_choices(keep_id: int | None = None) -> list[tuple[str, str]]:
     """The companies in use (and the archived one `keep_id`, a person's own, so their form still saves)."""
-    return [("", "All companies")] + [
+    return [("", _("All companies"))] + [
         (str(company.id), company.name) for company in db.session.scalars(
             select(Company).where(or_(Company.archived_at.is_(None), Company.id == keep_id)).order_by(Company.name))
     ]

@@ -9,7 +9,7 @@ from datetime import date
 
 from webapp.extensions import db
 from webapp.models import Setting, User
-from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, check_language
+from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, N_, check_language
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
@@ -24,16 +24,16 @@ LANGUAGE_DEFAULTS = {"language": AUTOMATIC}
 
 # (setting, label): what is sent to whom. The timing of notices comes from each certification.
 NOTIFICATION_OPTIONS = (
-    ("first_notice_user", "1st Notice: e-mail the user"),
-    ("second_notice_user", "2nd Notice: e-mail the user"),
-    ("second_notice_supervisors", "2nd Notice: e-mail the user's supervisors"),
-    ("expired_user", "On expiration: e-mail the user"),
-    ("expired_supervisors", "On expiration: e-mail the user's supervisors"),
-    ("approval_user", "On approval: e-mail the user"),
-    ("decline_user", "On decline: e-mail the user (with the supervisor's comment)"),
-    ("competency_user", "Competency lead time: e-mail the user"),
-    ("hold_ended_user", "Deferral or training ended: e-mail the user"),
-    ("digest_administrators", "Digest of what expires within the digest window: e-mail administrators"),
+    ("first_notice_user", N_("1st Notice: e-mail the user")),
+    ("second_notice_user", N_("2nd Notice: e-mail the user")),
+    ("second_notice_supervisors", N_("2nd Notice: e-mail the user's supervisors")),
+    ("expired_user", N_("On expiration: e-mail the user")),
+    ("expired_supervisors", N_("On expiration: e-mail the user's supervisors")),
+    ("approval_user", N_("On approval: e-mail the user")),
+    ("decline_user", N_("On decline: e-mail the user (with the supervisor's comment)")),
+    ("competency_user", N_("Competency lead time: e-mail the user")),
+    ("hold_ended_user", N_("Deferral or training ended: e-mail the user")),
+    ("digest_administrators", N_("Digest of what expires within the digest window: e-mail administrators")),
 )
 # Ontraccr's window: administrators hear of what expires within 90 days.
 DIGEST_WINDOW_DAYS = range(1, 366)
