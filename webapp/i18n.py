@@ -125,6 +125,42 @@ def moment(value: datetime | None) -> str:
     return f"{day(local.date())} {time} {local.tzname()}"
 
 
+def browser_texts() -> dict[str, str]:
+    """What static/js/app.js writes on the page, in the request's language: every page carries them in
+    `<meta name="texts">` (no inline script: CSP), and `text(key, values)` there fills in `%(name)s`."""
+    return {
+        "savedCopy": gettext("No signal: this is the copy saved on this phone, last refreshed %(time)s."),
+        "savedExcept": gettext("Saved for use without signal, except %(failed)s item(s) that could not be fetched."),
+        "saved": gettext("Saved on this phone for use without signal: %(pages)s pages and %(files)s files."),
+        "notSaved": gettext("Could not save these pages for use without signal."),
+        "saving": gettext("Saving these pages for use without signal…"),
+        "needsSignal": gettext("No signal: this needs a connection. Try again when you are back online."),
+        "refused": gettext("The server refused this (%(status)s)."),
+        "nothingChanged": gettext("Nothing was changed. %(reason)s"),
+        "why": gettext("Why: %(message)s"),
+        "openAgain": gettext("Open the form again"),
+        "retry": gettext("Retry"),
+        "remove": gettext("Remove"),
+        "sent": gettext("%(count)s waiting submission(s) sent."),
+        "refusedSome": gettext("%(count)s submission(s) refused by the server: see why under \"Not sent yet\"."),
+        "backInForm": gettext("\"%(label)s\" is back in the form below: correct it, then submit it again."),
+        "queuedLabel": gettext("%(certification)s, completed %(completed)s"),
+        "queued": gettext("No signal: your submission is saved on this phone and waiting to send. It is sent when the "
+                          "signal returns."),
+        "removeQueued": gettext("Remove this submission from the phone? It has not been sent."),
+        "signOutWaiting": gettext("%(count)s submission(s) have not been sent yet. Signing out deletes them from this "
+                                  "phone. Sign out anyway?"),
+        "signOutOffline": gettext("No signal: your pages and unsent submissions are gone from this phone, but signing "
+                                  "out needs a connection. Sign out again when you are back online."),
+        "copied": gettext("Address copied."),
+        "selected": gettext("Selected: copy it with your device's Copy command."),
+        "pushBlocked": gettext("Notifications are blocked for FieldCert in this browser's settings."),
+        "pushDenied": gettext("Notifications were not allowed, so none will arrive on this device."),
+        "pushTurningOn": gettext("Turning on…"),
+        "pushFailed": gettext("Notifications could not be turned on: %(error)s"),
+    }
+
+
 def init_i18n(app: Flask, translations: Path) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
     Babel(app, locale_selector=select_language)
@@ -133,3 +169,4 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["browser_texts"] = browser_texts

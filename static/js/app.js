@@ -2,6 +2,13 @@
 // Content-Security-Policy forbids inline scripts.
 "use strict";
 
+// The page's texts in its language (webapp/i18n.py browser_texts): text("saved", {pages: 3}).
+const TEXTS = JSON.parse(document.querySelector('meta[name="texts"]')?.content || "{}");
+function text(key, values = {}) {
+  return Object.entries(values).reduce((written, [name, value]) => written.split(`%(${name})s`).join(value),
+    TEXTS[key] || key);
+}
+
 document.addEventListener("htmx:afterSwap", (event) => {
   // After a swap, move focus to a heading inside the new content so screen
   // readers and keyboards follow the change.
@@ -150,7 +157,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const time = document.createElement("time");
   time.dateTime = root.dataset.renderedAt;
   time.textContent = formatStamp(root.dataset.renderedAt);
-  notice.append("No signal: this is the copy saved on this phone, last refreshed ", time, ".");
+  const [before, after = ""] = text("savedCopy").split("%(time)s");
+  notice.append(before, time, after);
   document.getElementById("main")?.prepend(notice);
 });
 
@@ -163,14 +171,14 @@ document.addEventListener("DOMContentLoaded", () => {
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data.type === "saved-offline") {
       status.textContent = event.data.failed
-        ? `Saved for use without signal, except ${event.data.failed} item(s) that could not be fetched.`
-        : `Saved on this phone for use without signal: ${event.data.pages} pages and ${event.data.files} files.`;
+        ? text("savedExcept", { failed: event.data.failed })
+        : text("saved", { pages: event.data.pages, files: event.data.files });
       status.dataset.saved = "true";
     } else if (event.data.type === "save-offline-failed") {
-      status.textContent = "Could not save these pages for use without signal.";
+      status.textContent = text("notSaved");
     }
   });
-  status.textContent = "Saving these pages for use without signal…";
+  status.textContent = text("saving");
   tellServiceWorker({ type: "save-offline" });
 });
 
@@ -201,7 +209,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   target.closest("[hidden]")?.removeAttribute("hidden");
 });
 
-const NEEDS_SIGNAL = "No signal: this needs a connection. Try again when you are back online.";
+const NEEDS_SIGNAL = text("needsSignal");
 
 // An alert at the top of the page, or of the open dialog the action came from (a modal
 // dialog makes the page behind it unreachable). One at a time: a newer one replaces it.
@@ -234,7 +242,7 @@ function refusalReason(xhr) {
   const title = page.getElementById("error-title")?.textContent.trim();
   const message = page.getElementById("error-message")?.textContent.trim();
   if (title && message) return `${title}: ${message}`;
-  return `The server refused this (${xhr.status} ${xhr.statusText || "error"}).`;
+  return text("refused", { status: `${xhr.status} ${xhr.statusText || "error"}` });
 }
 
 // A refusal that brings its own outcome (a table row saying why) is shown where the action was.
@@ -246,7 +254,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 document.addEventListener("htmx:responseError", (event) => {
-  showAlert(`Nothing was changed. ${refusalReason(event.detail.xhr)}`, event.detail.elt);
+  showAlert(text("nothingChanged", { reason: refusalReason(event.detail.xhr) }), event.detail.elt);
 });
 
 // The next action starts afresh: an old refusal must not look like its outcome.
@@ -284,22 +292,22 @@ async function showQueue() {
     if (item.state === "refused") {
       const reason = document.createElement("p");
       reason.className = "error";
-      reason.textContent = `Why: ${item.message}`;
+      reason.textContent = text("why", { message: item.message });
       const edit = document.createElement("button");
       edit.type = "button";
       edit.className = "button primary";
       edit.dataset.editQueued = item.key;
-      edit.textContent = "Open the form again";
+      edit.textContent = text("openAgain");
       const retry = document.createElement("button");
       retry.type = "button";
       retry.className = "button";
       retry.dataset.retryQueued = item.key;
-      retry.textContent = "Retry";
+      retry.textContent = text("retry");
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "button danger";
       remove.dataset.removeQueued = item.key;
-      remove.textContent = "Remove";
+      remove.textContent = text("remove");
       const actions = document.createElement("div");
       actions.className = "button-row";
       actions.append(edit, retry, remove);
@@ -318,8 +326,8 @@ async function reportSent(outcomes) {
   const status = document.querySelector("[data-submit-queue-status]");
   if (status && (sent || refused)) {
     status.textContent = [
-      sent ? `${sent} waiting submission(s) sent.` : "",
-      refused ? `${refused} submission(s) refused by the server: see why under "Not sent yet".` : "",
+      sent ? text("sent", { count: sent }) : "",
+      refused ? text("refusedSome", { count: refused }) : "",
     ].filter(Boolean).join(" ");
   }
   await showQueue();
@@ -353,7 +361,7 @@ async function openQueuedInForm(key) {
   });
   form.dataset.replacesQueued = key;
   const status = document.querySelector("[data-submit-queue-status]");
-  if (status) status.textContent = `"${item.label}" is back in the form below: correct it, then submit it again.`;
+  if (status) status.textContent = text("backInForm", { label: item.label });
   form.elements.namedItem("certification")?.focus();
 }
 
@@ -400,12 +408,12 @@ document.addEventListener("submit", async (event) => {
     action: form.action,
     fields,
     files,
-    label: `${certification.selectedOptions[0].textContent}, completed ${completed}`,
+    label: text("queuedLabel", { certification: certification.selectedOptions[0].textContent, completed }),
   });
   form.reset();
   form.querySelector("[name=idempotency_key]").value = crypto.randomUUID().replaceAll("-", "");
   const status = document.querySelector("[data-submit-queue-status]");
-  if (status) status.textContent = "No signal: your submission is saved on this phone and waiting to send. It is sent when the signal returns.";
+  if (status) status.textContent = text("queued");
   showQueue();
   const registration = await navigator.serviceWorker?.ready;
   registration?.sync?.register("send-submissions").catch(() => {});
@@ -418,7 +426,7 @@ document.addEventListener("click", async (event) => {
     return;
   }
   const remove = event.target.closest("[data-remove-queued]");
-  if (remove && window.confirm("Remove this submission from the phone? It has not been sent.")) {
+  if (remove && window.confirm(text("removeQueued"))) {
     await FieldCertQueue.remove(remove.dataset.removeQueued);
     showQueue();
   }
@@ -445,7 +453,7 @@ document.addEventListener("submit", async (event) => {
   if (!form || form.dataset.cleared) return;
   event.preventDefault();
   const waiting = self.FieldCertQueue ? (await FieldCertQueue.list()).length : 0;
-  if (waiting && !window.confirm(`${waiting} submission(s) have not been sent yet. Signing out deletes them from this phone. Sign out anyway?`)) return;
+  if (waiting && !window.confirm(text("signOutWaiting", { count: waiting }))) return;
   const cleared = [];
   if ("caches" in window) cleared.push(caches.delete(PAGES_CACHE));
   if (self.FieldCertQueue) cleared.push(FieldCertQueue.clear());
@@ -453,7 +461,7 @@ document.addEventListener("submit", async (event) => {
   // Clear-Site-Data on the answer clears the rest; waiting is only so this goes first.
   await Promise.race([Promise.allSettled(cleared), new Promise((resolve) => setTimeout(resolve, 1500))]);
   if (!navigator.onLine) {
-    showConnectionNotice("No signal: your pages and unsent submissions are gone from this phone, but signing out needs a connection. Sign out again when you are back online.");
+    showConnectionNotice(text("signOutOffline"));
     return;
   }
   form.dataset.cleared = "true";
@@ -471,10 +479,10 @@ document.addEventListener("click", async (event) => {
   if (!field) return;
   try {
     await navigator.clipboard.writeText(field.value);
-    if (status) status.textContent = "Address copied.";
+    if (status) status.textContent = text("copied");
   } catch {
     field.select();
-    if (status) status.textContent = "Selected: copy it with your device's Copy command.";
+    if (status) status.textContent = text("selected");
   }
 });
 
@@ -486,13 +494,13 @@ function setUpPush() {
   if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
   box.hidden = false;
   status.textContent = Notification.permission === "denied"
-    ? "Notifications are blocked for FieldCert in this browser's settings." : "";
+    ? text("pushBlocked") : "";
   box.querySelector("[data-push-on]").addEventListener("click", async () => {
     if (await Notification.requestPermission() !== "granted") {
-      status.textContent = "Notifications were not allowed, so none will arrive on this device.";
+      status.textContent = text("pushDenied");
       return;
     }
-    status.textContent = "Turning on…";
+    status.textContent = text("pushTurningOn");
     try {
       const registration = await navigator.serviceWorker.ready;
       const subscription = await registration.pushManager.subscribe({
@@ -506,7 +514,7 @@ function setUpPush() {
       if (!response.ok) throw new Error((await response.json()).error);
       window.location.reload();
     } catch (error) {
-      status.textContent = `Notifications could not be turned on: ${error.message}`;
+      status.textContent = text("pushFailed", { error: error.message });
     }
   });
 }

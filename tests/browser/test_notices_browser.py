@@ -34,7 +34,7 @@ def test_forgotten_password_reset_through_the_e_mailed_link(new_page, factory, s
 
 def test_unread_notice_opens_and_the_count_goes(signed_in_page, factory):
     user = factory.user(first_name="Wanda")
-    mail = render_mail("notify", "Notice from Sam Boss", user=user, by=user, certification=None,
+    mail = render_mail("notify", "Notice from Sam Boss", to=user, user=user, by=user, certification=None,
                        message="Bring your card on Monday.", link="http://example.test/")
     queue_email("notify", user, mail, user=user)
     db.session.commit()
