@@ -17,6 +17,6 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Kind of action"), default="", validate_choice=True)
     object_type = SelectField(_l("Object"), default="", validate_choice=True)
     object_id = SearchField(_l("Object ID"), validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("Enter the object's number."))])
-    date_from = FlexibleDateField(_l("From"), validators=[Optional()])
-    date_to = FlexibleDateField(_l("To"), validators=[Optional()])
+    date_from = FlexibleDateField(_l("On or after"), validators=[Optional()])
+    date_to = FlexibleDateField(_l("On or before"), validators=[Optional()])
     person_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("Not a person."))])
