@@ -18,7 +18,7 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_login import current_user
 
-from webapp.clock import organisation_zone
+from webapp.clock import local_time
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
@@ -116,22 +116,21 @@ def numeric_date_pattern(language: str) -> str:
 
 def day(value: date | datetime | None, width: str = "numeric") -> str:
     """`{{ d|day }}`: 03/04/2026 (en), 04/03/2026 (es, fr); `{{ d|day('long') }}`: March 4, 2026,
-    4 de marzo de 2026, 4 mars 2026. A datetime is shown as its day in the organisation's zone."""
+    4 de marzo de 2026, 4 mars 2026. A datetime is shown as its day in the reader's zone (decision 91)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(organisation_zone()).date()
+        value = local_time(value).date()
     locale = get_locale()
     return format_date(value, numeric_date_pattern(locale.language) if width == "numeric" else width, locale=locale)
 
 
 def moment(value: datetime | None) -> str:
-    """`{{ dt|moment }}`: a stored (UTC) time as the day and time in the organisation's zone,
+    """`{{ dt|moment }}`: a stored (UTC) time as the day and time in the reader's zone (decision 91),
     in the request's language, with the zone's name: 03/04/2026 2:05 PM UTC, 04/03/2026 14:05 UTC."""
     if value is None:
         return ""
-    zone = organisation_zone()
-    local = value.astimezone(zone)
+    local = local_time(value)
     time = format_time(local, "short", locale=get_locale())
     return f"{day(local.date())} {time} {local.tzname()}"
 

@@ -1,7 +1,7 @@
 """Assets, clients and job locations: entities, their certification associations, records and files (issue 21)
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 from alembic import op
 import sqlalchemy as sa

@@ -155,7 +155,7 @@ def test_the_migration_moves_each_single_form_into_the_list(tmp_path):
                     " false, false, false, false, false, false, false, false, false, false, false,"
                     " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
                     {"id": number, "name": f"C{number}", "activity": "form" if form_id else "none", "form": form_id})
-        upgrade(revision="0025")
+        upgrade(revision="0026")
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT certification_id, form_id, position FROM certification_forms"
                                            )).all() == [(1, 7, 1)]

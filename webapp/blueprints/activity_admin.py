@@ -2,6 +2,7 @@
 learning systems (webhook secrets) and the confirmation of manual payments."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -83,7 +84,7 @@ def index():
 def documents():
     """Every document's revisions, and Upload a Document or Video (a new revision for a certification)."""
     form = DocumentForm()
-    form.certification_id.choices = [(0, "Choose a certification")] + [
+    form.certification_id.choices = [(0, gettext("Choose a certification"))] + [
         (c.id, c.name) for c in db.session.scalars(select(Certification).order_by(func.lower(Certification.name)))
     ]
     form.document_owner_user_ids.choices = [(u.id, u.full_name) for u in list_active_users(select(User))]
@@ -96,17 +97,18 @@ def documents():
         certification = db.session.get(Certification, form.certification_id.data or 0) if form.validate() else None
         upload = document_upload_from(form)
         if certification is None:
-            form.certification_id.errors = [*form.certification_id.errors, "Choose the certification this document is for."]
+            form.certification_id.errors = [*form.certification_id.errors, gettext("Choose the certification this document is for.")]
         elif upload is None and not form.document_file.errors:
-            form.document_file.errors = ["Choose the PDF document or the video (MP4 or WebM) to upload."]
+            form.document_file.errors = [gettext("Choose the PDF document or the video (MP4 or WebM) to upload.")]
         elif upload is not None:
             try:
                 document = upload_document_revision(current_user, certification, upload)
             except Invalid as invalid:
                 add_errors(form, invalid)
             else:
-                flash(f"Revision {document.revision} of {document.title} is now current for {certification.name};"
-                      " everyone who holds it must acknowledge it again.", "success")
+                flash(gettext("Revision %(revision)s of %(title)s is now current for %(name)s; everyone who holds it must"
+                              " acknowledge it again.", revision=document.revision, title=document.title,
+                              name=certification.name), "success")
                 return redirect(url_for("activity_admin.documents"))
     else:
         form.certification_id.data = request.args.get("certification", 0, type=database_int)
@@ -123,7 +125,7 @@ def forms():
     if form.is_submitted():
         done = saved(form, lambda: save_form(current_user, None, form.name.data, form.instructions.data,
                                              form.fee_amount.data, form.fee_currency.data),
-                     lambda created: f"Form {created.name} created; add its fields.",
+                     lambda created: gettext("Form %(name)s created; add its fields.", name=created.name),
                      lambda created: url_for("activity_admin.form_detail", form_id=created.id))
         if done:
             return done
@@ -154,7 +156,7 @@ def form_detail(form_id: int):
     settings = FormDefinitionForm()
     done = saved(settings, lambda: save_form(current_user, activity_form, settings.name.data, settings.instructions.data,
                                              settings.fee_amount.data, settings.fee_currency.data),
-                 "Form saved.", url_for("activity_admin.form_detail", form_id=form_id))
+                 gettext("Form saved."), url_for("activity_admin.form_detail", form_id=form_id))
     return done or _form_page(_form_or_404(form_id), settings=settings, status=422)
 
 
@@ -166,14 +168,14 @@ def add_field(form_id: int):
     done = saved(field_form, lambda: add_form_field(current_user, activity_form, field_form.label.data,
                                                     field_form.kind.data, field_form.required.data,
                                                     field_form.choices.data),
-                 "Field added.", url_for("activity_admin.form_detail", form_id=form_id))
+                 gettext("Field added."), url_for("activity_admin.form_detail", form_id=form_id))
     return done or _form_page(_form_or_404(form_id), field_form=field_form, status=422)
 
 
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/remove")
 @permission_required(ADMIN)
 def remove_field(form_id: int, field_id: int):
-    return _change(remove_form_field, _form_or_404(form_id), field_id, done="Field removed.",
+    return _change(remove_form_field, _form_or_404(form_id), field_id, done=gettext("Field removed."),
                    back="activity_admin.form_detail", form_id=form_id)
 
 
@@ -193,7 +195,7 @@ def courses():
     form = CourseForm()
     if form.is_submitted():
         done = saved(form, lambda: save_course(current_user, None, form.name.data, form.pass_mark.data),
-                     lambda created: f"Course {created.name} created; add its pages.",
+                     lambda created: gettext("Course %(name)s created; add its pages.", name=created.name),
                      lambda created: url_for("activity_admin.course_detail", course_id=created.id))
         if done:
             return done
@@ -223,7 +225,7 @@ def course_detail(course_id: int):
         return _course_page(course)
     settings = CourseForm()
     done = saved(settings, lambda: save_course(current_user, course, settings.name.data, settings.pass_mark.data),
-                 "Course saved.", url_for("activity_admin.course_detail", course_id=course_id))
+                 gettext("Course saved."), url_for("activity_admin.course_detail", course_id=course_id))
     return done or _course_page(_course_or_404(course_id), settings=settings, status=422)
 
 
@@ -242,14 +244,14 @@ def add_page(course_id: int):
                 raise Invalid({"media": str(error)}) from None
         return add_course_page(current_user, course, page_form.title.data, page_form.body.data, media)
 
-    done = saved(page_form, add, "Page added.", url_for("activity_admin.course_detail", course_id=course_id))
+    done = saved(page_form, add, gettext("Page added."), url_for("activity_admin.course_detail", course_id=course_id))
     return done or _course_page(_course_or_404(course_id), page_form=page_form, status=422)
 
 
 @bp.post("/courses/<int:course_id>/pages/<int:page_id>/remove")
 @permission_required(ADMIN)
 def remove_page(course_id: int, page_id: int):
-    return _change(remove_course_page, _course_or_404(course_id), page_id, done="Page removed.",
+    return _change(remove_course_page, _course_or_404(course_id), page_id, done=gettext("Page removed."),
                    back="activity_admin.course_detail", course_id=course_id)
 
 
@@ -267,14 +269,14 @@ def add_question(course_id: int):
     question_form = QuizQuestionForm()
     done = saved(question_form, lambda: add_quiz_question(current_user, course, question_form.prompt.data,
                                                           question_form.choices.data, question_form.correct.data),
-                 "Question added.", url_for("activity_admin.course_detail", course_id=course_id))
+                 gettext("Question added."), url_for("activity_admin.course_detail", course_id=course_id))
     return done or _course_page(_course_or_404(course_id), question_form=question_form, status=422)
 
 
 @bp.post("/courses/<int:course_id>/questions/<int:question_id>/remove")
 @permission_required(ADMIN)
 def remove_question(course_id: int, question_id: int):
-    return _change(remove_quiz_question, _course_or_404(course_id), question_id, done="Question removed.",
+    return _change(remove_quiz_question, _course_or_404(course_id), question_id, done=gettext("Question removed."),
                    back="activity_admin.course_detail", course_id=course_id)
 
 
@@ -287,7 +289,7 @@ def learning():
     form = IntegrationForm()
     if form.is_submitted():
         done = saved(form, lambda: create_integration(current_user, form.name.data),
-                     lambda made: f"Learning system {made.name} added. Give it its webhook address and secret.",
+                     lambda made: gettext("Learning system %(name)s added. Give it its webhook address and secret.", name=made.name),
                      url_for("activity_admin.learning"))
         if done:
             return done
@@ -306,7 +308,7 @@ def _integration_or_404(integration_id: int) -> LearningIntegration:
 @permission_required(ADMIN)
 def new_secret(integration_id: int):
     integration = replace_secret(current_user, _integration_or_404(integration_id))
-    flash(f"{integration.name} has a new secret; deliveries signed with the old one are refused.", "success")
+    flash(gettext("%(name)s has a new secret; deliveries signed with the old one are refused.", name=integration.name), "success")
     return redirect(url_for("activity_admin.learning"))
 
 
@@ -315,7 +317,8 @@ def new_secret(integration_id: int):
 def toggle_integration(integration_id: int):
     integration = _integration_or_404(integration_id)
     set_integration_active(current_user, integration, request.form.get("active") == "1")
-    flash(f"{integration.name} is {'enabled' if integration.active else 'disabled'}.", "success")
+    flash(gettext("%(name)s is enabled.", name=integration.name) if integration.active
+          else gettext("%(name)s is disabled.", name=integration.name), "success")
     return redirect(url_for("activity_admin.learning"))
 
 
@@ -345,6 +348,6 @@ def confirm_payment(payment_id: int):
     form = ConfirmPaymentForm(prefix=f"p{payment_id}")
     done = saved(form, lambda: settle_payment(payment, current_user, form.receipt_number.data, form.amount.data,
                                               form.paid_on.date),
-                 f"Payment {form.receipt_number.data} confirmed; the receipt is attached to the record.",
+                 gettext("Payment %(data)s confirmed; the receipt is attached to the record.", data=form.receipt_number.data),
                  url_for("activity_admin.payments"))
     return done or _payments_page({payment_id: form}, status=422)

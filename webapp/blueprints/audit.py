@@ -1,6 +1,7 @@
 """The audit trail page: every entry the reader may read (decision 54), filtered, paged, exported as CSV."""
 
 from flask import Blueprint, Response, request, stream_with_context
+from flask_babel import gettext
 from flask_login import current_user
 
 from webapp.bounds import database_int
@@ -26,8 +27,8 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 def _filters() -> tuple[AuditFilterForm, AuditFilters, bool]:
     """The form over request.args and the filters it gives; bad input filters nothing and says why."""
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "Any action")] + [(action, action) for action in audit_actions(current_user)]
-    form.object_type.choices = [("", "Any object")] + list(OBJECT_LABELS.items())
+    form.action.choices = [("", gettext("Any action"))] + [(action, action) for action in audit_actions(current_user)]
+    form.object_type.choices = [("", gettext("Any object"))] + list(OBJECT_LABELS.items())
     valid = form.validate()
     if not valid:
         return form, AuditFilters(), False

@@ -1,4 +1,5 @@
 """Certifications page: the table, the Add/Edit form, the details tabs, and delete."""
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -7,12 +8,12 @@ from webapp.blueprints.common import add_errors, confirm_delete, erase_archived,
 from webapp.bounds import database_id, database_ids, database_int
 from webapp.clock import today
 from webapp.extensions import db
-from webapp.forms.certifications import ACTIVITY_CHOICES, AssociatedUsersForm, CertificationForm, GroupForm
+from webapp.forms.certifications import ACTIVITY_CHOICES, TYPE_LABELS, AssociatedUsersForm, CertificationForm, GroupForm
 from webapp.htmx import render, render_fragment
+from webapp.i18n import day
 from webapp.permissions import ACTIONS_ON_PEOPLE, Permission
 from webapp.security import permission_required
 from webapp.rules.entities import KINDS
-from webapp.rules.periods import format_date
 from webapp.services.access import names_of, users_in_reach
 from webapp.services.bulk import chosen_people, notify_people, record_completion_for_people, set_requirement_states
 from webapp.services.activities import current_document
@@ -57,7 +58,7 @@ ACTIVITY_LABELS = dict(ACTIVITY_CHOICES)
 VIEW_LINKS = {"employees": {"row_endpoint": "people.certifications", "row_arg": "user_id", "row_kind": None},
               **{view: {"row_endpoint": "entities.detail", "row_arg": "entity_id", "row_kind": kind}
                  for view, kind in VIEW_KINDS.items()}}
-TABS = {"info": "Certification Info", "roles": "Associated Roles", "users": "Associated Users"}
+TABS = {"info": _l("Certification Info"), "roles": _l("Associated Roles"), "users": _l("Associated Users")}
 
 
 def certification_or_404(certification_id: int):
@@ -150,7 +151,7 @@ def create():
     if form.is_submitted():
         certification = _save(form)
         if certification is not None:
-            flash(f"Certification {certification.name} created.", "success")
+            flash(gettext("Certification %(name)s created.", name=certification.name), "success")
             return redirect(url_for("certifications.detail", certification_id=certification.id))
         return _form_page(form, status=422)
     return _form_page(form)
@@ -166,7 +167,7 @@ def edit(certification_id: int):
         form.lock_type(certification.type)
     if form.is_submitted():
         if _save(form, certification) is not None:
-            flash(f"Certification {certification.name} saved. Existing records keep their expiration dates.", "success")
+            flash(gettext("Certification %(name)s saved. Existing records keep their expiration dates.", name=certification.name), "success")
             return redirect(url_for("certifications.detail", certification_id=certification.id))
         return _form_page(form, certification, status=422)
     form.fill_from(certification)
@@ -217,6 +218,7 @@ def certification_tab_items(certification, current: str) -> list[tuple[str, str,
 def _detail_page(certification, tab: str, status: int = 200, form: AssociatedUsersForm | None = None,
                  chosen: frozenset[int] = frozenset()):
     context = {"certification": certification, "tab": tab, "activity_labels": ACTIVITY_LABELS,
+               "type_labels": TYPE_LABELS,
                "tab_items": certification_tab_items(certification, tab)}
     if tab == "info":
         context["example"] = _saved_example(certification)
@@ -258,7 +260,7 @@ def _bulk(certification_id: int, act, done):
 def bulk_email(certification_id: int):
     return _bulk(certification_id,
                  lambda certification, users, form: notify_people(certification, current_user, users, form.message.data),
-                 lambda form, users, _: f"E-mailed {names_of(users)}.")
+                 lambda form, users, _: gettext("E-mailed %(names)s.", names=names_of(users)))
 
 
 @bp.post("/<int:certification_id>/users/not-applicable")
@@ -267,7 +269,7 @@ def bulk_not_applicable(certification_id: int):
     return _bulk(certification_id,
                  lambda certification, users, form: set_requirement_states(
                      certification, current_user, users, "not_applicable", notes=form.notes.data, day=today()),
-                 lambda form, users, _: f"Not applicable to {names_of(users)}.")
+                 lambda form, users, _: gettext("Not applicable to %(names)s.", names=names_of(users)))
 
 
 @bp.post("/<int:certification_id>/users/defer")
@@ -277,7 +279,8 @@ def bulk_defer(certification_id: int):
                  lambda certification, users, form: set_requirement_states(
                      certification, current_user, users, "deferred", deferred_until=form.deferred_until.date,
                      notes=form.notes.data, day=today()),
-                 lambda form, users, _: f"Deferred until {format_date(form.deferred_until.date)} for {names_of(users)}.")
+                 lambda form, users, _: gettext("Deferred until %(day)s for %(names)s.", day=day(form.deferred_until.date),
+                                                names=names_of(users)))
 
 
 @bp.post("/<int:certification_id>/users/record")
@@ -287,9 +290,9 @@ def bulk_record(certification_id: int):
                  lambda certification, users, form: record_completion_for_people(
                      certification, current_user, users, form.completed_on.date,
                      request.files.getlist(form.files.name), form.idempotency_key.data),
-                 lambda form, users, records: "Recorded the completion for " + ", ".join(
-                     f"{r.user.full_name} ({'approved' if r.status == 'approved' else 'pending approval'})" for r in records)
-                 + ".")
+                 lambda form, users, records: gettext("Recorded the completion for %(people)s.", people=", ".join(
+                     gettext("%(full_name)s (approved)", full_name=r.user.full_name) if r.status == "approved"
+                     else gettext("%(full_name)s (pending approval)", full_name=r.user.full_name) for r in records)))
 
 
 @bp.route("/<int:certification_id>/roles", methods=["GET", "POST"])
@@ -308,7 +311,7 @@ def edit_roles(certification_id: int):
             roles, companies, _ = role_grid(certification)
             return render("certifications/roles.html", certification=certification, roles=roles, companies=companies,
                           checked=cells, page_error=invalid.errors["cells"], status=422)
-        flash("Associated roles saved.", "success")
+        flash(gettext("Associated roles saved."), "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="roles"))
     roles, companies, checked = role_grid(certification)
     return render("certifications/roles.html", certification=certification, roles=roles, companies=companies,
@@ -328,7 +331,7 @@ def edit_users(certification_id: int):
             return render("certifications/users.html", certification=certification, users=users, direct_ids=ids,
                           from_roles=roles_requiring(certification.id), page_error=invalid.errors["user_ids"],
                           status=422)
-        flash("Assigned users saved.", "success")
+        flash(gettext("Assigned users saved."), "success")
         return redirect(url_for("certifications.detail", certification_id=certification.id, tab="users"))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))
     return render("certifications/users.html", certification=certification, users=users,
@@ -344,23 +347,26 @@ def delete(certification_id: int):
     cancel_url = url_for("certifications.detail", certification_id=certification.id)
     if not records:
         return confirm_delete(
-            heading=f"Delete Certification: {certification.name}",
-            explanation=f"This cannot be undone. Nobody has a record of {certification.name}; deleting it removes it"
-                        " from every role and from every user's Other Required Certifications, and detaches its child"
-                        " certifications.",
-            button="Permanently Delete Certification", cancel_url=cancel_url,
+            heading=gettext("Delete Certification: %(name)s", name=certification.name),
+            explanation=gettext("This cannot be undone. Nobody has a record of %(name)s; deleting it removes it from every role and from every user's Other Required Certifications, and detaches its child certifications.", name=certification.name),
+            button=gettext("Permanently Delete Certification"), cancel_url=cancel_url,
             delete=lambda: delete_certification(current_user, certification),
-            done=f"Certification {certification.name} deleted.", done_url=url_for("certifications.index"),
+            done=gettext("Certification %(name)s deleted.", name=certification.name), done_url=url_for("certifications.index"),
         )
     return confirm_delete(
-        heading=f"Archive Certification: {certification.name}",
-        explanation=f"{certification.name} has {records} record{'s' if records != 1 else ''}, so it is archived, not"
-                    " deleted: it leaves the lists, the roles' and users' requirements and the reports, and every record"
-                    " stays in the people's history and the audit trail. Restore it from Archived Certifications at any"
-                    " time; an administrator may erase it for good from there.",
-        button="Archive Certification", cancel_url=cancel_url,
+        heading=gettext("Archive Certification: %(name)s", name=certification.name),
+        explanation=ngettext(
+            "%(name)s has %(num)d record, so it is archived, not deleted: it leaves the lists, the roles' and users'"
+            " requirements and the reports, and every record stays in the people's history and the audit trail."
+            " Restore it from Archived Certifications at any time; an administrator may erase it for good from there.",
+            "%(name)s has %(num)d records, so it is archived, not deleted: it leaves the lists, the roles' and users'"
+            " requirements and the reports, and every record stays in the people's history and the audit trail."
+            " Restore it from Archived Certifications at any time; an administrator may erase it for good from there.",
+            records, name=certification.name),
+        button=gettext("Archive Certification"), cancel_url=cancel_url,
         delete=lambda: archive_item(current_user, certification, f" with its {plural(records, 'records')}"),
-        done=f"Certification {certification.name} archived, with its {records} record{'s' if records != 1 else ''}.",
+        done=ngettext("Certification %(name)s archived, with its %(num)d record.",
+                      "Certification %(name)s archived, with its %(num)d records.", records, name=certification.name),
         done_url=url_for("certifications.index"),
     )
 
@@ -381,12 +387,17 @@ def erase(certification_id: int):
     records = count_certification_records(certification)
     return erase_archived(
         certification, what="certification", manager=Permission.MANAGE_CERTIFICATIONS,
-        explanation=f"Erasing {certification.name} deletes it and its {plural(records, 'records')} (submissions, with"
-                    " their attachments and comments) for good, removes it from every role and every user's Other"
-                    " Required Certifications, and detaches its child certifications.",
+        explanation=ngettext(
+            "Erasing %(name)s deletes it and its %(num)d record (submissions, with their attachments and comments)"
+            " for good, removes it from every role and every user's Other Required Certifications, and detaches its"
+            " child certifications.",
+            "Erasing %(name)s deletes it and its %(num)d records (submissions, with their attachments and comments)"
+            " for good, removes it from every role and every user's Other Required Certifications, and detaches its"
+            " child certifications.", records, name=certification.name),
         erase=lambda typed: erase_certification(current_user, certification, typed),
         cancel_url=url_for("certifications.detail", certification_id=certification.id),
-        done=f"Certification {certification.name} erased, with its {plural(records, 'records')}.",
+        done=ngettext("Certification %(name)s erased, with its %(num)d record.",
+                      "Certification %(name)s erased, with its %(num)d records.", records, name=certification.name),
         done_url=url_for("certifications.index", archived=1),
     )
 
@@ -399,7 +410,7 @@ def groups():
     form = GroupForm()
     form.set_choices(tree)
     done = saved(form, lambda: create_group(current_user, form.name.data, form.parent_id.data),
-                 lambda group: f"Group {group.name} created.", url_for("certifications.groups"))
+                 lambda group: gettext("Group %(name)s created.", name=group.name), url_for("certifications.groups"))
     if done:
         return done
     return render("certifications/groups.html", tree=tree, form=form, status=422 if form.is_submitted() else 200)
@@ -415,7 +426,7 @@ def edit_group(group_id: int):
     form = GroupForm()
     form.set_choices(group_tree(), editing=group)
     done = saved(form, lambda: update_group(current_user, group, form.name.data, form.parent_id.data),
-                 lambda group: f"Group {group.name} saved.", url_for("certifications.groups"))
+                 lambda group: gettext("Group %(name)s saved.", name=group.name), url_for("certifications.groups"))
     if done:
         return done
     if not form.is_submitted():
@@ -431,11 +442,11 @@ def group_delete(group_id: int):
         abort(404)
     into = f"the group {group.parent.name}" if group.parent else "the top level"
     return confirm_delete(
-        heading=f"Delete Group: {group.name}",
-        explanation=f"Its certifications and subgroups are not deleted: they move to {into}.",
-        button="Delete Group",
+        heading=gettext("Delete Group: %(name)s", name=group.name),
+        explanation=gettext("Its certifications and subgroups are not deleted: they move to %(into)s.", into=into),
+        button=gettext("Delete Group"),
         cancel_url=url_for("certifications.groups"),
         delete=lambda: delete_group(current_user, group),
-        done=f"Group {group.name} deleted; its certifications and subgroups moved to {into}.",
+        done=gettext("Group %(name)s deleted; its certifications and subgroups moved to %(into)s.", name=group.name, into=into),
         done_url=url_for("certifications.groups"),
     )

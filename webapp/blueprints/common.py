@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from webapp.extensions import db
@@ -157,12 +158,20 @@ def erase_archived(item, *, what: str, manager: Permission, explanation: str, er
                   status=422 if form.is_submitted() else 200)
 
 
+def any_choice(name: str) -> str:
+    """The first option of the id filter `name`, which filters nothing: "Any certification"."""
+    return {
+        "certification": gettext("Any certification"), "role": gettext("Any role"), "company": gettext("Any company"),
+        "supervisor": gettext("Any supervisor"), "person": gettext("Any person"),
+        "group": gettext("Any certification group"),
+    }[name]
+
+
 def filter_form(form_class, choices: dict[str, list[tuple]], id_fields: tuple[str, ...]):
     """A GET filter form over request.args, its id fields offering `choices[name]` after "Any ..."."""
     form = form_class(request.args)
     for name in id_fields:
-        field = getattr(form, name)
-        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
+        getattr(form, name).choices = [(None, any_choice(name))] + choices[name]
     if not form.validate():
         for field in form:
             if field.errors:

@@ -1,4 +1,5 @@
 """Companies page: table, create, details with company roles, Edit Company Roles, edit, delete."""
+from flask_babel import gettext, ngettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -61,7 +62,7 @@ def create():
     if form.is_submitted():
         company = _save(form)
         if company is not None:
-            flash(f"Company {company.name} created.", "success")
+            flash(gettext("Company %(name)s created.", name=company.name), "success")
             return redirect(url_for("companies.detail", company_id=company.id))
         return render("companies/form.html", form=form, company=None, status=422)
     return render("companies/form.html", form=form, company=None)
@@ -74,7 +75,7 @@ def edit(company_id: int):
     form = CompanyForm()
     if form.is_submitted():
         if _save(form, company) is not None:
-            flash(f"Company {company.name} saved.", "success")
+            flash(gettext("Company %(name)s saved.", name=company.name), "success")
             return redirect(url_for("companies.detail", company_id=company.id))
         return render("companies/form.html", form=form, company=company, status=422)
     form.fill_from(company)
@@ -104,7 +105,7 @@ def edit_roles(company_id: int):
             # The documents' confirmation before a role and its requirements are deleted.
             return render("companies/confirm_roles.html", company=company, removing=removing, form_data=request.form)
         set_company_roles(current_user, company, applied)
-        flash("Company roles saved.", "success")
+        flash(gettext("Company roles saved."), "success")
         return redirect(url_for("companies.detail", company_id=company.id))
     current = {company_role.role_id: company_role.description for company_role in company_roles(company)}
     return render("companies/roles.html", company=company, roles=roles, current=current)
@@ -119,23 +120,30 @@ def delete(company_id: int):
     cancel_url = url_for("companies.detail", company_id=company.id)
     if not people:
         return confirm_delete(
-            heading=f"Permanently Delete Company: {company.name}",
-            explanation=f"This cannot be undone. Nobody belongs to {company.name}; deleting it also deletes its"
-                        f" {plural(roles, 'company roles')} and their certification requirements.",
-            button="Permanently Delete Company", cancel_url=cancel_url,
+            heading=gettext("Permanently Delete Company: %(name)s", name=company.name),
+            explanation=ngettext(
+                "This cannot be undone. Nobody belongs to %(name)s; deleting it also deletes its %(num)d company role"
+                " and their certification requirements.",
+                "This cannot be undone. Nobody belongs to %(name)s; deleting it also deletes its %(num)d company roles"
+                " and their certification requirements.", roles, name=company.name),
+            button=gettext("Permanently Delete Company"), cancel_url=cancel_url,
             delete=lambda: delete_company(current_user, company),
-            done=f"Company {company.name} permanently deleted.", done_url=url_for("companies.index"),
+            done=gettext("Company %(name)s permanently deleted.", name=company.name), done_url=url_for("companies.index"),
             refusal=delete_refusal(company),
         )
     return confirm_delete(
-        heading=f"Archive Company: {company.name}",
-        explanation=f"{company.name} has {plural(people, 'members')}, so it is archived, not deleted: it leaves"
-                    " the lists and pickers and its roles require nothing of anyone; its people, their records, its"
-                    " roles and their requirements are kept. Restore it from Archived Companies at any time; an"
-                    " administrator may erase it for good from there.",
-        button="Archive Company", cancel_url=cancel_url,
+        heading=gettext("Archive Company: %(name)s", name=company.name),
+        explanation=ngettext(
+            "%(name)s has %(num)d member, so it is archived, not deleted: it leaves the lists and pickers and its roles"
+            " require nothing of anyone; its people, their records, its roles and their requirements are kept. Restore"
+            " it from Archived Companies at any time; an administrator may erase it for good from there.",
+            "%(name)s has %(num)d members, so it is archived, not deleted: it leaves the lists and pickers and its roles"
+            " require nothing of anyone; its people, their records, its roles and their requirements are kept. Restore"
+            " it from Archived Companies at any time; an administrator may erase it for good from there.",
+            people, name=company.name),
+        button=gettext("Archive Company"), cancel_url=cancel_url,
         delete=lambda: archive_item(current_user, company, f" with its {plural(people, 'members')}"),
-        done=f"Company {company.name} archived; its people remain.", done_url=url_for("companies.index"),
+        done=gettext("Company %(name)s archived; its people remain.", name=company.name), done_url=url_for("companies.index"),
         refusal=delete_refusal(company),
     )
 
@@ -154,10 +162,13 @@ def erase(company_id: int):
     company = _company_or_404(company_id)
     return erase_archived(
         company, what="company", manager=Permission.MANAGE_COMPANIES,
-        explanation=f"Erasing {company.name} deletes it and its {plural(len(company_roles(company, with_archived=True)), 'company roles')}"
-                    f" with their certification requirements, for good; its {plural(company_people(company), 'members')}"
-                    " stay, without a company, with their records.",
+        explanation=" ".join((
+            ngettext("Erasing %(name)s deletes it and its %(num)d company role with their certification requirements,"
+                     " for good.", "Erasing %(name)s deletes it and its %(num)d company roles with their certification"
+                     " requirements, for good.", len(company_roles(company, with_archived=True)), name=company.name),
+            ngettext("Its %(num)d member stays, without a company, with their records.",
+                     "Its %(num)d members stay, without a company, with their records.", company_people(company)))),
         erase=lambda typed: erase_company(current_user, company, typed),
         cancel_url=url_for("companies.detail", company_id=company.id),
-        done=f"Company {company.name} erased.", done_url=url_for("companies.index", archived=1),
+        done=gettext("Company %(name)s erased.", name=company.name), done_url=url_for("companies.index", archived=1),
     )

@@ -1,5 +1,6 @@
 """Import and export: every kind of file FieldCert takes in and gives out, one set of pages for all
 (the upload, the preview with its errors, the progress of a long job, the downloads)."""
+from flask_babel import gettext
 from flask import Blueprint, Response, abort, redirect, stream_with_context, url_for
 from flask_login import current_user
 
@@ -110,7 +111,7 @@ def upload(name: str):
         except ImportRefused as refused:
             form.file.errors = list(refused.errors.values())
         else:
-            run_job(check_import, lambda: fail_job(import_job.id, "The file could not be checked."), import_job.id,
+            run_job(check_import, lambda: fail_job(import_job.id, gettext("The file could not be checked.")), import_job.id,
                     kind, today())
             return _redirect(url_for("data.job", job_id=import_job.id))
     status = 422 if form.errors else 200
@@ -139,6 +140,6 @@ def confirm(job_id: int):
     except ImportRefused as refused:
         return render("data/job.html", block="job", status=409, job=import_job, kind=kind, form=form,
                       stopped=job_stopped(import_job, utcnow()), refusal=refused.errors["confirm"])
-    run_job(run_import, lambda: fail_job(import_job.id, "The import failed; nothing was imported."),
+    run_job(run_import, lambda: fail_job(import_job.id, gettext("The import failed; nothing was imported.")),
             import_job.id, kind, today())
     return _redirect(url_for("data.job", job_id=import_job.id))

@@ -1,5 +1,6 @@
 """People > Users: the searchable users table and its per-user menu; adding, inviting, deactivating
 and erasing people."""
+from flask_babel import gettext, ngettext
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from webapp.forms.supervising import (
     add_person_form,
 )
 from webapp.htmx import render, wants_fragment
+from webapp.i18n import day
 from webapp.models import (
     Certification,
     CertificationRole,
@@ -120,7 +122,7 @@ def _user_in_reach(user_id: int, action: str) -> User:
 def _filters() -> PeopleFilterForm:
     form = PeopleFilterForm(request.args)
     form.company.choices = company_choices()
-    form.role.choices = [("", "Any role")] + [(str(role.id), role.name) for role, *_ in list_roles()]
+    form.role.choices = [("", gettext("Any role"))] + [(str(role.id), role.name) for role, *_ in list_roles()]
     return form
 
 
@@ -190,7 +192,7 @@ def _back_to_list(message: str, category: str = "success"):
 def hide(user_id: int):
     user = _user_in_reach(user_id, "edit_account")
     hide_user(user, current_user)
-    return _row_or_list(user, f"{user.full_name} is hidden from reports in the People module.")
+    return _row_or_list(user, gettext("%(full_name)s is hidden from reports in the People module.", full_name=user.full_name))
 
 
 @bp.post("/<int:user_id>/show")
@@ -198,12 +200,12 @@ def hide(user_id: int):
 def show(user_id: int):
     user = _user_in_reach(user_id, "edit_account")
     show_user(user, current_user)
-    return _row_or_list(user, f"{user.full_name} is shown in reports again.")
+    return _row_or_list(user, gettext("%(full_name)s is shown in reports again.", full_name=user.full_name))
 
 
 def _choices(form: EditAccountForm, user: User | None) -> None:
     keep = user.company_id if user is not None else None
-    form.company.choices = [(0, "No company")] + [(int(value), name) for value, name in company_choices(keep)[1:]]
+    form.company.choices = [(0, gettext("No company"))] + [(int(value), name) for value, name in company_choices(keep)[1:]]
     # Current supervisors first, so a long list opens on them.
     current = {s.id for s in user.supervisors} if user is not None else set()
     candidates = sorted(supervisor_choices(user), key=lambda s: s.id not in current)
@@ -245,7 +247,7 @@ def account(user_id: int):
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
-            flash(f"Account info of {user.full_name} saved.", "success")
+            flash(gettext("Account info of %(full_name)s saved.", full_name=user.full_name), "success")
             return redirect(url_for("people.index"))
     return render("people/account.html", user=user, form=form, may_set_levels=may_set_levels,
                   sessions=list_live_sessions(user, current_user.session_key), erase_form=EraseForm(formdata=None),
@@ -270,7 +272,7 @@ def add():
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
-            flash(f"{person.full_name} was added and e-mailed an invitation to choose a password.", "success")
+            flash(gettext("%(full_name)s was added and e-mailed an invitation to choose a password.", full_name=person.full_name), "success")
             return redirect(url_for("people.account", user_id=person.id))
     return render("people/add.html", form=form, may_set_levels=may_set_levels,
                   status=422 if form.is_submitted() else 200)
@@ -321,7 +323,7 @@ def erase(user_id: int):
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
-            flash("The personal data was erased; the records stay under a former employee.", "success")
+            flash(gettext("The personal data was erased; the records stay under a former employee."), "success")
             return redirect(url_for("people.index", inactive="y"))
     return render("people/erase.html", user=user, form=form, status=422 if form.is_submitted() else 200)
 
@@ -357,7 +359,8 @@ def end_sessions(user_id: int):
     """End all sessions: the user is signed out on every device (an administrator's own current one stays)."""
     user = _user_in_reach(user_id, "edit_account")
     ended = end_all_sessions(current_user, user, keep=current_user.session_key if user.id == current_user.id else None)
-    flash(f"{user.full_name} was signed out on {ended} device(s).", "success")
+    flash(ngettext("%(full_name)s was signed out on %(num)d device.", "%(full_name)s was signed out on %(num)d devices.",
+                   ended, full_name=user.full_name), "success")
     return redirect(url_for("people.account", user_id=user.id))
 
 
@@ -478,11 +481,11 @@ def approve_selected(user_id: int):
         abort(404)
     ids = database_ids(request.form.getlist("submission_id"))
     if not ActionForm().validate() or not ids:
-        return _details(user, status=422, approve_error="Select at least one submitted certification to approve.")
+        return _details(user, status=422, approve_error=gettext("Select at least one submitted certification to approve."))
     approved, not_approved = approve_chosen_submissions(user, ids, current_user)
-    message = f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}."
+    message = ngettext("Approved %(num)d certification.", "Approved %(num)d certifications.", len(approved))
     if not_approved and not wants_fragment():
-        flash(f"Not approved: {' '.join(not_approved)}", "error")
+        flash(gettext("Not approved: %(refusals)s", refusals=" ".join(not_approved)), "error")
     return _details(user, message, not_approved=not_approved)
 
 
@@ -514,7 +517,7 @@ def requirement_state(user_id: int, certification_id: int):
             for name, messages in error.errors.items():
                 getattr(form, name).errors = list(messages)
         else:
-            return _details(user, f"Saved {certification.name} for {user.full_name}.")
+            return _details(user, gettext("Saved %(name)s for %(full_name)s.", name=certification.name, full_name=user.full_name))
     return _refused(user, "people/_state_form.html", f"state-form-{certification.id}",
                     {"state_forms": {certification.id: form}, "open_dialog": f"state-{certification.id}"},
                     certification=certification, form=form, may_override_lock=may_override_lock(current_user))
@@ -532,7 +535,7 @@ def notify_requirement(user_id: int, certification_id: int):
                         {"open_dialog": f"notify-{certification.id}", "invalid_notify": (certification.id, form)},
                         certification=certification, form=form)
     notify_user(user, current_user, form.message.data, certification)
-    return _details(user, f"{user.full_name} was e-mailed about {certification.name}.")
+    return _details(user, gettext("%(full_name)s was e-mailed about %(name)s.", full_name=user.full_name, name=certification.name))
 
 
 def _record_of(user: User, record_id: int) -> Submission:
@@ -556,7 +559,7 @@ def record_dates(user_id: int, record_id: int):
         except RequirementError as error:
             form.expires_on.errors = list(error.errors["expires_on"])
         else:
-            return _details(user, f"Saved the dates of {record.certification.name}.")
+            return _details(user, gettext("Saved the dates of %(name)s.", name=record.certification.name))
     return _refused(user, "people/_dates_form.html", f"dates-form-{record.id}",
                     {"dates_forms": {record.id: form}, "open_dialog": f"dates-{record.id}"}, record=record, form=form)
 
@@ -573,7 +576,7 @@ def record_attach(user_id: int, record_id: int):
         except SubmissionError as error:
             add_submission_errors(form, error)
         else:
-            return _details(user, f"Your changes to {record.certification.name} were saved.")
+            return _details(user, gettext("Your changes to %(name)s were saved.", name=record.certification.name))
     return _refused(user, "people/_attach_form.html", f"attach-form-{record.id}",
                     {"attach_forms": {record.id: form}, "open_dialog": f"attach-{record.id}"}, record=record, form=form)
 
@@ -639,7 +642,7 @@ def add_role(user_id: int):
         return _manage(user, status=422, role_form=form)
     role = db.session.get(CertificationRole, form.role.data)
     assign_role(user, role, current_user)
-    return _manage(user, f"Assigned {role.name} to {user.full_name}.")
+    return _manage(user, gettext("Assigned %(name)s to %(full_name)s.", name=role.name, full_name=user.full_name))
 
 
 def _assignment_or_404(user: User, assignment_id: int) -> RoleAssignment:
@@ -658,7 +661,7 @@ def delete_role(user_id: int, assignment_id: int):
         abort(400)
     name = assignment.role.name
     remove_role(assignment, current_user)
-    return _manage(user, f"Removed {name} from {user.full_name}.")
+    return _manage(user, gettext("Removed %(name)s from %(full_name)s.", name=name, full_name=user.full_name))
 
 
 @bp.post("/<int:user_id>/roles/<int:assignment_id>/training")
@@ -674,7 +677,7 @@ def training(user_id: int, assignment_id: int):
         except RequirementError as error:
             form.training_until.errors = list(error.errors["training_until"])
         else:
-            return _manage(user, f"Saved training for {assignment.role.name}.")
+            return _manage(user, gettext("Saved training for %(name)s.", name=assignment.role.name))
     if wants_fragment():
         headers = {"HX-Retarget": f"#training-form-{assignment.id}", "HX-Reswap": "outerHTML"}
         return render_template("people/_training_form.html", user=user, assignment=assignment, form=form), 422, headers
@@ -693,7 +696,7 @@ def add_direct(user_id: int):
         return _manage(user, status=422, direct_form=form)
     certification = db.session.get(Certification, form.certification.data)
     add_direct_requirement(user, certification, current_user)
-    return _manage(user, f"{certification.name} is now required of {user.full_name}.")
+    return _manage(user, gettext("%(name)s is now required of %(full_name)s.", name=certification.name, full_name=user.full_name))
 
 
 @bp.post("/<int:user_id>/direct/<int:certification_id>/remove")
@@ -709,7 +712,8 @@ def delete_direct(user_id: int, certification_id: int):
         remove_direct_requirement(user, certification, current_user)
     except RequirementError as error:
         return _manage(user, status=422, refusal=" ".join(error.errors["certification"]))
-    return _manage(user, f"{certification.name} is no longer directly required of {user.full_name}.")
+    return _manage(user, gettext("%(name)s is no longer directly required of %(full_name)s.", name=certification.name,
+                                  full_name=user.full_name))
 
 
 # ---- Record New Certification for (user) ---------------------------------------------------
@@ -717,7 +721,7 @@ def delete_direct(user_id: int, certification_id: int):
 
 def _record_form(user: User) -> RecordCertificationForm:
     form = RecordCertificationForm()
-    form.certification.choices = [(0, "Choose a certification")] + [
+    form.certification.choices = [(0, gettext("Choose a certification"))] + [
         (c.id, c.name)
         for c in db.session.scalars(
             select(Certification)
@@ -740,10 +744,11 @@ def _recordable(certification_id: int | None) -> Certification | None:
 def _preview_for(user: User, certification: Certification | None, completed_on, refusal: str | None = None,
                  printed_expiration=None):
     if certification is None:
-        return None, "Choose a certification to see its expiration."
+        return None, gettext("Choose a certification to see its expiration.")
     completed_on = record_date(certification, completed_on)
     if completed_on is None:
-        return None, refusal or f"Enter the completion date as {typed_date_format()} to see the expiration."
+        return None, refusal or gettext("Enter the completion date as %(format)s to see the expiration.",
+                                        format=typed_date_format())
     return preview_completion(user, certification, completed_on, today(), printed_expiration)
 
 
@@ -766,7 +771,7 @@ def record(user_id: int):
     without_completion_date(form, _recordable(form.certification.data))
     certification = db.session.get(Certification, form.certification.data or 0) if form.validate() else None
     if form.is_submitted() and not form.errors and certification is None:
-        form.certification.errors = ["Choose a certification."]
+        form.certification.errors = [gettext("Choose a certification.")]
     if certification is not None:
         try:
             submission = record_certification(
@@ -782,8 +787,9 @@ def record(user_id: int):
         except SubmissionError as error:
             add_submission_errors(form, error)
         else:
-            state = "approved" if submission.status == "approved" else "submitted and pending approval"
-            flash(f"{certification.name} for {user.full_name} is {state}.", "success")
+            done = (gettext("%(name)s for %(full_name)s is approved.") if submission.status == "approved"
+                    else gettext("%(name)s for %(full_name)s is submitted and pending approval."))
+            flash(done % {"name": certification.name, "full_name": user.full_name}, "success")
             return redirect(url_for("people.certifications", user_id=user.id))
     chosen = _recordable(form.certification.data)
     preview, _ = _preview_for(user, chosen, typed_completion(form), printed_expiration=form.printed_expiration.date)
@@ -807,7 +813,7 @@ def competency(user_id: int, role_id: int):
         except CompetencyInvalid as invalid:
             add_errors(form, invalid)
         else:
-            flash(f"Competency in {role.name} is recorded for {user.full_name}.", "success")
+            flash(gettext("Competency in %(name)s is recorded for %(full_name)s.", name=role.name, full_name=user.full_name), "success")
             return redirect(url_for("people.certifications", user_id=user.id))
     return render("people/competency.html", user=user, role=role, form=form,
                   duration=competency_duration(role), lead_time=competency_lead_time(role),
@@ -891,7 +897,7 @@ def comment_add(user_id: int, record_id: int):
     if not form.validate():
         return _history(user, submission.certification, 422, invalid_comment=(submission.id, form))
     add_comment(submission, current_user, form.body.data, idempotency_key=form.idempotency_key.data)
-    return _history(user, submission.certification, message="Comment added.")
+    return _history(user, submission.certification, message=gettext("Comment added."))
 
 
 def _comment_of(user: User, comment_id: int) -> Comment:
@@ -913,7 +919,7 @@ def comment_edit(user_id: int, comment_id: int):
     if not form.validate():
         return _history(user, comment.submission.certification, 422, invalid_edit=(comment.id, form))
     edit_comment(comment, current_user, form.body.data)
-    return _history(user, comment.submission.certification, message="Comment saved.")
+    return _history(user, comment.submission.certification, message=gettext("Comment saved."))
 
 
 @bp.post("/<int:user_id>/comments/<int:comment_id>/delete")
@@ -925,13 +931,13 @@ def comment_delete(user_id: int, comment_id: int):
         abort(400)
     certification = comment.submission.certification
     delete_comment(comment, current_user)
-    return _history(user, certification, message="Comment deleted.")
+    return _history(user, certification, message=gettext("Comment deleted."))
 
 
 # ---- Revoke and restore a record ------------------------------------------------------------
 
 
-def _revocation(user_id: int, record_id: int, act, verb: str):
+def _revocation(user_id: int, record_id: int, act, done: str):
     """`act(record, actor, reason)` with the posted reason on a record of someone the actor approves for;
     the history again, saying what was done (and that the person was told) or why it was refused."""
     user = _user_in_reach(user_id, "approve")
@@ -945,18 +951,20 @@ def _revocation(user_id: int, record_id: int, act, verb: str):
         except RevocationRefused as error:
             form.reason.errors = [error.errors["reason"]]
         else:
-            return _history(user, record.certification, message=f"{verb} {record.certification.name} completed"
-                                                                 f" {record.completed_on:%m/%d/%Y}; {user.full_name} was told.")
+            return _history(user, record.certification, message=done % {
+                "name": record.certification.name, "day": day(record.completed_on), "full_name": user.full_name})
     return _history(user, record.certification, 422, invalid_revocation=(record.id, form))
 
 
 @bp.post("/<int:user_id>/records/<int:record_id>/revoke")
 @permission_required(*APPROVERS)
 def revoke(user_id: int, record_id: int):
-    return _revocation(user_id, record_id, revoke_record, "Revoked")
+    return _revocation(user_id, record_id, revoke_record,
+                       gettext("Revoked %(name)s completed %(day)s; %(full_name)s was told."))
 
 
 @bp.post("/<int:user_id>/records/<int:record_id>/restore")
 @permission_required(Permission.APPROVE_ALL)
 def restore(user_id: int, record_id: int):
-    return _revocation(user_id, record_id, restore_record, "Restored")
+    return _revocation(user_id, record_id, restore_record,
+                       gettext("Restored %(name)s completed %(day)s; %(full_name)s was told."))

@@ -1,10 +1,11 @@
 """Reports: the users x certifications matrix, the status report with CSV export, shared and scheduled reports."""
+from flask_babel import gettext
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import rate_limits
-from webapp.blueprints.common import filter_form, saved
+from webapp.blueprints.common import any_choice, filter_form, saved
 from webapp.bounds import database_int
 from webapp.clock import today
 from webapp.extensions import db
@@ -175,7 +176,7 @@ def shared():
                 [options["certifications"][i] for i in form.certifications.data],
                 idempotency_key=form.idempotency_key.data,
             )
-            flash("Shared report created.", "success")
+            flash(gettext("Shared report created."), "success")
             return redirect(url_for("reports.shared_show", report_id=report.id))
         status = 422
     return render("reports/shared.html", status=status, form=form, reports=list_shared_reports(current_user))
@@ -202,7 +203,7 @@ def shared_show(report_id: int):
         except UploadError as error:
             form.files.errors = [str(error)]
         else:
-            flash(f"You successfully shared this report with {', '.join(form.emails.addresses)}.", "success")
+            flash(gettext("You successfully shared this report with %(addresses)s.", addresses=", ".join(form.emails.addresses)), "success")
             return redirect(url_for("reports.shared_show", report_id=report.id))
     status = 422 if form.errors else 200
     return render("reports/shared_show.html", status=status, report=report, form=form, link=link)
@@ -213,7 +214,7 @@ def shared_show(report_id: int):
 def shared_delete(report_id: int):
     if not delete_shared_report(current_user, _report_or_404(report_id)):
         abort(404)
-    flash("The shared report was deleted.", "success")
+    flash(gettext("The shared report was deleted."), "success")
     return redirect(url_for("reports.shared"))
 
 
@@ -225,8 +226,7 @@ def _scheduled_form(report=None) -> ScheduledReportForm:
     form = ScheduledReportForm(formdata=request.form if request.method == "POST" else None)
     choices = filter_choices(current_user)
     for name in ("certification", "role", "company", "supervisor"):
-        field = form[name]
-        field.choices = [(None, f"Any {field.label.text.lower()}")] + choices[name]
+        form[name].choices = [(None, any_choice(name))] + choices[name]
     form.recipients.choices = [(user.id, user.sort_name) for user in recipient_choices()]
     if request.method == "GET" and report is not None:
         form.title.data, form.frequency.data = report.title, report.frequency
@@ -271,7 +271,7 @@ def _save_scheduled(report=None):
     form = _scheduled_form(report)
     done = saved(form, lambda: save_scheduled_report(current_user, _schedule_input(form), report,
                                                      idempotency_key=form.idempotency_key.data),
-                 lambda saved_report: f"Scheduled report {saved_report.title} saved.", url_for("reports.scheduled"))
+                 lambda saved_report: gettext("Scheduled report %(title)s saved.", title=saved_report.title), url_for("reports.scheduled"))
     if done:
         return done
     problems = report_problems([report])[report.id] if report is not None else []
@@ -305,20 +305,20 @@ def _act_on_scheduled(scheduled_id: int, act, done: str):
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
 def scheduled_pause(scheduled_id: int):
     return _act_on_scheduled(scheduled_id, lambda owner, report: set_paused(owner, report, True),
-                             "Scheduled report {title} paused: nothing is sent until you resume it.")
+                             gettext("Scheduled report {title} paused: nothing is sent until you resume it."))
 
 
 @bp.post("/scheduled/<int:scheduled_id>/resume")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
 def scheduled_resume(scheduled_id: int):
     return _act_on_scheduled(scheduled_id, lambda owner, report: set_paused(owner, report, False),
-                             "Scheduled report {title} resumed.")
+                             gettext("Scheduled report {title} resumed."))
 
 
 @bp.post("/scheduled/<int:scheduled_id>/delete")
 @permission_required(Permission.MANAGE_SHARED_REPORTS)
 def scheduled_delete(scheduled_id: int):
-    return _act_on_scheduled(scheduled_id, delete_scheduled_report, "Scheduled report {title} deleted.")
+    return _act_on_scheduled(scheduled_id, delete_scheduled_report, gettext("Scheduled report {title} deleted."))
 
 
 @bp.get("/calendar")
@@ -335,5 +335,5 @@ def calendar():
 @login_required
 def calendar_reset():
     reset_calendar_token(current_user, current_user)
-    flash("Your calendar link has been reset. Subscribe again with the new link.", "success")
+    flash(gettext("Your calendar link has been reset. Subscribe again with the new link."), "success")
     return redirect(url_for("reports.calendar"))

@@ -1,4 +1,5 @@
 """Roles page: the roles table, create and Define Role, details tabs, users, delete."""
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -33,7 +34,7 @@ from webapp.services.roles import (
 )
 
 bp = Blueprint("roles", __name__, url_prefix="/roles")
-TABS = {"users": "Assigned Users", "certifications": "Required Certifications", "info": "Role Info"}
+TABS = {"users": _l("Assigned Users"), "certifications": _l("Required Certifications"), "info": _l("Role Info")}
 
 
 def _role_or_404(role_id: int):
@@ -55,7 +56,7 @@ def index():
 def create():
     form = RoleNameForm()
     done = saved(form, lambda: create_role(current_user, form.name.data),
-                 lambda role: f"Role {role.name} created. Now define it.",
+                 lambda role: gettext("Role %(name)s created. Now define it.", name=role.name),
                  lambda role: url_for("roles.define", role_id=role.id, new=1))
     return done or render("roles/new.html", form=form, status=422 if form.is_submitted() else 200)
 
@@ -78,7 +79,7 @@ def define(role_id: int):
             except RoleInvalid as invalid:
                 add_errors(form, invalid)
             else:
-                flash(f"Role {role.name} saved.", "success")
+                flash(gettext("Role %(name)s saved.", name=role.name), "success")
                 if first_definition:
                     return redirect(url_for("roles.edit_users", role_id=role.id))
                 return redirect(url_for("roles.detail", role_id=role.id, tab="info"))
@@ -115,7 +116,7 @@ def edit_users(role_id: int):
             users = list_active_users(users_in_reach(current_user, "manage_requirements"))
             return render("roles/users.html", role=role, users=users, assigned=ids,
                           page_error=invalid.errors["user_ids"], status=422)
-        flash("Assigned users saved.", "success")
+        flash(gettext("Assigned users saved."), "success")
         return redirect(url_for("roles.detail", role_id=role.id))
     users = list_active_users(users_in_reach(current_user, "manage_requirements"))
     return render("roles/users.html", role=role, users=users, assigned=assigned_user_ids(role))
@@ -131,7 +132,7 @@ def add_user(role_id: int):
     if user is None or not may_act_on(current_user, user, "manage_requirements"):
         abort(404)
     add_role_user(current_user, role, user)
-    flash(f"{user.full_name} added to {role.name}.", "success")
+    flash(gettext("%(full_name)s added to %(name)s.", full_name=user.full_name, name=role.name), "success")
     return redirect(url_for("roles.detail", role_id=role.id))
 
 
@@ -146,7 +147,7 @@ def edit_certifications(role_id: int):
         except RoleInvalid as invalid:
             return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],
                           required=ids, page_error=invalid.errors["certification_ids"], status=422)
-        flash("Required certifications saved.", "success")
+        flash(gettext("Required certifications saved."), "success")
         return redirect(url_for("roles.detail", role_id=role.id, tab="certifications"))
     return render("roles/certifications.html", role=role, certifications=role_choices()["certifications"],
                   required=required_certification_ids(role))
@@ -161,21 +162,27 @@ def delete(role_id: int):
     cancel_url = url_for("roles.detail", role_id=role.id)
     if not users:
         return confirm_delete(
-            heading=f"Delete Role: {role.name}",
-            explanation=f"This cannot be undone. Nobody is assigned {role.name}; deleting it removes the certification"
-                        " requirements it sets. The certifications themselves are not deleted.",
-            button="Delete Role", cancel_url=cancel_url,
+            heading=gettext("Delete Role: %(name)s", name=role.name),
+            explanation=gettext("This cannot be undone. Nobody is assigned %(name)s; deleting it removes the"
+                                " certification requirements it sets. The certifications themselves are not deleted.",
+                                name=role.name),
+            button=gettext("Delete Role"), cancel_url=cancel_url,
             delete=lambda: delete_role(current_user, role),
-            done=f"Role {role.name} deleted.", done_url=url_for("roles.index"),
+            done=gettext("Role %(name)s deleted.", name=role.name), done_url=url_for("roles.index"),
         )
     return confirm_delete(
-        heading=f"Archive Role: {role.name}",
-        explanation=f"{role.name} is assigned to {plural(users, 'users')}, so it is archived, not deleted: it leaves the"
-                    " lists and pickers and requires nothing of anyone, and its assignments and requirements are kept."
-                    " Restore it from Archived Roles at any time; an administrator may erase it for good from there.",
-        button="Archive Role", cancel_url=cancel_url,
+        heading=gettext("Archive Role: %(name)s", name=role.name),
+        explanation=ngettext(
+            "%(name)s is assigned to %(num)d user, so it is archived, not deleted: it leaves the lists and pickers and"
+            " requires nothing of anyone, and its assignments and requirements are kept. Restore it from Archived"
+            " Roles at any time; an administrator may erase it for good from there.",
+            "%(name)s is assigned to %(num)d users, so it is archived, not deleted: it leaves the lists and pickers and"
+            " requires nothing of anyone, and its assignments and requirements are kept. Restore it from Archived"
+            " Roles at any time; an administrator may erase it for good from there.", users, name=role.name),
+        button=gettext("Archive Role"), cancel_url=cancel_url,
         delete=lambda: archive_item(current_user, role, f" assigned to {plural(users, 'users')}"),
-        done=f"Role {role.name} archived; its users and certifications remain.", done_url=url_for("roles.index"),
+        done=gettext("Role %(name)s archived; its users and certifications remain.", name=role.name),
+        done_url=url_for("roles.index"),
     )
 
 
@@ -194,9 +201,12 @@ def erase(role_id: int):
     users = len(assigned_user_ids(role))
     return erase_archived(
         role, what="role", manager=Permission.MANAGE_ROLES,
-        explanation=f"Erasing {role.name} deletes it, its {plural(users, 'assignments')} and the certification"
-                    " requirements it sets, for good. The users and the certifications themselves stay.",
+        explanation=ngettext(
+            "Erasing %(name)s deletes it, its %(num)d assignment and the certification requirements it sets, for good."
+            " The users and the certifications themselves stay.",
+            "Erasing %(name)s deletes it, its %(num)d assignments and the certification requirements it sets, for good."
+            " The users and the certifications themselves stay.", users, name=role.name),
         erase=lambda typed: erase_role(current_user, role, typed),
         cancel_url=url_for("roles.detail", role_id=role.id),
-        done=f"Role {role.name} erased.", done_url=url_for("roles.index", archived=1),
+        done=gettext("Role %(name)s erased.", name=role.name), done_url=url_for("roles.index", archived=1),
     )

@@ -1,12 +1,13 @@
 """Settings page: Module Levels (and who holds them) and Module Settings."""
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from webapp.blueprints.common import confirm_delete, saved
 from webapp.bounds import database_ids
 from webapp.clock import today
 from webapp.forms.settings import (
+    CATEGORY_LABELS,
     AttachmentNamingForm,
     LanguageSettingsForm,
     ModuleLevelForm,
@@ -71,7 +72,8 @@ def module_levels():
 
 
 def _level_page(form, level=None, status=200):
-    return render("settings/module_level_form.html", form=form, level=level, categories=CATEGORIES, status=status)
+    return render("settings/module_level_form.html", form=form, level=level, categories=CATEGORIES,
+                  category_labels=CATEGORY_LABELS, status=status)
 
 
 @bp.route("/module-levels/new", methods=["GET", "POST"])
@@ -79,7 +81,7 @@ def _level_page(form, level=None, status=200):
 def create_level():
     form = ModuleLevelForm()
     done = saved(form, lambda: create_module_level(current_user, form.name.data, form.permissions.data),
-                 lambda level: f"Module level {level.name} created.", url_for("settings.module_levels"))
+                 lambda level: _("Module level %(name)s created.", name=level.name), url_for("settings.module_levels"))
     return done or _level_page(form, status=422 if form.is_submitted() else 200)
 
 
@@ -91,7 +93,7 @@ def edit_level(level_id: int):
         abort(403)
     form = ModuleLevelForm()
     done = saved(form, lambda: update_module_level(current_user, level, form.name.data, form.permissions.data),
-                 lambda level: f"Module level {level.name} saved.", url_for("settings.module_levels"))
+                 lambda level: _("Module level %(name)s saved.", name=level.name), url_for("settings.module_levels"))
     if done or form.is_submitted():
         return done or _level_page(form, level, status=422)
     form.name.data = level.name
@@ -107,13 +109,14 @@ def delete_level(level_id: int):
         abort(403)
     users = count_level_users(level)
     return confirm_delete(
-        heading=f"Delete Module Level: {level.name}",
-        explanation=f"{users} user{'s' if users != 1 else ''} hold{'s' if users == 1 else ''} this level and will lose"
-                    " its permissions. The users are not deleted.",
-        button="Delete Module Level",
+        heading=_("Delete Module Level: %(name)s", name=level.name),
+        explanation=ngettext("%(num)d user holds this level and will lose its permissions. The users are not deleted.",
+                             "%(num)d users hold this level and will lose its permissions. The users are not deleted.",
+                             users),
+        button=_("Delete Module Level"),
         cancel_url=url_for("settings.module_levels"),
         delete=lambda: delete_module_level(current_user, level),
-        done=f"Module level {level.name} deleted.",
+        done=_("Module level %(name)s deleted.", name=level.name),
         done_url=url_for("settings.module_levels"),
     )
 
@@ -134,7 +137,7 @@ def assign_levels():
         except ModuleLevelInvalid as invalid:
             error = invalid.errors["levels"]
         else:
-            flash("Module levels saved.", "success")
+            flash(_("Module levels saved."), "success")
             return redirect(url_for("settings.assign_levels"))
     return render("settings/assign_levels.html", levels=levels, users=users, page_error=error,
                   status=422 if error else 200)
@@ -180,7 +183,7 @@ def _edit_module_setting(form_class, current: dict, save, done: str, template: s
 def edit_photos():
     return _edit_module_setting(PhotoSettingsForm, {"show_photos": show_photos_on_qr()},
                                 lambda form: update_photo_settings(current_user, form.show_photos.data),
-                                "Photo settings saved.", "settings/photos.html")
+                                _("Photo settings saved."), "settings/photos.html")
 
 
 @bp.route("/module-settings/notifications", methods=["GET", "POST"])
@@ -190,7 +193,7 @@ def edit_notifications():
     done = saved(form, lambda: update_notification_defaults(
         current_user, {key: form[key].data for key, _ in NOTIFICATION_OPTIONS}
         | {"send_hour": form.send_hour.data, "digest_window_days": form.digest_window_days.data}),
-        "Default notification settings saved.", url_for("settings.module_settings"))
+        _("Default notification settings saved."), url_for("settings.module_settings"))
     return done or render("settings/notifications.html", form=form, options=NOTIFICATION_OPTIONS,
                           status=422 if form.is_submitted() else 200)
 
@@ -202,7 +205,7 @@ def edit_naming():
     form = AttachmentNamingForm(data=None if request.method == "POST" else
                                 {"enabled": "on" if naming["enabled"] else "off", "template": naming["template"]})
     done = saved(form, lambda: update_attachment_naming(current_user, form.enabled.data == "on", form.template.data),
-                 "Attachment naming settings saved.", url_for("settings.module_settings"))
+                 _("Attachment naming settings saved."), url_for("settings.module_settings"))
     return done or render("settings/naming.html", form=form, tokens=TEMPLATE_TOKENS,
                           preview=preview_attachment_name(form.template.data, today()),
                           status=422 if form.is_submitted() else 200)

@@ -1,4 +1,5 @@
 """Submissions > Pending Approvals: approve, decline with an e-mailed comment, delete."""
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -52,8 +53,8 @@ APPROVERS = ACTIONS_ON_PEOPLE["approve"]
 
 # static/js/app.js swaps a refusal carrying this header in place of the element it answers.
 OUTCOME_IN_PLACE = "FieldCert-Outcome-In-Place"
-GONE = ("This submission is no longer here to decide: someone deleted it, or it is no longer yours to decide. "
-        "Nothing was changed.")
+GONE = (_l("This submission is no longer here to decide: someone deleted it, or it is no longer yours to decide. "
+        "Nothing was changed."))
 
 
 def _decidable_submission(submission_id: int):
@@ -98,12 +99,12 @@ def approve_selected():
     """Approve Selected: each ticked submission the current user may approve; the others are named."""
     ids = database_ids(request.form.getlist("submission_id"))
     if not ActionForm().validate() or not ids:
-        return _pending_page(422, page_error="Select at least one submitted certification to approve. Nothing was changed.")
+        return _pending_page(422, page_error=gettext("Select at least one submitted certification to approve. Nothing was changed."))
     approved, not_approved = approve_selected_submissions(ids, current_user)
     if approved:
-        flash(f"Approved {len(approved)} certification{'s' if len(approved) != 1 else ''}.", "success")
+        flash(ngettext("Approved %(num)d certification.", "Approved %(num)d certifications.", len(approved)), "success")
     if not_approved:
-        flash(f"Not approved: {' '.join(not_approved)}", "error")
+        flash(gettext("Not approved: %(refusals)s", refusals=" ".join(not_approved)), "error")
     return redirect(url_for("submissions.pending", **request.args))
 
 
@@ -114,8 +115,8 @@ def approve(submission_id: int):
     try:
         approve_submission(submission, current_user)
     except AlreadyDecided:
-        return _outcome(submission_id, "This submission was already decided by someone else; nothing was changed.", "info")
-    return _outcome(submission_id, f"Approved {submission.certification.name} for {submission.user.full_name}.")
+        return _outcome(submission_id, gettext("This submission was already decided by someone else; nothing was changed."), "info")
+    return _outcome(submission_id, gettext("Approved %(name)s for %(full_name)s.", name=submission.certification.name, full_name=submission.user.full_name))
 
 
 @bp.post("/<int:submission_id>/decline")
@@ -132,10 +133,10 @@ def decline(submission_id: int):
     try:
         decline_submission(submission, current_user, form.comment.data)
     except AlreadyDecided:
-        return _outcome(submission_id, "This submission was already decided by someone else; nothing was changed.", "info")
+        return _outcome(submission_id, gettext("This submission was already decided by someone else; nothing was changed."), "info")
     return _outcome(
         submission_id,
-        f"Declined {submission.certification.name} for {submission.user.full_name}; {submission.user.first_name} was e-mailed.",
+        gettext("Declined %(name)s for %(full_name)s; %(first_name)s was e-mailed.", name=submission.certification.name, full_name=submission.user.full_name, first_name=submission.user.first_name),
     )
 
 
@@ -147,8 +148,8 @@ def delete(submission_id: int):
     try:
         delete_submission(submission, current_user)
     except AlreadyDecided:
-        return _outcome(submission_id, "This submission was already decided by someone else; nothing was changed.", "info")
-    return _outcome(submission_id, f"The submission of {name} for {person} has been removed from the system.")
+        return _outcome(submission_id, gettext("This submission was already decided by someone else; nothing was changed."), "info")
+    return _outcome(submission_id, gettext("The submission of %(name)s for %(person)s has been removed from the system.", name=name, person=person))
 
 
 # ---- Batch Submit Certifications -------------------------------------------------------------
@@ -175,7 +176,7 @@ def _batch_page(form: BatchSubmitForm, status: int = 200, block: str = "content"
 def batch():
     form = BatchSubmitForm(formdata=request.form if request.method == "POST" else request.args)
     allowed = batch_certifications(current_user)
-    form.certification.choices = [(0, "Choose a certification")] + [(c.id, c.name) for c in allowed]
+    form.certification.choices = [(0, gettext("Choose a certification"))] + [(c.id, c.name) for c in allowed]
     # Another certification means other people who must hold it: reload the user lists.
     form.certification.render_kw = {"hx-get": url_for("submissions.batch"), "hx-trigger": "change",
                                     "hx-target": "#batch-users", "hx-swap": "outerHTML",
@@ -192,9 +193,9 @@ def batch():
         in_reach = users_in_reach(current_user, "record").where(User.id.in_(form.users.data or []))
         users = list(db.session.scalars(in_reach.order_by(User.last_name, User.first_name)))
         if certification is None:
-            form.certification.errors = ["Choose a certification."]
+            form.certification.errors = [gettext("Choose a certification.")]
         elif len(users) != len(set(form.users.data or [])) or not users:
-            form.users.errors = ["Select at least one user you may record certifications for."]
+            form.users.errors = [gettext("Select at least one user you may record certifications for.")]
         else:
             try:
                 submissions = batch_submit(certification, current_user, typed_completion(form), users,
@@ -203,7 +204,8 @@ def batch():
             except SubmissionError as error:
                 add_submission_errors(form, error)
             else:
-                flash(f"Submitted {certification.name} for {len(submissions)} user{'s' if len(submissions) != 1 else ''}.",
+                flash(ngettext("Submitted %(name)s for %(num)d user.", "Submitted %(name)s for %(num)d users.", len(submissions),
+                                 name=certification.name),
                       "success")
                 return redirect(url_for("submissions.batch"))
     return _batch_page(form, status=422)
@@ -248,7 +250,7 @@ def inbox():
         except SubmissionError as error:
             form.files.errors = list(error.errors["files"])
         else:
-            flash(f"Uploaded {len(added)} file{'s' if len(added) != 1 else ''} to your inbox.", "success")
+            flash(ngettext("Uploaded %(num)d file to your inbox.", "Uploaded %(num)d files to your inbox.", len(added)), "success")
             return redirect(url_for("submissions.inbox", file=added[0].id))
     return _inbox_page(form, status=422)
 
@@ -279,7 +281,8 @@ def inbox_attach(file_id: int, record_id: int):
         form.name.data = suggested_attachment_name(attachment, record)
     elif form.validate():
         attach_inbox_file(attachment, record, current_user, form.name.data)
-        flash(f"Attached {attachment.name} to {record.certification.name} of {record.user.full_name}.", "success")
+        flash(gettext("Attached %(file)s to %(certification)s of %(full_name)s.", file=attachment.name,
+                      certification=record.certification.name, full_name=record.user.full_name), "success")
         if wants_fragment():
             return "", 204, {"HX-Redirect": url_for("submissions.inbox")}
         return redirect(url_for("submissions.inbox"))
@@ -298,5 +301,5 @@ def inbox_remove(file_id: int):
         abort(400)
     name = attachment.name
     remove_inbox_file(attachment, current_user)
-    flash(f"Removed {name} from your inbox.", "success")
+    flash(gettext("Removed %(name)s from your inbox.", name=name), "success")
     return redirect(url_for("submissions.inbox"))

@@ -3,6 +3,7 @@
 The form only parses; every rule is checked by services.certifications (through the
 rules module for tracking settings), whose messages are put on these fields.
 """
+from flask_babel import gettext, lazy_gettext as _l
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -24,7 +25,6 @@ from webapp.forms.choices import SelectField, SelectMultipleField
 from webapp.forms.dates import FlexibleDateField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import WEB_ADDRESS, one_line, tag_list
-from webapp.models.certifications import CERTIFICATION_TYPE_LABELS
 from webapp.models.base import PERIOD_UNITS, TIME_UNITS
 from webapp.rules.required_forms import MOST_FORMS
 from webapp.services.certifications import COLUMNS
@@ -32,20 +32,24 @@ from webapp.services.activities import DocumentUpload
 from webapp.services.storage import ACCEPT_ATTRIBUTE, UploadError, check_upload
 from webapp.services.submissions import check_attachments
 
-PERIOD_CHOICES = [(unit, unit.capitalize()) for unit in PERIOD_UNITS]
-TIME_CHOICES = [(unit, unit.capitalize()) for unit in TIME_UNITS]
-EXTEND_CHOICES = [("", "Do not extend"), ("month", "End of the month"), ("year", "End of the year")]
+UNIT_LABELS = {"hours": _l("Hours"), "days": _l("Days"), "weeks": _l("Weeks"),
+               "months": _l("Months"), "years": _l("Years")}
+PERIOD_CHOICES = [(unit, UNIT_LABELS[unit]) for unit in PERIOD_UNITS]
+TIME_CHOICES = [(unit, UNIT_LABELS[unit]) for unit in TIME_UNITS]
+TYPE_LABELS = {"employee": _l("Employee"), "asset": _l("Asset"), "client": _l("Client"),
+               "location": _l("Job Location")}
+EXTEND_CHOICES = [("", _l("Do not extend")), ("month", _l("End of the month")), ("year", _l("End of the year"))]
 ACTIVITY_CHOICES = [
-    ("none", "None"),
-    ("course", "Course"),
-    ("external_course", "Course (external learning system)"),
-    ("document", "Document or Video Acknowledgement"),
-    ("form", "Form or Payment"),
+    ("none", _l("None")),
+    ("course", _l("Course")),
+    ("external_course", _l("Course (external learning system)")),
+    ("document", _l("Document or Video Acknowledgement")),
+    ("form", _l("Form or Payment")),
 ]
 WINDOW_CHOICES = [
-    ("first_notice", "After the 1st Notice"),
-    ("second_notice", "After the 2nd Notice"),
-    ("custom", "Up to a period before the existing expiration date"),
+    ("first_notice", _l("After the 1st Notice")),
+    ("second_notice", _l("After the 2nd Notice")),
+    ("custom", _l("Up to a period before the existing expiration date")),
 ]
 
 
@@ -57,8 +61,8 @@ def blank_to_none(value):
 
 # What the columns hold: Numeric(12, 2) for a cost, Numeric(8, 2) for a time to complete.
 COST_MAX, TIME_MAX = Decimal("9999999999.99"), Decimal("999999.99")
-COST_RANGE = "Enter a cost from 0 to 9,999,999,999.99."
-TIME_RANGE = "Enter a time from 0 to 999,999.99."
+COST_RANGE = _l("Enter a cost from 0 to 9,999,999,999.99.")
+TIME_RANGE = _l("Enter a time from 0 to 999,999.99.")
 
 
 def _int_or_none(value):
@@ -77,13 +81,13 @@ class MultiCheckboxField(SelectMultipleField):
 def document_fields(prefix: str = "document_") -> dict:
     """The Upload a Document or Video fields, shared by the certification form and the documents page."""
     return {
-        f"{prefix}file": FileField("Document or video", render_kw={"accept": ".pdf,.mp4,.webm,application/pdf,video/*"},
-                                   description="A PDF opens in the app; a video plays in the browser's player."),
-        f"{prefix}title": StringField("Title", filters=[blank_to_none]),
-        f"{prefix}revision": StringField("Revision", filters=[blank_to_none]),
-        f"{prefix}revision_date": FlexibleDateField("Revision date"),
-        f"{prefix}owner_user_ids": MultiCheckboxField("Owners: users", coerce=int, validate_choice=False),
-        f"{prefix}owner_role_ids": MultiCheckboxField("Owners: roles", coerce=int, validate_choice=False),
+        f"{prefix}file": FileField(_l("Document or video"), render_kw={"accept": ".pdf,.mp4,.webm,application/pdf,video/*"},
+                                   description=_l("A PDF opens in the app; a video plays in the browser's player.")),
+        f"{prefix}title": StringField(_l("Title"), filters=[blank_to_none]),
+        f"{prefix}revision": StringField(_l("Revision"), filters=[blank_to_none]),
+        f"{prefix}revision_date": FlexibleDateField(_l("Revision date")),
+        f"{prefix}owner_user_ids": MultiCheckboxField(_l("Owners: users"), coerce=int, validate_choice=False),
+        f"{prefix}owner_role_ids": MultiCheckboxField(_l("Owners: roles"), coerce=int, validate_choice=False),
     }
 
 
@@ -93,109 +97,109 @@ def amount_field(label):
 
 class CertificationForm(FlaskForm):
     # General
-    name = StringField("Certification Name", filters=[blank_to_none], validators=[Length(max=200), one_line])
-    type = SelectField("Type", choices=list(CERTIFICATION_TYPE_LABELS.items()), default="employee")
+    name = StringField(_l("Certification Name"), filters=[blank_to_none], validators=[Length(max=200), one_line])
+    type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()), default="employee")
     locked_type: str | None = None  # the type of a certification in use (lock_type)
-    information = TextAreaField("Information", filters=[blank_to_none])
+    information = TextAreaField(_l("Information"), filters=[blank_to_none])
     external_url = StringField(
-        "External / reference URL", filters=[blank_to_none],
+        _l("External / reference URL"), filters=[blank_to_none],
         validators=[Optional(), WEB_ADDRESS, Length(max=1000)],
     )
-    group_id = SelectField("Group", coerce=_int_or_none, validate_choice=False)
-    supporting_files = MultipleFileField("Supporting Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE},
-                                         description="PDF is recommended; any accepted file type can be attached.")
-    supporting_link = StringField("Add a link", filters=[blank_to_none], validators=[
+    group_id = SelectField(_l("Group"), coerce=_int_or_none, validate_choice=False)
+    supporting_files = MultipleFileField(_l("Supporting Attachments"), render_kw={"accept": ACCEPT_ATTRIBUTE},
+                                         description=_l("PDF is recommended; any accepted file type can be attached."))
+    supporting_link = StringField(_l("Add a link"), filters=[blank_to_none], validators=[
         Optional(), WEB_ADDRESS, Length(max=2000)])
-    supporting_link_title = StringField("Link title", filters=[blank_to_none], validators=[Length(max=255)])
-    remove_attachment_ids = MultiCheckboxField("Remove attachments", coerce=int, validate_choice=False)
+    supporting_link_title = StringField(_l("Link title"), filters=[blank_to_none], validators=[Length(max=255)])
+    remove_attachment_ids = MultiCheckboxField(_l("Remove attachments"), coerce=int, validate_choice=False)
     # Tracking settings
-    cost = DecimalField("Cost", places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
-    time_to_complete = DecimalField("Time to complete", validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
-    time_to_complete_unit = SelectField("Time unit", choices=TIME_CHOICES, default="hours")
-    valid_when_added = BooleanField("Valid When Added")
-    never_expires = BooleanField("Certification never expires", default=True)
-    duration_amount = amount_field("Duration a certification is valid")
-    duration_unit = SelectField("Duration unit", choices=PERIOD_CHOICES, default="years")
-    extend_to = SelectField("Extend to end of", choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
-    force_expiration = BooleanField("When default behavior applies, force expiration date to be the date provided below")
-    forced_expiration = FlexibleDateField("Force expiration date", validators=[Optional()])
+    cost = DecimalField(_l("Cost"), places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
+    time_to_complete = DecimalField(_l("Time to complete"), validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
+    time_to_complete_unit = SelectField(_l("Time unit"), choices=TIME_CHOICES, default="hours")
+    valid_when_added = BooleanField(_l("Valid When Added"))
+    never_expires = BooleanField(_l("Certification never expires"), default=True)
+    duration_amount = amount_field(_l("Duration a certification is valid"))
+    duration_unit = SelectField(_l("Duration unit"), choices=PERIOD_CHOICES, default="years")
+    extend_to = SelectField(_l("Extend to end of"), choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
+    force_expiration = BooleanField(_l("When default behavior applies, force expiration date to be the date provided below"))
+    forced_expiration = FlexibleDateField(_l("Force expiration date"), validators=[Optional()])
     use_existing_rule = BooleanField(
-        "If there is an existing certification on file, calculate from the existing expiration date "
-        "if the new certification's completion date is:"
+        _l("If there is an existing certification on file, calculate from the existing expiration date "
+        "if the new certification's completion date is:")
     )
-    existing_window_opens = SelectField("Existing-record window opens", choices=WINDOW_CHOICES, default="first_notice")
-    existing_window_amount = amount_field("Up to (before existing expiration date)")
-    existing_window_unit = SelectField("Before unit", choices=PERIOD_CHOICES, default="weeks")
-    existing_grace_amount = amount_field("Up to (after existing expiration date)")
-    existing_grace_unit = SelectField("After unit", choices=PERIOD_CHOICES, default="weeks")
-    first_notice_amount = amount_field("1st Notice")
-    first_notice_unit = SelectField("1st Notice unit", choices=PERIOD_CHOICES, default="months")
-    second_notice_amount = amount_field("2nd Notice")
-    second_notice_unit = SelectField("2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
-    expiry_as_printed = BooleanField("Expiry as printed: a record expires on the date printed on its card, when the card gives one")
-    has_refresher = BooleanField("Certification has unique refresher training")
-    refresher_cost = DecimalField("Refresher cost", places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
-    refresher_time_to_complete = DecimalField("Refresher time to complete", validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
-    refresher_time_to_complete_unit = SelectField("Refresher time unit", choices=TIME_CHOICES, default="hours")
-    refresher_duration_amount = amount_field("Duration the refresher certification is valid")
-    refresher_duration_unit = SelectField("Refresher duration unit", choices=PERIOD_CHOICES, default="years")
-    refresher_extend_to = SelectField("Refresher: extend to end of", choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
-    refresher_first_notice_amount = amount_field("Refresher 1st Notice")
-    refresher_first_notice_unit = SelectField("Refresher 1st Notice unit", choices=PERIOD_CHOICES, default="months")
-    refresher_second_notice_amount = amount_field("Refresher 2nd Notice")
-    refresher_second_notice_unit = SelectField("Refresher 2nd Notice unit", choices=PERIOD_CHOICES, default="weeks")
+    existing_window_opens = SelectField(_l("Existing-record window opens"), choices=WINDOW_CHOICES, default="first_notice")
+    existing_window_amount = amount_field(_l("Up to (before existing expiration date)"))
+    existing_window_unit = SelectField(_l("Before unit"), choices=PERIOD_CHOICES, default="weeks")
+    existing_grace_amount = amount_field(_l("Up to (after existing expiration date)"))
+    existing_grace_unit = SelectField(_l("After unit"), choices=PERIOD_CHOICES, default="weeks")
+    first_notice_amount = amount_field(_l("1st Notice"))
+    first_notice_unit = SelectField(_l("1st Notice unit"), choices=PERIOD_CHOICES, default="months")
+    second_notice_amount = amount_field(_l("2nd Notice"))
+    second_notice_unit = SelectField(_l("2nd Notice unit"), choices=PERIOD_CHOICES, default="weeks")
+    expiry_as_printed = BooleanField(_l("Expiry as printed: a record expires on the date printed on its card, when the card gives one"))
+    has_refresher = BooleanField(_l("Certification has unique refresher training"))
+    refresher_cost = DecimalField(_l("Refresher cost"), places=2, validators=[Optional(), NumberRange(min=0, max=COST_MAX, message=COST_RANGE)])
+    refresher_time_to_complete = DecimalField(_l("Refresher time to complete"), validators=[Optional(), NumberRange(min=0, max=TIME_MAX, message=TIME_RANGE)])
+    refresher_time_to_complete_unit = SelectField(_l("Refresher time unit"), choices=TIME_CHOICES, default="hours")
+    refresher_duration_amount = amount_field(_l("Duration the refresher certification is valid"))
+    refresher_duration_unit = SelectField(_l("Refresher duration unit"), choices=PERIOD_CHOICES, default="years")
+    refresher_extend_to = SelectField(_l("Refresher: extend to end of"), choices=EXTEND_CHOICES, filters=[blank_to_none], validate_choice=False)
+    refresher_first_notice_amount = amount_field(_l("Refresher 1st Notice"))
+    refresher_first_notice_unit = SelectField(_l("Refresher 1st Notice unit"), choices=PERIOD_CHOICES, default="months")
+    refresher_second_notice_amount = amount_field(_l("Refresher 2nd Notice"))
+    refresher_second_notice_unit = SelectField(_l("Refresher 2nd Notice unit"), choices=PERIOD_CHOICES, default="weeks")
     # Activities
-    activity_type = SelectField("Required Activity", choices=ACTIVITY_CHOICES, default="none")
-    generate_certificate_on_activity = BooleanField("Auto-generate and attach a certificate on completion of an activity")
-    hide_expiration_on_certificate = BooleanField("Hide expiration date in automatically generated certificates")
-    auto_approve_on_activity = BooleanField("Auto-approve certifications submitted on completion of an activity")
-    required_at_login = BooleanField("Required at Login (also auto-approves on activity completion)")
-    course_id = SelectField("Choose a Course", coerce=_int_or_none, validate_choice=False)
+    activity_type = SelectField(_l("Required Activity"), choices=ACTIVITY_CHOICES, default="none")
+    generate_certificate_on_activity = BooleanField(_l("Auto-generate and attach a certificate on completion of an activity"))
+    hide_expiration_on_certificate = BooleanField(_l("Hide expiration date in automatically generated certificates"))
+    auto_approve_on_activity = BooleanField(_l("Auto-approve certifications submitted on completion of an activity"))
+    required_at_login = BooleanField(_l("Required at Login (also auto-approves on activity completion)"))
+    course_id = SelectField(_l("Choose a Course"), coerce=_int_or_none, validate_choice=False)
     # Forms required to certify, in order (decision 81): one place each, blank places skipped.
-    form_ids = FieldList(SelectField("Form", coerce=_int_or_none, validate_choice=False),
+    form_ids = FieldList(SelectField(_l("Form"), coerce=_int_or_none, validate_choice=False),
                          min_entries=MOST_FORMS, max_entries=MOST_FORMS)
-    learning_integration_id = SelectField("Learning system", coerce=_int_or_none, validate_choice=False)
-    external_course_ref = StringField("Course id in the learning system", filters=[blank_to_none],
+    learning_integration_id = SelectField(_l("Learning system"), coerce=_int_or_none, validate_choice=False)
+    external_course_ref = StringField(_l("Course id in the learning system"), filters=[blank_to_none],
                                       validators=[Length(max=120)])
     # Privacy
-    hidden_level_ids = MultiCheckboxField("Hide certification from", coerce=int, validate_choice=False)
-    attachments_hidden_level_ids = MultiCheckboxField("Hide attachments from", coerce=int, validate_choice=False)
-    hide_from_shared_reports = BooleanField("Hide certification from shared reports")
-    hide_from_qr_reports = BooleanField("Hide certification from QR reports")
-    hide_attachments_from_shared_reports = BooleanField("Hide attachments from shared reports")
-    hide_attachments_from_qr_reports = BooleanField("Hide attachments from QR reports")
+    hidden_level_ids = MultiCheckboxField(_l("Hide certification from"), coerce=int, validate_choice=False)
+    attachments_hidden_level_ids = MultiCheckboxField(_l("Hide attachments from"), coerce=int, validate_choice=False)
+    hide_from_shared_reports = BooleanField(_l("Hide certification from shared reports"))
+    hide_from_qr_reports = BooleanField(_l("Hide certification from QR reports"))
+    hide_attachments_from_shared_reports = BooleanField(_l("Hide attachments from shared reports"))
+    hide_attachments_from_qr_reports = BooleanField(_l("Hide attachments from QR reports"))
     # Advanced settings
-    require_attachment = BooleanField("Require attachment")
-    auto_approve_submissions = BooleanField("Auto-approve all user submissions")
-    allow_batch_submission = BooleanField("Allow batch submissions")
-    batch_role_ids = MultiCheckboxField("Roles allowed to batch submit", coerce=int, validate_choice=False)
-    generate_certificate_on_approval = BooleanField("Auto-generate and attach a certificate on approval")
-    attach_files_to_approval_emails = BooleanField("Include uploaded certification attachments in any approval email notifications")
-    parent_id = SelectField("Parent Certification", coerce=_int_or_none, validate_choice=False)
-    child_ids = MultiCheckboxField("Child Certification(s)", coerce=int, validate_choice=False)
-    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
-    recalculate = BooleanField("Recalculate existing records with these settings")
+    require_attachment = BooleanField(_l("Require attachment"))
+    auto_approve_submissions = BooleanField(_l("Auto-approve all user submissions"))
+    allow_batch_submission = BooleanField(_l("Allow batch submissions"))
+    batch_role_ids = MultiCheckboxField(_l("Roles allowed to batch submit"), coerce=int, validate_choice=False)
+    generate_certificate_on_approval = BooleanField(_l("Auto-generate and attach a certificate on approval"))
+    attach_files_to_approval_emails = BooleanField(_l("Include uploaded certification attachments in any approval email notifications"))
+    parent_id = SelectField(_l("Parent Certification"), coerce=_int_or_none, validate_choice=False)
+    child_ids = MultiCheckboxField(_l("Child Certification(s)"), coerce=int, validate_choice=False)
+    tags = StringField(_l("Tags"), filters=[blank_to_none], validators=[tag_list], description=_l("Separate tags with commas."))
+    recalculate = BooleanField(_l("Recalculate existing records with these settings"))
     # The digest of the rule-change preview shown (rules decision 36); rendered with the preview itself.
     preview_digest = HiddenField(validators=[Length(max=64)])
-    submit = SubmitField("Submit")
+    submit = SubmitField(_l("Submit"))
 
     def set_choices(self, choices: dict, editing=None) -> None:
-        self.group_id.choices = [("", "No group")] + [(g.id, g.name) for g in choices["groups"]]
+        self.group_id.choices = [("", gettext("No group"))] + [(g.id, g.name) for g in choices["groups"]]
         levels = [(level.id, level.name) for level in choices["levels"]]
         self.hidden_level_ids.choices = levels
         self.attachments_hidden_level_ids.choices = levels
         self.batch_role_ids.choices = [(role.id, role.name) for role in choices["roles"]]
         others = [(c.id, c.name) for c in choices["certifications"] if editing is None or c.id != editing.id]
-        self.parent_id.choices = [("", "No parent")] + others
+        self.parent_id.choices = [("", gettext("No parent"))] + others
         self.child_ids.choices = others
-        self.course_id.choices = [("", "Choose a course")] + [(c.id, c.name) for c in choices["courses"]]
-        forms = [("", "No form")] + [
+        self.course_id.choices = [("", gettext("Choose a course"))] + [(c.id, c.name) for c in choices["courses"]]
+        forms = [("", gettext("No form"))] + [
             (f.id, f"{f.name} (fee {f.fee_amount} {f.fee_currency})" if f.fee_amount else f.name) for f in choices["forms"]
         ]
         for number, place in enumerate(self.form_ids, start=1):
             place.choices = forms
-            place.label.text = f"Form {number}"
-        self.learning_integration_id.choices = [("", "Choose a learning system")] + [
+            place.label.text = gettext("Form %(number)s", number=number)
+        self.learning_integration_id.choices = [("", gettext("Choose a learning system"))] + [
             (i.id, i.name) for i in choices["integrations"]
         ]
         self.document_owner_user_ids.choices = [(u.id, u.full_name) for u in choices["owners"]]
@@ -240,7 +244,7 @@ class CertificationForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.force_expiration.data and self.forced_expiration.date is None and not self.forced_expiration.errors:
-            self.forced_expiration.errors = ["Enter the date to force expirations to."]
+            self.forced_expiration.errors = [gettext("Enter the date to force expirations to.")]
             valid = False
         return valid
 
@@ -301,13 +305,13 @@ def document_upload_from(form, prefix: str = "document_"):
 
 
 class DeleteForm(FlaskForm):
-    submit = SubmitField("Delete")
+    submit = SubmitField(_l("Delete"))
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Group name", filters=[blank_to_none], validators=[Length(max=120)])
-    parent_id = SelectField("Inside group", coerce=_int_or_none, validate_choice=False)
-    submit = SubmitField("Save")
+    name = StringField(_l("Group name"), filters=[blank_to_none], validators=[Length(max=120)])
+    parent_id = SelectField(_l("Inside group"), coerce=_int_or_none, validate_choice=False)
+    submit = SubmitField(_l("Save"))
 
     def set_choices(self, tree, editing=None) -> None:
         """Every group of the (depth-first) tree, except the group being edited and its own subgroups."""
@@ -315,7 +319,7 @@ class GroupForm(FlaskForm):
         for group, _, _ in tree:
             if group.parent_id in moving:
                 moving.add(group.id)
-        self.parent_id.choices = [("", "Top level")] + [
+        self.parent_id.choices = [("", gettext("Top level"))] + [
             (group.id, "— " * depth + group.name) for group, depth, _ in tree if group.id not in moving
         ]
 
@@ -326,10 +330,10 @@ class AssociatedUsersForm(FlaskForm):
 
     user_ids = HiddenField()  # where refusals about the chosen people are shown
     state = HiddenField()  # where a refusal of the state (a locked requirement) is shown
-    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
-    deferred_until = FlexibleDateField("Defer until", validators=[Optional()])
-    notes = TextAreaField("Notes (public on the QR report)", validators=[Optional(), Length(max=2000)],
+    message = TextAreaField(_l("Message (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    deferred_until = FlexibleDateField(_l("Defer until"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes (public on the QR report)"), validators=[Optional(), Length(max=2000)],
                           render_kw={"rows": 2})
-    completed_on = FlexibleDateField("Completion date", validators=[Optional()])
-    files = MultipleFileField("Attachments (added to every record)", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    completed_on = FlexibleDateField(_l("Completion date"), validators=[Optional()])
+    files = MultipleFileField(_l("Attachments (added to every record)"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
     idempotency_key = one_time_key()

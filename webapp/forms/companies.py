@@ -1,4 +1,5 @@
 """Company form: name, URL, information, tags."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Length, Optional
@@ -8,12 +9,12 @@ from webapp.forms.validators import tag_list
 
 
 class CompanyForm(FlaskForm):
-    name = StringField("Company Name", filters=[blank_to_none], validators=[Length(max=120)])
+    name = StringField(_l("Company Name"), filters=[blank_to_none], validators=[Length(max=120)])
     url = StringField("URL", filters=[blank_to_none],
-                      validators=[Optional(), URL(message="Enter a full web address, starting with https://"), Length(max=500)])
-    information = TextAreaField("Information", filters=[blank_to_none])
-    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
-    submit = SubmitField("Save")
+                      validators=[Optional(), URL(message=_l("Enter a full web address, starting with https://")), Length(max=500)])
+    information = TextAreaField(_l("Information"), filters=[blank_to_none])
+    tags = StringField(_l("Tags"), filters=[blank_to_none], validators=[tag_list], description=_l("Separate tags with commas."))
+    submit = SubmitField(_l("Save"))
 
     def fill_from(self, company) -> None:
         self.name.data, self.url.data, self.information.data = company.name, company.url, company.information

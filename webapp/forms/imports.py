@@ -1,4 +1,5 @@
 """The upload form of an import: the file, and the kind's own tick boxes."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
@@ -9,7 +10,7 @@ ACCEPT_TABLES = ".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officed
 
 
 class ImportUploadForm(FlaskForm):
-    file = FileField("CSV or Excel (.xlsx) file", validators=[FileRequired("Choose the file to import.")],
+    file = FileField(_l("CSV or Excel (.xlsx) file"), validators=[FileRequired(_l("Choose the file to import."))],
                      render_kw={"accept": ACCEPT_TABLES})
 
 

@@ -1,4 +1,5 @@
 """Report filters (GET forms without CSRF, so a filtered page can be bookmarked) and shared-report forms."""
+from flask_babel import gettext, lazy_gettext as _l
 import re
 
 from flask_wtf import FlaskForm
@@ -32,31 +33,31 @@ class MatrixFilterForm(FlaskForm):
         csrf = False
 
     type = type_field()
-    company = SelectField("Company", coerce=optional_id)
-    role = SelectField("Role", coerce=optional_id)
-    group = SelectField("Certification group", coerce=optional_id)
-    supervisor = SelectField("Supervisor", coerce=optional_id)
+    company = SelectField(_l("Company"), coerce=optional_id)
+    role = SelectField(_l("Role"), coerce=optional_id)
+    group = SelectField(_l("Certification group"), coerce=optional_id)
+    supervisor = SelectField(_l("Supervisor"), coerce=optional_id)
     status = SelectField(
-        "Status", choices=[("", "Any status")] + [(s.value, s.label) for s in Status], validate_choice=True
+        _l("Status"), choices=[("", _l("Any status"))] + [(s.value, _l(s.label)) for s in Status], validate_choice=True
     )
-    include_hidden = BooleanField("Include hidden users")
+    include_hidden = BooleanField(_l("Include hidden users"))
     # Collapsed (the default) fits a whole organisation on a screen; expanded shows each cell's date.
-    view = SelectField("View", choices=[("collapsed", "Collapsed"), ("expanded", "Expanded")], default="collapsed")
+    view = SelectField(_l("View"), choices=[("collapsed", _l("Collapsed")), ("expanded", _l("Expanded"))], default="collapsed")
 
 
 REPORT_STATUSES = [
-    ("", "Any status"),
-    ("valid", "Valid"),
-    ("due", "Due"),
-    ("overdue", "Overdue"),
-    ("expired", "Expired"),
-    ("missing", "Missing (Nothing on File)"),
-    ("deferred", "Deferred"),
-    ("in_training", "In Training"),
-    ("pending", "Pending approval"),
-    ("active", "Active (valid)"),
-    ("expiring", "Expiring within N days"),
-    ("lapsed", "Expired or missing"),
+    ("", _l("Any status")),
+    ("valid", _l("Valid")),
+    ("due", _l("Due")),
+    ("overdue", _l("Overdue")),
+    ("expired", _l("Expired")),
+    ("missing", _l("Missing (Nothing on File)")),
+    ("deferred", _l("Deferred")),
+    ("in_training", _l("In Training")),
+    ("pending", _l("Pending approval")),
+    ("active", _l("Active (valid)")),
+    ("expiring", _l("Expiring within N days")),
+    ("lapsed", _l("Expired or missing")),
 ]
 
 
@@ -65,13 +66,13 @@ class ReportFilterForm(FlaskForm):
         csrf = False
 
     type = type_field()
-    status = SelectField("Status", choices=REPORT_STATUSES)
-    within_days = IntegerField("N days (for expiring)", default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
-    certification = SelectField("Certification", coerce=optional_id)
-    role = SelectField("Role", coerce=optional_id)
-    company = SelectField("Company", coerce=optional_id)
-    supervisor = SelectField("Supervisor", coerce=optional_id)
-    include_archived = BooleanField("Include archived certifications")
+    status = SelectField(_l("Status"), choices=REPORT_STATUSES)
+    within_days = IntegerField(_l("N days (for expiring)"), default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
+    certification = SelectField(_l("Certification"), coerce=optional_id)
+    role = SelectField(_l("Role"), coerce=optional_id)
+    company = SelectField(_l("Company"), coerce=optional_id)
+    supervisor = SelectField(_l("Supervisor"), coerce=optional_id)
+    include_archived = BooleanField(_l("Include archived certifications"))
 
 
 class ScheduledReportForm(ReportFilterForm):
@@ -80,26 +81,26 @@ class ScheduledReportForm(ReportFilterForm):
     class Meta:
         csrf = True
 
-    status = SelectField("Status", choices=REPORT_STATUSES, default="")
-    title = StringField("Report title", validators=[DataRequired("Enter a title."), Length(max=200), one_line])
-    frequency = RadioField("Send it", choices=[("weekly", "Weekly"), ("monthly", "Monthly")],
-                           default="weekly", validators=[InputRequired("Choose weekly or monthly.")])
-    recipients = MultiCheckboxField("Recipients", coerce=int, validators=[Optional()])
+    status = SelectField(_l("Status"), choices=REPORT_STATUSES, default="")
+    title = StringField(_l("Report title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200), one_line])
+    frequency = RadioField(_l("Send it"), choices=[("weekly", _l("Weekly")), ("monthly", _l("Monthly"))],
+                           default="weekly", validators=[InputRequired(_l("Choose weekly or monthly."))])
+    recipients = MultiCheckboxField(_l("Recipients"), coerce=int, validators=[Optional()])
     idempotency_key = one_time_key()
 
 
 class SharedReportForm(FlaskForm):
-    title = StringField("Report title", validators=[DataRequired(), Length(max=200), one_line])
-    users = SelectMultipleField("Users", coerce=int, validators=[Optional()])
-    roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
-    certifications = SelectMultipleField("Certifications (none: all)", coerce=int, validators=[Optional()])
+    title = StringField(_l("Report title"), validators=[DataRequired(), Length(max=200), one_line])
+    users = SelectMultipleField(_l("Users"), coerce=int, validators=[Optional()])
+    roles = SelectMultipleField(_l("Roles"), coerce=int, validators=[Optional()])
+    certifications = SelectMultipleField(_l("Certifications (none: all)"), coerce=int, validators=[Optional()])
     idempotency_key = one_time_key()
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.users.data and not self.roles.data:
-            self.users.errors.append("Choose at least one user or role.")
+            self.users.errors.append(gettext("Choose at least one user or role."))
             return False
         return True
 
@@ -110,13 +111,13 @@ def split_addresses(text: str) -> list[str]:
 
 
 class ShareByEmailForm(FlaskForm):
-    emails = StringField("E-mail addresses (separate with commas)", validators=[DataRequired(), Length(max=2000)])
-    message = TextAreaField("Message", validators=[Optional(), Length(max=5000)])
-    files = MultipleFileField("Attachments", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    emails = StringField(_l("E-mail addresses (separate with commas)"), validators=[DataRequired(), Length(max=2000)])
+    message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=5000)])
+    files = MultipleFileField(_l("Attachments"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
     def validate_emails(self, field) -> None:
         addresses = split_addresses(field.data)
         bad = [a for a in addresses if not EMAIL.fullmatch(a)]
         if not addresses or bad:
-            raise ValidationError(f"Not a valid e-mail address: {', '.join(bad) or field.data}")
+            raise ValidationError(gettext("Not a valid e-mail address: %(addresses)s", addresses=", ".join(bad) or field.data))
         field.addresses = addresses

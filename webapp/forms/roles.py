@@ -1,4 +1,5 @@
 """Role forms: the name, Define Role / Role Info (with competency settings)."""
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
@@ -12,32 +13,32 @@ from webapp.services.roles import INFO_COLUMNS
 
 
 class RoleNameForm(FlaskForm):
-    name = StringField("Role Name", filters=[blank_to_none], validators=[Length(max=120), one_line])
-    submit = SubmitField("Submit")
+    name = StringField(_l("Role Name"), filters=[blank_to_none], validators=[Length(max=120), one_line])
+    submit = SubmitField(_l("Submit"))
 
 
 class RoleForm(FlaskForm):
-    name = StringField("Role Name", filters=[blank_to_none], validators=[Length(max=120), one_line])
-    description = TextAreaField("Role Description", filters=[blank_to_none])
-    role_requirements = TextAreaField("Role Requirements", filters=[blank_to_none],
-                                      description="Requirements specific to your organisation, one per line.")
-    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
-    certification_ids = MultiCheckboxField("Select Required Certifications", coerce=int, validate_choice=False)
-    require_competency = BooleanField("Require competency for this role")
-    competency_certificate = RadioField("Competency certificate", default="default", choices=[
-        ("default", "Use default certificate"), ("existing", "Keep the existing custom certificate"),
-        ("custom", "Add custom certificate"),
+    name = StringField(_l("Role Name"), filters=[blank_to_none], validators=[Length(max=120), one_line])
+    description = TextAreaField(_l("Role Description"), filters=[blank_to_none])
+    role_requirements = TextAreaField(_l("Role Requirements"), filters=[blank_to_none],
+                                      description=_l("Requirements specific to your organisation, one per line."))
+    tags = StringField(_l("Tags"), filters=[blank_to_none], validators=[tag_list], description=_l("Separate tags with commas."))
+    certification_ids = MultiCheckboxField(_l("Select Required Certifications"), coerce=int, validate_choice=False)
+    require_competency = BooleanField(_l("Require competency for this role"))
+    competency_certificate = RadioField(_l("Competency certificate"), default="default", choices=[
+        ("default", _l("Use default certificate")), ("existing", _l("Keep the existing custom certificate")),
+        ("custom", _l("Add custom certificate")),
     ])
-    competency_file = FileField("Custom certificate file", render_kw={"accept": ACCEPT_ATTRIBUTE})
-    competency_expires = BooleanField("Competency expires")
-    competency_duration_amount = amount_field("Duration role competency is valid")
-    competency_duration_unit = SelectField("Competency duration unit", choices=PERIOD_CHOICES, default="years")
-    competency_lead_time_amount = amount_field("E-mail lead time before role competency expires")
-    competency_lead_time_unit = SelectField("Lead time unit", choices=PERIOD_CHOICES, default="months")
-    hidden_level_ids = MultiCheckboxField("Hide competency from module levels", coerce=int, validate_choice=False)
-    hide_competency_from_shared_reports = BooleanField("Hide competency from shared reports")
-    hide_competency_from_qr_reports = BooleanField("Hide competency from QR reports")
-    submit = SubmitField("Save Changes")
+    competency_file = FileField(_l("Custom certificate file"), render_kw={"accept": ACCEPT_ATTRIBUTE})
+    competency_expires = BooleanField(_l("Competency expires"))
+    competency_duration_amount = amount_field(_l("Duration role competency is valid"))
+    competency_duration_unit = SelectField(_l("Competency duration unit"), choices=PERIOD_CHOICES, default="years")
+    competency_lead_time_amount = amount_field(_l("E-mail lead time before role competency expires"))
+    competency_lead_time_unit = SelectField(_l("Lead time unit"), choices=PERIOD_CHOICES, default="months")
+    hidden_level_ids = MultiCheckboxField(_l("Hide competency from module levels"), coerce=int, validate_choice=False)
+    hide_competency_from_shared_reports = BooleanField(_l("Hide competency from shared reports"))
+    hide_competency_from_qr_reports = BooleanField(_l("Hide competency from QR reports"))
+    submit = SubmitField(_l("Save Changes"))
 
     def set_choices(self, choices: dict) -> None:
         self.certification_ids.choices = [(c.id, c.name) for c in choices["certifications"]]
@@ -57,7 +58,7 @@ class RoleForm(FlaskForm):
             return None
         upload = self.competency_file.data
         if not getattr(upload, "filename", None):
-            self.competency_file.errors = [*self.competency_file.errors, "Choose the custom certificate file."]
+            self.competency_file.errors = [*self.competency_file.errors, gettext("Choose the custom certificate file.")]
             return None
         try:
             return check_upload(upload)

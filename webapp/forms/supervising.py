@@ -1,4 +1,5 @@
 """Forms for supervisors: decisions, notices, people search, requirement settings, roles and record dates."""
+from flask_babel import gettext, lazy_gettext as _l
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -26,12 +27,12 @@ from webapp.services.photos import PHOTO_ACCEPT
 
 
 class DeclineForm(FlaskForm):
-    comment = TextAreaField("Comment for the e-mail to the user", validators=[Optional(), Length(max=2000)],
+    comment = TextAreaField(_l("Comment for the e-mail to the user"), validators=[Optional(), Length(max=2000)],
                             render_kw={"rows": 4})
 
 
 class NotifyForm(FlaskForm):
-    message = TextAreaField("Message (optional)", validators=[Optional(), Length(max=2000)], render_kw={"rows": 4})
+    message = TextAreaField(_l("Message (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 4})
 
 
 class PeopleFilterForm(FlaskForm):
@@ -40,13 +41,13 @@ class PeopleFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search by name, username or e-mail", validators=[Optional(), Length(max=100)])
-    company = SelectField("Company", coerce=str, validators=[Optional()])
-    role = SelectField("Role", coerce=str, validators=[Optional()])
-    status = SelectField("Holds a certification that is", validators=[Optional()],
-                         choices=[("", "Any status")] + [(s.value, s.label) for s in Status])
-    include_hidden = BooleanField("Include hidden users")
-    inactive = BooleanField("Show inactive people instead")
+    q = SearchField(_l("Search by name, username or e-mail"), validators=[Optional(), Length(max=100)])
+    company = SelectField(_l("Company"), coerce=str, validators=[Optional()])
+    role = SelectField(_l("Role"), coerce=str, validators=[Optional()])
+    status = SelectField(_l("Holds a certification that is"), validators=[Optional()],
+                         choices=[("", _l("Any status"))] + [(s.value, _l(s.label)) for s in Status])
+    include_hidden = BooleanField(_l("Include hidden users"))
+    inactive = BooleanField(_l("Show inactive people instead"))
 
 
 class PendingFilterForm(FlaskForm):
@@ -55,11 +56,11 @@ class PendingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    person = SelectField("Person", coerce=optional_id)
-    certification = SelectField("Certification", coerce=optional_id)
-    company = SelectField("Company", coerce=optional_id)
-    submitted_from = FlexibleDateField("Submitted on or after", validators=[Optional()])
-    submitted_to = FlexibleDateField("Submitted on or before", validators=[Optional()])
+    person = SelectField(_l("Person"), coerce=optional_id)
+    certification = SelectField(_l("Certification"), coerce=optional_id)
+    company = SelectField(_l("Company"), coerce=optional_id)
+    submitted_from = FlexibleDateField(_l("Submitted on or after"), validators=[Optional()])
+    submitted_to = FlexibleDateField(_l("Submitted on or before"), validators=[Optional()])
 
 
 class ActionForm(FlaskForm):
@@ -68,65 +69,65 @@ class ActionForm(FlaskForm):
 
 class RequirementStateForm(FlaskForm):
     state = RadioField(
-        "This certification is",
+        _l("This certification is"),
         choices=[
-            ("none", "Required as usual"),
-            ("not_applicable", "Not applicable to this user"),
-            ("deferred", "Deferred until a date"),
-            ("required", "Required, cannot be deferred"),
+            ("none", _l("Required as usual")),
+            ("not_applicable", _l("Not applicable to this user")),
+            ("deferred", _l("Deferred until a date")),
+            ("required", _l("Required, cannot be deferred")),
         ],
         default="none",
-        validators=[InputRequired("Choose one of the options.")],
+        validators=[InputRequired(_l("Choose one of the options."))],
     )
-    deferred_until = FlexibleDateField("Deferred until", validators=[Optional()])
-    notes = TextAreaField("Notes (public on the QR report)", validators=[Optional(), Length(max=2000)])
+    deferred_until = FlexibleDateField(_l("Deferred until"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes (public on the QR report)"), validators=[Optional(), Length(max=2000)])
 
 
 class TrainingForm(FlaskForm):
-    in_training = BooleanField("User is in training")
-    training_until = FlexibleDateField("Training end date", validators=[Optional()])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+    in_training = BooleanField(_l("User is in training"))
+    training_until = FlexibleDateField(_l("Training end date"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
 
 class AssignRoleForm(FlaskForm):
-    role = SelectField("Role", coerce=int, validators=[InputRequired("Choose a role.")])
+    role = SelectField(_l("Role"), coerce=int, validators=[InputRequired(_l("Choose a role."))])
 
 
 class DirectRequirementForm(FlaskForm):
-    certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
+    certification = SelectField(_l("Certification"), coerce=int, validators=[InputRequired(_l("Choose a certification."))])
 
 
 class RecordDatesForm(FlaskForm):
-    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
-    expires_on = FlexibleDateField("Expiration date", validators=[Optional()], expiration=True)
+    completed_on = FlexibleDateField(_l("Completion date"), validators=[InputRequired(_l("Enter the completion date."))])
+    expires_on = FlexibleDateField(_l("Expiration date"), validators=[Optional()], expiration=True)
 
 
 class AttachForm(FlaskForm):
-    files = MultipleFileField("Drag Files Here or Click to Upload", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
-    links = TextAreaField("Add Link", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
+    files = MultipleFileField(_l("Drag Files Here or Click to Upload"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    links = TextAreaField(_l("Add Link"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
 
 
 class CompetencyCertificateForm(FlaskForm):
-    completed_on = FlexibleDateField("Date competency was assessed", validators=[InputRequired("Enter the date competency was assessed.")])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
-    files = MultipleFileField("Certificate files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
-    submit = SubmitField("Record Competency Certificate")
+    completed_on = FlexibleDateField(_l("Date competency was assessed"), validators=[InputRequired(_l("Enter the date competency was assessed."))])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    files = MultipleFileField(_l("Certificate files"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    submit = SubmitField(_l("Record Competency Certificate"))
 
 
 class RecordCertificationForm(CardFields, FlaskForm):
-    certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
-    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
-    expires_on = FlexibleDateField("Expiration date (prefilled from the rules; change it only if the certificate says otherwise)",
+    certification = SelectField(_l("Certification"), coerce=int, validators=[InputRequired(_l("Choose a certification."))])
+    completed_on = FlexibleDateField(_l("Completion date"), validators=[InputRequired(_l("Enter the completion date."))])
+    expires_on = FlexibleDateField(_l("Expiration date (prefilled from the rules; change it only if the certificate says otherwise)"),
                                    validators=[Optional()], expiration=True)
-    files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
-    links = TextAreaField("Links", validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    files = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    links = TextAreaField(_l("Links"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 2, "inputmode": "url"})
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     idempotency_key = one_time_key()
-    submit = SubmitField("Approve Certification")
+    submit = SubmitField(_l("Approve Certification"))
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Write a Comment", validators=[InputRequired("Write the comment first."), Length(max=4000)],
+    body = TextAreaField(_l("Write a Comment"), validators=[InputRequired(_l("Write the comment first.")), Length(max=4000)],
                          render_kw={"rows": 3})
     idempotency_key = one_time_key()
 
@@ -134,49 +135,49 @@ class CommentForm(FlaskForm):
 class RevocationForm(FlaskForm):
     """Revoke a record, or restore a revoked one: the reason is required either way."""
 
-    reason = TextAreaField("Reason", validators=[InputRequired("Give the reason."), Length(max=2000)],
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=2000)],
                            render_kw={"rows": 3})
 
 
 class BatchSubmitForm(FlaskForm):
-    certification = SelectField("Certification", coerce=int, validators=[InputRequired("Choose a certification.")])
-    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
-    files = MultipleFileField("Attachments (added to every record)", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
-    show_all = BooleanField("Show all users")
-    users = SelectMultipleField("Users", coerce=int, validate_choice=False)
+    certification = SelectField(_l("Certification"), coerce=int, validators=[InputRequired(_l("Choose a certification."))])
+    completed_on = FlexibleDateField(_l("Completion date"), validators=[InputRequired(_l("Enter the completion date."))])
+    files = MultipleFileField(_l("Attachments (added to every record)"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    show_all = BooleanField(_l("Show all users"))
+    users = SelectMultipleField(_l("Users"), coerce=int, validate_choice=False)
     idempotency_key = one_time_key()
-    submit = SubmitField("Submit Certifications")
+    submit = SubmitField(_l("Submit Certifications"))
 
 
 class InboxUploadForm(FlaskForm):
-    files = MultipleFileField("Drop Files Here or Click to Upload", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    files = MultipleFileField(_l("Drop Files Here or Click to Upload"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
 
 class RenameAttachmentForm(FlaskForm):
-    name = StringField("File name", validators=[InputRequired("Enter the file name."), Length(max=255)])
+    name = StringField(_l("File name"), validators=[InputRequired(_l("Enter the file name.")), Length(max=255)])
 
 
 class EditAccountForm(FlaskForm):
-    first_name = StringField("First name", validators=[InputRequired("Enter the first name."), Length(max=80), one_line],
+    first_name = StringField(_l("First name"), validators=[InputRequired(_l("Enter the first name.")), Length(max=80), one_line],
                              render_kw={"autocomplete": "off"})
-    last_name = StringField("Last name", validators=[InputRequired("Enter the last name."), Length(max=80), one_line],
+    last_name = StringField(_l("Last name"), validators=[InputRequired(_l("Enter the last name.")), Length(max=80), one_line],
                             render_kw={"autocomplete": "off"})
-    email = StringField("E-mail", validators=[InputRequired("Enter the e-mail address."), Length(max=254),
-                                              Regexp(EMAIL_PATTERN, message="Enter an e-mail address such as name@example.com.")],
+    email = StringField(_l("E-mail"), validators=[InputRequired(_l("Enter the e-mail address.")), Length(max=254),
+                                              Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address such as name@example.com."))],
                         render_kw={"type": "email", "autocomplete": "off"})
-    username = StringField("Username", validators=[InputRequired("Enter the username."), Length(max=80), one_line],
+    username = StringField(_l("Username"), validators=[InputRequired(_l("Enter the username.")), Length(max=80), one_line],
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
-    job_title = StringField("Job title", validators=[Optional(), Length(max=120), one_line])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40), one_line],
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120), one_line])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), one_line],
                         render_kw={"type": "tel", "autocomplete": "off"})
-    employee_number = StringField("Employee number", validators=[Optional(), Length(max=40), one_line],
+    employee_number = StringField(_l("Employee number"), validators=[Optional(), Length(max=40), one_line],
                                   render_kw={"autocomplete": "off"})
-    company = SelectField("Company", coerce=int, validate_choice=False)
-    supervisors = MultiCheckboxField("Supervisors", coerce=int, validate_choice=False)
-    module_levels = MultiCheckboxField("Module levels", coerce=int, validate_choice=False)
-    photo = FileField("Photo (JPEG, PNG, WebP or GIF)", render_kw={"accept": PHOTO_ACCEPT})
-    active = BooleanField("Active (may sign in)")
-    submit = SubmitField("Save")
+    company = SelectField(_l("Company"), coerce=int, validate_choice=False)
+    supervisors = MultiCheckboxField(_l("Supervisors"), coerce=int, validate_choice=False)
+    module_levels = MultiCheckboxField(_l("Module levels"), coerce=int, validate_choice=False)
+    photo = FileField(_l("Photo (JPEG, PNG, WebP or GIF)"), render_kw={"accept": PHOTO_ACCEPT})
+    active = BooleanField(_l("Active (may sign in)"))
+    submit = SubmitField(_l("Save"))
 
 
 TRAINING_PREFIX = "training_until_"
@@ -187,8 +188,8 @@ class AddPersonForm(EditAccountForm):
     (fields named training_until_<role id>: see add_person_form); a new person is active and invited."""
 
     active = None
-    roles = MultiCheckboxField("Roles", coerce=int, validate_choice=False)
-    submit = SubmitField("Add Person")
+    roles = MultiCheckboxField(_l("Roles"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Add Person"))
 
     def training_field(self, role_id: int):
         return self[f"{TRAINING_PREFIX}{role_id}"] if f"{TRAINING_PREFIX}{role_id}" in self else None
@@ -204,14 +205,14 @@ class AddPersonForm(EditAccountForm):
         for name, field in self._fields.items():
             if name.startswith(TRAINING_PREFIX) and field.date is not None and \
                     int(name.removeprefix(TRAINING_PREFIX)) not in chosen:
-                field.errors = [*field.errors, "Tick this role too, or clear its training end date."]
+                field.errors = [*field.errors, gettext("Tick this role too, or clear its training end date.")]
                 valid = False
         return valid
 
 
 def add_person_form(roles: list[tuple[int, str]]) -> AddPersonForm:
     """Add Person with a training end date field for each of `roles` (id, name)."""
-    fields = {f"{TRAINING_PREFIX}{role_id}": FlexibleDateField(f"{name}: in training until (optional)",
+    fields = {f"{TRAINING_PREFIX}{role_id}": FlexibleDateField(gettext("%(name)s: in training until (optional)", name=name),
                                                                validators=[Optional()])
               for role_id, name in roles}
     form = type("AddPersonWithRolesForm", (AddPersonForm,), fields)()
@@ -220,5 +221,5 @@ def add_person_form(roles: list[tuple[int, str]]) -> AddPersonForm:
 
 
 class EraseForm(FlaskForm):
-    confirmation = StringField("Type the username to confirm", validators=[InputRequired("Type the username.")],
+    confirmation = StringField(_l("Type the username to confirm"), validators=[InputRequired(_l("Type the username."))],
                                render_kw={"autocomplete": "off", "autocapitalize": "none"})

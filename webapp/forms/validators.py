@@ -1,4 +1,5 @@
 """Validators shared by the forms of several areas (and by the imports, which check the same fields)."""
+from flask_babel import gettext, lazy_gettext as _l
 from types import SimpleNamespace
 
 from wtforms.validators import URL, ValidationError
@@ -6,13 +7,14 @@ from wtforms.validators import URL, ValidationError
 from webapp.rules.cells import NOT_ONE_LINE
 
 # A web address someone is sent to: http(s), a host with a top-level domain (or an IP address).
-WEB_ADDRESS = URL(message="Enter a full web address, starting with https://")
+WEB_ADDRESS = URL(message=_l("Enter a full web address, starting with https://"))
 
 
 def one_line(form, field) -> None:
     """Refuse a value that is not a single line of printable text."""
     if isinstance(field.data, str) and NOT_ONE_LINE.search(field.data):
-        raise ValidationError(f"Write the {field.label.text.lower()} on one line, without line breaks or tabs.")
+        raise ValidationError(gettext("Write the %(field)s on one line, without line breaks or tabs.",
+                                            field=field.label.text.lower()))
 
 
 def web_address_problem(text: str) -> str | None:
@@ -31,4 +33,4 @@ TAG_NAME_MAX = 80
 def tag_list(form, field) -> None:
     """A comma-separated list of tags, each short enough to store."""
     if any(len(tag.strip()) > TAG_NAME_MAX for tag in (field.data or "").split(",")):
-        raise ValidationError(f"Keep each tag to {TAG_NAME_MAX} characters.")
+        raise ValidationError(gettext("Keep each tag to %(max)s characters.", max=TAG_NAME_MAX))

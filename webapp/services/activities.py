@@ -6,6 +6,7 @@ ends in `complete_activity`, the one place a completion becomes a submission.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -213,21 +214,21 @@ def check_document_upload(certification: Certification | None, upload: DocumentU
     """Every reason a revision would be refused, by field."""
     errors: dict[str, str] = {}
     if upload.upload is None:
-        errors["document_file"] = "Choose the PDF document or the video (MP4 or WebM) to upload."
+        errors["document_file"] = gettext("Choose the PDF document or the video (MP4 or WebM) to upload.")
     elif upload.upload.content_type not in DOCUMENT_TYPES:
-        errors["document_file"] = f"{upload.upload.name} is not a PDF or a video (MP4 or WebM)."
+        errors["document_file"] = gettext("%(name)s is not a PDF or a video (MP4 or WebM).", name=upload.upload.name)
     if not (upload.title or "").strip():
-        errors["document_title"] = "Enter the title of the document or video."
+        errors["document_title"] = gettext("Enter the title of the document or video.")
     revision = (upload.revision or "").strip()
     if not revision:
-        errors["document_revision"] = "Enter the revision (for example 3 or 2026-A)."
+        errors["document_revision"] = gettext("Enter the revision (for example 3 or 2026-A).")
     elif certification is not None and certification.id is not None and db.session.scalar(
         select(ActivityDocument.id).where(ActivityDocument.certification_id == certification.id,
                                           ActivityDocument.revision == revision)
     ):
-        errors["document_revision"] = f"Revision {revision} was uploaded already; give the new file a new revision."
+        errors["document_revision"] = gettext("Revision %(revision)s was uploaded already; give the new file a new revision.", revision=revision)
     if upload.revision_date is None:
-        errors["document_revision_date"] = f"Enter the revision date as {typed_date_format()}."
+        errors["document_revision_date"] = gettext("Enter the revision date as %(format)s.", format=typed_date_format())
     check_known(errors, "document_owner_user_ids", User, upload.owner_user_ids, "user")
     check_known(errors, "document_owner_role_ids", CertificationRole, upload.owner_role_ids, "role")
     return errors
@@ -297,17 +298,16 @@ def acknowledge_document(user: User, certification: Certification, document_id: 
     """Record that `user` read and understood the current revision, and complete the activity."""
     document = current_document(certification)
     if document is None:
-        raise Invalid({"document": "This certification has no document or video to acknowledge yet."})
+        raise Invalid({"document": gettext("This certification has no document or video to acknowledge yet.")})
     if document_id != document.id:
         chosen = db.session.get(ActivityDocument, document_id or 0)
         if chosen is None or chosen.certification_id != certification.id:
-            raise Invalid({"document": "Choose the document shown on this page."})
-        raise Invalid({"document": f"Revision {chosen.revision} is no longer current: revision {document.revision} replaced it."
-                                   f" Open revision {document.revision} and acknowledge it."})
+            raise Invalid({"document": gettext("Choose the document shown on this page.")})
+        raise Invalid({"document": gettext("Revision %(revision)s is no longer current: revision %(revision2)s replaced it. Open revision %(revision2)s and acknowledge it.", revision=chosen.revision, revision2=document.revision)})
     if not understood:
-        raise Invalid({"understood": f"Tick “I have read and understood revision {document.revision}” to acknowledge it."})
+        raise Invalid({"understood": gettext("Tick “I have read and understood revision %(revision)s” to acknowledge it.", revision=document.revision)})
     if has_acknowledged(user, document):
-        raise Invalid({"document": f"You acknowledged revision {document.revision} already."})
+        raise Invalid({"document": gettext("You acknowledged revision %(revision)s already.", revision=document.revision)})
     submission = complete_activity(user, certification, summary=f"acknowledged {document.title} revision {document.revision}")
     db.session.add(Acknowledgement(user_id=user.id, document_id=document.id, submission_id=submission.id))
     db.session.commit()

@@ -1,6 +1,7 @@
 """Forms: the administrator's form builder, and users' entries (drafts, then submitted)."""
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -48,13 +49,13 @@ def _fee(text: str | None) -> Decimal | None:
     try:
         fee = Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise Invalid({"fee_amount": "Enter the fee as an amount, for example 25.00."}) from None
+        raise Invalid({"fee_amount": gettext("Enter the fee as an amount, for example 25.00.")}) from None
     if not fee.is_finite() or fee <= 0:
-        raise Invalid({"fee_amount": "The fee must be more than zero (leave it empty for no fee)."})
+        raise Invalid({"fee_amount": gettext("The fee must be more than zero (leave it empty for no fee).")})
     return fee
 
 
-FORM_NAME_TAKEN = "Another form already has this name."
+FORM_NAME_TAKEN = _l("Another form already has this name.")
 
 
 def save_form(actor: User, form: Form | None, name: str | None, instructions: str | None, fee: str | None,
@@ -62,7 +63,7 @@ def save_form(actor: User, form: Form | None, name: str | None, instructions: st
     """Create (form None) or edit a form's name, instructions and optional fee."""
     name = (name or "").strip()
     if not name:
-        raise Invalid({"name": "Enter the form name."})
+        raise Invalid({"name": gettext("Enter the form name.")})
     if too_long := name_too_long(Form, name):
         raise Invalid({"name": too_long})
     if name_taken(Form, name, form.id if form else None):
@@ -70,7 +71,7 @@ def save_form(actor: User, form: Form | None, name: str | None, instructions: st
     fee_amount = _fee(fee)
     currency = (currency or "").strip().upper()
     if fee_amount is not None and (len(currency) != 3 or not currency.isalpha()):
-        raise Invalid({"fee_currency": "Enter the currency as three letters, for example USD."})
+        raise Invalid({"fee_currency": gettext("Enter the currency as three letters, for example USD.")})
     before = None if form is None else {"name": form.name, "fee": str(form.fee_amount) if form.fee_amount else None}
     with saving_unique_name(Form, name, form.id if form else None, Invalid, FORM_NAME_TAKEN):
         if form is None:
@@ -90,12 +91,12 @@ def add_form_field(actor: User, form: Form, label: str | None, kind: str | None,
     label = (label or "").strip()
     errors: dict[str, str] = {}
     if not label:
-        errors["label"] = "Enter the field's label."
+        errors["label"] = gettext("Enter the field's label.")
     if kind not in FORM_FIELD_KINDS:
-        errors["kind"] = "Choose the kind of field."
+        errors["kind"] = gettext("Choose the kind of field.")
     choices = non_blank_lines(choices_text)
     if kind == "choice" and len(choices) < 2:
-        errors["choices"] = "A choice field needs at least two options, one per line."
+        errors["choices"] = gettext("A choice field needs at least two options, one per line.")
     if errors:
         raise Invalid(errors)
     # Under the form's row lock, two fields added at once take positions one after the other.
@@ -114,7 +115,7 @@ def add_form_field(actor: User, form: Form, label: str | None, kind: str | None,
 def _field_of(form: Form, field_id: int) -> FormField:
     field = next((f for f in form.fields if f.id == field_id), None)
     if field is None:
-        raise Invalid({"field": "That field is not on this form."})
+        raise Invalid({"field": gettext("That field is not on this form.")})
     return field
 
 
@@ -156,10 +157,10 @@ def save_form_entry(user: User, certification: Certification, form: Form, formda
     entry = latest_form_entries(user, certification).get(form.id)
     state = form_state(entry_facts(entry))
     if state is FormState.AWAITING_PAYMENT:
-        raise Invalid({"form": "Your entry is submitted and waits for an administrator to confirm the payment."})
+        raise Invalid({"form": gettext("Your entry is submitted and waits for an administrator to confirm the payment.")})
     if state is FormState.SENT:
-        raise Invalid({"form": f"You sent {form.name} already: the certification is submitted once every form"
-                               f" it requires is sent."})
+        raise Invalid({"form": gettext("You sent %(form)s already: the certification is submitted once every form it "
+                                       "requires is sent.", form=form.name)})
     if state is FormState.COMPLETED:
         entry = None
     previous = dict(entry.answers) if entry is not None else {}
@@ -179,7 +180,7 @@ def save_form_entry(user: User, certification: Certification, form: Form, formda
             kept = previous.get(str(field.id))
             answers[str(field.id)] = kept
             if submit and field.required and not kept:
-                errors[key] = f"“{field.label}” is required: choose a file."
+                errors[key] = gettext("“%(label)s” is required: choose a file.", label=field.label)
             continue
         value, message = check_answer(_spec(field), formdata.get(key), signer_name=user.full_name, for_submission=submit,
                                       order=person_date_order())

@@ -6,10 +6,10 @@ row; the other gets AlreadyDecided and changes nothing (no second record, no sec
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -100,9 +100,9 @@ def approve_submission(submission: Submission, by: User) -> Submission:
 
 # Why a chosen submission was not approved, by what it is now (None: deleted).
 _NOT_APPROVED_BECAUSE = {
-    "approved": "someone else approved it first",
-    "declined": "someone else declined it first",
-    None: "someone deleted it",
+    "approved": _l("someone else approved it first"),
+    "declined": _l("someone else declined it first"),
+    None: _l("someone deleted it"),
 }
 
 
@@ -141,11 +141,12 @@ def _approve_chosen(approvable, submission_ids: list[int], by: User, name_of) ->
             approved.append(approve_submission(submission, by))
         except AlreadyDecided:
             now = db.session.scalar(select(Submission.status).where(Submission.id == submission_id))
-            refused.append(f"{name}: {_NOT_APPROVED_BECAUSE.get(now, 'it is no longer pending')}.")
+            refused.append(gettext("%(name)s: %(reason)s.", name=name,
+                                   reason=_NOT_APPROVED_BECAUSE.get(now, gettext("it is no longer pending"))))
     gone = len(set(submission_ids)) - len(names)
     if gone:
-        refused.append(f"{gone} other selected submission{'s' if gone != 1 else ''}: someone deleted "
-                       f"{'them' if gone != 1 else 'it'} before you approved.")
+        refused.append(ngettext("%(num)d other selected submission: someone deleted it before you approved.",
+                                "%(num)d other selected submissions: someone deleted them before you approved.", gone))
     return approved, refused
 
 

@@ -2,6 +2,7 @@
 picker and requirement but keeps its history; restoring brings it back as it was; erasing is separate."""
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, Company, Entity, User
 from webapp.models.base import utcnow
@@ -9,13 +10,18 @@ from webapp.services.audit import record_audit, snapshot
 from webapp.services.invalid import Invalid
 
 KINDS = {Certification: "certification", CertificationRole: "role", Company: "company", Entity: "entity"}
+ERASE_CONFIRMATIONS = {
+    Certification: _l("Type the certification's name, %(name)s, exactly, to erase it."),
+    CertificationRole: _l("Type the role's name, %(name)s, exactly, to erase it."),
+    Company: _l("Type the company's name, %(name)s, exactly, to erase it."),
+}
 
 
 def archive_item(actor: User, item: Certification | CertificationRole | Company | Entity, details: str = "") -> None:
     """Archive `item` (its rows and links are kept for a restore); `details` ends the audit summary."""
     kind = KINDS[type(item)]
     if item.archived_at is not None:
-        raise Invalid({kind: f"{item.name} is already archived."})
+        raise Invalid({kind: gettext("%(name)s is already archived.", name=item.name)})
     item.archived_at = utcnow()
     record_audit(actor, f"{kind}.archive", item, f"Archived {kind} {item.name}{details}",
                  before={"archived_at": None}, after=snapshot(item, ("archived_at",)))
@@ -26,7 +32,7 @@ def restore_item(actor: User, item: Certification | CertificationRole | Company 
     """Bring an archived `item` back into lists and requirements, as it was."""
     kind = KINDS[type(item)]
     if item.archived_at is None:
-        raise Invalid({kind: f"{item.name} is not archived."})
+        raise Invalid({kind: gettext("%(name)s is not archived.", name=item.name)})
     before = snapshot(item, ("archived_at",))
     item.archived_at = None
     record_audit(actor, f"{kind}.restore", item, f"Restored {kind} {item.name}", before=before, after={"archived_at": None})
@@ -36,4 +42,4 @@ def restore_item(actor: User, item: Certification | CertificationRole | Company 
 def check_typed_name(item: Certification | CertificationRole | Company | Entity, typed_name: str | None) -> None:
     """An erase goes ahead only once the item's name is typed exactly."""
     if (typed_name or "").strip() != item.name:
-        raise Invalid({"confirm_name": f"Type the {KINDS[type(item)]}'s name, {item.name}, exactly, to erase it."})
+        raise Invalid({"confirm_name": ERASE_CONFIRMATIONS[type(item)] % {"name": item.name}})

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, Company, CompanyRole, RoleRequirement, User
 from webapp.permissions import Permission
+from webapp.rules.languages import N_
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
 from webapp.services.names import name_too_long
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
@@ -131,7 +132,7 @@ def export_assignments(by: User) -> Iterator[tuple]:
 
 
 ASSIGNMENTS = ImportKind(
-    name="assignments", title="Role/Certification Assignments", headers=HEADERS,
+    name="assignments", title=N_("Role/Certification Assignments"), headers=HEADERS,
     permissions=frozenset({Permission.MANAGE_ROLES}),
     plan=plan_assignments, write=write_assignments, export_rows=export_assignments,
     column_help={
@@ -140,6 +141,6 @@ ASSIGNMENTS = ImportKind(
         CERTIFICATION: "A certification the role requires in that company. Blank: the role applies to the company "
                        "and requires nothing more. An import only adds: it never removes a requirement.",
     },
-    description="One row per certification a role requires in a company; roles that require nothing come too.",
+    description=N_("One row per certification a role requires in a company; roles that require nothing come too."),
     template_rows=(("Welder", "Acme Energy", "H2S Awareness"),),
 )

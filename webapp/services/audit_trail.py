@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -22,16 +23,18 @@ from webapp.services.audit import record_audit
 from webapp.services.privacy import hidden_certifications
 
 PAGE_SIZE = 50
-CSV_HEADER = ["When (UTC)", "Actor", "Action", "Object", "Object ID", "Person", "Summary", "Before", "After", "Address"]
+CSV_HEADER = [_l("When (UTC)"), _l("Actor"), _l("Action"), _l("Object"),
+              _l("Object ID"), _l("Person"), _l("Summary"), _l("Before"),
+              _l("After"), _l("Address")]
 # The objects the entries name, as the filter offers them.
 OBJECT_LABELS = {
-    "Submission": "Record",
-    "User": "Person",
-    "Certification": "Certification",
-    "CertificationRole": "Role",
-    "Company": "Company",
-    "ModuleLevel": "Module level",
-    "Setting": "Setting",
+    "Submission": _l("Record"),
+    "User": _l("Person"),
+    "Certification": _l("Certification"),
+    "CertificationRole": _l("Role"),
+    "Company": _l("Company"),
+    "ModuleLevel": _l("Module level"),
+    "Setting": _l("Setting"),
 }
 
 
@@ -141,7 +144,7 @@ def _name(user: User | None) -> str:
 def audit_csv_rows(reader: User, filters: AuditFilters) -> Iterator[list[str]]:
     """Every matching entry `reader` may read, as CSV rows, 500 at a time (written by tabular.csv_chunks, which
     neutralises formulas)."""
-    yield CSV_HEADER
+    yield [str(name) for name in CSV_HEADER]
     query = _filtered(reader, filters).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject_user))
     for entry in db.session.scalars(query.execution_options(yield_per=500)):
         yield [

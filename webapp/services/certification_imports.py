@@ -29,6 +29,7 @@ from webapp.permissions import Permission
 from webapp.rules.certification_columns import COLUMNS as FILE_COLUMNS
 from webapp.rules.certification_columns import HEADER_OF, HEADERS, overdue_period, read_row, write_row
 from webapp.rules.certifications import OWN_PARENT, family_problems, name_problem, settle_settings
+from webapp.rules.languages import N_
 from webapp.services.certifications import COLUMNS, NAME_LIMIT, CertificationInvalid, policy_from_values
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
 from webapp.services.privacy import hidden_certification_ids
@@ -401,7 +402,7 @@ TEMPLATE_ROW = write_row({
 
 CERTIFICATIONS = ImportKind(
     name="certifications",
-    title="Certifications",
+    title=N_("Certifications"),
     headers=HEADERS,
     optional_headers=(HEADER_OF["valid_when_added"],),
     permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),

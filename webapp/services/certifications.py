@@ -7,6 +7,7 @@ the settings, records keep the dates they were given.
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from dataclasses import dataclass
 from datetime import date
 
@@ -169,7 +170,7 @@ def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
     )
 
 
-CERTIFICATION_NAME_TAKEN = "Another certification already has this name."
+CERTIFICATION_NAME_TAKEN = _l("Another certification already has this name.")
 NAME_LIMIT = Certification.__table__.c.name.type.length
 
 
@@ -235,15 +236,15 @@ def _activity_errors(values: dict, certification: Certification | None) -> dict[
     if activity == "form":
         errors.update(_form_list_errors(values.get("form_ids") or ()))
     if activity == "external_course" and not (values.get("external_course_ref") or "").strip():
-        errors["external_course_ref"] = "Enter the course's id in the learning system, as its completions name it."
+        errors["external_course_ref"] = gettext("Enter the course's id in the learning system, as its completions name it.")
     if values.get("required_at_login") and activity not in HOLDING_ACTIVITIES:
-        errors["required_at_login"] = "Required at login is available for a document or video acknowledgement or a form."
+        errors["required_at_login"] = gettext("Required at login is available for a document or video acknowledgement or a form.")
     upload = values.get("document_upload")
     if activity == "document":
         if upload is not None:
             errors.update(check_document_upload(certification, upload))
         elif certification is None or certification.id is None or current_document(certification) is None:
-            errors["document_file"] = "Upload the document or video users must acknowledge."
+            errors["document_file"] = gettext("Upload the document or video users must acknowledge.")
     return errors
 
 
@@ -404,7 +405,7 @@ def _delete_with_records(actor: User, certification: Certification, action: str,
 def delete_certification(actor: User, certification: Certification) -> int:
     """Delete a certification nobody has a record of (one with records is archived or erased instead)."""
     if count_certification_records(certification):
-        raise Invalid({"certification": f"{certification.name} has records: archive it instead, or erase it."})
+        raise Invalid({"certification": gettext("%(name)s has records: archive it instead, or erase it.", name=certification.name)})
     return _delete_with_records(actor, certification, "certification.delete", "Deleted certification {name}")
 
 
@@ -515,8 +516,7 @@ def set_associated_roles(actor: User, certification: Certification, cells: set[t
     unknown = cells - {(role.id, company.id) for role in roles for company in companies}
     if unknown:
         listed = ", ".join(f"{role_id}:{company_id}" for role_id, company_id in sorted(unknown))
-        raise CertificationInvalid({"cells": f"There is no role and company {listed} (deleted meanwhile?): reload the"
-                                             " page and choose again. Nothing was saved."})
+        raise CertificationInvalid({"cells": gettext("There is no role and company %(listed)s (deleted meanwhile?): reload the page and choose again. Nothing was saved.", listed=listed)})
     for role_id, company_id in before - cells:
         db.session.execute(delete(RoleRequirement).where(
             RoleRequirement.role_id == role_id, RoleRequirement.company_id == company_id,
@@ -610,13 +610,13 @@ def get_group(group_id: int) -> CertificationGroup | None:
 def _check_group(name: str | None, parent_id: int | None, group: CertificationGroup | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise GroupInvalid({"name": "Enter the group name."})
+        raise GroupInvalid({"name": gettext("Enter the group name.")})
     if any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
-        raise GroupInvalid({"name": "The name cannot contain the characters ; < > \\ /"})
+        raise GroupInvalid({"name": gettext("The name cannot contain the characters ; < > \\ /")})
     if parent_id is not None and unknown_ids(CertificationGroup, [parent_id]):
-        raise GroupInvalid({"parent_id": "Choose an existing group."})
+        raise GroupInvalid({"parent_id": gettext("Choose an existing group.")})
     if group is not None and parent_id is not None and parent_id in group_and_nested(group.id):
-        raise GroupInvalid({"parent_id": "A group cannot move into itself or one of its own subgroups."})
+        raise GroupInvalid({"parent_id": gettext("A group cannot move into itself or one of its own subgroups.")})
     if too_long := name_too_long(CertificationGroup, name):
         raise GroupInvalid({"name": too_long})
     if _group_name_taken(name, parent_id, group.id if group else None):
@@ -624,7 +624,7 @@ def _check_group(name: str | None, parent_id: int | None, group: CertificationGr
     return name
 
 
-GROUP_NAME_TAKEN = "This folder already has a group with this name."
+GROUP_NAME_TAKEN = _l("This folder already has a group with this name.")
 
 
 def _group_name_taken(name: str, parent_id: int | None, own_id: int | None) -> bool:
@@ -676,8 +676,7 @@ def delete_group(actor: User, group: CertificationGroup) -> None:
     children = list(db.session.scalars(select(CertificationGroup).where(CertificationGroup.parent_id == group.id)))
     clashes = sorted(child.name for child in children if child.name.lower() in siblings)
     if clashes:
-        raise GroupInvalid({"name": f"The parent already has a group named {', '.join(clashes)}; "
-                                    "rename or move that subgroup first."})
+        raise GroupInvalid({"name": gettext("The parent already has a group named %(value)s; rename or move that subgroup first.", value=', '.join(clashes))})
     moved = list(db.session.scalars(select(Certification).where(Certification.group_id == group.id)))
     for child in children:
         child.parent_id = group.parent_id

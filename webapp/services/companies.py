@@ -5,6 +5,7 @@ certification requirements the role had in that company.
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -36,13 +37,13 @@ def get_company(company_id: int) -> Company | None:
     return db.session.scalar(select(Company).where(Company.id == company_id).options(selectinload(Company.tags)))
 
 
-COMPANY_NAME_TAKEN = "Another company already has this name."
+COMPANY_NAME_TAKEN = _l("Another company already has this name.")
 
 
 def _check(values: dict, company: Company | None) -> None:
     name = (values.get("name") or "").strip()
     if not name:
-        raise CompanyInvalid({"name": "Enter the company name."})
+        raise CompanyInvalid({"name": gettext("Enter the company name.")})
     if too_long := name_too_long(Company, name):
         raise CompanyInvalid({"name": too_long})
     if name_taken(Company, name, company.id if company else None):
@@ -126,8 +127,7 @@ def set_company_roles(actor: User, company: Company, applied: dict[int, str | No
 def delete_refusal(company: Company) -> str | None:
     """Why `company` cannot be deleted (None: it can)."""
     if company.is_original:
-        return (f"{company.name} is the original company, which cannot be deleted: the organisation always keeps"
-                " exactly one. Make another company the original first.")
+        return (gettext("%(name)s is the original company, which cannot be deleted: the organisation always keeps exactly one. Make another company the original first.", name=company.name))
     return None
 
 
@@ -153,7 +153,7 @@ def delete_company(actor: User, company: Company) -> None:
     """Permanently delete a company nobody belongs to, with its roles (and their requirements); one with
     people is archived or erased instead (decision 55)."""
     if company_people(company):
-        raise CompanyInvalid({"company": f"{company.name} has people: archive it instead, or erase it."})
+        raise CompanyInvalid({"company": gettext("%(name)s has people: archive it instead, or erase it.", name=company.name)})
     _delete_company(actor, company, "company.delete", f"Deleted company {company.name}")
 
 

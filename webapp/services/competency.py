@@ -3,6 +3,8 @@ each person's competency as a reader or a report may see it (rules decision 37).
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import date
 
@@ -145,14 +147,14 @@ def record_competency_certificate(user: User, role: CertificationRole, by: User,
     if file_errors:
         errors["files"] = " ".join(file_errors)
     if competency_role(user, role.id) is None:
-        errors["role"] = f"{role.name} does not require competency of {user.full_name}."
+        errors["role"] = gettext("%(name)s does not require competency of %(full_name)s.", name=role.name, full_name=user.full_name)
     if completed_on is None:
-        errors["completed_on"] = "Enter the date competency was assessed."
+        errors["completed_on"] = gettext("Enter the date competency was assessed.")
     elif completed_on > day:
-        errors["completed_on"] = f"The completion date cannot be after today ({format_date(day)})."
+        errors["completed_on"] = gettext("The completion date cannot be after today (%(day)s).", day=format_date(day))
     notes = (notes or "").strip() or None
     if notes is not None and len(notes) > NOTES_MAX:
-        errors["notes"] = f"Notes can be at most {NOTES_MAX} characters."
+        errors["notes"] = gettext("Notes can be at most %(max)s characters.", max=NOTES_MAX)
     if errors:
         raise CompetencyInvalid(errors)
     certificate = CompetencyCertificate(

@@ -5,6 +5,7 @@ so nobody passes a quiz they did not see.
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -39,19 +40,19 @@ def _changed(actor: User, course: Course, action: str, summary: str) -> None:
     db.session.commit()
 
 
-COURSE_NAME_TAKEN = "Another course already has this name."
+COURSE_NAME_TAKEN = _l("Another course already has this name.")
 
 
 def save_course(actor: User, course: Course | None, name: str | None, pass_mark: int | None) -> Course:
     name = (name or "").strip()
     if not name:
-        raise Invalid({"name": "Enter the course name."})
+        raise Invalid({"name": gettext("Enter the course name.")})
     if too_long := name_too_long(Course, name):
         raise Invalid({"name": too_long})
     if name_taken(Course, name, course.id if course else None):
         raise Invalid({"name": COURSE_NAME_TAKEN})
     if pass_mark is not None and not 1 <= pass_mark <= 100:
-        raise Invalid({"pass_mark": "The pass mark is a percentage from 1 to 100."})
+        raise Invalid({"pass_mark": gettext("The pass mark is a percentage from 1 to 100.")})
     with saving_unique_name(Course, name, course.id if course else None, Invalid, COURSE_NAME_TAKEN):
         if course is None:
             course = Course(version=0)
@@ -71,11 +72,11 @@ def _lock(course: Course) -> None:
 def add_course_page(actor: User, course: Course, title: str | None, body: str | None, media: CheckedUpload | None) -> CoursePage:
     errors: dict[str, str] = {}
     if not (title or "").strip():
-        errors["title"] = "Enter the page title."
+        errors["title"] = gettext("Enter the page title.")
     if media is not None and media.content_type not in MEDIA_TYPES:
-        errors["media"] = f"{media.name} is not an image, a video (MP4 or WebM) or a PDF."
+        errors["media"] = gettext("%(name)s is not an image, a video (MP4 or WebM) or a PDF.", name=media.name)
     if not (body or "").strip() and media is None and not errors.get("media"):
-        errors["body"] = "Write the page's text or add an image, video or PDF."
+        errors["body"] = gettext("Write the page's text or add an image, video or PDF.")
     if errors:
         raise Invalid(errors)
     _lock(course)
@@ -91,7 +92,7 @@ def add_course_page(actor: User, course: Course, title: str | None, body: str | 
 def _page_of(course: Course, page_id: int) -> CoursePage:
     page = next((p for p in course.pages if p.id == page_id), None)
     if page is None:
-        raise Invalid({"page": "That page is not in this course."})
+        raise Invalid({"page": gettext("That page is not in this course.")})
     return page
 
 
@@ -112,11 +113,11 @@ def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_t
     errors: dict[str, str] = {}
     choices = non_blank_lines(choices_text)
     if not (prompt or "").strip():
-        errors["prompt"] = "Enter the question."
+        errors["prompt"] = gettext("Enter the question.")
     if len(choices) < 2:
-        errors["choices"] = "Give at least two answers, one per line."
+        errors["choices"] = gettext("Give at least two answers, one per line.")
     elif correct is None or not 1 <= correct <= len(choices):
-        errors["correct"] = f"Give the number of the right answer, from 1 to {len(choices)}."
+        errors["correct"] = gettext("Give the number of the right answer, from 1 to %(value)s.", value=len(choices))
     if errors:
         raise Invalid(errors)
     _lock(course)
@@ -131,7 +132,7 @@ def add_quiz_question(actor: User, course: Course, prompt: str | None, choices_t
 def remove_quiz_question(actor: User, course: Course, question_id: int) -> None:
     question = next((q for q in course.questions if q.id == question_id), None)
     if question is None:
-        raise Invalid({"question": "That question is not in this course."})
+        raise Invalid({"question": gettext("That question is not in this course.")})
     course.questions.remove(question)
     _changed(actor, course, "remove_question", "Removed a quiz question")
 
@@ -145,20 +146,19 @@ def complete_course(user: User, certification: Certification, version: int | Non
     """
     course = get_course(certification.course_id or 0)
     if course is None or not course.pages:
-        raise Invalid({"course": "This certification's course has no pages yet; ask an administrator."})
+        raise Invalid({"course": gettext("This certification's course has no pages yet; ask an administrator.")})
     if version != course.version:
-        raise Invalid({"course": "The course changed while you were taking it. Read it again from the first page"
-                                 " and answer the quiz again; nothing was recorded."})
+        raise Invalid({"course": gettext("The course changed while you were taking it. Read it again from the first page"
+                                 " and answer the quiz again; nothing was recorded.")})
     summary = f"completed course {course.name}"
     if course.questions:
         unanswered = [q.position for q in course.questions if answers.get(q.id) is None]
         if unanswered:
-            raise Invalid({"quiz": f"Answer every question (question {unanswered[0]} has no answer)."})
+            raise Invalid({"quiz": gettext("Answer every question (question %(value)s has no answer).", value=unanswered[0])})
         result = mark_quiz([q.correct_choice for q in course.questions], [answers.get(q.id) for q in course.questions],
                            course.pass_mark)
         if not result.passed:
-            raise Invalid({"quiz": f"You scored {result.percent}% ({result.correct} of {result.total}); the pass mark is"
-                                   f" {result.pass_mark}%. Read the course again and retake the quiz."})
+            raise Invalid({"quiz": gettext("You scored %(percent)s%% (%(correct)s of %(total)s); the pass mark is %(pass_mark)s%%. Read the course again and retake the quiz.", percent=result.percent, correct=result.correct, total=result.total, pass_mark=result.pass_mark)})
         summary += f" with {result.percent}% in the quiz"
     submission = complete_activity(user, certification, summary=summary)
     db.session.commit()

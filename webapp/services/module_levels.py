@@ -6,6 +6,7 @@ by accident.
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -30,13 +31,13 @@ def get_module_level(level_id: int) -> ModuleLevel | None:
     return db.session.get(ModuleLevel, level_id)
 
 
-LEVEL_NAME_TAKEN = "Another module level already has this name."
+LEVEL_NAME_TAKEN = _l("Another module level already has this name.")
 
 
 def _check(name: str | None, level: ModuleLevel | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise ModuleLevelInvalid({"name": "Enter the module level name."})
+        raise ModuleLevelInvalid({"name": gettext("Enter the module level name.")})
     if too_long := name_too_long(ModuleLevel, name):
         raise ModuleLevelInvalid({"name": too_long})
     if name_taken(ModuleLevel, name, level.id if level else None):
@@ -61,7 +62,7 @@ def create_module_level(actor: User, name: str, permissions) -> ModuleLevel:
 
 def update_module_level(actor: User, level: ModuleLevel, name: str, permissions) -> ModuleLevel:
     if level.built_in:
-        raise ModuleLevelInvalid({"name": "Built-in module levels cannot be changed."})
+        raise ModuleLevelInvalid({"name": gettext("Built-in module levels cannot be changed.")})
     before = _state(level)
     level.name = _check(name, level)
     with saving_unique_name(ModuleLevel, level.name, level.id, ModuleLevelInvalid, LEVEL_NAME_TAKEN):
@@ -78,7 +79,7 @@ def count_level_users(level: ModuleLevel) -> int:
 
 def delete_module_level(actor: User, level: ModuleLevel) -> None:
     if level.built_in:
-        raise ModuleLevelInvalid({"name": "Built-in module levels cannot be deleted."})
+        raise ModuleLevelInvalid({"name": gettext("Built-in module levels cannot be deleted.")})
     record_audit(actor, "module_level.delete", level, f"Deleted module level {level.name}", before=_state(level))
     db.session.delete(level)
     db.session.commit()
@@ -101,7 +102,7 @@ def assign_module_levels(actor: User, assignments: dict[int, set[int]]) -> None:
     users = {user.id: user for user in users_with_levels() if user.id in assignments}
     own = assignments.get(actor.id)
     if own is not None and not any(Permission.MANAGE_MODULE_LEVELS in levels[i].permissions for i in own if i in levels):
-        raise ModuleLevelInvalid({"levels": "You cannot remove your own right to manage module levels."})
+        raise ModuleLevelInvalid({"levels": gettext("You cannot remove your own right to manage module levels.")})
     for user_id, user in users.items():
         wanted = [levels[i] for i in sorted(assignments[user_id]) if i in levels]
         before = sorted(level.name for level in user.module_levels)

@@ -10,6 +10,7 @@ PROVIDERS, and call `settle_payment` from the processor's signed callback.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -108,19 +109,19 @@ def settle_payment(payment: Payment, by: User | None, receipt_number: str | None
     """Confirm a payment with its receipt: the activity completes and the receipt goes on the record."""
     errors: dict[str, str] = {}
     if payment.status != "recorded":
-        raise Invalid({"payment": "This payment was confirmed already."})
+        raise Invalid({"payment": gettext("This payment was confirmed already.")})
     receipt_number = (receipt_number or "").strip()
     if not receipt_number:
-        errors["receipt_number"] = "Enter the receipt number."
+        errors["receipt_number"] = gettext("Enter the receipt number.")
     paid = _amount(amount)
     if paid is None:
-        errors["amount"] = "Enter the amount paid, for example 25.00."
+        errors["amount"] = gettext("Enter the amount paid, for example 25.00.")
     elif paid != payment.amount:
-        errors["amount"] = f"The amount paid ({paid}) is not the fee ({payment.amount} {payment.currency})."
+        errors["amount"] = gettext("The amount paid (%(paid)s) is not the fee (%(amount)s %(currency)s).", paid=paid, amount=payment.amount, currency=payment.currency)
     if paid_on is None:
-        errors["paid_on"] = f"Enter the date it was paid as {typed_date_format()}."
+        errors["paid_on"] = gettext("Enter the date it was paid as %(format)s.", format=typed_date_format())
     elif paid_on > today():
-        errors["paid_on"] = f"The payment date cannot be after today ({format_date(today())})."
+        errors["paid_on"] = gettext("The payment date cannot be after today (%(day)s).", day=format_date(today()))
     if errors:
         raise Invalid(errors)
     entry = payment.form_entry

@@ -111,7 +111,7 @@ def _holding_status(actor: User, query: Select, status: str, day: date) -> list[
 
 def company_choices(keep_id: int | None = None) -> list[tuple[str, str]]:
     """The companies in use (and the archived one `keep_id`, a person's own, so their form still saves)."""
-    return [("", "All companies")] + [
+    return [("", _("All companies"))] + [
         (str(company.id), company.name) for company in db.session.scalars(
             select(Company).where(or_(Company.archived_at.is_(None), Company.id == keep_id)).order_by(Company.name))
     ]
@@ -316,8 +316,8 @@ def _commit_account() -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise AccountInvalid({"username": "Another user took this username, e-mail address or employee number "
-                                          "meanwhile; check them and save again."}) from None
+        raise AccountInvalid({"username": _("Another user took this username, e-mail address or employee number "
+                                          "meanwhile; check them and save again.")}) from None
 
 
 def edit_account(user: User, by: User, account: AccountInput, *, active: bool, photo: bytes | None = None) -> User:
@@ -373,10 +373,10 @@ def create_person(by: User, account: AccountInput, *, roles: dict[int, date | No
     roles = roles or {}
     found_roles = list(db.session.scalars(select(CertificationRole).where(CertificationRole.id.in_(roles))))
     if len(found_roles) != len(roles):
-        errors["roles"] = "Choose existing roles."
+        errors["roles"] = _("Choose existing roles.")
     for role_id, until in roles.items():
         if until is not None and until <= day:
-            errors[f"training_until_{role_id}"] = f"The training end date must be after today ({format_date(day)})."
+            errors[f"training_until_{role_id}"] = _("The training end date must be after today (%(day)s).", day=format_date(day))
     photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
@@ -413,7 +413,7 @@ def invite_person(user: User, by: User) -> None:
     Raises AccountInvalid for an inactive or erased person, who cannot sign in.
     """
     if not user.active:
-        raise AccountInvalid({"invite": f"{user.full_name} is inactive: reactivate them first."})
+        raise AccountInvalid({"invite": _("%(full_name)s is inactive: reactivate them first.", full_name=user.full_name)})
     queue_invitation(user, by)
     db.session.commit()
 
@@ -436,7 +436,7 @@ def deactivate_person(user: User, by: User) -> int:
 def reactivate_person(user: User, by: User) -> None:
     """Let `user` sign in again. Raises AccountInvalid for an erased person, whose account is gone."""
     if user.erased_at is not None:
-        raise AccountInvalid({"active": "This former employee's personal data was erased: add them again instead."})
+        raise AccountInvalid({"active": _("This former employee's personal data was erased: add them again instead.")})
     if user.active:
         return
     user.active = True
@@ -458,11 +458,11 @@ def erase_person(user: User, by: User, confirmation: str) -> None:
     oneself, changing nothing.
     """
     if user.id == by.id:
-        raise AccountInvalid({"confirmation": "You cannot erase your own account."})
+        raise AccountInvalid({"confirmation": _("You cannot erase your own account.")})
     if user.erased_at is not None:
-        raise AccountInvalid({"confirmation": "This person's personal data is already erased."})
+        raise AccountInvalid({"confirmation": _("This person's personal data is already erased.")})
     if (confirmation or "").strip() != user.username:
-        raise AccountInvalid({"confirmation": f"Type the username {user.username} to confirm the erasure."})
+        raise AccountInvalid({"confirmation": _("Type the username %(username)s to confirm the erasure.", username=user.username)})
     former = f"{FORMER_EMPLOYEE} {user.id}"
     revoke_user_sessions(user)
     forget_push_subscriptions(user)
@@ -490,11 +490,11 @@ def create_administrator(*, username: str, email: str, first_name: str, last_nam
     """
     errors: dict[str, str] = {}
     if not username.strip() or not first_name.strip() or not last_name.strip():
-        errors["username"] = "Give a username, a first name and a last name."
+        errors["username"] = _("Give a username, a first name and a last name.")
     if _taken(User.username, username.strip(), None):
-        errors["username"] = "Another user already has this username."
+        errors["username"] = _("Another user already has this username.")
     if _taken(User.email, email.strip(), None):
-        errors["email"] = "Another user already has this e-mail address."
+        errors["email"] = _("Another user already has this e-mail address.")
     if password is not None and (problem := password_problem(password)):
         errors["password"] = translated(problem)
     if errors:

@@ -29,6 +29,7 @@ from webapp.models.people import supervisor_links, user_module_levels
 from webapp.permissions import Permission
 from webapp.rules.accounts import may_change_email, reset_hold_after_email_change
 from webapp.rules.cells import read_yes_no
+from webapp.rules.languages import N_
 from webapp.rules.people import (
     EMAIL_PATTERN,
     first_repeats,
@@ -554,7 +555,7 @@ def export_people(by: User) -> Iterator[tuple]:
 
 
 PEOPLE = ImportKind(
-    name="people", title="People", headers=HEADERS,
+    name="people", title=N_("People"), headers=HEADERS,
     permissions=frozenset({Permission.EDIT_ALL_ACCOUNTS}),
     plan=plan_people, write=write_people, export_rows=export_people,
     column_help={

@@ -24,6 +24,7 @@ from webapp.services.access import users_in_reach
 from webapp.services.chunks import batches, rows_by_key
 from webapp.services.compliance import tracking_policy
 from webapp.rules.dates import DateRange, read_date
+from webapp.rules.languages import N_
 from webapp.services.dates import typed_date_range
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
@@ -251,7 +252,7 @@ def export_records(by: User) -> Iterator[tuple]:
 
 
 RECORDS = ImportKind(
-    name="records", title="User Certifications", headers=HEADERS,
+    name="records", title=N_("User Certifications"), headers=HEADERS,
     permissions=frozenset({Permission.RECORD_FOR_ALL, Permission.APPROVE_ALL}),
     plan=plan_records, write=write_records, export_rows=export_records,
     column_help={
@@ -265,7 +266,7 @@ RECORDS = ImportKind(
         REASON: "Why the record was revoked: required for a revoked record, empty otherwise.",
         NOTES: "Optional; added to the record as a comment by you.",
     },
-    description="One row per record: a person's certification completed on a date, the history an organisation "
-                "moves in or out.",
+    description=N_("One row per record: a person's certification completed on a date, the history an organisation "
+                "moves in or out."),
     template_rows=(("emma", "First Aid", "07/01/2025", "07/01/2026", "Approved", "", "Paper card seen by HR"),),
 )

@@ -1,6 +1,7 @@
 """A supervisor's records: record for a user, edit dates, batch submit, and the attachment inbox."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePosixPath
@@ -61,7 +62,7 @@ def edit_record_dates(record: Submission, by: User, completed_on: date, expires_
     if (completed_on, expires_on) == (record.completed_on, record.expires_on):
         return record
     if expires_on is not None and expires_on < completed_on:
-        raise RequirementError({"expires_on": ["The expiration date cannot be before the completion date."]})
+        raise RequirementError({"expires_on": [gettext("The expiration date cannot be before the completion date.")]})
     record.completed_on = completed_on
     record.expires_on = expires_on
     record.expiration_explanation = explanation
@@ -78,7 +79,7 @@ def attach_to_record(record: Submission, by: User, files: Iterable[FileStorage] 
     """Add files and links to an existing record; all or nothing. Raises SubmissionError."""
     checked, link_pairs, errors = check_attachments(files, links)
     if not checked and not link_pairs and not errors:
-        errors["files"] = ["Choose a file or enter a link to attach."]
+        errors["files"] = [gettext("Choose a file or enter a link to attach.")]
     if errors:
         raise SubmissionError(errors)
     added = new_attachments(checked, link_pairs, by)
@@ -151,7 +152,7 @@ def batch_submit(certification: Certification, by: User, completed_on: date | No
     """
     refusals = {}
     if certification.id not in {c.id for c in batch_certifications(by)}:
-        refusals["certification"] = ["You may not batch submit this certification."]
+        refusals["certification"] = [gettext("You may not batch submit this certification.")]
     return record_for_people(certification, by, completed_on, users, files, idempotency_key, refusals=refusals)
 
 
@@ -171,9 +172,9 @@ def record_for_people(certification: Certification, by: User, completed_on: date
         return stored_before
     errors: dict[str, list[str]] = dict(refusals or {})
     if not users:
-        errors["users"] = ["Select at least one user."]
+        errors["users"] = [gettext("Select at least one user.")]
     elif refused := out_of_reach(by, "record", users):
-        errors["users"] = [f"You may not record certifications for {names_of(refused)}."]
+        errors["users"] = [gettext("You may not record certifications for %(value)s.", value=names_of(refused))]
     day = today()
     completed_on = record_date(certification, completed_on)  # today, valid when added (decision 80)
     if completed_on is None:
@@ -183,7 +184,7 @@ def record_for_people(certification: Certification, by: User, completed_on: date
     checked, _stored, upload_errors = check_attachments(files)
     errors.update(upload_errors)
     if certification.require_attachment and not checked and "files" not in errors:
-        errors["files"] = ["This certification requires an attachment."]
+        errors["files"] = [gettext("This certification requires an attachment.")]
     if errors:
         raise SubmissionError(errors)
     stored = [(upload.name, store_file(upload)) for upload in checked]
@@ -236,7 +237,7 @@ def add_inbox_files(owner: User, files: Iterable[FileStorage]) -> list[Attachmen
     """Check and store uploads in `owner`'s inbox; all or nothing. Raises SubmissionError."""
     checked, _stored, errors = check_attachments(files)
     if not checked and not errors:
-        errors["files"] = ["Choose at least one file to upload."]
+        errors["files"] = [gettext("Choose at least one file to upload.")]
     if errors:
         raise SubmissionError(errors)
     added = new_attachments(checked, [], owner)
@@ -267,7 +268,7 @@ def attach_inbox_file(attachment: Attachment, record: Submission, by: User, name
     """Move a file from the inbox onto a user's record, under `name`."""
     name = name.strip()
     if not name:
-        raise SubmissionError({"name": ["Enter the file name."]})
+        raise SubmissionError({"name": [gettext("Enter the file name.")]})
     attachment.inbox_owner_id = None
     attachment.submission_id = record.id
     attachment.name = name[:255]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, selectinload
 
@@ -424,8 +425,9 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
 
 
-CSV_HEADER = ["Last Name", "First Name", "Username", "Company", "Certification", "Required By", "Status",
-              "Pending Approval", "Completed", "Expires", "Days Left"]
+CSV_HEADER = [_l("Last Name"), _l("First Name"), _l("Username"), _l("Company"),
+              _l("Certification"), _l("Required By"), _l("Status"),
+              _l("Pending Approval"), _l("Completed"), _l("Expires"), _l("Days Left")]
 
 
 def _day(value: date | None) -> str:
@@ -440,14 +442,15 @@ def _once(made: dict, value, make: Callable) -> str:
 
 
 def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
-    """The report's CSV rows, every cell already safe (`tabular.safe_cell`; write them with
-    `csv_chunks(..., cells_safe=True)`). A person's cells are made once for their lines, which come
-    together, and a certification's, a date's and a role list's once for the export (a few thousand
-    at most, whatever the organisation's size)."""
-    yield CSV_HEADER
+    """The report's CSV rows, its header and yes/no in the language of the request (or the one forced), every
+    cell already safe (`tabular.safe_cell`; write them with `csv_chunks(..., cells_safe=True)`). A person's
+    cells are made once for their lines, which come together, and a certification's, a date's and a role
+    list's once for the export (a few thousand at most, whatever the organisation's size)."""
+    yield [str(name) for name in CSV_HEADER]
     person, person_id = [], None
     texts: dict[str, str] = {}
     dates: dict[date, str] = {}
+    yes, no = gettext("Yes"), gettext("No")
     for line in lines:
         user = line.user
         if user.id != person_id:
@@ -456,7 +459,7 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
                       safe_cell(user.company.name) if user.company else ""]
         if line.archived:
             record = line.archived
-            yield [*person, _once(texts, record.certification.name, safe_cell), "", line.status_label, "No",
+            yield [*person, _once(texts, record.certification.name, safe_cell), "", gettext(line.status_label), no,
                    _once(dates, record.completed_on, _day), _once(dates, record.expires_on, _day), ""]
             continue
         requirement = line.requirement
@@ -464,9 +467,9 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
         yield [
             *person,
             _once(texts, requirement.certification.name, safe_cell),
-            _once(texts, "; ".join(requirement.source_names), safe_cell),
-            line.status_label,
-            "Yes" if s.pending else "No",
+            _once(texts, "; ".join(map(gettext, requirement.source_names)), safe_cell),
+            gettext(line.status_label),
+            yes if s.pending else no,
             _once(dates, s.completed_on, _day),
             _once(dates, s.expires_on, _day),
             "" if s.days_left is None else s.days_left,

@@ -17,6 +17,7 @@ from webapp.extensions import db
 from webapp.models import Certification, DirectRequirement, RequirementSetting, User
 from webapp.permissions import Permission
 from webapp.rules.cells import read_yes_no
+from webapp.rules.languages import N_
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.dates import read_typed_date
@@ -134,7 +135,7 @@ def export_requirements(by: User) -> Iterator[tuple]:
 
 
 PERSON_REQUIREMENTS = ImportKind(
-    name="person-requirements", title="Person Requirements", headers=HEADERS,
+    name="person-requirements", title=N_("Person Requirements"), headers=HEADERS,
     permissions=frozenset({Permission.MANAGE_ALL_REQUIREMENTS, Permission.DEFER_ALL}),
     plan=plan_requirements, write=write_requirements, export_rows=export_requirements,
     column_help={
@@ -146,7 +147,7 @@ PERSON_REQUIREMENTS = ImportKind(
         DEFERRED_UNTIL: "The day a deferral ends (MM/DD/YYYY or YYYY-MM-DD); only with Deferred.",
         NOTES: "The setting's notes (shown on the QR report).",
     },
-    description="Each person's Other Required Certifications and their not applicable, deferred and "
-                "cannot-be-deferred settings.",
+    description=N_("Each person's Other Required Certifications and their not applicable, deferred and "
+                "cannot-be-deferred settings."),
     template_rows=(("emma", "First Aid", "Yes", "Deferred", "09/30/2026", "Course booked"),),
 )

@@ -6,6 +6,7 @@ set it; a supervisor who may only defer for supervised users is refused.
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from datetime import date
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from webapp.services.dates import typed_date_format
 
 # "none" removes the setting: the requirement applies as usual.
 STATES = ("none", "not_applicable", "deferred", "required")
-LOCKED = "This requirement cannot be deferred: an administrator has set it as required."
+LOCKED = _l("This requirement cannot be deferred: an administrator has set it as required.")
 SETTING_FIELDS = ("state", "deferred_until", "notes")
 ASSIGNMENT_FIELDS = ("training_until", "training_notes")
 
@@ -32,6 +33,7 @@ class RequirementError(ValueError):
     """A change refused; `errors` maps form field names to messages fit to show on the form."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
         self.errors = errors
 
@@ -49,16 +51,16 @@ def requirement_state_refusals(setting: RequirementSetting | None, by: User, sta
     """Why `by` may not give a requirement (its current `setting`) this state, by form field; {} when allowed."""
     errors: dict[str, list[str]] = {}
     if state not in STATES:
-        errors["state"] = ["Choose one of the options."]
+        errors["state"] = [gettext("Choose one of the options.")]
     elif setting is not None and setting.state == "required" and not may_override_lock(by):
         errors["state"] = [LOCKED]
     elif state == "required" and not may_override_lock(by):
-        errors["state"] = ["Only an administrator may set a requirement as cannot be deferred."]
+        errors["state"] = [gettext("Only an administrator may set a requirement as cannot be deferred.")]
     if state == "deferred":
         if deferred_until is None:
-            errors["deferred_until"] = ["A valid date is required to indicate the end of the deferment period."]
+            errors["deferred_until"] = [gettext("A valid date is required to indicate the end of the deferment period.")]
         elif deferred_until <= day:
-            errors["deferred_until"] = [f"The deferment must end after today ({format_date(day)})."]
+            errors["deferred_until"] = [gettext("The deferment must end after today (%(day)s).", day=format_date(day))]
     return errors
 
 
@@ -97,9 +99,9 @@ def set_training(assignment: RoleAssignment, by: User, *, in_training: bool, unt
     """Put the user in training for the role until a required end date, or end the training."""
     if in_training:
         if until is None:
-            raise RequirementError({"training_until": [f"Enter the training end date ({typed_date_format()})."]})
+            raise RequirementError({"training_until": [gettext("Enter the training end date (%(format)s).", format=typed_date_format())]})
         if until <= day:
-            raise RequirementError({"training_until": [f"The training end date must be after today ({format_date(day)})."]})
+            raise RequirementError({"training_until": [gettext("The training end date must be after today (%(day)s).", day=format_date(day))]})
     before = snapshot(assignment, ASSIGNMENT_FIELDS)
     assignment.training_until = until if in_training else None
     assignment.training_notes = ((notes or "").strip() or None) if in_training else None

@@ -6,7 +6,7 @@ a RevocationRefused saying who got there first, and nothing is written, mailed o
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 
 from webapp.extensions import db
@@ -29,12 +29,12 @@ def _record_name(record: Submission) -> str:
     return f"{record.certification.name} completed {format_date(record.completed_on)}"
 
 
-def _reason(reason: str | None, verb: str) -> str:
+def _reason(reason: str | None, missing: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise RevocationRefused({"reason": f"Give the reason for {verb} this record."})
+        raise RevocationRefused({"reason": missing})
     if len(reason) > REASON_MAX:
-        raise RevocationRefused({"reason": f"The reason must be at most {REASON_MAX} characters."})
+        raise RevocationRefused({"reason": gettext("The reason must be at most %(max)s characters.", max=REASON_MAX)})
     return reason
 
 
@@ -63,7 +63,7 @@ def revoke_record(record: Submission, by: User, reason: str | None) -> Submissio
     new record is approved (decision 8), and its certificates of completion verify as revoked.
     Refuses (RevocationRefused, nothing written) a blank reason and a record already revoked.
     """
-    reason = _reason(reason, "revoking")
+    reason = _reason(reason, gettext("Give the reason for revoking this record."))
     if record.revoked_at is not None:
         raise RevocationRefused({"reason": _already_revoked(record)})
     result = db.session.execute(
@@ -111,12 +111,11 @@ def restore_record(record: Submission, by: User, reason: str | None) -> Submissi
     Refuses (RevocationRefused, nothing written) a blank reason, a record that is not revoked (any
     more) and a record a newer record has superseded since (decision 53).
     """
-    reason = _reason(reason, "restoring")
+    reason = _reason(reason, gettext("Give the reason for restoring this record."))
     if record.revoked_at is None:
-        raise RevocationRefused({"reason": "This record is not revoked (someone may have restored it); reload the page."})
+        raise RevocationRefused({"reason": gettext("This record is not revoked (someone may have restored it); reload the page.")})
     if (newer := superseding_record(record)) is not None:
-        raise RevocationRefused({"reason": f"A newer record, completed {format_date(newer.completed_on)}, has "
-                                           "superseded this one since; it cannot be restored."})
+        raise RevocationRefused({"reason": gettext("A newer record, completed %(day)s, has superseded this one since; it cannot be restored.", day=format_date(newer.completed_on))})
     before = _revocation(record)
     result = db.session.execute(
         update(Submission)
@@ -126,7 +125,7 @@ def restore_record(record: Submission, by: User, reason: str | None) -> Submissi
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise RevocationRefused({"reason": "This record is not revoked (someone may have restored it); reload the page."})
+        raise RevocationRefused({"reason": gettext("This record is not revoked (someone may have restored it); reload the page.")})
     db.session.refresh(record)
     record_audit(by, "record.restore", record, f"Restored {_record_name(record)} of {record.user.full_name}: {reason}",
                  before=before, after={"revoked_at": None, "revoked_by_id": None, "revoked_reason": None,

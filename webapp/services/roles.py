@@ -7,6 +7,7 @@ so that defining it has an effect (companies can then remove it).
 """
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from datetime import date
 
 from sqlalchemy import delete, func, select
@@ -78,7 +79,7 @@ def find_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-ROLE_NAME_TAKEN = "Another role already has this name."
+ROLE_NAME_TAKEN = _l("Another role already has this name.")
 
 
 def _check_name(name: str | None, role: CertificationRole | None) -> dict[str, str]:
@@ -122,11 +123,11 @@ def _check_info(values: dict, role: CertificationRole) -> dict[str, str]:
     errors = _check_name(values.get("name"), role)
     if values.get("require_competency") and values.get("competency_expires"):
         periods = {}
-        for key, label in (("competency_duration", "the duration role competency is valid"),
-                           ("competency_lead_time", "the e-mail lead time")):
+        for key, missing in (("competency_duration", gettext("Enter the duration role competency is valid.")),
+                             ("competency_lead_time", gettext("Enter the e-mail lead time."))):
             amount = values.get(f"{key}_amount")
             if amount is None:
-                errors[f"{key}_amount"] = f"Enter {label}."
+                errors[f"{key}_amount"] = missing
                 continue
             try:
                 periods[key] = Period.parse(amount, values.get(f"{key}_unit") or "", field=key)
@@ -135,7 +136,7 @@ def _check_info(values: dict, role: CertificationRole) -> dict[str, str]:
         if len(periods) == 2 and (
             periods["competency_lead_time"].before(REFERENCE_EXPIRATION) <= periods["competency_duration"].before(REFERENCE_EXPIRATION)
         ):
-            errors["competency_lead_time_amount"] = "The e-mail lead time must be shorter than the duration competency is valid."
+            errors["competency_lead_time_amount"] = gettext("The e-mail lead time must be shorter than the duration competency is valid.")
     check_known(errors, "hidden_level_ids", ModuleLevel, values.get("hidden_level_ids") or (), "module level")
     check_known(errors, "certification_ids", Certification, values.get("certification_ids") or (), "certification")
     return errors
@@ -296,7 +297,7 @@ def _delete_role(actor: User, role: CertificationRole, action: str, summary: str
 def delete_role(actor: User, role: CertificationRole) -> None:
     """Delete a role nobody is assigned to (one with users is archived or erased instead, decision 55)."""
     if assigned_user_ids(role):
-        raise RoleInvalid({"role": f"{role.name} has assigned users: archive it instead, or erase it."})
+        raise RoleInvalid({"role": gettext("%(name)s has assigned users: archive it instead, or erase it.", name=role.name)})
     _delete_role(actor, role, "role.delete", f"Deleted role {role.name}")
 
 

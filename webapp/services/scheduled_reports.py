@@ -10,12 +10,12 @@ owner's reach and privacy), narrowed to what the recipient may see themselves.
 """
 from __future__ import annotations
 
+from flask_babel import force_locale, gettext, lazy_gettext as _l
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -37,7 +37,7 @@ from webapp.services.access import ids_in_reach, names_of
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.jobs import try_job_lock
-from webapp.services.mail import external_url, queue_email, render_mail
+from webapp.services.mail import external_url, queue_email, recipient_language, render_mail
 from webapp.services.once import stored_once
 from webapp.services.privacy import hidden_certification_ids
 from webapp.services.reports import ReportFilters, ReportLine, iter_report, report_csv_rows
@@ -128,17 +128,17 @@ def next_sending(report: ScheduledReport, day: date, last: ScheduledReportRun | 
 def _refusals(values: ScheduleInput) -> dict[str, str]:
     errors = {}
     if not values.title.strip():
-        errors["title"] = "Enter a title."
+        errors["title"] = gettext("Enter a title.")
     if values.frequency not in FREQUENCIES:
-        errors["frequency"] = "Choose weekly or monthly."
+        errors["frequency"] = gettext("Choose weekly or monthly.")
     if problems := filter_problems(asdict(values.filters)):
         errors["page"] = " ".join(problems) + " Choose the filters again."
     allowed = {user.id for user in recipient_choices()}
     if not values.recipient_ids:
-        errors["recipients"] = "Choose at least one recipient."
+        errors["recipients"] = gettext("Choose at least one recipient.")
     elif values.recipient_ids - allowed:
-        errors["recipients"] = ("Some chosen recipients can no longer receive reports (they left, or may not view"
-                                " reports): reload the page and choose again.")
+        errors["recipients"] = (gettext("Some chosen recipients can no longer receive reports (they left, or may not view"
+                                " reports): reload the page and choose again."))
     return errors
 
 
@@ -266,7 +266,9 @@ def _mail_report(report: ScheduledReport, recipient: User, lines: list[ReportLin
     counts = Counter(line.status_label for line in lines)
     files = []
     if lines:
-        content = "".join(csv_chunks(report_csv_rows(lines), cells_safe=True)).encode()
+        # The CSV's header and words in the recipient's language, as the e-mail it is attached to (decision 86).
+        with force_locale(recipient_language(recipient)):
+            content = "".join(csv_chunks(report_csv_rows(lines), cells_safe=True)).encode()
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', report.title).strip('-')[:60] or 'report'}-{period}.csv"
         files = [(name, store_file(CheckedUpload(content, CSV_MEDIA_TYPE, name)))]
         db.session.flush()  # the outbox keeps the stored file's id

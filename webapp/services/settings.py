@@ -2,6 +2,7 @@
 the organisation's time zone."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,12 +11,11 @@ from zoneinfo import available_timezones
 
 from flask import current_app, g
 
-from flask_babel import gettext as _
 
 from webapp.extensions import db
 from webapp.models import Setting, User
+from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, N_, check_language
 from webapp.rules.time_zones import check_time_zone
-from webapp.rules.languages import AUTOMATIC, LANGUAGE_NAMES, check_language
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 
@@ -31,17 +31,17 @@ LANGUAGE_DEFAULTS = {"language": AUTOMATIC}
 
 # (setting, label): what is sent to whom. The timing of notices comes from each certification.
 NOTIFICATION_OPTIONS = (
-    ("first_notice_user", "1st Notice: e-mail the user"),
-    ("second_notice_user", "2nd Notice: e-mail the user"),
-    ("second_notice_supervisors", "2nd Notice: e-mail the user's supervisors"),
-    ("expired_user", "On expiration: e-mail the user"),
-    ("expired_supervisors", "On expiration: e-mail the user's supervisors"),
-    ("approval_user", "On approval: e-mail the user"),
-    ("decline_user", "On decline: e-mail the user (with the supervisor's comment)"),
-    ("competency_user", "Competency lead time: e-mail the user"),
-    ("hold_ended_user", "Deferral or training ended: e-mail the user"),
-    ("activity_required_user", "Required-at-login activity given to the user: e-mail them and notify their phone"),
-    ("digest_administrators", "Digest of what expires within the digest window: e-mail administrators"),
+    ("first_notice_user", N_("1st Notice: e-mail the user")),
+    ("second_notice_user", N_("2nd Notice: e-mail the user")),
+    ("second_notice_supervisors", N_("2nd Notice: e-mail the user's supervisors")),
+    ("expired_user", N_("On expiration: e-mail the user")),
+    ("expired_supervisors", N_("On expiration: e-mail the user's supervisors")),
+    ("approval_user", N_("On approval: e-mail the user")),
+    ("decline_user", N_("On decline: e-mail the user (with the supervisor's comment)")),
+    ("competency_user", N_("Competency lead time: e-mail the user")),
+    ("hold_ended_user", N_("Deferral or training ended: e-mail the user")),
+    ("activity_required_user", N_("Required-at-login activity given to the user: e-mail them and notify their phone")),
+    ("digest_administrators", N_("Digest of what expires within the digest window: e-mail administrators")),
 )
 # Ontraccr's window: administrators hear of what expires within 90 days.
 DIGEST_WINDOW_DAYS = range(1, 366)
@@ -84,9 +84,9 @@ def update_notification_defaults(actor: User, values: dict) -> None:
     hour, window = values.get("send_hour"), values.get("digest_window_days")
     errors = {}
     if not isinstance(hour, int) or not 0 <= hour <= 23:
-        errors["send_hour"] = "Choose an hour between 0 and 23."
+        errors["send_hour"] = _("Choose an hour between 0 and 23.")
     if not isinstance(window, int) or window not in DIGEST_WINDOW_DAYS:
-        errors["digest_window_days"] = "Choose a digest window between 1 and 365 days."
+        errors["digest_window_days"] = _("Choose a digest window between 1 and 365 days.")
     if errors:
         raise SettingInvalid(errors)
     value = {key: bool(values.get(key)) for key, _ in NOTIFICATION_OPTIONS} | {"send_hour": hour,
@@ -152,13 +152,13 @@ def attachment_naming() -> dict:
 def check_template(template: str | None) -> str:
     template = (template or "").strip()
     if not template:
-        raise SettingInvalid({"template": "Enter the naming template."})
+        raise SettingInvalid({"template": _("Enter the naming template.")})
     unknown = sorted({token for token in _TOKEN.findall(template) if token not in TEMPLATE_TOKENS})
     if unknown:
         raise SettingInvalid({"template": "Unknown template option: " + ", ".join(f"#{t}#" for t in unknown)
                               + ". Use " + ", ".join(f"#{t}#" for t in TEMPLATE_TOKENS) + "."})
     if not _TOKEN.search(template):
-        raise SettingInvalid({"template": "Use at least one template option, e.g. #LastName#."})
+        raise SettingInvalid({"template": _("Use at least one template option, e.g. #LastName#.")})
     return template
 
 

@@ -1,12 +1,12 @@
 """Shared Reports: saved certification reports anyone with the link may read, and e-mailed."""
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
@@ -87,7 +87,7 @@ def _checked_files(files: Iterable[FileStorage]):
     checked, errors = check_uploads(files)
     limit = current_app.config["MAX_UPLOAD_MB"]
     if sum(len(c.data) for c in checked) > limit * 1024 * 1024:
-        errors.append(f"The attachments together are larger than {limit} MB.")
+        errors.append(gettext("The attachments together are larger than %(limit)s MB.", limit=limit))
     if errors:
         raise UploadError(" ".join(errors))
     return checked

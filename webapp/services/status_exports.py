@@ -24,6 +24,7 @@ from webapp.extensions import db
 from webapp.models import Certification, Entity, EntityRecord, EntityRequirement, Submission, User
 from webapp.permissions import Permission
 from webapp.rules.entities import KINDS
+from webapp.rules.languages import N_
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.chunks import rows_by_key
@@ -149,12 +150,12 @@ def export_instances(by: User) -> Iterator[tuple]:
 
 
 REQUIREMENTS = export_only_kind(
-    name="requirements", title="Requirements and Statuses (Export All)", headers=REQUIREMENT_HEADERS,
+    name="requirements", title=N_("Requirements and Statuses (Export All)"), headers=REQUIREMENT_HEADERS,
     permissions=frozenset({Permission.VIEW_REPORTS}), export_rows=export_requirements,
-    description="One row per person and certification they must hold, then per asset, client or job location and "
-                "certification associated with it, with its status today and why.")
+    description=N_("One row per person and certification they must hold, then per asset, client or job location and "
+                   "certification associated with it, with its status today and why."))
 INSTANCES = export_only_kind(
-    name="instances", title="Certification Events (Export Instances)", headers=INSTANCE_HEADERS,
+    name="instances", title=N_("Certification Events (Export Instances)"), headers=INSTANCE_HEADERS,
     permissions=frozenset({Permission.VIEW_REPORTS}), export_rows=export_instances,
-    description="One row per submission: each certification event, pending, approved, declined or revoked; then "
-                "one per record of an asset, client or job location.")
+    description=N_("One row per submission: each certification event, pending, approved, declined or revoked; then "
+                   "one per record of an asset, client or job location."))

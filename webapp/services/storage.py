@@ -5,6 +5,7 @@ Only this module touches the store.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 import contextlib
 import errno
 import hashlib
@@ -97,12 +98,12 @@ def check_upload(upload: FileStorage) -> CheckedUpload:
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     data = upload.stream.read(limit + 1)
     if not data:
-        raise UploadError(f"{name} is empty.")
+        raise UploadError(gettext("%(name)s is empty.", name=name))
     if len(data) > limit:
-        raise UploadError(f"{name} is larger than {current_app.config['MAX_UPLOAD_MB']} MB.")
+        raise UploadError(gettext("%(name)s is larger than %(limit)s MB.", name=name, limit=current_app.config["MAX_UPLOAD_MB"]))
     content_type = sniff_content_type(data[:64], name)
     if content_type is None:
-        raise UploadError(f"{name} is not a type we accept (PDF, image, video, Office document, text).")
+        raise UploadError(gettext("%(name)s is not a type we accept (PDF, image, video, Office document, text).", name=name))
     return CheckedUpload(data=data, content_type=content_type, name=name[:255])
 
 

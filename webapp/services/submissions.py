@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -156,6 +156,7 @@ class SubmissionError(ValueError):
     """A submission refused; `errors` maps form field names to messages fit to show on the form."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
         super().__init__("; ".join(message for messages in errors.values() for message in messages))
         self.errors = errors
 
@@ -165,8 +166,9 @@ def _hidden_message(user: User, certification: Certification, by: User) -> str:
     if by.id == user.id:
         return _("You may not submit this certification.")
     levels = ", ".join(sorted(level.name for level in user.module_levels))
-    return (f"{certification.name} is hidden from {user.full_name}'s module level"
-            f"{'s' if len(user.module_levels) != 1 else ''} ({levels}), so it cannot be recorded for them.")
+    return ngettext("%(name)s is hidden from %(full_name)s's module level (%(levels)s), so it cannot be recorded for them.",
+                    "%(name)s is hidden from %(full_name)s's module levels (%(levels)s), so it cannot be recorded for them.",
+                    len(user.module_levels), name=certification.name, full_name=user.full_name, levels=levels)
 
 
 def is_web_address(url: str) -> bool:
@@ -191,7 +193,7 @@ def check_attachments(files: Iterable[FileStorage] = (), links: Iterable[str | t
         if not url:
             continue
         if not is_web_address(url):
-            errors.setdefault("links", []).append(f"{url} is not a web address (it must start with https://).")
+            errors.setdefault("links", []).append(_("%(url)s is not a web address (it must start with https://).", url=url))
         link_pairs.append(((name.strip() or url)[:255], url[:2000]))
     return checked, link_pairs, errors
 
@@ -248,7 +250,7 @@ def submit_certification(
         errors.setdefault("certification", []).append(_hidden_message(user, certification, by))
     elif certification.archived_at is not None:
         errors.setdefault("certification", []).append(
-            f"{certification.name} is archived: it can no longer be submitted or recorded.")
+            _("%(name)s is archived: it can no longer be submitted or recorded.", name=certification.name))
     day = today()
     completed_on = record_date(certification, completed_on)
     if completed_on is None:

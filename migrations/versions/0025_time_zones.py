@@ -1,14 +1,14 @@
 """A person's own time zone (users.time_zone, '' = the organisation's) and the notice kind
 activity_required (a required-at-login activity, pushed to the person's phone)
 
-Revision ID: 0027
-Revises: 0021
+Revision ID: 0025
+Revises: 0024
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0027'
+revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None

@@ -1,15 +1,15 @@
 """Valid When Added (decision 80); forms required to certify as a list (decision 81): the certification's
 one form moves into certification_forms at position 1
 
-Revision ID: 0025
-Revises: 0021
+Revision ID: 0026
+Revises: 0025
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0025'
-down_revision = '0027'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 

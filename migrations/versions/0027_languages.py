@@ -1,14 +1,14 @@
 """Each person's language ('' follows the organisation's default, then the browser)
 
-Revision ID: 0026
-Revises: 0021
+Revision ID: 0027
+Revises: 0026
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0026'
-down_revision = '0021'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
