@@ -19,6 +19,7 @@ from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from webapp.clock import local_time
+from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
@@ -115,14 +116,14 @@ def numeric_date_pattern(language: str) -> str:
 
 
 def day(value: date | datetime | None, width: str = "numeric") -> str:
-    """`{{ d|day }}`: 03/04/2026 (en), 04/03/2026 (es, fr); `{{ d|day('long') }}`: March 4, 2026,
+    """`{{ d|day }}`: 03/04/2026 (en), 04/03/2026 (en-GB, es, fr); `{{ d|day('long') }}`: March 4, 2026,
     4 de marzo de 2026, 4 mars 2026. A datetime is shown as its day in the reader's zone (decision 91)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = local_time(value).date()
-    locale = get_locale()
-    return format_date(value, numeric_date_pattern(locale.language) if width == "numeric" else width, locale=locale)
+    locale = person_locale()
+    return format_date(value, numeric_date_pattern(str(locale)) if width == "numeric" else width, locale=locale)
 
 
 def moment(value: datetime | None) -> str:
@@ -131,7 +132,8 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     local = local_time(value)
-    time = format_time(local, "short", locale=get_locale())
+    # The 24-hour clock in every language: a time written once reads the same to every crew.
+    time = format_time(local, "HH:mm", locale=get_locale())
     return f"{day(local.date())} {time} {local.tzname()}"
 
 

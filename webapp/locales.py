@@ -1,11 +1,12 @@
-"""The person's locale: how they type dates, and which way their pages read.
+"""The person's locale: how they read and type dates, and which way their pages read.
 
-Flask-Babel's locale once it is set up (its selector: the person's choice in My Account, else
-the browser's Accept-Language); before that, the browser's Accept-Language among the locales
-FieldCert knows, and American English outside a request (the scheduler, the command line).
+The page's language is Flask-Babel's (the person's choice in My Account, the organisation's default,
+else the browser's Accept-Language); the browser's tag adds the region when it asks for that same
+language (en-GB: English with the day first). American English outside a request (the scheduler, the
+command line).
 """
 from babel import Locale
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from flask_babel import get_locale
 
 DEFAULT_LOCALE = "en_US"
@@ -14,15 +15,15 @@ KNOWN_LOCALES = {"en-US": "en_US", "en-GB": "en_GB", "en": "en_US", "es": "es", 
 
 
 def person_locale() -> Locale:
-    if "babel" in current_app.extensions:
-        return get_locale() or Locale.parse(DEFAULT_LOCALE)
-    if has_request_context():
-        best = request.accept_languages.best_match(KNOWN_LOCALES)
-        if best:
-            return Locale.parse(KNOWN_LOCALES[best])
-    return Locale.parse(DEFAULT_LOCALE)
+    language = get_locale() if has_request_context() else None
+    if language is None:
+        return Locale.parse(DEFAULT_LOCALE)
+    best = request.accept_languages.best_match(KNOWN_LOCALES)
+    if best and Locale.parse(KNOWN_LOCALES[best]).language == language.language:
+        return Locale.parse(KNOWN_LOCALES[best])
+    return Locale.parse(KNOWN_LOCALES.get(language.language, language.language))
 
 
 def text_direction() -> str:
-    """`rtl` for a right-to-left locale (none ships yet), else `ltr`: the page's `<html dir>`."""
+    """`rtl` for a right-to-left language (none ships yet), else `ltr`: the page's `<html dir>`."""
     return person_locale().text_direction

@@ -1,6 +1,7 @@
 """My Account: an employee's own certifications, one certification's record and history, and submitting proof."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -128,6 +129,7 @@ def profile():
         except AccountInvalid as invalid:
             add_errors(form, invalid)
         else:
+            refresh()  # the saved language may differ from the one this request began in
             flash(_("Your details are saved."), "success")
             return redirect(url_for("my_account.profile"))
     return render("my_account/profile.html", form=form, history=sign_in_history(current_user),

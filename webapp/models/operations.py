@@ -47,8 +47,8 @@ NOTICE_KINDS = (
     "revoked",
     "restored",
     "scheduled_report",
-    "activity_required",
     *ENTITY_STAGE_KINDS.values(),
+    "activity_required",
 )
 
 ENTITY_KINDS_SQL = f"kind IN ({', '.join(repr(kind) for kind in ENTITY_STAGE_KINDS.values())})"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -73,8 +74,8 @@ def activity_notice_rows(requirements: dict[int, list[Requirement]], people: dic
             key_date = _held_key(requirement, documents, acknowledged)
             if key_date is None:
                 continue
-            mail = render_mail("activity_required", f"Required before anything else: {certification.name}",
-                               person=person, certification=certification,
+            mail = render_mail("activity_required", _l("Required before anything else: %(name)s",
+                                                       name=certification.name), to=person, person=person, certification=certification,
                                link=external_url("activities.show", certification_id=certification.id))
             rows.append({"kind": ACTIVITY_REQUIRED, "recipient_email": person.email, "recipient_user_id": person.id,
                          "user_id": person.id, "certification_id": certification.id, "expiration_date": key_date,

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from babel.dates import get_date_format
 from flask import current_app
+from flask_babel import gettext
 
 from webapp.locales import person_locale
 from webapp.rules.dates import US, DateOrder, DateRange, date_order, read_date
@@ -30,7 +31,7 @@ def typed_date_format() -> str:
 
 def date_hint() -> str:
     """What a date field says beside it."""
-    return f"Pick a date, or type it as {typed_date_format()}."
+    return gettext("Pick a date, or type it as %(format)s.", format=typed_date_format())
 
 
 def typed_date_range(*, expiration: bool = False) -> DateRange:

@@ -51,7 +51,6 @@ from webapp.rules.notices import (
 )
 from webapp.rules.languages import N_
 from webapp.rules.messages import Counted, message
-from webapp.rules.periods import format_date
 from webapp.rules.status import training_end
 from webapp.services.access import reaches_everyone, users_in_reach
 from webapp.services.activity_notices import ACTIVITY_SETTING, activity_notice_rows
@@ -428,10 +427,12 @@ def _entity_rows(scan: _Scan, requirements: list[EntityRequirement]) -> list[dic
             continue
         existing.add(key)
         words = KINDS[entity.kind]
-        recipient = _Person(owner.id, owner.email, owner.first_name, owner.full_name)
-        subject = SUBJECTS[event.kind].format(certification=certification.name, status=status.status.label,
-                                              expires=format_date(status.expires_on))
-        mail = render_mail("entity_stage", f"{entity.name} ({entity.identifier}): {subject}", kind=event.kind,
+        recipient = _Person(owner.id, owner.email, owner.first_name, owner.full_name, owner.language)
+        subject = message(N_("%(entity)s (%(identifier)s): %(subject)s"), entity=entity.name,
+                          identifier=entity.identifier,
+                          subject=message(SUBJECTS[event.kind], certification=certification.name,
+                                          status=message(status.status.label), expires=status.expires_on or ""))
+        mail = render_mail("entity_stage", partial(translated, subject), to=recipient, kind=event.kind,
                            recipient=recipient, entity=entity, kind_name=words.singular.lower(),
                            certification=certification, status=status,
                            link=external_url("entities.detail", kind=entity.kind, entity_id=entity.id))
