@@ -28,7 +28,7 @@ ROLES = {"emma": 44, "sam": 24, "nora": 24, "ada": 24}
 PAGES_PER_ROLE = 40
 # Not pages: files, downloads, calendars, fragments, the service worker; sign-in pages would end the session.
 SKIP = re.compile(
-    r"^/(auth|static|files|cal)/|\.(csv|xlsx|ics|png|pdf|json|webmanifest|js)$|/attachments/|/media/|/document/"
+    r"^/(auth|static|files|entity-files|cal)/|\.(csv|xlsx|ics|png|pdf|json|webmanifest|js)$|/attachments/|/media/|/document/"
     r"|/preview$|^/reports/calendar|^/reports/matrix/\d|^/my/offline-pages|^/sw\.js"
 )
 
