@@ -11,7 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import AuditEntry, Certification, Entity, EntityAttachment, EntityRecord, EntityRequirement
+from webapp.models import (
+    AuditEntry,
+    Certification,
+    DirectRequirement,
+    Entity,
+    EntityAttachment,
+    EntityRecord,
+    EntityRequirement,
+    RoleRequirement,
+)
 from webapp.services.demo import ENTITIES, load_demo_organisation
 from webapp.services.entities import entity_lines, get_entity
 
@@ -290,3 +299,24 @@ def test_the_responsible_user_finds_their_entities_on_the_home_page(frozen_clock
     assert "Someone else" not in page
     sign_in(factory.user())
     assert "You are responsible for" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["asset", "client", "location"])
+def test_an_entitys_certification_is_never_required_of_people(frozen_clock, client, sign_in, csrf, admin, factory,
+                                                               kind):
+    inspection = factory.yearly_certification(name="Crane Inspection", type=kind)
+    forklift = factory.yearly_certification(name="Forklift")
+    role = factory.role(forklift, companies=[factory.company()])
+    person = factory.user(first_name="Alice", last_name="Able")
+    sign_in(admin)
+    assert "Crane Inspection" not in client.get(f"/roles/{role.id}/certifications").get_data(as_text=True)
+    assert "Crane Inspection" not in client.get(f"/people/{person.id}/roles").get_data(as_text=True)
+    refused = client.post(f"/roles/{role.id}/certifications",
+                          data={"csrf_token": csrf(), "certification_id": [str(forklift.id), str(inspection.id)]})
+    assert refused.status_code == 422
+    assert "Crane Inspection is held by assets, clients or job locations" in refused.get_data(as_text=True)
+    forged = client.post(f"/people/{person.id}/direct", data={"csrf_token": csrf(), "certification": inspection.id})
+    assert forged.status_code == 422
+    db.session.expire_all()
+    assert set(db.session.scalars(select(RoleRequirement.certification_id))) == {forklift.id}
+    assert _count(DirectRequirement) == 0

@@ -60,6 +60,7 @@ from webapp.services.competency import (
 from webapp.services.comments import add_comment, delete_comment, edit_comment, may_change_comment
 from webapp.services.compliance import load_requirements, load_user_requirements
 from webapp.services.dates import read_person_date, typed_date_format
+from webapp.services.known import employee_certifications
 from webapp.services.module_levels import list_module_levels
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications, sight_of
 from webapp.services.qr_codes import site_role_verdicts
@@ -604,8 +605,7 @@ def _manage_context(user: User, **extra) -> dict:
                               if r.id not in held]
     direct_form = extra.pop("direct_form", None) or DirectRequirementForm()
     direct_form.certification.choices = [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
-                                                   .order_by(Certification.name))
+        (c.id, c.name) for c in db.session.scalars(employee_certifications().order_by(Certification.name))
         if c.id not in directly | hidden
     ]
     training_forms = {
@@ -691,7 +691,7 @@ def add_direct(user_id: int):
     user = _user_in_reach(user_id, "manage_requirements")
     form = DirectRequirementForm()
     form.certification.choices = [
-        (c.id, c.name) for c in db.session.scalars(select(Certification).where(Certification.archived_at.is_(None)))]
+        (c.id, c.name) for c in db.session.scalars(employee_certifications())]
     if not form.validate():
         return _manage(user, status=422, direct_form=form)
     certification = db.session.get(Certification, form.certification.data)
@@ -724,8 +724,8 @@ def _record_form(user: User) -> RecordCertificationForm:
     form.certification.choices = [(0, gettext("Choose a certification"))] + [
         (c.id, c.name)
         for c in db.session.scalars(
-            select(Certification)
-            .where(Certification.id.not_in(hidden_certifications(current_user)), Certification.archived_at.is_(None))
+            employee_certifications()
+            .where(Certification.id.not_in(hidden_certifications(current_user)))
             .order_by(Certification.name)
         )
     ]

@@ -16,6 +16,7 @@ from webapp.services.access import users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.compliance import Requirement, load_requirements, site_label
 from webapp.services.invalid import Invalid
+from webapp.services.known import employee_certifications
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,7 @@ def site_certifications(location: Entity) -> list[Certification]:
 
 def requirable_certifications() -> list[Certification]:
     """What a job location may require of its workers: the employee certifications in use."""
-    return list(db.session.scalars(
-        select(Certification).where(Certification.type == "employee", Certification.archived_at.is_(None))
-        .order_by(func.lower(Certification.name))
-    ))
+    return list(db.session.scalars(employee_certifications().order_by(func.lower(Certification.name))))
 
 
 def site_workers(location: Entity) -> list[User]:

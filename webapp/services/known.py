@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from flask_babel import gettext
+from sqlalchemy import Select, select
 
 from webapp.bounds import DATABASE_INT_MAX
 from webapp.extensions import db
+from webapp.models import Certification
 
 
 def unknown_ids(model, ids: Iterable[int | None]) -> list[int]:
@@ -26,3 +28,20 @@ def check_known(errors: dict[str, str], field: str, model, ids: Iterable[int | N
         listed = ", ".join(str(i) for i in missing)
         errors[field] = (f"There is no {what} with the id {listed} (deleted meanwhile, or not offered here):"
                          " reload the page and choose again.")
+
+
+def employee_certifications() -> Select:
+    """The certifications people may be required to hold or record: Employee ones, not archived. Those of
+    assets, clients and job locations are held by those entities (decision 66)."""
+    return select(Certification).where(Certification.type == "employee", Certification.archived_at.is_(None))
+
+
+def check_employee_certifications(errors: dict[str, str], field: str, ids: Iterable[int | None]) -> None:
+    """Refuse, under `field`, certifications of assets, clients or job locations: no person holds them."""
+    wanted = [i for i in ids if i is not None and 0 < i <= DATABASE_INT_MAX]
+    others = list(db.session.scalars(select(Certification.name).where(Certification.id.in_(wanted),
+                                                                      Certification.type != "employee")
+                                     .order_by(Certification.name))) if wanted else []
+    if others and field not in errors:
+        errors[field] = gettext("%(names)s is held by assets, clients or job locations, not by people: choose an "
+                                "Employee certification.", names=", ".join(others))

@@ -21,6 +21,7 @@ from webapp.services.activity_notices import queue_activity_notices
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_user_requirements
 from webapp.services.dates import typed_date_format
+from webapp.services.known import check_employee_certifications
 
 # "none" removes the setting: the requirement applies as usual.
 STATES = ("none", "not_applicable", "deferred", "required")
@@ -138,7 +139,12 @@ def remove_role(assignment: RoleAssignment, by: User) -> None:
 
 
 def add_direct_requirement(user: User, certification: Certification, by: User) -> DirectRequirement:
-    """Require the certification of the user directly ("Other Required Certification"); repeats change nothing."""
+    """Require the certification of the user directly ("Other Required Certification"); repeats change nothing.
+    RequirementError, changing nothing, for a certification of assets, clients or job locations."""
+    errors: dict[str, str] = {}
+    check_employee_certifications(errors, "certification", [certification.id])
+    if errors:
+        raise RequirementError({"certification": [errors["certification"]]})
     existing = db.session.get(DirectRequirement, (user.id, certification.id))
     if existing is not None:
         return existing

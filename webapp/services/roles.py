@@ -33,7 +33,7 @@ from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements
 from webapp.services.invalid import Invalid
-from webapp.services.known import check_known
+from webapp.services.known import check_employee_certifications, check_known, employee_certifications
 from webapp.services.names import name_taken, name_too_long, saving_unique_name
 from webapp.services.storage import store_file
 from webapp.services.tags import tags_named
@@ -139,6 +139,7 @@ def _check_info(values: dict, role: CertificationRole) -> dict[str, str]:
             errors["competency_lead_time_amount"] = gettext("The e-mail lead time must be shorter than the duration competency is valid.")
     check_known(errors, "hidden_level_ids", ModuleLevel, values.get("hidden_level_ids") or (), "module level")
     check_known(errors, "certification_ids", Certification, values.get("certification_ids") or (), "certification")
+    check_employee_certifications(errors, "certification_ids", values.get("certification_ids") or ())
     return errors
 
 
@@ -208,6 +209,7 @@ def set_role_certifications(actor: User, role: CertificationRole, certification_
     """Require exactly these certifications of the role; RoleInvalid, changing nothing, for an unknown id."""
     errors: dict[str, str] = {}
     check_known(errors, "certification_ids", Certification, certification_ids, "certification")
+    check_employee_certifications(errors, "certification_ids", certification_ids)
     if errors:
         raise RoleInvalid(errors)
     before = sorted(required_certification_ids(role))
@@ -309,7 +311,6 @@ def erase_role(actor: User, role: CertificationRole, typed_name: str | None) -> 
 
 def role_choices() -> dict:
     return {
-        "certifications": list(db.session.scalars(select(Certification).where(Certification.archived_at.is_(None))
-                                                  .order_by(func.lower(Certification.name)))),
+        "certifications": list(db.session.scalars(employee_certifications().order_by(func.lower(Certification.name)))),
         "levels": list(db.session.scalars(select(ModuleLevel).order_by(ModuleLevel.name))),
     }
