@@ -166,12 +166,25 @@ def test_a_used_answer_cannot_be_replayed(client, csrf, oidc, factory, frozen_cl
 
 
 def test_the_provider_saying_no_is_a_clear_refusal(client, oidc, frozen_clock):
-    _start(client)
-    with client.session_transaction() as session:
-        state = next(key.removeprefix("_state_oidc_") for key in session if key.startswith("_state_oidc_"))
+    state = parse_qs(urlsplit(_start(client)).query)["state"][0]
     response = client.get(f"/auth/sso/callback?error=access_denied&error_description=Cancelled&state={state}")
     assert response.status_code == 422
     assert "Test Identity did not sign you in (Cancelled)" in response.get_data(as_text=True)
+
+
+def test_a_session_written_meanwhile_does_not_lose_the_sign_in(client, oidc, factory, frozen_clock):
+    """A request that read the session cookie before the sign-in began (the service worker's install)
+    and answers after it writes that older cookie back; the sign-in's state is not in it."""
+    factory.user(email="erin@example.test")
+    with client.session_transaction() as session:
+        before = dict(session)
+    back = oidc.approve(_start(client, "/auth/sso?next=/my/"), "erin@example.test")
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(before)
+    response = _callback(client, back)
+    assert response.status_code == 302 and response.location == "/my/"
+    assert _callback(client, back).status_code == 422
 
 
 def test_an_unreachable_provider_is_a_clear_refusal(client, app, oidc, monkeypatch):

@@ -30,17 +30,18 @@ from webapp.services.single_sign_on import (
     SignInRefused,
     begin_sign_in,
     finish_sign_in,
+    forget_sign_in,
     provider_name,
     provider_sign_out_url,
+    sign_in_next_path,
     sso_enabled,
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 PASSWORD_HINT = _l("At least %(length)s characters, and not one of the most common passwords.", length=MIN_LENGTH)
-# Kept in the Flask session: where to go after single sign-on, whether this sign-in came through
-# the provider, and (once signed out) the provider's sign-out address to offer.
-NEXT_AFTER_SSO = "sso_next"
+# Kept in the Flask session: whether this sign-in came through the provider, and (once signed out)
+# the provider's sign-out address to offer.
 SIGNED_IN_WITH_SSO = "sso_signed_in"
 PROVIDER_SIGN_OUT = "sso_sign_out_url"
 
@@ -105,13 +106,12 @@ def login():
 @public
 def sso_start():
     """To the provider's sign-in page ("Sign in with <provider>"). A GET, as a link: starting a sign-in
-    changes nothing here, and only this browser can finish it (the state is kept in its session)."""
+    changes nothing here, and only this browser can finish it (the state is kept in its cookie)."""
     if not sso_enabled():
         abort(404)
-    session[NEXT_AFTER_SSO] = _safe_next(request.args.get("next"))
     try:
         # The provider sends the browser back to BASE_URL, never to the Host this request named.
-        return begin_sign_in(external_url("auth.sso_callback"))
+        return begin_sign_in(external_url("auth.sso_callback"), _safe_next(request.args.get("next")))
     except SignInRefused as refused:
         return _sign_in_page(SignInForm(), status=422, sso_error=str(refused))
 
@@ -126,10 +126,10 @@ def sso_callback():
     try:
         user = finish_sign_in(address=request.remote_addr, user_agent=request.user_agent.string)
     except SignInRefused as refused:
-        return _sign_in_page(SignInForm(), status=422, sso_error=str(refused))
+        return forget_sign_in(_sign_in_page(SignInForm(), status=422, sso_error=str(refused)))
     login_user(user)
     session[SIGNED_IN_WITH_SSO] = True
-    return redirect(session.pop(NEXT_AFTER_SSO, None) or url_for("home.index"))
+    return forget_sign_in(redirect(sign_in_next_path() or url_for("home.index")))
 
 
 @bp.route("/logout", methods=["POST"])

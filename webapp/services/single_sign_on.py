@@ -1,8 +1,8 @@
 """Single sign-on with the organisation's OpenID Connect provider, through Authlib's Flask client.
 
-Authorization code flow with PKCE (S256). Authlib keeps the state, nonce and code verifier in the
-signed Flask session for the round trip, refuses a return whose state it did not issue, and
-verifies the ID token: signature against the provider's published keys (JWKS), issuer, audience,
+Authorization code flow with PKCE (S256). The state, nonce and code verifier of the round trip are
+kept in a signed cookie of their own (`_StateCookie`); Authlib refuses a return whose state it did not
+issue, and verifies the ID token: signature against the provider's published keys (JWKS), issuer, audience,
 expiry and nonce. The identity is then judged by rules/single_sign_on.py (decision 27).
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
-from flask import current_app
+from flask import current_app, g, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError, MissingClaimError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,10 @@ CLIENT_KEY = "fieldcert_oidc_client"
 # What a provider may fail with: its own error, a token Authlib or joserfc refuses, or the network.
 PROVIDER_FAILURES = (AuthlibBaseError, JoseError, requests.RequestException, ValueError)
 USERNAME_LENGTH = 80
+STATE_COOKIE = "fieldcert_sso"
+STATE_SALT = "single-sign-on state"
+# Long enough to type a password and answer a second factor at the provider.
+STATE_MAX_AGE_SECONDS = 15 * 60
 
 
 class SignInRefused(Exception):
@@ -48,6 +53,37 @@ def provider_name() -> str:
     return current_app.config["OIDC_PROVIDER_NAME"]
 
 
+class _StateCookie(FlaskIntegration):
+    """Keeps the round trip's state in a signed cookie of its own rather than in the Flask session.
+
+    Any request running while the sign-in starts (the service worker's install, a page's own fetches)
+    writes back the session cookie it read before the state was added, and with it the state would be
+    lost: the provider's answer would then be refused as "not started in this browser". The cookie is
+    scoped to the single sign-on routes, written only when a sign-in starts and removed when it ends.
+    """
+
+    def set_state_data(self, session, state, data):
+        g.sso_state = {"state": state, "data": data}
+
+    def get_state_data(self, session, state):
+        saved = _saved_state()
+        return saved["data"] if saved and state and saved["state"] == state else None
+
+    def clear_state_data(self, session, state):
+        """The callback's response deletes the cookie (forget_sign_in)."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=STATE_SALT)
+
+
+def _saved_state() -> dict | None:
+    try:
+        return _serializer().loads(request.cookies.get(STATE_COOKIE, ""), max_age=STATE_MAX_AGE_SECONDS)
+    except BadSignature:
+        return None
+
+
 def _client():
     """Authlib's client for the configured provider, kept with the app so the discovery document
     and keys are fetched once; made again when the configuration changes."""
@@ -57,7 +93,7 @@ def _client():
     if cached is None or cached[0] != settings:
         issuer, client_id, client_secret = settings
         client = FlaskOAuth2App(
-            FlaskIntegration(CLIENT_NAME), name=CLIENT_NAME, client_id=client_id, client_secret=client_secret,
+            _StateCookie(CLIENT_NAME), name=CLIENT_NAME, client_id=client_id, client_secret=client_secret,
             server_metadata_url=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
             client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256",
                            "default_timeout": config["OIDC_TIMEOUT_SECONDS"]},
@@ -66,13 +102,34 @@ def _client():
     return cached[1]
 
 
-def begin_sign_in(redirect_uri: str):
-    """The redirect to the provider's sign-in page; raises SignInRefused when it cannot be reached."""
+def begin_sign_in(redirect_uri: str, next_path: str | None):
+    """The redirect to the provider's sign-in page, carrying the state cookie (with where to go once
+    signed in); raises SignInRefused when the provider cannot be reached."""
     try:
-        return _client().authorize_redirect(redirect_uri)
+        response = _client().authorize_redirect(redirect_uri)
     except PROVIDER_FAILURES as error:
         raise _refusal(None, f"{provider_name()} cannot be reached just now. Try again in a minute, "
                              "or sign in with your password if you have one.", error) from error
+    response.set_cookie(STATE_COOKIE, _serializer().dumps({**g.sso_state, "next": next_path}),
+                        max_age=STATE_MAX_AGE_SECONDS, **_state_cookie_scope(), httponly=True, samesite="Lax")
+    return response
+
+
+def sign_in_next_path() -> str | None:
+    """Where the person asked to go when this sign-in started."""
+    saved = _saved_state()
+    return saved.get("next") if saved else None
+
+
+def forget_sign_in(response):
+    """The sign-in has ended, either way: its state cookie cannot be used again."""
+    response.delete_cookie(STATE_COOKIE, **_state_cookie_scope(), httponly=True, samesite="Lax")
+    return response
+
+
+def _state_cookie_scope() -> dict:
+    # Sent to /auth/sso and its callback only, as securely as the session cookie.
+    return {"path": url_for("auth.sso_start"), "secure": current_app.config["SESSION_COOKIE_SECURE"]}
 
 
 def finish_sign_in(*, address: str | None, user_agent: str | None) -> User:
