@@ -129,7 +129,10 @@ def init_security(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    # Sessions are checked on the server (services/sessions). Flask-Login's own protection would also
+    # rewrite an anonymous visitor's cookie on their next request, and such a write, answered after a
+    # sign-in that started meanwhile (the service worker's install), would put back the cookie of before.
+    login_manager.session_protection = None
 
     @app.before_request
     def check_session():

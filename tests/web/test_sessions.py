@@ -38,6 +38,13 @@ def _signed_in(client) -> bool:
     return client.get("/").status_code == 200
 
 
+def test_an_anonymous_visit_does_not_rewrite_the_session_cookie(client):
+    """A request answered after a sign-in began would otherwise write back the cookie it was sent."""
+    assert "Set-Cookie" in client.get("/auth/login").headers
+    for path in ("/auth/login", "/offline", "/sw.js"):
+        assert "Set-Cookie" not in client.get(path).headers, path
+
+
 def test_a_saved_session_cookie_stops_working_after_sign_out(app, client, csrf, factory):
     _sign_in_with_form(app, client, factory.user())
     saved = _cookie(client, "session")
