@@ -29,13 +29,17 @@ def organisation(factory, frozen_clock):
 
 
 def _certification_of_type(page, name: str, type_label: str, group: str | None = None) -> None:
-    """How to Create a Certification: Certifications > + (Create Certification), name, type, group, save."""
+    """How to Create a Certification: Certifications, the group chosen (its "Create a certification in" button
+    brings it along) or the + button (Create Certification), then the name and the type."""
     page.goto("/certifications/")
-    page.get_by_role("link", name="Create Certification").first.click()
-    page.get_by_label("Certification Name").fill(name)
-    page.get_by_label("Type", exact=True).select_option(label=type_label)
     if group:
         page.get_by_label("Group", exact=True).select_option(label=group)
+        page.get_by_role("link", name=f"Create a certification in {group}").click()
+        expect(page.get_by_label("Group", exact=True).locator("option:checked")).to_have_text(group)
+    else:
+        page.get_by_role("link", name="Create Certification").first.click()
+    page.get_by_label("Certification Name").fill(name)
+    page.get_by_label("Type", exact=True).select_option(label=type_label)
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", name=f"Certification: {name}")).to_be_visible()
 
@@ -46,6 +50,7 @@ def _add_selected(page, tab: str, add: str, search: str, names: list[str]) -> No
     page.get_by_role("link", name=add).click()
     page.get_by_label(f"Search {tab.lower()} by name or identifier").fill(search)
     page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state("networkidle")  # the list is swapped as one types, then on Search
     for name in names:
         page.get_by_label(name, exact=False).check()
     page.get_by_role("button", name="Add Selected").click()
