@@ -64,9 +64,15 @@ def test_assets_clients_and_job_locations_howtos(organisation, signed_in_page, t
     page.goto("/certifications/")
     page.get_by_label("More actions").click()
     page.get_by_role("link", name="Certification Groups").click()
-    page.get_by_label("Name").fill("Equipment")
-    page.get_by_role("button", name="Create Group").click()
-    expect(page.get_by_role("listitem").filter(has_text="Equipment").first).to_be_visible()
+    for name in ("Safety", "Equipment"):
+        page.get_by_label("Group name").fill(name)
+        page.get_by_role("button", name="Create Group").click()
+        expect(page.get_by_role("listitem").filter(has_text=name).first).to_be_visible()
+    # How to Move a Certification Group: Equipment into Safety.
+    page.get_by_role("link", name="Rename / Move Equipment").click()
+    page.get_by_label("Inside group").select_option(label="Safety")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("listitem").filter(has_text="— Equipment")).to_be_visible()  # one level inside
 
     # How to Create a Certification of each type (Asset, Client, Job Location), and how to Edit one.
     _certification_of_type(page, "LOLER Thorough Examination", "Asset", group="Equipment")
