@@ -1,9 +1,13 @@
 """Assets, clients and job locations in and out (issue 21, decisions 98 to 101): the entities with the
 certifications each must hold, and the job locations' site requirements and workers. Bad rows are explained by
 row and column and nothing is half-imported; an export imports back unchanged."""
+import csv
+import io
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Entity, EntityRequirement, job_location_certifications, job_location_workers
@@ -188,3 +192,33 @@ def test_the_entity_files_need_the_permission_to_manage_certifications(client, f
     for kind in ("entities", "job-location-sites"):
         assert client.get(f"/data/{kind}/export.csv").status_code in (403, 404)
         assert client.get(f"/data/{kind}/import").status_code in (403, 404)
+
+
+CELL = st.one_of(st.sampled_from(["", "Asset", "client", "Job Location", "JL-01", "FL-01", "Site Induction",
+                                  "Annual Inspection", "ada", "emma", "a; b", "=1+1", " "]),
+                 st.text(max_size=12))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([("entities", ENTITY_HEADERS), ("job-location-sites", SITE_HEADERS)]),
+       st.lists(st.lists(CELL, min_size=7, max_size=7), min_size=1, max_size=3))
+def test_random_rows_never_fail_the_server_nor_import_half(frozen_clock, client, csrf, factory, sign_in, kind, cells):
+    if not db.session.scalar(select(func.count(Entity.id))):
+        sign_in(factory.user("Administrator", username="ada"))
+        factory.user(username="emma")
+        factory.entity("location", name="Pier 4", identifier="JL-01")
+        factory.entity("asset", name="Forklift", identifier="FL-01")
+        factory.certification(name="Site Induction")
+        factory.certification(name="Annual Inspection", type="asset")
+    name, headers = kind
+    before = entities(), sites()
+    out = io.StringIO()
+    csv.writer(out).writerows([headers, *(row[:len(headers)] for row in cells)])
+    response = upload(client, csrf, out.getvalue(), kind=name, filename="random.csv")
+    assert response.status_code in (303, 422)
+    if response.status_code == 303:
+        assert client.get(response.location).status_code == 200
+        job, answer = confirm(client, csrf)
+        assert answer.status_code < 500 and job.state in ("checked", "imported", "failed")
+        if job.state != "imported":
+            assert (entities(), sites()) == before
