@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.models import Entity, EntityRequirement, job_location_certifications, job_location_workers
 from webapp.services.entity_import import ENTITY_HEADERS, SITE_HEADERS
+from webapp.services.people import create_administrator
+from tests.web.test_moving_in import signed_in_client
 from tests.web.test_record_import import confirm, upload
 
 ARCHIVED = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -222,3 +224,15 @@ def test_random_rows_never_fail_the_server_nor_import_half(frozen_clock, client,
         assert answer.status_code < 500 and job.state in ("checked", "imported", "failed")
         if job.state != "imported":
             assert (entities(), sites()) == before
+
+
+def test_a_streamed_export_reads_its_reader_in_the_session_that_writes_it(app):
+    """On a real server each request has its own session, ended when the view returns, before a CSV is streamed:
+    the signed-in person is detached by then (decision 101). Outside the tests' shared app context, as a server."""
+    with app.app_context():
+        ada = create_administrator(username="ada", email="ada@example.org", first_name="Ada", last_name="Admin",
+                                   password="a long enough passphrase 2026")
+        client = signed_in_client(app, ada)
+    for kind in ("requirements", "instances", "entities", "job-location-sites", "people"):
+        response = client.get(f"/data/{kind}/export.csv")
+        assert response.status_code == 200 and response.get_data(as_text=True).startswith("\ufeff"), kind
