@@ -3,7 +3,7 @@ columns, writing back, and the certification rules the form and the import share
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from webapp.rules.certification_columns import (
@@ -40,14 +40,27 @@ def read(header: str, text: str):
     return next(c for c in COLUMNS if c.header == header).read(text)
 
 
-def test_the_42_headers_in_the_documents_order_then_valid_when_added():
-    assert len(HEADERS) == 43 and len(set(HEADERS)) == 43
+@pytest.mark.parametrize("text, value, written", [("", None, ""), ("Employee", "employee", "Employee"),
+                                                  ("ASSET", "asset", "Asset"), ("client", "client", "Client"),
+                                                  ("job LOCATION", "location", "Job Location")])
+def test_the_type_column_reads_the_four_types_and_blank(text, value, written):
+    assert read("Type", text) == value and BY_KEY["type"].write(value) == written
+
+
+@pytest.mark.parametrize("text", ["Location", "Employees", "Vehicle"])
+def test_another_type_is_refused_saying_the_four_words(text):
+    with pytest.raises(CellInvalid, match="write Employee, Asset, Client or Job Location"):
+        read("Type", text)
+
+
+def test_the_42_headers_in_the_documents_order_then_valid_when_added_and_type():
+    assert len(HEADERS) == 44 and len(set(HEADERS)) == 44
     assert HEADERS[:4] == ("Certification ID", "Name", "Information", "External URL")
     assert HEADERS[7:15] == ("Certification Expires", "Duration", "Duration Period", "Extend Duration", "Due",
                              "Due Period", "Overdue", "Overdue Period")
-    assert HEADERS[-3:] == ("Parent Certification", "Child Certification(s)", "Valid When Added")
+    assert HEADERS[-4:] == ("Parent Certification", "Child Certification(s)", "Valid When Added", "Type")
     # Every column is one of the kinds below, so every column has its table test.
-    covered = {"Certification ID", "Name", "Information", "External URL", "Parent Certification", *BOOLEANS, *AMOUNTS,
+    covered = {"Certification ID", "Name", "Information", "External URL", "Parent Certification", "Type", *BOOLEANS, *AMOUNTS,
                *PERIODS, *OVERDUE_PERIODS, *TIME_PERIODS, *DECIMALS, *EXTENDS, *NAME_LISTS}
     assert covered == set(HEADERS)
 
@@ -248,12 +261,13 @@ def test_a_row_reads_into_the_settings_and_writes_back_the_same():
     assert settings["id"] == 7 and settings["duration_amount"] == 1 and settings["duration_unit"] == "years"
     assert settings["hidden_levels"] == ("Employee", "Supervisor") and settings["require_attachment"] is True
     written = write_row(settings)
-    assert len(written) == 43 and written[:2] == (7, "Forklift") and written[HEADERS.index("Overdue Period")] == "Weeks"
+    assert len(written) == 44 and written[:2] == (7, "Forklift") and written[HEADERS.index("Overdue Period")] == "Weeks"
     again, _ = read_row({header: str(cell) for header, cell in zip(HEADERS, written)})
     assert again == settings
 
 
-@given(st.lists(st.text(max_size=12), min_size=43, max_size=43))
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=12), min_size=44, max_size=44))
 def test_any_text_reads_into_settings_or_messages_never_an_exception(texts):
     settings, errors = read_row(dict(zip(HEADERS, (text.strip() for text in texts))))
     failed = {error.column for error in errors}

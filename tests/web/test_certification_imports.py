@@ -207,8 +207,9 @@ def test_parent_and_children_in_the_same_file_must_agree(client, csrf, administr
 
 @pytest.mark.parametrize("data, filename, outcome", [
     (csv_bytes(row(), headers=HEADERS[:-1]), "c.csv", 1),
-    (csv_bytes(row(), headers=HEADERS[:-2]), "c.csv",
-     f"The header row does not match (missing: {HEADERS[-2]}, Valid When Added)"),
+    (csv_bytes(row(), headers=HEADERS[:-2]), "c.csv", 1),
+    (csv_bytes(row(), headers=HEADERS[:-3]), "c.csv",
+     f"The header row does not match (missing: {HEADERS[-3]}, Valid When Added, Type)"),
     (csv_bytes(row(), headers=(HEADERS[1], HEADERS[0], *HEADERS[2:])), "c.csv", "The columns are in the wrong order"),
     (b"\xef\xbb\xbf" + csv_bytes(row()), "c.csv", 1),
     (csv_bytes(row(), newline="\r\n"), "c.csv", 1),
@@ -271,11 +272,11 @@ def test_importing_needs_manage_certifications_besides_import_export(client, fac
     assert "Import Certifications" not in client.get("/data/").get_data(as_text=True)
 
 
-def test_the_template_has_the_43_headers_and_an_example_that_imports(client, csrf, administrator):
+def test_the_template_has_the_44_headers_and_an_example_that_imports(client, csrf, administrator):
     template = client.get("/data/certifications/template.csv").data
     lines = list(csv.reader(io.StringIO(template.decode("utf-8-sig"))))
-    assert tuple(lines[0]) == HEADERS and len(HEADERS) == 43 and HEADERS[0] == "Certification ID"
-    assert HEADERS[-2:] == ("Child Certification(s)", "Valid When Added")
+    assert tuple(lines[0]) == HEADERS and len(HEADERS) == 44 and HEADERS[0] == "Certification ID"
+    assert HEADERS[-3:] == ("Child Certification(s)", "Valid When Added", "Type")
     job = upload(client, csrf, template)
     assert errors_of(job) == [] and job.preview["create"] == 1
     page = client.get("/data/certifications/import").get_data(as_text=True)
@@ -366,9 +367,28 @@ def test_valid_when_added_goes_out_and_comes_back_in_its_column(client, csrf, fa
 def test_a_file_of_the_42_columns_leaves_valid_when_added_as_it_is(client, csrf, factory, administrator):
     kept = factory.certification(name="Site Induction", valid_when_added=True)
     older = csv_bytes(row(Certification_ID=str(kept.id), Name="Site Induction", Information="Updated"), row(Name="Gate Pass"),
-                      headers=HEADERS[:-1])
+                      headers=HEADERS[:-2])
     job = confirm(client, csrf, upload(client, csrf, older))
     assert errors_of(job) == []
     assert certification("Site Induction").information == "Updated"
     assert certification("Site Induction").valid_when_added is True
     assert certification("Gate Pass").valid_when_added is False
+
+
+def test_the_type_column_creates_entity_certifications_and_cannot_change_one_in_use(client, csrf, factory, administrator):
+    kept = factory.certification(name="Annual Inspection", type="asset")
+    factory.associate(factory.entity("asset"), kept)
+    free = factory.certification(name="Site Permit")
+    lines = list(csv.DictReader(io.StringIO(exported(client).decode("utf-8-sig"))))
+    assert {line["Name"]: line["Type"] for line in lines} == {"Annual Inspection": "Asset", "Site Permit": "Employee"}
+    job = confirm(client, csrf, upload(client, csrf, csv_bytes(
+        row(Name="Client Audit", Type="client"), row(Name="Gate Pass"),
+        row(Certification_ID=str(free.id), Name="Site Permit", Type="Job Location"))))
+    assert errors_of(job) == []
+    assert [certification(name).type for name in ("Client Audit", "Gate Pass", "Site Permit")] == [
+        "client", "employee", "location"]
+    refused = upload(client, csrf, csv_bytes(row(Certification_ID=str(kept.id), Name="Annual Inspection", Type="Employee"),
+                                             row(Name="Other", Type="Vehicle")))
+    assert errors_of(refused) == [
+        (2, "Type", "The type cannot change: this certification already has records or associations."),
+        (3, "Type", "“Vehicle” is not a type: write Employee, Asset, Client or Job Location.")]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_for
 from webapp.extensions import db
-from webapp.models import ImportJob, User
+from webapp.models import EntityRequirement, ImportJob, User
 from webapp.services.companies import create_company
 from webapp.services.compliance import load_requirements
 from webapp.services.demo import load_demo_organisation
@@ -17,7 +17,7 @@ from webapp.services.people import create_administrator
 from webapp.services.sessions import start_session
 
 DAY = date(2026, 6, 15)
-KINDS = ("people", "certifications", "assignments", "person-requirements", "records")
+KINDS = ("people", "certifications", "assignments", "person-requirements", "records", "entities", "job-location-sites")
 
 
 def signed_in_client(app, user: User):
@@ -29,12 +29,18 @@ def signed_in_client(app, user: User):
 
 
 def statuses() -> dict:
-    """Each person's requirements by username and certification: status and the record's dates. Those only a
-    job location brings are left out: job locations, like assets and clients, are in none of these files."""
+    """Each person's requirements by username and certification: status and the record's dates, those a job
+    location brings among them (its requirements and workers are in the job-location-sites file)."""
     people = {user.id: user.username for user in db.session.scalars(select(User).where(User.active.is_(True)))}
     return {(people[user_id], r.certification.name): (r.status.status, r.status.completed_on, r.status.expires_on)
-            for user_id, requirements in load_requirements(list(people), DAY).items() for r in requirements
-            if r.sources.roles or r.sources.direct}
+            for user_id, requirements in load_requirements(list(people), DAY).items() for r in requirements}
+
+
+def associations() -> set[tuple[str, str, str]]:
+    """Each asset's, client's and job location's certifications in force (not revoked): the entities file carries
+    them; their records do not move (decision 99)."""
+    return {(r.entity.kind, r.entity.identifier, r.certification.name)
+            for r in db.session.scalars(select(EntityRequirement)) if not r.is_revoked}
 
 
 def import_file(app, client, kind: str, text: str) -> ImportJob:
@@ -70,8 +76,8 @@ def test_the_demo_moves_into_an_empty_instance_with_the_same_statuses(frozen_clo
         ada = db.session.scalar(select(User).where(User.username == "ada"))
         source = signed_in_client(app, ada)
         files = {kind: source.get(f"/data/{kind}/export.csv").get_data(as_text=True) for kind in KINDS}
-        before = statuses()
-    assert len(before) > 40
+        before, entities_before = statuses(), associations()
+    assert len(before) > 40 and len(entities_before) > 5
 
     runner = empty_instance.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
@@ -87,10 +93,12 @@ def test_the_demo_moves_into_an_empty_instance_with_the_same_statuses(frozen_clo
             f"{role},,\r\n" for role in sorted(column(files["assignments"], "Role")))
         import_file(empty_instance, client, "assignments", roles_only)
         import_file(empty_instance, client, "certifications", without_ids(files["certifications"]))
-        for kind in ("assignments", "people", "person-requirements", "records"):
+        for kind in ("assignments", "people", "person-requirements", "records", "entities", "job-location-sites"):
             import_file(empty_instance, client, kind, files[kind])
         after = {key: value for key, value in statuses().items() if key[0] != "newadmin"}
+        entities_after = associations()
     assert after == before
+    assert entities_after == entities_before
 
 
 def test_person_requirements_explain_every_bad_row_and_import_nothing(frozen_clock, client, csrf, factory, sign_in):

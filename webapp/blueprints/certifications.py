@@ -147,13 +147,18 @@ def _saved_example(certification):
 @permission_required(Permission.MANAGE_CERTIFICATIONS)
 def create():
     form = CertificationForm()
-    form.set_choices(form_choices())
+    choices = form_choices()
+    form.set_choices(choices)
     if form.is_submitted():
         certification = _save(form)
         if certification is not None:
             flash(gettext("Certification %(name)s created.", name=certification.name), "success")
             return redirect(url_for("certifications.detail", certification_id=certification.id))
         return _form_page(form, status=422)
+    # "Create a certification in <group>" from the list filtered by that group: the group comes chosen.
+    chosen_group = request.args.get("group", type=database_int)
+    if chosen_group in {group.id for group in choices["groups"]}:
+        form.group_id.data = chosen_group
     return _form_page(form)
 
 

@@ -11,7 +11,7 @@ from webapp.forms.imports import upload_form_for
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import is_htmx, render
 from webapp.jobs import run_job
-from webapp.models import ImportJob, utcnow
+from webapp.models import ImportJob, User, utcnow
 from webapp.permissions import Permission
 from webapp.security import permission_required
 from webapp.services.import_kinds import IMPORT_KINDS
@@ -69,7 +69,7 @@ def export(name: str, file_format: str):
     if file_format not in FORMATS:
         abort(404)
     record_export(current_user, kind, file_format)
-    return _download(kind, f"{kind.name}.{file_format}", file_format, _with_header(kind, kind.export_rows(current_user)))
+    return _download(kind, f"{kind.name}.{file_format}", file_format, _exported(kind, current_user.id))
 
 
 @bp.get("/<name>/template.<file_format>")
@@ -82,9 +82,12 @@ def template(name: str, file_format: str):
     return _download(kind, f"{kind.name}-template.{file_format}", file_format, [kind.headers, *kind.template_rows])
 
 
-def _with_header(kind: ImportKind, rows):
+def _exported(kind: ImportKind, user_id: int):
+    """The header, then the kind's rows as the person sees them. A streamed CSV is written after the view has
+    returned and its session has ended, so the person is read again in the session that writes the rows (the
+    signed-in one is detached by then, and reading their module levels would fail)."""
     yield kind.headers
-    yield from rows
+    yield from kind.export_rows(db.session.get(User, user_id))
 
 
 def _download(kind: ImportKind, filename: str, file_format: str, rows) -> Response:

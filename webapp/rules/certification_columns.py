@@ -1,6 +1,6 @@
 """The 42 columns of a certifications file, in the main source document's order (Import Certifications),
-then Valid When Added (the HSE documents' field, decision 80): each read from a cell's text into a
-setting, with a message naming what is wrong, and written back.
+then Valid When Added and Type (the HSE documents' fields, decisions 80 and 98): each read from a cell's
+text into a setting, with a message naming what is wrong, and written back.
 
 Pure: text in, settings out. Names (module levels, roles, certifications) are read as lists of names;
 whether they exist is for the import to say, which knows the data.
@@ -161,6 +161,26 @@ def read_one_line(text: str) -> str | None:
     return text or None
 
 
+# The certification types by the words a file writes them with (decision 98).
+TYPE_WORDS = {"employee": "Employee", "asset": "Asset", "client": "Client", "location": "Job Location"}
+_TYPE_BY_WORD = {word.casefold(): key for key, word in TYPE_WORDS.items()}
+
+
+def read_type(text: str) -> str | None:
+    """A certification type by its word (any case), or None for blank: a new certification is then an
+    Employee one, a stored one keeps its type."""
+    if not text:
+        return None
+    try:
+        return _TYPE_BY_WORD[text.casefold()]
+    except KeyError:
+        raise CellInvalid(f"“{text}” is not a type: write Employee, Asset, Client or Job Location.") from None
+
+
+def write_type(value: str | None) -> str:
+    return TYPE_WORDS.get(value, "") if value else ""
+
+
 def _boolean(header: str, key: str) -> Column:
     return Column(header, key, read_boolean, write_boolean, BOOLEAN_HELP)
 
@@ -242,6 +262,9 @@ COLUMNS: tuple[Column, ...] = (
            "Names of existing certifications (or ones in this file) this one makes valid, separated by semicolons. "
            "A certification has a parent or children, not both."),
     _boolean("Valid When Added", "valid_when_added"),
+    Column("Type", "type", read_type, write_type,
+           "Employee, Asset, Client or Job Location (any case): who holds it. Blank: Employee for a new certification, "
+           "unchanged for one that exists. It cannot change once the certification has records or associations."),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 BY_KEY = {column.key: column for column in COLUMNS}

@@ -30,7 +30,14 @@ from webapp.rules.certification_columns import COLUMNS as FILE_COLUMNS
 from webapp.rules.certification_columns import HEADER_OF, HEADERS, overdue_period, read_row, write_row
 from webapp.rules.certifications import OWN_PARENT, family_problems, name_problem, settle_settings
 from webapp.rules.languages import N_
-from webapp.services.certifications import COLUMNS, NAME_LIMIT, CertificationInvalid, policy_from_values
+from webapp.services.certifications import (
+    COLUMNS,
+    NAME_LIMIT,
+    TYPE_FIXED,
+    CertificationInvalid,
+    certification_in_use,
+    policy_from_values,
+)
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
 from webapp.services.privacy import hidden_certification_ids
 
@@ -199,6 +206,10 @@ def _values(entry: _Entry, known: _Known) -> None:
         if certification is not None and overdue_period(values[amount], values[unit]) == (settings[amount], settings[unit]):
             settings = {**settings, amount: values[amount], unit: values[unit]}
     values.update({key: settings[key] for key in _STORED if key in settings})
+    if settings.get("type") is None:  # blank, or a file without the column: as it is (decision 98)
+        values["type"] = "employee" if certification is None else certification.type
+    elif certification is not None and values["type"] != certification.type and certification_in_use(certification):
+        entry.errors.append(RowError(entry.line, HEADER_OF["type"], TYPE_FIXED))
     values["name"] = entry.name
     values["hidden_level_ids"] = _resolve(entry, "hidden_levels", known.levels, "module level")
     values["attachments_hidden_level_ids"] = _resolve(entry, "attachments_hidden_levels", known.levels, "module level")
@@ -404,7 +415,7 @@ CERTIFICATIONS = ImportKind(
     name="certifications",
     title=N_("Certifications"),
     headers=HEADERS,
-    optional_headers=(HEADER_OF["valid_when_added"],),
+    optional_headers=(HEADER_OF["valid_when_added"], HEADER_OF["type"]),
     permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),
     plan=plan_certifications,
     write=write_certifications,

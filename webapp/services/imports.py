@@ -118,8 +118,8 @@ class ImportKind:
     plan: Callable[[list[ImportRow], User, date, Progress], ImportPlan]
     write: Callable[[ImportPlan, User, date], Any]
     export_rows: Callable[[User], Iterator[Sequence]]
-    # The last headers, added after files were made without them: a file may leave them out, and its rows
-    # then say nothing of them.
+    # The last headers, added after files were made without them: a file may leave out the last of them (the
+    # newest first), and its rows then say nothing of those it leaves out.
     optional_headers: tuple[str, ...] = ()
     # Each column's rule, shown on the import page.
     column_help: dict[str, str] = field(default_factory=dict)
@@ -149,10 +149,13 @@ def may_use_kind(user: User, kind: ImportKind) -> bool:
 
 
 def file_headers(kind: ImportKind, headers: tuple[str, ...]) -> tuple[str, ...]:
-    """The kind's headers a file with `headers` has: all of them, or all but the optional ones it leaves out."""
-    older = kind.headers[:len(kind.headers) - len(kind.optional_headers)]
-    leaves_out = len(headers) == len(older) and kind.optional_headers
-    return older if leaves_out else kind.headers
+    """The kind's headers a file with `headers` has: all of them, or all but the last of the optional ones it
+    leaves out (a file made before them)."""
+    for left_out in range(len(kind.optional_headers), 0, -1):
+        older = kind.headers[:len(kind.headers) - left_out]
+        if len(headers) == len(older):
+            return older
+    return kind.headers
 
 
 def header_problem(headers: tuple[str, ...], expected: tuple[str, ...]) -> str | None:
