@@ -23,7 +23,7 @@ from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
-from webapp.services.settings import organisation_language
+from webapp.services.settings import request_organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
 # What static/js/credential.js says of a code, shown through pageText() by its English words.
@@ -79,9 +79,7 @@ def _translated_part(part: object) -> object:
 
 def organisation_default() -> str:
     """The organisation's default language ('' for each browser's), read once a request."""
-    if "organisation_language" not in g:
-        g.organisation_language = organisation_language()
-    return g.organisation_language
+    return request_organisation_language()
 
 
 def remember_organisation_default(language: str) -> None:
@@ -122,8 +120,14 @@ def day(value: date | datetime | None, width: str = "numeric") -> str:
         return ""
     if isinstance(value, datetime):
         value = local_time(value).date()
-    locale = person_locale()
-    return format_date(value, numeric_date_pattern(str(locale)) if width == "numeric" else width, locale=locale)
+    return _formatted_date(value, width, str(person_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _formatted_date(value: date, width: str, locale: str) -> str:
+    """A date written in a locale: the same text every time, so it is made once per process (a page
+    writes the same few dates many times)."""
+    return format_date(value, numeric_date_pattern(locale) if width == "numeric" else width, locale=locale)
 
 
 def moment(value: datetime | None) -> str:
