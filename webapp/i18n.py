@@ -14,8 +14,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale, gettext, ngettext
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from webapp.clock import local_time
@@ -37,6 +37,35 @@ CREDENTIAL_REASONS = (
     N_("This code is past its valid-until time."),
     N_("Signed by the organisation, in date, not revoked."),
 )
+
+
+def _translations():
+    """Flask-Babel's `get_translations()`, remembered for the locale in force: a page translates hundreds
+    of strings, and each of Flask-Babel's own lookups reads its request context three times and writes
+    the locale's name. A forced locale (a mail in its recipient's language) is another locale object,
+    so it gets its own translations, and the request's again after."""
+    if not has_app_context():
+        return get_translations()
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:  # the locale is not chosen yet: Flask-Babel chooses it now
+        return get_translations()
+    kept = getattr(context, "fieldcert_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = context.fieldcert_translations = (locale, get_translations())
+    return kept[1]
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, through the remembered translations."""
+    translated_text = _translations().ugettext(string)
+    return translated_text % variables if variables else translated_text
+
+
+def ngettext(singular: str, plural_form: str, num: int, **variables) -> str:
+    """flask_babel.ngettext (`num` given as %(num)d), through the remembered translations."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural_form, num) % variables
 
 
 def _counted(unit: str, amount: int) -> str:
@@ -187,6 +216,15 @@ def browser_texts() -> dict[str, str]:
 def init_i18n(app: Flask, translations: Path) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
     Babel(app, locale_selector=select_language)
+    # The templates' _() and ngettext() through the remembered translations (Babel installed its own).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _translations().ugettext(string),
+        ngettext=lambda singular, plural_form, num: _translations().ungettext(singular, plural_form, num),
+        newstyle=True,
+        pgettext=lambda context, string: _translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural_form, num: _translations().unpgettext(
+            context, singular, plural_form, num),
+    )
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["plural"] = plural
