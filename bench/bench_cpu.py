@@ -3,6 +3,8 @@
 Run from the repository root:
     .venv/bin/python bench/bench_cpu.py                 # every page, one table
     .venv/bin/python bench/bench_cpu.py --profile "QR report"   # and cProfile's top 25 for that page
+    .venv/bin/python bench/bench_cpu.py --only "My Certifications" --database sqlite:////tmp/large.db
+                                                        # one page (and the two floors), another database
 It uses `make bench-scale`'s large database (BENCH_POSTGRES_URL + "_large", made the first time with
 BENCH_PEOPLE generated people, default 10000) and the production configuration, through Flask's test
 client: the CPU milliseconds a worker spends per request (`time.process_time`, the database server's
@@ -74,9 +76,13 @@ def measure(client, path: str, statements: list) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", metavar="PAGE", help="print cProfile's top functions for this page's name")
+    parser.add_argument("--database", metavar="URL", help="an existing database instead of the large one (SQLite too: "
+                        "sqlite:////tmp/large.db made by `flask db upgrade`, `flask demo`, `flask generate-organisation`)")
+    parser.add_argument("--only", metavar="PAGE", action="append", help="measure only this page (may be repeated)")
     args = parser.parse_args()
-    url = f"{BASE_URL}_large"
-    ensure_database(url, PEOPLE)
+    url = args.database or f"{BASE_URL}_large"
+    if not args.database:
+        ensure_database(url, PEOPLE)
     pages = [Page("Trivial route", None, "/manifest.webmanifest"), Page("50-row Jinja page", None, "/bench/fifty-rows"),
              *pages_for(url)]
     app = bench_app(url)
@@ -89,6 +95,8 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f}\n")
     print("| page | CPU ms | wall ms | queries |\n| --- | --- | --- | --- |")
     for page in pages:
+        if args.only and page.name not in args.only and page.name not in ("Trivial route", "50-row Jinja page"):
+            continue
         client = client_for(app, page.who, clients)
         cpu, wall, queries = measure(client, page.path, statements)
         figures[page.name] = cpu
@@ -98,6 +106,8 @@ def main() -> None:
             profiler.runcall(lambda: [client.get(page.path).close() for _ in range(REQUESTS)])
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(25)
+    if "QR report" not in figures or "My Certifications" not in figures:
+        return
     print(f"\nQR report: {100 * figures['Trivial route'] / figures['QR report']:.0f}% of the trivial route's CPU "
           f"throughput (target 50%); My Certifications: "
           f"{100 * figures['50-row Jinja page'] / figures['My Certifications']:.0f}% of the 50-row page's (target 25%).")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale, gettext, ngettext
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from webapp.clock import local_time
@@ -23,7 +23,7 @@ from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
-from webapp.services.settings import organisation_language
+from webapp.services.settings import request_organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
 # What static/js/credential.js says of a code, shown through pageText() by its English words.
@@ -37,6 +37,35 @@ CREDENTIAL_REASONS = (
     N_("This code is past its valid-until time."),
     N_("Signed by the organisation, in date, not revoked."),
 )
+
+
+def _translations():
+    """Flask-Babel's `get_translations()`, remembered for the locale in force: a page translates hundreds
+    of strings, and each of Flask-Babel's own lookups reads its request context three times and writes
+    the locale's name. A forced locale (a mail in its recipient's language) is another locale object,
+    so it gets its own translations, and the request's again after."""
+    if not has_app_context():
+        return get_translations()
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:  # the locale is not chosen yet: Flask-Babel chooses it now
+        return get_translations()
+    kept = getattr(context, "fieldcert_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = context.fieldcert_translations = (locale, get_translations())
+    return kept[1]
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, through the remembered translations."""
+    translated_text = _translations().ugettext(string)
+    return translated_text % variables if variables else translated_text
+
+
+def ngettext(singular: str, plural_form: str, num: int, **variables) -> str:
+    """flask_babel.ngettext (`num` given as %(num)d), through the remembered translations."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural_form, num) % variables
 
 
 def _counted(unit: str, amount: int) -> str:
@@ -79,9 +108,7 @@ def _translated_part(part: object) -> object:
 
 def organisation_default() -> str:
     """The organisation's default language ('' for each browser's), read once a request."""
-    if "organisation_language" not in g:
-        g.organisation_language = organisation_language()
-    return g.organisation_language
+    return request_organisation_language()
 
 
 def remember_organisation_default(language: str) -> None:
@@ -122,8 +149,14 @@ def day(value: date | datetime | None, width: str = "numeric") -> str:
         return ""
     if isinstance(value, datetime):
         value = local_time(value).date()
-    locale = person_locale()
-    return format_date(value, numeric_date_pattern(str(locale)) if width == "numeric" else width, locale=locale)
+    return _formatted_date(value, width, str(person_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _formatted_date(value: date, width: str, locale: str) -> str:
+    """A date written in a locale: the same text every time, so it is made once per process (a page
+    writes the same few dates many times)."""
+    return format_date(value, numeric_date_pattern(locale) if width == "numeric" else width, locale=locale)
 
 
 def moment(value: datetime | None) -> str:
@@ -183,6 +216,15 @@ def browser_texts() -> dict[str, str]:
 def init_i18n(app: Flask, translations: Path) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations))
     Babel(app, locale_selector=select_language)
+    # The templates' _() and ngettext() through the remembered translations (Babel installed its own).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _translations().ugettext(string),
+        ngettext=lambda singular, plural_form, num: _translations().ungettext(singular, plural_form, num),
+        newstyle=True,
+        pgettext=lambda context, string: _translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural_form, num: _translations().unpgettext(
+            context, singular, plural_form, num),
+    )
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["plural"] = plural

@@ -6,7 +6,7 @@ language (en-GB: English with the day first). American English outside a request
 command line).
 """
 from babel import Locale
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import get_locale
 
 DEFAULT_LOCALE = "en_US"
@@ -15,9 +15,18 @@ KNOWN_LOCALES = {"en-US": "en_US", "en-GB": "en_GB", "en": "en_US", "es": "es", 
 
 
 def person_locale() -> Locale:
+    """The reader's locale, worked out once a request for each language the request speaks in (a page
+    writes dozens of dates; a mail forced into a recipient's language gets that language's)."""
     language = get_locale() if has_request_context() else None
     if language is None:
         return Locale.parse(DEFAULT_LOCALE)
+    known = g.setdefault("person_locales", {})
+    if language not in known:
+        known[language] = _locale_for(language)
+    return known[language]
+
+
+def _locale_for(language: Locale) -> Locale:
     best = request.accept_languages.best_match(KNOWN_LOCALES)
     if best and Locale.parse(KNOWN_LOCALES[best]).language == language.language:
         return Locale.parse(KNOWN_LOCALES[best])

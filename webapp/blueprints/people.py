@@ -81,7 +81,7 @@ from webapp.services.people import (
     supervised_people,
     supervisor_choices,
 )
-from webapp.services.roles import list_roles
+from webapp.services.roles import role_names
 from webapp.services.photos import qr_photo
 from webapp.services.records import attach_to_record, edit_record_dates, record_certification
 from webapp.services.revocations import RevocationRefused, restore_record, revoke_record
@@ -123,7 +123,7 @@ def _user_in_reach(user_id: int, action: str) -> User:
 def _filters() -> PeopleFilterForm:
     form = PeopleFilterForm(request.args)
     form.company.choices = company_choices()
-    form.role.choices = [("", gettext("Any role"))] + [(str(role.id), role.name) for role, *_ in list_roles()]
+    form.role.choices = [("", gettext("Any role"))] + [(str(role_id), name) for role_id, name in role_names()]
     return form
 
 
@@ -260,7 +260,7 @@ def account(user_id: int):
 def add():
     """Add Person: the fields of Edit Account Info, roles with a training end date, and a photo; the
     person is e-mailed an invitation to choose their password."""
-    form = add_person_form([(role.id, role.name) for role, *_ in list_roles()])
+    form = add_person_form(role_names())
     _choices(form, None)
     may_set_levels = current_user.can(Permission.MANAGE_MODULE_LEVELS)
     if request.method == "GET":

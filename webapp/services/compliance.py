@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
@@ -140,7 +140,7 @@ def _archived_certifications():
 def load_requirements(user_ids: Iterable[int], day: date,
                       override: SettingsOverride | None = None) -> dict[int, list[Requirement]]:
     """Every requirement of each user, with its status on `day` (under the `override`, when given),
-    in eleven queries at most (two more when a document or video is to be acknowledged)."""
+    in ten queries at most (two more when a document or video is to be acknowledged)."""
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
@@ -214,7 +214,8 @@ def load_requirements(user_ids: Iterable[int], day: date,
         )
     ):
         facts.settings[(setting.user_id, setting.certification_id)] = setting
-    for record_id, user_id, certification_id, completed_on, expires_on, revoked_reason in db.session.execute(
+    # The approved records of the relevant certifications and the pending submissions, in one query.
+    for record_id, user_id, certification_id, completed_on, expires_on, revoked_reason, status in db.session.execute(
         select(
             Submission.id,
             Submission.user_id,
@@ -222,27 +223,25 @@ def load_requirements(user_ids: Iterable[int], day: date,
             Submission.completed_on,
             Submission.expires_on,
             Submission.revoked_reason,
+            Submission.status,
         )
         .where(
             Submission.user_id.in_(user_ids),
-            Submission.certification_id.in_(relevant),
-            Submission.status == "approved",
+            or_(
+                and_(Submission.status == "approved", Submission.certification_id.in_(relevant)),
+                Submission.status == "pending",
+            ),
         )
         .order_by(Submission.completed_on, Submission.id)
     ):
+        if status == "pending":
+            facts.pending.add((user_id, certification_id))
+            continue
         if override is not None and certification_id == override.certification_id:
             expires_on = override.expirations.get(record_id, expires_on)
         facts.records[(user_id, certification_id)].append(
             RecordFacts(completed_on, expires_on, revoked_reason, record_id)
         )
-    facts.pending = {
-        (user_id, certification_id)
-        for user_id, certification_id in db.session.execute(
-            select(Submission.user_id, Submission.certification_id)
-            .where(Submission.user_id.in_(user_ids), Submission.status == "pending")
-            .group_by(Submission.user_id, Submission.certification_id)
-        )
-    }
     _load_documents(facts, user_ids, [cid for cid in certification_ids if certifications[cid].activity_type == "document"])
 
     policies = {cid: tracking_policy(c) for cid, c in certifications.items()}

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from webapp.extensions import db
 from webapp.i18n import translated
@@ -89,7 +89,10 @@ def find_people(actor: User, *, search: str | None = None, company_id: int | Non
     pages = max(1, -(-total // PEOPLE_PER_PAGE))
     page = min(max(page, 1), pages)
     users = list(db.session.scalars(
-        query.options(selectinload(User.company)).order_by(User.last_name, User.first_name, User.id)
+        # The table names people and never asks what they may do: their module levels and permissions
+        # (two queries) stay unloaded (decision 84).
+        query.options(selectinload(User.company), lazyload(User.module_levels))
+        .order_by(User.last_name, User.first_name, User.id)
         .offset((page - 1) * PEOPLE_PER_PAGE).limit(PEOPLE_PER_PAGE)
     ))
     return PeoplePage(users, total, page, pages)

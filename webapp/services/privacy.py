@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, func, literal_column, select, union_all
 
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, User
@@ -116,7 +116,7 @@ def _attachments_hidden_alone(viewer: User) -> set[int]:
 
 @dataclass(frozen=True)
 class Sight:
-    """What one viewer's module levels let them see, loaded once for a page (two queries)."""
+    """What one viewer's module levels let them see, loaded once for a page (one query)."""
 
     hidden: frozenset[int]
     hidden_files: frozenset[int]
@@ -133,8 +133,19 @@ class Sight:
 
 
 def sight_of(viewer: User) -> Sight:
-    hidden = frozenset(hidden_certification_ids(viewer))
-    return Sight(hidden, hidden | _attachments_hidden_alone(viewer))
+    """The viewer's sight in one query (none for a viewer without module levels, who is shown everything)."""
+    if not viewer.module_levels:
+        return Sight(frozenset(), frozenset())
+    hidden, files_alone = set(), set()
+    both = union_all(
+        _hidden_from_every_level_query(certification_hidden_from_levels, viewer)
+        .add_columns(literal_column("0").label("files_only")),
+        _hidden_from_every_level_query(certification_attachments_hidden_from_levels, viewer)
+        .add_columns(literal_column("1")),
+    )
+    for certification_id, files_only in db.session.execute(both):
+        (files_alone if files_only else hidden).add(certification_id)
+    return Sight(frozenset(hidden), frozenset(hidden | files_alone))
 
 
 @dataclass(frozen=True)

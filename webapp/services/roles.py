@@ -65,6 +65,14 @@ def list_roles(*, archived: bool = False) -> list[tuple[CertificationRole, int, 
     )]
 
 
+def role_names() -> list[tuple[int, str]]:
+    """Every role in use alphabetically as (id, name), for pickers: nothing counted, so the cost does not
+    grow with the assignments."""
+    return [tuple(row) for row in db.session.execute(
+        select(CertificationRole.id, CertificationRole.name)
+        .where(CertificationRole.archived_at.is_(None)).order_by(func.lower(CertificationRole.name)))]
+
+
 def get_role(role_id: int) -> CertificationRole | None:
     return db.session.scalar(
         select(CertificationRole).where(CertificationRole.id == role_id).options(

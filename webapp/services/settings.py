@@ -10,6 +10,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from flask import current_app, g
+from sqlalchemy import select
 
 
 from webapp.extensions import db
@@ -114,11 +115,20 @@ def _time_zone_defaults() -> dict:
     return {"time_zone": current_app.config["ORGANISATION_TIMEZONE"]}
 
 
+def _read_request_settings() -> None:
+    """The organisation's zone and default language, which nearly every request reads, in one query
+    (once per request or job; what the request knows already is kept)."""
+    rows = {row.key: row.value for row in db.session.scalars(
+        select(Setting).where(Setting.key.in_((TIME_ZONE_KEY, LANGUAGE_KEY))))}
+    g.setdefault("organisation_time_zone", {**_time_zone_defaults(), **rows.get(TIME_ZONE_KEY, {})}["time_zone"])
+    g.setdefault("organisation_language", {**LANGUAGE_DEFAULTS, **rows.get(LANGUAGE_KEY, {})}["language"])
+
+
 def organisation_time_zone() -> str:
     """The organisation's zone (Module Settings); ORGANISATION_TIMEZONE until an administrator sets one.
     Read once per request or job: every "today" asks for it."""
     if "organisation_time_zone" not in g:
-        g.organisation_time_zone = _load(TIME_ZONE_KEY, _time_zone_defaults())["time_zone"]
+        _read_request_settings()
     return g.organisation_time_zone
 
 
@@ -136,6 +146,13 @@ def organisation_language() -> str:
     return _load(LANGUAGE_KEY, LANGUAGE_DEFAULTS)["language"]
 
 
+def request_organisation_language() -> str:
+    """The organisation's default language, read once per request or job, with the zone."""
+    if "organisation_language" not in g:
+        _read_request_settings()
+    return g.organisation_language
+
+
 def update_organisation_language(actor: User, language: str) -> None:
     try:
         language = check_language(language)
@@ -143,6 +160,7 @@ def update_organisation_language(actor: User, language: str) -> None:
         raise SettingInvalid({"language": _("Choose a language from the list.")}) from None
     _save(actor, LANGUAGE_KEY, LANGUAGE_DEFAULTS, {"language": language},
           f"Set the default language to {LANGUAGE_NAMES.get(language, 'each browser')}")
+    g.pop("organisation_language", None)
 
 
 def attachment_naming() -> dict:
