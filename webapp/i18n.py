@@ -57,6 +57,17 @@ def plural(amount: int, unit: str) -> str:
     return _counted(unit, amount)
 
 
+def kind_count(kind: str, amount: int) -> str:
+    """`{{ kind_count("asset", 3) }}`: "3 assets", with the plural forms of the request's language."""
+    if kind == "asset":
+        return ngettext("%(num)d asset", "%(num)d assets", amount)
+    if kind == "client":
+        return ngettext("%(num)d client", "%(num)d clients", amount)
+    if kind == "location":
+        return ngettext("%(num)d job location", "%(num)d job locations", amount)
+    raise ValueError(f"kind: no plural forms for {kind!r}")
+
+
 def translated(value: Message | str | object) -> str:
     """`{{ s.why|translated }}`, `{{ status.label|translated }}`: a rule's message (decision 85), a message id
     held in a variable, or one part of a message (a date, a count), in the request's language."""
@@ -189,3 +200,4 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["browser_texts"] = browser_texts
+    app.jinja_env.globals["kind_count"] = kind_count
