@@ -162,6 +162,11 @@ def browser_texts() -> dict[str, str]:
         "nothingChanged": gettext("Nothing was changed. %(reason)s"),
         "why": gettext("Why: %(message)s"),
         "openAgain": gettext("Open the form again"),
+        # The submissions waiting on the phone (static/js/queue.js keeps the key of its own refusals).
+        "queuedRefused": gettext("Refused by the server, not stored:"),
+        "queuedWaiting": gettext("Waiting to send"),
+        "queueSignedOut": gettext("You were signed out or the form expired. Sign in again if asked, then press Retry."),
+        "queueRefused": gettext("The server refused it. Check it, then press Retry or remove it."),
         "retry": gettext("Retry"),
         "remove": gettext("Remove"),
         "sent": gettext("%(count)s waiting submission(s) sent."),
