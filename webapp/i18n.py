@@ -23,6 +23,7 @@ from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
+from webapp.rules.stored_texts import AUDIT_SUMMARIES, IMPORT_ERRORS, StoredTexts
 from webapp.services.settings import organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
@@ -76,6 +77,24 @@ def translated(value: Message | str | object) -> str:
     if isinstance(value, str):
         return gettext(value)
     return str(_translated_part(value))
+
+
+def _stored(texts: StoredTexts, text: str) -> str:
+    if current_language() == LANGUAGES[0]:
+        return text
+    found = texts.match(text)
+    return text if found is None else translated(found)
+
+
+def audit_summary(text: str) -> str:
+    """`{{ entry.summary|audit_summary }}`: a stored audit summary in the request's language when it reads as one
+    of the fixed summaries, else as it was written (decision 103)."""
+    return _stored(AUDIT_SUMMARIES, text)
+
+
+def import_error(text: str) -> str:
+    """`{{ message|import_error }}`: an import's stored row error, as `audit_summary` (decision 103)."""
+    return _stored(IMPORT_ERRORS, text)
 
 
 def _translated_part(part: object) -> object:
@@ -203,6 +222,8 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["audit_summary"] = audit_summary
+    app.jinja_env.filters["import_error"] = import_error
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["browser_texts"] = browser_texts
     app.jinja_env.globals["kind_count"] = kind_count
