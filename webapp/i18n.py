@@ -23,6 +23,7 @@ from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
+from webapp.rules.stored_texts import AUDIT_SUMMARIES, IMPORT_ERRORS, StoredTexts
 from webapp.services.settings import request_organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
@@ -86,6 +87,17 @@ def plural(amount: int, unit: str) -> str:
     return _counted(unit, amount)
 
 
+def kind_count(kind: str, amount: int) -> str:
+    """`{{ kind_count("asset", 3) }}`: "3 assets", with the plural forms of the request's language."""
+    if kind == "asset":
+        return ngettext("%(num)d asset", "%(num)d assets", amount)
+    if kind == "client":
+        return ngettext("%(num)d client", "%(num)d clients", amount)
+    if kind == "location":
+        return ngettext("%(num)d job location", "%(num)d job locations", amount)
+    raise ValueError(f"kind: no plural forms for {kind!r}")
+
+
 def translated(value: Message | str | object) -> str:
     """`{{ s.why|translated }}`, `{{ status.label|translated }}`: a rule's message (decision 85), a message id
     held in a variable, or one part of a message (a date, a count), in the request's language."""
@@ -94,6 +106,24 @@ def translated(value: Message | str | object) -> str:
     if isinstance(value, str):
         return gettext(value)
     return str(_translated_part(value))
+
+
+def _stored(texts: StoredTexts, text: str) -> str:
+    if current_language() == LANGUAGES[0]:
+        return text
+    found = texts.match(text)
+    return text if found is None else translated(found)
+
+
+def audit_summary(text: str) -> str:
+    """`{{ entry.summary|audit_summary }}`: a stored audit summary in the request's language when it reads as one
+    of the fixed summaries, else as it was written (decision 103)."""
+    return _stored(AUDIT_SUMMARIES, text)
+
+
+def import_error(text: str) -> str:
+    """`{{ message|import_error }}`: an import's stored row error, as `audit_summary` (decision 103)."""
+    return _stored(IMPORT_ERRORS, text)
 
 
 def _translated_part(part: object) -> object:
@@ -184,6 +214,11 @@ def browser_texts() -> dict[str, str]:
         "nothingChanged": gettext("Nothing was changed. %(reason)s"),
         "why": gettext("Why: %(message)s"),
         "openAgain": gettext("Open the form again"),
+        # The submissions waiting on the phone (static/js/queue.js keeps the key of its own refusals).
+        "queuedRefused": gettext("Refused by the server, not stored:"),
+        "queuedWaiting": gettext("Waiting to send"),
+        "queueSignedOut": gettext("You were signed out or the form expired. Sign in again if asked, then press Retry."),
+        "queueRefused": gettext("The server refused it. Check it, then press Retry or remove it."),
         "retry": gettext("Retry"),
         "remove": gettext("Remove"),
         "sent": gettext("%(count)s waiting submission(s) sent."),
@@ -229,5 +264,8 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["audit_summary"] = audit_summary
+    app.jinja_env.filters["import_error"] = import_error
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["browser_texts"] = browser_texts
+    app.jinja_env.globals["kind_count"] = kind_count

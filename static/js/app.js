@@ -298,12 +298,12 @@ async function showQueue() {
     const entry = document.createElement("li");
     entry.className = `queued queued-${item.state}`;
     const label = document.createElement("strong");
-    label.append(...(item.state === "refused" ? [icon("expired"), " Refused by the server, not stored:"] : [icon("waiting"), " Waiting to send"]));
+    label.append(...(item.state === "refused" ? [icon("expired"), ` ${text("queuedRefused")}`] : [icon("waiting"), ` ${text("queuedWaiting")}`]));
     entry.append(label, ` ${item.label}`);
     if (item.state === "refused") {
       const reason = document.createElement("p");
       reason.className = "error";
-      reason.textContent = text("why", { message: item.message });
+      reason.textContent = text("why", { message: item.reason ? text(item.reason) : item.message });
       const edit = document.createElement("button");
       edit.type = "button";
       edit.className = "button primary";

@@ -30,18 +30,20 @@ self.FieldCertQueue = (() => {
   const save = (item) => inStore("readwrite", (store) => store.put(item));
   const remove = (key) => inStore("readwrite", (store) => store.delete(key));
 
-  // Why the server refused a submission, in words the person can act on.
+  // Why the server refused a submission, in words the person can act on: the server's own messages (in the
+  // person's language), else the key of a page text (webapp/i18n.py browser_texts), written in the language of
+  // the page that shows it: this file runs in the service worker too, which has no page texts.
   async function refusal(response) {
     // Signed out, the session's form token is gone too, so both answers mean the same to the person.
     if (response.type === "opaqueredirect" || response.status === 401 || response.status === 400) {
-      return "You were signed out or the form expired. Sign in again if asked, then press Retry.";
+      return { message: "", reason: "queueSignedOut" };
     }
     if (response.status === 409 || response.status === 422) {
       const answer = await response.json().catch(() => ({ errors: {} }));
       const messages = Object.values(answer.errors || {}).flat();
-      if (messages.length) return messages.join(" ");
+      if (messages.length) return { message: messages.join(" "), reason: "" };
     }
-    return "The server refused it. Check it, then press Retry or remove it.";
+    return { message: "", reason: "queueRefused" };
   }
 
   // "sent", "waiting" (no signal or a server fault: try again later) or "refused".
@@ -66,7 +68,7 @@ self.FieldCertQueue = (() => {
       return "sent";
     }
     if (response.status >= 500) return "waiting";
-    await save({ ...item, state: "refused", message: await refusal(response) });
+    await save({ ...item, state: "refused", ...(await refusal(response)) });
     return "refused";
   }
 
@@ -82,7 +84,7 @@ self.FieldCertQueue = (() => {
     remove,
     // Keeps a submission made without signal; `fields` and `files` are [name, value] pairs.
     add(item) {
-      return save({ ...item, state: "waiting", message: "", queuedAt: new Date().toISOString() });
+      return save({ ...item, state: "waiting", message: "", reason: "", queuedAt: new Date().toISOString() });
     },
     send() {
       return navigator.locks ? navigator.locks.request(LOCK, sendWaiting) : sendWaiting();
@@ -92,7 +94,7 @@ self.FieldCertQueue = (() => {
       const item = (await list()).find((candidate) => candidate.key === key);
       if (!item) return [];
       const fields = item.fields.map(([name, value]) => [name, name === "csrf_token" && csrfToken ? csrfToken : value]);
-      await save({ ...item, fields, state: "waiting", message: "" });
+      await save({ ...item, fields, state: "waiting", message: "", reason: "" });
       return this.send();
     },
     clear() {

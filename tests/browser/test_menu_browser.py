@@ -5,8 +5,12 @@ have no Admin group."""
 import pytest
 from playwright.sync_api import expect
 
+from sqlalchemy import update
+
 from tests.browser.conftest import sign_in_demo
 from webapp.clock import today
+from webapp.extensions import db
+from webapp.models import User
 from webapp.services.demo import load_demo_organisation
 
 pytestmark = pytest.mark.browser
@@ -53,6 +57,18 @@ def test_the_administrators_header_is_one_row_at_1280_px_and_admin_opens_by_keyb
     expect(page.locator(".nav-group summary[data-current]")).to_have_count(1)
     page.locator("body").click(position={"x": 5, "y": 700})
     expect(menu.get_by_role("link", name="Certifications", exact=True)).to_be_hidden()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_administrators_header_is_one_row_at_1280_px_in_every_language(new_page, demo, language):
+    """Spanish and French words are longer: "Gestión" once wrapped onto a second row."""
+    db.session.execute(update(User).where(User.username == "ada").values(language=language))
+    db.session.commit()
+    page = _sign_in(new_page, "ada", 1280)
+    assert page.evaluate("document.documentElement.lang") == language
+    assert _header_height(page) <= ONE_ROW
+    page.locator(".nav-group summary").click()
+    assert _header_height(page) <= ONE_ROW
 
 
 @pytest.mark.parametrize("width", [820, 360])

@@ -36,7 +36,7 @@ RECORD = (RecordFacts(date(2025, 7, 1), date(2026, 7, 1)),)
 ])
 def test_identifiers(identifier, problem):
     found = identifier_problem(identifier, 100)
-    assert (found is None) if problem is None else problem in found
+    assert (found is None) if problem is None else problem in found.english()
 
 
 @pytest.mark.parametrize("reason, refused", [

@@ -154,3 +154,21 @@ def test_entries_record_the_person_and_certification_they_are_about(trail):
     edited = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.edit"))
     assert (edited.subject_user_id, edited.certification_id) == (other.id, None)
     assert revoked.at == datetime(2026, 6, 15, 9, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("language, revoked", [
+    ("es", "Revocó Forklift completada el 10/01/2026 de Wanda Worker: "),
+    ("fr", "A révoqué Forklift obtenue le 10/01/2026 de Wanda Worker : "),
+])
+def test_stored_summaries_are_shown_in_the_reader_s_language(client, sign_in, trail, language, revoked):
+    """A summary written from one of the fixed messages reads in the reader's language, its parts as written;
+    any other stays as written (decision 103). The stored text and the CSV keep the English."""
+    admin, *_ = trail
+    admin.language = language
+    db.session.commit()
+    sign_in(admin)
+    _response, page = _page(client)
+    assert html.escape(revoked) in page and "Revoked Forklift" not in page
+    assert "Edited the account of Oscar Other" in page  # no message writes it: shown as written
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.summary.like("Revoked Forklift completed 01/10/2026 of Wanda Worker:%"))) == 1

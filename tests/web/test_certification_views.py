@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from webapp.extensions import db
 from webapp.services import certification_views, entities
 
 
@@ -135,3 +136,27 @@ def test_views_load_in_a_fixed_number_of_queries(client, admin, factory, entity,
 def test_only_administrators_reach_the_views(client, factory, sign_in, frozen_clock):
     sign_in(factory.user())
     assert client.get("/certifications/?view=employees").status_code == 403
+
+
+SPOKEN = {
+    "es": {"views": ("Empleados", "Activos", "Clientes", "Ubicaciones de trabajo"), "head": "Identificador",
+           "expires": "vence el 20/06/2026", "overdue": "Atrasada"},
+    "fr": {"views": ("Employés", "Équipements", "Clients", "Lieux de travail"), "head": "Identifiant",
+           "expires": "expire le 20/06/2026", "overdue": "En retard"},
+}
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_views_speak_the_person_s_language(client, admin, factory, entity, language):
+    """The switcher, the column heads, the status lines and the pager in Spanish and French (issue 23)."""
+    admin.language = language
+    db.session.commit()
+    inspection = factory.yearly_certification(name="Crane Inspection", type="asset")
+    entity("asset", "North Unit", "N-1", inspection, completed_on=date(2025, 6, 20))
+    page = client.get("/certifications/?view=assets").get_data(as_text=True)
+    words = SPOKEN[language]
+    for label in words["views"]:
+        assert f">{label}</a>" in page
+    assert f">{words['head']}</th>" in page and words["expires"] in page and words["overdue"] in page
+    for english in (">Assets<", ">Identifier<", "expires 06/20", "Overdue"):
+        assert english not in page

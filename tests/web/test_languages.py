@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.i18n import plural, translated
+from webapp.i18n import import_error, kind_count, plural, translated
 from webapp.models import Certificate, Notice, User
 from webapp.rules.messages import Counted
 from webapp.services.approvals import approve_submission
@@ -201,3 +201,25 @@ def test_a_rule_s_message_in_english_reads_as_its_english_sentence(app, factory,
         deferred = next(r.status for r in requirements if r.certification.id == diving.id)
         assert translated(deferred.why) == ("Aplazada hasta el 01/09/2026 (quedan 78 días); después, Sin registro. "
                                             "Notas: Waiting for a course date")
+
+
+@pytest.mark.parametrize("language, written", [
+    ("en", "This record is in the file twice (also row 7)."),
+    ("es", "Este registro está dos veces en el archivo (también en la fila 7)."),
+    ("fr", "Cet enregistrement figure deux fois dans le fichier (aussi ligne 7)."),
+])
+def test_an_import_s_stored_row_error_is_shown_in_the_reader_s_language(app, language, written):
+    """Written in English by the background job, translated where the preview shows it (decision 103)."""
+    with app.test_request_context(), force_locale(language):
+        assert import_error("This record is in the file twice (also row 7).") == written
+        assert import_error("A problem no message wrote.") == "A problem no message wrote."
+
+
+@pytest.mark.parametrize("language, kinds", [
+    ("es", ("1 activo", "2 clientes", "3 ubicaciones de trabajo", "1000000 de activos")),
+    ("fr", ("1 équipement", "2 clients", "3 lieux de travail", "1000000 d’équipements")),
+])
+def test_entities_are_counted_with_each_language_s_plural_forms(app, language, kinds):
+    with app.test_request_context(), force_locale(language):
+        assert (kind_count("asset", 1), kind_count("client", 2), kind_count("location", 3),
+                kind_count("asset", 1_000_000)) == kinds

@@ -445,7 +445,7 @@ def group_delete(group_id: int):
     group = get_group(group_id)
     if group is None:
         abort(404)
-    into = f"the group {group.parent.name}" if group.parent else "the top level"
+    into = gettext("the group %(name)s", name=group.parent.name) if group.parent else gettext("the top level")
     return confirm_delete(
         heading=gettext("Delete Group: %(name)s", name=group.name),
         explanation=gettext("Its certifications and subgroups are not deleted: they move to %(into)s.", into=into),

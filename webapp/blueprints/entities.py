@@ -1,6 +1,7 @@
 """Assets, clients and job locations: the administrator's lists and forms, each entity's page (also its
 responsible user's), records with files, an asset's QR code, and a certification's associations tab."""
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -14,7 +15,6 @@ from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
 from webapp.permissions import Permission
 from webapp.rules.entities import KINDS, STATUS_FILTERS
-from webapp.rules.periods import plural
 from webapp.security import login_required, permission_required
 from webapp.services.archive import archive_item
 from webapp.services.entities import (
@@ -97,7 +97,7 @@ def create(kind: str):
     entity = _saved_entity(form, lambda: create_entity(current_user, kind, form.values()))
     if entity is None:
         return _entity_form_page(kind, form, status=422)
-    flash(f"{KINDS[kind].singular} {entity.name} added.", "success")
+    flash(gettext("%(kind)s %(name)s added.", kind=gettext(KINDS[kind].singular), name=entity.name), "success")
     return redirect(url_for("entities.detail", kind=kind, entity_id=entity.id))
 
 
@@ -112,7 +112,7 @@ def edit(kind: str, entity_id: int):
         return _entity_form_page(kind, form, entity)
     if _saved_entity(form, lambda: update_entity(current_user, entity, form.values())) is None:
         return _entity_form_page(kind, form, entity, status=422)
-    flash(f"{KINDS[kind].singular} {entity.name} saved.", "success")
+    flash(gettext("%(kind)s %(name)s saved.", kind=gettext(KINDS[kind].singular), name=entity.name), "success")
     return redirect(url_for("entities.detail", kind=kind, entity_id=entity.id))
 
 
@@ -131,11 +131,13 @@ def archive(kind: str, entity_id: int):
     entity = _entity_or_404(kind, entity_id)
     words = KINDS[kind]
     return confirm_delete(
-        heading=f"Archive {words.singular}: {entity.name}",
-        explanation=f"{entity.name} leaves the {words.plural} list and the certifications' Add lists; its"
-                    " associations, records and files are kept. Restore it from the archived list at any time.",
-        button=f"Archive {words.singular}", cancel_url=url_for("entities.detail", kind=kind, entity_id=entity.id),
-        delete=lambda: archive_item(current_user, entity), done=f"{words.singular} {entity.name} archived.",
+        heading=gettext("Archive: %(name)s", name=entity.name),
+        explanation=gettext("%(name)s leaves the %(list)s list and the certifications' Add lists; its associations, "
+                            "records and files are kept. Restore it from the archived list at any time.",
+                            name=entity.name, list=gettext(words.plural)),
+        button=gettext("Archive"), cancel_url=url_for("entities.detail", kind=kind, entity_id=entity.id),
+        delete=lambda: archive_item(current_user, entity),
+        done=gettext("%(kind)s %(name)s archived.", kind=gettext(words.singular), name=entity.name),
         done_url=url_for("entities.index", kind=kind),
     )
 
@@ -163,7 +165,7 @@ def record(kind: str, entity_id: int, requirement_id: int):
             db.session.rollback()
             add_errors(form, invalid)
         else:
-            flash(f"{requirement.certification.name} recorded for {entity.name}.", "success")
+            flash(gettext("%(certification)s recorded for %(name)s.", certification=requirement.certification.name, name=entity.name), "success")
             return redirect(url_for("entities.detail", kind=kind, entity_id=entity.id))
     return render("entities/record.html", kind=kind, words=KINDS[kind], entity=entity, requirement=requirement,
                   form=form, status=422 if form.is_submitted() else 200)
@@ -196,7 +198,7 @@ def reset_qr(kind: str, entity_id: int):
     if not ActionForm().validate():
         abort(400)
     reset_entity_qr(current_user, entity)
-    flash(f"New QR code for {entity.name}: print a new sticker; the old one no longer opens its status.", "success")
+    flash(gettext("New QR code for %(name)s: print a new sticker; the old one no longer opens its status.", name=entity.name), "success")
     return redirect(url_for("entities.detail", kind=kind, entity_id=entity.id))
 
 
@@ -237,7 +239,7 @@ def add(certification_id: int):
                 db.session.rollback()
                 flash(" ".join(invalid.errors.values()), "error")
             else:
-                flash(f"Added {', '.join(entity.name for entity in added)}.", "success")
+                flash(gettext("Added %(names)s.", names=", ".join(entity.name for entity in added)), "success")
                 return redirect(url_for("entities.associations", certification_id=certification.id))
     return render("entities/add.html", block="results" if request.headers.get("HX-Target") == "add-results" else "content",
                   certification=certification, words=KINDS[certification.type], search=search,
@@ -265,7 +267,7 @@ def revoke(certification_id: int, requirement_id: int):
             db.session.rollback()
             add_errors(form, invalid)
         else:
-            flash(f"{certification.name} revoked for {requirement.entity.name}; its history is kept.", "success")
+            flash(gettext("%(certification)s revoked for %(name)s; its history is kept.", certification=certification.name, name=requirement.entity.name), "success")
             return redirect(url_for("entities.associations", certification_id=certification.id))
     return render("entities/revoke.html", certification=certification, requirement=requirement, form=form,
                   status=422 if form.is_submitted() else 200)
@@ -277,11 +279,16 @@ def remove(certification_id: int, requirement_id: int):
     certification, requirement = _association_or_404(certification_id, requirement_id)
     records = len(requirement.records)
     return confirm_delete(
-        heading=f"Remove {requirement.entity.name} from {certification.name}",
-        explanation=f"This cannot be undone: the association and its certification history ({plural(records, 'records')}"
-                    " and their files) are deleted. To stop tracking it but keep the history, revoke it instead.",
-        button="Remove", cancel_url=url_for("entities.associations", certification_id=certification.id),
+        heading=gettext("Remove %(name)s from %(certification)s", name=requirement.entity.name,
+                        certification=certification.name),
+        explanation=ngettext("This cannot be undone: the association and its certification history (%(num)d record "
+                             "and its files) are deleted. To stop tracking it but keep the history, revoke it instead.",
+                             "This cannot be undone: the association and its certification history (%(num)d records "
+                             "and their files) are deleted. To stop tracking it but keep the history, revoke it instead.",
+                             records),
+        button=gettext("Remove"), cancel_url=url_for("entities.associations", certification_id=certification.id),
         delete=lambda: remove_association(current_user, requirement),
-        done=f"{requirement.entity.name} removed from {certification.name} with its history.",
+        done=gettext("%(name)s removed from %(certification)s with its history.", name=requirement.entity.name,
+                     certification=certification.name),
         done_url=url_for("entities.associations", certification_id=certification.id),
     )

@@ -1,4 +1,5 @@
 """Forms of assets, clients and job locations: details, a record with files, revoking an association."""
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -12,17 +13,17 @@ from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 
 class EntityForm(FlaskForm):
-    name = StringField("Name", filters=[blank_to_none], validators=[Length(max=200), one_line])
-    identifier = StringField("Identifier", filters=[blank_to_none], validators=[Length(max=100), one_line],
-                             description="A serial, registration or account number, unique among its kind.")
-    description = TextAreaField("Description", filters=[blank_to_none], validators=[Length(max=5000)],
+    name = StringField(_l("Name"), filters=[blank_to_none], validators=[Length(max=200), one_line])
+    identifier = StringField(_l("Identifier"), filters=[blank_to_none], validators=[Length(max=100), one_line],
+                             description=_l("A serial, registration or account number, unique among its kind."))
+    description = TextAreaField(_l("Description"), filters=[blank_to_none], validators=[Length(max=5000)],
                                 render_kw={"rows": 3})
-    tags = StringField("Tags", filters=[blank_to_none], validators=[tag_list], description="Separate tags with commas.")
-    owner_id = SelectField("Responsible user", coerce=optional_id, validate_choice=False,
-                           description="Sees this page and is the one its notices go to.")
+    tags = StringField(_l("Tags"), filters=[blank_to_none], validators=[tag_list], description=_l("Separate tags with commas."))
+    owner_id = SelectField(_l("Responsible user"), coerce=optional_id, validate_choice=False,
+                           description=_l("Sees this page and is the one its notices go to."))
 
     def set_choices(self, owners: list[tuple[int, str]]) -> None:
-        self.owner_id.choices = [("", "Nobody")] + owners
+        self.owner_id.choices = [("", gettext("Nobody"))] + owners
 
     def fill_from(self, entity) -> None:
         self.name.data, self.identifier.data, self.description.data = entity.name, entity.identifier, entity.description
@@ -35,14 +36,14 @@ class EntityForm(FlaskForm):
 
 
 class EntityRecordForm(FlaskForm):
-    completed_on = FlexibleDateField("Completion date", validators=[InputRequired("Enter the completion date.")])
-    expires_on = FlexibleDateField("Expiration date (leave blank: the certification's rules give it)",
+    completed_on = FlexibleDateField(_l("Completion date"), validators=[InputRequired(_l("Enter the completion date."))])
+    expires_on = FlexibleDateField(_l("Expiration date (leave blank: the certification's rules give it)"),
                                    validators=[Optional()], expiration=True)
-    notes = TextAreaField("Notes", filters=[blank_to_none], validators=[Length(max=2000)], render_kw={"rows": 3})
-    files = MultipleFileField("Attach files", render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+    notes = TextAreaField(_l("Notes"), filters=[blank_to_none], validators=[Length(max=2000)], render_kw={"rows": 3})
+    files = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
 
 class RevokeAssociationForm(FlaskForm):
-    reason = TextAreaField("Documented reason", filters=[blank_to_none],
-                           validators=[InputRequired("Give the documented reason for revoking."),
+    reason = TextAreaField(_l("Documented reason"), filters=[blank_to_none],
+                           validators=[InputRequired(_l("Give the documented reason for revoking.")),
                                        Length(max=REASON_LIMIT)], render_kw={"rows": 3})

@@ -16,5 +16,5 @@ class ImportUploadForm(FlaskForm):
 
 def upload_form_for(kind: ImportKind) -> ImportUploadForm:
     """The upload form with a tick box for each of the kind's options."""
-    fields = {option.name: BooleanField(option.label, default=option.default) for option in kind.options}
+    fields = {option.name: BooleanField(_l(option.label), default=option.default) for option in kind.options}
     return type("KindUploadForm", (ImportUploadForm,), fields)()

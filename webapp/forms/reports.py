@@ -7,21 +7,20 @@ from wtforms import BooleanField, MultipleFileField, IntegerField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.bounds import database_id
-from webapp.forms.certifications import MultiCheckboxField
+from webapp.forms.certifications import TYPE_LABELS, MultiCheckboxField
 from webapp.forms.choices import RadioField, SelectField, SelectMultipleField
 from webapp.forms.my_account import one_time_key
 from webapp.forms.validators import one_line
-from webapp.models.certifications import CERTIFICATION_TYPE_LABELS
 from webapp.rules import Status
 from webapp.services.storage import ACCEPT_ATTRIBUTE
 
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 # Employees, or the assets, clients or job locations (decision 75): what the rows are.
-TYPE_CHOICES = list(CERTIFICATION_TYPE_LABELS.items())
+TYPE_CHOICES = list(TYPE_LABELS.items())
 
 
 def type_field():
-    return SelectField("Type", choices=TYPE_CHOICES, default="employee", validate_choice=True)
+    return SelectField(_l("Type"), choices=TYPE_CHOICES, default="employee", validate_choice=True)
 
 
 def optional_id(value):

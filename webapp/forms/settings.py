@@ -83,8 +83,8 @@ class AttachmentNamingForm(FlaskForm):
 
 class TimeZoneForm(FlaskForm):
     # Checked by the service (decision 91), so a name zoneinfo does not know gets a clear message.
-    time_zone = SelectField("The organisation's time zone", validate_choice=False)
-    submit = SubmitField("Save")
+    time_zone = SelectField(_l("The organisation's time zone"), validate_choice=False)
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

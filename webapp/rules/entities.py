@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from .cells import NOT_ONE_LINE
+from .languages import N_
+from .messages import Message, message
 from .policy import TrackingPolicy
 from .status import RecordFacts, RequirementFacts, RequirementStatus, Status, status_on
 
 
 @dataclass(frozen=True)
 class KindWords:
-    """How the pages name one kind of entity, and the start of its URLs."""
+    """How the pages name one kind of entity (message ids, translated where shown: decision 102), and the
+    start of its URLs."""
 
     singular: str
     plural: str
@@ -21,32 +24,32 @@ class KindWords:
 
 
 KINDS: dict[str, KindWords] = {
-    "asset": KindWords("Asset", "Assets", "assets"),
-    "client": KindWords("Client", "Clients", "clients"),
-    "location": KindWords("Job Location", "Job Locations", "job-locations"),
+    "asset": KindWords(N_("Asset"), N_("Assets"), "assets"),
+    "client": KindWords(N_("Client"), N_("Clients"), "clients"),
+    "location": KindWords(N_("Job Location"), N_("Job Locations"), "job-locations"),
 }
 KIND_BY_SLUG = {words.slug: kind for kind, words in KINDS.items()}
 
 REASON_LIMIT = 1000
 
 
-def identifier_problem(identifier: str, limit: int) -> str | None:
+def identifier_problem(identifier: str, limit: int) -> Message | None:
     """Why `identifier` (already stripped) cannot identify an entity, or None (decision 65)."""
     if not identifier:
-        return "Enter the identifier: a serial, registration or account number, unique among its kind."
+        return message(N_("Enter the identifier: a serial, registration or account number, unique among its kind."))
     if len(identifier) > limit:
-        return f"Keep the identifier to {limit} characters."
+        return message(N_("Keep the identifier to %(limit)s characters."), limit=limit)
     if NOT_ONE_LINE.search(identifier):
-        return "Write the identifier on one line, without line breaks or tabs."
+        return message(N_("Write the identifier on one line, without line breaks or tabs."))
     return None
 
 
-def reason_problem(reason: str) -> str | None:
+def reason_problem(reason: str) -> Message | None:
     """Why `reason` (already stripped) cannot document a revocation, or None (decision 67)."""
     if not reason:
-        return "Give the documented reason for revoking: it stays on file with the association."
+        return message(N_("Give the documented reason for revoking: it stays on file with the association."))
     if len(reason) > REASON_LIMIT:
-        return f"Keep the reason to {REASON_LIMIT} characters."
+        return message(N_("Keep the reason to %(limit)s characters."), limit=REASON_LIMIT)
     return None
 
 
@@ -61,12 +64,12 @@ def association_status(day: date, policy: TrackingPolicy, records: tuple[RecordF
 
 # The Associations tab's status filter: the HSE documents' statuses ("Expires soon" is due or overdue).
 STATUS_FILTERS: dict[str, tuple[str, tuple[Status, ...]]] = {
-    "valid": ("Valid", (Status.VALID,)),
-    "upcoming": ("Upcoming", (Status.UPCOMING,)),
-    "missing": ("Nothing on File", (Status.MISSING,)),
-    "expires_soon": ("Expires Soon", (Status.DUE, Status.OVERDUE)),
-    "expired": ("Expired", (Status.EXPIRED,)),
-    "revoked": ("Revoked", (Status.REVOKED,)),
+    "valid": (N_("Valid"), (Status.VALID,)),
+    "upcoming": (N_("Upcoming"), (Status.UPCOMING,)),
+    "missing": (N_("Nothing on File"), (Status.MISSING,)),
+    "expires_soon": (N_("Expires Soon"), (Status.DUE, Status.OVERDUE)),
+    "expired": (N_("Expired"), (Status.EXPIRED,)),
+    "revoked": (N_("Revoked"), (Status.REVOKED,)),
 }
 
 

@@ -14,7 +14,7 @@ from webapp.rules.status import RecordFacts
 
 # What the Status column may say (any case; blank is Approved), and what is stored.
 RECORD_STATUSES = {"approved": "approved", "revoked": "revoked"}
-STATUS_HELP = "Approved (or blank) or Revoked: only records come in, never pending or declined submissions."
+STATUS_HELP = N_("Approved (or blank) or Revoked: only records come in, never pending or declined submissions.")
 # The Expiration Date of a record that does not expire, as the export writes it.
 NEVER = "Never"
 

@@ -24,9 +24,9 @@ from webapp.services.payments import open_payment
 from webapp.services.storage import UploadError, check_upload, store_file
 from webapp.text import non_blank_lines
 
-FIELD_KIND_LABELS = {
-    "text": "Text", "number": "Number", "date": "Date", "choice": "Choice (pick one)",
-    "checkbox": "Checkbox", "signature": "Signature (typed full name)", "file": "File",
+FIELD_KIND_LABELS = {  # lazy: read where shown, in that request's language
+    "text": _l("Text"), "number": _l("Number"), "date": _l("Date"), "choice": _l("Choice (pick one)"),
+    "checkbox": _l("Checkbox"), "signature": _l("Signature (typed full name)"), "file": _l("File"),
 }
 assert set(FIELD_KIND_LABELS) == set(FORM_FIELD_KINDS)
 

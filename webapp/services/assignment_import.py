@@ -136,10 +136,10 @@ ASSIGNMENTS = ImportKind(
     permissions=frozenset({Permission.MANAGE_ROLES}),
     plan=plan_assignments, write=write_assignments, export_rows=export_assignments,
     column_help={
-        ROLE: "The role's name (any case). A role that does not exist yet is created.",
-        COMPANY: "A company that exists. Blank (with Certification blank too): the role alone, applying to no company.",
-        CERTIFICATION: "A certification the role requires in that company. Blank: the role applies to the company "
-                       "and requires nothing more. An import only adds: it never removes a requirement.",
+        ROLE: N_("The role's name (any case). A role that does not exist yet is created."),
+        COMPANY: N_("A company that exists. Blank (with Certification blank too): the role alone, applying to no company."),
+        CERTIFICATION: N_("A certification the role requires in that company. Blank: the role applies to the company "
+                           "and requires nothing more. An import only adds: it never removes a requirement."),
     },
     description=N_("One row per certification a role requires in a company; roles that require nothing come too."),
     template_rows=(("Welder", "Acme Energy", "H2S Awareness"),),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from webapp.extensions import db
 from webapp.models import User
 from webapp.rules import RequirementStatus
+from webapp.rules.languages import N_
 from webapp.services.access import users_in_reach
 from webapp.services.compliance import load_requirements
 from webapp.services import entities
@@ -19,9 +20,9 @@ from webapp.services.entity_reports import association_lines
 from webapp.services.privacy import sight_of
 
 PAGE_SIZE = 25
-# The view switcher's choices, in its order: the query value and the label.
-VIEWS = {"groups": "Groups", "employees": "Employees", "assets": "Assets", "clients": "Clients",
-         "locations": "Job Locations"}
+# The view switcher's choices, in its order: the query value and the label (a message id, translated where shown).
+VIEWS = {"groups": N_("Groups"), "employees": N_("Employees"), "assets": N_("Assets"), "clients": N_("Clients"),
+         "locations": N_("Job Locations")}
 VIEW_KINDS = {"assets": "asset", "clients": "client", "locations": "location"}
 
 

@@ -42,6 +42,7 @@ from webapp.rules import (
     status_on,
 )
 from webapp.rules.languages import N_
+from webapp.rules.messages import Message, message
 
 
 def _period(amount: int | None, unit: str | None) -> Period | None:
@@ -92,11 +93,12 @@ class Requirement:
     current_record_id: int | None = None
 
     @property
-    def source_names(self) -> list[str]:
-        names = [role.role_name for role in self.sources.roles]
+    def source_names(self) -> list[str | Message]:
+        """Role names, then the direct assignment and job locations as message ids (translated where shown)."""
+        names: list[str | Message] = [role.role_name for role in self.sources.roles]
         if self.sources.direct:
             names.append(N_("Other Required Certification"))  # shown translated, as every role name may not be
-        names += [f"Job Location {site}" for site in self.sources.sites]
+        names += [message(N_("Job Location %(name)s"), name=site) for site in self.sources.sites]
         return names
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,11 +20,12 @@ from webapp.models.people import new_token
 from webapp.permissions import Permission
 from webapp.rules import RecordFacts, RequirementStatus, expiration_for
 from webapp.rules.entities import KINDS, association_status, identifier_problem, matches_filter, reason_problem
+from webapp.rules.languages import N_
 from webapp.rules.periods import format_date
 from webapp.rules.verdicts import Verdict, VerdictItem, verdict_for_role
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import tracking_policy
-from webapp.services.invalid import Invalid
+from webapp.services.invalid import Invalid, message_text
 from webapp.services.known import unknown_ids
 from webapp.services.mail import external_url
 from webapp.services.storage import check_uploads, store_file
@@ -108,6 +110,18 @@ def owned_entities(owner: User) -> list[Entity]:
         .order_by(Entity.kind, func.lower(Entity.name))
     ))
 
+# Refusals naming the kind, one sentence per kind so each language writes it whole (message ids).
+NAME_MISSING = {"asset": N_("Enter the asset's name."), "client": N_("Enter the client's name."),
+                "location": N_("Enter the job location's name.")}
+IDENTIFIER_TAKEN = {"asset": N_("Another asset already has this identifier."),
+                    "client": N_("Another client already has this identifier."),
+                    "location": N_("Another job location already has this identifier.")}
+NONE_SELECTED = {"asset": N_("Select the assets to add."), "client": N_("Select the clients to add."),
+                 "location": N_("Select the job locations to add.")}
+NOT_IN_LIST = {"asset": N_("Choose only assets in use, from the list."),
+               "client": N_("Choose only clients in use, from the list."),
+               "location": N_("Choose only job locations in use, from the list.")}
+
 
 def owner_choices() -> list[tuple[int, str]]:
     """Active people who may be responsible for an entity, by name."""
@@ -122,16 +136,16 @@ def _check_entity(kind: str, values: dict, own_id: int | None) -> dict:
     name = (values.get("name") or "").strip()
     identifier = (values.get("identifier") or "").strip()
     if not name:
-        errors["name"] = f"Enter the {KINDS[kind].singular.lower()}'s name."
+        errors["name"] = gettext(NAME_MISSING[kind])
     elif len(name) > NAME_LIMIT:
-        errors["name"] = f"Keep the name to {NAME_LIMIT} characters."
+        errors["name"] = gettext("Keep the name to %(limit)s characters.", limit=NAME_LIMIT)
     if problem := identifier_problem(identifier, IDENTIFIER_LIMIT):
-        errors["identifier"] = problem
+        errors["identifier"] = message_text(problem)
     elif _identifier_taken(kind, identifier, own_id):
         errors["identifier"] = _identifier_taken_message(kind)
     owner_id = values.get("owner_id")
     if owner_id and unknown_ids(User, [owner_id]):
-        errors["owner_id"] = "Choose the responsible user from the list."
+        errors["owner_id"] = gettext("Choose the responsible user from the list.")
     if errors:
         raise Invalid(errors)
     return {"name": name, "identifier": identifier, "description": (values.get("description") or "").strip() or None,
@@ -146,7 +160,7 @@ def _identifier_taken(kind: str, identifier: str, own_id: int | None) -> bool:
 
 
 def _identifier_taken_message(kind: str) -> str:
-    return f"Another {KINDS[kind].singular.lower()} already has this identifier."
+    return gettext(IDENTIFIER_TAKEN[kind])
 
 
 def _save_entity(actor: User, entity: Entity, columns: dict, tag_names: Iterable[str], action: str,
@@ -239,25 +253,25 @@ def add_associations(actor: User, certification: Certification, entity_ids: Iter
     associated (decision 67). Returns the entities added."""
     ids = sorted(set(entity_ids))
     if certification.type not in KINDS:
-        raise Invalid({"entity_ids": "This is an Employee certification: assign it to people or roles."})
+        raise Invalid({"entity_ids": gettext("This is an Employee certification: assign it to people or roles.")})
     if not ids:
-        raise Invalid({"entity_ids": f"Select the {KINDS[certification.type].plural.lower()} to add."})
+        raise Invalid({"entity_ids": gettext(NONE_SELECTED[certification.type])})
     entities = list(db.session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.name)))
     wrong = [e for e in entities if e.kind != certification.type or e.archived_at is not None]
     if len(entities) != len(ids) or wrong:
-        raise Invalid({"entity_ids": f"Choose only {KINDS[certification.type].plural.lower()} in use, from the list."})
+        raise Invalid({"entity_ids": gettext(NOT_IN_LIST[certification.type])})
     already = set(db.session.scalars(select(EntityRequirement.entity_id).where(
         EntityRequirement.certification_id == certification.id, EntityRequirement.entity_id.in_(ids))))
     if already:
         names = ", ".join(e.name for e in entities if e.id in already)
-        raise Invalid({"entity_ids": f"Already associated (revoked or not): {names}. Nothing was added."})
+        raise Invalid({"entity_ids": gettext("Already associated (revoked or not): %(names)s. Nothing was added.", names=names)})
     for entity in entities:
         db.session.add(EntityRequirement(entity=entity, certification_id=certification.id, added_by_id=actor.id))
     try:
         db.session.flush()
     except IntegrityError as race:
         db.session.rollback()
-        raise Invalid({"entity_ids": "Someone added one of them at the same moment. Nothing was added."}) from race
+        raise Invalid({"entity_ids": gettext("Someone added one of them at the same moment. Nothing was added.")}) from race
     record_audit(actor, "entity_requirement.add", certification,
                  f"Associated {', '.join(e.name for e in entities)} with {certification.name}",
                  after={"entities": [e.identifier for e in entities]})
@@ -277,9 +291,9 @@ def revoke_association(actor: User, requirement: EntityRequirement, reason: str)
     """Revoke the association with a documented reason; it stays, with its records (decision 67)."""
     reason = (reason or "").strip()
     if requirement.is_revoked:
-        raise Invalid({"reason": f"{requirement.entity.name} is already revoked."})
+        raise Invalid({"reason": gettext("%(name)s is already revoked.", name=requirement.entity.name)})
     if problem := reason_problem(reason):
-        raise Invalid({"reason": problem})
+        raise Invalid({"reason": message_text(problem)})
     requirement.revoked_at, requirement.revoked_by_id, requirement.revoked_reason = utcnow(), actor.id, reason
     record_audit(actor, "entity_requirement.revoke", requirement,
                  f"Revoked {requirement.certification.name} of {requirement.entity.name}: {reason}",
@@ -316,11 +330,11 @@ def record_for_entity(actor: User, requirement: EntityRequirement, completed_on:
     Refuses a revoked association, no completion date, an expiry before it, a refused file (Invalid)."""
     errors: dict[str, str] = {}
     if requirement.is_revoked:
-        errors["completed_on"] = "This association is revoked: nothing can be recorded on it."
+        errors["completed_on"] = gettext("This association is revoked: nothing can be recorded on it.")
     if completed_on is None:
         errors.setdefault("completed_on", "Enter the completion date.")
     elif expires_on is not None and expires_on < completed_on:
-        errors["expires_on"] = "The expiration date cannot be before the completion date."
+        errors["expires_on"] = gettext("The expiration date cannot be before the completion date.")
     checked, refused = check_uploads(files)
     if refused:
         errors["files"] = " ".join(refused)

@@ -433,7 +433,7 @@ def _entity_rows(scan: _Scan, requirements: list[EntityRequirement]) -> list[dic
                           subject=message(SUBJECTS[event.kind], certification=certification.name,
                                           status=message(status.status.label), expires=status.expires_on or ""))
         mail = render_mail("entity_stage", partial(translated, subject), to=recipient, kind=event.kind,
-                           recipient=recipient, entity=entity, kind_name=words.singular.lower(),
+                           recipient=recipient, entity=entity, kind_name=words.singular,
                            certification=certification, status=status,
                            link=external_url("entities.detail", kind=entity.kind, entity_id=entity.id))
         rows.append(_row(kind, recipient, None, certification.id, event.key_date, mail, scan.now, entity.id))

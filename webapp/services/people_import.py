@@ -559,23 +559,23 @@ PEOPLE = ImportKind(
     permissions=frozenset({Permission.EDIT_ALL_ACCOUNTS}),
     plan=plan_people, write=write_people, export_rows=export_people,
     column_help={
-        "Username": "Required; unique in any case. A row whose username (else e-mail address) is already in "
-                    "FieldCert updates that person; any other row adds a person.",
-        "E-mail": "Required; unique in any case. Changing someone's needs every permission they have.",
-        "First Name": "Required.", "Last Name": "Required.",
-        "Employee Number": "Optional; unique. Blank clears it.",
-        "Job Title": "Optional. Blank clears it.",
-        "Company": "The name of an existing company, or blank for none.",
-        "Supervisors": "Usernames separated by ;, of active people already in FieldCert or anywhere in this "
-                       "file. Blank: no supervisors. Nobody may end up supervising themselves.",
-        "Module Levels": "Names separated by ;. Blank: Employee for a new person, unchanged for others. Only "
-                         "people who manage module levels may change them.",
-        "Roles": "Names separated by ;, each with an optional training end date: "
-                 "Rigger; Welder (training until 01/31/2027). Blank: no roles.",
-        "Active": "Yes or No (Y/N, On/Off, True/False, 1/0). Blank: Yes for a new person, unchanged for others.",
+        "Username": N_("Required; unique in any case. A row whose username (else e-mail address) is already in "
+                        "FieldCert updates that person; any other row adds a person."),
+        "E-mail": N_("Required; unique in any case. Changing someone's needs every permission they have."),
+        "First Name": N_("Required."), "Last Name": N_("Required."),
+        "Employee Number": N_("Optional; unique. Blank clears it."),
+        "Job Title": N_("Optional. Blank clears it."),
+        "Company": N_("The name of an existing company, or blank for none."),
+        "Supervisors": N_("Usernames separated by ;, of active people already in FieldCert or anywhere in this "
+                           "file. Blank: no supervisors. Nobody may end up supervising themselves."),
+        "Module Levels": N_("Names separated by ;. Blank: Employee for a new person, unchanged for others. Only "
+                             "people who manage module levels may change them."),
+        "Roles": N_("Names separated by ;, each with an optional training end date: "
+                     "Rigger; Welder (training until 01/31/2027). Blank: no roles."),
+        "Active": N_("Yes or No (Y/N, On/Off, True/False, 1/0). Blank: Yes for a new person, unchanged for others."),
     },
     template_rows=(("jdoe", "jane.doe@example.com", "Jane", "Doe", "E1001", "Welder", "", "", "Employee",
                     "", "Yes"),),
-    options=(ImportOption("invite", "E-mail an invitation to choose a password to each new person", default=True),),
+    options=(ImportOption("invite", N_("E-mail an invitation to choose a password to each new person"), default=True),),
     after_commit=invite_created,
 )

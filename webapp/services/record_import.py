@@ -256,15 +256,15 @@ RECORDS = ImportKind(
     permissions=frozenset({Permission.RECORD_FOR_ALL, Permission.APPROVE_ALL}),
     plan=plan_records, write=write_records, export_rows=export_records,
     column_help={
-        USER: "The person's username or e-mail address; they must already be in FieldCert.",
-        CERTIFICATION: "The certification's name, as in FieldCert (any case).",
-        COMPLETED: "The day it was completed, as MM/DD/YYYY (or YYYY-MM-DD). Required.",
-        EXPIRES: "Kept as given (history moves in as it was); not before the completion date. Never: the record "
-                 "does not expire. Blank: the certification's tracking settings give it, after the person's "
-                 "earlier records.",
+        USER: N_("The person's username or e-mail address; they must already be in FieldCert."),
+        CERTIFICATION: N_("The certification's name, as in FieldCert (any case)."),
+        COMPLETED: N_("The day it was completed, as MM/DD/YYYY (or YYYY-MM-DD). Required."),
+        EXPIRES: N_("Kept as given (history moves in as it was); not before the completion date. Never: the record "
+                     "does not expire. Blank: the certification's tracking settings give it, after the person's "
+                     "earlier records."),
         STATUS: STATUS_HELP,
-        REASON: "Why the record was revoked: required for a revoked record, empty otherwise.",
-        NOTES: "Optional; added to the record as a comment by you.",
+        REASON: N_("Why the record was revoked: required for a revoked record, empty otherwise."),
+        NOTES: N_("Optional; added to the record as a comment by you."),
     },
     description=N_("One row per record: a person's certification completed on a date, the history an organisation "
                 "moves in or out."),

@@ -27,6 +27,7 @@ from webapp.models.people import supervisor_links
 from webapp.services.access import may_act_on, reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
 from webapp.services.certifications import group_and_nested
+from webapp.services.invalid import message_text
 from webapp.rules import RequirementStatus
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.entities import AssociationLine
@@ -467,7 +468,7 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
         yield [
             *person,
             _once(texts, requirement.certification.name, safe_cell),
-            _once(texts, "; ".join(map(gettext, requirement.source_names)), safe_cell),
+            _once(texts, "; ".join(map(message_text, requirement.source_names)), safe_cell),
             gettext(line.status_label),
             yes if s.pending else no,
             _once(dates, s.completed_on, _day),

@@ -139,13 +139,13 @@ PERSON_REQUIREMENTS = ImportKind(
     permissions=frozenset({Permission.MANAGE_ALL_REQUIREMENTS, Permission.DEFER_ALL}),
     plan=plan_requirements, write=write_requirements, export_rows=export_requirements,
     column_help={
-        PERSON: "The person's username or e-mail address (any case).",
-        CERTIFICATION: "The certification's name (any case).",
-        OTHER_REQUIRED: "Yes: required of the person whatever their roles (an Other Required Certification). "
-                        "No or blank: only as their roles say. An import never removes one.",
-        STATE: "Not Applicable, Deferred, Cannot Be Deferred, or blank to leave the person's setting as it is.",
-        DEFERRED_UNTIL: "The day a deferral ends (MM/DD/YYYY or YYYY-MM-DD); only with Deferred.",
-        NOTES: "The setting's notes (shown on the QR report).",
+        PERSON: N_("The person's username or e-mail address (any case)."),
+        CERTIFICATION: N_("The certification's name (any case)."),
+        OTHER_REQUIRED: N_("Yes: required of the person whatever their roles (an Other Required Certification). "
+                            "No or blank: only as their roles say. An import never removes one."),
+        STATE: N_("Not Applicable, Deferred, Cannot Be Deferred, or blank to leave the person's setting as it is."),
+        DEFERRED_UNTIL: N_("The day a deferral ends (MM/DD/YYYY or YYYY-MM-DD); only with Deferred."),
+        NOTES: N_("The setting's notes (shown on the QR report)."),
     },
     description=N_("Each person's Other Required Certifications and their not applicable, deferred and "
                 "cannot-be-deferred settings."),

@@ -25,6 +25,7 @@ from webapp.models import Certification, Entity, EntityRecord, EntityRequirement
 from webapp.permissions import Permission
 from webapp.rules.entities import KINDS
 from webapp.rules.languages import N_
+from webapp.rules.messages import english_part as english
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.chunks import rows_by_key
@@ -97,7 +98,7 @@ def export_requirements(by: User) -> Iterator[tuple]:
                     continue
                 yield ("Employee", user.username, user.full_name, user.username, user.last_name, user.first_name,
                        user.company.name if user.company else "", requirement.certification.name,
-                       "; ".join(requirement.source_names), *_status_cells(requirement.status))
+                       "; ".join(english(name) for name in requirement.source_names), *_status_cells(requirement.status))
     yield from export_entity_requirements(by)
 
 

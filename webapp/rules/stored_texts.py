@@ -1,0 +1,169 @@
+"""Texts written once in English and stored (the audit trail's summaries, an import's row errors, written by a
+background job that has no reader), translated where they are shown through a fixed set of message ids
+(docs/rules.md decision 103): a stored text that reads as one of them, word for word, becomes that message with
+its parts (names, numbers) as they were written, a day in the reader's order; any other text is shown as it was
+written.
+Pure: `match` gives the Message; `webapp.i18n.stored_text` writes it in the request's language."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from .languages import N_
+from .messages import Message
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class StoredTexts:
+    """Message ids with `%(name)s` placeholders, each read back from the English text it wrote."""
+
+    def __init__(self, ids: Iterable[str]):
+        # The most literal first: "Edited certification group %(name)s" before "Edited certification %(name)s".
+        ordered = sorted(set(ids), key=lambda id_: -len(_PLACEHOLDER.sub("", id_)))
+        self.patterns = [(id_, re.compile(_pattern(id_), re.DOTALL)) for id_ in ordered]
+
+    def match(self, text: str) -> Message | None:
+        """The message `text` was written from, or None."""
+        for id_, pattern in self.patterns:
+            found = pattern.fullmatch(text)
+            if found:
+                return Message(id_, tuple((name, _part(name, value)) for name, value in found.groupdict().items()))
+        return None
+
+
+def _part(name: str, value: str) -> object:
+    """A part as the message takes it: a `day` was written MM/DD/YYYY (format_date) and is shown in the reader's
+    order, so 01/10/2026 never reads as the 1st of October; anything else is text."""
+    if name == "day":
+        try:
+            return datetime.strptime(value, "%m/%d/%Y").date()
+        except ValueError:
+            return value
+    return value
+
+
+def _pattern(id_: str) -> str:
+    parts, position = [], 0
+    for placeholder in _PLACEHOLDER.finditer(id_):
+        parts.append(re.escape(id_[position:placeholder.start()]))
+        parts.append(f"(?P<{placeholder.group(1)}>.+?)")
+        position = placeholder.end()
+    parts.append(re.escape(id_[position:]))
+    return "".join(parts)
+
+
+# What services/*.py write with record_audit, as the f-strings there write it (the parts are names, counts and
+# dates as they were at the time).
+AUDIT_SUMMARIES = StoredTexts((
+    N_("Deleted a comment"),
+    N_("Edited a comment"),
+    N_("Exported the audit trail as CSV"),
+    N_("Failed sign-in for an unknown account"),
+    N_("Added field %(field)s to form %(form)s"),
+    N_("Added learning system %(name)s"),
+    N_("Added %(person)s as an administrator from the command line"),
+    N_("Added %(person)s"),
+    N_("Approved %(certification)s for %(person)s"),
+    N_("Assigned %(person)s to work at %(location)s"),
+    N_("Assigned %(role)s to %(person)s"),
+    N_("Associated %(names)s with %(certification)s"),
+    N_("Attached %(names)s to %(certification)s of %(person)s"),
+    N_("Changed the module levels of %(person)s"),
+    N_("Changed the photo of %(person)s"),
+    N_("Comment on %(certification)s of %(person)s"),
+    N_("Created certification group %(name)s"),
+    N_("Created certification %(name)s"),
+    N_("Created company %(name)s"),
+    N_("Created module level %(name)s"),
+    N_("Created role %(name)s"),
+    N_("Created shared report %(name)s"),
+    N_("Deactivated %(person)s"),
+    N_("Declined %(certification)s for %(person)s"),
+    N_("Deleted certification group %(name)s"),
+    N_("Deleted module level %(name)s"),
+    N_("Deleted scheduled report %(name)s"),
+    N_("Deleted shared report %(name)s"),
+    N_("E-mailed shared report %(name)s to %(addresses)s"),
+    N_("Edited certification group %(name)s"),
+    N_("Edited certification %(name)s"),
+    N_("Edited company %(name)s"),
+    N_("Edited dates of %(certification)s for %(person)s"),
+    N_("Edited module level %(name)s"),
+    N_("Edited role %(name)s"),
+    N_("Edited the account info of %(person)s"),
+    N_("Edited the certifications %(role)s requires"),
+    N_("Edited the roles of %(company)s"),
+    N_("Edited the roles requiring %(certification)s"),
+    N_("Edited the users assigned to %(role)s"),
+    N_("Edited the users required to hold %(certification)s"),
+    N_("Ended all sessions of %(person)s"),
+    N_("Ended all other sessions of %(person)s"),
+    N_("Erased the personal data of %(person)s on request"),
+    N_("Failed sign-in as %(username)s"),
+    N_("Invited %(person)s to choose a password"),
+    N_("Moved field %(field)s on form %(form)s"),
+    N_("Notified %(person)s"),
+    N_("Notified %(person)s about %(certification)s"),
+    N_("Revoked %(certification)s completed %(day)s of %(person)s: %(reason)s"),
+    N_("Restored %(certification)s completed %(day)s of %(person)s: %(reason)s"),
+    N_("Reactivated %(person)s"),
+    N_("Refused password sign-in as %(username)s"),
+    N_("Removed field %(field)s from form %(form)s"),
+    N_("Removed %(role)s from %(person)s"),
+    N_("Removed %(name)s from the attachment inbox"),
+    N_("Replaced the secret of %(name)s"),
+    N_("Reset the QR code of %(name)s"),
+    N_("Reset the calendar feed of %(person)s"),
+    N_("Revoked %(certification)s of %(name)s: %(reason)s"),
+    N_("Restored %(certification)s of %(name)s: %(reason)s"),
+    N_("Saved form %(name)s"),
+    N_("Saved scheduled report %(name)s"),
+    N_("Turned off notifications on %(device)s"),
+    N_("Turned on notifications on %(device)s"),
+    N_("Uploaded revision %(revision)s of %(document)s for %(certification)s"),
+    N_("Uploaded %(name)s to the attachment inbox"),
+    N_("Enabled learning system %(name)s"),
+    N_("Disabled learning system %(name)s"),
+    N_("Hid %(person)s from reports"),
+    N_("Showed %(person)s in reports"),
+    N_("Paused scheduled report %(name)s"),
+    N_("Resumed scheduled report %(name)s"),
+    N_("%(person)s batch submitted %(certification)s for %(other)s"),
+    N_("%(person)s recorded a competency certificate for %(other)s in %(role)s"),
+    N_("%(certification)s no longer directly required of %(person)s"),
+    N_("%(certification)s required of %(person)s"),
+    N_("%(person)s no longer works at %(location)s"),
+    N_("%(person)s changed their password"),
+    N_("%(person)s edited their profile"),
+    N_("%(person)s signed in with %(provider)s"),
+    N_("%(person)s signed in"),
+    N_("%(person)s signed out"),
+    N_("%(person)s's account was created at their first sign-in with %(provider)s"),
+    N_("Added asset %(name)s"),
+    N_("Added client %(name)s"),
+    N_("Added job location %(name)s"),
+    N_("Edited asset %(name)s"),
+    N_("Edited client %(name)s"),
+    N_("Edited job location %(name)s"),
+))
+
+# What the import kinds (services/*_import.py, services/imports.py) write of a row, in a background job.
+IMPORT_ERRORS = StoredTexts((
+    N_("There is no company named %(name)s: add it first."),
+    N_("There is no certification named %(name)s."),
+    N_("Enter the role's name."),
+    N_("A role requires a certification in a company: name the company."),
+    N_("This assignment is in the file twice (also row %(row)s)."),
+    N_("This record is in the file twice (also row %(row)s)."),
+    N_("Write Not Applicable, Deferred or Cannot Be Deferred, or leave it blank."),
+    N_("A deferral needs the date it ends, and only a deferral has one."),
+    N_("No certification has the ID %(number)s: leave it blank to create one."),
+    N_("Fix the errors in the file and upload it again."),
+    N_("The row has %(cells)s cells but the header only %(columns)s columns: check the separators and quotes."),
+    N_("This looks like a spreadsheet formula; FieldCert takes only values. Remove it or put an apostrophe (') in front."),
+    N_("There is nobody whose requirements you manage named %(name)s."),
+    N_("Enter the person's username or e-mail address."),
+    N_("Enter the certification's name."),
+))
