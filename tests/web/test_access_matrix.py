@@ -116,6 +116,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "entities.remove": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "entities.reset_qr": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "entities.restore": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.restore_association_page": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "entities.revoke": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "files.competency": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
     "files.view": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
@@ -257,8 +258,9 @@ ARGUMENTS = {
     ("public.asset_status", "token"): "asset_token",
     ("entities.file", "attachment_id"): "entity_attachment_id",
     **{(f"entities.{endpoint}", "certification_id"): "asset_certification_id"
-       for endpoint in ("associations", "add", "revoke", "remove")},
+       for endpoint in ("associations", "add", "revoke", "remove", "restore_association_page")},
     ("entities.revoke", "requirement_id"): "asset_requirement_id",
+    ("entities.restore_association_page", "requirement_id"): "asset_requirement_id",
     ("entities.remove", "requirement_id"): "asset_requirement_id",
     # A reset link is no invitation: its token is signed for another purpose.
     ("auth.accept_invitation", "token"): "reset_token",

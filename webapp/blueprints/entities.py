@@ -1,5 +1,6 @@
 """Assets, clients and job locations: the administrator's lists and forms, each entity's page (also its
 responsible user's), records with files, an asset's QR code, and a certification's associations tab."""
+from flask_babel import gettext
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
@@ -34,6 +35,7 @@ from webapp.services.entities import (
     record_for_entity,
     remove_association,
     reset_entity_qr,
+    restore_association,
     revoke_association,
     update_entity,
 )
@@ -269,6 +271,28 @@ def revoke(certification_id: int, requirement_id: int):
             return redirect(url_for("entities.associations", certification_id=certification.id))
     return render("entities/revoke.html", certification=certification, requirement=requirement, form=form,
                   status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/certifications/<int:certification_id>/entities/<int:requirement_id>/restore", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def restore_association_page(certification_id: int, requirement_id: int):
+    """Restore a revoked association, after a confirmation (decision 95)."""
+    certification, requirement = _association_or_404(certification_id, requirement_id)
+    form, error = ActionForm(), None
+    if form.validate_on_submit():
+        try:
+            restore_association(current_user, requirement)
+        except Invalid as invalid:
+            db.session.rollback()
+            error = " ".join(invalid.errors.values())
+        else:
+            flash(gettext("%(certification)s is required of %(name)s again; the revocation stays in the audit trail.",
+                          certification=certification.name, name=requirement.entity.name), "success")
+            return redirect(url_for("entities.associations", certification_id=certification.id))
+    elif not requirement.is_revoked:
+        error = gettext("%(name)s is not revoked.", name=requirement.entity.name)
+    return render("entities/restore.html", certification=certification, requirement=requirement, form=form,
+                  error=error, status=422 if form.is_submitted() else 409 if error else 200)
 
 
 @bp.route("/certifications/<int:certification_id>/entities/<int:requirement_id>/remove", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -284,6 +285,20 @@ def revoke_association(actor: User, requirement: EntityRequirement, reason: str)
     record_audit(actor, "entity_requirement.revoke", requirement,
                  f"Revoked {requirement.certification.name} of {requirement.entity.name}: {reason}",
                  after={"revoked_reason": reason})
+    db.session.commit()
+
+
+def restore_association(actor: User, requirement: EntityRequirement) -> None:
+    """Restore a revoked association (decision 95): it is required again, its status the rules' over the records
+    it kept; the revocation (when, by whom, why) stays in the audit trail. Refuses one that is not revoked."""
+    if not requirement.is_revoked:
+        raise Invalid({"requirement": gettext("%(name)s is not revoked.", name=requirement.entity.name)})
+    before = {"revoked_at": requirement.revoked_at.isoformat(), "revoked_by_id": requirement.revoked_by_id,
+              "revoked_reason": requirement.revoked_reason}
+    record_audit(actor, "entity_requirement.restore", requirement,
+                 f"Restored {requirement.certification.name} of {requirement.entity.name} "
+                 f"(revoked: {requirement.revoked_reason})", before=before, after={"revoked_reason": None})
+    requirement.revoked_at = requirement.revoked_by_id = requirement.revoked_reason = None
     db.session.commit()
 
 
