@@ -79,7 +79,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "data.upload": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "job_locations.add_worker": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "job_locations.certifications": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
-    "job_locations.clearance": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "job_locations.clearance": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),  # its responsible user (own team's) reads it
     # The other team's employee does not work at the job location: nothing to remove.
     "job_locations.remove_worker": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "certifications.delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
