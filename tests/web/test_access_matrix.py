@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     # Single sign-on is not configured here (tests/web/test_single_sign_on.py switches it on).
     "auth.sso_callback": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "auth.sso_start": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "certifications.client_choices": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.bulk_defer": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.bulk_email": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.bulk_not_applicable": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),

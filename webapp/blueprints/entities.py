@@ -18,6 +18,7 @@ from webapp.rules.entities import KINDS, STATUS_FILTERS
 from webapp.rules.periods import plural
 from webapp.security import login_required, permission_required
 from webapp.services.archive import archive_item
+from webapp.services.certification_clients import certifications_for_client
 from webapp.services.entities import (
     add_associations,
     addable_entities,
@@ -40,6 +41,7 @@ from webapp.services.entities import (
     update_entity,
 )
 from webapp.services.invalid import Invalid
+from webapp.services.privacy import hidden_certification_ids
 from webapp.services.qr_codes import qr_png, qr_svg_data_uri
 
 bp = Blueprint("entities", __name__)
@@ -123,8 +125,11 @@ def edit(kind: str, entity_id: int):
 def detail(kind: str, entity_id: int):
     entity = _entity_or_404(kind, entity_id)
     qr_url = entity_qr_url(entity) if kind == "asset" else None
+    client_certifications = (certifications_for_client(entity, hidden_certification_ids(current_user))
+                             if kind == "client" else [])
     return render("entities/detail.html", kind=kind, words=KINDS[kind], entity=entity, lines=entity_lines(entity, today()),
-                  qr_url=qr_url, svg_uri=qr_svg_data_uri(qr_url) if qr_url else None, may_manage=current_user.can(MANAGE))
+                  qr_url=qr_url, svg_uri=qr_svg_data_uri(qr_url) if qr_url else None, may_manage=current_user.can(MANAGE),
+                  client_certifications=client_certifications, may_view_reports=current_user.can(Permission.VIEW_REPORTS))
 
 
 @_for_each_kind("/<int:entity_id>/archive", methods=["GET", "POST"])

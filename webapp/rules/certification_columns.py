@@ -1,5 +1,5 @@
 """The 42 columns of a certifications file, in the main source document's order (Import Certifications),
-then Valid When Added (the HSE documents' field, decision 80): each read from a cell's text into a
+then Valid When Added and Clients (the HSE documents' fields, decisions 80 and 94): each read from a cell's text into a
 setting, with a message naming what is wrong, and written back.
 
 Pure: text in, settings out. Names (module levels, roles, certifications) are read as lists of names;
@@ -242,6 +242,9 @@ COLUMNS: tuple[Column, ...] = (
            "Names of existing certifications (or ones in this file) this one makes valid, separated by semicolons. "
            "A certification has a parent or children, not both."),
     _boolean("Valid When Added", "valid_when_added"),
+    Column("Clients", "clients", read_names, write_names,
+           "Optional: the clients an Employee certification applies to, by identifier (or a name only one client has), "
+           "separated by semicolons; blank: none."),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 BY_KEY = {column.key: column for column in COLUMNS}

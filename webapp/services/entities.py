@@ -67,6 +67,9 @@ def _matching(search: str):
     return or_(func.lower(Entity.name).like(pattern), func.lower(Entity.identifier).like(pattern))
 
 
+matching_entities = _matching  # for the other entity services: name or identifier contains the search
+
+
 def list_entities(kind: str, search: str = "", page: int = 1, *, archived: bool = False) -> EntityPage:
     """One page of `kind`'s entities (archived ones instead, when asked), by name, searched by name or
     identifier, in two queries."""

@@ -149,10 +149,12 @@ def may_use_kind(user: User, kind: ImportKind) -> bool:
 
 
 def file_headers(kind: ImportKind, headers: tuple[str, ...]) -> tuple[str, ...]:
-    """The kind's headers a file with `headers` has: all of them, or all but the optional ones it leaves out."""
-    older = kind.headers[:len(kind.headers) - len(kind.optional_headers)]
-    leaves_out = len(headers) == len(older) and kind.optional_headers
-    return older if leaves_out else kind.headers
+    """The kind's headers a file with `headers` has: all of them, or all but the last optional ones it leaves
+    out (a file made before the last of them were added: 42 certification columns, or 43 with Valid When Added)."""
+    required = len(kind.headers) - len(kind.optional_headers)
+    if required <= len(headers) < len(kind.headers):
+        return kind.headers[:len(headers)]
+    return kind.headers
 
 
 def header_problem(headers: tuple[str, ...], expected: tuple[str, ...]) -> str | None:

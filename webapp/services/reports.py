@@ -26,6 +26,7 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.services.access import may_act_on, reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
+from webapp.services.certification_clients import certification_ids_for_client, client_filter_choices
 from webapp.services.certifications import group_and_nested
 from webapp.rules import RequirementStatus
 from webapp.services.compliance import Requirement, load_requirements
@@ -54,6 +55,7 @@ class MatrixFilters:
     supervisor_id: int | None = None
     status: str | None = None
     include_hidden: bool = False
+    client_id: int | None = None  # certifications that apply to the client (decision 94)
     type: str = "employee"  # a certification type: employees, or the entities of one kind (decision 75)
 
 
@@ -95,6 +97,7 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
         "role": named(CertificationRole, CertificationRole.archived_at.is_(None)),
         "group": named(CertificationGroup),
         "supervisor": [(user_id, f"{last}, {first}") for user_id, last, first in supervisors],
+        "client": client_filter_choices(),
         "certification": [(i, name) for i, name in named(Certification, Certification.archived_at.is_(None))
                           if i not in hidden]
         + [(i, f"{name} (archived)") for i, name in named(Certification, Certification.archived_at.is_not(None))
@@ -117,6 +120,8 @@ def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certific
                 select(RoleRequirement.certification_id).where(RoleRequirement.role_id == filters.role_id)
             )
         )
+    if filters.client_id:
+        query = query.where(Certification.id.in_(certification_ids_for_client(filters.client_id)))
     return list(db.session.scalars(query))
 
 
@@ -231,6 +236,7 @@ class ReportFilters:
     supervisor_id: int | None = None
     include_archived: bool = False
     type: str = "employee"  # employees, or the entities of one kind (decision 75)
+    client_id: int | None = None  # the lines of certifications that apply to the client (decision 94)
 
 
 @dataclass
@@ -303,14 +309,21 @@ def _report_users(viewer: User, filters: ReportFilters):
 
 @dataclass(frozen=True)
 class _LineFilter:
-    """What keeps a requirement on the report, beside its status: the viewer's sight and the role filter."""
+    """What keeps a requirement on the report, beside its status: the viewer's sight, the role filter and the
+    client filter (None: any certification; else those that apply to the client)."""
     hidden: set[int]
     role_name: str | None
+    for_client: frozenset[int] | None = None
+
+    def keeps(self, certification_id: int) -> bool:
+        return certification_id not in self.hidden and (self.for_client is None or certification_id in self.for_client)
 
 
 def _line_filter(viewer: User, filters: ReportFilters) -> _LineFilter:
     role = db.session.get(CertificationRole, filters.role_id) if filters.role_id else None
-    return _LineFilter(hidden_certification_ids(viewer), role.name if role else None)
+    for_client = (frozenset(db.session.scalars(certification_ids_for_client(filters.client_id)))
+                  if filters.client_id else None)
+    return _LineFilter(hidden_certification_ids(viewer), role.name if role else None, for_client)
 
 
 def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[int]) -> dict[int, list[Submission]]:
@@ -330,6 +343,8 @@ def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[
         query = query.where(Submission.certification_id.not_in(keep.hidden))
     if filters.certification_id:
         query = query.where(Submission.certification_id == filters.certification_id)
+    if keep.for_client is not None:
+        query = query.where(Submission.certification_id.in_(keep.for_client))
     latest: dict[tuple[int, int], Submission] = {}
     for record in db.session.scalars(query):
         latest.setdefault((record.user_id, record.certification_id), record)
@@ -342,13 +357,13 @@ def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[
 def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], day: date) -> list[ReportLine]:
     """The requirements of `users` that the filters keep, their statuses from the rules, each person's
     followed by their archived certifications' records when the filters ask for them."""
-    hidden, role_name = keep.hidden, keep.role_name
+    role_name = keep.role_name
     requirements = load_requirements([u.id for u in users], day)
     archived = _archived_records(keep, filters, [u.id for u in users])
     lines = []
     for user in users:
         for requirement in requirements[user.id]:
-            if requirement.certification.id in hidden:
+            if not keep.keeps(requirement.certification.id):
                 continue
             if role_name and role_name not in requirement.source_names:
                 continue

@@ -25,6 +25,7 @@ from webapp.models import (
     Certification,
     CertificationRole,
     Company,
+    Entity,
     ModuleLevelPermission,
     ScheduledReport,
     ScheduledReportRun,
@@ -46,7 +47,8 @@ from webapp.tabular import CSV_MEDIA_TYPE, csv_chunks
 
 # What each saved filter id names, for the check that it still exists.
 FILTERED_BY = {"certification_id": (Certification, "certification"), "role_id": (CertificationRole, "role"),
-               "company_id": (Company, "company"), "supervisor_id": (User, "supervisor")}
+               "company_id": (Company, "company"), "supervisor_id": (User, "supervisor"),
+               "client_id": (Entity, "client")}
 
 
 @dataclass(frozen=True)
