@@ -139,9 +139,13 @@ def export():
         filters = ReportFilters()
     else:
         _, filters = _report_filters()
-    record_report_export(current_user, count_report_people(current_user, filters), everything=bool(request.args.get("all")))
+    what = KINDS[filters.type].plural.lower() if filters.type in KINDS else "people"
+    record_report_export(current_user, count_report_people(current_user, filters), everything=bool(request.args.get("all")),
+                         what=what)
     rows = report_csv_rows(iter_report(current_user, filters, today()))
     name = "certifications-report-all.csv" if request.args.get("all") else "certifications-report-filtered.csv"
+    if filters.type in KINDS:
+        name = f"{KINDS[filters.type].slug}-report-filtered.csv"
     return Response(stream_with_context(csv_chunks(rows, cells_safe=True)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

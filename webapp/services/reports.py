@@ -31,7 +31,15 @@ from webapp.services.certifications import group_and_nested
 from webapp.rules import RequirementStatus
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.entities import AssociationLine
-from webapp.services.entity_reports import EntityLine, association_lines, count_entities, entity_page
+from webapp.services.entity_reports import (
+    EntityLine,
+    association_lines,
+    association_lines_hiding,
+    count_entities,
+    entities_by_ids,
+    entity_ids_of_kind,
+    entity_page,
+)
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
 from webapp.tabular import safe_cell
 
@@ -416,15 +424,22 @@ def load_report_page(viewer: User, filters: ReportFilters, day: date, page: int 
 
 
 def count_report_people(viewer: User, filters: ReportFilters) -> int:
+    """The people the report covers, or, with an entity type, its entities."""
+    if filters.type != "employee":
+        return count_entities(viewer, filters.type)
     return db.session.scalar(_report_users(viewer, filters).with_only_columns(func.count(User.id)).order_by(None))
 
 
-def iter_report(viewer: User, filters: ReportFilters, day: date) -> Iterator[ReportLine]:
+def iter_report(viewer: User, filters: ReportFilters, day: date) -> Iterator[ReportLine | EntityLine]:
     """Every line of the report, computed by the rules over chunks of EXPORT_CHUNK people, so an
-    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk).
+    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk); with
+    an entity type, the lines of that kind's entities the viewer may see, in chunks too (decision 97).
 
     What depends on the viewer is read now; the chunks are read as the response is sent, when the
     request's session (and the viewer loaded in it) may be gone."""
+    if filters.type != "employee":
+        hidden = hidden_certification_ids(viewer)
+        return _entity_chunks(hidden, filters, entity_ids_of_kind(viewer, filters.type), day)
     keep = _line_filter(viewer, filters)
     user_ids = list(db.session.scalars(_report_users(viewer, filters).with_only_columns(User.id)))
     return _report_chunks(keep, filters, user_ids, day)
@@ -438,6 +453,16 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
         ).all()
         by_id = {u.id: u for u in users}
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
+
+
+def _entity_chunks(hidden: set[int], filters: ReportFilters, entity_ids: list[int], day: date) -> Iterator[EntityLine]:
+    """The entities' association lines the status and certification filters keep, EXPORT_CHUNK entities at a time."""
+    for start in range(0, len(entity_ids), EXPORT_CHUNK):
+        chunk = entity_ids[start:start + EXPORT_CHUNK]
+        lines = association_lines_hiding(hidden, chunk, day)
+        for entity in entities_by_ids(chunk):
+            yield from (EntityLine(entity, line) for line in lines[entity.id]
+                        if _matches(line.requirement.certification_id, line.status, filters, day))
 
 
 CSV_HEADER = [_l("Last Name"), _l("First Name"), _l("Username"), _l("Company"),
@@ -467,6 +492,9 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
     dates: dict[date, str] = {}
     yes, no = gettext("Yes"), gettext("No")
     for line in lines:
+        if isinstance(line, EntityLine):
+            yield _entity_csv_row(line, texts, dates, no)
+            continue
         user = line.user
         if user.id != person_id:
             person_id = user.id
@@ -491,11 +519,20 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
         ]
 
 
-def record_report_export(actor: User, people: int, everything: bool) -> None:
+def _entity_csv_row(line: EntityLine, texts: dict, dates: dict, no: str) -> list:
+    """An entity's line in the report's columns (decision 97): its name where a person's last name is, its
+    identifier where the username is, Required By "Association", never pending (decision 69)."""
+    entity, s = line.entity, line.line.status
+    return [safe_cell(entity.name), "", safe_cell(entity.identifier), "",
+            _once(texts, line.certification.name, safe_cell), gettext("Association"), gettext(line.status_label), no,
+            _once(dates, s.completed_on, _day), _once(dates, s.expires_on, _day), "" if s.days_left is None else s.days_left]
+
+
+def record_report_export(actor: User, people: int, everything: bool, what: str = "people") -> None:
     """Note in the audit log that `actor` is downloading the report as CSV: the data leaves FieldCert with them.
 
     Noted before the first row is sent (the export is streamed), with the number of people it covers."""
     which = "the whole report" if everything else "the filtered report"
-    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({people} people)",
+    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({people} {what})",
                  after={"people": people, "everything": everything})
     db.session.commit()
