@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import AuditEntry, Certification, certification_clients
+from webapp.models import AuditEntry, Certification, Entity, User, certification_clients
 from webapp.services.certification_clients import CHOICES_SHOWN
+from webapp.services.demo import load_demo_organisation
 
 
 @pytest.fixture
@@ -101,3 +102,15 @@ def test_certifications_list_reports_and_matrix_filter_by_client(client, csrf, a
     assert "<span>Harbour Induction</span>" in matrix and "<span>First Aid</span>" not in matrix
     # An unknown client in a bookmarked address is no filter.
     assert "First Aid" in client.get("/certifications/", query_string={"client": 999999}).get_data(as_text=True)
+
+
+def test_the_demo_has_certifications_that_apply_to_its_clients(client, sign_in, app_context, frozen_clock):
+    load_demo_organisation(date(2026, 6, 15))
+    harbor = db.session.scalar(select(Entity).where(Entity.identifier == "CL-100"))
+    h2s = db.session.scalar(select(Certification).where(Certification.name == "H2S Awareness"))
+    assert [c.identifier for c in h2s.clients] == ["CL-100"]
+    sign_in(db.session.scalar(select(User).where(User.username == "ada")))
+    page = client.get(f"/clients/{harbor.id}").get_data(as_text=True)
+    assert "H2S Awareness" in page and "Confined Space Entry" in page and "Asbestos Awareness" not in page
+    report = client.get("/reports/", query_string={"client": harbor.id}).get_data(as_text=True)
+    assert "<td>H2S Awareness</td>" in report and "<td>Site Induction</td>" not in report
