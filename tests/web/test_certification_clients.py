@@ -10,7 +10,9 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import AuditEntry, Certification, Entity, User, certification_clients
 from webapp.services.certification_clients import CHOICES_SHOWN
+from webapp.services.certifications import update_certification
 from webapp.services.demo import load_demo_organisation
+from webapp.services.invalid import Invalid
 
 
 @pytest.fixture
@@ -55,12 +57,20 @@ def test_an_administrator_picks_the_clients_on_the_form_and_sees_them_on_the_pag
 def test_clients_are_refused_for_another_type_and_for_ids_that_are_not_clients(client, csrf, admin, factory):
     harbour = factory.entity("client", name="Harbour Authority")
     crane = factory.entity("asset", name="Crane")
-    refused = _post(client, csrf, "/certifications/new", type="asset", client_ids=[str(harbour.id)])
-    assert refused.status_code == 422 and "Only an Employee certification applies to clients" in refused.get_data(as_text=True)
     for forged in (str(crane.id), "2147483648", "999999"):
         response = _post(client, csrf, "/certifications/new", client_ids=[forged])
         assert response.status_code == 422, forged
+        assert forged == "2147483648" or "Choose the clients from the list." in response.get_data(as_text=True)
     assert db.session.scalar(select(Certification.id)) is None
+    # The form shows clients for an Employee certification only: ticks left under another type are dropped...
+    assert _post(client, csrf, "/certifications/new", type="asset", client_ids=[str(harbour.id)]).status_code == 302
+    assert _stored().type == "asset" and _stored().clients == []
+    # ... and the service refuses them from anyone else.
+    with pytest.raises(Invalid) as refused:
+        update_certification(admin, _stored(), {"name": "Harbour Induction", "type": "asset", "expires": False,
+                                                "activity_type": "none", "client_ids": [harbour.id]})
+    assert "Only an Employee certification applies to clients" in refused.value.errors["client_ids"]
+    db.session.rollback()
     assert db.session.execute(select(certification_clients)).first() is None
 
 

@@ -271,7 +271,8 @@ class CertificationForm(FlaskForm):
         values["batch_role_ids"] = self.batch_role_ids.data or []
         values["child_ids"] = self.child_ids.data or []
         values["form_ids"] = [place.data for place in self.form_ids]
-        values["client_ids"] = self.client_ids.data or []
+        # The clients show for an Employee certification only: ticks left hidden under another type mean nothing.
+        values["client_ids"] = (self.client_ids.data or []) if values.get("type") == "employee" else []
         values["remove_attachment_ids"] = self.remove_attachment_ids.data or []
         values["new_link"] = (self.supporting_link.data, self.supporting_link_title.data) if self.supporting_link.data else None
         return values
