@@ -2,13 +2,13 @@
 the first rows of the index instead of sorting everyone in reach
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0028
 """
 from alembic import op
 
 
 revision = '0031'
-down_revision = '0027'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -1,11 +1,13 @@
 """A sticker on a machine: its QR code opens the asset's inspection status on a phone, verdict first
 (docs/rules.md 71); the administrator's entity pages pass the sweep's checks at every width."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
 from tests.browser.test_sweep_browser import AXE
 from tests.browser.test_verdict_browser import _above_the_fold, pages_problems
+from webapp.extensions import db
+from webapp.models import Certification
 
 pytestmark = pytest.mark.browser
 
@@ -45,3 +47,40 @@ def test_entity_pages_pass_the_sweeps_checks(crane, factory, signed_in_page, wid
         f"/certifications/{certification_id}/entities", f"/certifications/{certification_id}/entities/add",
         f"/assets/{crane.id}/requirements/{crane.requirements[0].id}/record"))
     assert problems == {}
+
+
+def test_the_client_picker_searches_and_keeps_the_ticked_clients(factory, signed_in_page, live_server, frozen_clock):
+    """Decision 94: a search fetches other clients while the ticked ones stay; saving keeps them all."""
+    for n in range(30):
+        factory.entity("client", name=f"Client {n:02}", identifier=f"CL-{n:02}")
+    induction = factory.certification(name="Harbour Induction")
+    admin = factory.user("Administrator", last_name="Admin")
+    page = signed_in_page(admin, viewport=(360, 740))
+    page.goto(f"{live_server}/certifications/{induction.id}/edit")
+    page.get_by_label("Client 00").check()
+    page.get_by_label("Search clients by name or identifier").fill("CL-27")
+    page.get_by_label("Client 27").wait_for()
+    assert page.get_by_label("Client 00").is_checked() and page.get_by_label("Client 01").count() == 0
+    page.get_by_label("Client 27").check()
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_text("Applies to clients").wait_for()
+    db.session.expire_all()
+    assert [c.identifier for c in db.session.get(Certification, induction.id).clients] == ["CL-00", "CL-27"]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (npm)")
+@pytest.mark.parametrize("width", [360, 1280])
+def test_restore_and_read_only_site_clearance_pass_the_sweeps_checks(crane, factory, signed_in_page, width):
+    """Decisions 95 and 96: the restore confirmation, and the Site Clearance page as its responsible user reads it."""
+    owner = factory.user("Supervisor", last_name="Owner")
+    site = factory.entity("location", name="Pier 4", identifier="JL-01", owner=owner)
+    link = crane.requirements[0]
+    link.revoked_reason, link.revoked_at = "Scrapped", datetime(2026, 6, 1, tzinfo=timezone.utc)
+    db.session.commit()
+    admin = factory.user("Administrator", last_name="Admin")
+    page = signed_in_page(admin, viewport=(width, 740))
+    page.context.add_init_script(script=AXE.read_text())
+    assert pages_problems(page, width, (f"/certifications/{link.certification_id}/entities/{link.id}/restore",)) == {}
+    page = signed_in_page(owner, viewport=(width, 740))
+    page.context.add_init_script(script=AXE.read_text())
+    assert pages_problems(page, width, (f"/job-locations/{site.id}/clearance", f"/job-locations/{site.id}")) == {}

@@ -33,7 +33,7 @@ TIME_PERIODS = ["Time to Complete Period", "Refresher Time to Complete Period"]
 DECIMALS = ["Cost of Training", "Time to Complete", "Refresher Cost of Training", "Refresher Time to Complete"]
 EXTENDS = ["Extend Duration", "Refresher Extend Duration"]
 NAME_LISTS = ["Hide From People Module Levels", "Hide Attachments From People Module Levels",
-              "Allowed Batch Submission Roles", "Child Certification(s)"]
+              "Allowed Batch Submission Roles", "Child Certification(s)", "Clients"]
 
 
 def read(header: str, text: str):
@@ -53,12 +53,12 @@ def test_another_type_is_refused_saying_the_four_words(text):
         read("Type", text)
 
 
-def test_the_42_headers_in_the_documents_order_then_valid_when_added_and_type():
-    assert len(HEADERS) == 44 and len(set(HEADERS)) == 44
+def test_the_42_headers_in_the_documents_order_then_valid_when_added_type_and_clients():
+    assert len(HEADERS) == 45 and len(set(HEADERS)) == 45
     assert HEADERS[:4] == ("Certification ID", "Name", "Information", "External URL")
     assert HEADERS[7:15] == ("Certification Expires", "Duration", "Duration Period", "Extend Duration", "Due",
                              "Due Period", "Overdue", "Overdue Period")
-    assert HEADERS[-4:] == ("Parent Certification", "Child Certification(s)", "Valid When Added", "Type")
+    assert HEADERS[-4:] == ("Child Certification(s)", "Valid When Added", "Type", "Clients")
     # Every column is one of the kinds below, so every column has its table test.
     covered = {"Certification ID", "Name", "Information", "External URL", "Parent Certification", "Type", *BOOLEANS, *AMOUNTS,
                *PERIODS, *OVERDUE_PERIODS, *TIME_PERIODS, *DECIMALS, *EXTENDS, *NAME_LISTS}
@@ -261,13 +261,13 @@ def test_a_row_reads_into_the_settings_and_writes_back_the_same():
     assert settings["id"] == 7 and settings["duration_amount"] == 1 and settings["duration_unit"] == "years"
     assert settings["hidden_levels"] == ("Employee", "Supervisor") and settings["require_attachment"] is True
     written = write_row(settings)
-    assert len(written) == 44 and written[:2] == (7, "Forklift") and written[HEADERS.index("Overdue Period")] == "Weeks"
+    assert len(written) == 45 and written[:2] == (7, "Forklift") and written[HEADERS.index("Overdue Period")] == "Weeks"
     again, _ = read_row({header: str(cell) for header, cell in zip(HEADERS, written)})
     assert again == settings
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.text(max_size=12), min_size=44, max_size=44))
+@given(st.lists(st.text(max_size=12), min_size=45, max_size=45))
 def test_any_text_reads_into_settings_or_messages_never_an_exception(texts):
     settings, errors = read_row(dict(zip(HEADERS, (text.strip() for text in texts))))
     failed = {error.column for error in errors}

@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     # Single sign-on is not configured here (tests/web/test_single_sign_on.py switches it on).
     "auth.sso_callback": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "auth.sso_start": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "certifications.client_choices": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.bulk_defer": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.bulk_email": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "certifications.bulk_not_applicable": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
@@ -79,7 +80,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "data.upload": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "job_locations.add_worker": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "job_locations.certifications": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
-    "job_locations.clearance": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "job_locations.clearance": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),  # its responsible user (own team's) reads it
     # The other team's employee does not work at the job location: nothing to remove.
     "job_locations.remove_worker": (SIGN_IN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "certifications.delete": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
@@ -116,6 +117,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "entities.remove": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "entities.reset_qr": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "entities.restore": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
+    "entities.restore_association_page": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "entities.revoke": (SIGN_IN, FORBIDDEN, FORBIDDEN, OK),
     "files.competency": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
     "files.view": (SIGN_IN, NOT_FOUND, NOT_FOUND, OK),
@@ -257,8 +259,9 @@ ARGUMENTS = {
     ("public.asset_status", "token"): "asset_token",
     ("entities.file", "attachment_id"): "entity_attachment_id",
     **{(f"entities.{endpoint}", "certification_id"): "asset_certification_id"
-       for endpoint in ("associations", "add", "revoke", "remove")},
+       for endpoint in ("associations", "add", "revoke", "remove", "restore_association_page")},
     ("entities.revoke", "requirement_id"): "asset_requirement_id",
+    ("entities.restore_association_page", "requirement_id"): "asset_requirement_id",
     ("entities.remove", "requirement_id"): "asset_requirement_id",
     # A reset link is no invitation: its token is signed for another purpose.
     ("auth.accept_invitation", "token"): "reset_token",

@@ -208,8 +208,9 @@ def test_parent_and_children_in_the_same_file_must_agree(client, csrf, administr
 @pytest.mark.parametrize("data, filename, outcome", [
     (csv_bytes(row(), headers=HEADERS[:-1]), "c.csv", 1),
     (csv_bytes(row(), headers=HEADERS[:-2]), "c.csv", 1),
-    (csv_bytes(row(), headers=HEADERS[:-3]), "c.csv",
-     f"The header row does not match (missing: {HEADERS[-3]}, Valid When Added, Type)"),
+    (csv_bytes(row(), headers=HEADERS[:-3]), "c.csv", 1),
+    (csv_bytes(row(), headers=HEADERS[:-4]), "c.csv",
+     f"The header row does not match (missing: {HEADERS[-4]}, Valid When Added, Type, Clients)"),
     (csv_bytes(row(), headers=(HEADERS[1], HEADERS[0], *HEADERS[2:])), "c.csv", "The columns are in the wrong order"),
     (b"\xef\xbb\xbf" + csv_bytes(row()), "c.csv", 1),
     (csv_bytes(row(), newline="\r\n"), "c.csv", 1),
@@ -272,11 +273,11 @@ def test_importing_needs_manage_certifications_besides_import_export(client, fac
     assert "Import Certifications" not in client.get("/data/").get_data(as_text=True)
 
 
-def test_the_template_has_the_44_headers_and_an_example_that_imports(client, csrf, administrator):
+def test_the_template_has_the_45_headers_and_an_example_that_imports(client, csrf, administrator):
     template = client.get("/data/certifications/template.csv").data
     lines = list(csv.reader(io.StringIO(template.decode("utf-8-sig"))))
-    assert tuple(lines[0]) == HEADERS and len(HEADERS) == 44 and HEADERS[0] == "Certification ID"
-    assert HEADERS[-3:] == ("Child Certification(s)", "Valid When Added", "Type")
+    assert tuple(lines[0]) == HEADERS and len(HEADERS) == 45 and HEADERS[0] == "Certification ID"
+    assert HEADERS[-4:] == ("Child Certification(s)", "Valid When Added", "Type", "Clients")
     job = upload(client, csrf, template)
     assert errors_of(job) == [] and job.preview["create"] == 1
     page = client.get("/data/certifications/import").get_data(as_text=True)
@@ -392,3 +393,38 @@ def test_the_type_column_creates_entity_certifications_and_cannot_change_one_in_
     assert errors_of(refused) == [
         (2, "Type", "The type cannot change: this certification already has records or associations."),
         (3, "Type", "“Vehicle” is not a type: write Employee, Asset, Client or Job Location.")]
+
+
+def test_clients_go_out_by_identifier_and_come_back_by_identifier_or_name(client, csrf, factory, administrator):
+    """Decision 94: the optional Clients column, semicolon-separated, with row errors for unknown clients."""
+    harbour = factory.entity("client", name="Harbour Authority", identifier="CL-HA")
+    rail = factory.entity("client", name="Rail Co", identifier="CL-RC")
+    factory.entity("client", name="Twin", identifier="CL-T1")
+    factory.entity("client", name="Twin", identifier="CL-T2")
+    induction = factory.certification(name="Harbour Induction")
+    induction.clients = [harbour, rail]
+    db.session.commit()
+    lines = list(csv.DictReader(io.StringIO(exported(client).decode("utf-8-sig"))))
+    assert {line["Name"]: line["Clients"] for line in lines} == {"Harbour Induction": "CL-HA; CL-RC"}
+    # The export imports back unchanged; a name only one client has is as good as its identifier.
+    assert upload(client, csrf, exported(client)).preview["unchanged"] == 1
+    job = upload(client, csrf, csv_bytes(
+        row(Certification_ID=str(induction.id), Name="Harbour Induction", Clients="cl-ha"),
+        row(Name="Rail Safety", Clients="Rail Co; CL-HA")))
+    assert errors_of(job) == [] and any("Clients: CL-HA; CL-RC → CL-HA" in changes for *_, changes in job.preview["rows"])
+    confirm(client, csrf, job)
+    assert [c.identifier for c in certification("Harbour Induction").clients] == ["CL-HA"]
+    assert {c.identifier for c in certification("Rail Safety").clients} == {"CL-HA", "CL-RC"}
+    # Unknown and ambiguous clients, and clients of another type than Employee: row errors, nothing written.
+    factory.certification(name="Crane Check", type="asset")
+    refused = upload(client, csrf, csv_bytes(row(Name="Gate Pass", Clients="CL-XX; Nobody"), row(Name="Twin Induction", Clients="Twin"),
+                                             row(Certification_ID=str(certification("Crane Check").id), Name="Crane Check",
+                                                 Clients="CL-HA")))
+    assert [(line, column) for line, column, _ in errors_of(refused)] == [(2, "Clients"), (3, "Clients"), (4, "Clients")]
+    messages = " ".join(message for *_, message in errors_of(refused))
+    assert "“CL-XX”, “Nobody”" in messages and "CL-T1, CL-T2" in messages and "Only an Employee certification" in messages
+    # A file without the column (44 columns) leaves the clients as they are.
+    older = csv_bytes(row(Certification_ID=str(induction.id), Name="Harbour Induction", Information="New"), headers=HEADERS[:-1])
+    confirm(client, csrf, upload(client, csrf, older))
+    assert [c.identifier for c in certification("Harbour Induction").clients] == ["CL-HA"]
+    assert certification("Harbour Induction").information == "New"

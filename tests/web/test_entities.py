@@ -320,3 +320,37 @@ def test_an_entitys_certification_is_never_required_of_people(frozen_clock, clie
     db.session.expire_all()
     assert set(db.session.scalars(select(RoleRequirement.certification_id))) == {forklift.id}
     assert _count(DirectRequirement) == 0
+
+
+def test_a_revoked_association_is_restored_after_a_confirmation_keeping_its_history(frozen_clock, client, sign_in,
+                                                                                     csrf, admin, factory):
+    """Decision 95: Restore on the tab, a confirmation, the audit trail keeps the revocation, the filter follows."""
+    inspection = factory.yearly_certification(name="Annual Inspection", type="asset")
+    crane = factory.entity("asset", name="Tower Crane")
+    link = factory.associate(crane, inspection, revoked_reason="Scrapped")
+    factory.entity_record(link, date(2026, 1, 10))
+    sign_in(admin)
+    tab = client.get(f"/certifications/{inspection.id}/entities?status=revoked").get_data(as_text=True)
+    url = f"/certifications/{inspection.id}/entities/{link.id}/restore"
+    assert "Tower Crane" in tab and url in tab
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Are you sure?" in confirm.get_data(as_text=True)
+    assert "Scrapped" in confirm.get_data(as_text=True)
+    assert client.post(url, data={}).status_code == 400  # no CSRF token: nothing restored
+    db.session.expire_all()
+    assert link.is_revoked
+    assert client.post(url, data={"csrf_token": csrf()}).status_code == 302
+    db.session.expire_all()
+    assert not link.is_revoked and link.revoked_reason is None and len(link.records) == 1
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "entity_requirement.restore"))
+    assert entry.before["revoked_reason"] == "Scrapped" and "Scrapped" in entry.summary
+    assert "Tower Crane</a>" not in client.get(f"/certifications/{inspection.id}/entities?status=revoked").get_data(as_text=True)
+    valid = client.get(f"/certifications/{inspection.id}/entities?status=valid").get_data(as_text=True)
+    assert "Tower Crane" in valid and f"/entities/{link.id}/revoke" in valid
+    # Restoring one that is not revoked: refused, said why.
+    again = client.post(url, data={"csrf_token": csrf()})
+    assert again.status_code == 422 and "is not revoked" in again.get_data(as_text=True)
+    assert client.get(url).status_code == 409
+    # A revoked association can be revoked again once restored, and recorded on meanwhile.
+    assert client.post(f"/assets/{crane.id}/requirements/{link.id}/record",
+                       data={"csrf_token": csrf(), "completed_on": "06/01/2026"}).status_code == 302

@@ -113,7 +113,7 @@ def test_an_administrator_adds_and_removes_people_working_there(client, site, ad
 def test_only_administrators_of_certifications_reach_a_site(client, site, factory, sign_in, csrf):
     location, emma, *_ = site
     sign_in(emma)
-    assert client.get(f"/job-locations/{location.id}/clearance").status_code == 403
+    assert client.get(f"/job-locations/{location.id}/clearance").status_code == 404  # not hers: as if none
     asset = Entity(kind="asset", name="Crane", identifier="C-1")
     db.session.add(asset)
     db.session.commit()
@@ -143,3 +143,28 @@ def test_the_job_locations_page_links_its_site_clearance(client, site, admin):
     location, *_ = site
     page = client.get(f"/job-locations/{location.id}").get_data(as_text=True)
     assert f'href="/job-locations/{location.id}/clearance"' in page
+
+
+def test_the_responsible_user_reads_the_site_clearance_without_changing_it(client, site, factory, sign_in, csrf):
+    """Decision 96: the job location's responsible user sees who is cleared, read only; others get 404."""
+    location, emma, sam, induction, handling = site
+    secret = factory.certification(name="Secret Vetting", hidden_from_levels=[factory.levels["Employee"]])
+    db.session.execute(job_location_certifications.insert(), [{"location_id": location.id, "certification_id": secret.id}])
+    owner = factory.user(first_name="Olga", last_name="Owner")
+    location.owner_id = owner.id
+    db.session.commit()
+    sign_in(owner)
+    url = f"/job-locations/{location.id}/clearance"
+    page = client.get(url).get_data(as_text=True)
+    assert "Emma Employee: cleared for this site" not in page  # Secret Vetting blocks everyone
+    assert "Sam Supervisor" in page and "not cleared for this site" in page and "Manual Handling" in page
+    assert "Secret Vetting" not in page and "1 more certification you may not see" in page
+    assert 'name="certifications"' not in page and 'name="who"' not in page and "/remove" not in page
+    assert f'href="/people/{sam.id}/certifications"' not in page
+    assert f'href="{url}"' in client.get(f"/job-locations/{location.id}").get_data(as_text=True)
+    # Changing it stays the administrators'.
+    assert client.post(f"{url}/workers", data={"csrf_token": csrf(), "who": "emma"}).status_code == 403
+    assert client.post(f"{url}/certifications", data={"csrf_token": csrf()}).status_code == 403
+    assert client.post(f"{url}/workers/{sam.id}/remove", data={"csrf_token": csrf()}).status_code == 403
+    sign_in(factory.user("Supervisor", last_name="Stranger"))
+    assert client.get(url).status_code == 404

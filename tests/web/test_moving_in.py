@@ -59,10 +59,12 @@ def import_file(app, client, kind: str, text: str) -> ImportJob:
 
 def without_ids(text: str) -> str:
     """The certifications file with its Certification ID column blank: ids are the old instance's, and a
-    blank id creates (an id updates the certification that has it)."""
+    blank id creates (an id updates the certification that has it); and without its optional Clients column,
+    since clients stay behind with the other entities (decisions 78 and 94)."""
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0][-1] == "Clients"
     out = io.StringIO()
-    csv.writer(out).writerows([rows[0]] + [["", *row[1:]] for row in rows[1:]])
+    csv.writer(out).writerows([rows[0][:-1]] + [["", *row[1:-1]] for row in rows[1:]])
     return out.getvalue()
 
 

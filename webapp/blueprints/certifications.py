@@ -45,6 +45,7 @@ from webapp.services.certifications import (
     update_certification,
     update_group,
 )
+from webapp.services.certification_clients import client_choices as load_client_choices, client_filter_choices
 from webapp.services.certification_views import VIEW_KINDS, VIEWS, load_view
 from webapp.services.compliance import roles_requiring, tracking_policy
 from webapp.rules.periods import plural
@@ -81,16 +82,21 @@ def index():
         return render("certifications/index.html", block=block, view=view, views=VIEWS, archived=False,
                       rows=load_view(current_user, view, today(), page), **VIEW_LINKS[view])
     search, tag_id, group_id = request.args.get("q", ""), request.args.get("tag", type=database_int), request.args.get("group", type=database_int)
+    clients = client_filter_choices()
+    client_id = request.args.get("client", type=database_int)
+    if client_id not in dict(clients):  # an unknown client in a bookmarked address is no filter
+        client_id = None
     archived = bool(request.args.get("archived"))
     return render(
         "certifications/index.html",
         block=block,
-        certifications=list_certifications(search, tag_id, group_id, archived=archived),
+        certifications=list_certifications(search, tag_id, group_id, archived=archived, client_id=client_id),
         archived=archived,
         view=view, views=VIEWS,
         **filter_choices(),
+        clients=clients,
         activity_labels=ACTIVITY_LABELS,
-        search=search, tag_id=tag_id, group_id=group_id,
+        search=search, tag_id=tag_id, group_id=group_id, client_id=client_id,
     )
 
 
@@ -118,7 +124,8 @@ def _form_page(form: CertificationForm, certification=None, status=200):
     return render("certifications/form.html", form=form, certification=certification,
                   document=current_document(certification) if certification is not None else None,
                   example=_example(form) if form.is_submitted() else _saved_example(certification),
-                  rule_change=_rule_change(form, certification), status=status)
+                  rule_change=_rule_change(form, certification), clients=load_client_choices(form.client_ids.data or []),
+                  status=status)
 
 
 def _rule_change(form: CertificationForm, certification):
@@ -189,6 +196,15 @@ def example():
     """
     form = CertificationForm()
     return render_fragment("certifications/form.html", "example", example=_example(form))
+
+
+@bp.get("/client-choices")
+@permission_required(Permission.MANAGE_CERTIFICATIONS)
+def client_choices():
+    """The form's client picker, searched: the ticked clients, then the first others matching (decision 94)."""
+    ticked = database_ids(request.args.getlist("client_ids"))
+    return render_fragment("certifications/form.html", "clients",
+                           clients=load_client_choices(ticked, request.args.get("client_q", "")))
 
 
 @bp.route("/<int:certification_id>/recalculate-preview", methods=["POST"])

@@ -163,7 +163,7 @@ def any_choice(name: str) -> str:
     return {
         "certification": gettext("Any certification"), "role": gettext("Any role"), "company": gettext("Any company"),
         "supervisor": gettext("Any supervisor"), "person": gettext("Any person"),
-        "group": gettext("Any certification group"),
+        "group": gettext("Any certification group"), "client": gettext("Any client"),
     }[name]
 
 

@@ -17,6 +17,7 @@ from webapp.permissions import Permission
 from webapp.rules.entities import KINDS, STATUS_FILTERS
 from webapp.security import login_required, permission_required
 from webapp.services.archive import archive_item
+from webapp.services.certification_clients import certifications_for_client
 from webapp.services.entities import (
     add_associations,
     addable_entities,
@@ -34,10 +35,12 @@ from webapp.services.entities import (
     record_for_entity,
     remove_association,
     reset_entity_qr,
+    restore_association,
     revoke_association,
     update_entity,
 )
 from webapp.services.invalid import Invalid
+from webapp.services.privacy import hidden_certification_ids
 from webapp.services.qr_codes import qr_png, qr_svg_data_uri
 
 bp = Blueprint("entities", __name__)
@@ -121,8 +124,11 @@ def edit(kind: str, entity_id: int):
 def detail(kind: str, entity_id: int):
     entity = _entity_or_404(kind, entity_id)
     qr_url = entity_qr_url(entity) if kind == "asset" else None
+    client_certifications = (certifications_for_client(entity, hidden_certification_ids(current_user))
+                             if kind == "client" else [])
     return render("entities/detail.html", kind=kind, words=KINDS[kind], entity=entity, lines=entity_lines(entity, today()),
-                  qr_url=qr_url, svg_uri=qr_svg_data_uri(qr_url) if qr_url else None, may_manage=current_user.can(MANAGE))
+                  qr_url=qr_url, svg_uri=qr_svg_data_uri(qr_url) if qr_url else None, may_manage=current_user.can(MANAGE),
+                  client_certifications=client_certifications, may_view_reports=current_user.can(Permission.VIEW_REPORTS))
 
 
 @_for_each_kind("/<int:entity_id>/archive", methods=["GET", "POST"])
@@ -271,6 +277,28 @@ def revoke(certification_id: int, requirement_id: int):
             return redirect(url_for("entities.associations", certification_id=certification.id))
     return render("entities/revoke.html", certification=certification, requirement=requirement, form=form,
                   status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/certifications/<int:certification_id>/entities/<int:requirement_id>/restore", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def restore_association_page(certification_id: int, requirement_id: int):
+    """Restore a revoked association, after a confirmation (decision 95)."""
+    certification, requirement = _association_or_404(certification_id, requirement_id)
+    form, error = ActionForm(), None
+    if form.validate_on_submit():
+        try:
+            restore_association(current_user, requirement)
+        except Invalid as invalid:
+            db.session.rollback()
+            error = " ".join(invalid.errors.values())
+        else:
+            flash(gettext("%(certification)s is required of %(name)s again; the revocation stays in the audit trail.",
+                          certification=certification.name, name=requirement.entity.name), "success")
+            return redirect(url_for("entities.associations", certification_id=certification.id))
+    elif not requirement.is_revoked:
+        error = gettext("%(name)s is not revoked.", name=requirement.entity.name)
+    return render("entities/restore.html", certification=certification, requirement=requirement, form=form,
+                  error=error, status=422 if form.is_submitted() else 409 if error else 200)
 
 
 @bp.route("/certifications/<int:certification_id>/entities/<int:requirement_id>/remove", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """A job location's site clearance (issue 21 part 8): the certifications it requires of the people working
-there, who works there, and whether each of them is cleared for the site today (decisions 76 and 77)."""
+there, who works there, and whether each of them is cleared for the site today (decisions 76 and 77). Its
+responsible user reads it; only administrators of certifications change it (decision 96)."""
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
@@ -9,7 +10,8 @@ from webapp.forms.job_locations import SiteCertificationsForm, SiteWorkerForm
 from webapp.forms.supervising import ActionForm
 from webapp.htmx import render
 from webapp.permissions import Permission
-from webapp.security import permission_required
+from webapp.security import login_required, permission_required
+from webapp.services.entities import may_view_entity
 from webapp.services.job_locations import (
     add_site_worker,
     get_job_location,
@@ -27,8 +29,10 @@ MANAGE = Permission.MANAGE_CERTIFICATIONS
 
 
 def _location_or_404(location_id: int):
+    """The job location, when the signed-in user may see it (decision 70); 404 otherwise, as for an id that
+    does not exist."""
     location = get_job_location(location_id)
-    if location is None:
+    if location is None or not may_view_entity(current_user, location):
         abort(404)
     return location
 
@@ -44,7 +48,9 @@ def _page(location, certifications_form=None, worker_form=None, status: int = 20
     if certifications_form.certifications.data is None:
         certifications_form.certifications.data = [c.id for c in required]
     sight = sight_of(current_user)
+    shown = [c for c in required if sight.shows(c.id)]
     return render("job_locations/clearance.html", status=status, location=location, required=required,
+                  may_manage=current_user.can(MANAGE), shown_required=shown, unshown_required=len(required) - len(shown),
                   clearance=site_clearance(location, site_workers(location), today(),
                                            lambda certification: sight.shows(certification.id)),
                   certifications_form=certifications_form, worker_form=worker_form or SiteWorkerForm(formdata=None),
@@ -52,7 +58,7 @@ def _page(location, certifications_form=None, worker_form=None, status: int = 20
 
 
 @bp.get("/<int:location_id>/clearance")
-@permission_required(MANAGE)
+@login_required
 def clearance(location_id: int):
     return _page(_location_or_404(location_id))
 

@@ -68,11 +68,12 @@ def _filter_form(form_class, id_fields: tuple[str, ...]):
 
 
 def _matrix_filters() -> tuple[MatrixFilterForm, MatrixFilters]:
-    form = _filter_form(MatrixFilterForm, ("company", "role", "group", "supervisor"))
+    form = _filter_form(MatrixFilterForm, ("company", "role", "group", "client", "supervisor"))
     filters = MatrixFilters(
         company_id=form.company.data,
         role_id=form.role.data,
         group_id=form.group.data,
+        client_id=form.client.data,
         supervisor_id=form.supervisor.data,
         status=form.status.data or None,
         include_hidden=bool(form.include_hidden.data),
@@ -105,11 +106,12 @@ def cell(user_id: int, certification_id: int):
 
 
 def _report_filters() -> tuple[ReportFilterForm, ReportFilters]:
-    form = _filter_form(ReportFilterForm, ("certification", "role", "company", "supervisor"))
+    form = _filter_form(ReportFilterForm, ("certification", "client", "role", "company", "supervisor"))
     filters = ReportFilters(
         status=form.status.data or None,
         within_days=form.within_days.data if form.within_days.data is not None else 30,
         certification_id=form.certification.data,
+        client_id=form.client.data,
         role_id=form.role.data,
         company_id=form.company.data,
         supervisor_id=form.supervisor.data,
@@ -137,9 +139,13 @@ def export():
         filters = ReportFilters()
     else:
         _, filters = _report_filters()
-    record_report_export(current_user, count_report_people(current_user, filters), everything=bool(request.args.get("all")))
+    what = KINDS[filters.type].plural.lower() if filters.type in KINDS else "people"
+    record_report_export(current_user, count_report_people(current_user, filters), everything=bool(request.args.get("all")),
+                         what=what)
     rows = report_csv_rows(iter_report(current_user, filters, today()))
     name = "certifications-report-all.csv" if request.args.get("all") else "certifications-report-filtered.csv"
+    if filters.type in KINDS:
+        name = f"{KINDS[filters.type].slug}-report-filtered.csv"
     return Response(stream_with_context(csv_chunks(rows, cells_safe=True)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -225,7 +231,7 @@ def _scheduled_form(report=None) -> ScheduledReportForm:
     """The form with what the owner may filter by and who may receive reports; an edit starts from the report."""
     form = ScheduledReportForm(formdata=request.form if request.method == "POST" else None)
     choices = filter_choices(current_user)
-    for name in ("certification", "role", "company", "supervisor"):
+    for name in ("certification", "client", "role", "company", "supervisor"):
         form[name].choices = [(None, any_choice(name))] + choices[name]
     form.recipients.choices = [(user.id, user.sort_name) for user in recipient_choices()]
     if request.method == "GET" and report is not None:
@@ -233,6 +239,8 @@ def _scheduled_form(report=None) -> ScheduledReportForm:
         form.status.data, form.within_days.data = report.filters["status"] or "", report.filters["within_days"]
         for name in ("certification", "role", "company", "supervisor"):
             form[name].data = report.filters[f"{name}_id"]
+        form.client.data = report.filters.get("client_id")
+        form.type.data = report.filters.get("type", "employee")
         form.include_archived.data = report.filters.get("include_archived", False)
         form.recipients.data = [user.id for user in report.recipients]
     elif request.method == "GET":
@@ -246,6 +254,7 @@ def _schedule_input(form: ScheduledReportForm) -> ScheduleInput:
         within_days=form.within_days.data if form.within_days.data is not None else 30,
         certification_id=form.certification.data, role_id=form.role.data, company_id=form.company.data,
         supervisor_id=form.supervisor.data, include_archived=bool(form.include_archived.data),
+        client_id=form.client.data, type=form.type.data or "employee",
     )
     return ScheduleInput(form.title.data or "", form.frequency.data, filters, frozenset(form.recipients.data or ()))
 

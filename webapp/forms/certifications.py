@@ -106,6 +106,8 @@ class CertificationForm(FlaskForm):
         validators=[Optional(), WEB_ADDRESS, Length(max=1000)],
     )
     group_id = SelectField(_l("Group"), coerce=_int_or_none, validate_choice=False)
+    # The clients an Employee certification applies to (decision 94): rendered from a searched list.
+    client_ids = MultiCheckboxField(_l("Clients"), coerce=int, validate_choice=False)
     supporting_files = MultipleFileField(_l("Supporting Attachments"), render_kw={"accept": ACCEPT_ATTRIBUTE},
                                          description=_l("PDF is recommended; any accepted file type can be attached."))
     supporting_link = StringField(_l("Add a link"), filters=[blank_to_none], validators=[
@@ -236,6 +238,7 @@ class CertificationForm(FlaskForm):
         self.attachments_hidden_level_ids.data = [level.id for level in certification.attachments_hidden_from_levels]
         self.batch_role_ids.data = [role.id for role in certification.batch_roles]
         self.child_ids.data = [child.id for child in certification.children]
+        self.client_ids.data = [client.id for client in certification.clients]
         linked = [link.form_id for link in certification.form_links]
         for number, place in enumerate(self.form_ids):
             place.data = linked[number] if number < len(linked) else None
@@ -268,6 +271,8 @@ class CertificationForm(FlaskForm):
         values["batch_role_ids"] = self.batch_role_ids.data or []
         values["child_ids"] = self.child_ids.data or []
         values["form_ids"] = [place.data for place in self.form_ids]
+        # The clients show for an Employee certification only: ticks left hidden under another type mean nothing.
+        values["client_ids"] = (self.client_ids.data or []) if values.get("type") == "employee" else []
         values["remove_attachment_ids"] = self.remove_attachment_ids.data or []
         values["new_link"] = (self.supporting_link.data, self.supporting_link_title.data) if self.supporting_link.data else None
         return values

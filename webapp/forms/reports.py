@@ -35,6 +35,7 @@ class MatrixFilterForm(FlaskForm):
     company = SelectField(_l("Company"), coerce=optional_id)
     role = SelectField(_l("Role"), coerce=optional_id)
     group = SelectField(_l("Certification group"), coerce=optional_id)
+    client = SelectField(_l("Certifications for client"), coerce=optional_id)  # that apply to it (decision 94)
     supervisor = SelectField(_l("Supervisor"), coerce=optional_id)
     status = SelectField(
         _l("Status"), choices=[("", _l("Any status"))] + [(s.value, _l(s.label)) for s in Status], validate_choice=True
@@ -68,6 +69,7 @@ class ReportFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=REPORT_STATUSES)
     within_days = IntegerField(_l("N days (for expiring)"), default=30, validators=[Optional(), NumberRange(min=0, max=3650)])
     certification = SelectField(_l("Certification"), coerce=optional_id)
+    client = SelectField(_l("Certifications for client"), coerce=optional_id)  # that apply to it (decision 94)
     role = SelectField(_l("Role"), coerce=optional_id)
     company = SelectField(_l("Company"), coerce=optional_id)
     supervisor = SelectField(_l("Supervisor"), coerce=optional_id)

@@ -15,7 +15,7 @@ from webapp.models.activities import (
 )
 from webapp.models.base import utcnow
 from webapp.models.certifications import Certification, CertificationForm, CertificationGroup
-from webapp.models.entities import Entity, EntityAttachment, EntityRecord, EntityRequirement
+from webapp.models.entities import Entity, EntityAttachment, EntityRecord, EntityRequirement, certification_clients
 from webapp.models.job_locations import job_location_certifications, job_location_workers
 from webapp.models.imports import ImportJob
 from webapp.models.operations import (
@@ -66,5 +66,5 @@ __all__ = [
     "ModuleLevelPermission", "Notice", "Payment", "PushDelivery", "PushSubscription", "QuizQuestion",
     "RequirementSetting", "RoleAssignment", "RoleRequirement", "ScheduledReport", "ScheduledReportRun", "Setting",
     "SharedReport", "StoredFile", "Submission", "Tag", "User", "UserPhoto", "UserSession", "WebhookReceipt",
-    "job_location_certifications", "job_location_workers", "new_token", "people_by_name", "utcnow",
+    "certification_clients", "job_location_certifications", "job_location_workers", "new_token", "people_by_name", "utcnow",
 ]

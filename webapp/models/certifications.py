@@ -218,6 +218,8 @@ class Certification(db.Model):
         secondary=certification_attachments_hidden_from_levels
     )
     batch_roles = relationship("CertificationRole", secondary=certification_batch_roles)
+    # The clients it applies to, an Employee certification's label (decision 94; table in models/entities.py).
+    clients = relationship("Entity", secondary="certification_clients", order_by="func.lower(Entity.name)")
     course = relationship("Course")
     # Forms required to certify, in the order they are shown (decision 81).
     form_links: Mapped[list[CertificationForm]] = relationship(

@@ -27,6 +27,15 @@ entity_tags = Table(
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# The clients an Employee certification applies to (decision 94): a label, never a requirement.
+certification_clients = Table(
+    "certification_clients",
+    db.metadata,
+    Column("certification_id", ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True),
+    Column("client_id", ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_certification_clients_client", "client_id"),
+)
+
 
 class Entity(db.Model):
     """An asset, a client or a job location; its identifier is unique among its kind (decision 65)."""

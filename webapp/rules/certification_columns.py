@@ -1,6 +1,6 @@
 """The 42 columns of a certifications file, in the main source document's order (Import Certifications),
-then Valid When Added and Type (the HSE documents' fields, decisions 80 and 98): each read from a cell's
-text into a setting, with a message naming what is wrong, and written back.
+then Valid When Added, Type and Clients (the HSE documents' fields, decisions 80, 98 and 94): each read from a
+cell's text into a setting, with a message naming what is wrong, and written back.
 
 Pure: text in, settings out. Names (module levels, roles, certifications) are read as lists of names;
 whether they exist is for the import to say, which knows the data.
@@ -265,6 +265,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("Type", "type", read_type, write_type,
            "Employee, Asset, Client or Job Location (any case): who holds it. Blank: Employee for a new certification, "
            "unchanged for one that exists. It cannot change once the certification has records or associations."),
+    Column("Clients", "clients", read_names, write_names,
+           "Optional: the clients an Employee certification applies to, by identifier (or a name only one client has), "
+           "separated by semicolons; blank: none."),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 BY_KEY = {column.key: column for column in COLUMNS}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.forms.validators import web_address_problem
-from webapp.models import Certification, CertificationRole, ModuleLevel, User
+from webapp.models import Certification, CertificationRole, Entity, ModuleLevel, User, certification_clients
 from webapp.models.certifications import (
     certification_attachments_hidden_from_levels,
     certification_batch_roles,
@@ -42,7 +42,7 @@ from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRo
 from webapp.services.privacy import hidden_certification_ids
 
 # Settings of the file stored in a column of their own; the others are lists of names.
-_RELATIONS = ("hidden_levels", "attachments_hidden_levels", "batch_roles", "parent", "children")
+_RELATIONS = ("hidden_levels", "attachments_hidden_levels", "batch_roles", "parent", "children", "clients")
 _STORED = tuple(column.key for column in FILE_COLUMNS if column.key not in _RELATIONS and column.key != "id")
 # Written by the import: every setting but the parent (set once every certification has an id).
 _WRITTEN = tuple(column for column in COLUMNS if column != "parent_id")
@@ -53,6 +53,7 @@ _LINKS = (
     ("hidden_level_ids", certification_hidden_from_levels, "module_level_id"),
     ("attachments_hidden_level_ids", certification_attachments_hidden_from_levels, "module_level_id"),
     ("batch_role_ids", certification_batch_roles, "role_id"),
+    ("client_ids", certification_clients, "client_id"),
 )
 _CHUNK = 500
 PARENT, CHILDREN, NAME, ID = "Parent Certification", "Child Certification(s)", "Name", "Certification ID"
@@ -61,7 +62,7 @@ PARENT, CHILDREN, NAME, ID = "Parent Certification", "Child Certification(s)", "
 def _load_certifications() -> list[Certification]:
     return list(db.session.scalars(select(Certification).options(
         selectinload(Certification.hidden_from_levels), selectinload(Certification.attachments_hidden_from_levels),
-        selectinload(Certification.batch_roles))))
+        selectinload(Certification.batch_roles), selectinload(Certification.clients))))
 
 
 def _names(objects) -> list[str]:
@@ -73,7 +74,8 @@ def _stored_values(certification: Certification) -> dict:
     return {**{column: getattr(certification, column) for column in COLUMNS},
             "hidden_level_ids": [level.id for level in certification.hidden_from_levels],
             "attachments_hidden_level_ids": [level.id for level in certification.attachments_hidden_from_levels],
-            "batch_role_ids": [role.id for role in certification.batch_roles]}
+            "batch_role_ids": [role.id for role in certification.batch_roles],
+            "client_ids": [client.id for client in certification.clients]}
 
 
 def file_settings(certification: Certification, parent: str | None, children: list[str]) -> dict:
@@ -91,6 +93,7 @@ def file_settings(certification: Certification, parent: str | None, children: li
         attachments_hidden_levels=sorted((levels[i] for i in values["attachments_hidden_level_ids"]), key=str.casefold),
         batch_roles=_names(certification.batch_roles) if certification.allow_batch_submission else [],
         parent=parent, children=children,
+        clients=sorted((client.identifier for client in certification.clients), key=str.casefold),
     )
     return settings
 
@@ -118,14 +121,27 @@ class _Known:
     by_name: dict[str, Certification]  # by casefolded name
     levels: dict[str, ModuleLevel]
     roles: dict[str, CertificationRole]
+    # Clients by casefolded identifier, and by casefolded name (several may share a name), as (id, identifier).
+    client_ids: dict[str, tuple[int, str]] = field(default_factory=dict)
+    client_names: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, by: User) -> _Known:
         certifications = _load_certifications()
+        client_ids, client_names = {}, defaultdict(list)
+        for client_id, name, identifier in db.session.execute(
+                select(Entity.id, Entity.name, Entity.identifier).where(Entity.kind == "client")):
+            client_ids[identifier.casefold()] = (client_id, identifier)
+            client_names[name.casefold()].append((client_id, identifier))
         return cls({c.id: c for c in certifications}, hidden_certification_ids(by),
                    {c.name.casefold(): c for c in certifications},
                    {level.name.casefold(): level for level in db.session.scalars(select(ModuleLevel))},
-                   {role.name.casefold(): role for role in db.session.scalars(select(CertificationRole))})
+                   {role.name.casefold(): role for role in db.session.scalars(select(CertificationRole))},
+                   client_ids, dict(client_names))
+
+    def client_identifiers(self, ids) -> list[str]:
+        identifier_of = dict(self.client_ids.values())
+        return sorted((identifier_of[i] for i in ids if i in identifier_of), key=str.casefold)
 
     def shown(self, certification: Certification | None) -> bool:
         return certification is not None and certification.id not in self.hidden
@@ -214,6 +230,10 @@ def _values(entry: _Entry, known: _Known) -> None:
     values["hidden_level_ids"] = _resolve(entry, "hidden_levels", known.levels, "module level")
     values["attachments_hidden_level_ids"] = _resolve(entry, "attachments_hidden_levels", known.levels, "module level")
     values["batch_role_ids"] = _resolve(entry, "batch_roles", known.roles, "role")
+    if "clients" in settings:
+        values["client_ids"] = _clients(entry, known, values.get("type") or "employee")
+    else:  # a file without the column (decision 80's older files) leaves them as they are
+        values["client_ids"] = list(values.get("client_ids") or [])
     # Batch submission allowed to no role allows nobody: the same as not allowed, and kept as it is.
     values["allow_batch_submission"] = bool(values["batch_role_ids"]) or bool(
         certification is not None and certification.allow_batch_submission and not certification.batch_roles)
@@ -230,6 +250,33 @@ def _values(entry: _Entry, known: _Known) -> None:
                 column, message = HEADER_OF["duration_amount"], f"With the settings on the certification's page: {message}"
             entry.errors.append(RowError(entry.line, column, message[:1].upper() + message[1:]))
     entry.values = settle_settings(values, COLUMNS)
+
+
+def _clients(entry: _Entry, known: _Known, certification_type: str) -> list[int]:
+    """The ids of the clients the Clients cell names, each by identifier or by a name only one client has (any
+    case); an error on the row for an unknown or ambiguous one, or for clients of a certification that is not
+    an Employee one (decision 94)."""
+    names, ids, column = entry.settings["clients"], [], HEADER_OF["clients"]
+    unknown = []
+    for name in names:
+        key = name.casefold()
+        if key in known.client_ids:
+            ids.append(known.client_ids[key][0])
+        elif len(known.client_names.get(key, ())) == 1:
+            ids.append(known.client_names[key][0][0])
+        elif key in known.client_names:
+            identifiers = ", ".join(sorted(identifier for _, identifier in known.client_names[key]))
+            entry.errors.append(RowError(entry.line, column, f"Several clients are named “{name}” ({identifiers}): "
+                                                             "give the identifier of the one you mean."))
+        else:
+            unknown.append(name)
+    if unknown:
+        entry.errors.append(RowError(entry.line, column, "No client has the identifier or name "
+                                     + ", ".join(f"“{name}”" for name in unknown) + "."))
+    if names and certification_type != "employee":
+        entry.errors.append(RowError(entry.line, column, "Only an Employee certification applies to clients: leave "
+                                                         "Clients blank for this one."))
+    return sorted(set(ids))
 
 
 def _shown_value(value) -> str:
@@ -252,6 +299,9 @@ def _setting_changes(entry: _Entry, known: _Known) -> None:
                                 ("batch_roles", "batch_role_ids", known.roles)):
         if set(stored[ids_key]) != set(values[ids_key]):
             entry.changes.append(f"{HEADER_OF[key]}: {_named(stored[ids_key], names)} → {_named(values[ids_key], names)}")
+    if set(stored["client_ids"]) != set(values["client_ids"]):
+        entry.changes.append(f"{HEADER_OF['clients']}: {'; '.join(known.client_identifiers(stored['client_ids'])) or 'none'}"
+                             f" → {'; '.join(known.client_identifiers(values['client_ids'])) or 'none'}")
 
 
 def _named(ids, known: dict) -> str:
@@ -409,13 +459,14 @@ TEMPLATE_ROW = write_row({
     "time_to_complete_unit": "days", "expires": True, "duration_amount": 3, "duration_unit": "years",
     "first_notice_amount": 2, "first_notice_unit": "months", "second_notice_amount": 2, "second_notice_unit": "weeks",
     "require_attachment": True, "hidden_levels": (), "attachments_hidden_levels": (), "batch_roles": (), "children": (),
+    "clients": (),
 })
 
 CERTIFICATIONS = ImportKind(
     name="certifications",
     title=N_("Certifications"),
     headers=HEADERS,
-    optional_headers=(HEADER_OF["valid_when_added"], HEADER_OF["type"]),
+    optional_headers=(HEADER_OF["valid_when_added"], HEADER_OF["type"], HEADER_OF["clients"]),
     permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),
     plan=plan_certifications,
     write=write_certifications,

@@ -45,6 +45,7 @@ from webapp.services.activities import HOLDING_ACTIVITIES, add_document_revision
 from webapp.services.archive import check_typed_name
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.compliance import load_requirements, required_to_hold
+from webapp.services.certification_clients import certification_ids_for_client, client_problem, clients_by_ids
 from webapp.services.entities import entity_association_exists
 from webapp.services.invalid import Invalid
 from webapp.services.known import check_known, unknown_ids
@@ -72,8 +73,9 @@ COLUMNS = (
     "generate_certificate_on_approval", "generate_certificate_on_activity", "hide_expiration_on_certificate",
     "attach_files_to_approval_emails", "parent_id",
 )
-RELATIONS = ("tag_names", "hidden_level_ids", "attachments_hidden_level_ids", "batch_role_ids", "child_ids", "form_ids")
-AUDITED = COLUMNS + ("tags", "hidden_levels", "attachments_hidden_levels", "batch_roles", "children", "form_ids")
+RELATIONS = ("tag_names", "hidden_level_ids", "attachments_hidden_level_ids", "batch_role_ids", "child_ids", "form_ids",
+             "client_ids")
+AUDITED = COLUMNS + ("tags", "hidden_levels", "attachments_hidden_levels", "batch_roles", "children", "form_ids", "clients")
 
 # Where a rules-module message ("first_notice: ...") belongs on the form.
 _POLICY_FIELDS = {
@@ -208,6 +210,8 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
         errors.setdefault(field, message)
     if certification is not None and values.get("type") != certification.type and certification_in_use(certification):
         errors["type"] = TYPE_FIXED
+    if problem := client_problem(values.get("type"), values.get("client_ids") or ()):
+        errors["client_ids"] = problem
     errors.update(_activity_errors(values, certification))
     policy = None
     try:
@@ -278,6 +282,7 @@ def _audit_state(certification: Certification) -> dict:
         batch_roles=sorted(role.name for role in certification.batch_roles),
         children=sorted(child.name for child in certification.children),
         form_ids=[link.form_id for link in certification.form_links],
+        clients=sorted(client.identifier for client in certification.clients),
         supporting_attachments=[attachment.name for attachment in certification.supporting_attachments],
     )
     return state
@@ -305,6 +310,8 @@ def _apply(certification: Certification, values: dict) -> None:
     certification.attachments_hidden_from_levels = _by_ids(ModuleLevel, values["attachments_hidden_level_ids"])
     certification.batch_roles = _by_ids(CertificationRole, values["batch_role_ids"])
     certification.children = [child for child in _by_ids(Certification, values.get("child_ids")) if child is not certification]
+    if "client_ids" in values:  # a caller that says nothing of clients leaves them as they are
+        certification.clients = clients_by_ids(values["client_ids"])
     _apply_forms(certification, values["form_ids"])
 
 
@@ -417,8 +424,9 @@ def erase_certification(actor: User, certification: Certification, typed_name: s
 
 
 def list_certifications(search: str = "", tag_id: int | None = None, group_id: int | None = None, *,
-                        archived: bool = False) -> list[Certification]:
-    """The certifications in use (or, with `archived`, the archived ones) matching the filters, by name."""
+                        archived: bool = False, client_id: int | None = None) -> list[Certification]:
+    """The certifications in use (or, with `archived`, the archived ones) matching the filters (a client: those
+    that apply to it, decision 94), by name."""
     query = select(Certification).options(selectinload(Certification.tags), selectinload(Certification.group))
     query = query.where(Certification.archived_at.is_not(None) if archived else Certification.archived_at.is_(None))
     if search.strip():
@@ -427,6 +435,8 @@ def list_certifications(search: str = "", tag_id: int | None = None, group_id: i
         query = query.where(Certification.tags.any(Tag.id == tag_id))
     if group_id:
         query = query.where(Certification.group_id.in_(group_and_nested(group_id)))
+    if client_id:
+        query = query.where(Certification.id.in_(certification_ids_for_client(client_id)))
     return list(db.session.scalars(query.order_by(func.lower(Certification.name))))
 
 
@@ -463,6 +473,7 @@ def get_certification(certification_id: int) -> Certification | None:
             selectinload(Certification.attachments_hidden_from_levels),
             selectinload(Certification.batch_roles),
             selectinload(Certification.supporting_attachments),
+            selectinload(Certification.clients),
         )
     )
 

@@ -243,6 +243,7 @@ def load_demo_organisation(today: date) -> bool:
         _random_history(person, ada, [certifications[name] for name in names], today, rng)
     _entities_in_every_status({"asset": sam, "client": ada, "location": nora}, today)
     _job_location_site(emma, sam, certifications)
+    _client_labels(certifications)
     db.session.commit()
     _people_added_by_ada(ada, sam, companies, roles, today)
     return True
@@ -288,6 +289,17 @@ def _job_location_site(emma, sam, certifications) -> None:
         for name in ("Site Induction", "Manual Handling")])
     db.session.execute(insert(job_location_workers),
                        [{"location_id": site.id, "user_id": person.id} for person in (emma, sam)])
+
+
+# Employee certifications and the clients they apply to (decision 94): work for those clients calls for them.
+CLIENT_LABELS = {"H2S Awareness": ("CL-100",), "Confined Space Entry": ("CL-100",),
+                 "Asbestos Awareness": ("CL-200", "CL-300")}
+
+
+def _client_labels(certifications) -> None:
+    clients = {client.identifier: client for client in db.session.scalars(select(Entity).where(Entity.kind == "client"))}
+    for name, identifiers in CLIENT_LABELS.items():
+        certifications[name].clients = [clients[identifier] for identifier in identifiers]
 
 
 def _assign(user, role, training_until=None, notes=None) -> None:

@@ -68,6 +68,9 @@ def _matching(search: str):
     return or_(func.lower(Entity.name).like(pattern), func.lower(Entity.identifier).like(pattern))
 
 
+matching_entities = _matching  # for the other entity services: name or identifier contains the search
+
+
 def list_entities(kind: str, search: str = "", page: int = 1, *, archived: bool = False) -> EntityPage:
     """One page of `kind`'s entities (archived ones instead, when asked), by name, searched by name or
     identifier, in two queries."""
@@ -298,6 +301,20 @@ def revoke_association(actor: User, requirement: EntityRequirement, reason: str)
     record_audit(actor, "entity_requirement.revoke", requirement,
                  f"Revoked {requirement.certification.name} of {requirement.entity.name}: {reason}",
                  after={"revoked_reason": reason})
+    db.session.commit()
+
+
+def restore_association(actor: User, requirement: EntityRequirement) -> None:
+    """Restore a revoked association (decision 95): it is required again, its status the rules' over the records
+    it kept; the revocation (when, by whom, why) stays in the audit trail. Refuses one that is not revoked."""
+    if not requirement.is_revoked:
+        raise Invalid({"requirement": gettext("%(name)s is not revoked.", name=requirement.entity.name)})
+    before = {"revoked_at": requirement.revoked_at.isoformat(), "revoked_by_id": requirement.revoked_by_id,
+              "revoked_reason": requirement.revoked_reason}
+    record_audit(actor, "entity_requirement.restore", requirement,
+                 f"Restored {requirement.certification.name} of {requirement.entity.name} "
+                 f"(revoked: {requirement.revoked_reason})", before=before, after={"revoked_reason": None})
+    requirement.revoked_at = requirement.revoked_by_id = requirement.revoked_reason = None
     db.session.commit()
 
 

@@ -33,7 +33,11 @@ def entities_of_kind(viewer: User, kind: str) -> Select:
 def association_lines(viewer: User, entity_ids: list[int], day: date) -> dict[int, list[AssociationLine]]:
     """Each entity's associations that privacy lets `viewer` see, with their statuses, by certification name,
     in one query."""
-    hidden = hidden_certification_ids(viewer)
+    return association_lines_hiding(hidden_certification_ids(viewer), entity_ids, day)
+
+
+def association_lines_hiding(hidden: set[int], entity_ids: list[int], day: date) -> dict[int, list[AssociationLine]]:
+    """association_lines for a reader from whom privacy hides the certifications `hidden` (read beforehand)."""
     lines: dict[int, list[AssociationLine]] = defaultdict(list)
     for requirement in db.session.scalars(
         select(EntityRequirement).where(EntityRequirement.entity_id.in_(entity_ids))
@@ -48,10 +52,18 @@ def association_lines(viewer: User, entity_ids: list[int], day: date) -> dict[in
 
 @dataclass
 class EntityLine:
-    """A line of the Reports page for an entity: its association and status."""
+    """A line of the Reports page (and its CSV, and scheduled reports) for an entity: its association and status."""
 
     entity: Entity
     line: AssociationLine
+
+    @property
+    def certification(self):
+        return self.line.requirement.certification
+
+    @property
+    def status_label(self) -> str:
+        return self.line.status.status.label
 
 
 def count_entities(viewer: User, kind: str) -> int:
@@ -60,3 +72,14 @@ def count_entities(viewer: User, kind: str) -> int:
 
 def entity_page(viewer: User, kind: str, offset: int, limit: int) -> list[Entity]:
     return list(db.session.scalars(entities_of_kind(viewer, kind).offset(offset).limit(limit)))
+
+
+def entity_ids_of_kind(viewer: User, kind: str) -> list[int]:
+    """The ids of the entities of `kind` in use that `viewer` may see, by name (for an export's chunks)."""
+    return list(db.session.scalars(entities_of_kind(viewer, kind).with_only_columns(Entity.id)))
+
+
+def entities_by_ids(ids: list[int]) -> list[Entity]:
+    """The entities with these ids, in the order of `ids` (one query)."""
+    by_id = {entity.id: entity for entity in db.session.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]

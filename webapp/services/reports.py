@@ -26,12 +26,21 @@ from webapp.models import (
 from webapp.models.people import supervisor_links
 from webapp.services.access import may_act_on, reaches_everyone, users_in_reach
 from webapp.services.audit import record_audit
+from webapp.services.certification_clients import certification_ids_for_client, client_filter_choices
 from webapp.services.certifications import group_and_nested
 from webapp.services.invalid import message_text
 from webapp.rules import RequirementStatus
 from webapp.services.compliance import Requirement, load_requirements
 from webapp.services.entities import AssociationLine
-from webapp.services.entity_reports import EntityLine, association_lines, count_entities, entity_page
+from webapp.services.entity_reports import (
+    EntityLine,
+    association_lines,
+    association_lines_hiding,
+    count_entities,
+    entities_by_ids,
+    entity_ids_of_kind,
+    entity_page,
+)
 from webapp.services.privacy import hidden_attachment_certification_ids, hidden_certification_ids
 from webapp.tabular import safe_cell
 
@@ -55,6 +64,7 @@ class MatrixFilters:
     supervisor_id: int | None = None
     status: str | None = None
     include_hidden: bool = False
+    client_id: int | None = None  # certifications that apply to the client (decision 94)
     type: str = "employee"  # a certification type: employees, or the entities of one kind (decision 75)
 
 
@@ -96,6 +106,7 @@ def filter_choices(viewer: User) -> dict[str, list[tuple]]:
         "role": named(CertificationRole, CertificationRole.archived_at.is_(None)),
         "group": named(CertificationGroup),
         "supervisor": [(user_id, f"{last}, {first}") for user_id, last, first in supervisors],
+        "client": client_filter_choices(),
         "certification": [(i, name) for i, name in named(Certification, Certification.archived_at.is_(None))
                           if i not in hidden]
         + [(i, f"{name} (archived)") for i, name in named(Certification, Certification.archived_at.is_not(None))
@@ -118,6 +129,8 @@ def matrix_certifications(viewer: User, filters: MatrixFilters) -> list[Certific
                 select(RoleRequirement.certification_id).where(RoleRequirement.role_id == filters.role_id)
             )
         )
+    if filters.client_id:
+        query = query.where(Certification.id.in_(certification_ids_for_client(filters.client_id)))
     return list(db.session.scalars(query))
 
 
@@ -232,6 +245,7 @@ class ReportFilters:
     supervisor_id: int | None = None
     include_archived: bool = False
     type: str = "employee"  # employees, or the entities of one kind (decision 75)
+    client_id: int | None = None  # the lines of certifications that apply to the client (decision 94)
 
 
 @dataclass
@@ -304,14 +318,21 @@ def _report_users(viewer: User, filters: ReportFilters):
 
 @dataclass(frozen=True)
 class _LineFilter:
-    """What keeps a requirement on the report, beside its status: the viewer's sight and the role filter."""
+    """What keeps a requirement on the report, beside its status: the viewer's sight, the role filter and the
+    client filter (None: any certification; else those that apply to the client)."""
     hidden: set[int]
     role_name: str | None
+    for_client: frozenset[int] | None = None
+
+    def keeps(self, certification_id: int) -> bool:
+        return certification_id not in self.hidden and (self.for_client is None or certification_id in self.for_client)
 
 
 def _line_filter(viewer: User, filters: ReportFilters) -> _LineFilter:
     role = db.session.get(CertificationRole, filters.role_id) if filters.role_id else None
-    return _LineFilter(hidden_certification_ids(viewer), role.name if role else None)
+    for_client = (frozenset(db.session.scalars(certification_ids_for_client(filters.client_id)))
+                  if filters.client_id else None)
+    return _LineFilter(hidden_certification_ids(viewer), role.name if role else None, for_client)
 
 
 def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[int]) -> dict[int, list[Submission]]:
@@ -331,6 +352,8 @@ def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[
         query = query.where(Submission.certification_id.not_in(keep.hidden))
     if filters.certification_id:
         query = query.where(Submission.certification_id == filters.certification_id)
+    if keep.for_client is not None:
+        query = query.where(Submission.certification_id.in_(keep.for_client))
     latest: dict[tuple[int, int], Submission] = {}
     for record in db.session.scalars(query):
         latest.setdefault((record.user_id, record.certification_id), record)
@@ -343,13 +366,13 @@ def _archived_records(keep: _LineFilter, filters: ReportFilters, user_ids: list[
 def _report_lines(keep: _LineFilter, filters: ReportFilters, users: list[User], day: date) -> list[ReportLine]:
     """The requirements of `users` that the filters keep, their statuses from the rules, each person's
     followed by their archived certifications' records when the filters ask for them."""
-    hidden, role_name = keep.hidden, keep.role_name
+    role_name = keep.role_name
     requirements = load_requirements([u.id for u in users], day)
     archived = _archived_records(keep, filters, [u.id for u in users])
     lines = []
     for user in users:
         for requirement in requirements[user.id]:
-            if requirement.certification.id in hidden:
+            if not keep.keeps(requirement.certification.id):
                 continue
             if role_name and role_name not in requirement.source_names:
                 continue
@@ -402,15 +425,22 @@ def load_report_page(viewer: User, filters: ReportFilters, day: date, page: int 
 
 
 def count_report_people(viewer: User, filters: ReportFilters) -> int:
+    """The people the report covers, or, with an entity type, its entities."""
+    if filters.type != "employee":
+        return count_entities(viewer, filters.type)
     return db.session.scalar(_report_users(viewer, filters).with_only_columns(func.count(User.id)).order_by(None))
 
 
-def iter_report(viewer: User, filters: ReportFilters, day: date) -> Iterator[ReportLine]:
+def iter_report(viewer: User, filters: ReportFilters, day: date) -> Iterator[ReportLine | EntityLine]:
     """Every line of the report, computed by the rules over chunks of EXPORT_CHUNK people, so an
-    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk).
+    export of the whole organisation runs in bounded memory (a fixed number of queries a chunk); with
+    an entity type, the lines of that kind's entities the viewer may see, in chunks too (decision 97).
 
     What depends on the viewer is read now; the chunks are read as the response is sent, when the
     request's session (and the viewer loaded in it) may be gone."""
+    if filters.type != "employee":
+        hidden = hidden_certification_ids(viewer)
+        return _entity_chunks(hidden, filters, entity_ids_of_kind(viewer, filters.type), day)
     keep = _line_filter(viewer, filters)
     user_ids = list(db.session.scalars(_report_users(viewer, filters).with_only_columns(User.id)))
     return _report_chunks(keep, filters, user_ids, day)
@@ -424,6 +454,16 @@ def _report_chunks(keep: _LineFilter, filters: ReportFilters, user_ids: list[int
         ).all()
         by_id = {u.id: u for u in users}
         yield from _report_lines(keep, filters, [by_id[i] for i in chunk], day)
+
+
+def _entity_chunks(hidden: set[int], filters: ReportFilters, entity_ids: list[int], day: date) -> Iterator[EntityLine]:
+    """The entities' association lines the status and certification filters keep, EXPORT_CHUNK entities at a time."""
+    for start in range(0, len(entity_ids), EXPORT_CHUNK):
+        chunk = entity_ids[start:start + EXPORT_CHUNK]
+        lines = association_lines_hiding(hidden, chunk, day)
+        for entity in entities_by_ids(chunk):
+            yield from (EntityLine(entity, line) for line in lines[entity.id]
+                        if _matches(line.requirement.certification_id, line.status, filters, day))
 
 
 CSV_HEADER = [_l("Last Name"), _l("First Name"), _l("Username"), _l("Company"),
@@ -453,6 +493,9 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
     dates: dict[date, str] = {}
     yes, no = gettext("Yes"), gettext("No")
     for line in lines:
+        if isinstance(line, EntityLine):
+            yield _entity_csv_row(line, texts, dates, no)
+            continue
         user = line.user
         if user.id != person_id:
             person_id = user.id
@@ -477,11 +520,20 @@ def report_csv_rows(lines: Iterable[ReportLine]) -> Iterator[list]:
         ]
 
 
-def record_report_export(actor: User, people: int, everything: bool) -> None:
+def _entity_csv_row(line: EntityLine, texts: dict, dates: dict, no: str) -> list:
+    """An entity's line in the report's columns (decision 97): its name where a person's last name is, its
+    identifier where the username is, Required By "Association", never pending (decision 69)."""
+    entity, s = line.entity, line.line.status
+    return [safe_cell(entity.name), "", safe_cell(entity.identifier), "",
+            _once(texts, line.certification.name, safe_cell), gettext("Association"), gettext(line.status_label), no,
+            _once(dates, s.completed_on, _day), _once(dates, s.expires_on, _day), "" if s.days_left is None else s.days_left]
+
+
+def record_report_export(actor: User, people: int, everything: bool, what: str = "people") -> None:
     """Note in the audit log that `actor` is downloading the report as CSV: the data leaves FieldCert with them.
 
     Noted before the first row is sent (the export is streamed), with the number of people it covers."""
     which = "the whole report" if everything else "the filtered report"
-    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({people} people)",
+    record_audit(actor, "report.export", actor, f"Exported {which} as CSV ({people} {what})",
                  after={"people": people, "everything": everything})
     db.session.commit()

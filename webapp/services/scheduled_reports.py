@@ -25,6 +25,7 @@ from webapp.models import (
     Certification,
     CertificationRole,
     Company,
+    Entity,
     ModuleLevelPermission,
     ScheduledReport,
     ScheduledReportRun,
@@ -38,6 +39,7 @@ from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.services.jobs import try_job_lock
 from webapp.services.mail import external_url, queue_email, recipient_language, render_mail
+from webapp.services.entity_reports import EntityLine
 from webapp.services.once import stored_once
 from webapp.services.privacy import hidden_certification_ids
 from webapp.services.reports import ReportFilters, ReportLine, iter_report, report_csv_rows
@@ -46,7 +48,8 @@ from webapp.tabular import CSV_MEDIA_TYPE, csv_chunks
 
 # What each saved filter id names, for the check that it still exists.
 FILTERED_BY = {"certification_id": (Certification, "certification"), "role_id": (CertificationRole, "role"),
-               "company_id": (Company, "company"), "supervisor_id": (User, "supervisor")}
+               "company_id": (Company, "company"), "supervisor_id": (User, "supervisor"),
+               "client_id": (Entity, "client")}
 
 
 @dataclass(frozen=True)
@@ -254,11 +257,16 @@ def send_scheduled_report(report_id: int, day: date) -> str | None:
     return run.outcome
 
 
-def _seen_by(recipient: User, lines: list[ReportLine]) -> list[ReportLine]:
-    """The owner's lines that `recipient` may see too: people in their reach (or themselves), certifications
-    privacy does not hide from them."""
-    reach = ids_in_reach(recipient, "view", {line.user.id for line in lines}) | {recipient.id}
+def _seen_by(recipient: User, lines: list[ReportLine | EntityLine]) -> list[ReportLine | EntityLine]:
+    """The owner's lines that `recipient` may see too: people in their reach (or themselves), or entities they
+    may see (decision 70: all of them for who manages certifications, else those they are responsible for),
+    certifications privacy does not hide from them."""
     hidden = hidden_certification_ids(recipient)
+    if any(isinstance(line, EntityLine) for line in lines):
+        every = recipient.can(Permission.MANAGE_CERTIFICATIONS)
+        return [line for line in lines if (every or line.entity.owner_id == recipient.id)
+                and line.certification.id not in hidden]
+    reach = ids_in_reach(recipient, "view", {line.user.id for line in lines}) | {recipient.id}
     return [line for line in lines if line.user.id in reach and line.certification.id not in hidden]
 
 
