@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from webapp.rules.cells import NOT_ONE_LINE, read_yes_no
+from webapp.rules.languages import N_
 
 PERIOD_UNITS = ("days", "weeks", "months", "years")
 # The Overdue Periods cannot be Years (the source document); FieldCert's 2nd notice can: it is written in
@@ -262,12 +263,12 @@ COLUMNS: tuple[Column, ...] = (
            "Names of existing certifications (or ones in this file) this one makes valid, separated by semicolons. "
            "A certification has a parent or children, not both."),
     _boolean("Valid When Added", "valid_when_added"),
-    Column("Type", "type", read_type, write_type,
+    Column("Type", "type", read_type, write_type, N_(
            "Employee, Asset, Client or Job Location (any case): who holds it. Blank: Employee for a new certification, "
-           "unchanged for one that exists. It cannot change once the certification has records or associations."),
-    Column("Clients", "clients", read_names, write_names,
+           "unchanged for one that exists. It cannot change once the certification has records or associations.")),
+    Column("Clients", "clients", read_names, write_names, N_(
            "Optional: the clients an Employee certification applies to, by identifier (or a name only one client has), "
-           "separated by semicolons; blank: none."),
+           "separated by semicolons; blank: none.")),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 BY_KEY = {column.key: column for column in COLUMNS}

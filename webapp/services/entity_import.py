@@ -112,7 +112,7 @@ def _read_entity_row(row: ImportRow, kind: str | None, people: dict[str, User]) 
     elif NOT_ONE_LINE.search(name):
         errors.append(RowError(row.line, NAME, "Write the name on one line, without line breaks or tabs."))
     if problem := identifier_problem(identifier, IDENTIFIER_LIMIT):
-        errors.append(RowError(row.line, IDENTIFIER, problem))
+        errors.append(RowError(row.line, IDENTIFIER, problem.english()))
     if len(description) > DESCRIPTION_LIMIT:
         errors.append(RowError(row.line, DESCRIPTION, f"Keep the description to {DESCRIPTION_LIMIT} characters."))
     long_tags = [tag for tag in _names(row[TAGS], TAGS_SEPARATOR) if len(tag) > TAG_LIMIT]
