@@ -103,14 +103,15 @@ def _clean_database(request):
     page_store(app).clear()
     with app.app_context():
         db.session.remove()
-        tables = db.metadata.sorted_tables
+        # DELETE, not TRUNCATE: on PostgreSQL it costs a few milliseconds against TRUNCATE's 200 (a new file for
+        # every table and index), and it takes no lock that a request the browser sent as its page closed could
+        # deadlock with. The sequences start again at 1, as TRUNCATE ... RESTART IDENTITY would.
         with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
             if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{table.name}"' for table in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(tables):
-                    connection.execute(table.delete())
+                connection.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                                        "FROM pg_sequences WHERE schemaname = current_schema()"))
 
 
 @pytest.fixture

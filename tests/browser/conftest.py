@@ -26,7 +26,7 @@ class RequestsInFlight:
     """WSGI middleware counting the requests the live server is still serving (body included).
 
     The browser may still be loading something when a test ends; emptying the tables under such
-    a request deadlocked PostgreSQL's TRUNCATE, so cleaning waits for none to be in flight.
+    a request would leave it half the rows it read, so cleaning waits for none to be in flight.
     """
 
     def __init__(self, app):

@@ -142,11 +142,11 @@ def _supervisors(user_ids) -> dict[int, list[_Person]]:
 
 def _existing_keys(user_ids, since: date) -> set[tuple]:
     """Keys already in the outbox, so the scan renders only new notices (the insert still ignores races)."""
-    return set(db.session.execute(
+    return set(map(tuple, db.session.execute(
         select(Notice.kind, Notice.user_id, Notice.certification_id, Notice.expiration_date, Notice.recipient_email)
         .where(Notice.user_id.in_(user_ids), Notice.kind.in_((*STAGE_KINDS, "competency")),
                Notice.expiration_date >= since)
-    ).tuples())
+    )))
 
 
 def _row(kind, recipient: _Person, user_id, certification_id, key_date, mail, now, entity_id=None) -> dict:
@@ -530,7 +530,7 @@ def list_outbox(status: str, page: int = 1, page_size: int = OUTBOX_PAGE_SIZE) -
 
 
 def count_outbox() -> dict[str, int]:
-    counts = dict(db.session.execute(select(Notice.status, func.count()).group_by(Notice.status)).tuples().all())
+    counts = dict(db.session.execute(select(Notice.status, func.count()).group_by(Notice.status)).all())
     return {"queued": counts.get("queued", 0) + counts.get("sending", 0), "failed": counts.get("failed", 0),
             "sent": counts.get("sent", 0), "all": sum(counts.values())}
 
