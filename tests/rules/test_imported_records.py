@@ -6,7 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webapp.rules import Period, RecordFacts, TrackingPolicy
-from webapp.rules.imported_records import earlier_record, imported_expiration, read_record_status
+from webapp.rules.imported_records import (
+    earlier_record,
+    imported_expiration,
+    read_entity_record_status,
+    read_record_status,
+)
 
 YEARLY = TrackingPolicy(expires=True, duration=Period(1, "years"), first_notice=Period(1, "months"),
                         second_notice=Period(1, "weeks"))
@@ -29,6 +34,13 @@ def test_the_statuses_a_record_comes_in_with(text, status):
 def test_any_other_status_is_refused_by_name(text):
     with pytest.raises(ValueError, match=r"^Status: '.*' is not a status a record can be imported with"):
         read_record_status(text)
+
+
+@pytest.mark.parametrize("text, status", [("", "recorded"), (" RECORDED ", "recorded"), ("Revoked", "revoked")])
+def test_an_entity_record_is_recorded_or_revoked_never_approved(text, status):
+    assert read_entity_record_status(text) == status
+    with pytest.raises(ValueError, match=r"^Status: 'Approved' is not a status .* use Recorded \(or blank\)"):
+        read_entity_record_status("Approved")
 
 
 @pytest.mark.parametrize("policy, completed, given_on, earlier, expires, rule", [

@@ -132,6 +132,47 @@ def test_the_entities_export_imports_back_unchanged_and_moves_them_into_an_empty
     assert workbook.status_code == 200 and workbook.data.startswith(b"PK\x03\x04")
 
 
+def test_a_client_row_names_the_employee_certifications_that_apply_to_it(frozen_clock, client, csrf, factory, sign_in):
+    sign_in(factory.user("Administrator"))
+    first_aid = factory.certification(name="First Aid")
+    h2s = factory.certification(name="H2S Awareness")
+    factory.certification(name="Annual Inspection", type="asset")
+    harbour = factory.entity("client", name="Harbour", identifier="CL-1")
+    first_aid.clients = [harbour]
+    db.session.commit()
+    upload(client, csrf, f"{ENTITIES}\n"
+                         "Asset,Forklift,FL-01,,,,,First Aid\n"
+                         "Client,Metro,CL-2,,,,,Annual Inspection; Unknown\n", kind="entities")
+    job, _ = confirm(client, csrf)
+    messages = [(line, column, message) for line, column, message in job.preview["error_rows"]]
+    assert messages == [
+        (2, "Employee Certifications", "Only a client has Employee Certifications: leave this cell blank for an asset "
+                                       "or a job location."),
+        (3, "Employee Certifications", "Annual Inspection is held by assets: only an Employee certification applies "
+                                       "to clients."),
+        (3, "Employee Certifications", "There is no certification in use named Unknown."),
+    ]
+    response = upload(client, csrf, f"{ENTITIES}\n"
+                                    "Client,Harbour,CL-1,,,,,first aid; H2S Awareness\n"
+                                    "Client,Metro,CL-2,,,,,H2S Awareness\n", kind="entities")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Employee certification H2S Awareness applies to it" in page and "First Aid applies" not in page
+    job, _ = confirm(client, csrf)
+    assert job.state == "imported" and (job.preview["create"], job.preview["update"]) == (1, 1)
+    metro = db.session.scalar(select(Entity).where(Entity.identifier == "CL-2"))
+    assert {(c.name, e.identifier) for c in (first_aid, h2s) for e in c.clients} == {
+        ("First Aid", "CL-1"), ("H2S Awareness", "CL-1"), ("H2S Awareness", "CL-2")}
+    exported = client.get("/data/entities/export.csv").get_data(as_text=True)
+    assert exported.splitlines()[1:] == ["Client,Harbour,CL-1,,,,,First Aid; H2S Awareness",
+                                         "Client,Metro,CL-2,,,,,H2S Awareness"]
+    # A file made before the column still imports, and leaves the clients' Employee certifications as they are.
+    upload(client, csrf, ",".join(ENTITY_HEADERS[:-1]) + "\nClient,Metro Rail,CL-2,,,,\n", kind="entities")
+    job, _ = confirm(client, csrf)
+    assert job.state == "imported" and job.preview["update"] == 1
+    db.session.expire_all()
+    assert metro.name == "Metro Rail" and [entity.name for entity in h2s.clients] == ["Harbour", "Metro Rail"]
+
+
 def test_an_import_adds_what_job_locations_require_and_who_works_there(frozen_clock, client, csrf, factory, sign_in):
     sign_in(factory.user("Administrator"))
     pier = factory.entity("location", name="Pier 4", identifier="JL-01")
@@ -191,7 +232,7 @@ def test_bad_site_rows_are_explained_and_nothing_is_imported(frozen_clock, clien
 
 def test_the_entity_files_need_the_permission_to_manage_certifications(client, factory, sign_in):
     sign_in(factory.user("Supervisor"))
-    for kind in ("entities", "job-location-sites"):
+    for kind in ("entities", "entity-records", "job-location-sites"):
         assert client.get(f"/data/{kind}/export.csv").status_code in (403, 404)
         assert client.get(f"/data/{kind}/import").status_code in (403, 404)
 
@@ -233,6 +274,6 @@ def test_a_streamed_export_reads_its_reader_in_the_session_that_writes_it(app):
         ada = create_administrator(username="ada", email="ada@example.org", first_name="Ada", last_name="Admin",
                                    password="a long enough passphrase 2026")
         client = signed_in_client(app, ada)
-    for kind in ("requirements", "instances", "entities", "job-location-sites", "people"):
+    for kind in ("requirements", "instances", "entities", "entity-records", "job-location-sites", "people"):
         response = client.get(f"/data/{kind}/export.csv")
         assert response.status_code == 200 and response.get_data(as_text=True).startswith("\ufeff"), kind

@@ -1,6 +1,7 @@
 """An organisation moves out of one FieldCert and into an empty one through its files alone: people,
 certifications, roles and assignments, and records with their history come in through the import pages,
-and everyone's statuses are the same (issues 17 and 18, "Done when")."""
+and everyone's statuses are the same (issues 17 and 18, "Done when"); so do assets, clients and job locations
+with their records, and the clients each certification applies to (issue 21, decisions 109 and 110)."""
 import csv
 import io
 from datetime import date
@@ -9,15 +10,17 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_for
 from webapp.extensions import db
-from webapp.models import EntityRequirement, ImportJob, User
+from webapp.models import Certification, EntityRequirement, ImportJob, User
 from webapp.services.companies import create_company
 from webapp.services.compliance import load_requirements
 from webapp.services.demo import load_demo_organisation
+from webapp.services.entities import association_line
 from webapp.services.people import create_administrator
 from webapp.services.sessions import start_session
 
 DAY = date(2026, 6, 15)
-KINDS = ("people", "certifications", "assignments", "person-requirements", "records", "entities", "job-location-sites")
+KINDS = ("people", "certifications", "assignments", "person-requirements", "records", "entities", "entity-records",
+         "job-location-sites")
 
 
 def signed_in_client(app, user: User):
@@ -36,11 +39,20 @@ def statuses() -> dict:
             for user_id, requirements in load_requirements(list(people), DAY).items() for r in requirements}
 
 
-def associations() -> set[tuple[str, str, str]]:
-    """Each asset's, client's and job location's certifications in force (not revoked): the entities file carries
-    them; their records do not move (decision 99)."""
-    return {(r.entity.kind, r.entity.identifier, r.certification.name)
-            for r in db.session.scalars(select(EntityRequirement)) if not r.is_revoked}
+def associations() -> dict[tuple[str, str, str], tuple]:
+    """Each asset's, client's and job location's certifications: status, revocation reason and records. The
+    entities file carries those in force, the entity records file the records, and with them the revoked ones
+    (decision 109)."""
+    return {(r.entity.kind, r.entity.identifier, r.certification.name): (
+        association_line(r, DAY).status.status, r.revoked_reason,
+        sorted((record.completed_on, record.expires_on, record.notes) for record in r.records))
+        for r in db.session.scalars(select(EntityRequirement))}
+
+
+def clients_of_certifications() -> set[tuple[str, str]]:
+    """The clients each certification applies to (decision 94), carried by the entities file (decision 110)."""
+    return {(certification.name, client.identifier) for certification in db.session.scalars(select(Certification))
+            for client in certification.clients}
 
 
 def import_file(app, client, kind: str, text: str) -> ImportJob:
@@ -59,8 +71,8 @@ def import_file(app, client, kind: str, text: str) -> ImportJob:
 
 def without_ids(text: str) -> str:
     """The certifications file with its Certification ID column blank: ids are the old instance's, and a
-    blank id creates (an id updates the certification that has it); and without its optional Clients column,
-    since clients stay behind with the other entities (decisions 78 and 94)."""
+    blank id creates (an id updates the certification that has it); and without its optional Clients column:
+    the clients come later, in the entities file, which says which certifications apply to each (decision 110)."""
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0][-1] == "Clients"
     out = io.StringIO()
@@ -78,8 +90,9 @@ def test_the_demo_moves_into_an_empty_instance_with_the_same_statuses(frozen_clo
         ada = db.session.scalar(select(User).where(User.username == "ada"))
         source = signed_in_client(app, ada)
         files = {kind: source.get(f"/data/{kind}/export.csv").get_data(as_text=True) for kind in KINDS}
-        before, entities_before = statuses(), associations()
-    assert len(before) > 40 and len(entities_before) > 5
+        before, entities_before, clients_before = statuses(), associations(), clients_of_certifications()
+    assert len(before) > 40 and len(entities_before) > 5 and len(clients_before) > 2
+    assert any(reason for _, reason, _ in entities_before.values())
 
     runner = empty_instance.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
@@ -95,12 +108,14 @@ def test_the_demo_moves_into_an_empty_instance_with_the_same_statuses(frozen_clo
             f"{role},,\r\n" for role in sorted(column(files["assignments"], "Role")))
         import_file(empty_instance, client, "assignments", roles_only)
         import_file(empty_instance, client, "certifications", without_ids(files["certifications"]))
-        for kind in ("assignments", "people", "person-requirements", "records", "entities", "job-location-sites"):
+        for kind in ("assignments", "people", "person-requirements", "records", "entities", "entity-records",
+                     "job-location-sites"):
             import_file(empty_instance, client, kind, files[kind])
         after = {key: value for key, value in statuses().items() if key[0] != "newadmin"}
-        entities_after = associations()
+        entities_after, clients_after = associations(), clients_of_certifications()
     assert after == before
     assert entities_after == entities_before
+    assert clients_after == clients_before
 
 
 def test_person_requirements_explain_every_bad_row_and_import_nothing(frozen_clock, client, csrf, factory, sign_in):

@@ -2,7 +2,7 @@
 which expiration an imported record gets. Pure: no Flask, no database, no clock."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from webapp.rules.expiration import ExpirationResult, expiration_for
@@ -15,16 +15,27 @@ from webapp.rules.status import RecordFacts
 # What the Status column may say (any case; blank is Approved), and what is stored.
 RECORD_STATUSES = {"approved": "approved", "revoked": "revoked"}
 STATUS_HELP = N_("Approved (or blank) or Revoked: only records come in, never pending or declined submissions.")
+# An entity's records are recorded, never submitted nor approved (decision 69); its revocation is its association's
+# (decision 109).
+ENTITY_RECORD_STATUSES = {"recorded": "recorded", "revoked": "revoked"}
+ENTITY_STATUS_HELP = N_("Recorded (or blank) or Revoked: Revoked says the association is revoked, for the Revocation "
+                        "Reason; every record of one association has the same Status and reason.")
 # The Expiration Date of a record that does not expire, as the export writes it.
 NEVER = "Never"
 
 
-def read_record_status(text: str) -> str:
-    """"approved" or "revoked" from the Status cell. Raises ValueError("Status: ...") otherwise."""
-    status = RECORD_STATUSES.get(text.strip().casefold() or "approved")
+def read_record_status(text: str, statuses: Mapping[str, str] = RECORD_STATUSES, words: str = STATUS_HELP) -> str:
+    """The status among `statuses` the Status cell names, in any case ("approved" or "revoked" for people's
+    records; blank is the first). Raises ValueError("Status: ...") otherwise, saying the allowed `words`."""
+    status = statuses.get(text.strip().casefold() or next(iter(statuses)))
     if status is None:
-        raise ValueError(f"Status: '{text}' is not a status a record can be imported with; use {STATUS_HELP}")
+        raise ValueError(f"Status: '{text}' is not a status a record can be imported with; use {words}")
     return status
+
+
+def read_entity_record_status(text: str) -> str:
+    """"recorded" or "revoked" from an entity record's Status cell. Raises ValueError("Status: ...") otherwise."""
+    return read_record_status(text, ENTITY_RECORD_STATUSES, ENTITY_STATUS_HELP)
 
 
 def earlier_record(records: Iterable[RecordFacts], completed_on: date) -> RecordFacts | None:

@@ -166,4 +166,6 @@ IMPORT_ERRORS = StoredTexts((
     N_("There is nobody whose requirements you manage named %(name)s."),
     N_("Enter the person's username or e-mail address."),
     N_("Enter the certification's name."),
+    N_("There is no certification in use named %(name)s."),
+    N_("Only a client has Employee Certifications: leave this cell blank for an asset or a job location."),
 ))

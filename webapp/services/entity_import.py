@@ -1,7 +1,8 @@
-"""Assets, clients and job locations in and out (issue 21, docs/rules.md decisions 98 to 101): the entities
-themselves with the certifications each must hold, and what each job location requires of the people working
-there with who works there. With the other files they move an organisation whole (decision 62's order: the
-entities after the certifications, the job locations' sites after the people).
+"""Assets, clients and job locations in and out (issue 21, docs/rules.md decisions 98 to 101, 109 and 110): the
+entities themselves with the certifications each must hold (and, for a client, the Employee certifications that
+apply to it), their records, and what each job location requires of the people working there with who works there.
+With the other files they move an organisation whole (decision 62's order: the entities after the certifications,
+their records after the entities, the job locations' sites after the people).
 
 An import adds and changes, never removes: an entity's details are replaced by its row's, its associations and
 a job location's requirements and workers are only added. Revoking, removing and archiving stay on the pages,
@@ -10,6 +11,7 @@ where each asks for its reason or confirmation.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,22 +23,45 @@ from webapp.extensions import db
 from webapp.models import (
     Certification,
     Entity,
+    EntityRecord,
     EntityRequirement,
     Tag,
     User,
+    certification_clients,
     job_location_certifications,
     job_location_workers,
+    utcnow,
 )
 from webapp.permissions import Permission
+from webapp.rules import RecordFacts
 from webapp.rules.cells import NOT_ONE_LINE
-from webapp.rules.entities import KINDS, identifier_problem
+from webapp.rules.entities import KINDS, identifier_problem, reason_problem
+from webapp.rules.imported_records import ENTITY_STATUS_HELP, NEVER, read_entity_record_status
 from webapp.rules.languages import N_
+from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
+from webapp.services.chunks import batches, rows_by_key
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
-from webapp.services.privacy import hidden_certification_ids
+from webapp.services.privacy import hidden_certification_ids, hidden_certifications
+from webapp.services.record_import import (
+    CERTIFICATION,
+    COMPLETED,
+    EXPIRES,
+    NOTES,
+    REASON,
+    RECORDS,
+    STATUS,
+    NewRecord,
+    plan_history,
+    read_record_cells,
+    record_date_ranges,
+)
 
-KIND, NAME, IDENTIFIER, DESCRIPTION, TAGS, RESPONSIBLE, CERTIFICATIONS = ENTITY_HEADERS = (
-    "Kind", "Name", "Identifier", "Description", "Tags", "Responsible User", "Certifications")
+KIND, NAME, IDENTIFIER, DESCRIPTION, TAGS, RESPONSIBLE, CERTIFICATIONS, EMPLOYEE_CERTIFICATIONS = ENTITY_HEADERS = (
+    "Kind", "Name", "Identifier", "Description", "Tags", "Responsible User", "Certifications",
+    "Employee Certifications")
+ENTITY = "Entity Identifier"
+RECORD_HEADERS = (KIND, ENTITY, CERTIFICATION, COMPLETED, EXPIRES, STATUS, REASON, NOTES)
 LOCATION, REQUIRED, WORKER = SITE_HEADERS = ("Job Location", "Required Certification", "Worker")
 
 NAME_LIMIT = Entity.__table__.c.name.type.length
@@ -82,13 +107,21 @@ def _certifications_by_name(by: User) -> dict[str, Certification]:
 
 @dataclass
 class _NewEntity:
-    """An entity the import creates or changes: its columns, its tags' names and the certifications to add."""
+    """An entity the import creates or changes: its columns, its tags' names, the certifications to add and, for a
+    client, the Employee certifications that come to apply to it (decision 110)."""
 
     entity: Entity | None
     kind: str
     columns: dict
     tags: list[str] | None
     certification_ids: list[int] = field(default_factory=list)
+    employee_ids: list[int] = field(default_factory=list)
+
+
+def _kind_error(row: ImportRow) -> RowError:
+    """The row's Kind names no kind of entity."""
+    return RowError(row.line, KIND, f"Write Asset, Client or Job Location, not {row[KIND]}." if row[KIND] else
+                    "Write Asset, Client or Job Location.")
 
 
 def _certification_problem(name: str, found: Certification | None, kind: str) -> str | None:
@@ -99,6 +132,34 @@ def _certification_problem(name: str, found: Certification | None, kind: str) ->
         holders = "people" if found.type == "employee" else KINDS[found.type].plural.lower()
         return f"{found.name} is held by {holders}, not by {KINDS[kind].plural.lower()}."
     return None
+
+
+def _employee_certification_problem(name: str, found: Certification | None) -> str | None:
+    """Why the certification named `name` cannot apply to a client (decision 94)."""
+    if found is None:
+        return f"There is no certification in use named {name}."
+    if found.type != "employee":
+        return (f"{found.name} is held by {KINDS[found.type].plural.lower()}: only an Employee certification applies "
+                "to clients.")
+    return None
+
+
+def _applying_ids(row: ImportRow, kind: str | None, applied: set[int],
+                  certifications: dict[str, Certification]) -> tuple[list[int], list[RowError]]:
+    """The Employee certifications the row's Employee Certifications cell (left out of older files: blank) names
+    that do not apply to its client yet (`applied`), and what is wrong with the cell."""
+    names = _names(row.values.get(EMPLOYEE_CERTIFICATIONS, ""))
+    if names and kind != "client":
+        return [], [RowError(row.line, EMPLOYEE_CERTIFICATIONS, "Only a client has Employee Certifications: leave this "
+                                                                "cell blank for an asset or a job location.")]
+    new_ids, errors = [], []
+    for name in names:
+        certification = certifications.get(name.casefold())
+        if problem := _employee_certification_problem(name, certification):
+            errors.append(RowError(row.line, EMPLOYEE_CERTIFICATIONS, problem))
+        elif certification.id not in applied:
+            new_ids.append(certification.id)
+    return new_ids, errors
 
 
 def _read_entity_row(row: ImportRow, kind: str | None, people: dict[str, User]) -> tuple[dict, list[RowError]]:
@@ -145,10 +206,15 @@ def _entity_changes(entity: Entity, columns: dict, tags: list[str], owners: dict
 
 def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress) -> ImportPlan:
     """Check every row: a kind, a name, an identifier (a row updates the entity of its kind with that identifier,
-    in any case, else creates one), a responsible user who exists, and certifications of the entity's type in
-    use that `by` may see. A fixed number of queries, whatever the file's length. Writes nothing."""
+    in any case, else creates one), a responsible user who exists, certifications of the entity's type in use
+    that `by` may see, and for a client Employee certifications that apply to it. A fixed number of queries,
+    whatever the file's length. Writes nothing."""
     entities = {(entity.kind, entity.identifier.casefold()): entity for entity in db.session.scalars(
         select(Entity).options(selectinload(Entity.tags), selectinload(Entity.requirements)))}
+    applied: dict[int, set[int]] = defaultdict(set)
+    for client_id, certification_id in db.session.execute(
+            select(certification_clients.c.client_id, certification_clients.c.certification_id)):
+        applied[client_id].add(certification_id)
     people = _people_by_name(select(User))
     owners = {person.id: person.username for person in people.values()}
     certifications = _certifications_by_name(by)
@@ -156,8 +222,7 @@ def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress
     for done, row in enumerate(rows, start=1):
         progress(done)
         kind = KIND_BY_WORD.get(row[KIND].casefold())
-        errors = [] if kind else [RowError(row.line, KIND, "Write Asset, Client or Job Location." if not row[KIND] else
-                                           f"Write Asset, Client or Job Location, not {row[KIND]}.")]
+        errors = [] if kind else [_kind_error(row)]
         columns, more = _read_entity_row(row, kind, people)
         errors.extend(more)
         existing = entities.get((kind, row[IDENTIFIER].casefold())) if kind else None
@@ -178,6 +243,8 @@ def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress
                                                                  "restore it."))
             elif certification.id not in associated:
                 new_ids.append(certification.id)
+        applying_ids, more = _applying_ids(row, kind, applied[existing.id] if existing else set(), certifications)
+        errors.extend(more)
         if kind and row[IDENTIFIER]:
             key = (kind, row[IDENTIFIER].casefold())
             if key in seen:
@@ -190,16 +257,19 @@ def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress
         tags = _names(row[TAGS], TAGS_SEPARATOR)
         label = f"{KINDS[kind].singular} {columns['name']} ({columns['identifier']})"
         names = [certification.name for certification in certifications.values() if certification.id in new_ids]
-        added = [f"Requires {name}" for name in sorted(names, key=str.casefold)]
+        applying = [certification.name for certification in certifications.values()
+                    if certification.id in applying_ids]
+        added = ([f"Requires {name}" for name in sorted(names, key=str.casefold)]
+                 + [f"Employee certification {name} applies to it" for name in sorted(applying, key=str.casefold)])
         if existing is None:
             plan.rows.append(PlannedRow(row.line, "create", label, tuple(added)))
-            plan.work.append(_NewEntity(None, kind, columns, tags, new_ids))
+            plan.work.append(_NewEntity(None, kind, columns, tags, new_ids, applying_ids))
             continue
         changes = _entity_changes(existing, columns, tags, owners)
         plan.rows.append(PlannedRow(row.line, "update" if changes or added else "unchanged", label,
                                     tuple(changes + added)))
         if changes or added:
-            plan.work.append(_NewEntity(existing, kind, columns, tags if changes else None, new_ids))
+            plan.work.append(_NewEntity(existing, kind, columns, tags if changes else None, new_ids, applying_ids))
     return plan
 
 
@@ -210,7 +280,8 @@ def _tags_by_name(names: set[str]) -> dict[str, Tag]:
 
 
 def write_entities(plan: ImportPlan, by: User, day: date) -> int:
-    """Create and update the planned entities, then add their associations (the import commits)."""
+    """Create and update the planned entities, then add their associations and the Employee certifications that
+    come to apply to the clients (the import commits)."""
     tags = _tags_by_name({name for work in plan.work if work.tags is not None for name in work.tags})
     for work in plan.work:
         entity = work.entity or Entity(kind=work.kind)
@@ -225,13 +296,26 @@ def write_entities(plan: ImportPlan, by: User, day: date) -> int:
                     for work in plan.work for certification_id in work.certification_ids]
     if associations:
         db.session.execute(insert(EntityRequirement), associations)
+    applying = [{"client_id": work.entity.id, "certification_id": certification_id}
+                for work in plan.work for certification_id in work.employee_ids]
+    if applying:
+        db.session.execute(insert(certification_clients), applying)
     return len(plan.work)
 
 
 def export_entities(by: User) -> Iterator[tuple]:
     """Every asset, client and job location in use, by kind and name, with the certifications each must hold
-    (not revoked, and only those privacy lets `by` see)."""
+    (not revoked, and only those privacy lets `by` see) and, for a client, the Employee certifications in use that
+    apply to it (those privacy lets `by` see)."""
     hidden = hidden_certification_ids(by)
+    applying: dict[int, list[str]] = defaultdict(list)
+    for client_id, certification_id, name in db.session.execute(
+            select(certification_clients.c.client_id, Certification.id, Certification.name)
+            .join(Certification, Certification.id == certification_clients.c.certification_id)
+            .where(Certification.archived_at.is_(None))
+            .order_by(func.lower(Certification.name), Certification.id)):
+        if certification_id not in hidden:
+            applying[client_id].append(name)
     order = {kind: position for position, kind in enumerate(KINDS)}
     entities = db.session.scalars(
         select(Entity).where(Entity.archived_at.is_(None))
@@ -244,15 +328,16 @@ def export_entities(by: User) -> Iterator[tuple]:
                        key=str.casefold)
         yield (KINDS[entity.kind].singular, entity.name, entity.identifier, entity.description or "",
                "; ".join(tag.name for tag in entity.tags), entity.owner.username if entity.owner else "",
-               "; ".join(names))
+               "; ".join(names), "; ".join(applying[entity.id]))
 
 
 ENTITIES = ImportKind(
     name="entities", title=N_("Assets, Clients and Job Locations"), headers=ENTITY_HEADERS,
     permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),
     plan=plan_entities, write=write_entities, export_rows=export_entities,
+    optional_headers=(EMPLOYEE_CERTIFICATIONS,),
     column_help={
-        KIND: "Asset, Client or Job Location (any case).",
+        KIND: N_("Asset, Client or Job Location (any case)."),
         NAME: f"The name (required, up to {NAME_LIMIT} characters).",
         IDENTIFIER: "A serial, registration or account number, unique among its kind in any case. A row updates the "
                     "entity of its kind with this identifier, or else adds one.",
@@ -262,11 +347,194 @@ ENTITIES = ImportKind(
                      "notices). Blank: nobody.",
         CERTIFICATIONS: "Names of certifications of its type (Asset, Client or Job Location) it must hold, separated by "
                         "semicolons. An import only adds: it never removes or revokes one, nor restores a revoked one.",
+        EMPLOYEE_CERTIFICATIONS: N_("For a client only: names of Employee certifications that apply to it (the "
+                                    "certifications' Clients), separated by semicolons. An import only adds. A file "
+                                    "may leave this column out."),
     },
     description=N_("One row per asset, client or job location, with its details, its responsible user and the "
                    "certifications it must hold."),
-    template_rows=(("Asset", "Forklift 1", "FL-01", "Yard forklift", "Yard; Lifting", "ada", "Annual Inspection"),
-                   ("Job Location", "Pier 4 Terminal", "JL-01", "", "", "", "")),
+    template_rows=(("Asset", "Forklift 1", "FL-01", "Yard forklift", "Yard; Lifting", "ada", "Annual Inspection", ""),
+                   ("Client", "Harbor Authority", "CL-100", "Port operator", "", "", "", "H2S Awareness"),
+                   ("Job Location", "Pier 4 Terminal", "JL-01", "", "", "", "", "")),
+)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Asset, Client and Job Location records (decision 109)
+
+
+@dataclass
+class _RecordsWork:
+    """The records to add, on the associations they name: those on file by (entity, certification), and those
+    the import adds first, each with its revocation's reason or None."""
+
+    records: list[NewRecord]
+    associations: dict[tuple[int, int], int]
+    new_associations: dict[tuple[int, int], str | None]
+
+
+def _record_entity(row: ImportRow, kind: str | None,
+                   entities: dict[tuple[str, str], Entity]) -> tuple[Entity | None, list[RowError]]:
+    """The entity in use the row's Kind and Entity Identifier name, or what is wrong with them."""
+    if kind is None:
+        return None, [_kind_error(row)]
+    word = KINDS[kind].singular.lower()
+    entity = entities.get((kind, row[ENTITY].casefold()))
+    if not row[ENTITY]:
+        return None, [RowError(row.line, ENTITY, f"Enter the {word}'s identifier.")]
+    if entity is None:
+        return None, [RowError(row.line, ENTITY, f"There is no {word} with the identifier {row[ENTITY]}.")]
+    if entity.archived_at is not None:
+        return None, [RowError(row.line, ENTITY, f"The {word} {entity.name} with this identifier is archived: "
+                                                 "restore it on its page first.")]
+    return entity, []
+
+
+def _association_problem(row: ImportRow, record: NewRecord, kind: str, on_file: tuple[int, str | None] | None,
+                         agreed: dict[tuple[int, int], tuple[int, str, str | None]]) -> str | None:
+    """Why the row's Status does not fit the association it names: Recorded on one in force, Revoked on a revoked
+    one, and on one the import adds the same status and reason as its first row (kept in `agreed`)."""
+    name, word = record.certification.name, KINDS[kind].singular.lower()
+    if on_file is not None:
+        if record.status == "revoked" and on_file[1] is None:
+            return (f"{name} is not revoked for this {word}: an import does not revoke it (revoke it on its page, "
+                    "with its reason).")
+        if record.status != "revoked" and on_file[1] is not None:
+            return f"{name} is revoked for this {word}: an import does not restore it."
+        return None
+    reason = row[REASON] or None
+    first = agreed.setdefault((record.holder[0], record.certification.id), (row.line, record.status, reason))
+    if first[1:] != (record.status, reason):
+        return (f"Row {first[0]} gives this {word}'s {name} another status or revocation reason: the records of one "
+                "association are all revoked, for one reason, or none is.")
+    return None
+
+
+def _entity_records_on_file(requirement_ids: set[int]) -> dict[tuple[int, int], list[RecordFacts]]:
+    """The records of these associations, by (entity, certification): a query per thousand associations. An
+    entity's record is never revoked by itself (its association is)."""
+    records: dict[tuple[int, int], list[RecordFacts]] = defaultdict(list)
+    for batch in batches(sorted(requirement_ids)):
+        for entity_id, certification_id, completed_on, expires_on in db.session.execute(
+                select(EntityRequirement.entity_id, EntityRequirement.certification_id, EntityRecord.completed_on,
+                       EntityRecord.expires_on)
+                .join(EntityRequirement, EntityRequirement.id == EntityRecord.requirement_id)
+                .where(EntityRecord.requirement_id.in_(batch))):
+            records[(entity_id, certification_id)].append(RecordFacts(completed_on, expires_on))
+    return records
+
+
+def plan_entity_records(rows: list[ImportRow], by: User, day: date, progress: Progress) -> ImportPlan:
+    """Check every row: an entity in use by its kind and identifier, a certification of its type in use that `by`
+    may see, the dates and the status. Recorded goes on an association in force, Revoked (with its reason) on a
+    revoked one; an association the entity does not have yet is added, revoked when its rows say Revoked (they
+    must all agree). A record on file (same entity, certification and completion date) is unchanged, the same
+    record twice in the file an error; a blank expiration is the rules' after the entity's earlier records. A
+    fixed number of queries, and one per thousand associations named. Writes nothing."""
+    entities = {(entity.kind, entity.identifier.casefold()): entity for entity in db.session.scalars(select(Entity))}
+    certifications = _certifications_by_name(by)
+    associations = {(entity_id, certification_id): (requirement_id, reason)
+                    for requirement_id, entity_id, certification_id, reason in db.session.execute(
+                        select(EntityRequirement.id, EntityRequirement.entity_id, EntityRequirement.certification_id,
+                               EntityRequirement.revoked_reason))}
+    ranges = record_date_ranges()
+    plan, read, agreed = ImportPlan(), [], {}
+    for done, row in enumerate(rows, start=1):
+        progress(done)
+        kind = KIND_BY_WORD.get(row[KIND].casefold())
+        entity, errors = _record_entity(row, kind, entities)
+        certification = certifications.get(row[CERTIFICATION].casefold())
+        if not row[CERTIFICATION]:
+            errors.append(RowError(row.line, CERTIFICATION, "Enter the certification's name."))
+        elif kind and (problem := _certification_problem(row[CERTIFICATION], certification, kind)):
+            errors.append(RowError(row.line, CERTIFICATION, problem))
+        cells, more = read_record_cells(row, ranges, read_entity_record_status)
+        errors.extend(more)
+        if cells.status == "revoked" and row[REASON] and (problem := reason_problem(row[REASON])):
+            errors.append(RowError(row.line, REASON, problem.english()))
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        label = (f"{KINDS[kind].singular} {entity.name} ({entity.identifier}): {certification.name}, completed "
+                 f"{format_date(cells.completed_on)}")
+        record = NewRecord(row.line, (entity.id, label), certification, cells.completed_on, cells.given_expiration,
+                           cells.never, cells.status, None, cells.notes, label)
+        on_file = associations.get((entity.id, certification.id))
+        if problem := _association_problem(row, record, kind, on_file, agreed):
+            plan.errors.append(RowError(row.line, STATUS, problem))
+            continue
+        if on_file is None and agreed[(entity.id, certification.id)][0] == row.line:
+            record.also = (f"Requires {certification.name}" + (", revoked" if row[REASON] else ""),)
+        read.append(record)
+    named = {associations[key][0] for key in {(r.holder[0], r.certification.id) for r in read} if key in associations}
+    added = plan_history(plan, read, _entity_records_on_file(named))
+    keys = {(record.holder[0], record.certification.id) for record in added}
+    plan.work = _RecordsWork(added, {key: associations[key][0] for key in keys if key in associations},
+                             {key: agreed[key][2] for key in keys if key not in associations})
+    return plan
+
+
+def write_entity_records(plan: ImportPlan, by: User, day: date) -> int:
+    """Add the planned associations (revoked ones revoked by the importer, with their reason), then the records,
+    recorded by the importer, in one bulk insert; the import commits."""
+    work: _RecordsWork = plan.work
+    now = utcnow()
+    added = {key: EntityRequirement(entity_id=key[0], certification_id=key[1], added_by_id=by.id,
+                                    revoked_at=now if reason else None, revoked_by_id=by.id if reason else None,
+                                    revoked_reason=reason)
+             for key, reason in work.new_associations.items()}
+    db.session.add_all(added.values())
+    db.session.flush()
+    requirement_ids = {**work.associations, **{key: requirement.id for key, requirement in added.items()}}
+    if work.records:
+        db.session.execute(insert(EntityRecord), [{
+            "requirement_id": requirement_ids[(record.holder[0], record.certification.id)],
+            "completed_on": record.completed_on, "expires_on": record.expires_on,
+            "expiration_explanation": record.explanation, "notes": record.notes or None, "recorded_by_id": by.id,
+            "recorded_at": now,
+        } for record in work.records])
+    return len(work.records)
+
+
+def export_entity_records(by: User) -> Iterator[tuple]:
+    """Every record of the assets, clients and job locations in use, of the certifications in use privacy lets
+    `by` see, in the import's columns: a revoked association's records say Revoked, with its reason. A thousand
+    records at a time."""
+    query = (select(EntityRecord.id, Entity.kind, Entity.identifier, Certification.name, EntityRecord.completed_on,
+                    EntityRecord.expires_on, EntityRequirement.revoked_reason, EntityRecord.notes)
+             .join(EntityRequirement, EntityRequirement.id == EntityRecord.requirement_id)
+             .join(Entity, Entity.id == EntityRequirement.entity_id)
+             .join(Certification, Certification.id == EntityRequirement.certification_id)
+             .where(Entity.archived_at.is_(None), Certification.archived_at.is_(None),
+                    Certification.id.not_in(hidden_certifications(by))))
+    for chunk in rows_by_key(query, EntityRecord.id):
+        for _, kind, identifier, name, completed_on, expires_on, reason, notes in chunk:
+            yield (KINDS[kind].singular, identifier, name, format_date(completed_on),
+                   format_date(expires_on) if expires_on else NEVER, "Revoked" if reason else "Recorded", reason or "",
+                   notes or "")
+
+
+ENTITY_RECORDS = ImportKind(
+    name="entity-records", title=N_("Asset, Client and Job Location Records"), headers=RECORD_HEADERS,
+    permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),
+    plan=plan_entity_records, write=write_entity_records, export_rows=export_entity_records,
+    column_help={
+        KIND: ENTITIES.column_help[KIND],
+        ENTITY: N_("Its identifier (any case), as in the Assets, Clients and Job Locations file, imported first."),
+        CERTIFICATION: N_("The name of a certification of its type in use (any case). One it does not hold yet is "
+                          "added to it."),
+        COMPLETED: RECORDS.column_help[COMPLETED],
+        EXPIRES: N_("Kept as given; not before the completion date. Never: the record does not expire. Blank: the "
+                    "certification's tracking settings give it, after the earlier records of the same certification."),
+        STATUS: ENTITY_STATUS_HELP,
+        REASON: N_("Why the association was revoked: required for Revoked, empty otherwise. One revoked already "
+                   "keeps its own reason."),
+        NOTES: N_("Optional: the record's notes."),
+    },
+    description=N_("One row per record of an asset, client or job location (an inspection, a registration): its "
+                   "certification completed on a date, the history an organisation moves in or out."),
+    template_rows=(("Asset", "FL-01", "Annual Inspection", "07/01/2025", "07/01/2026", "Recorded", "",
+                    "No defects found"),),
 )
 
 

@@ -8,7 +8,7 @@ which file. A record already on file (same person, certification and completion 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,19 +36,35 @@ LONGEST_TEXT = 5000
 
 
 @dataclass
-class _NewRecord:
+class NewRecord:
+    """A row as a record to add to a holder's history: a person's here, an entity's in entity_import.py."""
+
     line: int
-    user: tuple[int, str]  # id, "Name (username)"
+    holder: tuple[int, str]  # the person's (or entity's) id, and how the preview names them
     certification: Certification
     completed_on: date
     given_expiration: date | None
     never: bool
     status: str
-    reason: str | None
+    reason: str | None  # this record's own revocation (a person's record; an entity's is its association's)
     notes: str
     label: str = ""
+    # What else importing the row does, for the preview (an entity's new association).
+    also: tuple[str, ...] = ()
     expires_on: date | None = None
     explanation: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordCells:
+    """The cells every records file has, Completion Date to Notes, read."""
+
+    completed_on: date | None
+    given_expiration: date | None
+    never: bool
+    status: str | None
+    reason: str | None
+    notes: str
 
 
 def _people() -> dict[str, tuple[int, str]]:
@@ -87,17 +103,49 @@ def _read_date(text: str, within: DateRange) -> tuple[date | None, str | None]:
         return None, str(refusal)
 
 
+def record_date_ranges() -> tuple[DateRange, DateRange]:
+    """The dates a completion and an expiration may have (the configured years)."""
+    return typed_date_range(), typed_date_range(expiration=True)
+
+
+def read_record_cells(row: ImportRow, ranges: tuple[DateRange, DateRange],
+                      read_status: Callable[[str], str] = read_record_status) -> tuple[RecordCells, list[RowError]]:
+    """The row's Completion Date to Notes, and what is wrong with them: a completion date, an expiration date
+    or Never or blank, a status `read_status` knows, a revocation reason only (and always) for Revoked."""
+    errors = []
+    completions, expirations = ranges
+    completed_on, problem = (_read_date(row[COMPLETED], completions) if row[COMPLETED]
+                             else (None, "Enter the completion date."))
+    if problem:
+        errors.append(RowError(row.line, COMPLETED, problem))
+    never = row[EXPIRES].casefold() == NEVER.casefold()
+    expires_on, problem = _read_date(row[EXPIRES], expirations) if row[EXPIRES] and not never else (None, None)
+    if problem:
+        errors.append(RowError(row.line, EXPIRES, problem))
+    status = None
+    try:
+        status = read_status(row[STATUS])
+    except ValueError as refusal:
+        errors.append(RowError(row.line, STATUS, str(refusal).removeprefix("Status: ")))
+    if status == "revoked" and not row[REASON]:
+        errors.append(RowError(row.line, REASON, "A revoked record needs the reason it was revoked."))
+    if status not in (None, "revoked") and row[REASON]:
+        errors.append(RowError(row.line, REASON, "Only a revoked record has a revocation reason: set Status to "
+                                                 "Revoked, or empty this cell."))
+    errors.extend(problem for problem in (_text_problem(row, REASON), _text_problem(row, NOTES)) if problem)
+    return RecordCells(completed_on, expires_on, never, status, row[REASON] or None, row[NOTES]), errors
+
+
 @dataclass(frozen=True)
 class _Known:
     """What the rows are checked against, loaded once for the whole file."""
 
     people: dict[str, tuple[int, str]]
     certifications: dict[str, Certification]
-    completions: DateRange
-    expirations: DateRange
+    ranges: tuple[DateRange, DateRange]
 
 
-def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[_NewRecord | None, list[RowError]]:
+def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[NewRecord | None, list[RowError]]:
     """One row as a record to create, or the reasons it cannot be one."""
     errors = []
 
@@ -116,38 +164,22 @@ def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[_NewRecord | Non
         refuse(CERTIFICATION, "Enter the certification's name.")
     elif certification is None:
         refuse(CERTIFICATION, f"There is no certification named {row[CERTIFICATION]}.")
-    completed_on, problem = (_read_date(row[COMPLETED], known.completions) if row[COMPLETED]
-                             else (None, "Enter the completion date."))
-    if problem:
-        refuse(COMPLETED, problem)
-    never = row[EXPIRES].casefold() == NEVER.casefold()
-    expires_on, problem = _read_date(row[EXPIRES], known.expirations) if row[EXPIRES] and not never else (None, None)
-    if problem:
-        refuse(EXPIRES, problem)
-    status = None
-    try:
-        status = read_record_status(row[STATUS])
-    except ValueError as refusal:
-        refuse(STATUS, str(refusal).removeprefix("Status: "))
-    if status == "revoked" and not row[REASON]:
-        refuse(REASON, "A revoked record needs the reason it was revoked.")
-    if status == "approved" and row[REASON]:
-        refuse(REASON, "Only a revoked record has a revocation reason: set Status to Revoked, or empty this cell.")
-    errors.extend(problem for problem in (_text_problem(row, REASON), _text_problem(row, NOTES)) if problem)
+    cells, more = read_record_cells(row, known.ranges)
+    errors.extend(more)
     if errors:
         return None, errors
-    label = f"{person[1]}: {certification.name}, completed {format_date(completed_on)}"
-    return _NewRecord(row.line, person, certification, completed_on, expires_on, never, status, row[REASON] or None,
-                      row[NOTES], label), []
+    label = f"{person[1]}: {certification.name}, completed {format_date(cells.completed_on)}"
+    return NewRecord(row.line, person, certification, cells.completed_on, cells.given_expiration, cells.never,
+                     cells.status, cells.reason, cells.notes, label), []
 
 
-def _set_expirations(new: list[_NewRecord], on_file: dict[tuple[int, int], list[RecordFacts]]) -> list[RowError]:
-    """Each new record's expiration, taking a person's history in order of completion: a blank expiration is
+def _set_expirations(new: list[NewRecord], on_file: dict[tuple[int, int], list[RecordFacts]]) -> list[RowError]:
+    """Each new record's expiration, taking a holder's history in order of completion: a blank expiration is
     what the rules give after the record current before it, on file or earlier in the file."""
     errors = []
-    by_key: dict[tuple[int, int], list[_NewRecord]] = defaultdict(list)
+    by_key: dict[tuple[int, int], list[NewRecord]] = defaultdict(list)
     for record in new:
-        by_key[(record.user[0], record.certification.id)].append(record)
+        by_key[(record.holder[0], record.certification.id)].append(record)
     policies = {}
     for key, records in by_key.items():
         certification = records[0].certification
@@ -167,6 +199,32 @@ def _set_expirations(new: list[_NewRecord], on_file: dict[tuple[int, int], list[
     return errors
 
 
+def plan_history(plan: ImportPlan, read: list[NewRecord],
+                 on_file: dict[tuple[int, int], list[RecordFacts]]) -> list[NewRecord]:
+    """Plan the records `read` from the file's rows (decisions 39 and 40): one already on file (same holder,
+    certification and completion date) is unchanged, the same one twice in the file an error, the others get
+    their expirations. Adds their rows and errors to `plan`; the records to add, those of rows without errors."""
+    new, seen = [], {}
+    for record in read:
+        key = (record.holder[0], record.certification.id, record.completed_on)
+        if key in seen:
+            plan.errors.append(RowError(record.line, COMPLETED, f"This record is in the file twice (also row {seen[key]})."))
+        elif any(facts.completed_on == record.completed_on for facts in on_file.get(key[:2], ())):
+            plan.rows.append(PlannedRow(record.line, "unchanged", record.label))
+        else:
+            new.append(record)
+        seen.setdefault(key, record.line)
+    plan.errors.extend(_set_expirations(new, on_file))
+    failed = {error.line for error in plan.errors}
+    added = [record for record in new if record.line not in failed]
+    for record in added:
+        expires = f"expires {format_date(record.expires_on)}" if record.expires_on else "never expires"
+        changes = (expires,) + ((f"revoked: {record.reason}",) if record.reason else ()) + record.also
+        plan.rows.append(PlannedRow(record.line, "create", record.label, changes))
+    plan.rows.sort(key=lambda planned: planned.line)
+    return added
+
+
 def plan_records(rows: list[ImportRow], by: User, day: date, progress: Progress) -> ImportPlan:
     """Check every row: the person (username or e-mail), a certification the importer may see, the dates, the
     status; a record already on file is unchanged, the same record twice in the file an error. Writes nothing."""
@@ -174,34 +232,15 @@ def plan_records(rows: list[ImportRow], by: User, day: date, progress: Progress)
     known = _Known(_people(), {certification.name.casefold(): certification
                                for certification in db.session.scalars(select(Certification))
                                if certification.id not in hidden},
-                   typed_date_range(), typed_date_range(expiration=True))
-    plan, new, seen = ImportPlan(), [], {}
-    read = []
+                   record_date_ranges())
+    plan, read = ImportPlan(), []
     for done, row in enumerate(rows, start=1):
         record, errors = _read_row(row, by, known)
         plan.errors.extend(errors)
-        read.append((row, record))
+        if record is not None:
+            read.append(record)
         progress(done)
-    on_file = _on_file({record.user[0] for _, record in read if record is not None})
-    for row, record in read:
-        if record is None:
-            continue
-        key = (record.user[0], record.certification.id, record.completed_on)
-        if key in seen:
-            plan.errors.append(RowError(row.line, COMPLETED, f"This record is in the file twice (also row {seen[key]})."))
-        elif any(facts.completed_on == record.completed_on for facts in on_file.get(key[:2], ())):
-            plan.rows.append(PlannedRow(row.line, "unchanged", record.label))
-        else:
-            new.append(record)
-        seen.setdefault(key, row.line)
-    plan.errors.extend(_set_expirations(new, on_file))
-    failed = {error.line for error in plan.errors}
-    plan.work = [record for record in new if record.line not in failed]
-    for record in plan.work:
-        expires = f"expires {format_date(record.expires_on)}" if record.expires_on else "never expires"
-        changes = (expires,) + ((f"revoked: {record.reason}",) if record.reason else ())
-        plan.rows.append(PlannedRow(record.line, "create", record.label, changes))
-    plan.rows.sort(key=lambda planned: planned.line)
+    plan.work = plan_history(plan, read, _on_file({record.holder[0] for record in read}))
     return plan
 
 
@@ -212,13 +251,13 @@ def write_records(plan: ImportPlan, by: User, day: date) -> int:
     if not plan.work:
         return 0
     db.session.execute(insert(Submission), [{
-        "user_id": record.user[0], "certification_id": record.certification.id, "completed_on": record.completed_on,
+        "user_id": record.holder[0], "certification_id": record.certification.id, "completed_on": record.completed_on,
         "expires_on": record.expires_on, "expiration_explanation": record.explanation, "status": "approved",
         "source": "import", "submitted_by_id": by.id, "submitted_at": now, "decided_by_id": by.id, "decided_at": now,
         "revoked_at": now if record.reason else None, "revoked_by_id": by.id if record.reason else None,
         "revoked_reason": record.reason, "import_job_id": plan.job_id,
     } for record in plan.work])
-    noted = {(record.user[0], record.certification.id, record.completed_on): record.notes
+    noted = {(record.holder[0], record.certification.id, record.completed_on): record.notes
              for record in plan.work if record.notes}
     if noted:
         ids = {(user_id, certification_id, completed_on): record_id
