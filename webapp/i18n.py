@@ -23,7 +23,7 @@ from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
-from webapp.rules.stored_texts import AUDIT_SUMMARIES, IMPORT_ERRORS, StoredTexts
+from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, StoredTexts
 from webapp.services.settings import request_organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
@@ -124,6 +124,13 @@ def audit_summary(text: str) -> str:
 def import_error(text: str) -> str:
     """`{{ message|import_error }}`: an import's stored row error, as `audit_summary` (decision 103)."""
     return _stored(IMPORT_ERRORS, text)
+
+
+def explanation(text: str) -> str:
+    """`{{ record.expiration_explanation|explanation }}`: a record's stored "why?" of its expiration, written in
+    English, in the request's language when it reads as the rules' (or a typed date's) explanation, its dates in
+    the reader's order; else as it was written (decision 111)."""
+    return _stored(EXPLANATIONS, text)
 
 
 def _translated_part(part: object) -> object:
@@ -266,6 +273,7 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["audit_summary"] = audit_summary
     app.jinja_env.filters["import_error"] = import_error
+    app.jinja_env.filters["explanation"] = explanation
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["browser_texts"] = browser_texts
     app.jinja_env.globals["kind_count"] = kind_count

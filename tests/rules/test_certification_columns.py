@@ -12,6 +12,7 @@ from webapp.rules.certification_columns import (
     HEADERS,
     CellInvalid,
     overdue_period,
+    read_boolean,
     read_row,
     write_row,
 )
@@ -25,7 +26,7 @@ from webapp.rules.certifications import (
     settle_settings,
 )
 
-BOOLEANS = [c.header for c in COLUMNS if c.help.startswith("Yes, Y")]
+BOOLEANS = [c.header for c in COLUMNS if c.read is read_boolean]
 AMOUNTS = ["Duration", "Due", "Overdue", "Refresher Duration", "Refresher Due", "Refresher Overdue"]
 PERIODS = ["Duration Period", "Due Period", "Refresher Duration Period", "Refresher Due Period"]
 OVERDUE_PERIODS = ["Overdue Period", "Refresher Overdue Period"]
@@ -250,7 +251,7 @@ EXPIRING = {"Certification Expires": "Yes", "Duration": "1", "Duration Period": 
 ])
 def test_rules_between_columns(given_cells, errors):
     _, found = read_row(cells(**given_cells))
-    assert [(error.column, error.message) for error in found] == errors
+    assert [(error.column, error.message.english()) for error in found] == errors
 
 
 def test_a_row_reads_into_the_settings_and_writes_back_the_same():

@@ -2,6 +2,7 @@
 unchanged), every column's rule on a real upload, bad files, privacy and permissions, and the round
 trip of the demo organisation."""
 import csv
+import html
 import io
 from datetime import date
 from decimal import Decimal
@@ -9,12 +10,15 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Certification, ImportJob, ModuleLevel, User
 from webapp.permissions import Permission
+from webapp.rules.certification_columns import COLUMNS as FILE_COLUMNS
 from webapp.rules.certification_columns import HEADERS
+from webapp.rules.messages import Message
 from webapp.services.certification_imports import export_certifications, plan_certifications, write_certifications
 from webapp.services.demo import load_demo_organisation
 from webapp.services.imports import ImportRow
@@ -428,3 +432,63 @@ def test_clients_go_out_by_identifier_and_come_back_by_identifier_or_name(client
     confirm(client, csrf, upload(client, csrf, older))
     assert [c.identifier for c in certification("Harbour Induction").clients] == ["CL-HA"]
     assert certification("Harbour Induction").information == "New"
+
+
+# --- In the reader's language (decisions 89 and 103) -----------------------------------------------------------
+
+@pytest.mark.parametrize("language, explained", [
+    ("es", ["Due</dt><dd>Un número entero positivo: cuánto tiempo antes del vencimiento el estado pasa a Por renovar "
+            "(1.er aviso), con la unidad en la columna siguiente.",
+            "Overdue Period</dt><dd>Days, Weeks, Months o None.",
+            "Require Attachment</dt><dd>Yes, Y, On, True o 1; o No, N, Off, False, 0 o vacío (mayúsculas o "
+            "minúsculas)."]),
+    ("fr", ["Due</dt><dd>Un nombre entier positif : combien de temps avant l’expiration le statut passe à À "
+            "renouveler (1er avis), avec l’unité dans la colonne suivante.",
+            "Overdue Period</dt><dd>Days, Weeks, Months ou None.",
+            "Require Attachment</dt><dd>Yes, Y, On, True ou 1 ; ou No, N, Off, False, 0 ou vide (majuscules ou "
+            "minuscules)."]),
+])
+def test_the_import_page_explains_every_column_in_the_reader_s_language(client, administrator, language, explained):
+    administrator.language = language
+    db.session.commit()
+    page = client.get("/data/certifications/import").get_data(as_text=True)
+    assert all(text in page for text in explained)
+    for column in FILE_COLUMNS:  # the names stay English (decision 89), no explanation does
+        english = column.help.english() if isinstance(column.help, Message) else column.help
+        assert f'<dt lang="en">{html.escape(column.header, quote=False)}</dt>' in page
+        assert str(escape(english)) not in page, column.header
+
+
+BAD_ROW = {"Certification Expires": "perhaps", "Duration": "0", "Due Period": "Days", "Overdue Period": "Years",
+           "Cost of Training": "12.345", "Type": "Vehicle"}
+
+
+@pytest.mark.parametrize("language, problems", [
+    ("es", ["«perhaps» no es un sí o un no: escriba Yes, Y, On, True o 1; o No, N, Off, False, 0 o vacío (mayúsculas "
+            "o minúsculas).",
+            "«0» no es un número entero positivo (1, 2, 3...).",
+            "«Years» no es una unidad válida aquí: escriba Days, Weeks, Months o None (aquí no hay Years: 1 Year son "
+            "12 Months).",
+            "12.345 tiene más de 2 decimales.",
+            "«Vehicle» no es un tipo: escriba Employee, Asset, Client o Job Location.",
+            "Due Period es Days, pero Due está vacía: indique las dos, o ninguna."]),
+    ("fr", ["« perhaps » n’est pas un oui ou un non : écrivez Yes, Y, On, True ou 1 ; ou No, N, Off, False, 0 ou "
+            "vide (majuscules ou minuscules).",
+            "« 0 » n’est pas un nombre entier positif (1, 2, 3...).",
+            "« Years » n’est pas une unité possible ici : écrivez Days, Weeks, Months ou None (pas de Years ici : "
+            "1 Year vaut 12 Months).",
+            "12.345 a plus de 2 décimales.",
+            "« Vehicle » n’est pas un type : écrivez Employee, Asset, Client ou Job Location.",
+            "Due Period vaut Days, mais Due est vide : indiquez les deux, ou aucun."]),
+])
+def test_a_checked_file_s_cell_errors_are_stored_in_english_and_shown_in_the_reader_s_language(
+        client, csrf, administrator, language, problems):
+    job = upload(client, csrf, csv_bytes(row(**{header.replace(" ", "_"): text for header, text in BAD_ROW.items()})))
+    stored = [text for _, _, text in errors_of(job)]
+    assert "“perhaps” is not a yes or no: write Yes, Y, On, True or 1; or No, N, Off, False, 0 or blank (any case)." \
+        in stored and len(stored) == len(problems)
+    administrator.language = language
+    db.session.commit()
+    page = client.get(f"/data/imports/{job.id}").get_data(as_text=True)
+    assert all(html.escape(problem, quote=False) in page for problem in problems), page
+    assert not any(html.escape(text, quote=False) in page for text in stored)

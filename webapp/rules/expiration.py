@@ -10,6 +10,23 @@ from .messages import Message, message
 from .periods import Period, check_date, end_of, shift_within_calendar
 from .policy import TrackingPolicy
 
+# What a record stores as its explanation ("why?"), in English: the ids below are also how a stored one is read
+# back and shown translated (rules/stored_texts.py `EXPLANATIONS`, decision 111).
+NEVER_EXPIRES = N_("Never expires.")
+AS_PRINTED = N_("%(expires)s as printed on the card")
+BEYOND_CALENDAR = N_("Never expires within the calendar: %(how)s falls after %(last)s.")
+EXPIRES_AS = N_("%(expires)s = %(how)s")
+# An expiration a person typed instead of the rules' (services/records.py, submissions.py, entities.py).
+SET_BY = N_("%(expires)s set by %(person)s")
+SET_BY_OVER_RULES = N_("%(expires)s set by %(person)s (the rules give %(why)s)")
+# How the rules reached a date: the `how` of the above, itself extended, then with the refresher settings.
+FROM_EXISTING = N_("existing expiration %(existing)s + %(duration)s, because completed %(when)s "
+                   "(window %(opens)s to %(closes)s)")
+FROM_EXISTING_WITH_GRACE = N_("existing expiration %(existing)s + %(duration)s, because completed %(when)s "
+                              "(window %(opens)s to %(closes)s, %(grace)s of grace)")
+FORCED = N_("first date of the forced schedule (%(anchor)s + k x %(duration)s) after %(completed)s")
+FROM_COMPLETION = N_("completed %(completed)s + %(duration)s")
+WITH_REFRESHER = N_("%(how)s, with the refresher settings")
 _EXTENDED = {
     "month": N_("%(how)s = %(base)s, extended to the end of the month"),
     "year": N_("%(how)s = %(base)s, extended to the end of the year"),
@@ -18,6 +35,9 @@ _WINDOW_WORDS = {
     "first_notice": N_("after the 1st notice"),
     "second_notice": N_("after the 2nd notice"),
 }
+WINDOW_BEFORE = N_("up to %(period)s before the existing expiration")
+HOWS = (FROM_EXISTING, FROM_EXISTING_WITH_GRACE, FORCED, FROM_COMPLETION, *_EXTENDED.values(), WITH_REFRESHER)
+WINDOWS = (*_WINDOW_WORDS.values(), WINDOW_BEFORE)
 
 
 @dataclass(frozen=True)
@@ -39,7 +59,15 @@ class ExpirationResult:
         return self.why.english()
 
 
-_NEVER = ExpirationResult(None, message(N_("Never expires.")), "never_expires")
+_NEVER = ExpirationResult(None, message(NEVER_EXPIRES), "never_expires")
+
+
+def set_by(expires_on: date, person: str, rules: Message | None = None) -> Message:
+    """The explanation of an expiration `person` typed: "03/31/2029 set by Ana García", with what the rules gave
+    when they gave another (`rules`)."""
+    if rules is None:
+        return message(SET_BY, expires=expires_on, person=person)
+    return message(SET_BY_OVER_RULES, expires=expires_on, person=person, why=rules)
 
 
 @dataclass(frozen=True)
@@ -73,7 +101,7 @@ def expiration_for(
         return _NEVER
     if policy.expiry_as_printed and printed_expiration is not None and printed_expiration >= completed_on:
         return ExpirationResult(
-            printed_expiration, message(N_("%(expires)s as printed on the card"), expires=printed_expiration),
+            printed_expiration, message(AS_PRINTED, expires=printed_expiration),
             "as_printed",
         )
     if has_approved_record is None:
@@ -88,25 +116,21 @@ def expiration_for(
         parts = {"existing": existing_expiration, "duration": duration, "when": _window_words(stage),
                  "opens": window[0], "closes": window[1]}
         if stage.existing_grace is None:
-            how = message(N_("existing expiration %(existing)s + %(duration)s, because completed %(when)s "
-                             "(window %(opens)s to %(closes)s)"), **parts)
+            how = message(FROM_EXISTING, **parts)
         else:
-            how = message(N_("existing expiration %(existing)s + %(duration)s, because completed %(when)s "
-                             "(window %(opens)s to %(closes)s, %(grace)s of grace)"),
-                          **parts, grace=stage.existing_grace)
+            how = message(FROM_EXISTING_WITH_GRACE, **parts, grace=stage.existing_grace)
     elif stage.forced_expiration is not None:
         base = _forced_schedule(stage.forced_expiration, duration, completed_on)
         rule = "forced"
-        how = message(N_("first date of the forced schedule (%(anchor)s + k x %(duration)s) after %(completed)s"),
-                      anchor=stage.forced_expiration, duration=duration, completed=completed_on)
+        how = message(FORCED, anchor=stage.forced_expiration, duration=duration, completed=completed_on)
     else:
         base = shift_within_calendar(completed_on, duration, 1)
         rule = "duration"
-        how = message(N_("completed %(completed)s + %(duration)s"), completed=completed_on, duration=duration)
+        how = message(FROM_COMPLETION, completed=completed_on, duration=duration)
 
     if base is None:
         return ExpirationResult(
-            None, message(N_("Never expires within the calendar: %(how)s falls after %(last)s."), how=how, last=date.max),
+            None, message(BEYOND_CALENDAR, how=how, last=date.max),
             "beyond_calendar",
         )
     expires_on = base
@@ -114,8 +138,8 @@ def expiration_for(
         expires_on = end_of(base, stage.extend_to)
         how = message(_EXTENDED[stage.extend_to], how=how, base=base)
     if stage is not policy:
-        how = message(N_("%(how)s, with the refresher settings"), how=how)
-    return ExpirationResult(expires_on, message(N_("%(expires)s = %(how)s"), expires=expires_on, how=how), rule)
+        how = message(WITH_REFRESHER, how=how)
+    return ExpirationResult(expires_on, message(EXPIRES_AS, expires=expires_on, how=how), rule)
 
 
 def printed_differs(result: ExpirationResult, printed_expiration: date | None) -> bool:
@@ -144,7 +168,7 @@ def _window_words(stage: TrackingPolicy) -> Message:
     opens = stage.existing_window_opens
     if isinstance(opens, str):
         return message(_WINDOW_WORDS[opens])
-    return message(N_("up to %(period)s before the existing expiration"), period=opens)
+    return message(WINDOW_BEFORE, period=opens)
 
 
 def _forced_schedule(anchor: date, duration: Period, completed_on: date) -> date | None:

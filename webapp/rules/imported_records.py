@@ -22,6 +22,9 @@ ENTITY_STATUS_HELP = N_("Recorded (or blank) or Revoked: Revoked says the associ
                         "Reason; every record of one association has the same Status and reason.")
 # The Expiration Date of a record that does not expire, as the export writes it.
 NEVER = "Never"
+# The explanations an imported record stores (read back where shown, rules/stored_texts.py `EXPLANATIONS`).
+NEVER_AS_IMPORTED = N_("Never expires, as imported.")
+AS_IMPORTED = N_("%(expires)s as imported")
 
 
 def read_record_status(text: str, statuses: Mapping[str, str] = RECORD_STATUSES, words: str = STATUS_HELP) -> str:
@@ -51,11 +54,11 @@ def imported_expiration(policy: TrackingPolicy, completed_on: date, given: date 
     (`never`): history is kept as it was, whatever today's settings would say. Otherwise what the rules give
     after the `earlier` record. Raises ValueError("Expiration Date: ...") for a date before the completion."""
     if never:
-        return ExpirationResult(None, message(N_("Never expires, as imported.")), "imported")
+        return ExpirationResult(None, message(NEVER_AS_IMPORTED), "imported")
     if given is None:
         return expiration_for(policy, completed_on, earlier.expires_on if earlier is not None else None,
                               has_approved_record=earlier is not None)
     if given < completed_on:
         raise ValueError(f"Expiration Date: {format_date(given)} is before the completion date "
                          f"{format_date(completed_on)}.")
-    return ExpirationResult(given, message(N_("%(expires)s as imported"), expires=given), "imported")
+    return ExpirationResult(given, message(AS_IMPORTED, expires=given), "imported")

@@ -2,35 +2,57 @@
 background job that has no reader), translated where they are shown through a fixed set of message ids
 (docs/rules.md decision 103): a stored text that reads as one of them, word for word, becomes that message with
 its parts (names, numbers) as they were written, a day in the reader's order; any other text is shown as it was
-written.
-Pure: `match` gives the Message; `webapp.i18n.stored_text` writes it in the request's language."""
+written. A record's expiration explanation ("why?") is read back the same way (decision 111), its parts typed: a date,
+a count of days to years, or a message nested in it (how the rules reached the date).
+Pure: `match` gives the Message; `webapp.i18n` writes it in the request's language."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from . import expiration
+from .certification_columns import CELL_ERRORS
+from .imported_records import AS_IMPORTED, NEVER_AS_IMPORTED
 from .languages import N_
-from .messages import Message
+from .messages import Counted, Message
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-class StoredTexts:
-    """Message ids with `%(name)s` placeholders, each read back from the English text it wrote."""
+@dataclass(frozen=True)
+class Part:
+    """How a part of a message is written (`pattern`, a regular expression) and read back (`read`: its value,
+    or None when the text is not such a part)."""
 
-    def __init__(self, ids: Iterable[str]):
+    pattern: str
+    read: Callable[[str], object | None]
+
+
+class StoredTexts:
+    """Message ids with `%(name)s` placeholders, each read back from the English text it wrote. A placeholder
+    named in `parts` is read by its Part; any other is text (a `day`, a date when it reads as one)."""
+
+    def __init__(self, ids: Iterable[str], parts: Mapping[str, Part] | None = None):
+        self.parts = dict(parts or {})
         # The most literal first: "Edited certification group %(name)s" before "Edited certification %(name)s".
         ordered = sorted(set(ids), key=lambda id_: -len(_PLACEHOLDER.sub("", id_)))
-        self.patterns = [(id_, re.compile(_pattern(id_), re.DOTALL)) for id_ in ordered]
+        self.patterns = [(id_, re.compile(_pattern(id_, self.parts), re.DOTALL)) for id_ in ordered]
 
     def match(self, text: str) -> Message | None:
         """The message `text` was written from, or None."""
         for id_, pattern in self.patterns:
             found = pattern.fullmatch(text)
             if found:
-                return Message(id_, tuple((name, _part(name, value)) for name, value in found.groupdict().items()))
+                params = tuple((name, self._read(name, value)) for name, value in found.groupdict().items())
+                if all(value is not None for _, value in params):
+                    return Message(id_, params)
         return None
+
+    def _read(self, name: str, value: str) -> object | None:
+        part = self.parts.get(name)
+        return _part(name, value) if part is None else part.read(value)
 
 
 def _part(name: str, value: str) -> object:
@@ -44,11 +66,12 @@ def _part(name: str, value: str) -> object:
     return value
 
 
-def _pattern(id_: str) -> str:
+def _pattern(id_: str, typed: Mapping[str, Part]) -> str:
     parts, position = [], 0
     for placeholder in _PLACEHOLDER.finditer(id_):
+        name = placeholder.group(1)
         parts.append(re.escape(id_[position:placeholder.start()]))
-        parts.append(f"(?P<{placeholder.group(1)}>.+?)")
+        parts.append(f"(?P<{name}>{typed[name].pattern if name in typed else '.+?'})")
         position = placeholder.end()
     parts.append(re.escape(id_[position:]))
     return "".join(parts)
@@ -168,4 +191,43 @@ IMPORT_ERRORS = StoredTexts((
     N_("Enter the certification's name."),
     N_("There is no certification in use named %(name)s."),
     N_("Only a client has Employee Certifications: leave this cell blank for an asset or a job location."),
+    *CELL_ERRORS,
 ))
+
+
+def _date(text: str) -> date | None:
+    """A date as format_date writes it, MM/DD/YYYY (01/01/0001 to 12/31/9999 included)."""
+    month, day, year = (int(number) for number in text.split("/"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _counted(text: str) -> Counted:
+    """"1 year", "3 weeks" (periods.plural), to be written with the reader's plural forms."""
+    amount, unit = text.split(" ")
+    return Counted(int(amount), unit.removesuffix("s") + "s")
+
+
+_DATE = Part(r"\d{2}/\d{2}/\d{4}", _date)
+_COUNTED = Part(r"\d+ (?:day|week|month|year)s?", _counted)
+# How the rules reached a date (nested: extended, then with the refresher settings), and when a renewal was done.
+_HOWS = StoredTexts(expiration.HOWS, {
+    **dict.fromkeys(("existing", "opens", "closes", "anchor", "completed", "base"), _DATE),
+    **dict.fromkeys(("duration", "grace"), _COUNTED),
+    "when": Part(".+?", lambda text: _WINDOWS.match(text)),
+    "how": Part(".+?", lambda text: _HOWS.match(text)),
+})
+_WINDOWS = StoredTexts(expiration.WINDOWS, {"period": _COUNTED})
+
+# What a record stores as its expiration explanation, written by the rules (rules/expiration.py,
+# rules/imported_records.py) or by a person who typed the expiration (`set_by`).
+EXPLANATIONS = StoredTexts((
+    expiration.NEVER_EXPIRES, expiration.AS_PRINTED, expiration.BEYOND_CALENDAR, expiration.EXPIRES_AS,
+    expiration.SET_BY, expiration.SET_BY_OVER_RULES, NEVER_AS_IMPORTED, AS_IMPORTED,
+), {
+    "expires": _DATE, "last": _DATE,
+    "how": Part(".+?", _HOWS.match),
+    "why": Part(".+?", lambda text: EXPLANATIONS.match(text)),
+})

@@ -395,7 +395,7 @@ def plan_certifications(rows: list[ImportRow], by: User, day, progress: Progress
     entries, seen = [], {}
     for done, row in enumerate(rows, start=1):
         settings, cell_errors = read_row(row.values)
-        errors = [RowError(row.line, error.column, error.message) for error in cell_errors]
+        errors = [RowError(row.line, error.column, error.message.english()) for error in cell_errors]
         entry, refusals = _identify(row, settings, known, seen)
         errors += refusals
         if entry is not None and not errors:

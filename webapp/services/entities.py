@@ -20,6 +20,7 @@ from webapp.models.people import new_token
 from webapp.permissions import Permission
 from webapp.rules import RecordFacts, RequirementStatus, expiration_for
 from webapp.rules.entities import KINDS, association_status, identifier_problem, matches_filter, reason_problem
+from webapp.rules.expiration import set_by
 from webapp.rules.languages import N_
 from webapp.rules.periods import format_date
 from webapp.rules.verdicts import Verdict, VerdictItem, verdict_for_role
@@ -358,7 +359,7 @@ def record_for_entity(actor: User, requirement: EntityRequirement, completed_on:
     if errors:
         raise Invalid(errors)
     if expires_on is not None:
-        explanation = f"{format_date(expires_on)} set by {actor.full_name}"
+        explanation = set_by(expires_on, actor.full_name).english()
     else:
         earlier = [r for r in requirement.records if r.completed_on <= completed_on]
         latest = max(earlier, key=lambda r: (r.completed_on, r.id)) if earlier else None

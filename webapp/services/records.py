@@ -17,7 +17,7 @@ from webapp.models import Attachment, Certification, Comment, RoleAssignment, Su
 from webapp.models.base import utcnow
 from webapp.models.certifications import certification_batch_roles
 from webapp.rules import expiration_for
-from webapp.rules.periods import format_date
+from webapp.rules.expiration import set_by
 from webapp.services.audit import record_audit, snapshot
 from webapp.services.cards import NO_CARD, CardDetails
 from webapp.services.certificates import on_record_approved, on_record_dates_changed
@@ -50,7 +50,7 @@ def edit_record_dates(record: Submission, by: User, completed_on: date, expires_
     box must not make a 1-year certification never expire)."""
     before = snapshot(record, DATE_FIELDS)
     if expires_on is not None and expires_on != record.expires_on:
-        explanation = f"{format_date(expires_on)} set by {by.full_name}"
+        explanation = set_by(expires_on, by.full_name).english()
     elif completed_on != record.completed_on or expires_on is None:
         previous = current_record(record.user, record.certification, completed_before=completed_on, excluding=record)
         result = expiration_for(

@@ -17,9 +17,9 @@ from webapp.i18n import day as format_day
 from webapp.models import Attachment, Certification, Submission, User
 from webapp.models.base import utcnow
 from webapp.permissions import Permission
+from webapp.rules.expiration import set_by
 from webapp.rules.languages import N_
 from webapp.rules.messages import Message
-from webapp.rules.periods import format_date
 from webapp.rules.valid_when_added import completion_date
 from webapp.services.access import may_approve_for
 from webapp.services.audit import record_audit, snapshot
@@ -277,7 +277,7 @@ def submit_certification(
     preview = preview_expiration(user, certification, completed_on, day, card.printed_expiration)
     explanation = preview.explanation
     if expires_on is not None:
-        explanation = f"{format_date(expires_on)} set by {by.full_name} (the rules give {preview.explanation})"
+        explanation = set_by(expires_on, by.full_name, preview.why).english()
     else:
         expires_on = preview.expires_on
     approved_by_submitter = may_approve_for(by, user)
