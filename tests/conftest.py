@@ -52,6 +52,12 @@ def _worker_database_url(tmp_path_factory, worker_id: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def pytest_collection_modifyitems(items):
+    """The slow tests first: xdist deals tests out in this order, so the workers start on them and share the rest
+    around them, and none is left running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id) -> str:
     return _worker_database_url(tmp_path_factory, worker_id)

@@ -162,53 +162,49 @@ class Sweep:
         return [path for path in paths if not SKIP.search(urlsplit(path).path)]
 
 
-def test_every_role_sees_every_page_well_at_every_width(browser, live_server, app_context):
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ROLES)
+def test_every_role_sees_every_page_well_at_every_width(browser, live_server, app_context, username):
     assert AXE.exists(), "axe-core is installed by `make setup` (npm ci)"
     load_demo_organisation(today())
     axe_source = AXE.read_text()
     started = time.monotonic()
     found: dict[str, list[str]] = {}
-    pages_per_role: dict[str, int] = {}
-    visits = 0
+    pages: list[str] = []
 
-    def record(sweep: Sweep, username: str, path: str) -> bool:
+    def record(sweep: Sweep, path: str) -> bool:
         problems = sweep.check(path)
         if problems:
             found[f"{username} {sweep.width}px {path}"] = problems
         return problems is not None
 
-    for username in ROLES:
-        pages: list[str] = []
-        for width in sorted(WIDTHS, reverse=True):
-            sweep = Sweep(browser, live_server, username, width, axe_source)
-            if not sweep.menu_opens():
-                found[f"{username} {width}px menu"] = ["the main navigation is not visible, nor one tap away"]
-            if not pages:
-                # The widest screen finds the pages: breadth first from home (the navigation comes first),
-                # one page per route, up to PAGES_PER_ROLE.
-                queue, seen = deque(["/"]), {"/"}
-                while queue and len(pages) < PAGES_PER_ROLE:
-                    path = queue.popleft()
-                    if record(sweep, username, path):
-                        pages.append(path)
-                        for link in sweep.links():
-                            if _route(link) not in seen:
-                                seen.add(_route(link))
-                                queue.append(link)
-            else:
-                for path in pages:
-                    record(sweep, username, path)
-            visits += len(pages)
-            sweep.context.close()
-        pages_per_role[username] = len(pages)
-    print(
-        f"\nsweep: {sum(pages_per_role.values())} pages ({', '.join(f'{u} {n}' for u, n in pages_per_role.items())})"
-        f" x {len(WIDTHS)} widths = {visits} page visits in {time.monotonic() - started:.0f} s"
-    )
+    for width in sorted(WIDTHS, reverse=True):
+        sweep = Sweep(browser, live_server, username, width, axe_source)
+        if not sweep.menu_opens():
+            found[f"{username} {width}px menu"] = ["the main navigation is not visible, nor one tap away"]
+        if not pages:
+            # The widest screen finds the pages: breadth first from home (the navigation comes first),
+            # one page per route, up to PAGES_PER_ROLE.
+            queue, seen = deque(["/"]), {"/"}
+            while queue and len(pages) < PAGES_PER_ROLE:
+                path = queue.popleft()
+                if record(sweep, path):
+                    pages.append(path)
+                    for link in sweep.links():
+                        if _route(link) not in seen:
+                            seen.add(_route(link))
+                            queue.append(link)
+        else:
+            for path in pages:
+                record(sweep, path)
+        sweep.context.close()
+    print(f"\nsweep: {username} {len(pages)} pages x {len(WIDTHS)} widths = {len(pages) * len(WIDTHS)} page visits "
+          f"in {time.monotonic() - started:.0f} s")
     if found:
         pytest.fail("\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items()), pytrace=False)
 
 
+@pytest.mark.slow
 def test_every_page_in_spanish_at_360_px(browser, live_server, app_context):
     """Every route once in Spanish on a phone: no sideways scrolling, axe (contrast included), accessible names
     and target sizes as in English, and nothing left in English."""

@@ -322,6 +322,7 @@ def _outcome(response) -> str:
     return OK
 
 
+@pytest.mark.slow
 def test_every_route_answers_each_actor_as_the_table_says(app, client, rolled_back, frozen_clock):
     begin, undo = rolled_back
     teams, shared, administrator = build_two_teams(Factory())
