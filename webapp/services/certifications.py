@@ -37,7 +37,13 @@ from webapp.models import (
     User,
 )
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
-from webapp.rules.certifications import FORBIDDEN_NAME_CHARACTERS, family_problems, name_problem, settle_settings
+from webapp.rules.certifications import (
+    FORBIDDEN_NAME_CHARACTERS,
+    TYPE_FIXED,
+    family_problems,
+    name_problem,
+    settle_settings,
+)
 from webapp.rules.required_forms import chosen_forms
 from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activity_notices import queue_activity_notices
@@ -174,9 +180,6 @@ def example_for(policy: TrackingPolicy, day: date) -> TrackingExample:
 
 CERTIFICATION_NAME_TAKEN = _l("Another certification already has this name.")
 NAME_LIMIT = Certification.__table__.c.name.type.length
-
-
-TYPE_FIXED = "The type cannot change: this certification already has records or associations."
 
 
 def certification_in_use(certification: Certification) -> bool:

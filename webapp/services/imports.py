@@ -29,6 +29,8 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import ImportJob, User, utcnow
 from webapp.permissions import Permission
+from webapp.rules.import_errors import HEADER_MISSING, HEADER_MISSING_AND_UNKNOWN, HEADER_ORDER, HEADER_UNKNOWN
+from webapp.rules.messages import message
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.tabular import XLSX_MAGIC, Table, TableUnreadable, cell_value, format_of, formula_problem, read_table
@@ -167,14 +169,13 @@ def header_problem(headers: tuple[str, ...], expected: tuple[str, ...]) -> str |
         return None
     missing = [header for header in expected if header.casefold() not in found]
     unknown = [header for header in headers if header.strip().casefold() not in wanted]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing: " + ", ".join(missing))
-        if unknown:
-            parts.append("not known: " + ", ".join(unknown))
-        return f"The header row does not match ({'; '.join(parts)}). Start from the template."
-    return "The columns are in the wrong order: they must be " + ", ".join(expected) + ". Start from the template."
+    if missing and unknown:
+        return message(HEADER_MISSING_AND_UNKNOWN, missing=", ".join(missing), unknown=", ".join(unknown)).english()
+    if missing:
+        return message(HEADER_MISSING, missing=", ".join(missing)).english()
+    if unknown:
+        return message(HEADER_UNKNOWN, unknown=", ".join(unknown)).english()
+    return message(HEADER_ORDER, headers=", ".join(expected)).english()
 
 
 def import_rows(table: Table, kind: ImportKind) -> tuple[list[ImportRow], list[RowError]]:
