@@ -10,9 +10,10 @@ from webapp.rules.certifications import NAME_TOO_LONG, name_problem
 from webapp.rules.dates import NO_SUCH_DAY, DateRange, read_date
 from webapp.rules.entities import IDENTIFIER_MISSING, identifier_problem
 from webapp.rules.expiration import set_by
-from webapp.rules.import_errors import PAGE_SETTINGS_PROBLEMS
+from webapp.rules.import_errors import PAGE_SETTINGS_PROBLEMS, TRAINING_DATE
 from webapp.rules.imported_records import NOT_A_STATUS, STATUS_HELP, read_record_status
 from webapp.rules.messages import Counted, Message, english_part
+from webapp.rules.people import NOT_ONE_LINE_FIELD, REFUSED, text_problem
 from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, StoredTexts
 
 
@@ -41,7 +42,7 @@ def test_a_text_no_message_wrote_is_none():
 
 
 # A part read as a message of its own: written as one.
-TYPED = {"problem": PAGE_SETTINGS_PROBLEMS[0], "words": STATUS_HELP}
+TYPED = {"problem": PAGE_SETTINGS_PROBLEMS[0], "words": STATUS_HELP, "refusal": NO_SUCH_DAY}
 
 
 def test_every_message_reads_back_its_own_english():
@@ -196,3 +197,16 @@ def test_the_shared_refusals_are_written_from_their_messages():
     assert IMPORT_ERRORS.match(str(refused.value).removeprefix("Status: ")).id == NOT_A_STATUS
     assert IMPORT_ERRORS.match(name_problem("x" * 201, 200)).id == NAME_TOO_LONG
     assert IMPORT_ERRORS.match(identifier_problem("", 80).english()).id == IDENTIFIER_MISSING
+
+
+def test_a_role_s_training_date_refusal_reads_back_with_the_date_s_refusal_nested_in_it():
+    found = IMPORT_ERRORS.match("Rigger: There is no such day: 02/30/2027.")
+    assert found.id == TRAINING_DATE
+    assert found.params == (("role", "Rigger"), ("refusal", Message(NO_SUCH_DAY, (("text", "02/30/2027"),))))
+
+
+def test_a_person_s_text_refusals_and_the_shared_refusals_read_back_as_their_messages():
+    assert IMPORT_ERRORS.match(text_problem("Job Title", "x" * 121, 120)).params == (("field", "job title"),
+                                                                                     ("limit", "120"))
+    assert IMPORT_ERRORS.match(text_problem("First Name", "Ana\tMaría", 80)).id == NOT_ONE_LINE_FIELD
+    assert all(IMPORT_ERRORS.match(id_).id == id_ for id_ in REFUSED.values())

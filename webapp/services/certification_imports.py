@@ -57,7 +57,7 @@ from webapp.services.certifications import (
     certification_in_use,
     policy_from_values,
 )
-from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
+from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.privacy import hidden_certification_ids
 
 # Settings of the file stored in a column of their own; the others are lists of names.
@@ -188,11 +188,6 @@ class CertificationWork:
     parents: dict[str, str | None] = field(default_factory=dict)
 
 
-def _error(line: int, column: str, id_: str, **parts: object) -> RowError:
-    """The row error of message id `id_`, stored in English (read back where shown, decision 111)."""
-    return RowError(line, column, message(id_, **parts).english())
-
-
 def _quoted(names) -> str:
     return ", ".join(f"“{name}”" for name in names)
 
@@ -200,7 +195,7 @@ def _quoted(names) -> str:
 def _refuse_unknown(entry: _Entry, column: str, unknown: str, missing: list[str]) -> None:
     """`unknown`: the message id saying no such thing is named %(names)s."""
     if missing:
-        entry.errors.append(_error(entry.line, column, unknown, names=_quoted(missing)))
+        entry.errors.append(row_error(entry.line, column, unknown, names=_quoted(missing)))
 
 
 def _resolve(entry: _Entry, column_key: str, known: dict, unknown: str) -> list[int]:
@@ -217,20 +212,20 @@ def _identify(row: ImportRow, settings: dict, known: _Known, seen: dict[str, int
         return None, [RowError(row.line, NAME, problem)]
     key = name.casefold()
     if key in seen:
-        return None, [_error(row.line, NAME, NAME_TWICE, name=name, first=seen[key], row=row.line)]
+        return None, [row_error(row.line, NAME, NAME_TWICE, name=name, first=seen[key], row=row.line)]
     seen[key] = row.line
     stored = known.by_name.get(key)
     if number is None:
         if stored is None:
             return _Entry(row.line, key, name, None, settings), []
         if known.shown(stored):
-            return None, [_error(row.line, NAME, NAME_TAKEN_SHOWN, number=stored.id)]
-        return None, [_error(row.line, NAME, NAME_TAKEN)]
+            return None, [row_error(row.line, NAME, NAME_TAKEN_SHOWN, number=stored.id)]
+        return None, [row_error(row.line, NAME, NAME_TAKEN)]
     certification = known.certifications.get(number)
     if not known.shown(certification):
-        return None, [_error(row.line, ID, NO_SUCH_ID, number=number)]
+        return None, [row_error(row.line, ID, NO_SUCH_ID, number=number)]
     if certification.name != name:
-        return None, [_error(row.line, NAME, NOT_ITS_NAME, number=number, name=certification.name)]
+        return None, [row_error(row.line, NAME, NOT_ITS_NAME, number=number, name=certification.name)]
     return _Entry(row.line, key, name, certification, settings), []
 
 
@@ -293,11 +288,11 @@ def _clients(entry: _Entry, known: _Known, certification_type: str) -> list[int]
             ids.append(known.client_names[key][0][0])
         elif key in known.client_names:
             identifiers = ", ".join(sorted(identifier for _, identifier in known.client_names[key]))
-            entry.errors.append(_error(entry.line, column, SEVERAL_CLIENTS, name=name, identifiers=identifiers))
+            entry.errors.append(row_error(entry.line, column, SEVERAL_CLIENTS, name=name, identifiers=identifiers))
         else:
             unknown.append(name)
     if unknown:
-        entry.errors.append(_error(entry.line, column, NO_CLIENT, names=_quoted(unknown)))
+        entry.errors.append(row_error(entry.line, column, NO_CLIENT, names=_quoted(unknown)))
     if names and certification_type != "employee":
         entry.errors.append(RowError(entry.line, column, CLIENTS_NOT_EMPLOYEE))
     return sorted(set(ids))
@@ -387,7 +382,7 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
             continue
         lines = ", ".join(str(line) for line in sorted({entry.line for _, entry, _ in said}))
         for _, entry, column in said:
-            entry.errors.append(_error(entry.line, column, DIFFERENT_PARENTS, name=name_of[child], rows=lines))
+            entry.errors.append(row_error(entry.line, column, DIFFERENT_PARENTS, name=name_of[child], rows=lines))
     for child in dropped - claims.keys():
         final[child] = None
     final_children = _children_of(final)
@@ -395,7 +390,7 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
     for entry in entries:
         children = final_children[entry.key]
         for child in sorted(child for child in children - listed[entry.key] if child in by_key):
-            by_key[child].errors.append(_error(by_key[child].line, PARENT, CHILD_NOT_LISTED, parent=entry.name,
+            by_key[child].errors.append(row_error(by_key[child].line, PARENT, CHILD_NOT_LISTED, parent=entry.name,
                                                row=entry.line, child=name_of[child]))
         for field_name, problem in family_problems(entry.key, final.get(entry.key), children, final, parents).items():
             entry.errors.append(RowError(entry.line, PARENT if field_name == "parent_id" else CHILDREN, problem))

@@ -210,9 +210,9 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     # An unknown parent or child keeps its own message: it says what to do.
     parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
     for field, message in family_problems(own_id, parent_id, child_ids, parent_of).items():
-        errors.setdefault(field, message)
+        errors.setdefault(field, gettext(message))
     if certification is not None and values.get("type") != certification.type and certification_in_use(certification):
-        errors["type"] = TYPE_FIXED
+        errors["type"] = gettext(TYPE_FIXED)
     if problem := client_problem(values.get("type"), values.get("client_ids") or ()):
         errors["client_ids"] = problem
     errors.update(_activity_errors(values, certification))

@@ -29,7 +29,14 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import ImportJob, User, utcnow
 from webapp.permissions import Permission
-from webapp.rules.import_errors import HEADER_MISSING, HEADER_MISSING_AND_UNKNOWN, HEADER_ORDER, HEADER_UNKNOWN
+from webapp.rules.import_errors import (
+    FIX_THE_FILE,
+    HEADER_MISSING,
+    HEADER_MISSING_AND_UNKNOWN,
+    HEADER_ORDER,
+    HEADER_UNKNOWN,
+    ROW_TOO_WIDE,
+)
 from webapp.rules.messages import message
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
@@ -54,6 +61,12 @@ class RowError:
     line: int
     column: str
     message: str
+
+
+def row_error(line: int, column: str, id_: str, **parts: object) -> RowError:
+    """The row error of message id `id_` (rules/import_errors.py), stored in English by the job that checks the file
+    and read back in the reader's language where it is shown (decisions 103 and 111)."""
+    return RowError(line, column, message(id_, **parts).english())
 
 
 @dataclass(frozen=True)
@@ -187,8 +200,7 @@ def import_rows(table: Table, kind: ImportKind) -> tuple[list[ImportRow], list[R
     for row in table.rows:
         cells = row.cells
         if any(cells[width:]):
-            errors.append(RowError(row.line, headers[-1], f"The row has {len(cells)} cells but the header only "
-                                                               f"{width} columns: check the separators and quotes."))
+            errors.append(row_error(row.line, headers[-1], ROW_TOO_WIDE, cells=len(cells), columns=width))
         values = {}
         for column, cell in zip(headers, cells + ("",) * (width - len(cells))):
             problem = formula_problem(cell)
@@ -288,7 +300,7 @@ def confirm_import(job: ImportJob, by: User) -> None:
     """Start importing a checked job whose preview has no errors. A second click (or a second tab) finds
     the job already started and is refused, so a file is never imported twice."""
     if job.preview is None or job.preview["errors"]:
-        raise ImportRefused({"confirm": "Fix the errors in the file and upload it again."})
+        raise ImportRefused({"confirm": FIX_THE_FILE})
     started = db.session.execute(update(ImportJob).where(ImportJob.id == job.id, ImportJob.state == "checked")
                                  .values(state="importing", updated_at=utcnow(), rows_done=0))
     db.session.commit()
