@@ -20,6 +20,8 @@ from itertools import islice
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from webapp.rules.import_errors import FORMULA
+
 FORMATS = ("csv", "xlsx")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv"
@@ -158,7 +160,7 @@ def cell_value(cell: str) -> str:
 def formula_problem(cell: str) -> str | None:
     """Why a cell must be refused as a spreadsheet formula, or None. A signed number is data."""
     if cell[:1] in _FORMULA_STARTS and not _SIGNED_NUMBER.fullmatch(cell):
-        return "This looks like a spreadsheet formula; FieldCert takes only values. Remove it or put an apostrophe (') in front."
+        return FORMULA
     return None
 
 

@@ -5,8 +5,15 @@ import pytest
 
 from webapp.rules import Period, TrackingPolicy, expiration_for
 from webapp.rules.certification_columns import CELL_ERRORS, HEADERS, read_row
+from webapp.rules.cells import NOT_YES_NO, read_yes_no
+from webapp.rules.certifications import NAME_TOO_LONG, name_problem
+from webapp.rules.dates import NO_SUCH_DAY, DateRange, read_date
+from webapp.rules.entities import IDENTIFIER_MISSING, identifier_problem
 from webapp.rules.expiration import set_by
+from webapp.rules.import_errors import PAGE_SETTINGS_PROBLEMS, TRAINING_DATE
+from webapp.rules.imported_records import NOT_A_STATUS, STATUS_HELP, read_record_status
 from webapp.rules.messages import Counted, Message, english_part
+from webapp.rules.people import NOT_ONE_LINE_FIELD, REFUSED, text_problem
 from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, StoredTexts
 
 
@@ -34,11 +41,15 @@ def test_a_text_no_message_wrote_is_none():
     assert IMPORT_ERRORS.match("This record is in the file twice (also row 7).").params == (("row", "7"),)
 
 
+# A part read as a message of its own: written as one.
+TYPED = {"problem": PAGE_SETTINGS_PROBLEMS[0], "words": STATUS_HELP, "refusal": NO_SUCH_DAY}
+
+
 def test_every_message_reads_back_its_own_english():
     for texts in (AUDIT_SUMMARIES, IMPORT_ERRORS):
         for id_, _pattern in texts.patterns:
             names = StoredTexts((id_,)).patterns[0][1].groupindex
-            written = Message(id_, tuple((name, f"<{name}>") for name in names)).english()
+            written = Message(id_, tuple((name, TYPED.get(name, f"<{name}>")) for name in names)).english()
             assert texts.match(written).id == id_
 
 
@@ -139,3 +150,63 @@ def test_dates_and_counts_are_read_back_to_be_written_in_the_reader_s_order_and_
 ])
 def test_an_explanation_the_rules_did_not_write_is_none(text):
     assert EXPLANATIONS.match(text) is None
+
+
+# --- the other import kinds' row errors, as their services store them (decision 111) ------------------------------
+
+@pytest.mark.parametrize("stored, id_", [
+    ("There is no such day: 02/30/2026.", "There is no such day: %(text)s."),
+    ("Enter the date as MM/DD/YYYY.", "Enter the date as %(hint)s."),
+    ("Write Yes or No (or Y/N, On/Off, True/False, 1/0), not maybe.",
+     "Write Yes or No (or Y/N, On/Off, True/False, 1/0), not %(text)s."),
+    ("'pending' is not a status a record can be imported with; use Approved (or blank) or Revoked: only records come "
+     "in, never pending or declined submissions.", "'%(text)s' is not a status a record can be imported with; use %(words)s"),
+    ("01/01/2020 is before the completion date 02/01/2020.", "%(expires)s is before the completion date %(completed)s."),
+    ("Keep it to 5,000 characters or fewer.", "Keep it to %(limit)s characters or fewer."),
+    ("No one has the username or e-mail address ghost.", "No one has the username or e-mail address %(name)s."),
+    ("This person and certification are in the file twice (also row 4).",
+     "This person and certification are in the file twice (also row %(row)s)."),
+    ("Keep the name to 120 characters or fewer.", "Keep the name to %(limit)s characters or fewer."),
+    ("There is no job location with the identifier JL-9.", "There is no job location with the identifier %(identifier)s."),
+    ("The client Acme with this identifier is archived: restore it on its page first.",
+     "The client %(name)s with this identifier is archived: restore it on its page first."),
+    ("Keep the identifier to 80 characters.", "Keep the identifier to %(limit)s characters."),
+    ("Crane is held by assets, not by people: choose an Employee certification.",
+     "%(name)s is held by assets, not by people: choose an Employee certification."),
+    ("Choose existing roles. Not known: Astronaut, Diver.", "Choose existing roles. Not known: %(names)s."),
+    ("Also on row 3: each person needs their own e-mail.", "Also on row %(row)s: each person needs their own e-mail."),
+    ("sam is inactive. Choose supervisors among the active users.",
+     "%(name)s is inactive. Choose supervisors among the active users."),
+    ("The header row does not match (missing: Name; not known: Nom). Start from the template.",
+     "The header row does not match (missing: %(missing)s; not known: %(unknown)s). Start from the template."),
+])
+def test_the_other_kinds_row_errors_read_back_as_their_messages(stored, id_):
+    found = IMPORT_ERRORS.match(stored)
+    assert found.id == id_ and found.english() == stored
+
+
+def test_the_shared_refusals_are_written_from_their_messages():
+    with pytest.raises(ValueError) as refused:
+        read_date("02/30/2026", DateRange(date(2000, 1, 1), date(2100, 12, 31)))
+    assert IMPORT_ERRORS.match(str(refused.value)).id == NO_SUCH_DAY
+    with pytest.raises(ValueError) as refused:
+        read_yes_no("maybe")
+    assert IMPORT_ERRORS.match(str(refused.value)).id == NOT_YES_NO
+    with pytest.raises(ValueError) as refused:
+        read_record_status("pending")
+    assert IMPORT_ERRORS.match(str(refused.value).removeprefix("Status: ")).id == NOT_A_STATUS
+    assert IMPORT_ERRORS.match(name_problem("x" * 201, 200)).id == NAME_TOO_LONG
+    assert IMPORT_ERRORS.match(identifier_problem("", 80).english()).id == IDENTIFIER_MISSING
+
+
+def test_a_role_s_training_date_refusal_reads_back_with_the_date_s_refusal_nested_in_it():
+    found = IMPORT_ERRORS.match("Rigger: There is no such day: 02/30/2027.")
+    assert found.id == TRAINING_DATE
+    assert found.params == (("role", "Rigger"), ("refusal", Message(NO_SUCH_DAY, (("text", "02/30/2027"),))))
+
+
+def test_a_person_s_text_refusals_and_the_shared_refusals_read_back_as_their_messages():
+    assert IMPORT_ERRORS.match(text_problem("Job Title", "x" * 121, 120)).params == (("field", "job title"),
+                                                                                     ("limit", "120"))
+    assert IMPORT_ERRORS.match(text_problem("First Name", "Ana\tMaría", 80)).id == NOT_ONE_LINE_FIELD
+    assert all(IMPORT_ERRORS.match(id_).id == id_ for id_ in REFUSED.values())

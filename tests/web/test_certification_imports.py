@@ -19,6 +19,7 @@ from webapp.permissions import Permission
 from webapp.rules.certification_columns import COLUMNS as FILE_COLUMNS
 from webapp.rules.certification_columns import HEADERS
 from webapp.rules.messages import Message
+from webapp.rules.stored_texts import IMPORT_ERRORS
 from webapp.services.certification_imports import export_certifications, plan_certifications, write_certifications
 from webapp.services.demo import load_demo_organisation
 from webapp.services.imports import ImportRow
@@ -492,3 +493,66 @@ def test_a_checked_file_s_cell_errors_are_stored_in_english_and_shown_in_the_rea
     page = client.get(f"/data/imports/{job.id}").get_data(as_text=True)
     assert all(html.escape(problem, quote=False) in page for problem in problems), page
     assert not any(html.escape(text, quote=False) in page for text in stored)
+
+
+def test_a_file_full_of_row_errors_is_stored_in_english_and_every_error_shown_in_spanish(client, csrf, administrator,
+                                                                                         factory):
+    crane = factory.yearly_certification(name="Crane Operation")
+    login = factory.yearly_certification(name="Site Induction", required_at_login=True, auto_approve_on_activity=True)
+    expiring = {"Certification_Expires": "Yes", "Duration": "1", "Duration_Period": "Years", "Due_Period": "Years",
+                "Overdue": "1", "Overdue_Period": "Weeks"}
+    job = upload(client, csrf, csv_bytes(
+        row(Name="Crane/Rigging"),
+        row(Name="crane operation"),
+        row(Certification_ID=str(crane.id), Name="Tower Crane"),
+        row(Certification_ID="999999", Name="Ghost"),
+        row(Name="Twice"), row(Name="TWICE"),
+        row(Name="Web", External_URL="example.com"),
+        row(Name="Links", Hide_From_People_Module_Levels="Contractors", Allowed_Batch_Submission_Roles="Astronaut",
+            Clients="Nobody Inc"),
+        row(Name="Fittings", Type="Asset", Clients="Nobody Inc"),
+        row(Name="Notices", Due="2", **expiring),
+        row(Name="Loop", Parent_Certification="Loop"),
+        row(Name="Orphan", Parent_Certification="Nothing Like It"),
+        row(Name="Rescue", Child_Certifications="Ropes"), row(Name="Ropes", Parent_Certification="Crane Operation"),
+        row(Name="Base"), row(Name="Leaf", Parent_Certification="Base"),
+        row(Certification_ID=str(login.id), Name="Site Induction", Auto_Approve_On_Activity_Completion="No"),
+    ))
+    stored = errors_of(job)
+    assert {message for _, _, message in stored} >= {
+        "The name cannot contain the characters ; < > \\ /",
+        f"Another certification already has this name (ID {crane.id}): give its Certification ID to update it.",
+        f"Certification ID {crane.id} is “Crane Operation”: give its exact name to update it (rename a certification "
+        "on its page).",
+        "“TWICE” is in the file twice (rows 6 and 7): one row per certification.",
+        "Enter a full web address, starting with https://",
+        "No module level is named “Contractors”.", "No role is named “Astronaut”.",
+        "No client has the identifier or name “Nobody Inc”.",
+        "Only an Employee certification applies to clients: leave Clients blank for this one.",
+        "The 1st notice must be shorter than the duration",
+        "A certification cannot be its own parent or child.",
+        "No certification is named “Nothing Like It”.",
+        "The file gives “Ropes” different parents (rows 14, 15): make its Parent Certification and the Child "
+        "Certification(s) that list it agree.",
+        "“Base” (row 16) does not list “Leaf” in its Child Certification(s): add it there, or change this parent.",
+        "This certification is required at login, which auto-approves on activity completion: write Yes (or change "
+        "Required at Login on its page).",
+    }
+    for _, _, message in stored:  # each reads back as the message it was written from
+        found = IMPORT_ERRORS.match(message)
+        assert found is not None and found.english() == message, message
+    administrator.language = "es"
+    db.session.commit()
+    page = html.unescape(client.get(f"/data/imports/{job.id}").get_data(as_text=True))
+    for shown in ("El nombre no puede contener los caracteres ; < > \\ /",
+                  f"Otra certificación ya tiene este nombre (ID {crane.id}): indique su Certification ID para actualizarla.",
+                  f"El Certification ID {crane.id} es «Crane Operation»",
+                  "«TWICE» está dos veces en el archivo (filas 6 y 7): una fila por certificación.",
+                  "Ningún nivel de módulo se llama “Contractors”.", "Ningún rol se llama “Astronaut”.",
+                  "Ningún cliente tiene el identificador o el nombre “Nobody Inc”.",
+                  "El 1.er aviso debe ser más corto que la duración",
+                  "El archivo da a «Ropes» certificaciones principales distintas (filas 14, 15)",
+                  "«Base» (fila 16) no incluye «Leaf» en sus Child Certification(s)",
+                  "Esta certificación se exige al iniciar sesión"):
+        assert shown in page, shown
+    assert not any(message in page for _, _, message in stored), [m for _, _, m in stored if m in page]

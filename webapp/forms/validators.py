@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from wtforms.validators import URL, ValidationError
 
 from webapp.rules.cells import NOT_ONE_LINE
+from webapp.rules.people import NOT_ONE_LINE_FIELD
 
 # A web address someone is sent to: http(s), a host with a top-level domain (or an IP address).
 WEB_ADDRESS = URL(message=_l("Enter a full web address, starting with https://"))
@@ -13,8 +14,7 @@ WEB_ADDRESS = URL(message=_l("Enter a full web address, starting with https://")
 def one_line(form, field) -> None:
     """Refuse a value that is not a single line of printable text."""
     if isinstance(field.data, str) and NOT_ONE_LINE.search(field.data):
-        raise ValidationError(gettext("Write the %(field)s on one line, without line breaks or tabs.",
-                                            field=field.label.text.lower()))
+        raise ValidationError(gettext(NOT_ONE_LINE_FIELD, field=field.label.text.lower()))
 
 
 def web_address_problem(text: str) -> str | None:

@@ -7,14 +7,24 @@ from functools import lru_cache
 from typing import Hashable
 
 from webapp.rules.cells import NOT_ONE_LINE
+from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.rules.required_forms import chosen_forms
 
 FORBIDDEN_NAME_CHARACTERS = ";<>\\/"
 
-BOTH_PARENT_AND_CHILDREN = "A certification can have a parent or children, not both."
-OWN_PARENT = "A certification cannot be its own parent or child."
-PARENT_IS_A_CHILD = "This certification is itself a child; choose a certification without a parent."
-CHILD_TAKEN = "A child must not already have another parent or children of its own."
+# Message ids: the import stores their English, read back where shown (decision 111's `IMPORT_ERRORS`).
+BOTH_PARENT_AND_CHILDREN = N_("A certification can have a parent or children, not both.")
+OWN_PARENT = N_("A certification cannot be its own parent or child.")
+PARENT_IS_A_CHILD = N_("This certification is itself a child; choose a certification without a parent.")
+CHILD_TAKEN = N_("A child must not already have another parent or children of its own.")
+NAME_MISSING = N_("Enter the certification name.")
+NAME_FORBIDDEN = N_("The name cannot contain the characters ; < > \\ /")
+NAME_NOT_ONE_LINE = N_("Write the certification name on one line, without line breaks or tabs.")
+NAME_TOO_LONG = N_("Keep the name to %(limit)s characters or fewer.")
+TYPE_FIXED = N_("The type cannot change: this certification already has records or associations.")
+NAME_PROBLEMS = (NAME_MISSING, NAME_FORBIDDEN, NAME_NOT_ONE_LINE, NAME_TOO_LONG)
+FAMILY_PROBLEMS = (BOTH_PARENT_AND_CHILDREN, OWN_PARENT, PARENT_IS_A_CHILD, CHILD_TAKEN)
 
 # Settings that mean something only for a certification that expires (decision 3).
 _EXPIRING_ONLY_PREFIXES = ("duration", "first_notice", "second_notice", "existing_", "refresher_")
@@ -24,13 +34,13 @@ _EXPIRING_ONLY = ("extend_to", "forced_expiration")
 def name_problem(name: str, limit: int) -> str | None:
     """Why `name` (trimmed) cannot name a certification, or None. Uniqueness needs the data: not here."""
     if not name:
-        return "Enter the certification name."
+        return NAME_MISSING
     if any(character in name for character in FORBIDDEN_NAME_CHARACTERS):
-        return "The name cannot contain the characters ; < > \\ /"
+        return NAME_FORBIDDEN
     if NOT_ONE_LINE.search(name):
-        return "Write the certification name on one line, without line breaks or tabs."
+        return NAME_NOT_ONE_LINE
     if len(name) > limit:
-        return f"Keep the name to {limit} characters or fewer."
+        return message(NAME_TOO_LONG, limit=limit).english()
     return None
 
 

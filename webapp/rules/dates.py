@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .languages import N_
+from .messages import message
+
 from .periods import format_date
 
 _PICKED = re.compile(r"(?P<year>\d+)-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
@@ -87,19 +90,27 @@ class DateRange:
         return f"{format_date(self.earliest)} to {format_date(self.latest)}"
 
 
+# The refusals of a typed date, by message id (an import stores their English: stored_texts `IMPORT_ERRORS`).
+DATE_PATTERN = N_("Enter the date as %(hint)s.")
+YEAR_DIGITS = N_("Enter the year with four digits, as %(hint)s.")
+NO_SUCH_DAY = N_("There is no such day: %(text)s.")
+DATE_OUTSIDE = N_("Enter a date from %(dates)s.")
+DATE_PROBLEMS = (DATE_PATTERN, YEAR_DIGITS, NO_SUCH_DAY, DATE_OUTSIDE)
+
+
 def read_date(text: str | None, within: DateRange, order: DateOrder = US) -> date:
     """The date in `text`, typed in `order` or as ISO; ValueError with a message fit to show beside
     the field otherwise."""
     text = (text or "").strip()
     match = order.pattern.fullmatch(text) or _PICKED.fullmatch(text)
     if match is None:
-        raise ValueError(f"Enter the date as {order.hint}.")
+        raise ValueError(message(DATE_PATTERN, hint=order.hint).english())
     if len(match["year"]) != 4:
-        raise ValueError(f"Enter the year with four digits, as {order.hint}.")
+        raise ValueError(message(YEAR_DIGITS, hint=order.hint).english())
     try:
         day = date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
-        raise ValueError(f"There is no such day: {text}.") from None
+        raise ValueError(message(NO_SUCH_DAY, text=text).english()) from None
     if not within.earliest <= day <= within.latest:
-        raise ValueError(f"Enter a date from {within.describe(order)}.")
+        raise ValueError(message(DATE_OUTSIDE, dates=within.describe(order)).english())
     return day

@@ -31,25 +31,32 @@ KINDS: dict[str, KindWords] = {
 KIND_BY_SLUG = {words.slug: kind for kind, words in KINDS.items()}
 
 REASON_LIMIT = 1000
+# The refusals below, by message id (an import stores their English: rules/stored_texts.py `IMPORT_ERRORS`).
+IDENTIFIER_MISSING = N_("Enter the identifier: a serial, registration or account number, unique among its kind.")
+IDENTIFIER_TOO_LONG = N_("Keep the identifier to %(limit)s characters.")
+IDENTIFIER_NOT_ONE_LINE = N_("Write the identifier on one line, without line breaks or tabs.")
+REASON_MISSING = N_("Give the documented reason for revoking: it stays on file with the association.")
+REASON_TOO_LONG = N_("Keep the reason to %(limit)s characters.")
+ENTITY_PROBLEMS = (IDENTIFIER_MISSING, IDENTIFIER_TOO_LONG, IDENTIFIER_NOT_ONE_LINE, REASON_MISSING, REASON_TOO_LONG)
 
 
 def identifier_problem(identifier: str, limit: int) -> Message | None:
     """Why `identifier` (already stripped) cannot identify an entity, or None (decision 65)."""
     if not identifier:
-        return message(N_("Enter the identifier: a serial, registration or account number, unique among its kind."))
+        return message(IDENTIFIER_MISSING)
     if len(identifier) > limit:
-        return message(N_("Keep the identifier to %(limit)s characters."), limit=limit)
+        return message(IDENTIFIER_TOO_LONG, limit=limit)
     if NOT_ONE_LINE.search(identifier):
-        return message(N_("Write the identifier on one line, without line breaks or tabs."))
+        return message(IDENTIFIER_NOT_ONE_LINE)
     return None
 
 
 def reason_problem(reason: str) -> Message | None:
     """Why `reason` (already stripped) cannot document a revocation, or None (decision 67)."""
     if not reason:
-        return message(N_("Give the documented reason for revoking: it stays on file with the association."))
+        return message(REASON_MISSING)
     if len(reason) > REASON_LIMIT:
-        return message(N_("Keep the reason to %(limit)s characters."), limit=REASON_LIMIT)
+        return message(REASON_TOO_LONG, limit=REASON_LIMIT)
     return None
 
 

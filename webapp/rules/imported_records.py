@@ -8,7 +8,6 @@ from datetime import date
 from webapp.rules.expiration import ExpirationResult, expiration_for
 from webapp.rules.languages import N_
 from webapp.rules.messages import message
-from webapp.rules.periods import format_date
 from webapp.rules.policy import TrackingPolicy
 from webapp.rules.status import RecordFacts
 
@@ -25,6 +24,9 @@ NEVER = "Never"
 # The explanations an imported record stores (read back where shown, rules/stored_texts.py `EXPLANATIONS`).
 NEVER_AS_IMPORTED = N_("Never expires, as imported.")
 AS_IMPORTED = N_("%(expires)s as imported")
+# The refusals of a row, by message id, after the column they are about ("Status: ...").
+NOT_A_STATUS = N_("'%(text)s' is not a status a record can be imported with; use %(words)s")
+BEFORE_COMPLETION = N_("%(expires)s is before the completion date %(completed)s.")
 
 
 def read_record_status(text: str, statuses: Mapping[str, str] = RECORD_STATUSES, words: str = STATUS_HELP) -> str:
@@ -32,7 +34,7 @@ def read_record_status(text: str, statuses: Mapping[str, str] = RECORD_STATUSES,
     records; blank is the first). Raises ValueError("Status: ...") otherwise, saying the allowed `words`."""
     status = statuses.get(text.strip().casefold() or next(iter(statuses)))
     if status is None:
-        raise ValueError(f"Status: '{text}' is not a status a record can be imported with; use {words}")
+        raise ValueError(f"Status: {message(NOT_A_STATUS, text=text, words=words).english()}")
     return status
 
 
@@ -59,6 +61,5 @@ def imported_expiration(policy: TrackingPolicy, completed_on: date, given: date 
         return expiration_for(policy, completed_on, earlier.expires_on if earlier is not None else None,
                               has_approved_record=earlier is not None)
     if given < completed_on:
-        raise ValueError(f"Expiration Date: {format_date(given)} is before the completion date "
-                         f"{format_date(completed_on)}.")
+        raise ValueError(f"Expiration Date: {message(BEFORE_COMPLETION, expires=given, completed=completed_on).english()}")
     return ExpirationResult(given, message(AS_IMPORTED, expires=given), "imported")

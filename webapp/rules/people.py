@@ -7,11 +7,32 @@ from collections.abc import Collection, Iterable, Set
 from datetime import date
 
 from webapp.rules.cells import NOT_ONE_LINE
+from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.rules.periods import format_date
 
 # The e-mail addresses the forms and the import accept (a shape, not a proof that mail arrives).
 EMAIL_PATTERN = r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$"
 LIST_SEPARATOR = ";"
+# The refusals Add Person, Edit Account Info and the people import share, by field, as message ids (the import
+# stores their English: rules/stored_texts.py `IMPORT_ERRORS`).
+REFUSED = {
+    "username": N_("Another user already has this username."),
+    "email": N_("Another user already has this e-mail address."),
+    "email_permissions": N_("Only someone with every permission this person has may change their e-mail address."),
+    "employee_number": N_("Another user already has this employee number."),
+    "company": N_("Choose an existing company."),
+    "self_supervisor": N_("A user cannot supervise themselves."),
+    "inactive_supervisor": N_("Choose supervisors among the active users."),
+    "supervision_loop": N_("Someone chosen is supervised by this person, directly or through others: nobody may end "
+                           "up supervising themselves."),
+    "module_levels": N_("Choose existing module levels."),
+    "own_module_levels": N_("You cannot remove your own right to manage module levels."),
+    "own_active": N_("You cannot deactivate your own account."),
+}
+# `text_problem`'s refusals; a form's field (forms/validators.py `one_line`) is refused with the first too.
+NOT_ONE_LINE_FIELD = N_("Write the %(field)s on one line, without line breaks or tabs.")
+FIELD_TOO_LONG = N_("The %(field)s is longer than %(limit)s characters.")
 _TRAINING = re.compile(r"(?P<role>.*?)\s*\(\s*training until\s+(?P<until>[^()]*?)\s*\)", re.IGNORECASE)
 
 
@@ -125,9 +146,9 @@ def format_roles(roles: Iterable[tuple[str, date | None]]) -> str:
 def text_problem(label: str, text: str, limit: int) -> str | None:
     """Why a one-line field of a person's account (as the form checks it) is refused, or None."""
     if NOT_ONE_LINE.search(text):
-        return f"Write the {label.lower()} on one line, without line breaks or tabs."
+        return message(NOT_ONE_LINE_FIELD, field=label.lower()).english()
     if len(text) > limit:
-        return f"The {label.lower()} is longer than {limit} characters."
+        return message(FIELD_TOO_LONG, field=label.lower(), limit=limit).english()
     return None
 
 

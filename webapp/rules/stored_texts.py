@@ -14,9 +14,15 @@ from datetime import date, datetime
 
 from . import expiration
 from .certification_columns import CELL_ERRORS
-from .imported_records import AS_IMPORTED, NEVER_AS_IMPORTED
+from .cells import NOT_YES_NO
+from .certifications import FAMILY_PROBLEMS, NAME_PROBLEMS, TYPE_FIXED
+from .dates import DATE_PROBLEMS
+from .entities import ENTITY_PROBLEMS
+from .import_errors import PAGE_SETTINGS_PROBLEMS, ROW_ERRORS
+from .imported_records import AS_IMPORTED, BEFORE_COMPLETION, ENTITY_STATUS_HELP, NEVER_AS_IMPORTED, NOT_A_STATUS, STATUS_HELP
 from .languages import N_
 from .messages import Counted, Message
+from .people import FIELD_TOO_LONG, NOT_ONE_LINE_FIELD, REFUSED
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -172,27 +178,16 @@ AUDIT_SUMMARIES = StoredTexts((
     N_("Edited job location %(name)s"),
 ))
 
-# What the import kinds (services/*_import.py, services/imports.py) write of a row, in a background job.
+# What the import kinds (services/*import*.py, services/imports.py) write of a row, in a background job: the ids of
+# rules/import_errors.py and of the rules whose refusals they share (decision 112).
 IMPORT_ERRORS = StoredTexts((
-    N_("There is no company named %(name)s: add it first."),
-    N_("There is no certification named %(name)s."),
-    N_("Enter the role's name."),
-    N_("A role requires a certification in a company: name the company."),
-    N_("This assignment is in the file twice (also row %(row)s)."),
-    N_("This record is in the file twice (also row %(row)s)."),
-    N_("Write Not Applicable, Deferred or Cannot Be Deferred, or leave it blank."),
-    N_("A deferral needs the date it ends, and only a deferral has one."),
-    N_("No certification has the ID %(number)s: leave it blank to create one."),
-    N_("Fix the errors in the file and upload it again."),
-    N_("The row has %(cells)s cells but the header only %(columns)s columns: check the separators and quotes."),
-    N_("This looks like a spreadsheet formula; FieldCert takes only values. Remove it or put an apostrophe (') in front."),
-    N_("There is nobody whose requirements you manage named %(name)s."),
-    N_("Enter the person's username or e-mail address."),
-    N_("Enter the certification's name."),
-    N_("There is no certification in use named %(name)s."),
-    N_("Only a client has Employee Certifications: leave this cell blank for an asset or a job location."),
-    *CELL_ERRORS,
-))
+    *CELL_ERRORS, *ROW_ERRORS, *NAME_PROBLEMS, *FAMILY_PROBLEMS, TYPE_FIXED, *DATE_PROBLEMS, NOT_YES_NO,
+    *ENTITY_PROBLEMS, NOT_A_STATUS, BEFORE_COMPLETION, *REFUSED.values(), NOT_ONE_LINE_FIELD, FIELD_TOO_LONG,
+), {  # the parts that are messages of their own
+    "problem": Part(".+?", StoredTexts(PAGE_SETTINGS_PROBLEMS).match),
+    "refusal": Part(".+?", StoredTexts(DATE_PROBLEMS).match),
+    "words": Part(".+?", StoredTexts((STATUS_HELP, ENTITY_STATUS_HELP)).match),
+})
 
 
 def _date(text: str) -> date | None:

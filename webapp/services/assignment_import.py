@@ -15,8 +15,15 @@ from sqlalchemy import insert, select
 from webapp.extensions import db
 from webapp.models import Certification, CertificationRole, Company, CompanyRole, RoleRequirement, User
 from webapp.permissions import Permission
+from webapp.rules.import_errors import (
+    ASSIGNMENT_TWICE,
+    COMPANY_NEEDED,
+    NO_CERTIFICATION_NAMED,
+    NO_COMPANY,
+    ROLE_MISSING,
+)
 from webapp.rules.languages import N_
-from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
+from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.names import name_too_long
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
 
@@ -58,18 +65,18 @@ def plan_assignments(rows: list[ImportRow], by: User, day: date, progress: Progr
         role, company, certification = (roles.get(role_name.casefold()), companies.get(company_name.casefold()),
                                         certifications.get(certification_name.casefold()))
         if not role_name:
-            errors.append(RowError(row.line, ROLE, "Enter the role's name."))
+            errors.append(row_error(row.line, ROLE, ROLE_MISSING))
         elif role is None and (too_long := name_too_long(CertificationRole, role_name)):
             errors.append(RowError(row.line, ROLE, too_long))
         if company_name and company is None:
-            errors.append(RowError(row.line, COMPANY, f"There is no company named {company_name}: add it first."))
+            errors.append(row_error(row.line, COMPANY, NO_COMPANY, name=company_name))
         if certification_name and not company_name:
-            errors.append(RowError(row.line, COMPANY, "A role requires a certification in a company: name the company."))
+            errors.append(row_error(row.line, COMPANY, COMPANY_NEEDED))
         if certification_name and certification is None:
-            errors.append(RowError(row.line, CERTIFICATION, f"There is no certification named {certification_name}."))
+            errors.append(row_error(row.line, CERTIFICATION, NO_CERTIFICATION_NAMED, name=certification_name))
         key = (role_name.casefold(), company_name.casefold(), certification_name.casefold())
         if not errors and key in seen:
-            errors.append(RowError(row.line, ROLE, f"This assignment is in the file twice (also row {seen[key]})."))
+            errors.append(row_error(row.line, ROLE, ASSIGNMENT_TWICE, row=seen[key]))
         seen.setdefault(key, row.line)
         if errors:
             plan.errors.extend(errors)

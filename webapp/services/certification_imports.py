@@ -28,17 +28,36 @@ from webapp.models.certifications import (
 from webapp.permissions import Permission
 from webapp.rules.certification_columns import COLUMNS as FILE_COLUMNS
 from webapp.rules.certification_columns import HEADER_OF, HEADERS, overdue_period, read_row, write_row
-from webapp.rules.certifications import OWN_PARENT, family_problems, name_problem, settle_settings
+from webapp.rules.certifications import OWN_PARENT, TYPE_FIXED, family_problems, name_problem, settle_settings
+from webapp.rules.import_errors import (
+    ADDRESS_TOO_LONG,
+    CHILD_NOT_LISTED,
+    CLIENTS_NOT_EMPLOYEE,
+    DIFFERENT_PARENTS,
+    NAME_TAKEN,
+    NAME_TAKEN_SHOWN,
+    NAME_TWICE,
+    NO_CERTIFICATION,
+    NO_CLIENT,
+    NO_MODULE_LEVEL,
+    NO_ROLE,
+    NO_SUCH_ID,
+    NOT_A_WEB_ADDRESS,
+    NOT_ITS_NAME,
+    REQUIRED_AT_LOGIN,
+    SETTINGS_ON_PAGE,
+    SEVERAL_CLIENTS,
+)
 from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.services.certifications import (
     COLUMNS,
     NAME_LIMIT,
-    TYPE_FIXED,
     CertificationInvalid,
     certification_in_use,
     policy_from_values,
 )
-from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
+from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.privacy import hidden_certification_ids
 
 # Settings of the file stored in a column of their own; the others are lists of names.
@@ -169,16 +188,20 @@ class CertificationWork:
     parents: dict[str, str | None] = field(default_factory=dict)
 
 
-def _refuse_unknown(entry: _Entry, column: str, what: str, missing: list[str]) -> None:
+def _quoted(names) -> str:
+    return ", ".join(f"“{name}”" for name in names)
+
+
+def _refuse_unknown(entry: _Entry, column: str, unknown: str, missing: list[str]) -> None:
+    """`unknown`: the message id saying no such thing is named %(names)s."""
     if missing:
-        entry.errors.append(RowError(entry.line, column, f"No {what} is named "
-                                     + ", ".join(f"“{name}”" for name in missing) + "."))
+        entry.errors.append(row_error(entry.line, column, unknown, names=_quoted(missing)))
 
 
-def _resolve(entry: _Entry, column_key: str, known: dict, what: str) -> list[int]:
+def _resolve(entry: _Entry, column_key: str, known: dict, unknown: str) -> list[int]:
     """The ids of the things a column names (module levels, roles), in any case; an error for unknown names."""
     names = entry.settings[column_key]
-    _refuse_unknown(entry, HEADER_OF[column_key], what, [name for name in names if name.casefold() not in known])
+    _refuse_unknown(entry, HEADER_OF[column_key], unknown, [name for name in names if name.casefold() not in known])
     return [known[name.casefold()].id for name in names if name.casefold() in known]
 
 
@@ -189,21 +212,20 @@ def _identify(row: ImportRow, settings: dict, known: _Known, seen: dict[str, int
         return None, [RowError(row.line, NAME, problem)]
     key = name.casefold()
     if key in seen:
-        return None, [RowError(row.line, NAME, f"“{name}” is in the file twice (rows {seen[key]} and {row.line}): "
-                                               "one row per certification.")]
+        return None, [row_error(row.line, NAME, NAME_TWICE, name=name, first=seen[key], row=row.line)]
     seen[key] = row.line
     stored = known.by_name.get(key)
     if number is None:
         if stored is None:
             return _Entry(row.line, key, name, None, settings), []
-        hint = f" (ID {stored.id}): give its Certification ID to update it" if known.shown(stored) else ""
-        return None, [RowError(row.line, NAME, f"Another certification already has this name{hint}.")]
+        if known.shown(stored):
+            return None, [row_error(row.line, NAME, NAME_TAKEN_SHOWN, number=stored.id)]
+        return None, [row_error(row.line, NAME, NAME_TAKEN)]
     certification = known.certifications.get(number)
     if not known.shown(certification):
-        return None, [RowError(row.line, ID, f"No certification has the ID {number}: leave it blank to create one.")]
+        return None, [row_error(row.line, ID, NO_SUCH_ID, number=number)]
     if certification.name != name:
-        return None, [RowError(row.line, NAME, f"Certification ID {number} is “{certification.name}”: give its exact "
-                                               "name to update it (rename a certification on its page).")]
+        return None, [row_error(row.line, NAME, NOT_ITS_NAME, number=number, name=certification.name)]
     return _Entry(row.line, key, name, certification, settings), []
 
 
@@ -211,9 +233,11 @@ def _values(entry: _Entry, known: _Known) -> None:
     """The settings the row asks for, as the certification service holds them, checked like the form's."""
     settings, certification = entry.settings, entry.certification
     if settings["external_url"] is not None:
-        problem = web_address_problem(settings["external_url"])
-        if len(settings["external_url"]) > Certification.__table__.c.external_url.type.length:
-            problem = "Keep the address to 1000 characters or fewer."
+        # The form's refusal, stored in English whatever language the check runs in.
+        problem = NOT_A_WEB_ADDRESS if web_address_problem(settings["external_url"]) else None
+        limit = Certification.__table__.c.external_url.type.length
+        if len(settings["external_url"]) > limit:
+            problem = message(ADDRESS_TOO_LONG, limit=limit).english()
         if problem:
             entry.errors.append(RowError(entry.line, HEADER_OF["external_url"], problem))
     values = dict(_NEW) if certification is None else _stored_values(certification)
@@ -227,9 +251,9 @@ def _values(entry: _Entry, known: _Known) -> None:
     elif certification is not None and values["type"] != certification.type and certification_in_use(certification):
         entry.errors.append(RowError(entry.line, HEADER_OF["type"], TYPE_FIXED))
     values["name"] = entry.name
-    values["hidden_level_ids"] = _resolve(entry, "hidden_levels", known.levels, "module level")
-    values["attachments_hidden_level_ids"] = _resolve(entry, "attachments_hidden_levels", known.levels, "module level")
-    values["batch_role_ids"] = _resolve(entry, "batch_roles", known.roles, "role")
+    values["hidden_level_ids"] = _resolve(entry, "hidden_levels", known.levels, NO_MODULE_LEVEL)
+    values["attachments_hidden_level_ids"] = _resolve(entry, "attachments_hidden_levels", known.levels, NO_MODULE_LEVEL)
+    values["batch_role_ids"] = _resolve(entry, "batch_roles", known.roles, NO_ROLE)
     if "clients" in settings:
         values["client_ids"] = _clients(entry, known, values.get("type") or "employee")
     else:  # a file without the column (decision 80's older files) leaves them as they are
@@ -238,17 +262,15 @@ def _values(entry: _Entry, known: _Known) -> None:
     values["allow_batch_submission"] = bool(values["batch_role_ids"]) or bool(
         certification is not None and certification.allow_batch_submission and not certification.batch_roles)
     if values["required_at_login"] and not settings["auto_approve_on_activity"]:
-        entry.errors.append(RowError(entry.line, HEADER_OF["auto_approve_on_activity"],
-                                     "This certification is required at login, which auto-approves on activity "
-                                     "completion: write Yes (or change Required at Login on its page)."))
+        entry.errors.append(RowError(entry.line, HEADER_OF["auto_approve_on_activity"], REQUIRED_AT_LOGIN))
     try:
         policy_from_values(values)
     except CertificationInvalid as invalid:
-        for field_name, message in invalid.errors.items():
+        for field_name, problem in invalid.errors.items():
             column = HEADER_OF.get(field_name)
             if column is None:
-                column, message = HEADER_OF["duration_amount"], f"With the settings on the certification's page: {message}"
-            entry.errors.append(RowError(entry.line, column, message[:1].upper() + message[1:]))
+                column, problem = HEADER_OF["duration_amount"], message(SETTINGS_ON_PAGE, problem=problem).english()
+            entry.errors.append(RowError(entry.line, column, problem[:1].upper() + problem[1:]))
     entry.values = settle_settings(values, COLUMNS)
 
 
@@ -266,16 +288,13 @@ def _clients(entry: _Entry, known: _Known, certification_type: str) -> list[int]
             ids.append(known.client_names[key][0][0])
         elif key in known.client_names:
             identifiers = ", ".join(sorted(identifier for _, identifier in known.client_names[key]))
-            entry.errors.append(RowError(entry.line, column, f"Several clients are named “{name}” ({identifiers}): "
-                                                             "give the identifier of the one you mean."))
+            entry.errors.append(row_error(entry.line, column, SEVERAL_CLIENTS, name=name, identifiers=identifiers))
         else:
             unknown.append(name)
     if unknown:
-        entry.errors.append(RowError(entry.line, column, "No client has the identifier or name "
-                                     + ", ".join(f"“{name}”" for name in unknown) + "."))
+        entry.errors.append(row_error(entry.line, column, NO_CLIENT, names=_quoted(unknown)))
     if names and certification_type != "employee":
-        entry.errors.append(RowError(entry.line, column, "Only an Employee certification applies to clients: leave "
-                                                         "Clients blank for this one."))
+        entry.errors.append(RowError(entry.line, column, CLIENTS_NOT_EMPLOYEE))
     return sorted(set(ids))
 
 
@@ -311,7 +330,7 @@ def _named(ids, known: dict) -> str:
 
 def _referred(entry: _Entry, names, column: str, referable: set[str]) -> list[str]:
     """The casefolded names of certifications the row may link to; an error for any other name."""
-    _refuse_unknown(entry, column, "certification", [name for name in names if name.casefold() not in referable])
+    _refuse_unknown(entry, column, NO_CERTIFICATION, [name for name in names if name.casefold() not in referable])
     return [name.casefold() for name in names if name.casefold() in referable]
 
 
@@ -363,9 +382,7 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
             continue
         lines = ", ".join(str(line) for line in sorted({entry.line for _, entry, _ in said}))
         for _, entry, column in said:
-            entry.errors.append(RowError(entry.line, column, f"The file gives “{name_of[child]}” different parents "
-                                         f"(rows {lines}): make its Parent Certification and the Child "
-                                         "Certification(s) that list it agree."))
+            entry.errors.append(row_error(entry.line, column, DIFFERENT_PARENTS, name=name_of[child], rows=lines))
     for child in dropped - claims.keys():
         final[child] = None
     final_children = _children_of(final)
@@ -373,11 +390,10 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
     for entry in entries:
         children = final_children[entry.key]
         for child in sorted(child for child in children - listed[entry.key] if child in by_key):
-            by_key[child].errors.append(RowError(by_key[child].line, PARENT, f"“{entry.name}” (row {entry.line}) does "
-                                                 f"not list “{name_of[child]}” in its Child Certification(s): add it "
-                                                 "there, or change this parent."))
-        for field_name, message in family_problems(entry.key, final.get(entry.key), children, final, parents).items():
-            entry.errors.append(RowError(entry.line, PARENT if field_name == "parent_id" else CHILDREN, message))
+            by_key[child].errors.append(row_error(by_key[child].line, PARENT, CHILD_NOT_LISTED, parent=entry.name,
+                                               row=entry.line, child=name_of[child]))
+        for field_name, problem in family_problems(entry.key, final.get(entry.key), children, final, parents).items():
+            entry.errors.append(RowError(entry.line, PARENT if field_name == "parent_id" else CHILDREN, problem))
         if entry.certification is None:
             continue
         before, after = stored[entry.key], final.get(entry.key)

@@ -37,7 +37,13 @@ from webapp.models import (
     User,
 )
 from webapp.rules import ExpirationResult, NoticeDates, Period, TrackingPolicy, expiration_for, notice_dates
-from webapp.rules.certifications import FORBIDDEN_NAME_CHARACTERS, family_problems, name_problem, settle_settings
+from webapp.rules.certifications import (
+    FORBIDDEN_NAME_CHARACTERS,
+    TYPE_FIXED,
+    family_problems,
+    name_problem,
+    settle_settings,
+)
 from webapp.rules.required_forms import chosen_forms
 from webapp.services.access import change_within_reach, ids_managed_by
 from webapp.services.activity_notices import queue_activity_notices
@@ -176,9 +182,6 @@ CERTIFICATION_NAME_TAKEN = _l("Another certification already has this name.")
 NAME_LIMIT = Certification.__table__.c.name.type.length
 
 
-TYPE_FIXED = "The type cannot change: this certification already has records or associations."
-
-
 def certification_in_use(certification: Certification) -> bool:
     """Whether the certification has a record (a person's submission) or an entity association, which fix
     its type (decision 66)."""
@@ -207,9 +210,9 @@ def check_certification(values: dict, certification: Certification | None) -> Tr
     # An unknown parent or child keeps its own message: it says what to do.
     parent_of = dict(db.session.execute(select(Certification.id, Certification.parent_id)).all())
     for field, message in family_problems(own_id, parent_id, child_ids, parent_of).items():
-        errors.setdefault(field, message)
+        errors.setdefault(field, gettext(message))
     if certification is not None and values.get("type") != certification.type and certification_in_use(certification):
-        errors["type"] = TYPE_FIXED
+        errors["type"] = gettext(TYPE_FIXED)
     if problem := client_problem(values.get("type"), values.get("client_ids") or ()):
         errors["client_ids"] = problem
     errors.update(_activity_errors(values, certification))

@@ -36,12 +36,42 @@ from webapp.permissions import Permission
 from webapp.rules import RecordFacts
 from webapp.rules.cells import NOT_ONE_LINE
 from webapp.rules.entities import KINDS, identifier_problem, reason_problem
+from webapp.rules.import_errors import (
+    ANOTHER_STATUS,
+    CERTIFICATION_MISSING,
+    DESCRIPTION_TOO_LONG,
+    EMPLOYEE_CERTIFICATIONS_CLIENT_ONLY,
+    ENTITY_ARCHIVED,
+    ENTITY_IDENTIFIER_MISSING,
+    ENTITY_NAME_MISSING,
+    ENTITY_NAME_NOT_ONE_LINE,
+    ENTITY_NAME_TOO_LONG,
+    ENTITY_TWICE,
+    HELD_BY_OTHERS,
+    KIND_MISSING,
+    KIND_UNKNOWN,
+    LOCATION_ARCHIVED,
+    NO_CERTIFICATION_IN_USE,
+    NO_ENTITY,
+    NO_WORKER,
+    NOBODY_NAMED,
+    NOT_FOR_CLIENTS,
+    NOT_FOR_PEOPLE,
+    NOT_REVOKED_FOR,
+    OWNER_INACTIVE,
+    REVOKED_FOR,
+    ROW_TWICE,
+    SITE_ROW_EMPTY,
+    TAG_TOO_LONG,
+    WORKER_INACTIVE,
+)
 from webapp.rules.imported_records import ENTITY_STATUS_HELP, NEVER, read_entity_record_status
 from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.chunks import batches, rows_by_key
-from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
+from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
 from webapp.services.record_import import (
     CERTIFICATION,
@@ -120,27 +150,25 @@ class _NewEntity:
 
 def _kind_error(row: ImportRow) -> RowError:
     """The row's Kind names no kind of entity."""
-    return RowError(row.line, KIND, f"Write Asset, Client or Job Location, not {row[KIND]}." if row[KIND] else
-                    "Write Asset, Client or Job Location.")
+    return row_error(row.line, KIND, KIND_UNKNOWN, text=row[KIND]) if row[KIND] else row_error(row.line, KIND,
+                                                                                                 KIND_MISSING)
 
 
 def _certification_problem(name: str, found: Certification | None, kind: str) -> str | None:
     """Why the certification named `name` cannot be associated with an entity of `kind` (decision 66)."""
     if found is None:
-        return f"There is no certification in use named {name}."
+        return message(NO_CERTIFICATION_IN_USE, name=name).english()
     if found.type != kind:
-        holders = "people" if found.type == "employee" else KINDS[found.type].plural.lower()
-        return f"{found.name} is held by {holders}, not by {KINDS[kind].plural.lower()}."
+        return message(HELD_BY_OTHERS[(found.type, kind)], name=found.name).english()
     return None
 
 
 def _employee_certification_problem(name: str, found: Certification | None) -> str | None:
     """Why the certification named `name` cannot apply to a client (decision 94)."""
     if found is None:
-        return f"There is no certification in use named {name}."
+        return message(NO_CERTIFICATION_IN_USE, name=name).english()
     if found.type != "employee":
-        return (f"{found.name} is held by {KINDS[found.type].plural.lower()}: only an Employee certification applies "
-                "to clients.")
+        return message(NOT_FOR_CLIENTS[found.type], name=found.name).english()
     return None
 
 
@@ -150,8 +178,7 @@ def _applying_ids(row: ImportRow, kind: str | None, applied: set[int],
     that do not apply to its client yet (`applied`), and what is wrong with the cell."""
     names = _names(row.values.get(EMPLOYEE_CERTIFICATIONS, ""))
     if names and kind != "client":
-        return [], [RowError(row.line, EMPLOYEE_CERTIFICATIONS, "Only a client has Employee Certifications: leave this "
-                                                                "cell blank for an asset or a job location.")]
+        return [], [row_error(row.line, EMPLOYEE_CERTIFICATIONS, EMPLOYEE_CERTIFICATIONS_CLIENT_ONLY)]
     new_ids, errors = [], []
     for name in names:
         certification = certifications.get(name.casefold())
@@ -167,24 +194,23 @@ def _read_entity_row(row: ImportRow, kind: str | None, people: dict[str, User]) 
     errors = []
     name, identifier, description = row[NAME], row[IDENTIFIER], row[DESCRIPTION]
     if not name:
-        errors.append(RowError(row.line, NAME, "Enter the name."))
+        errors.append(row_error(row.line, NAME, ENTITY_NAME_MISSING))
     elif len(name) > NAME_LIMIT:
-        errors.append(RowError(row.line, NAME, f"Keep the name to {NAME_LIMIT} characters."))
+        errors.append(row_error(row.line, NAME, ENTITY_NAME_TOO_LONG, limit=NAME_LIMIT))
     elif NOT_ONE_LINE.search(name):
-        errors.append(RowError(row.line, NAME, "Write the name on one line, without line breaks or tabs."))
+        errors.append(row_error(row.line, NAME, ENTITY_NAME_NOT_ONE_LINE))
     if problem := identifier_problem(identifier, IDENTIFIER_LIMIT):
         errors.append(RowError(row.line, IDENTIFIER, problem.english()))
     if len(description) > DESCRIPTION_LIMIT:
-        errors.append(RowError(row.line, DESCRIPTION, f"Keep the description to {DESCRIPTION_LIMIT} characters."))
+        errors.append(row_error(row.line, DESCRIPTION, DESCRIPTION_TOO_LONG, limit=DESCRIPTION_LIMIT))
     long_tags = [tag for tag in _names(row[TAGS], TAGS_SEPARATOR) if len(tag) > TAG_LIMIT]
     if long_tags:
-        errors.append(RowError(row.line, TAGS, f"Keep each tag to {TAG_LIMIT} characters."))
+        errors.append(row_error(row.line, TAGS, TAG_TOO_LONG, limit=TAG_LIMIT))
     owner = None
     if row[RESPONSIBLE]:
         owner = people.get(row[RESPONSIBLE].casefold())
         if owner is None:
-            errors.append(RowError(row.line, RESPONSIBLE, f"There is nobody with the username or e-mail "
-                                                          f"{row[RESPONSIBLE]}."))
+            errors.append(row_error(row.line, RESPONSIBLE, NOBODY_NAMED, name=row[RESPONSIBLE]))
     return {"kind": kind, "name": name, "identifier": identifier, "description": description or None,
             "owner_id": owner.id if owner else None}, errors
 
@@ -227,20 +253,17 @@ def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress
         errors.extend(more)
         existing = entities.get((kind, row[IDENTIFIER].casefold())) if kind else None
         if existing is not None and existing.archived_at is not None:
-            errors.append(RowError(row.line, IDENTIFIER, f"The {KINDS[kind].singular.lower()} {existing.name} with this "
-                                                         "identifier is archived: restore it on its page first."))
+            errors.append(row_error(row.line, IDENTIFIER, ENTITY_ARCHIVED[kind], name=existing.name))
         owner_id = columns["owner_id"]
         if owner_id and not people[row[RESPONSIBLE].casefold()].active and (existing is None or existing.owner_id != owner_id):
-            errors.append(RowError(row.line, RESPONSIBLE, f"{row[RESPONSIBLE]} is no longer active: choose someone who is."))
+            errors.append(row_error(row.line, RESPONSIBLE, OWNER_INACTIVE, name=row[RESPONSIBLE]))
         new_ids, associated = [], {r.certification_id: r for r in existing.requirements} if existing else {}
         for name in _names(row[CERTIFICATIONS]) if kind else ():
             certification = certifications.get(name.casefold())
             if problem := _certification_problem(name, certification, kind):
                 errors.append(RowError(row.line, CERTIFICATIONS, problem))
             elif certification.id in associated and associated[certification.id].is_revoked:
-                errors.append(RowError(row.line, CERTIFICATIONS, f"{certification.name} is revoked for this "
-                                                                 f"{KINDS[kind].singular.lower()}: an import does not "
-                                                                 "restore it."))
+                errors.append(row_error(row.line, CERTIFICATIONS, REVOKED_FOR[kind], name=certification.name))
             elif certification.id not in associated:
                 new_ids.append(certification.id)
         applying_ids, more = _applying_ids(row, kind, applied[existing.id] if existing else set(), certifications)
@@ -248,8 +271,7 @@ def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress
         if kind and row[IDENTIFIER]:
             key = (kind, row[IDENTIFIER].casefold())
             if key in seen:
-                errors.append(RowError(row.line, IDENTIFIER, f"This {KINDS[kind].singular.lower()} is in the file twice "
-                                                             f"(also row {seen[key]})."))
+                errors.append(row_error(row.line, IDENTIFIER, ENTITY_TWICE[kind], row=seen[key]))
             seen.setdefault(key, row.line)
         if errors:
             plan.errors.extend(errors)
@@ -378,15 +400,13 @@ def _record_entity(row: ImportRow, kind: str | None,
     """The entity in use the row's Kind and Entity Identifier name, or what is wrong with them."""
     if kind is None:
         return None, [_kind_error(row)]
-    word = KINDS[kind].singular.lower()
     entity = entities.get((kind, row[ENTITY].casefold()))
     if not row[ENTITY]:
-        return None, [RowError(row.line, ENTITY, f"Enter the {word}'s identifier.")]
+        return None, [row_error(row.line, ENTITY, ENTITY_IDENTIFIER_MISSING[kind])]
     if entity is None:
-        return None, [RowError(row.line, ENTITY, f"There is no {word} with the identifier {row[ENTITY]}.")]
+        return None, [row_error(row.line, ENTITY, NO_ENTITY[kind], identifier=row[ENTITY])]
     if entity.archived_at is not None:
-        return None, [RowError(row.line, ENTITY, f"The {word} {entity.name} with this identifier is archived: "
-                                                 "restore it on its page first.")]
+        return None, [row_error(row.line, ENTITY, ENTITY_ARCHIVED[kind], name=entity.name)]
     return entity, []
 
 
@@ -394,19 +414,17 @@ def _association_problem(row: ImportRow, record: NewRecord, kind: str, on_file: 
                          agreed: dict[tuple[int, int], tuple[int, str, str | None]]) -> str | None:
     """Why the row's Status does not fit the association it names: Recorded on one in force, Revoked on a revoked
     one, and on one the import adds the same status and reason as its first row (kept in `agreed`)."""
-    name, word = record.certification.name, KINDS[kind].singular.lower()
+    name = record.certification.name
     if on_file is not None:
         if record.status == "revoked" and on_file[1] is None:
-            return (f"{name} is not revoked for this {word}: an import does not revoke it (revoke it on its page, "
-                    "with its reason).")
+            return message(NOT_REVOKED_FOR[kind], name=name).english()
         if record.status != "revoked" and on_file[1] is not None:
-            return f"{name} is revoked for this {word}: an import does not restore it."
+            return message(REVOKED_FOR[kind], name=name).english()
         return None
     reason = row[REASON] or None
     first = agreed.setdefault((record.holder[0], record.certification.id), (row.line, record.status, reason))
     if first[1:] != (record.status, reason):
-        return (f"Row {first[0]} gives this {word}'s {name} another status or revocation reason: the records of one "
-                "association are all revoked, for one reason, or none is.")
+        return message(ANOTHER_STATUS[kind], row=first[0], name=name).english()
     return None
 
 
@@ -445,7 +463,7 @@ def plan_entity_records(rows: list[ImportRow], by: User, day: date, progress: Pr
         entity, errors = _record_entity(row, kind, entities)
         certification = certifications.get(row[CERTIFICATION].casefold())
         if not row[CERTIFICATION]:
-            errors.append(RowError(row.line, CERTIFICATION, "Enter the certification's name."))
+            errors.append(row_error(row.line, CERTIFICATION, CERTIFICATION_MISSING))
         elif kind and (problem := _certification_problem(row[CERTIFICATION], certification, kind)):
             errors.append(RowError(row.line, CERTIFICATION, problem))
         cells, more = read_record_cells(row, ranges, read_entity_record_status)
@@ -567,31 +585,26 @@ def plan_sites(rows: list[ImportRow], by: User, day: date, progress: Progress) -
         errors = []
         location = locations.get(row[LOCATION].casefold())
         if not row[LOCATION]:
-            errors.append(RowError(row.line, LOCATION, "Enter the job location's identifier."))
+            errors.append(row_error(row.line, LOCATION, ENTITY_IDENTIFIER_MISSING["location"]))
         elif location is None:
-            errors.append(RowError(row.line, LOCATION, f"There is no job location with the identifier {row[LOCATION]}."))
+            errors.append(row_error(row.line, LOCATION, NO_ENTITY["location"], identifier=row[LOCATION]))
         elif location.archived_at is not None:
-            errors.append(RowError(row.line, LOCATION, f"The job location {location.name} is archived: it requires nothing."))
+            errors.append(row_error(row.line, LOCATION, LOCATION_ARCHIVED, name=location.name))
         certification = certifications.get(row[REQUIRED].casefold()) if row[REQUIRED] else None
         if row[REQUIRED] and certification is None:
-            errors.append(RowError(row.line, REQUIRED, f"There is no certification in use named {row[REQUIRED]}."))
+            errors.append(row_error(row.line, REQUIRED, NO_CERTIFICATION_IN_USE, name=row[REQUIRED]))
         elif certification is not None and certification.type != "employee":
-            errors.append(RowError(row.line, REQUIRED, f"{certification.name} is held by "
-                                                       f"{KINDS[certification.type].plural.lower()}, not by people: "
-                                                       "choose an Employee certification."))
+            errors.append(row_error(row.line, REQUIRED, NOT_FOR_PEOPLE[certification.type], name=certification.name))
         person = people.get(row[WORKER].casefold()) if row[WORKER] else None
         if row[WORKER] and person is None:
-            errors.append(RowError(row.line, WORKER, f"No person you manage the requirements of has the username or "
-                                                     f"e-mail {row[WORKER]}."))
+            errors.append(row_error(row.line, WORKER, NO_WORKER, name=row[WORKER]))
         elif person is not None and not person.active and (location is None or (location.id, person.id) not in working):
-            errors.append(RowError(row.line, WORKER, f"{person.full_name} is no longer active: only active people are "
-                                                     "assigned to work at a job location."))
+            errors.append(row_error(row.line, WORKER, WORKER_INACTIVE, name=person.full_name))
         if not row[REQUIRED] and not row[WORKER]:
-            errors.append(RowError(row.line, REQUIRED, "Name a certification the job location requires, a person who "
-                                                       "works there, or both."))
+            errors.append(row_error(row.line, REQUIRED, SITE_ROW_EMPTY))
         key = (row[LOCATION].casefold(), row[REQUIRED].casefold(), row[WORKER].casefold())
         if not errors and key in seen:
-            errors.append(RowError(row.line, LOCATION, f"This row is in the file twice (also row {seen[key]})."))
+            errors.append(row_error(row.line, LOCATION, ROW_TWICE, row=seen[key]))
         seen.setdefault(key, row.line)
         if errors:
             plan.errors.extend(errors)

@@ -29,6 +29,15 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.models import ImportJob, User, utcnow
 from webapp.permissions import Permission
+from webapp.rules.import_errors import (
+    FIX_THE_FILE,
+    HEADER_MISSING,
+    HEADER_MISSING_AND_UNKNOWN,
+    HEADER_ORDER,
+    HEADER_UNKNOWN,
+    ROW_TOO_WIDE,
+)
+from webapp.rules.messages import message
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.tabular import XLSX_MAGIC, Table, TableUnreadable, cell_value, format_of, formula_problem, read_table
@@ -52,6 +61,12 @@ class RowError:
     line: int
     column: str
     message: str
+
+
+def row_error(line: int, column: str, id_: str, **parts: object) -> RowError:
+    """The row error of message id `id_` (rules/import_errors.py), stored in English by the job that checks the file
+    and read back in the reader's language where it is shown (decisions 103 and 111)."""
+    return RowError(line, column, message(id_, **parts).english())
 
 
 @dataclass(frozen=True)
@@ -167,14 +182,13 @@ def header_problem(headers: tuple[str, ...], expected: tuple[str, ...]) -> str |
         return None
     missing = [header for header in expected if header.casefold() not in found]
     unknown = [header for header in headers if header.strip().casefold() not in wanted]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing: " + ", ".join(missing))
-        if unknown:
-            parts.append("not known: " + ", ".join(unknown))
-        return f"The header row does not match ({'; '.join(parts)}). Start from the template."
-    return "The columns are in the wrong order: they must be " + ", ".join(expected) + ". Start from the template."
+    if missing and unknown:
+        return message(HEADER_MISSING_AND_UNKNOWN, missing=", ".join(missing), unknown=", ".join(unknown)).english()
+    if missing:
+        return message(HEADER_MISSING, missing=", ".join(missing)).english()
+    if unknown:
+        return message(HEADER_UNKNOWN, unknown=", ".join(unknown)).english()
+    return message(HEADER_ORDER, headers=", ".join(expected)).english()
 
 
 def import_rows(table: Table, kind: ImportKind) -> tuple[list[ImportRow], list[RowError]]:
@@ -186,8 +200,7 @@ def import_rows(table: Table, kind: ImportKind) -> tuple[list[ImportRow], list[R
     for row in table.rows:
         cells = row.cells
         if any(cells[width:]):
-            errors.append(RowError(row.line, headers[-1], f"The row has {len(cells)} cells but the header only "
-                                                               f"{width} columns: check the separators and quotes."))
+            errors.append(row_error(row.line, headers[-1], ROW_TOO_WIDE, cells=len(cells), columns=width))
         values = {}
         for column, cell in zip(headers, cells + ("",) * (width - len(cells))):
             problem = formula_problem(cell)
@@ -287,7 +300,7 @@ def confirm_import(job: ImportJob, by: User) -> None:
     """Start importing a checked job whose preview has no errors. A second click (or a second tab) finds
     the job already started and is refused, so a file is never imported twice."""
     if job.preview is None or job.preview["errors"]:
-        raise ImportRefused({"confirm": "Fix the errors in the file and upload it again."})
+        raise ImportRefused({"confirm": FIX_THE_FILE})
     started = db.session.execute(update(ImportJob).where(ImportJob.id == job.id, ImportJob.state == "checked")
                                  .values(state="importing", updated_at=utcnow(), rows_done=0))
     db.session.commit()

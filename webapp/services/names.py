@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
+from webapp.rules.certifications import NAME_TOO_LONG
+from webapp.rules.messages import message
 from webapp.services.invalid import Invalid
 
 
@@ -23,7 +25,7 @@ def name_taken(model, name: str, own_id: int | None = None) -> bool:
 def name_too_long(model, name: str) -> str | None:
     """The message for a name longer than `model`'s name column holds; None when it fits."""
     limit = model.__table__.c.name.type.length
-    return f"Keep the name to {limit} characters or fewer." if limit and len(name) > limit else None
+    return message(NAME_TOO_LONG, limit=limit).english() if limit and len(name) > limit else None
 
 
 @contextmanager

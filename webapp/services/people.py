@@ -30,7 +30,7 @@ from webapp.permissions import Permission
 from webapp.rules.accounts import RESET_HOLD_AFTER_EMAIL_CHANGE, may_change_email, reset_hold_after_email_change
 from webapp.rules.languages import N_, check_language
 from webapp.rules.passwords import password_problem
-from webapp.rules.people import removes_own_level_management, supervision_loop
+from webapp.rules.people import REFUSED, removes_own_level_management, supervision_loop
 from webapp.rules.periods import format_date
 from webapp.rules.time_zones import check_time_zone
 from webapp.services.access import users_in_reach
@@ -224,57 +224,40 @@ def _blank_to_none(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-# The refusals Add Person, Edit Account Info and the people import share, by field.
-REFUSED = {
-    "username": "Another user already has this username.",
-    "email": "Another user already has this e-mail address.",
-    "email_permissions": "Only someone with every permission this person has may change their e-mail address.",
-    "employee_number": "Another user already has this employee number.",
-    "company": "Choose an existing company.",
-    "self_supervisor": "A user cannot supervise themselves.",
-    "inactive_supervisor": "Choose supervisors among the active users.",
-    "supervision_loop": ("Someone chosen is supervised by this person, directly or through others: "
-                         "nobody may end up supervising themselves."),
-    "module_levels": "Choose existing module levels.",
-    "own_module_levels": "You cannot remove your own right to manage module levels.",
-    "own_active": "You cannot deactivate your own account.",
-}
-
-
 def _check_account(user: User | None, by: User, account: AccountInput, errors: dict[str, str]) -> _Checked:
     """The checks Add Person (`user` None) and Edit Account Info share; adds refusals to `errors`."""
     username, email = account.username.strip(), account.email.strip().lower()
     employee_number = _blank_to_none(account.employee_number)
     if _taken(User.username, username, user):
-        errors["username"] = REFUSED["username"]
+        errors["username"] = _(REFUSED["username"])
     if _taken(User.email, email, user):
-        errors["email"] = REFUSED["email"]
+        errors["email"] = _(REFUSED["email"])
     elif user is not None and email != user.email.lower() and not may_change_email(
             by.permissions, user.permissions, own=user.id == by.id):
-        errors["email"] = REFUSED["email_permissions"]
+        errors["email"] = _(REFUSED["email_permissions"])
     if employee_number and _taken(User.employee_number, employee_number, user):
-        errors["employee_number"] = REFUSED["employee_number"]
+        errors["employee_number"] = _(REFUSED["employee_number"])
     company = db.session.get(Company, account.company_id) if account.company_id else None
     if account.company_id and company is None:
-        errors["company"] = REFUSED["company"]
+        errors["company"] = _(REFUSED["company"])
     supervisors = list(db.session.scalars(select(User).where(User.id.in_(account.supervisor_ids), User.active.is_(True))))
     if user is not None and user.id in account.supervisor_ids:
-        errors["supervisors"] = REFUSED["self_supervisor"]
+        errors["supervisors"] = _(REFUSED["self_supervisor"])
     elif len(supervisors) != len(account.supervisor_ids):
-        errors["supervisors"] = REFUSED["inactive_supervisor"]
+        errors["supervisors"] = _(REFUSED["inactive_supervisor"])
     elif user is not None and supervision_loop(user.id, account.supervisor_ids,
                                                db.session.execute(select(supervisor_links)).all()):
-        errors["supervisors"] = REFUSED["supervision_loop"]
+        errors["supervisors"] = _(REFUSED["supervision_loop"])
     levels = None
     if account.level_ids is not None:
         if not by.can(Permission.MANAGE_MODULE_LEVELS):
             raise PermissionError("choosing module levels needs the permission to manage them")
         levels = list(db.session.scalars(select(ModuleLevel).where(ModuleLevel.id.in_(account.level_ids))))
         if len(levels) != len(account.level_ids):
-            errors["module_levels"] = REFUSED["module_levels"]
+            errors["module_levels"] = _(REFUSED["module_levels"])
         elif user is not None and removes_own_level_management(user.id == by.id, [level.permissions for level in levels],
                                                                Permission.MANAGE_MODULE_LEVELS):
-            errors["module_levels"] = REFUSED["own_module_levels"]
+            errors["module_levels"] = _(REFUSED["own_module_levels"])
     return _Checked(company, supervisors, levels)
 
 
@@ -335,7 +318,7 @@ def edit_account(user: User, by: User, account: AccountInput, *, active: bool, p
     errors: dict[str, str] = {}
     checked = _check_account(user, by, account, errors)
     if user.id == by.id and not active:
-        errors["active"] = REFUSED["own_active"]
+        errors["active"] = _(REFUSED["own_active"])
     photo = _photo_bytes(photo, errors)
     if errors:
         raise AccountInvalid(errors)
@@ -425,7 +408,7 @@ def deactivate_person(user: User, by: User) -> int:
     """Deactivate `user`: they cannot sign in, their sessions end, and they leave the active lists;
     their records stay in history and in reports that include inactive people. How many sessions ended."""
     if user.id == by.id:
-        raise AccountInvalid({"active": REFUSED["own_active"]})
+        raise AccountInvalid({"active": _(REFUSED["own_active"])})
     if not user.active:
         return 0
     user.active = False

@@ -29,9 +29,28 @@ from webapp.models.people import supervisor_links, user_module_levels
 from webapp.permissions import Permission
 from webapp.rules.accounts import may_change_email, reset_hold_after_email_change
 from webapp.rules.cells import read_yes_no
+from webapp.rules.import_errors import (
+    COLUMN_MISSING,
+    EMAIL_OF_ANOTHER,
+    ERASED,
+    MODULE_LEVELS_NOT_YOURS,
+    NO_COMPANY_NAMED,
+    NO_MODULE_LEVELS,
+    NO_ROLES,
+    NO_SUPERVISOR,
+    NOT_AN_EMAIL,
+    REPEATED,
+    ROLES_NOT_YOURS,
+    SAME_PERSON,
+    SUPERVISOR_INACTIVE,
+    TRAINING_DATE,
+    TRAINING_OVER,
+)
 from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.rules.people import (
     EMAIL_PATTERN,
+    REFUSED,
     first_repeats,
     format_roles,
     join_list,
@@ -42,12 +61,20 @@ from webapp.rules.people import (
     text_problem,
     unknown_names,
 )
-from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.accounts import unusable_password_hash
 from webapp.services.dates import read_typed_date
-from webapp.services.imports import ImportKind, ImportOption, ImportPlan, ImportRow, PlannedRow, Progress, RowError
-from webapp.services.people import REFUSED, queue_invitation, tell_old_address
+from webapp.services.imports import (
+    ImportKind,
+    ImportOption,
+    ImportPlan,
+    ImportRow,
+    PlannedRow,
+    Progress,
+    RowError,
+    row_error,
+)
+from webapp.services.people import queue_invitation, tell_old_address
 from webapp.services.sessions import revoke_user_sessions
 
 HEADERS = ("Username", "E-mail", "First Name", "Last Name", "Employee Number", "Job Title", "Company",
@@ -160,8 +187,9 @@ class _Row:
     def __init__(self, line: int, errors: list[RowError]):
         self.line, self.errors, self.bad = line, errors, False
 
-    def refuse(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
+    def refuse(self, column: str, id_: str, **parts: object) -> None:
+        """Refuse the row for message id `id_` (or a shared rule's refusal, written already)."""
+        self.errors.append(row_error(self.line, column, id_, **parts))
         self.bad = True
 
 
@@ -170,12 +198,11 @@ def _match(row: ImportRow, known: _Known, check: _Row) -> int | None:
     by_username = known.by_username.get(row["Username"].casefold())
     by_email = known.by_email.get(row["E-mail"].casefold())
     if by_username is not None and by_email is not None and by_username != by_email:
-        check.refuse("E-mail", f"{REFUSED['email']} The username is {known.users[by_username]['username']}'s, "
-                               f"the e-mail address {known.users[by_email]['username']}'s.")
+        check.refuse("E-mail", EMAIL_OF_ANOTHER, username=known.users[by_username]["username"],
+                     other=known.users[by_email]["username"])
     user_id = by_username if by_username is not None else by_email
     if user_id is not None and known.users[user_id]["erased_at"] is not None:
-        check.refuse("Username", "This former employee's personal data was erased: add them again with "
-                                 "another username.")
+        check.refuse("Username", ERASED)
     return user_id
 
 
@@ -184,13 +211,13 @@ def _read_text(row: ImportRow, check: _Row) -> dict[str, object]:
     for column, (name, limit) in TEXT_COLUMNS.items():
         text = row[column]
         if column in REQUIRED and not text:
-            check.refuse(column, f"Enter the {column.lower()}.")
+            check.refuse(column, COLUMN_MISSING[column])
         elif problem := text_problem(column, text, limit):
             check.refuse(column, problem)
         values[name] = text or None
     email = row["E-mail"].lower()
     if email and not _EMAIL.match(email):
-        check.refuse("E-mail", "Enter an e-mail address such as name@example.com.")
+        check.refuse("E-mail", NOT_AN_EMAIL)
     values["email"] = email
     return values
 
@@ -199,7 +226,7 @@ def _read_levels(row: ImportRow, user_id: int | None, by: _Actor, known: _Known,
     """The module levels the row asks for; None: as they are (an existing person, a blank cell)."""
     names = split_list(row["Module Levels"])
     if unknown := unknown_names(names, known.levels.keys()):
-        check.refuse("Module Levels", f"{REFUSED['module_levels']} Not known: {join_list(unknown)}.")
+        check.refuse("Module Levels", NO_MODULE_LEVELS, names=join_list(unknown))
         return None
     if not names and user_id is not None:
         return None
@@ -208,8 +235,7 @@ def _read_levels(row: ImportRow, user_id: int | None, by: _Actor, known: _Known,
     current = known.levels_of.get(user_id, set()) if user_id is not None else {
         level.id for name, level in known.levels.items() if name == DEFAULT_LEVEL.casefold()}
     if level_ids != current and not by.can(Permission.MANAGE_MODULE_LEVELS):
-        check.refuse("Module Levels", "Only someone who may manage module levels may change them: leave the cell "
-                                      "blank or as it is.")
+        check.refuse("Module Levels", MODULE_LEVELS_NOT_YOURS)
     elif removes_own_level_management(user_id == by.id, [known.level_permissions[level] for level in level_ids],
                                       Permission.MANAGE_MODULE_LEVELS):
         check.refuse("Module Levels", REFUSED["own_module_levels"])
@@ -230,15 +256,14 @@ def _read_roles(row: ImportRow, user_id: int | None, by: _Actor, day: date, know
         if until_text is not None:
             until, problem = read_typed_date(until_text)
             if problem:
-                check.refuse("Roles", f"{role.name}: {problem}")
+                check.refuse("Roles", TRAINING_DATE, role=role.name, refusal=problem)
             elif until <= day and current.get(role.id, day) != until:
-                check.refuse("Roles", f"{role.name}: the training end date must be after today ({format_date(day)}).")
+                check.refuse("Roles", TRAINING_OVER, role=role.name, day=day)
         roles[role.id] = until
     if unknown:
-        check.refuse("Roles", f"Choose existing roles. Not known: {join_list(unknown)}.")
+        check.refuse("Roles", NO_ROLES, names=join_list(unknown))
     if user_id is not None and roles != current and not by.can(Permission.MANAGE_ALL_REQUIREMENTS):
-        check.refuse("Roles", "Only someone who may manage everyone's requirements may change the roles of people "
-                              "already in FieldCert: leave the cell as it is.")
+        check.refuse("Roles", ROLES_NOT_YOURS)
     return roles
 
 
@@ -249,7 +274,7 @@ def _read_row(row: ImportRow, by: _Actor, day: date, known: _Known, errors: list
     company_name = row["Company"]
     company = known.companies.get(company_name.casefold()) if company_name else None
     if company_name and company is None:
-        check.refuse("Company", f"{REFUSED['company']} Not known: {company_name}.")
+        check.refuse("Company", NO_COMPANY_NAMED, name=company_name)
     values["company_id"] = company.id if company is not None else None
     try:
         active = read_yes_no(row["Active"])
@@ -276,12 +301,10 @@ def _refuse_repeats(people: list[PersonRow], errors: list[RowError]) -> list[Per
     refused = set()
     for column, name in (("Username", "username"), ("E-mail", "email"), ("Employee Number", "employee_number")):
         for position, first in first_repeats([person.values[name] for person in people]).items():
-            errors.append(RowError(people[position].line, column, f"Also on row {people[first].line}: each person "
-                                                                   f"needs their own {column.lower()}."))
+            errors.append(row_error(people[position].line, column, REPEATED[column], row=people[first].line))
             refused.add(position)
     for position, first in first_repeats([str(person.user_id or "") for person in people]).items():
-        errors.append(RowError(people[position].line, "Username",
-                               f"Row {people[first].line} is for the same person already."))
+        errors.append(row_error(people[position].line, "Username", SAME_PERSON, row=people[first].line))
         refused.add(position)
     return [person for position, person in enumerate(people) if position not in refused]
 
@@ -296,7 +319,7 @@ def _refuse_taken(people: list[PersonRow], known: _Known, errors: list[RowError]
             value = person.values[name]
             owner = owners.get(value.casefold()) if value else None
             if owner is not None and owner != person.user_id:
-                errors.append(RowError(person.line, column, REFUSED[name]))
+                errors.append(row_error(person.line, column, REFUSED[name]))
                 taken = True
         if not taken:
             kept.append(person)
@@ -319,9 +342,9 @@ def _resolve_supervisors(people: list[PersonRow], known: _Known, errors: list[Ro
             if key == person.key:
                 problem = REFUSED["self_supervisor"]
             elif key is None:
-                problem = f"Nobody has the username {name}, in FieldCert or in a correct row of this file."
+                problem = message(NO_SUPERVISOR, name=name).english()
             elif not active and key not in known.supervisors_of.get(person.key, ()):
-                problem = f"{name} is inactive. {REFUSED['inactive_supervisor']}"
+                problem = message(SUPERVISOR_INACTIVE, name=name).english()
             else:
                 person.supervisor_keys.add(key)
         if problem:
@@ -333,7 +356,7 @@ def _resolve_supervisors(people: list[PersonRow], known: _Known, errors: list[Ro
     looped = people_in_loops(links)
     for person in kept:
         if person.key in looped:
-            errors.append(RowError(person.line, "Supervisors", REFUSED["supervision_loop"]))
+            errors.append(row_error(person.line, "Supervisors", REFUSED["supervision_loop"]))
     return [person for person in kept if person.key not in looped]
 
 

@@ -24,9 +24,22 @@ from webapp.services.access import users_in_reach
 from webapp.services.chunks import batches, rows_by_key
 from webapp.services.compliance import tracking_policy
 from webapp.rules.dates import DateRange, read_date
+from webapp.rules.import_errors import (
+    CERTIFICATION_MISSING,
+    COMPLETION_MISSING,
+    NO_CERTIFICATION_NAMED,
+    NO_ONE_NAMED,
+    OWN_RECORD,
+    PERSON_MISSING,
+    REASON_NEEDED,
+    REASON_ONLY_REVOKED,
+    RECORD_TWICE,
+    TEXT_TOO_LONG,
+)
 from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.services.dates import typed_date_range
-from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
+from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
 
 USER, CERTIFICATION, COMPLETED, EXPIRES, STATUS, REASON, NOTES = HEADERS = (
@@ -92,7 +105,7 @@ def _on_file(user_ids: set[int]) -> dict[tuple[int, int], list[RecordFacts]]:
 
 def _text_problem(row: ImportRow, column: str) -> RowError | None:
     if len(row[column]) > LONGEST_TEXT:
-        return RowError(row.line, column, f"Keep it to {LONGEST_TEXT:,} characters or fewer.")
+        return row_error(row.line, column, TEXT_TOO_LONG, limit=f"{LONGEST_TEXT:,}")
     return None
 
 
@@ -115,7 +128,7 @@ def read_record_cells(row: ImportRow, ranges: tuple[DateRange, DateRange],
     errors = []
     completions, expirations = ranges
     completed_on, problem = (_read_date(row[COMPLETED], completions) if row[COMPLETED]
-                             else (None, "Enter the completion date."))
+                             else (None, message(COMPLETION_MISSING).english()))
     if problem:
         errors.append(RowError(row.line, COMPLETED, problem))
     never = row[EXPIRES].casefold() == NEVER.casefold()
@@ -128,10 +141,9 @@ def read_record_cells(row: ImportRow, ranges: tuple[DateRange, DateRange],
     except ValueError as refusal:
         errors.append(RowError(row.line, STATUS, str(refusal).removeprefix("Status: ")))
     if status == "revoked" and not row[REASON]:
-        errors.append(RowError(row.line, REASON, "A revoked record needs the reason it was revoked."))
+        errors.append(row_error(row.line, REASON, REASON_NEEDED))
     if status not in (None, "revoked") and row[REASON]:
-        errors.append(RowError(row.line, REASON, "Only a revoked record has a revocation reason: set Status to "
-                                                 "Revoked, or empty this cell."))
+        errors.append(row_error(row.line, REASON, REASON_ONLY_REVOKED))
     errors.extend(problem for problem in (_text_problem(row, REASON), _text_problem(row, NOTES)) if problem)
     return RecordCells(completed_on, expires_on, never, status, row[REASON] or None, row[NOTES]), errors
 
@@ -149,21 +161,21 @@ def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[NewRecord | None
     """One row as a record to create, or the reasons it cannot be one."""
     errors = []
 
-    def refuse(column: str, message: str) -> None:
-        errors.append(RowError(row.line, column, message))
+    def refuse(column: str, id_: str, **parts: object) -> None:
+        errors.append(row_error(row.line, column, id_, **parts))
 
     person = known.people.get(row[USER].casefold())
     if not row[USER]:
-        refuse(USER, "Enter the person's username or e-mail address.")
+        refuse(USER, PERSON_MISSING)
     elif person is None:
-        refuse(USER, f"No one has the username or e-mail address {row[USER]}.")
+        refuse(USER, NO_ONE_NAMED, name=row[USER])
     elif person[0] == by.id and not by.can(Permission.APPROVE_OWN_SUBMISSIONS):
-        refuse(USER, "This is your own record: your module levels do not let you approve your own records.")
+        refuse(USER, OWN_RECORD)
     certification = known.certifications.get(row[CERTIFICATION].casefold())
     if not row[CERTIFICATION]:
-        refuse(CERTIFICATION, "Enter the certification's name.")
+        refuse(CERTIFICATION, CERTIFICATION_MISSING)
     elif certification is None:
-        refuse(CERTIFICATION, f"There is no certification named {row[CERTIFICATION]}.")
+        refuse(CERTIFICATION, NO_CERTIFICATION_NAMED, name=row[CERTIFICATION])
     cells, more = read_record_cells(row, known.ranges)
     errors.extend(more)
     if errors:
@@ -208,7 +220,7 @@ def plan_history(plan: ImportPlan, read: list[NewRecord],
     for record in read:
         key = (record.holder[0], record.certification.id, record.completed_on)
         if key in seen:
-            plan.errors.append(RowError(record.line, COMPLETED, f"This record is in the file twice (also row {seen[key]})."))
+            plan.errors.append(row_error(record.line, COMPLETED, RECORD_TWICE, row=seen[key]))
         elif any(facts.completed_on == record.completed_on for facts in on_file.get(key[:2], ())):
             plan.rows.append(PlannedRow(record.line, "unchanged", record.label))
         else:

@@ -17,11 +17,20 @@ from webapp.extensions import db
 from webapp.models import Certification, DirectRequirement, RequirementSetting, User
 from webapp.permissions import Permission
 from webapp.rules.cells import read_yes_no
+from webapp.rules.import_errors import (
+    CERTIFICATION_MISSING,
+    DEFERRAL_DATE,
+    NO_CERTIFICATION_NAMED,
+    NOBODY_MANAGED,
+    NOT_A_STATE,
+    PERSON_MISSING,
+    REQUIREMENT_TWICE,
+)
 from webapp.rules.languages import N_
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.dates import read_typed_date
-from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError
+from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.privacy import hidden_certification_ids
 
 PERSON, CERTIFICATION, OTHER_REQUIRED, STATE, DEFERRED_UNTIL, NOTES = HEADERS = (
@@ -55,28 +64,27 @@ def plan_requirements(rows: list[ImportRow], by: User, day: date, progress: Prog
         errors = []
         person, certification = people.get(row[PERSON].casefold()), certifications.get(row[CERTIFICATION].casefold())
         if person is None:
-            errors.append(RowError(row.line, PERSON, f"There is nobody whose requirements you manage named {row[PERSON]}."
-                                   if row[PERSON] else "Enter the person's username or e-mail address."))
+            errors.append(row_error(row.line, PERSON, NOBODY_MANAGED, name=row[PERSON]) if row[PERSON]
+                          else row_error(row.line, PERSON, PERSON_MISSING))
         if certification is None:
-            errors.append(RowError(row.line, CERTIFICATION, f"There is no certification named {row[CERTIFICATION]}."
-                                   if row[CERTIFICATION] else "Enter the certification's name."))
+            errors.append(row_error(row.line, CERTIFICATION, NO_CERTIFICATION_NAMED, name=row[CERTIFICATION])
+                          if row[CERTIFICATION] else row_error(row.line, CERTIFICATION, CERTIFICATION_MISSING))
         try:
             other_required = bool(read_yes_no(row[OTHER_REQUIRED]))
         except ValueError as refusal:
             errors.append(RowError(row.line, OTHER_REQUIRED, str(refusal)))
         state = STATES.get(row[STATE].strip().casefold()) if row[STATE].strip() else None
         if row[STATE].strip() and state is None:
-            errors.append(RowError(row.line, STATE, "Write Not Applicable, Deferred or Cannot Be Deferred, or leave it blank."))
+            errors.append(row_error(row.line, STATE, NOT_A_STATE))
         until, refusal = read_typed_date(row[DEFERRED_UNTIL]) if row[DEFERRED_UNTIL] else (None, None)
         if refusal:
             errors.append(RowError(row.line, DEFERRED_UNTIL, refusal))
         elif (state == "deferred") != (until is not None):
-            errors.append(RowError(row.line, DEFERRED_UNTIL, "A deferral needs the date it ends, and only a deferral has one."))
+            errors.append(row_error(row.line, DEFERRED_UNTIL, DEFERRAL_DATE))
         if person and certification:
             key = (person[0], certification[0])
             if key in seen:
-                errors.append(RowError(row.line, CERTIFICATION, f"This person and certification are in the file twice "
-                                                                f"(also row {seen[key]})."))
+                errors.append(row_error(row.line, CERTIFICATION, REQUIREMENT_TWICE, row=seen[key]))
             seen.setdefault(key, row.line)
         if errors:
             plan.errors.extend(errors)
