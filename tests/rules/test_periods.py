@@ -131,11 +131,11 @@ def test_longest_period_is_100_years(amount, unit):
 @pytest.mark.parametrize(
     ("amount", "unit", "message"),
     [
-        ("101", "years", "duration: must be at most 100 years"),
-        ("1201", "months", "duration: must be at most 1200 months (100 years)"),
-        ("5219", "weeks", "duration: must be at most 5218 weeks (100 years)"),
-        ("36526", "days", "duration: must be at most 36525 days (100 years)"),
-        ("100000000000000000000", "years", "duration: must be at most 100 years"),
+        ("101", "years", "duration: Must be at most 100 years"),
+        ("1201", "months", "duration: Must be at most 1200 months (100 years)"),
+        ("5219", "weeks", "duration: Must be at most 5218 weeks (100 years)"),
+        ("36526", "days", "duration: Must be at most 36525 days (100 years)"),
+        ("100000000000000000000", "years", "duration: Must be at most 100 years"),
         ("-1", "years", "duration: must be a positive whole number"),
         ("0", "days", "duration: must be a positive whole number"),
     ],

@@ -118,9 +118,9 @@ def test_forced_expiration_message_of_the_brief():
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        ("duration", "the duration"),
-        ("first_notice", "the 1st notice"),
-        ("second_notice", "the 2nd notice"),
+        ("duration", "The duration"),
+        ("first_notice", "The 1st notice"),
+        ("second_notice", "The 2nd notice"),
     ],
 )
 def test_expiring_requires(name, words):
@@ -135,7 +135,7 @@ def test_expiring_requires(name, words):
 )
 def test_first_notice_shorter_than_duration(duration, first):
     with pytest.raises(
-        ValueError, match=r"^first_notice: the 1st notice must be shorter than the duration$"
+        ValueError, match=r"^first_notice: The 1st notice must be shorter than the duration$"
     ):
         expiring(duration=duration, first_notice=first)
 
@@ -147,7 +147,7 @@ def test_first_notice_shorter_than_duration(duration, first):
 def test_second_notice_shorter_than_first(first, second):
     with pytest.raises(ValueError) as caught:
         expiring(first_notice=first, second_notice=second)
-    assert str(caught.value) == "second_notice: the 2nd notice must be shorter than the 1st notice"
+    assert str(caught.value) == "second_notice: The 2nd notice must be shorter than the 1st notice"
 
 
 def test_mixed_units_compare_on_the_reference_date():

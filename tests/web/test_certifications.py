@@ -142,9 +142,9 @@ def test_name_must_be_unique(client, csrf, admin, factory):
 
 
 @pytest.mark.parametrize("missing, message", [
-    ("duration_amount", "the duration is required"),
-    ("first_notice_amount", "the 1st notice is required"),
-    ("second_notice_amount", "the 2nd notice is required"),
+    ("duration_amount", "The duration is required"),
+    ("first_notice_amount", "The 1st notice is required"),
+    ("second_notice_amount", "The 2nd notice is required"),
 ])
 def test_expiring_certification_requires_duration_and_both_notices(client, csrf, admin, missing, message):
     response = _post(client, csrf, "/certifications/new", **{**EXPIRING, missing: ""})
@@ -157,13 +157,25 @@ def test_expiring_certification_requires_duration_and_both_notices(client, csrf,
 def test_second_notice_must_be_shorter_than_first(client, csrf, admin):
     response = _post(client, csrf, "/certifications/new", **{**EXPIRING, "second_notice_unit": "months", "second_notice_amount": "2"})
     page = _page(response)
-    assert response.status_code == 422 and "the 2nd notice must be shorter than the 1st notice" in page
+    assert response.status_code == 422 and "The 2nd notice must be shorter than the 1st notice" in page
     assert 'id="second_notice_amount-error"' in page
 
 
 def test_first_notice_must_be_shorter_than_duration(client, csrf, admin):
     response = _post(client, csrf, "/certifications/new", **{**EXPIRING, "first_notice_amount": "2", "first_notice_unit": "years"})
-    assert response.status_code == 422 and "the 1st notice must be shorter than the duration" in _page(response)
+    assert response.status_code == 422 and "The 1st notice must be shorter than the duration" in _page(response)
+
+
+@pytest.mark.parametrize(("fields", "spanish"), [
+    ({"first_notice_amount": "2", "first_notice_unit": "years"}, "El 1.er aviso debe ser más corto que la duración"),
+    ({"duration_amount": "101"}, "Debe ser como máximo de 100 años"),
+])
+def test_a_rules_refusal_is_in_the_readers_language(client, csrf, admin, fields, spanish):
+    admin.language = "es"
+    db.session.commit()
+    page = _page(response := _post(client, csrf, "/certifications/new", **{**EXPIRING, **fields}))
+    assert response.status_code == 422 and spanish in page
+    assert "must be" not in page.replace("Must be", "must be").split("<main", 1)[1]
 
 
 def test_period_amount_must_be_whole(client, csrf, admin):
@@ -174,9 +186,9 @@ def test_period_amount_must_be_whole(client, csrf, admin):
 @pytest.mark.parametrize(
     ("field", "amount", "message"),
     [
-        ("duration_amount", "100000000000000000000", "must be at most 100 years"),
-        ("duration_amount", "101", "must be at most 100 years"),
-        ("first_notice_amount", "100000000000000000000", "must be at most 1200 months (100 years)"),
+        ("duration_amount", "100000000000000000000", "Must be at most 100 years"),
+        ("duration_amount", "101", "Must be at most 100 years"),
+        ("first_notice_amount", "100000000000000000000", "Must be at most 1200 months (100 years)"),
         ("second_notice_amount", "-1", "must be a positive whole number"),
     ],
 )
@@ -331,7 +343,7 @@ def test_live_example_reports_rule_errors(frozen_clock, client, csrf, admin):
     response = client.post("/certifications/example", headers={"HX-Request": "true"},
                            data={"csrf_token": csrf(), **{k: v for k, v in EXPIRING.items() if v}, "second_notice_amount": "2",
                                  "second_notice_unit": "months"})
-    assert "the 2nd notice must be shorter than the 1st notice" in _page(response)
+    assert "The 2nd notice must be shorter than the 1st notice" in _page(response)
 
 
 # --- details tabs ---

@@ -29,8 +29,10 @@ def uploaded_bytes(field) -> bytes | None:
 
 def add_errors(form, invalid: Invalid) -> None:
     """Show each refusal of a service under its field, after the form's own errors; a refusal about
-    something the form has no field for is flashed."""
+    something the form has no field for is flashed. A service's own refusals are translated already; a rule's
+    are message ids (rules/policy.py), translated here."""
     for name, message in invalid.errors.items():
+        message = gettext(message)
         if name in form:
             form[name].errors = [*form[name].errors, message]
         else:

@@ -4,6 +4,8 @@ A part in quotes or a list of names is the file's own text, shown as it was writ
 from __future__ import annotations
 
 from .languages import N_
+from .periods import TOO_LONG
+from .policy import FIRST_NOTICE_TOO_LONG, REQUIRED_WHEN_EXPIRING, SECOND_NOTICE_TOO_LONG
 
 # Any file: its header row (row 1).
 HEADER_MISSING = N_("The header row does not match (missing: %(missing)s). Start from the template.")
@@ -36,19 +38,9 @@ DIFFERENT_PARENTS = N_("The file gives “%(name)s” different parents (rows %(
 CHILD_NOT_LISTED = N_("“%(parent)s” (row %(row)s) does not list “%(child)s” in its Child Certification(s): add it "
                       "there, or change this parent.")
 # The tracking settings' refusals (rules/policy.py, rules/periods.py, services/certifications.py
-# `policy_from_values`) as the import stores them: under their column, capitalized; under Duration for a setting
-# the file has no column for, after SETTINGS_ON_PAGE (its `problem` one of PAGE_SETTINGS_PROBLEMS).
-SETTINGS_PROBLEMS = (
-    N_("The duration is required when the certification expires"),
-    N_("The 1st notice is required when the certification expires"),
-    N_("The 2nd notice is required when the certification expires"),
-    N_("The 1st notice must be shorter than the duration"),
-    N_("The 2nd notice must be shorter than the 1st notice"),
-    N_("Must be at most 100 years"),
-    N_("Must be at most 1200 months (100 years)"),
-    N_("Must be at most 5218 weeks (100 years)"),
-    N_("Must be at most 36525 days (100 years)"),
-)
+# `policy_from_values`) as the import stores them: under their column; under Duration for a setting the file has
+# no column for, after SETTINGS_ON_PAGE (its `problem` one of PAGE_SETTINGS_PROBLEMS).
+SETTINGS_PROBLEMS = (*REQUIRED_WHEN_EXPIRING.values(), FIRST_NOTICE_TOO_LONG, SECOND_NOTICE_TOO_LONG, *TOO_LONG.values())
 SETTINGS_ON_PAGE = N_("With the settings on the certification's page: %(problem)s")
 PAGE_SETTINGS_PROBLEMS = (
     N_("a grace period needs an existing-record rule (existing_window_opens)"),

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from .languages import N_
+
 UNITS = ("days", "weeks", "months", "years")
 _UNIT_HELP = "use days, weeks, months or years"
 _SINGULAR = {unit: unit[:-1] for unit in UNITS}
@@ -16,8 +18,13 @@ _ALIASES = {**{unit: unit for unit in UNITS}, **{s: unit for unit, s in _SINGULA
 # The longest period in each unit: 100 years. Longer ones are typing slips, and a
 # period must stay far inside the calendar (which ends 12/31/9999) for any real date.
 LONGEST = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
-_TOO_LONG = {unit: f"must be at most {longest} {unit} (100 years)" for unit, longest in LONGEST.items()}
-_TOO_LONG["years"] = "must be at most 100 years"
+# Message ids: the certification form shows them translated, an import's stored English reads back (import_errors).
+TOO_LONG = {
+    "days": N_("Must be at most 36525 days (100 years)"),
+    "weeks": N_("Must be at most 5218 weeks (100 years)"),
+    "months": N_("Must be at most 1200 months (100 years)"),
+    "years": N_("Must be at most 100 years"),
+}
 
 
 def parse_period_unit(text: str, *, field: str = "unit") -> str:
@@ -67,7 +74,7 @@ class Period:
         if self.unit not in UNITS:
             raise ValueError(f"unit: unknown unit {self.unit!r} ({_UNIT_HELP})")
         if self.amount > LONGEST[self.unit]:
-            raise ValueError(f"amount: {_TOO_LONG[self.unit]}")
+            raise ValueError(f"amount: {TOO_LONG[self.unit]}")
 
     @classmethod
     def parse(cls, amount: int | str, unit: str, *, field: str) -> Period:
@@ -78,7 +85,7 @@ class Period:
             raise ValueError(f"{field}: must be a positive whole number")
         unit = parse_period_unit(unit, field=field)
         if amount > LONGEST[unit]:
-            raise ValueError(f"{field}: {_TOO_LONG[unit]}")
+            raise ValueError(f"{field}: {TOO_LONG[unit]}")
         return cls(amount, unit)
 
     def __str__(self) -> str:

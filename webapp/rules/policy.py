@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
+from .languages import N_
 from .periods import Period, check_date
 
 EXTEND_TO = ("month", "year")
@@ -14,6 +15,16 @@ WINDOW_OPENS = ("first_notice", "second_notice")
 # Mixed units (1 month vs 4 weeks) only compare on a given date; one fixed expiration date
 # makes the "shorter than" checks deterministic.
 REFERENCE_EXPIRATION = date(2026, 7, 1)
+
+# The refusals a person meets on the certification form and in the certifications file, by field: message ids,
+# shown translated on the form and read back from an import's stored English (rules/import_errors.py).
+REQUIRED_WHEN_EXPIRING = {
+    "duration": N_("The duration is required when the certification expires"),
+    "first_notice": N_("The 1st notice is required when the certification expires"),
+    "second_notice": N_("The 2nd notice is required when the certification expires"),
+}
+FIRST_NOTICE_TOO_LONG = N_("The 1st notice must be shorter than the duration")
+SECOND_NOTICE_TOO_LONG = N_("The 2nd notice must be shorter than the 1st notice")
 
 # Settings that only mean something for a certification that expires, with the words
 # used in "a certification that never expires cannot have ...".
@@ -86,17 +97,13 @@ class TrackingPolicy:
                     )
 
     def _check_expiring(self) -> None:
-        for name, words in (
-            ("duration", "the duration"),
-            ("first_notice", "the 1st notice"),
-            ("second_notice", "the 2nd notice"),
-        ):
+        for name, refusal in REQUIRED_WHEN_EXPIRING.items():
             if getattr(self, name) is None:
-                raise ValueError(f"{name}: {words} is required when the certification expires")
+                raise ValueError(f"{name}: {refusal}")
         if not _shorter(self.first_notice, self.duration):
-            raise ValueError("first_notice: the 1st notice must be shorter than the duration")
+            raise ValueError(f"first_notice: {FIRST_NOTICE_TOO_LONG}")
         if not _shorter(self.second_notice, self.first_notice):
-            raise ValueError("second_notice: the 2nd notice must be shorter than the 1st notice")
+            raise ValueError(f"second_notice: {SECOND_NOTICE_TOO_LONG}")
         if self.existing_grace is not None and self.existing_window_opens is None:
             raise ValueError(
                 "existing_grace: a grace period needs an existing-record rule "
