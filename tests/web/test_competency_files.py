@@ -73,9 +73,9 @@ def test_a_refused_file_stores_nothing(client, csrf, crew, data, name, message):
     assert db.session.scalar(select(func.count()).select_from(CompetencyFile)) == 0
 
 
-def test_a_file_over_the_upload_limit_is_refused(app, client, csrf, crew):
+def test_a_file_over_the_upload_limit_is_refused(app, client, csrf, crew, monkeypatch):
     _, worker, role = crew
-    app.config["MAX_UPLOAD_MB"] = 1
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 1)  # the app is shared by every test of the worker
     response = client.post(f"/people/{worker.id}/competency/{role.id}", data={
         "csrf_token": csrf(), "completed_on": "06/01/2026", "files": [_upload(PDF + b"x" * (1024 * 1024), "big.pdf")]},
         content_type="multipart/form-data")

@@ -230,10 +230,10 @@ def test_redis_gone_renders_the_page_rather_than_fail(client, crew, app, monkeyp
 
 @pytest.mark.parametrize("kind", ["record revoked", "person renamed", "requirement removed in bulk"])
 def test_a_reused_version_costs_no_query_and_a_change_made_here_shows_at_once(client, factory, crew, app, count_queries,
-                                                                               kind):
+                                                                               monkeypatch, kind):
     """Decision 83: with PAGE_CACHE_VERSION_SECONDS the kept page is served without a query; the process
     that commits a change forgets the version it knew, so its next page is fresh."""
-    app.extensions["page_cache_version"].seconds = 3600
+    monkeypatch.setattr(app.extensions["page_cache_version"], "seconds", 3600)  # the app is shared: restored after
     before, change, shown = CHANGES[kind]
     context = before(factory, crew)
     first = _report(client, crew.worker)
