@@ -209,7 +209,14 @@ def moment(value: datetime | None) -> str:
 
 def browser_texts() -> dict[str, str]:
     """What static/js/app.js writes on the page, in the request's language: every page carries them in
-    `<meta name="texts">` (no inline script: CSP), and `text(key, values)` there fills in `%(name)s`."""
+    `<meta name="texts">` (no inline script: CSP), and `text(key, values)` there fills in `%(name)s`.
+    Made once per language: every page carries the same."""
+    return _browser_texts(_translations())
+
+
+@lru_cache(maxsize=16)
+def _browser_texts(translations) -> dict[str, str]:
+    """browser_texts in the language of `translations` (the ones in force, which gettext reads)."""
     return {
         "savedCopy": gettext("No signal: this is the copy saved on this phone, last refreshed %(time)s."),
         "savedExcept": gettext("Saved for use without signal, except %(failed)s item(s) that could not be fetched."),

@@ -75,7 +75,7 @@ def certifications():
     day = today()
     sight = sight_of(current_user)
     requirements = sorted(sight.shown(load_user_requirements(current_user, day)), key=lambda r: r.certification.name.lower())
-    on_file = [r for r in load_records_on_file(current_user, *_RECORD_LOADS) if sight.shows(r.certification_id)]
+    on_file = [r for r in load_records_on_file(current_user) if sight.shows(r.certification_id)]
     return render(
         "my_account/certifications.html",
         outstanding=[r for r in requirements if r.status.status.is_outstanding],

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import selectinload
 
 from webapp.clock import local_time, today
@@ -346,23 +346,30 @@ def held_certifications(user: User) -> list[Certification]:
     return sorted(held, key=lambda c: c.name.lower())
 
 
-def _awaiting_payment(user: User):
-    """The user's submitted form entries whose payment an administrator has still to confirm."""
+def _awaiting_payment(user_id):
+    """The user's submitted form entries whose payment an administrator has still to confirm (`user_id`: a
+    value or a parameter)."""
     return (
-        FormEntry.user_id == user.id, FormEntry.status == "submitted", FormEntry.submission_id.is_(None),
+        FormEntry.user_id == user_id, FormEntry.status == "submitted", FormEntry.submission_id.is_(None),
         Payment.form_entry_id == FormEntry.id, Payment.status == "recorded",
     )
+
+
+# My Certifications reads it on every view: built once, as building a statement costs more than running it.
+_CERTIFICATIONS_AWAITING_PAYMENT = (
+    select(FormEntry.certification_id).where(*_awaiting_payment(bindparam("user_id"))).distinct()
+)
 
 
 def awaiting_payment(user: User, certification: Certification) -> bool:
     """A submitted form entry whose payment an administrator has still to confirm."""
     return bool(db.session.scalar(select(exists().where(
-        FormEntry.certification_id == certification.id, *_awaiting_payment(user)))))
+        FormEntry.certification_id == certification.id, *_awaiting_payment(user.id)))))
 
 
 def certifications_awaiting_payment(user: User) -> set[int]:
     """The certifications whose form `user` sent and whose payment awaits confirmation (one query)."""
-    return set(db.session.scalars(select(FormEntry.certification_id).where(*_awaiting_payment(user)).distinct()))
+    return set(db.session.scalars(_CERTIFICATIONS_AWAITING_PAYMENT, {"user_id": user.id}))
 
 
 @dataclass(frozen=True)

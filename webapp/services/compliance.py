@@ -8,9 +8,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from webapp.batching import collector_paused
 from webapp.extensions import db
@@ -28,6 +43,7 @@ from webapp.models import (
     Submission,
     User,
 )
+from webapp.models.base import UTCDateTime
 from webapp.models.job_locations import job_location_certifications, job_location_workers
 from webapp.rules import (
     DocumentFacts,
@@ -89,7 +105,7 @@ class Requirement:
     certification: Certification
     sources: RequirementSources
     status: RequirementStatus
-    setting: RequirementSetting | None = None
+    setting: SettingFacts | None = None
     current_record_id: int | None = None
 
     @property
@@ -112,19 +128,39 @@ class SettingsOverride:
     expirations: Mapping[int, date | None]
 
 
+@dataclass(frozen=True)
+class SettingFacts:
+    """A requirement's setting as the pages and the rules read it (RequirementSetting's state,
+    deferral date and notes)."""
+
+    state: str
+    deferred_until: date | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class _Document:
+    """The current revision of a document certification, as the rules read it."""
+
+    id: int
+    title: str
+    revision: str
+
+
 @dataclass
 class _Facts:
     assignments: dict[int, list[tuple[str, date | None]]] = field(default_factory=lambda: defaultdict(list))
+    # (user, role name) -> the certifications the role requires at the user's company
     role_requirements: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     direct: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     # user -> job location label -> the certifications it requires (decision 76)
     sites: dict[int, dict[str, list[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    settings: dict[tuple[int, int], RequirementSetting] = field(default_factory=dict)
+    settings: dict[tuple[int, int], SettingFacts] = field(default_factory=dict)
     records: dict[tuple[int, int], list[RecordFacts]] = field(default_factory=lambda: defaultdict(list))
     pending: set[tuple[int, int]] = field(default_factory=set)
-    documents: dict[int, ActivityDocument] = field(default_factory=dict)
-    acknowledged: set[tuple[int, int]] = field(default_factory=set)  # (user, current document)
-    acknowledged_on: dict[tuple[int, int], date] = field(default_factory=dict)  # (user, certification) -> latest
+    documents: dict[int, _Document] = field(default_factory=dict)
+    acknowledged: set[tuple[int, int]] = field(default_factory=set)  # (user, document)
+    acknowledged_at: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (user, certification) -> latest
 
 
 def site_label():
@@ -133,65 +169,152 @@ def site_label():
     return (Entity.name + " (" + Entity.identifier + ")").label("site")
 
 
-def _archived_certifications():
-    """The ids of the archived certifications: required of nobody while archived (decision 55)."""
-    return select(Certification.id).where(Certification.archived_at.is_not(None))
+# The kinds of row of _facts_query, and the columns a row may fill (the others are NULL).
+_ROLE, _ROLE_REQUIREMENT, _DIRECT, _SITE, _SETTING, _RECORD, _PENDING, _ACKNOWLEDGEMENT = range(8)
+_FACT_COLUMNS = {
+    "certification_id": Integer(), "name": Text(), "order_name": Text(), "number": Integer(),
+    "first": Date(), "second": Date(), "text": Text(), "moment": UTCDateTime(),
+}
+
+
+def _fact_rows(kind, user_id, **columns) -> Select:
+    """One kind of row of _facts_query: `kind`, `user_id`, then _FACT_COLUMNS (those not given are NULL,
+    typed: PostgreSQL resolves a union's column types pair by pair, an untyped NULL as text)."""
+    return select(
+        kind.label("kind") if isinstance(kind, ColumnElement) else literal_column(str(kind)).label("kind"),
+        user_id.label("user_id"),
+        *(columns[name].label(name) if name in columns else cast(null(), type_).label(name)
+          for name, type_ in _FACT_COLUMNS.items()),
+    )
+
+
+def _facts_query() -> CompoundSelect:
+    """Every fact the rules need about the people `user_ids` (a parameter), but the certifications',
+    in one query: their roles (with training ends), what those roles require at their company, their
+    direct requirements, the job locations they work at and what those require, their requirement
+    settings, their approved records and pending submissions, and their acknowledgements of documents.
+    Archived roles, companies, job locations and certifications require nothing (decision 55). Rows
+    come ordered as the rules read them: roles by name, job locations by name, records by completion."""
+    user_ids = bindparam("user_ids", expanding=True)
+    current_certification = Certification.archived_at.is_(None)
+    return union_all(
+        _fact_rows(_ROLE, RoleAssignment.user_id, name=CertificationRole.name, order_name=CertificationRole.name,
+                   first=RoleAssignment.training_until)
+        .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
+        .where(RoleAssignment.user_id.in_(user_ids), CertificationRole.archived_at.is_(None)),
+        _fact_rows(_ROLE_REQUIREMENT, RoleAssignment.user_id, certification_id=RoleRequirement.certification_id,
+                   name=CertificationRole.name)
+        .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .join(RoleRequirement, (RoleRequirement.role_id == RoleAssignment.role_id)
+              & (RoleRequirement.company_id == User.company_id))
+        .join(Company, Company.id == RoleRequirement.company_id)
+        .join(Certification, Certification.id == RoleRequirement.certification_id)
+        .where(RoleAssignment.user_id.in_(user_ids), CertificationRole.archived_at.is_(None),
+               Company.archived_at.is_(None), current_certification),
+        _fact_rows(_DIRECT, DirectRequirement.user_id, certification_id=DirectRequirement.certification_id)
+        .join(Certification, Certification.id == DirectRequirement.certification_id)
+        .where(DirectRequirement.user_id.in_(user_ids), current_certification),
+        _fact_rows(_SITE, job_location_workers.c.user_id,
+                   certification_id=job_location_certifications.c.certification_id, name=site_label(),
+                   order_name=Entity.name, number=Entity.id)
+        .select_from(job_location_workers)
+        .join(Entity, Entity.id == job_location_workers.c.location_id)
+        .join(job_location_certifications,
+              job_location_certifications.c.location_id == job_location_workers.c.location_id)
+        .join(Certification, Certification.id == job_location_certifications.c.certification_id)
+        .where(job_location_workers.c.user_id.in_(user_ids), Entity.archived_at.is_(None), current_certification),
+        _fact_rows(_SETTING, RequirementSetting.user_id, certification_id=RequirementSetting.certification_id,
+                   name=RequirementSetting.notes, first=RequirementSetting.deferred_until,
+                   text=RequirementSetting.state)
+        .where(RequirementSetting.user_id.in_(user_ids)),
+        _fact_rows(case((Submission.status == "pending", _PENDING), else_=_RECORD), Submission.user_id,
+                   certification_id=Submission.certification_id, number=Submission.id,
+                   first=Submission.completed_on, second=Submission.expires_on, text=Submission.revoked_reason)
+        .where(Submission.user_id.in_(user_ids), Submission.status.in_(("approved", "pending"))),
+        _fact_rows(_ACKNOWLEDGEMENT, Acknowledgement.user_id, certification_id=ActivityDocument.certification_id,
+                   number=Acknowledgement.document_id, moment=Acknowledgement.acknowledged_at)
+        .join(ActivityDocument, ActivityDocument.id == Acknowledgement.document_id)
+        .where(Acknowledgement.user_id.in_(user_ids)),
+    ).order_by("kind", "order_name", "first", "number")
+
+
+# Built once: building a statement costs more than running it (its compiled form is cached).
+_FACTS = _facts_query()
+
+
+def _gather_facts(user_ids: list[int], override: SettingsOverride | None) -> _Facts:
+    """_facts_query's rows, sorted into _Facts (a record's expiration as the `override` recalculates it)."""
+    facts = _Facts()
+    for kind, user_id, certification_id, name, _, number, first, second, text, moment in db.session.execute(
+        _FACTS, {"user_ids": user_ids}
+    ):
+        key = (user_id, certification_id)
+        if kind == _RECORD:
+            if override is not None and certification_id == override.certification_id:
+                second = override.expirations.get(number, second)
+            facts.records[key].append(RecordFacts(first, second, text, number))
+        elif kind == _PENDING:
+            facts.pending.add(key)
+        elif kind == _ROLE:
+            facts.assignments[user_id].append((name, first))
+        elif kind == _ROLE_REQUIREMENT:
+            facts.role_requirements[(user_id, name)].append(certification_id)
+        elif kind == _DIRECT:
+            facts.direct[user_id].append(certification_id)
+        elif kind == _SITE:
+            facts.sites[user_id][name].append(certification_id)
+        elif kind == _SETTING:
+            facts.settings[key] = SettingFacts(text, first, name)
+        else:
+            facts.acknowledged.add((user_id, number))
+            facts.acknowledged_at[key] = max(moment, facts.acknowledged_at.get(key, moment))
+    return facts
+
+
+def _certifications_query() -> Select:
+    """The certifications `certification_ids` (a parameter) and their parents, with the current revision
+    of each document certification."""
+    certification_ids = bindparam("certification_ids", expanding=True)
+    return (
+        select(Certification, ActivityDocument.id, ActivityDocument.title, ActivityDocument.revision)
+        .outerjoin(ActivityDocument, (ActivityDocument.certification_id == Certification.id)
+                   & ActivityDocument.current.is_(True) & (Certification.activity_type == "document"))
+        .where(Certification.id.in_(certification_ids)
+               | Certification.id.in_(select(Certification.parent_id).where(Certification.id.in_(certification_ids))
+                                      .correlate(None)))
+        .order_by(ActivityDocument.id)
+    )
+
+
+_CERTIFICATIONS = _certifications_query()
+
+
+def _load_certifications(certification_ids: set[int], facts: _Facts) -> dict[int, Certification]:
+    """The certifications and their parents, in one query; the current revisions of documents go to `facts`."""
+    certifications = {}
+    for certification, document_id, title, revision in db.session.execute(
+        _CERTIFICATIONS, {"certification_ids": list(certification_ids)}
+    ):
+        certifications[certification.id] = certification
+        if document_id is not None:
+            facts.documents[certification.id] = _Document(document_id, title, revision)
+    return certifications
 
 
 @collector_paused()
 def load_requirements(user_ids: Iterable[int], day: date,
                       override: SettingsOverride | None = None) -> dict[int, list[Requirement]]:
     """Every requirement of each user, with its status on `day` (under the `override`, when given),
-    in ten queries at most (two more when a document or video is to be acknowledged)."""
+    in two queries: the people's facts, then the certifications they must hold."""
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
-    company_of = dict(db.session.execute(select(User.id, User.company_id).where(User.id.in_(user_ids))).all())
-    facts = _Facts()
-    role_ids = set()
-    for user_id, role_id, role_name, training_until in db.session.execute(
-        select(RoleAssignment.user_id, RoleAssignment.role_id, CertificationRole.name, RoleAssignment.training_until)
-        .join(CertificationRole, CertificationRole.id == RoleAssignment.role_id)
-        .where(RoleAssignment.user_id.in_(user_ids), CertificationRole.archived_at.is_(None))
-        .order_by(CertificationRole.name)
-    ):
-        facts.assignments[user_id].append((role_name, training_until))
-        role_ids.add(role_id)
-    companies = {company for company in company_of.values() if company is not None}
-    if role_ids and companies:
-        for company_id, role_name, certification_id in db.session.execute(
-            select(RoleRequirement.company_id, CertificationRole.name, RoleRequirement.certification_id)
-            .join(CertificationRole, CertificationRole.id == RoleRequirement.role_id)
-            .where(RoleRequirement.role_id.in_(role_ids), RoleRequirement.company_id.in_(companies),
-                   RoleRequirement.certification_id.not_in(_archived_certifications()),
-                   RoleRequirement.company_id.not_in(select(Company.id).where(Company.archived_at.is_not(None))))
-        ):
-            facts.role_requirements[(company_id, role_name)].append(certification_id)
-    for user_id, certification_id in db.session.execute(
-        select(DirectRequirement.user_id, DirectRequirement.certification_id).where(
-            DirectRequirement.user_id.in_(user_ids),
-            DirectRequirement.certification_id.not_in(_archived_certifications()),
-        )
-    ):
-        facts.direct[user_id].append(certification_id)
-    for user_id, site, certification_id in db.session.execute(
-        select(job_location_workers.c.user_id, site_label(), job_location_certifications.c.certification_id)
-        .join(Entity, Entity.id == job_location_workers.c.location_id)
-        .join(job_location_certifications,
-              job_location_certifications.c.location_id == job_location_workers.c.location_id)
-        .where(job_location_workers.c.user_id.in_(user_ids), Entity.archived_at.is_(None),
-               job_location_certifications.c.certification_id.not_in(_archived_certifications()))
-        .order_by(Entity.name, Entity.id)
-    ):
-        facts.sites[user_id][site].append(certification_id)
-
+    facts = _gather_facts(user_ids, override)
     resolved = {
         user_id: resolve_requirements(
             facts.assignments[user_id],
-            {
-                role_name: facts.role_requirements[(company_of[user_id], role_name)]
-                for role_name, _ in facts.assignments[user_id]
-            },
+            {role_name: facts.role_requirements[(user_id, role_name)] for role_name, _ in facts.assignments[user_id]},
             facts.direct[user_id],
             facts.sites[user_id],
         )
@@ -200,52 +323,7 @@ def load_requirements(user_ids: Iterable[int], day: date,
     certification_ids = {cid for by_certification in resolved.values() for cid in by_certification}
     if not certification_ids:
         return {user_id: [] for user_id in user_ids}
-    certifications = {
-        c.id: c for c in db.session.scalars(select(Certification).where(Certification.id.in_(certification_ids)))
-    }
-    parent_ids = {c.parent_id for c in certifications.values() if c.parent_id}
-    if parent_ids - certifications.keys():
-        certifications.update(
-            (c.id, c)
-            for c in db.session.scalars(select(Certification).where(Certification.id.in_(parent_ids - certifications.keys())))
-        )
-    relevant = certification_ids | parent_ids
-    for setting in db.session.scalars(
-        select(RequirementSetting).where(
-            RequirementSetting.user_id.in_(user_ids), RequirementSetting.certification_id.in_(certification_ids)
-        )
-    ):
-        facts.settings[(setting.user_id, setting.certification_id)] = setting
-    # The approved records of the relevant certifications and the pending submissions, in one query.
-    for record_id, user_id, certification_id, completed_on, expires_on, revoked_reason, status in db.session.execute(
-        select(
-            Submission.id,
-            Submission.user_id,
-            Submission.certification_id,
-            Submission.completed_on,
-            Submission.expires_on,
-            Submission.revoked_reason,
-            Submission.status,
-        )
-        .where(
-            Submission.user_id.in_(user_ids),
-            or_(
-                and_(Submission.status == "approved", Submission.certification_id.in_(relevant)),
-                Submission.status == "pending",
-            ),
-        )
-        .order_by(Submission.completed_on, Submission.id)
-    ):
-        if status == "pending":
-            facts.pending.add((user_id, certification_id))
-            continue
-        if override is not None and certification_id == override.certification_id:
-            expires_on = override.expirations.get(record_id, expires_on)
-        facts.records[(user_id, certification_id)].append(
-            RecordFacts(completed_on, expires_on, revoked_reason, record_id)
-        )
-    _load_documents(facts, user_ids, [cid for cid in certification_ids if certifications[cid].activity_type == "document"])
-
+    certifications = _load_certifications(certification_ids, facts)
     policies = {cid: tracking_policy(c) for cid, c in certifications.items()}
     if override is not None and override.certification_id in policies:
         policies[override.certification_id] = override.policy
@@ -262,44 +340,16 @@ def load_requirements(user_ids: Iterable[int], day: date,
     }
 
 
-def _load_documents(facts: _Facts, user_ids: list[int], certification_ids: list[int]) -> None:
-    """The current revision of each document certification and the users' acknowledgements, in two queries."""
-    if not certification_ids:
-        return
-    facts.documents = {
-        document.certification_id: document
-        for document in db.session.scalars(
-            select(ActivityDocument).where(
-                ActivityDocument.certification_id.in_(certification_ids), ActivityDocument.current.is_(True)
-            )
-        )
-    }
-    if not facts.documents:
-        return
-    for user_id, document_id, certification_id, acknowledged_at in db.session.execute(
-        select(
-            Acknowledgement.user_id,
-            Acknowledgement.document_id,
-            ActivityDocument.certification_id,
-            Acknowledgement.acknowledged_at,
-        )
-        .join(ActivityDocument, ActivityDocument.id == Acknowledgement.document_id)
-        .where(Acknowledgement.user_id.in_(user_ids), ActivityDocument.certification_id.in_(list(facts.documents)))
-        .order_by(Acknowledgement.acknowledged_at, Acknowledgement.id)
-    ):
-        facts.acknowledged.add((user_id, document_id))
-        facts.acknowledged_on[(user_id, certification_id)] = acknowledged_at.date()
-
-
 def _document_facts(user_id: int, certification_id: int, facts: _Facts) -> DocumentFacts | None:
     document = facts.documents.get(certification_id)
     if document is None:
         return None
+    acknowledged_at = facts.acknowledged_at.get((user_id, certification_id))
     return DocumentFacts(
         document.title,
         document.revision,
         (user_id, document.id) in facts.acknowledged,
-        facts.acknowledged_on.get((user_id, certification_id)),
+        acknowledged_at.date() if acknowledged_at is not None else None,
     )
 
 

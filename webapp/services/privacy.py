@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Select, false, func, literal_column, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, false, func, literal_column, select, union_all
 
 from webapp.extensions import db
 from webapp.models import Attachment, Certification, User
@@ -80,18 +80,23 @@ def attachments_visible_to(viewer: User, certification: Certification) -> bool:
     )
 
 
-def _hidden_from_every_level_query(table, viewer: User) -> Select:
+def _hidden_from_levels(table, level_ids, level_count) -> Select:
     """hidden_from_every_level in SQL, for every certification at once: the ids of those hidden from all
-    the viewer's levels (as many hiding rows as the viewer has levels)."""
-    level_ids = [level.id for level in viewer.module_levels]
-    if not level_ids:
-        return select(table.c.certification_id).where(false())
+    the levels `level_ids` (as many hiding rows as there are levels, `level_count`; values or parameters)."""
     return (
         select(table.c.certification_id)
         .where(table.c.module_level_id.in_(level_ids))
         .group_by(table.c.certification_id)
-        .having(func.count(table.c.module_level_id) == len(level_ids))
+        .having(func.count(table.c.module_level_id) == level_count)
     )
+
+
+def _hidden_from_every_level_query(table, viewer: User) -> Select:
+    """_hidden_from_levels for the viewer's module levels."""
+    level_ids = [level.id for level in viewer.module_levels]
+    if not level_ids:
+        return select(table.c.certification_id).where(false())
+    return _hidden_from_levels(table, level_ids, len(level_ids))
 
 
 def hidden_certifications(viewer: User) -> Select:
@@ -132,18 +137,30 @@ class Sight:
         return [r for r in requirements if self.shows(r.certification.id)]
 
 
-def sight_of(viewer: User) -> Sight:
-    """The viewer's sight in one query (none for a viewer without module levels, who is shown everything)."""
-    if not viewer.module_levels:
-        return Sight(frozenset(), frozenset())
-    hidden, files_alone = set(), set()
-    both = union_all(
-        _hidden_from_every_level_query(certification_hidden_from_levels, viewer)
+def _sight_query() -> CompoundSelect:
+    """The certifications hidden from every one of the levels `level_ids` (parameters `level_ids` and
+    `level_count`), with files_only 0, then those whose attachments alone are, with files_only 1."""
+    level_ids, level_count = bindparam("level_ids", expanding=True), bindparam("level_count")
+    return union_all(
+        _hidden_from_levels(certification_hidden_from_levels, level_ids, level_count)
         .add_columns(literal_column("0").label("files_only")),
-        _hidden_from_every_level_query(certification_attachments_hidden_from_levels, viewer)
+        _hidden_from_levels(certification_attachments_hidden_from_levels, level_ids, level_count)
         .add_columns(literal_column("1")),
     )
-    for certification_id, files_only in db.session.execute(both):
+
+
+# Every page that shows certifications reads it: built once, as building a statement costs more than running it.
+_SIGHT = _sight_query()
+
+
+def sight_of(viewer: User) -> Sight:
+    """The viewer's sight in one query (none for a viewer without module levels, who is shown everything)."""
+    level_ids = [level.id for level in viewer.module_levels]
+    if not level_ids:
+        return Sight(frozenset(), frozenset())
+    hidden, files_alone = set(), set()
+    rows = db.session.execute(_SIGHT, {"level_ids": level_ids, "level_count": len(level_ids)})
+    for certification_id, files_only in rows:
         (files_alone if files_only else hidden).add(certification_id)
     return Sight(frozenset(hidden), frozenset(hidden | files_alone))
 
