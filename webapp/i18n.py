@@ -23,7 +23,7 @@ from webapp.locales import person_locale
 from webapp.rules.languages import LANGUAGES, N_, choose_language
 from webapp.rules.messages import Counted, Message
 from webapp.rules.periods import Period
-from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, StoredTexts
+from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, IMPORT_PREVIEWS, StoredTexts
 from webapp.services.settings import request_organisation_language
 
 _PATTERN_PARTS = (("y", "yyyy"), ("d", "dd"), ("M", "MM"))
@@ -124,6 +124,12 @@ def audit_summary(text: str) -> str:
 def import_error(text: str) -> str:
     """`{{ message|import_error }}`: an import's stored row error, as `audit_summary` (decision 103)."""
     return _stored(IMPORT_ERRORS, text)
+
+
+def import_preview(text: str) -> str:
+    """`{{ label|import_preview }}`: a line of an import's stored preview (a row's label or one of its changes), as
+    `audit_summary`, its dates in the reader's order (decision 114)."""
+    return _stored(IMPORT_PREVIEWS, text)
 
 
 def explanation(text: str) -> str:
@@ -280,6 +286,7 @@ def init_i18n(app: Flask, translations: Path) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["audit_summary"] = audit_summary
     app.jinja_env.filters["import_error"] = import_error
+    app.jinja_env.filters["import_preview"] = import_preview
     app.jinja_env.filters["explanation"] = explanation
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["browser_texts"] = browser_texts

@@ -11,10 +11,22 @@ from webapp.rules.dates import NO_SUCH_DAY, DateRange, read_date
 from webapp.rules.entities import IDENTIFIER_MISSING, identifier_problem
 from webapp.rules.expiration import set_by
 from webapp.rules.import_errors import PAGE_SETTINGS_PROBLEMS, TRAINING_DATE
+from webapp.rules.import_previews import (
+    BLANK,
+    CHANGED,
+    ENTITY_LABEL,
+    NONE,
+    PREVIEW_TEXTS,
+    RECORD_LABEL,
+    REQUIRES,
+    REQUIRES_REVOKED,
+    SET,
+    changed,
+)
 from webapp.rules.imported_records import NOT_A_STATUS, STATUS_HELP, read_record_status
 from webapp.rules.messages import Counted, Message, english_part
 from webapp.rules.people import NOT_ONE_LINE_FIELD, REFUSED, text_problem
-from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, StoredTexts
+from webapp.rules.stored_texts import AUDIT_SUMMARIES, EXPLANATIONS, IMPORT_ERRORS, IMPORT_PREVIEWS, StoredTexts
 
 
 def test_a_stored_summary_reads_back_as_its_message_with_its_parts_as_written():
@@ -210,3 +222,37 @@ def test_a_person_s_text_refusals_and_the_shared_refusals_read_back_as_their_mes
                                                                                      ("limit", "120"))
     assert IMPORT_ERRORS.match(text_problem("First Name", "Ana\tMaría", 80)).id == NOT_ONE_LINE_FIELD
     assert all(IMPORT_ERRORS.match(id_).id == id_ for id_ in REFUSED.values())
+
+
+# --- an import's preview (decision 114) ---------------------------------------------------------------------------
+
+PREVIEW_PARTS = {"before": Message(BLANK), "after": "Foreman", "value": Message(NONE), "day": date(2026, 1, 2),
+                 "holder": Message(ENTITY_LABEL["asset"], (("name", "Forklift 1"), ("identifier", "FL-01")))}
+
+
+@pytest.mark.parametrize("id_", PREVIEW_TEXTS)
+def test_every_preview_text_reads_back_its_own_english(id_):
+    names = StoredTexts((id_,)).patterns[0][1].groupindex
+    written = Message(id_, tuple((name, PREVIEW_PARTS.get(name, f"<{name}>")) for name in names))
+    assert _shape(IMPORT_PREVIEWS.match(written.english())) == _shape(written)
+
+
+def test_a_preview_s_values_dates_and_holders_read_back_as_written():
+    assert IMPORT_PREVIEWS.match("Asset Forklift 1 (FL-01): Annual Inspection, completed 01/02/2026") == Message(
+        RECORD_LABEL, (("holder", Message(ENTITY_LABEL["asset"], (("name", "Forklift 1"), ("identifier", "FL-01")))),
+                       ("certification", "Annual Inspection"), ("day", date(2026, 1, 2))))
+    assert IMPORT_PREVIEWS.match("Emma Field (emma): First Aid, completed 06/20/2025").params[0] == (
+        "holder", "Emma Field (emma)")
+    assert IMPORT_PREVIEWS.match(changed("Job Title", "Welder", "", BLANK).english()) == changed(
+        "Job Title", "Welder", "", BLANK)
+    assert IMPORT_PREVIEWS.match("Job Title: Welder → Foreman").params == (
+        ("column", "Job Title"), ("before", "Welder"), ("after", "Foreman"))
+    assert IMPORT_PREVIEWS.match("Tags: none").params == (("column", "Tags"), ("value", Message(NONE)))
+
+
+def test_the_most_literal_preview_text_wins():
+    assert IMPORT_PREVIEWS.match("Requires Site Permit, revoked").id == REQUIRES_REVOKED
+    assert IMPORT_PREVIEWS.match("Requires Site Permit").id == REQUIRES
+    assert IMPORT_PREVIEWS.match("Duration: 1 → 2").id == CHANGED
+    assert IMPORT_PREVIEWS.match("Responsible User: ada").id == SET
+    assert IMPORT_PREVIEWS.match("Rigger") is None

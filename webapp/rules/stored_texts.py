@@ -3,7 +3,8 @@ background job that has no reader), translated where they are shown through a fi
 (docs/rules.md decision 103): a stored text that reads as one of them, word for word, becomes that message with
 its parts (names, numbers) as they were written, a day in the reader's order; any other text is shown as it was
 written. A record's expiration explanation ("why?") is read back the same way (decision 111), its parts typed: a date,
-a count of days to years, or a message nested in it (how the rules reached the date).
+a count of days to years, or a message nested in it (how the rules reached the date); so is an import's preview
+(decision 114).
 Pure: `match` gives the Message; `webapp.i18n` writes it in the request's language."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .certifications import FAMILY_PROBLEMS, NAME_PROBLEMS, TYPE_FIXED
 from .dates import DATE_PROBLEMS
 from .entities import ENTITY_PROBLEMS
 from .import_errors import PAGE_SETTINGS_PROBLEMS, ROW_ERRORS
+from .import_previews import ENTITY_LABEL, PREVIEW_TEXTS, VALUE_WORDS
 from .imported_records import AS_IMPORTED, BEFORE_COMPLETION, ENTITY_STATUS_HELP, NEVER_AS_IMPORTED, NOT_A_STATUS, STATUS_HELP
 from .languages import N_
 from .messages import Counted, Message
@@ -187,6 +189,17 @@ IMPORT_ERRORS = StoredTexts((
     "problem": Part(".+?", StoredTexts(PAGE_SETTINGS_PROBLEMS).match),
     "refusal": Part(".+?", StoredTexts(DATE_PROBLEMS).match),
     "words": Part(".+?", StoredTexts((STATUS_HELP, ENTITY_STATUS_HELP)).match),
+})
+
+_VALUES = StoredTexts(VALUE_WORDS)
+_VALUE = Part(".+?", lambda text: _VALUES.match(text) or text)
+_ENTITY_LABELS = StoredTexts(ENTITY_LABEL.values())
+
+# What an import's preview says of a row (rules/import_previews.py, decision 114): a value "(blank)", "none"... is a
+# message of its own, and a record's holder an entity's label (a kind of entity and its name) or a person's name.
+IMPORT_PREVIEWS = StoredTexts(PREVIEW_TEXTS, {
+    **dict.fromkeys(("before", "after", "value"), _VALUE),
+    "holder": Part(".+?", lambda text: _ENTITY_LABELS.match(text) or text),
 })
 
 

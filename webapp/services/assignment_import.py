@@ -22,7 +22,9 @@ from webapp.rules.import_errors import (
     NO_COMPANY,
     ROLE_MISSING,
 )
+from webapp.rules.import_previews import NEW_ROLE, ROLE_AT, ROLE_REQUIRES
 from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.services.imports import ImportKind, ImportPlan, ImportRow, PlannedRow, Progress, RowError, row_error
 from webapp.services.names import name_too_long
 from webapp.services.privacy import hidden_certification_ids, hidden_certifications
@@ -82,9 +84,8 @@ def plan_assignments(rows: list[ImportRow], by: User, day: date, progress: Progr
             plan.errors.extend(errors)
             continue
         shown_role = role[1] if role else work.new_roles.setdefault(role_name.casefold(), role_name)
-        label = " ".join(part for part in (shown_role, f"at {company[1]}" if company else "",
-                                           f"requires {certification[1]}" if certification else "") if part)
-        changes = () if role else ("new role",)
+        label = _label(shown_role, company, certification)
+        changes = () if role else (message(NEW_ROLE).english(),)
         role_id = role[0] if role else None
         new = False
         if company and (company[0], role_id) not in company_roles:
@@ -95,6 +96,13 @@ def plan_assignments(rows: list[ImportRow], by: User, day: date, progress: Progr
             new = True
         plan.rows.append(PlannedRow(row.line, "create" if new or not role else "unchanged", label, changes))
     return plan
+
+
+def _label(role: str, company: tuple[int, str] | None, certification: tuple[int, str] | None) -> str:
+    """How the preview says a row: the role, the company it applies to, the certification it requires there."""
+    if certification:
+        return message(ROLE_REQUIRES, role=role, company=company[1], certification=certification[1]).english()
+    return message(ROLE_AT, role=role, company=company[1]).english() if company else role
 
 
 def write_assignments(plan: ImportPlan, by: User, day: date) -> int:

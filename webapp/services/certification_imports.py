@@ -48,6 +48,7 @@ from webapp.rules.import_errors import (
     SETTINGS_ON_PAGE,
     SEVERAL_CLIENTS,
 )
+from webapp.rules.import_previews import changed
 from webapp.rules.languages import N_
 from webapp.rules.messages import message
 from webapp.services.certifications import (
@@ -299,8 +300,9 @@ def _clients(entry: _Entry, known: _Known, certification_type: str) -> list[int]
 
 
 def _shown_value(value) -> str:
-    if value is None or value == "":
-        return "none"
+    """A setting as the file writes it, "" for none."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)
@@ -312,20 +314,21 @@ def _setting_changes(entry: _Entry, known: _Known) -> None:
     for column in COLUMNS:
         if column not in ("parent_id", "allow_batch_submission") and stored[column] != values[column]:
             label = HEADER_OF.get(column, column.replace("_", " ").capitalize())
-            entry.changes.append(f"{label}: {_shown_value(stored[column])} → {_shown_value(values[column])}")
+            entry.changes.append(changed(label, _shown_value(stored[column]), _shown_value(values[column])).english())
     for key, ids_key, names in (("hidden_levels", "hidden_level_ids", known.levels),
                                 ("attachments_hidden_levels", "attachments_hidden_level_ids", known.levels),
                                 ("batch_roles", "batch_role_ids", known.roles)):
         if set(stored[ids_key]) != set(values[ids_key]):
-            entry.changes.append(f"{HEADER_OF[key]}: {_named(stored[ids_key], names)} → {_named(values[ids_key], names)}")
+            entry.changes.append(changed(HEADER_OF[key], _named(stored[ids_key], names),
+                                         _named(values[ids_key], names)).english())
     if set(stored["client_ids"]) != set(values["client_ids"]):
-        entry.changes.append(f"{HEADER_OF['clients']}: {'; '.join(known.client_identifiers(stored['client_ids'])) or 'none'}"
-                             f" → {'; '.join(known.client_identifiers(values['client_ids'])) or 'none'}")
+        entry.changes.append(changed(HEADER_OF["clients"], "; ".join(known.client_identifiers(stored["client_ids"])),
+                                     "; ".join(known.client_identifiers(values["client_ids"]))).english())
 
 
 def _named(ids, known: dict) -> str:
     wanted = set(ids)
-    return "; ".join(sorted((thing.name for thing in known.values() if thing.id in wanted), key=str.casefold)) or "none"
+    return "; ".join(sorted((thing.name for thing in known.values() if thing.id in wanted), key=str.casefold))
 
 
 def _referred(entry: _Entry, names, column: str, referable: set[str]) -> list[str]:
@@ -343,7 +346,7 @@ def _children_of(parent_of: dict[str, str | None]) -> dict[str, set[str]]:
 
 
 def _listed(keys, name_of: dict[str, str]) -> str:
-    return "; ".join(sorted((name_of[key] for key in keys), key=str.casefold)) or "none"
+    return "; ".join(sorted((name_of[key] for key in keys), key=str.casefold))
 
 
 def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> None:
@@ -398,9 +401,11 @@ def _families(entries: list[_Entry], known: _Known, work: CertificationWork) -> 
             continue
         before, after = stored[entry.key], final.get(entry.key)
         if after != before:
-            entry.changes.append(f"{PARENT}: {name_of[before] if before else 'none'} → {name_of[after] if after else 'none'}")
+            entry.changes.append(changed(PARENT, name_of[before] if before else "", name_of[after] if after else "")
+                                 .english())
         if stored_children[entry.key] != children:
-            entry.changes.append(f"{CHILDREN}: {_listed(stored_children[entry.key], name_of)} → {_listed(children, name_of)}")
+            entry.changes.append(changed(CHILDREN, _listed(stored_children[entry.key], name_of),
+                                         _listed(children, name_of)).english())
     work.parents = {key: parent for key, parent in final.items() if parent != stored.get(key)}
 
 

@@ -65,9 +65,24 @@ from webapp.rules.import_errors import (
     TAG_TOO_LONG,
     WORKER_INACTIVE,
 )
+from webapp.rules.import_previews import (
+    APPLIES,
+    ENTITY_LABEL,
+    NOBODY,
+    NONE,
+    RECORD_LABEL,
+    REQUIRES,
+    REQUIRES_REVOKED,
+    REWRITTEN,
+    SET,
+    SITE_BOTH,
+    SITE_REQUIRES,
+    SITE_WORKER,
+    changed,
+)
 from webapp.rules.imported_records import ENTITY_STATUS_HELP, NEVER, read_entity_record_status
 from webapp.rules.languages import N_
-from webapp.rules.messages import message
+from webapp.rules.messages import Message, message
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.chunks import batches, rows_by_key
@@ -216,18 +231,24 @@ def _read_entity_row(row: ImportRow, kind: str | None, people: dict[str, User]) 
 
 
 def _entity_changes(entity: Entity, columns: dict, tags: list[str], owners: dict[int, str]) -> list[str]:
+    """What the row changes of `entity`, in the preview's words (rules/import_previews.py)."""
     changes = []
     if entity.name != columns["name"]:
-        changes.append(f"Name: {entity.name} → {columns['name']}")
+        changes.append(changed(NAME, entity.name, columns["name"]))
     if entity.identifier != columns["identifier"]:
-        changes.append(f"Identifier: {entity.identifier} → {columns['identifier']}")
+        changes.append(changed(IDENTIFIER, entity.identifier, columns["identifier"]))
     if (entity.description or None) != columns["description"]:
-        changes.append("Description")
+        changes.append(message(REWRITTEN, column=DESCRIPTION))
     if sorted(tag.name for tag in entity.tags) != sorted(tags):
-        changes.append("Tags: " + (", ".join(sorted(tags)) or "none"))
+        changes.append(message(SET, column=TAGS, value=", ".join(sorted(tags)) or message(NONE)))
     if entity.owner_id != columns["owner_id"]:
-        changes.append("Responsible user: " + (owners.get(columns["owner_id"]) or "nobody"))
-    return changes
+        changes.append(message(SET, column=RESPONSIBLE, value=owners.get(columns["owner_id"]) or message(NOBODY)))
+    return [change.english() for change in changes]
+
+
+def _entity_label(kind: str, name: str, identifier: str) -> Message:
+    """How the preview names an entity: its kind, name and identifier."""
+    return message(ENTITY_LABEL[kind], name=name, identifier=identifier)
 
 
 def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress) -> ImportPlan:
@@ -277,12 +298,12 @@ def plan_entities(rows: list[ImportRow], by: User, day: date, progress: Progress
             plan.errors.extend(errors)
             continue
         tags = _names(row[TAGS], TAGS_SEPARATOR)
-        label = f"{KINDS[kind].singular} {columns['name']} ({columns['identifier']})"
+        label = _entity_label(kind, columns["name"], columns["identifier"]).english()
         names = [certification.name for certification in certifications.values() if certification.id in new_ids]
         applying = [certification.name for certification in certifications.values()
                     if certification.id in applying_ids]
-        added = ([f"Requires {name}" for name in sorted(names, key=str.casefold)]
-                 + [f"Employee certification {name} applies to it" for name in sorted(applying, key=str.casefold)])
+        added = ([message(REQUIRES, name=name).english() for name in sorted(names, key=str.casefold)]
+                 + [message(APPLIES, name=name).english() for name in sorted(applying, key=str.casefold)])
         if existing is None:
             plan.rows.append(PlannedRow(row.line, "create", label, tuple(added)))
             plan.work.append(_NewEntity(None, kind, columns, tags, new_ids, applying_ids))
@@ -360,15 +381,16 @@ ENTITIES = ImportKind(
     optional_headers=(EMPLOYEE_CERTIFICATIONS,),
     column_help={
         KIND: N_("Asset, Client or Job Location (any case)."),
-        NAME: f"The name (required, up to {NAME_LIMIT} characters).",
-        IDENTIFIER: "A serial, registration or account number, unique among its kind in any case. A row updates the "
-                    "entity of its kind with this identifier, or else adds one.",
-        DESCRIPTION: "Anything that helps recognise it (optional).",
-        TAGS: "Tag names separated by semicolons (or commas); the row's tags replace the entity's.",
-        RESPONSIBLE: "The username or e-mail address of the person responsible (who sees its page and gets its "
-                     "notices). Blank: nobody.",
-        CERTIFICATIONS: "Names of certifications of its type (Asset, Client or Job Location) it must hold, separated by "
-                        "semicolons. An import only adds: it never removes or revokes one, nor restores a revoked one.",
+        NAME: message(N_("The name (required, up to %(limit)s characters)."), limit=NAME_LIMIT),
+        IDENTIFIER: N_("A serial, registration or account number, unique among its kind in any case. A row updates "
+                       "the entity of its kind with this identifier, or else adds one."),
+        DESCRIPTION: N_("Anything that helps recognise it (optional)."),
+        TAGS: N_("Tag names separated by semicolons (or commas); the row's tags replace the entity's."),
+        RESPONSIBLE: N_("The username or e-mail address of the person responsible (who sees its page and gets its "
+                        "notices). Blank: nobody."),
+        CERTIFICATIONS: N_("Names of certifications of its type (Asset, Client or Job Location) it must hold, "
+                           "separated by semicolons. An import only adds: it never removes or revokes one, nor "
+                           "restores a revoked one."),
         EMPLOYEE_CERTIFICATIONS: N_("For a client only: names of Employee certifications that apply to it (the "
                                     "certifications' Clients), separated by semicolons. An import only adds. A file "
                                     "may leave this column out."),
@@ -473,8 +495,8 @@ def plan_entity_records(rows: list[ImportRow], by: User, day: date, progress: Pr
         if errors:
             plan.errors.extend(errors)
             continue
-        label = (f"{KINDS[kind].singular} {entity.name} ({entity.identifier}): {certification.name}, completed "
-                 f"{format_date(cells.completed_on)}")
+        label = message(RECORD_LABEL, holder=_entity_label(kind, entity.name, entity.identifier),
+                        certification=certification.name, day=cells.completed_on).english()
         record = NewRecord(row.line, (entity.id, label), certification, cells.completed_on, cells.given_expiration,
                            cells.never, cells.status, None, cells.notes, label)
         on_file = associations.get((entity.id, certification.id))
@@ -482,7 +504,7 @@ def plan_entity_records(rows: list[ImportRow], by: User, day: date, progress: Pr
             plan.errors.append(RowError(row.line, STATUS, problem))
             continue
         if on_file is None and agreed[(entity.id, certification.id)][0] == row.line:
-            record.also = (f"Requires {certification.name}" + (", revoked" if row[REASON] else ""),)
+            record.also = (message(REQUIRES_REVOKED if row[REASON] else REQUIRES, name=certification.name).english(),)
         read.append(record)
     named = {associations[key][0] for key in {(r.holder[0], r.certification.id) for r in read} if key in associations}
     added = plan_history(plan, read, _entity_records_on_file(named))
@@ -609,20 +631,29 @@ def plan_sites(rows: list[ImportRow], by: User, day: date, progress: Progress) -
         if errors:
             plan.errors.extend(errors)
             continue
-        parts, new = [], []
+        new = []
         if certification is not None:
-            parts.append(f"requires {certification.name}")
             if (location.id, certification.id) not in required and (location.id, certification.id) not in work.certifications:
                 work.certifications.add((location.id, certification.id))
                 new.append(certification.name)
         if person is not None:
-            parts.append(f"{person.full_name} ({person.username}) works there")
             if (location.id, person.id) not in working and (location.id, person.id) not in work.workers:
                 work.workers.add((location.id, person.id))
                 new.append(person.username)
-        label = f"{location.name} ({location.identifier}): " + "; ".join(parts)
-        plan.rows.append(PlannedRow(row.line, "create" if new else "unchanged", label))
+        plan.rows.append(PlannedRow(row.line, "create" if new else "unchanged",
+                                    _site_label(location, certification, person)))
     return plan
+
+
+def _site_label(location: Entity, certification: Certification | None, person: User | None) -> str:
+    """How the preview says a job location's row: what the location requires, who works there, or both."""
+    parts = {"location": f"{location.name} ({location.identifier})"}
+    if certification is not None:
+        parts["certification"] = certification.name
+    if person is not None:
+        parts["person"] = f"{person.full_name} ({person.username})"
+    id_ = SITE_WORKER if certification is None else SITE_REQUIRES if person is None else SITE_BOTH
+    return message(id_, **parts).english()
 
 
 def write_sites(plan: ImportPlan, by: User, day: date) -> int:
@@ -665,10 +696,11 @@ JOB_LOCATION_SITES = ImportKind(
     permissions=frozenset({Permission.MANAGE_CERTIFICATIONS}),
     plan=plan_sites, write=write_sites, export_rows=export_sites,
     column_help={
-        LOCATION: "The job location's identifier (any case), as in the Assets, Clients and Job Locations file.",
-        REQUIRED: "An Employee certification everyone working there must hold. Blank: the row only names a worker.",
-        WORKER: "The username or e-mail address of an active person who works there. Blank: the row only names a "
-                "requirement. An import only adds: it never removes a requirement or a worker.",
+        LOCATION: N_("The job location's identifier (any case), as in the Assets, Clients and Job Locations file."),
+        REQUIRED: N_("An Employee certification everyone working there must hold. Blank: the row only names a "
+                     "worker."),
+        WORKER: N_("The username or e-mail address of an active person who works there. Blank: the row only names a "
+                   "requirement. An import only adds: it never removes a requirement or a worker."),
     },
     description=N_("One row per certification a job location requires of the people working there, or per person "
                    "who works there."),

@@ -37,7 +37,7 @@ from webapp.rules.import_errors import (
     HEADER_UNKNOWN,
     ROW_TOO_WIDE,
 )
-from webapp.rules.messages import message
+from webapp.rules.messages import Message, message
 from webapp.services.audit import record_audit
 from webapp.services.invalid import Invalid
 from webapp.tabular import XLSX_MAGIC, Table, TableUnreadable, cell_value, format_of, formula_problem, read_table
@@ -72,7 +72,8 @@ def row_error(line: int, column: str, id_: str, **parts: object) -> RowError:
 @dataclass(frozen=True)
 class PlannedRow:
     """What importing one row will do: "create", "update" or "unchanged", to what (`label`), and for an
-    update which fields change (`changes`, e.g. "Job title: Welder → Foreman")."""
+    update which fields change (`changes`, e.g. "Job Title: Welder → Foreman"): the English of
+    rules/import_previews.py's ids, read back in the reader's language where the preview is shown (decision 114)."""
 
     line: int
     action: str
@@ -136,8 +137,8 @@ class ImportKind:
     # The last headers, added after files were made without them: a file may leave out the last of them (the
     # newest first), and its rows then say nothing of those it leaves out.
     optional_headers: tuple[str, ...] = ()
-    # Each column's rule, shown on the import page.
-    column_help: dict[str, str] = field(default_factory=dict)
+    # Each column's rule, shown on the import page: a message id, or a message with its parts.
+    column_help: dict[str, str | Message] = field(default_factory=dict)
     template_rows: tuple[tuple[str, ...], ...] = ()
     options: tuple[ImportOption, ...] = ()
     after_commit: Callable[[Any, User, dict], None] | None = None

@@ -46,6 +46,7 @@ from webapp.rules.import_errors import (
     TRAINING_DATE,
     TRAINING_OVER,
 )
+from webapp.rules.import_previews import BLANK, NOTHING, changed
 from webapp.rules.languages import N_
 from webapp.rules.messages import message
 from webapp.rules.people import (
@@ -365,29 +366,27 @@ def _names(ids, names: dict[int, str]) -> str:
 
 
 def _changes(person: PersonRow, known: _Known, usernames: dict[Key, str]) -> tuple[str, ...]:
-    """What an update changes, as "Job title: Welder → Foreman"."""
+    """What an update changes, as "Job Title: Welder → Foreman"."""
     user = known.users[person.user_id]
-    changes = []
-    for column, (name, _) in TEXT_COLUMNS.items():
-        if person.values[name] != user[name]:
-            changes.append(f"{column}: {user[name] or '(blank)'} → {person.values[name] or '(blank)'}")
+    changes = [changed(column, user[name], person.values[name], BLANK) for column, (name, _) in TEXT_COLUMNS.items()
+               if person.values[name] != user[name]]
     if person.values["company_id"] != user["company_id"]:
-        changes.append(f"Company: {known.company_names.get(user['company_id'], '(none)')} → "
-                       f"{known.company_names.get(person.values['company_id'], '(none)')}")
+        changes.append(changed("Company", known.company_names.get(user["company_id"]),
+                               known.company_names.get(person.values["company_id"]), NOTHING))
     current = known.supervisors_of.get(person.user_id, set())
     if person.supervisor_keys != current:
-        changes.append(f"Supervisors: {_names(current, usernames) or '(none)'} → "
-                       f"{_names(person.supervisor_keys, usernames) or '(none)'}")
+        changes.append(changed("Supervisors", _names(current, usernames), _names(person.supervisor_keys, usernames),
+                               NOTHING))
     levels = known.levels_of.get(person.user_id, set())
     if person.level_ids is not None and person.level_ids != levels:
-        changes.append(f"Module Levels: {_names(levels, known.level_names) or '(none)'} → "
-                       f"{_names(person.level_ids, known.level_names) or '(none)'}")
+        changes.append(changed("Module Levels", _names(levels, known.level_names),
+                               _names(person.level_ids, known.level_names), NOTHING))
     roles = known.roles_of.get(person.user_id, {})
     if person.roles != roles:
-        changes.append(f"Roles: {_roles_text(roles, known) or '(none)'} → {_roles_text(person.roles, known) or '(none)'}")
+        changes.append(changed("Roles", _roles_text(roles, known), _roles_text(person.roles, known), NOTHING))
     if person.active != user["active"]:
-        changes.append(f"Active: {'Yes' if user['active'] else 'No'} → {'Yes' if person.active else 'No'}")
-    return tuple(changes)
+        changes.append(changed("Active", "Yes" if user["active"] else "No", "Yes" if person.active else "No"))
+    return tuple(change.english() for change in changes)
 
 
 def _roles_text(roles: dict[int, date | None], known: _Known) -> str:

@@ -36,6 +36,7 @@ from webapp.rules.import_errors import (
     RECORD_TWICE,
     TEXT_TOO_LONG,
 )
+from webapp.rules.import_previews import EXPIRES_ON, NEVER_EXPIRES, RECORD_LABEL, REVOKED
 from webapp.rules.languages import N_
 from webapp.rules.messages import message
 from webapp.services.dates import typed_date_range
@@ -180,7 +181,7 @@ def _read_row(row: ImportRow, by: User, known: _Known) -> tuple[NewRecord | None
     errors.extend(more)
     if errors:
         return None, errors
-    label = f"{person[1]}: {certification.name}, completed {format_date(cells.completed_on)}"
+    label = message(RECORD_LABEL, holder=person[1], certification=certification.name, day=cells.completed_on).english()
     return NewRecord(row.line, person, certification, cells.completed_on, cells.given_expiration, cells.never,
                      cells.status, cells.reason, cells.notes, label), []
 
@@ -230,8 +231,9 @@ def plan_history(plan: ImportPlan, read: list[NewRecord],
     failed = {error.line for error in plan.errors}
     added = [record for record in new if record.line not in failed]
     for record in added:
-        expires = f"expires {format_date(record.expires_on)}" if record.expires_on else "never expires"
-        changes = (expires,) + ((f"revoked: {record.reason}",) if record.reason else ()) + record.also
+        expires = message(EXPIRES_ON, day=record.expires_on) if record.expires_on else message(NEVER_EXPIRES)
+        revoked = (message(REVOKED, reason=record.reason).english(),) if record.reason else ()
+        changes = (expires.english(), *revoked, *record.also)
         plan.rows.append(PlannedRow(record.line, "create", record.label, changes))
     plan.rows.sort(key=lambda planned: planned.line)
     return added

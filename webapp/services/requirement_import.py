@@ -26,7 +26,9 @@ from webapp.rules.import_errors import (
     PERSON_MISSING,
     REQUIREMENT_TWICE,
 )
+from webapp.rules.import_previews import BECOMES_OTHER_REQUIRED, SETTING
 from webapp.rules.languages import N_
+from webapp.rules.messages import message
 from webapp.rules.periods import format_date
 from webapp.services.access import users_in_reach
 from webapp.services.dates import read_typed_date
@@ -93,11 +95,11 @@ def plan_requirements(rows: list[ImportRow], by: User, day: date, progress: Prog
         notes = row[NOTES] or None
         changes = []
         if other_required and key not in direct:
-            changes.append("Other Required")
+            changes.append(message(BECOMES_OTHER_REQUIRED).english())
         current = settings.get(key)
         setting = (state, until, notes) if state else None
         if setting and (current is None or (current.state, current.deferred_until, current.notes) != setting):
-            changes.append(f"{STATE_WORDS[state]}{' until ' + format_date(until) if until else ''}")
+            changes.append(message(SETTING[state], **({"day": until} if until else {})).english())
         label = f"{person[1]}: {certification[1]}"
         plan.rows.append(PlannedRow(row.line, "update" if changes else "unchanged", label, tuple(changes)))
         if changes:
