@@ -49,10 +49,12 @@ test: setup chromium postgres redis ## the whole suite on SQLite, then on Postgr
 test-sqlite:
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The page sweep checks what a person sees, and the rules are pure (no database): both are the same on
-# either database and run once, in test-sqlite.
+# What a person sees in the browser does not depend on the database, and the rules are pure (no database):
+# on PostgreSQL run every web test (each route, service and query) and the browser flows that write
+# (marked both_databases); the other browser tests and the pure rules run once, in test-sqlite, which
+# keeps `make test` within CI's 20 minutes.
 test-postgres:
-	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS) -m "not sweep" --ignore=tests/rules
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS) -m "not browser or both_databases" --ignore=tests/rules
 
 chromium: ## browser tests drive the system Chromium (Debian package `chromium`)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }

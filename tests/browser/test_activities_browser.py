@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 PHONE = (390, 844)
 
 
+@pytest.mark.both_databases
 def test_demo_employee_is_held_at_sign_in_until_acknowledged(new_page, app_context):
     load_demo_organisation(today())
     policy = db.session.scalar(select(Certification).where(Certification.name == "Site Safety Policy"))
@@ -60,6 +61,7 @@ def test_demo_employee_is_held_at_sign_in_until_acknowledged(new_page, app_conte
     assert (record.status, record.source) == ("approved", "activity")
 
 
+@pytest.mark.both_databases
 def test_demo_employee_fills_the_form_in_its_modal_saves_a_draft_and_submits(new_page, app_context):
     load_demo_organisation(today())
     check = db.session.scalar(select(Certification).where(Certification.name == "Vehicle Pre-Start Check"))

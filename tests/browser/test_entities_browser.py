@@ -22,6 +22,7 @@ def crane(factory, frozen_clock):
     return crane
 
 
+@pytest.mark.both_databases
 def test_scanning_an_assets_code_on_a_phone_shows_its_verdict_first(crane, new_page, live_server):
     page = new_page(viewport=(360, 740))
     page.goto(f"{live_server}/a/{crane.qr_token}")

@@ -58,6 +58,7 @@ def _add_selected(page, tab: str, add: str, search: str, names: list[str]) -> No
         expect(page.get_by_role("row").filter(has_text=name)).to_be_visible()
 
 
+@pytest.mark.both_databases
 def test_assets_clients_and_job_locations_howtos(organisation, signed_in_page, tmp_path, new_page):
     page = signed_in_page(organisation, viewport=(1280, 900))
     # How to Create a Certification Group.
@@ -143,6 +144,7 @@ def test_assets_clients_and_job_locations_howtos(organisation, signed_in_page, t
     expect(phone.get_by_text("LOLER Thorough Examination")).to_be_visible()
 
 
+@pytest.mark.both_databases
 def test_employees_roles_sites_exports_and_the_entity_files(organisation, factory, signed_in_page, tmp_path):
     company = factory.company(name="Acme")
     sam = factory.user(username="sam", first_name="Sam", last_name="Site")

@@ -29,6 +29,7 @@ def _slow_plan(rows, by, day, progress):
     return plan_people(rows, by, day, progress)
 
 
+@pytest.mark.both_databases
 def test_an_administrator_imports_the_staff_list_on_a_phone(app, signed_in_page, factory, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_INLINE", False)
     monkeypatch.setitem(import_kinds.IMPORT_KINDS, "people", replace(PEOPLE, plan=_slow_plan))

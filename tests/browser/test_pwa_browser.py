@@ -213,6 +213,7 @@ def _submit_without_signal(page, photo=None):
     expect(page.locator("[data-submit-queue]")).to_contain_text("Waiting to send Working at Height, completed 06/10/2026")
 
 
+@pytest.mark.both_databases
 def test_submission_made_without_signal_arrives_once(worker, signed_in_page):
     page = signed_in_page(worker, viewport=PHONE)
     _saved_for_offline(page)

@@ -15,6 +15,7 @@ from webapp.services.record_import import HEADERS
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.both_databases
 def test_an_administrator_on_a_phone_imports_records_and_sees_the_outcome(app, signed_in_page, factory, tmp_path,
                                                                          monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_INLINE", False)

@@ -23,6 +23,7 @@ def day(app_context) -> date:
     return today()
 
 
+@pytest.mark.both_databases
 def test_supervisor_day_on_a_tablet(signed_in_page, factory, day):
     company = factory.company(name="Acme")
     sam = factory.user("Supervisor", username="sam", first_name="Sam", last_name="Supervisor")

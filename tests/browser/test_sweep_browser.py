@@ -25,7 +25,7 @@ from webapp.extensions import db
 from webapp.models import User
 from webapp.services.demo import DEMO_PASSWORD, load_demo_organisation
 
-pytestmark = [pytest.mark.browser, pytest.mark.sweep]
+pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (360, 820, 1280)
