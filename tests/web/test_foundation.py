@@ -91,6 +91,19 @@ def test_home_page_per_level(client, sign_in, factory, frozen_clock, level, sees
         assert text_ not in page
 
 
+def test_home_counts_the_submissions_each_approver_may_approve(client, sign_in, factory, frozen_clock):
+    supervisor = factory.user("Supervisor")
+    team, other = factory.user(supervisors=[supervisor]), factory.user()
+    first_aid, hidden = factory.certification(name="First Aid"), factory.certification(name="Medical")
+    hidden.hidden_from_levels = [factory.levels["Supervisor"]]
+    for person, certification in ((team, first_aid), (team, hidden), (other, first_aid), (supervisor, first_aid)):
+        factory.record(person, certification, date(2026, 6, 1), status="pending")
+    sign_in(supervisor)
+    assert ">1</strong> submission waiting for your approval." in client.get("/").get_data(as_text=True)
+    sign_in(factory.user("Administrator"))
+    assert ">4</strong> submissions waiting for your approval." in client.get("/").get_data(as_text=True)
+
+
 def test_employee_home_counts_outstanding_requirements(client, sign_in, factory, frozen_clock):
     company = factory.company()
     first_aid = factory.yearly_certification(name="First Aid")
