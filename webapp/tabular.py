@@ -20,7 +20,17 @@ from itertools import islice
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from webapp.rules.import_errors import FORMULA
+from webapp.rules.import_errors import (
+    FILE_EMPTY,
+    FILE_TOO_LONG,
+    FORMULA,
+    NO_HEADER_ROW,
+    NOT_CSV,
+    NOT_DECODABLE,
+    NOT_TEXT,
+    NOT_XLSX,
+)
+from webapp.rules.messages import message
 
 FORMATS = ("csv", "xlsx")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,7 +74,7 @@ def read_table(data: bytes, filename: str, *, max_rows: int) -> Table:
     """The header and rows of an uploaded CSV or .xlsx file, every cell as trimmed text; fully blank rows
     are left out. Raises TableUnreadable for an empty, binary, undecodable or too long file."""
     if not data.strip():
-        raise TableUnreadable("The file is empty.")
+        raise TableUnreadable(FILE_EMPTY)
     if format_of(filename) == "xlsx":
         records = _xlsx_records(data)
     else:
@@ -79,16 +89,16 @@ def read_table(data: bytes, filename: str, *, max_rows: int) -> Table:
         if not any(cells):
             continue
         if len(rows) == max_rows:
-            raise TableUnreadable(f"The file has more than {max_rows:,} rows; split it into smaller files.")
+            raise TableUnreadable(message(FILE_TOO_LONG, rows=f"{max_rows:,}").english())
         rows.append(TableRow(number, cells))
     if not headers:
-        raise TableUnreadable("The file has no header row.")
+        raise TableUnreadable(NO_HEADER_ROW)
     return Table(headers, tuple(rows))
 
 
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:8192]:
-        raise TableUnreadable("This is not a text file: save the spreadsheet as CSV or .xlsx.")
+        raise TableUnreadable(NOT_TEXT)
     try:
         return codecs.decode(data, "utf-8-sig")
     except UnicodeDecodeError:
@@ -97,7 +107,7 @@ def _decode(data: bytes) -> str:
         # Excel's "CSV" on Windows, for files that are not UTF-8; some tools put a UTF-8 BOM before it anyway.
         return codecs.decode(data.removeprefix(codecs.BOM_UTF8), "cp1252")
     except UnicodeDecodeError:
-        raise TableUnreadable("The file's characters cannot be read: save it as CSV UTF-8.") from None
+        raise TableUnreadable(NOT_DECODABLE) from None
 
 
 def _separator(text: str) -> str:
@@ -113,14 +123,14 @@ def _csv_records(text: str) -> Iterator[list[str]]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
     except csv.Error as error:
-        raise TableUnreadable(f"The file is not valid CSV ({error}): check its quotes.") from None
+        raise TableUnreadable(message(NOT_CSV, error=str(error)).english()) from None
 
 
 def _xlsx_records(data: bytes) -> Iterator[Sequence]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise TableUnreadable("The file is not an Excel workbook (.xlsx) FieldCert can read.") from None
+        raise TableUnreadable(NOT_XLSX) from None
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:

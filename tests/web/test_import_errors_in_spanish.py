@@ -122,3 +122,19 @@ def test_an_entity_record_s_association_and_type_refusals_are_shown_in_spanish(f
                  "La fila 4 da a Annual Inspection de este activo otro estado u otro motivo de revocación",
                  "First Aid la tienen las personas, no los activos."):
         assert text in page, text
+
+
+@pytest.mark.parametrize(("content", "spanish"), [
+    (",,\r\n", "El archivo no tiene fila de encabezados."),
+    ("\x00\x01\x02binary", "No es un archivo de texto: guarde la hoja de cálculo como CSV o .xlsx."),
+])
+def test_a_file_refused_whole_is_said_in_the_readers_language(client, csrf, reader, content, spanish):
+    response = upload(client, csrf, content, kind="records", filename="records.csv")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    job = latest_job()
+    db.session.refresh(job)
+    assert IMPORT_ERRORS.match(job.message).english() == job.message
+    reader.language = "es"
+    db.session.commit()
+    page = html.unescape(client.get(f"/data/imports/{job.id}").get_data(as_text=True))
+    assert spanish in page and job.message not in page

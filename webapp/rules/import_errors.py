@@ -55,6 +55,17 @@ FORMULA = N_("This looks like a spreadsheet formula; FieldCert takes only values
              "in front.")
 FIX_THE_FILE = N_("Fix the errors in the file and upload it again.")
 
+# Why a whole file was refused or a job stopped, kept as the job's message (webapp/tabular.py, services/imports.py).
+FILE_EMPTY = N_("The file is empty.")
+FILE_TOO_LONG = N_("The file has more than %(rows)s rows; split it into smaller files.")
+NO_HEADER_ROW = N_("The file has no header row.")
+NOT_TEXT = N_("This is not a text file: save the spreadsheet as CSV or .xlsx.")
+NOT_DECODABLE = N_("The file's characters cannot be read: save it as CSV UTF-8.")
+NOT_CSV = N_("The file is not valid CSV (%(error)s): check its quotes.")
+NOT_XLSX = N_("The file is not an Excel workbook (.xlsx) FieldCert can read.")
+DATA_CHANGED = N_("The data changed since the preview, so nothing was imported: check the new preview.")
+JOB_MESSAGES = (FILE_EMPTY, FILE_TOO_LONG, NO_HEADER_ROW, NOT_TEXT, NOT_DECODABLE, NOT_CSV, NOT_XLSX, DATA_CHANGED)
+
 # Names the other kinds' rows share; the date, yes/no, status and identifier refusals are rules/dates.py's,
 # rules/cells.py's, rules/imported_records.py's and rules/entities.py's.
 PERSON_MISSING = N_("Enter the person's username or e-mail address.")
@@ -203,5 +214,5 @@ ROW_ERRORS = (
     HEADER_MISSING, HEADER_UNKNOWN, HEADER_MISSING_AND_UNKNOWN, HEADER_ORDER, NO_MODULE_LEVEL, NO_ROLE,
     NO_CERTIFICATION, NAME_TWICE, NAME_TAKEN, NAME_TAKEN_SHOWN, NO_SUCH_ID, NOT_ITS_NAME, NOT_A_WEB_ADDRESS,
     ADDRESS_TOO_LONG, REQUIRED_AT_LOGIN, SEVERAL_CLIENTS, NO_CLIENT, CLIENTS_NOT_EMPLOYEE, DIFFERENT_PARENTS,
-    CHILD_NOT_LISTED, SETTINGS_ON_PAGE, *SETTINGS_PROBLEMS, *OTHER_KINDS_ERRORS,
+    CHILD_NOT_LISTED, SETTINGS_ON_PAGE, *SETTINGS_PROBLEMS, *OTHER_KINDS_ERRORS, *JOB_MESSAGES,
 )

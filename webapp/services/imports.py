@@ -24,12 +24,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from webapp.extensions import db
 from webapp.models import ImportJob, User, utcnow
 from webapp.permissions import Permission
 from webapp.rules.import_errors import (
+    DATA_CHANGED,
     FIX_THE_FILE,
     HEADER_MISSING,
     HEADER_MISSING_AND_UNKNOWN,
@@ -152,7 +154,7 @@ class ImportRefused(Invalid):
 
 
 def _not_importable(*_args) -> ImportPlan:
-    raise ImportRefused({"file": "This kind is only exported."})
+    raise ImportRefused({"file": gettext("This kind is only exported.")})
 
 
 def export_only_kind(**fields) -> ImportKind:
@@ -306,7 +308,7 @@ def confirm_import(job: ImportJob, by: User) -> None:
                                  .values(state="importing", updated_at=utcnow(), rows_done=0))
     db.session.commit()
     if started.rowcount != 1:
-        raise ImportRefused({"confirm": "This file is already being imported, or was imported."})
+        raise ImportRefused({"confirm": gettext("This file is already being imported, or was imported.")})
 
 
 def run_import(job_id: int, kind: ImportKind, day: date) -> None:
@@ -321,7 +323,7 @@ def run_import(job_id: int, kind: ImportKind, day: date) -> None:
         return
     if plan.errors or plan.digest() != previewed:
         _finish(job, "checked", preview=_preview(plan),
-                message="The data changed since the preview, so nothing was imported: check the new preview.")
+                message=DATA_CHANGED)
         return
     outcome = kind.write(plan, by, day)
     record_audit(by, f"import.{kind.name}", job,
